@@ -1,0 +1,50 @@
+"""SQLite command status store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spice.adapters.embedded.sqlite_connection import SQLiteDatabase
+from spice.application.ports.command_status import CommandStatus, CommandStatusStore
+from spice.application.serialization import dumps, loads
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS command_status (
+    command_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
+
+class SQLiteCommandStatusStore(CommandStatusStore):
+    def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
+        self._db = SQLiteDatabase(path, synchronous)
+        self._db.connection().executescript(SCHEMA)
+
+    def insert_if_absent(self, status: CommandStatus) -> bool:
+        with self._db.write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO command_status VALUES (?, ?, ?, ?)",
+                (status.command_id, status.status, status.actor, dumps(status.to_dict())),
+            )
+            return cur.rowcount == 1
+
+    def save(self, status: CommandStatus) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO command_status VALUES (?, ?, ?, ?)",
+                (status.command_id, status.status, status.actor, dumps(status.to_dict())),
+            )
+
+    def get(self, command_id: str) -> CommandStatus | None:
+        row = (
+            self._db.connection()
+            .execute("SELECT body FROM command_status WHERE command_id = ?", (command_id,))
+            .fetchone()
+        )
+        return CommandStatus.from_dict(loads(row[0])) if row else None
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,198 @@
+"""SQLite document read model; each generation is a table of its own."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from spice.adapters.embedded.sqlite_connection import SQLiteDatabase
+from spice.application.ports.documents import DocKey, Document, DocumentStore, DocumentUnitOfWork
+from spice.application.serialization import dumps, loads
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS generations (
+    name TEXT PRIMARY KEY, number INTEGER NOT NULL, checkpoint INTEGER NOT NULL,
+    active INTEGER NOT NULL
+);
+"""
+DOCS = """
+CREATE TABLE IF NOT EXISTS docs_{gen} (
+    kind TEXT NOT NULL, db TEXT NOT NULL, branch TEXT NOT NULL, cls TEXT NOT NULL,
+    id TEXT NOT NULL, seq INTEGER NOT NULL, deleted INTEGER NOT NULL, position INTEGER NOT NULL,
+    body TEXT NOT NULL, PRIMARY KEY (kind, db, branch, cls, id)
+) WITHOUT ROWID
+"""
+GENERATION = re.compile(r"^g[0-9]+$")
+KEY_WHERE = "kind = ? AND db = ? AND branch = ? AND cls = ? AND id = ?"
+
+
+def _doc(row: tuple) -> Document:
+    return Document(DocKey(*row[:5]), row[5], bool(row[6]), row[7], loads(row[8]))
+
+
+class _UnitOfWork(DocumentUnitOfWork):
+    def __init__(self, conn: sqlite3.Connection, gen: str) -> None:
+        self._conn = conn
+        self._gen = gen
+
+    def checkpoint(self) -> int:
+        row = self._conn.execute(
+            "SELECT checkpoint FROM generations WHERE name = ?", (self._gen,)
+        ).fetchone()
+        return int(row[0])
+
+    def set_checkpoint(self, position: int) -> None:
+        self._conn.execute(
+            "UPDATE generations SET checkpoint = ? WHERE name = ?", (position, self._gen)
+        )
+
+    def get(self, key: DocKey) -> Document | None:
+        row = self._conn.execute(
+            f"SELECT * FROM docs_{self._gen} WHERE {KEY_WHERE}",
+            (key.kind, key.db, key.branch, key.cls, key.id),
+        ).fetchone()
+        return _doc(row) if row else None
+
+    def put(self, doc: Document) -> None:
+        k = doc.key
+        self._conn.execute(
+            f"INSERT OR REPLACE INTO docs_{self._gen} VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                k.kind,
+                k.db,
+                k.branch,
+                k.cls,
+                k.id,
+                doc.seq,
+                int(doc.deleted),
+                doc.position,
+                dumps(doc.body),
+            ),
+        )
+
+    def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
+        self._conn.execute(
+            f"UPDATE docs_{self._gen} SET deleted = 1, position = ? "
+            "WHERE db = ? AND kind != 'database' AND deleted = 0",
+            (position, db),
+        )
+
+
+class SQLiteDocumentStore(DocumentStore):
+    def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
+        self._db = SQLiteDatabase(path, synchronous)
+        self._db.connection().executescript(SCHEMA)
+        with self._db.write() as conn:
+            if conn.execute("SELECT COUNT(*) FROM generations").fetchone()[0] == 0:
+                conn.execute("INSERT INTO generations VALUES ('g1', 1, 0, 1)")
+                conn.execute(DOCS.format(gen="g1"))
+
+    def _check(self, generation: str) -> str:
+        if not GENERATION.match(generation):
+            raise ValueError(f"bad generation name {generation!r}")
+        return generation
+
+    def active_generation(self) -> str:
+        row = (
+            self._db.connection()
+            .execute("SELECT name FROM generations WHERE active = 1")
+            .fetchone()
+        )
+        return str(row[0])
+
+    def new_generation(self) -> str:
+        with self._db.write() as conn:
+            number = conn.execute("SELECT MAX(number) FROM generations").fetchone()[0] + 1
+            name = f"g{number}"
+            conn.execute("INSERT INTO generations VALUES (?, ?, 0, 0)", (name, number))
+            conn.execute(DOCS.format(gen=name))
+        return name
+
+    def activate(self, generation: str) -> None:
+        with self._db.write() as conn:
+            conn.execute("UPDATE generations SET active = (name = ?)", (self._check(generation),))
+
+    def drop_generation(self, generation: str) -> None:
+        with self._db.write() as conn:
+            gen = self._check(generation)
+            active = conn.execute(
+                "SELECT active FROM generations WHERE name = ?", (gen,)
+            ).fetchone()
+            if active is None or active[0]:
+                return
+            conn.execute("DELETE FROM generations WHERE name = ?", (gen,))
+            conn.execute(f"DROP TABLE IF EXISTS docs_{gen}")
+
+    def generations(self) -> list[str]:
+        rows = self._db.connection().execute("SELECT name FROM generations ORDER BY number")
+        return [r[0] for r in rows]
+
+    @contextmanager
+    def unit_of_work(self, generation: str | None = None) -> Iterator[DocumentUnitOfWork]:
+        with self._db.write() as conn:
+            gen = generation or self._active_in(conn)
+            yield _UnitOfWork(conn, self._check(gen))
+
+    def _active_in(self, conn: sqlite3.Connection) -> str:
+        return str(conn.execute("SELECT name FROM generations WHERE active = 1").fetchone()[0])
+
+    def checkpoint(self, generation: str | None = None) -> int:
+        conn = self._db.connection()
+        if generation is None:
+            row = conn.execute("SELECT checkpoint FROM generations WHERE active = 1").fetchone()
+        else:
+            row = conn.execute(
+                "SELECT checkpoint FROM generations WHERE name = ?", (generation,)
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def get(self, key: DocKey, include_deleted: bool = False) -> Document | None:
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            row = conn.execute(
+                f"SELECT * FROM docs_{gen} WHERE {KEY_WHERE}",
+                (key.kind, key.db, key.branch, key.cls, key.id),
+            ).fetchone()
+        if row is None or (row[6] and not include_deleted):
+            return None
+        return _doc(row)
+
+    def list(
+        self,
+        kind: str,
+        db: str | None = None,
+        branch: str | None = None,
+        cls: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[list[Document], int]:
+        where, args = ["kind = ?", "deleted = 0"], [kind]
+        for column, value in (("db", db), ("branch", branch), ("cls", cls)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        clause = " AND ".join(where)
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            total = conn.execute(f"SELECT COUNT(*) FROM docs_{gen} WHERE {clause}", args)
+            count = int(total.fetchone()[0])
+            rows = conn.execute(
+                f"SELECT * FROM docs_{gen} WHERE {clause} "
+                "ORDER BY kind, db, branch, cls, id LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            ).fetchall()
+        return [_doc(r) for r in rows], count
+
+    def dump(self, generation: str | None = None) -> Iterator[Document]:
+        with self._db.read() as conn:
+            gen = self._check(generation or self._active_in(conn))
+            rows = conn.execute(
+                f"SELECT * FROM docs_{gen} ORDER BY kind, db, branch, cls, id"
+            ).fetchall()
+        yield from (_doc(r) for r in rows)
+
+    def close(self) -> None:
+        self._db.close()

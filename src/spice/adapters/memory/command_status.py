@@ -1,0 +1,29 @@
+"""In-memory command status store, for unit tests."""
+
+from __future__ import annotations
+
+import threading
+
+from spice.application.ports.command_status import CommandStatus, CommandStatusStore
+
+
+class InMemoryCommandStatusStore(CommandStatusStore):
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rows: dict[str, dict] = {}
+
+    def insert_if_absent(self, status: CommandStatus) -> bool:
+        with self._lock:
+            if status.command_id in self._rows:
+                return False
+            self._rows[status.command_id] = status.to_dict()
+            return True
+
+    def save(self, status: CommandStatus) -> None:
+        with self._lock:
+            self._rows[status.command_id] = status.to_dict()
+
+    def get(self, command_id: str) -> CommandStatus | None:
+        with self._lock:
+            row = self._rows.get(command_id)
+        return CommandStatus.from_dict(row) if row else None

@@ -1,0 +1,128 @@
+"""In-memory document read model, for unit tests."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple
+
+from spice.application.ports.documents import DocKey, Document, DocumentStore, DocumentUnitOfWork
+
+
+class _Generation:
+    def __init__(self) -> None:
+        self.docs: dict[DocKey, Document] = {}
+        self.checkpoint = 0
+
+
+class _UnitOfWork(DocumentUnitOfWork):
+    def __init__(self, gen: _Generation) -> None:
+        self._gen = gen
+        self._staged: dict[DocKey, Document] = {}
+        self._checkpoint = gen.checkpoint
+
+    def checkpoint(self) -> int:
+        return self._checkpoint
+
+    def set_checkpoint(self, position: int) -> None:
+        self._checkpoint = position
+
+    def get(self, key: DocKey) -> Document | None:
+        doc = self._staged.get(key) or self._gen.docs.get(key)
+        return copy.deepcopy(doc)
+
+    def put(self, doc: Document) -> None:
+        self._staged[doc.key] = copy.deepcopy(doc)
+
+    def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
+        for key in list(self._gen.docs) + list(self._staged):
+            if key.db == db and key.kind != "database":
+                doc = self.get(key)
+                if doc is not None and not doc.deleted:
+                    doc.deleted = True
+                    doc.position = position
+                    self.put(doc)
+
+    def commit(self) -> None:
+        self._gen.docs.update(self._staged)
+        self._gen.checkpoint = self._checkpoint
+
+
+class InMemoryDocumentStore(DocumentStore):
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._counter = itertools.count(1)
+        first = f"g{next(self._counter)}"
+        self._gens = {first: _Generation()}
+        self._active = first
+
+    def active_generation(self) -> str:
+        return self._active
+
+    def new_generation(self) -> str:
+        with self._lock:
+            name = f"g{next(self._counter)}"
+            self._gens[name] = _Generation()
+            return name
+
+    def activate(self, generation: str) -> None:
+        with self._lock:
+            self._gens[generation]  # noqa: B018 - must exist
+            self._active = generation
+
+    def drop_generation(self, generation: str) -> None:
+        with self._lock:
+            if generation != self._active:
+                self._gens.pop(generation, None)
+
+    def generations(self) -> list[str]:
+        return list(self._gens)
+
+    @contextmanager
+    def unit_of_work(self, generation: str | None = None) -> Iterator[DocumentUnitOfWork]:
+        with self._lock:
+            uow = _UnitOfWork(self._gens[generation or self._active])
+            yield uow
+            uow.commit()
+
+    def checkpoint(self, generation: str | None = None) -> int:
+        return self._gens[generation or self._active].checkpoint
+
+    def get(self, key: DocKey, include_deleted: bool = False) -> Document | None:
+        doc = self._gens[self._active].docs.get(key)
+        if doc is None or (doc.deleted and not include_deleted):
+            return None
+        return copy.deepcopy(doc)
+
+    def list(
+        self,
+        kind: str,
+        db: str | None = None,
+        branch: str | None = None,
+        cls: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[list[Document], int]:
+        with self._lock:
+            docs = self._gens[self._active].docs.values()
+            hits = sorted(
+                (
+                    d
+                    for d in docs
+                    if d.key.kind == kind
+                    and not d.deleted
+                    and (db is None or d.key.db == db)
+                    and (branch is None or d.key.branch == branch)
+                    and (cls is None or d.key.cls == cls)
+                ),
+                key=lambda d: astuple(d.key),
+            )
+        return [copy.deepcopy(d) for d in hits[offset : offset + limit]], len(hits)
+
+    def dump(self, generation: str | None = None) -> Iterator[Document]:
+        with self._lock:
+            docs = list(self._gens[generation or self._active].docs.values())
+        yield from (copy.deepcopy(d) for d in sorted(docs, key=lambda d: astuple(d.key)))

@@ -1,0 +1,62 @@
+"""The command status port: where each command's lifecycle is tracked."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PENDING = "PENDING"
+PROCESSING = "PROCESSING"
+RETRYING = "RETRYING"
+COMPLETED = "COMPLETED"
+FAILED = "FAILED"
+FINAL_STATUSES = frozenset({COMPLETED, FAILED})
+
+
+@dataclass
+class CommandStatus:
+    """What a client sees of one command."""
+
+    command_id: str
+    command_type: str
+    status: str
+    aggregate_id: str
+    actor: str
+    database: str | None
+    created_at: str
+    updated_at: str
+    progress: int = 0
+    message: str = ""
+    history: list[dict[str, Any]] = field(default_factory=list)
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    attempts: int = 0
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> CommandStatus:
+        return cls(**raw)
+
+
+class CommandStatusStore(ABC):
+    """Keeps the latest `CommandStatus` per command id."""
+
+    @abstractmethod
+    def insert_if_absent(self, status: CommandStatus) -> bool:
+        """Store `status` unless the command is known; True if stored."""
+
+    @abstractmethod
+    def save(self, status: CommandStatus) -> None: ...
+
+    @abstractmethod
+    def get(self, command_id: str) -> CommandStatus | None: ...
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""

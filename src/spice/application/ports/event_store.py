@@ -1,0 +1,74 @@
+"""The event store port: an append-only log of envelopes with a global position."""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+
+from spice.domain.events import EventEnvelope
+
+
+class EventStore(ABC):
+    """Atomic, OCC-checked appends; reads by stream and across all streams ($all).
+
+    Contract:
+    - `append` writes all events or none. Each event's (aggregate_id, sequence_number) is
+      unique: a taken slot raises ConcurrencyConflict. An `event_id` already stored with the
+      same fact is a no-op returning the stored event; with another fact, IdempotencyConflict.
+    - positions are 1, 2, 3, ... in commit order; readers never see a gap that later fills.
+    - every stored event carries the hash chain (`prev_hash`, `hash`).
+    """
+
+    def __init__(self) -> None:
+        self._appended = threading.Condition()
+
+    @abstractmethod
+    def append(self, events: Sequence[EventEnvelope]) -> list[EventEnvelope]: ...
+
+    @abstractmethod
+    def read_stream(
+        self, aggregate_id: str, from_seq: int = 1, to_seq: int | None = None
+    ) -> list[EventEnvelope]: ...
+
+    @abstractmethod
+    def read_all(
+        self, after_position: int = 0, limit: int = 1000, aggregate_type: str | None = None
+    ) -> list[EventEnvelope]:
+        """Events with position > `after_position`, in position order."""
+
+    @abstractmethod
+    def get_event(self, event_id: str) -> EventEnvelope | None: ...
+
+    @abstractmethod
+    def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
+        """The last event of each stream that exists."""
+
+    @abstractmethod
+    def head_position(self) -> int: ...
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    def head(self, aggregate_id: str) -> EventEnvelope | None:
+        return self.heads([aggregate_id]).get(aggregate_id)
+
+    def _notify_appended(self) -> None:
+        with self._appended:
+            self._appended.notify_all()
+
+    def wait_for(self, after_position: int, timeout: float, poll: float = 0.2) -> bool:
+        """Block until the log has an event past `after_position` (or `timeout` passes).
+
+        Appends from this process wake waiters at once; other processes are seen by polling.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.head_position() > after_position:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            with self._appended:
+                self._appended.wait(min(poll, remaining))

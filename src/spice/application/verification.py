@@ -1,0 +1,55 @@
+"""Verifying the hash chain of the whole log: edited, inserted or removed events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spice.application.ports.event_store import EventStore
+from spice.application.serialization import GENESIS_HASH, event_hash
+
+
+@dataclass(frozen=True)
+class Problem:
+    position: int
+    kind: str  # edited | removed | inserted
+    message: str
+
+
+def verify_log(
+    store: EventStore, batch: int = 5000, progress: Callable[[int], None] | None = None
+) -> tuple[int, list[Problem]]:
+    """Walk $all once; return the number of events read and every break in the chain."""
+    problems: list[Problem] = []
+    expected_position, prev_hash, count, last = 1, GENESIS_HASH, 0, 0
+    while True:
+        events = store.read_all(last, batch)
+        if not events:
+            break
+        for e in events:
+            count += 1
+            if e.position != expected_position:
+                problems.append(
+                    Problem(
+                        e.position,
+                        "removed",
+                        f"positions {expected_position}..{e.position - 1} missing",
+                    )
+                )
+            if e.prev_hash != prev_hash:
+                problems.append(
+                    Problem(
+                        e.position,
+                        "inserted" if e.position == expected_position else "removed",
+                        "prev_hash does not match the previous event's hash",
+                    )
+                )
+            if event_hash(e.prev_hash, e, e.position) != e.hash:
+                problems.append(
+                    Problem(e.position, "edited", f"event {e.event_id} does not match its hash")
+                )
+            expected_position, prev_hash = e.position + 1, e.hash
+        last = events[-1].position
+        if progress:
+            progress(count)
+    return count, problems

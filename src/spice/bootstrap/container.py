@@ -1,0 +1,94 @@
+"""The only place that picks concrete adapters and wires the application together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusStore
+from spice.adapters.embedded.sqlite_consumer_registry import SQLiteConsumerRegistry
+from spice.adapters.embedded.sqlite_documents import SQLiteDocumentStore
+from spice.adapters.embedded.sqlite_event_store import SQLiteEventStore
+from spice.adapters.memory.command_status import InMemoryCommandStatusStore
+from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
+from spice.adapters.memory.documents import InMemoryDocumentStore
+from spice.adapters.memory.event_store import InMemoryEventStore
+from spice.application.command_worker import CommandWorker
+from spice.application.executor import CommandExecutor
+from spice.application.ports.command_status import CommandStatusStore
+from spice.application.ports.consumer_registry import ConsumerRegistry
+from spice.application.ports.documents import DocumentStore
+from spice.application.ports.event_store import EventStore
+from spice.application.projections import DocumentProjector
+from spice.application.service import CommandService
+from spice.application.tracking import CommandTracker
+from spice.bootstrap.settings import Settings
+
+
+def _sqlite_path(url: str) -> str:
+    return url.removeprefix("sqlite:///").removeprefix("sqlite://")
+
+
+def _pick(url: str, kind: str, sync: str) -> object:
+    if url.startswith("memory://"):
+        return {
+            "events": InMemoryEventStore,
+            "registry": InMemoryConsumerRegistry,
+            "documents": InMemoryDocumentStore,
+            "status": InMemoryCommandStatusStore,
+        }[kind]()
+    if url.startswith("sqlite:"):
+        return {
+            "events": SQLiteEventStore,
+            "registry": SQLiteConsumerRegistry,
+            "documents": SQLiteDocumentStore,
+            "status": SQLiteCommandStatusStore,
+        }[kind](_sqlite_path(url), sync)
+    raise ValueError(f"unsupported {kind} URL: {url!r}")
+
+
+@dataclass
+class Container:
+    settings: Settings
+    events: EventStore
+    registry: ConsumerRegistry
+    documents: DocumentStore
+    statuses: CommandStatusStore
+    tracker: CommandTracker
+    executor: CommandExecutor
+    worker: CommandWorker
+    projector: DocumentProjector
+    commands: CommandService
+
+    def start(self) -> None:
+        if self.settings.run_workers:
+            self.worker.start()
+            self.projector.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self.projector.stop()
+        for port in (self.events, self.registry, self.documents, self.statuses):
+            port.close()
+
+
+def build_container(settings: Settings) -> Container:
+    sync = settings.sqlite_synchronous
+    s = settings
+    events = _pick(s.url(s.event_store_url, "events.db"), "events", sync)
+    registry = _pick(s.url(s.consumer_registry_url, "registry.db"), "registry", sync)
+    documents = _pick(s.url(s.documents_url, "documents.db"), "documents", sync)
+    statuses = _pick(s.url(s.command_status_url, "commands.db"), "status", sync)
+    assert isinstance(events, EventStore) and isinstance(registry, ConsumerRegistry)
+    assert isinstance(documents, DocumentStore) and isinstance(statuses, CommandStatusStore)
+    tracker = CommandTracker(statuses)
+    executor = CommandExecutor(events, tracker)
+    worker = CommandWorker(executor, registry)
+    projector = DocumentProjector(events, documents)
+
+    def drain(timeout: float) -> bool:
+        return worker.wait_position(events.head_position(), timeout)
+
+    service = CommandService(events, tracker, drain, s.drain_timeout_seconds)
+    return Container(
+        s, events, registry, documents, statuses, tracker, executor, worker, projector, service
+    )

@@ -1,0 +1,30 @@
+"""Typed settings, read from SPICE_* environment variables (or passed in directly)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every port is chosen by a URL; empty means the embedded default under `data_dir`."""
+
+    model_config = SettingsConfigDict(env_prefix="SPICE_", extra="ignore")
+
+    data_dir: Path = Path("./spice-data")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8002, ge=1, le=65535)
+    event_store_url: str = ""
+    consumer_registry_url: str = ""
+    documents_url: str = ""
+    command_status_url: str = ""
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
+    max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    drain_timeout_seconds: float = Field(default=10.0, ge=0)
+    run_workers: bool = True
+
+    def url(self, configured: str, file_name: str) -> str:
+        return configured or f"sqlite:///{(self.data_dir / file_name).resolve()}"

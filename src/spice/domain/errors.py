@@ -1,0 +1,92 @@
+"""One error tree for the whole system; the API maps it to HTTP in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SpiceError(Exception):
+    """Base of every error the system raises on purpose."""
+
+    code = "SPICE_ERROR"
+
+    def __init__(
+        self, message: str, details: dict[str, Any] | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+        if code:
+            self.code = code
+
+
+class BadRequest(SpiceError):
+    """The request is malformed (not a rule violation of the model)."""
+
+    code = "BAD_REQUEST"
+
+
+class ValidationFailed(SpiceError):
+    """Input breaks a rule of the model; `details.errors` lists one entry per field."""
+
+    code = "VALIDATION_FAILED"
+
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message, {"errors": errors or []})
+        self.errors = errors or []
+
+
+class NotFound(SpiceError):
+    code = "NOT_FOUND"
+
+
+class Conflict(SpiceError):
+    code = "CONFLICT"
+
+
+class ConcurrencyConflict(Conflict):
+    """The aggregate is not at the sequence number the writer expected."""
+
+    code = "OCC_CONFLICT"
+
+    def __init__(self, aggregate_id: str, expected_seq: int | None, actual_seq: int) -> None:
+        super().__init__(
+            f"{aggregate_id} is at sequence {actual_seq}, expected {expected_seq}",
+            {"aggregate_id": aggregate_id, "expected_seq": expected_seq, "actual_seq": actual_seq},
+        )
+        self.aggregate_id = aggregate_id
+        self.expected_seq = expected_seq
+        self.actual_seq = actual_seq
+
+
+class IdempotencyConflict(Conflict):
+    """An id (event id, idempotency key) was reused for a different payload."""
+
+    code = "IDEMPOTENCY_CONFLICT"
+
+
+class Forbidden(SpiceError):
+    code = "FORBIDDEN"
+
+
+class PayloadTooLarge(SpiceError):
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class Timeout(SpiceError):
+    code = "TIMEOUT"
+
+
+class Unavailable(SpiceError):
+    code = "UNAVAILABLE"
+
+
+class IntegrityViolation(SpiceError):
+    """The event log does not verify (edited, inserted or removed events)."""
+
+    code = "INTEGRITY_VIOLATION"
+
+
+def field_error(path: str, code: str, message: str, value: Any = None) -> dict[str, Any]:
+    """One entry of `ValidationFailed.errors`."""
+    return {"path": path, "code": code, "message": message, "value": value}

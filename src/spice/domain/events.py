@@ -1,0 +1,68 @@
+"""The event envelope (DESIGN section 4) and the names of every event type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+KIND_COMMAND = "command"
+KIND_EVENT = "event"
+
+# Commands are stored in the log as envelopes of this aggregate type.
+COMMAND_AGGREGATE = "Command"
+
+COMMAND_ACCEPTED = "CommandAccepted"
+COMMAND_FAILED = "CommandFailed"
+
+DATABASE_CREATED = "DatabaseCreated"
+DATABASE_DELETED = "DatabaseDeleted"
+BRANCH_CREATED = "BranchCreated"
+CLASS_CREATED = "ClassCreated"
+CLASS_UPDATED = "ClassUpdated"
+CLASS_DELETED = "ClassDeleted"
+INSTANCE_CREATED = "InstanceCreated"
+INSTANCE_UPDATED = "InstanceUpdated"
+INSTANCE_DELETED = "InstanceDeleted"
+
+DELETION_EVENTS = frozenset({DATABASE_DELETED, CLASS_DELETED, INSTANCE_DELETED})
+
+
+@dataclass(frozen=True)
+class EventEnvelope:
+    """An immutable fact; `position`, `prev_hash` and `hash` are set by the store."""
+
+    event_id: str
+    event_type: str
+    aggregate_type: str
+    aggregate_id: str
+    sequence_number: int
+    occurred_at: str
+    actor: str
+    data: dict[str, Any]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    schema_version: int = 1
+    position: int = 0
+    prev_hash: str = ""
+    hash: str = ""
+
+    @property
+    def kind(self) -> str:
+        return str(self.metadata.get("kind", KIND_EVENT))
+
+    @property
+    def command_id(self) -> str | None:
+        value = self.metadata.get("command_id")
+        return str(value) if value else None
+
+    def stored(self, position: int, prev_hash: str, hash_: str) -> EventEnvelope:
+        return replace(self, position=position, prev_hash=prev_hash, hash=hash_)
+
+    def same_fact(self, other: EventEnvelope) -> bool:
+        """True when two envelopes describe the same event, ignoring store-set fields."""
+        return (
+            self.event_id == other.event_id
+            and self.event_type == other.event_type
+            and self.aggregate_id == other.aggregate_id
+            and self.sequence_number == other.sequence_number
+            and self.data == other.data
+        )

@@ -1,0 +1,55 @@
+"""The FastAPI application: built by `create_app(settings)`, wired in its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from spice.bootstrap.container import Container, build_container
+from spice.bootstrap.settings import Settings
+from spice.entrypoints.api import errors
+from spice.entrypoints.api.body_limit import BodyLimitMiddleware
+from spice.entrypoints.api.routes import (
+    commands,
+    databases,
+    health,
+    instances,
+    ontology,
+    ontology_async,
+    ws,
+)
+from spice.entrypoints.api.ws_manager import ConnectionManager
+
+
+def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
+    """An app over `settings`; a prepared `container` may be passed in (tests)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        built = container or build_container(settings)
+        manager = ConnectionManager()
+        manager.bind(asyncio.get_running_loop())
+        built.tracker.subscribe(manager.on_status)
+        app.state.container = built
+        app.state.ws_manager = manager
+        built.start()
+        try:
+            yield
+        finally:
+            built.tracker.unsubscribe(manager.on_status)
+            built.stop()
+
+    app = FastAPI(
+        title="Spice Harvester",
+        version="0.1.0",
+        description="Event-sourced knowledge graph: commands, history, ontology, instances.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    errors.install(app)
+    for module in (health, databases, ontology, ontology_async, instances, commands, ws):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,42 @@
+"""Request dependencies, in one place."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from spice.application.queries import Reader
+from spice.bootstrap.container import Container
+from spice.domain import names
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def get_reader(request: Request) -> Reader:
+    return Reader(get_container(request).documents)
+
+
+def get_actor(x_user_id: Annotated[str | None, Header()] = None) -> str:
+    return x_user_id or "anonymous"
+
+
+def get_branch(branch: Annotated[str, Query(max_length=100)] = names.MAIN_BRANCH) -> str:
+    return names.check_name("branch", branch, names.BRANCH_NAME)
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+ReaderDep = Annotated[Reader, Depends(get_reader)]
+ActorDep = Annotated[str, Depends(get_actor)]
+BranchDep = Annotated[str, Depends(get_branch)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+ExpectedSeq = Annotated[int | None, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+MinPosition = Annotated[int | None, Query(ge=0, description="wait until the read model has it")]
+Wait = Annotated[bool, Query(description="answer when the command has finished")]
+Timeout = Annotated[float, Query(ge=1, le=300)]
+PollInterval = Annotated[float, Query(ge=0.1, le=5)]

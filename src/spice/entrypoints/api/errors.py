@@ -1,0 +1,96 @@
+"""The one mapping from the error tree to HTTP, and the one error body shape."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from spice.domain import errors as e
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: list[tuple[type[e.SpiceError], int]] = [
+    (e.BadRequest, 400),
+    (e.ValidationFailed, 422),
+    (e.NotFound, 404),
+    (e.Conflict, 409),
+    (e.Forbidden, 403),
+    (e.PayloadTooLarge, 413),
+    (e.Timeout, 408),
+    (e.Unavailable, 503),
+]
+STATUS_BY_KIND = {cls.__name__: status for cls, status in STATUS_BY_ERROR}
+STATUS_BY_KIND.update({"ConcurrencyConflict": 409, "IdempotencyConflict": 409})
+
+
+def http_status(error: e.SpiceError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def status_of_failure(error: dict[str, Any]) -> int:
+    """The HTTP status of a command failure recorded as {code, message, details, kind}."""
+    return STATUS_BY_KIND.get(str(error.get("kind")), 500)
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"status": "error", "code": code, "message": message, "details": details or {}}
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message, details), status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(e.SpiceError)
+    async def spice_error(_: Request, exc: e.SpiceError) -> JSONResponse:
+        return error_response(http_status(exc), exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = exc.errors()
+        if any(
+            p.get("type") == "json_invalid" or tuple(p.get("loc", ())) == ("body",)
+            for p in problems
+        ):
+            return error_response(
+                400,
+                "MALFORMED_JSON",
+                "request body is not a valid JSON object",
+                {"errors": _clean(problems)},
+            )
+        return error_response(
+            422,
+            "VALIDATION_FAILED",
+            "request does not match the schema",
+            {"errors": _clean(problems)},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return error_response(500, "INTERNAL_ERROR", "internal error")
+
+
+def _clean(problems: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "path": ".".join(str(p) for p in item.get("loc", ())),
+            "code": item.get("type"),
+            "message": item.get("msg"),
+            "value": None,
+        }
+        for item in problems
+    ]

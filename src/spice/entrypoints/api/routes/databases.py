@@ -1,0 +1,92 @@
+"""Databases: /api/v1/databases (plural, as in the seed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from spice.application import commands as c
+from spice.domain import names
+from spice.entrypoints.api import deps
+from spice.entrypoints.api.schemas import DatabaseCreate, page, success
+from spice.entrypoints.api.writes import submit
+
+router = APIRouter(prefix="/api/v1/databases", tags=["databases"])
+
+
+@router.post("", status_code=202)
+async def create_database(
+    body: DatabaseCreate,
+    container: deps.ContainerDep,
+    actor: deps.ActorDep,
+    idempotency_key: deps.IdempotencyKey = None,
+    wait: deps.Wait = False,
+    timeout: deps.Timeout = 30,
+) -> JSONResponse:
+    return await submit(
+        container,
+        c.CREATE_DATABASE,
+        body.model_dump(),
+        database=body.name,
+        branch=names.MAIN_BRANCH,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        wait=wait,
+        timeout=timeout,
+        message=f"Database creation accepted for {body.name!r}",
+    )
+
+
+@router.get("")
+def list_databases(
+    reader: deps.ReaderDep, offset: deps.Offset = 0, limit: deps.Limit = 100
+) -> dict[str, Any]:
+    items, total = reader.databases(offset, limit)
+    return success({**page(items, total, offset, limit), "databases": items})
+
+
+@router.get("/{db}")
+def get_database(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
+    return success(reader.database(db))
+
+
+@router.delete("/{db}", status_code=202)
+async def delete_database(
+    db: str,
+    container: deps.ContainerDep,
+    actor: deps.ActorDep,
+    expected_seq: deps.ExpectedSeq = None,
+    idempotency_key: deps.IdempotencyKey = None,
+    wait: deps.Wait = False,
+    timeout: deps.Timeout = 30,
+) -> JSONResponse:
+    return await submit(
+        container,
+        c.DELETE_DATABASE,
+        {"name": db},
+        database=db,
+        branch=names.MAIN_BRANCH,
+        actor=actor,
+        expected_seq=expected_seq,
+        idempotency_key=idempotency_key,
+        wait=wait,
+        timeout=timeout,
+        message=f"Database deletion accepted for {db!r}",
+    )
+
+
+@router.get("/{db}/expected-seq")
+async def expected_seq(db: str, container: deps.ContainerDep) -> dict[str, Any]:
+    """The current sequence of the database aggregate, to send as `expected_seq`."""
+    names.check_name("database", db, names.DATABASE_NAME)
+    state = await run_in_threadpool(container.commands.model.require_database, db)
+    return success({"database": db, "aggregate_id": state.aggregate_id, "expected_seq": state.seq})
+
+
+@router.get("/{db}/branches")
+def list_branches(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
+    items, total = reader.branches(db)
+    return success({"branches": items, "total": total})

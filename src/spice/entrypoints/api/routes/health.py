@@ -1,0 +1,28 @@
+"""Health: the log head and how far each follower has got."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from spice.entrypoints.api import deps
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+@router.get("/api/v1/health")
+async def health(container: deps.ContainerDep) -> dict[str, Any]:
+    head = await run_in_threadpool(container.events.head_position)
+    return {
+        "status": "success",
+        "message": "healthy",
+        "data": {
+            "log_position": head,
+            "command_worker_position": container.worker.position,
+            "projection_position": container.projector.position,
+            "read_model_generation": container.documents.active_generation(),
+        },
+    }

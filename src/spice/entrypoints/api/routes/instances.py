@@ -1,0 +1,160 @@
+"""Instances: /api/v1/database/{db}/instances/{class_id}/..."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from spice.application import commands as c
+from spice.entrypoints.api import deps
+from spice.entrypoints.api.reads import reach
+from spice.entrypoints.api.schemas import BulkCreate, InstanceCreate, InstanceUpdate, page, success
+from spice.entrypoints.api.writes import submit
+
+router = APIRouter(prefix="/api/v1/database/{db}/instances/{class_id}", tags=["instances"])
+
+
+@router.post("/create", status_code=202)
+async def create_instance(
+    db: str,
+    class_id: str,
+    body: InstanceCreate,
+    container: deps.ContainerDep,
+    actor: deps.ActorDep,
+    branch: deps.BranchDep,
+    idempotency_key: deps.IdempotencyKey = None,
+    wait: deps.Wait = False,
+    timeout: deps.Timeout = 30,
+) -> JSONResponse:
+    payload = {"class_id": class_id, "data": body.data, "instance_id": body.instance_id}
+    return await submit(
+        container,
+        c.CREATE_INSTANCE,
+        payload,
+        database=db,
+        branch=branch,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        wait=wait,
+        timeout=timeout,
+        message=f"Instance creation accepted for {class_id}",
+    )
+
+
+@router.post("/bulk-create", status_code=202)
+async def bulk_create(
+    db: str,
+    class_id: str,
+    body: BulkCreate,
+    container: deps.ContainerDep,
+    actor: deps.ActorDep,
+    branch: deps.BranchDep,
+    idempotency_key: deps.IdempotencyKey = None,
+    wait: deps.Wait = False,
+    timeout: deps.Timeout = 30,
+) -> JSONResponse:
+    payload = {"class_id": class_id, "instances": body.instances}
+    return await submit(
+        container,
+        c.BULK_CREATE_INSTANCES,
+        payload,
+        database=db,
+        branch=branch,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        wait=wait,
+        timeout=timeout,
+        message=f"Bulk creation of {len(body.instances)} {class_id} accepted",
+    )
+
+
+@router.put("/{instance_id}/update", status_code=202)
+async def update_instance(
+    db: str,
+    class_id: str,
+    instance_id: str,
+    body: InstanceUpdate,
+    container: deps.ContainerDep,
+    actor: deps.ActorDep,
+    branch: deps.BranchDep,
+    expected_seq: deps.ExpectedSeq = None,
+    idempotency_key: deps.IdempotencyKey = None,
+    wait: deps.Wait = False,
+    timeout: deps.Timeout = 30,
+) -> JSONResponse:
+    payload = {"class_id": class_id, "instance_id": instance_id, "data": body.data}
+    return await submit(
+        container,
+        c.UPDATE_INSTANCE,
+        payload,
+        database=db,
+        branch=branch,
+        actor=actor,
+        expected_seq=expected_seq,
+        idempotency_key=idempotency_key,
+        wait=wait,
+        timeout=timeout,
+        message=f"Instance update accepted for {class_id}/{instance_id}",
+    )
+
+
+@router.delete("/{instance_id}/delete", status_code=202)
+async def delete_instance(
+    db: str,
+    class_id: str,
+    instance_id: str,
+    container: deps.ContainerDep,
+    actor: deps.ActorDep,
+    branch: deps.BranchDep,
+    expected_seq: deps.ExpectedSeq = None,
+    idempotency_key: deps.IdempotencyKey = None,
+    wait: deps.Wait = False,
+    timeout: deps.Timeout = 30,
+) -> JSONResponse:
+    payload = {"class_id": class_id, "instance_id": instance_id}
+    return await submit(
+        container,
+        c.DELETE_INSTANCE,
+        payload,
+        database=db,
+        branch=branch,
+        actor=actor,
+        expected_seq=expected_seq,
+        idempotency_key=idempotency_key,
+        wait=wait,
+        timeout=timeout,
+        message=f"Instance deletion accepted for {class_id}/{instance_id}",
+    )
+
+
+@router.get("")
+async def list_instances(
+    db: str,
+    class_id: str,
+    reader: deps.ReaderDep,
+    container: deps.ContainerDep,
+    branch: deps.BranchDep,
+    offset: deps.Offset = 0,
+    limit: deps.Limit = 100,
+    min_position: deps.MinPosition = None,
+) -> dict[str, Any]:
+    await reach(container, min_position)
+    items, total = await run_in_threadpool(reader.instances, db, branch, class_id, offset, limit)
+    return success({**page(items, total, offset, limit), "instances": items})
+
+
+@router.get("/{instance_id}")
+async def get_instance(
+    db: str,
+    class_id: str,
+    instance_id: str,
+    reader: deps.ReaderDep,
+    container: deps.ContainerDep,
+    branch: deps.BranchDep,
+    min_position: deps.MinPosition = None,
+) -> dict[str, Any]:
+    await reach(container, min_position)
+    return success(await run_in_threadpool(reader.instance, db, branch, class_id, instance_id))

@@ -1,0 +1,129 @@
+"""Submitting commands from routes: 202 with a command id, or wait for the outcome."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from spice.application.ports.command_status import COMPLETED, CommandStatus
+from spice.bootstrap.container import Container
+from spice.domain.errors import Timeout
+from spice.entrypoints.api.errors import error_response, status_of_failure
+
+
+def status_url(command_id: str) -> str:
+    return f"/api/v1/commands/{command_id}/status"
+
+
+def accepted_body(status: CommandStatus, message: str) -> dict[str, Any]:
+    data = {
+        "command_id": status.command_id,
+        "status": status.status,
+        "command_type": status.command_type,
+        "status_url": status_url(status.command_id),
+    }
+    return {"status": "accepted", "message": message, "command_id": status.command_id, "data": data}
+
+
+async def submit(
+    container: Container,
+    command_type: str,
+    payload: dict[str, Any],
+    *,
+    database: str | None,
+    branch: str,
+    actor: str,
+    expected_seq: int | None = None,
+    idempotency_key: str | None = None,
+    wait: bool = False,
+    timeout: float = 30.0,
+    poll_interval: float = 0.25,
+    message: str = "Command accepted",
+) -> JSONResponse:
+    accepted = await run_in_threadpool(
+        lambda: container.commands.submit(
+            command_type,
+            payload,
+            database=database,
+            branch=branch,
+            actor=actor,
+            expected_seq=expected_seq,
+            idempotency_key=idempotency_key,
+        )
+    )
+    if not wait:
+        return JSONResponse(accepted_body(accepted.status, message), status_code=202)
+    return await finish(container, accepted.command.command_id, timeout, poll_interval)
+
+
+async def wait_final(
+    container: Container, command_id: str, timeout: float, poll_interval: float
+) -> tuple[CommandStatus | None, float]:
+    """Wait for the command to end, then for the read model to include its write."""
+    started = time.monotonic()
+    status = await run_in_threadpool(
+        container.tracker.wait_final, command_id, timeout, poll_interval
+    )
+    if status is not None and status.status == COMPLETED and status.result:
+        remaining = max(0.0, timeout - (time.monotonic() - started))
+        position = int(status.result.get("position", 0))
+        await run_in_threadpool(container.projector.wait_position, position, remaining)
+    return status, time.monotonic() - started
+
+
+def progress_history(status: CommandStatus) -> list[dict[str, Any]]:
+    from datetime import datetime
+
+    def seconds(ts: str) -> float:
+        return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
+
+    start = seconds(status.history[0]["timestamp"]) if status.history else 0.0
+    return [
+        {
+            "timestamp": h["timestamp"],
+            "elapsed_time": round(seconds(h["timestamp"]) - start, 3),
+            "status": h["status"],
+            "progress": h.get("progress", 0),
+        }
+        for h in status.history
+    ]
+
+
+async def finish(
+    container: Container,
+    command_id: str,
+    timeout: float,
+    poll_interval: float,
+    success_message: str = "Command completed successfully",
+) -> JSONResponse:
+    status, elapsed = await wait_final(container, command_id, timeout, poll_interval)
+    if status is None or not status.is_final:
+        raise Timeout(
+            f"Operation timed out after {timeout:g} seconds",
+            {
+                "command_id": command_id,
+                "hint": f"You can check the status using GET {status_url(command_id)}",
+            },
+        )
+    if status.status != COMPLETED:
+        error = status.error or {}
+        details = {**error.get("details", {}), "command_id": command_id}
+        return error_response(
+            status_of_failure(error),
+            error.get("code", "COMMAND_FAILED"),
+            error.get("message", "command failed"),
+            details,
+        )
+    data = {
+        "command_id": command_id,
+        "status": status.status,
+        "execution_time": elapsed,
+        "result": status.result,
+        "progress_history": progress_history(status),
+    }
+    return JSONResponse(
+        {"status": "success", "message": success_message, "command_id": command_id, "data": data}
+    )

@@ -1,0 +1,66 @@
+"""The `spice` command line: serve, rebuild, verify."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from spice.bootstrap.settings import Settings
+
+console = Console(stderr=True)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if args.data_dir:
+        settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
+    return settings
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from spice.entrypoints.api.app import create_app
+
+    settings = _settings(args)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    console.print(f"Spice Harvester on http://{host}:{port} (data in {settings.data_dir})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    return 0
+
+
+def rebuild(args: argparse.Namespace) -> int:
+    from spice.entrypoints.cli.tasks import rebuild_read_models
+
+    return rebuild_read_models(_settings(args), console)
+
+
+def verify(args: argparse.Namespace) -> int:
+    from spice.entrypoints.cli.tasks import verify_log
+
+    return verify_log(_settings(args), console)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spice", description="Spice Harvester")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="run the API and workers in one process")
+    p_serve.add_argument("--host")
+    p_serve.add_argument("--port", type=int)
+    p_serve.set_defaults(func=serve)
+    p_rebuild = sub.add_parser("rebuild", help="rebuild read models from the log, then swap")
+    p_rebuild.set_defaults(func=rebuild)
+    p_verify = sub.add_parser("verify", help="check the hash chain of the whole log")
+    p_verify.set_defaults(func=verify)
+    for p in (p_serve, p_rebuild, p_verify):
+        p.add_argument("--data-dir", help="data directory (default ./spice-data)")
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

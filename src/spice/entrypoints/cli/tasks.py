@@ -1,0 +1,46 @@
+"""What the offline CLI commands do, with progress shown on the console."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import Progress
+
+from spice.application.projections import rebuild
+from spice.application.verification import verify_log as verify
+from spice.bootstrap.container import build_container
+from spice.bootstrap.settings import Settings
+
+
+def rebuild_read_models(settings: Settings, console: Console) -> int:
+    """Build a new read model generation from the log and swap it in (server may run)."""
+    container = build_container(settings.model_copy(update={"run_workers": False}))
+    try:
+        head = container.events.head_position()
+        before = container.documents.active_generation()
+        with console.status(f"projecting {head} events into a new generation"):
+            generation = rebuild(container.events, container.documents)
+        console.print(f"read models rebuilt: {before} -> {generation} ({head} events)")
+        return 0
+    finally:
+        container.stop()
+
+
+def verify_log(settings: Settings, console: Console) -> int:
+    """Exit 0 when the hash chain verifies end to end, 1 with a report otherwise."""
+    container = build_container(settings.model_copy(update={"run_workers": False}))
+    try:
+        head = container.events.head_position()
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("verifying", total=head or 1)
+            count, problems = verify(
+                container.events, progress=lambda n: bar.update(task, completed=n)
+            )
+        for p in problems[:100]:
+            console.print(f"[red]{p.kind}[/red] at position {p.position}: {p.message}")
+        if problems:
+            console.print(f"[red]log does NOT verify[/red]: {len(problems)} problems in {count}")
+            return 1
+        console.print(f"log verifies: {count} events, hash chain intact")
+        return 0
+    finally:
+        container.stop()
