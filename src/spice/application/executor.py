@@ -146,7 +146,7 @@ class CommandExecutor:
             {"result": result},
             now,
         )
-        if len(envelopes) > 1:
+        if len(envelopes) >= 100:
             self.tracker.transition(cid, PROCESSING, f"appending {len(envelopes)} events", 50)
         try:
             stored = self.store.append([*envelopes, outcome])

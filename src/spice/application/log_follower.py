@@ -56,7 +56,7 @@ class LogFollower(ABC):
                 self._stop.wait(1.0)
                 continue
             if not more:
-                self.store.wait_for(position, self.idle_wait)
+                self.store.wait_for(position, self.idle_wait, cancelled=self._stop.is_set)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from spice.domain.events import EventEnvelope
 
@@ -58,7 +58,13 @@ class EventStore(ABC):
         with self._appended:
             self._appended.notify_all()
 
-    def wait_for(self, after_position: int, timeout: float, poll: float = 0.2) -> bool:
+    def wait_for(
+        self,
+        after_position: int,
+        timeout: float,
+        poll: float = 0.2,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> bool:
         """Block until the log has an event past `after_position` (or `timeout` passes).
 
         Appends from this process wake waiters at once; other processes are seen by polling.
@@ -67,6 +73,8 @@ class EventStore(ABC):
         while True:
             if self.head_position() > after_position:
                 return True
+            if cancelled is not None and cancelled():
+                return False
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False

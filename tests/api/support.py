@@ -1,0 +1,46 @@
+"""Helpers shared by the API tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from spice.bootstrap.container import Container
+
+CUSTOMER = {
+    "id": "Customer",
+    "label": "Customer",
+    "properties": [
+        {"name": "customer_id", "type": "string", "required": True},
+        {"name": "name", "type": "string", "required": True},
+        {"name": "age", "type": "integer"},
+    ],
+    "relationships": [],
+}
+PRODUCT = {
+    "id": "Product",
+    "label": "Product",
+    "properties": [
+        {"name": "product_id", "type": "string", "required": True},
+        {"name": "name", "type": "string", "required": True},
+        {"name": "price", "type": "decimal"},
+    ],
+    "relationships": [
+        {"predicate": "owned_by", "target": "Customer", "label": "Owned By", "cardinality": "n:1"}
+    ],
+}
+
+
+
+def container_of(client: TestClient) -> Container:
+    container: Container = client.app.state.container  # type: ignore[attr-defined]
+    return container
+
+
+def wait_ok(client: TestClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    """Send a write with ?wait=true and return the completed command's body."""
+    sep = "&" if "?" in url else "?"
+    response = client.request(method, f"{url}{sep}wait=true&timeout=10", **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -1,0 +1,84 @@
+"""Bad input: one error shape, an honest status, and nothing written to the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.support import container_of
+
+CREATE = "/api/v1/database/demo/instances/Product/create"
+
+
+def head(client: TestClient) -> int:
+    return container_of(client).events.head_position()
+
+
+CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
+    ("POST", "/api/v1/database/nope/instances/Product/create",
+     {"json": {"data": {"product_id": "p", "name": "n"}}}, 404, "NOT_FOUND"),
+    ("POST", "/api/v1/database/demo/instances/Nope/create",
+     {"json": {"data": {"product_id": "p"}}}, 404, "NOT_FOUND"),
+    ("POST", CREATE, {"json": {"data": {"product_id": "p", "name": 5}}}, 422,
+     "VALIDATION_FAILED"),
+    ("POST", CREATE, {"json": {"data": {"product_id": "p"}}}, 422, "VALIDATION_FAILED"),
+    ("POST", CREATE, {"json": {"data": {"product_id": "p", "name": "n", "x": 1}}}, 422,
+     "VALIDATION_FAILED"),
+    ("POST", CREATE, {"json": {"data": {"product_id": "p", "name": "n", "price": "abc"}}}, 422,
+     "VALIDATION_FAILED"),
+    ("POST", CREATE, {"json": {"data": {"product_id": "p", "name": "n",
+                                        "owned_by": "Customer/ghost"}}}, 422,
+     "VALIDATION_FAILED"),
+    ("POST", CREATE, {"json": {"data": {"product_id": "bad id!", "name": "n"}}}, 422,
+     "VALIDATION_FAILED"),
+    ("POST", CREATE, {"content": b"{not json", "headers": {"content-type": "application/json"}},
+     400, "MALFORMED_JSON"),
+    ("POST", CREATE, {"json": [1, 2]}, 400, "MALFORMED_JSON"),
+    ("POST", CREATE, {"json": {"nodata": 1}}, 422, "VALIDATION_FAILED"),
+    ("POST", CREATE, {"content": b"x" * 70_000, "headers": {"content-type": "application/json"}},
+     413, "PAYLOAD_TOO_LARGE"),
+    ("POST", "/api/v1/databases", {"json": {"name": "bad name!"}}, 422, "VALIDATION_FAILED"),
+    ("POST", "/api/v1/databases", {"json": {"name": "demo"}}, 409, "CONFLICT"),
+    ("POST", "/api/v1/database/demo/ontology", {"json": {"id": "X", "properties": [
+        {"name": "a", "type": "nosuchtype"}]}}, 422, "VALIDATION_FAILED"),
+    ("POST", "/api/v1/database/demo/ontology", {"json": {"id": "Customer"}}, 409, "CONFLICT"),
+    ("POST", "/api/v1/database/demo/ontology", {"json": {"id": "Y", "relationships": [
+        {"predicate": "p", "target": "Ghost", "cardinality": "n:1"}]}}, 422,
+     "VALIDATION_FAILED"),
+    ("PUT", "/api/v1/database/demo/instances/Product/ghost/update", {"json": {"data": {}}}, 404,
+     "NOT_FOUND"),
+    ("DELETE", "/api/v1/database/demo/instances/Product/ghost/delete", {}, 404, "NOT_FOUND"),
+    ("GET", "/api/v1/database/demo/instances/Product/ghost", {}, 404, "NOT_FOUND"),
+    ("GET", "/api/v1/databases/nope", {}, 404, "NOT_FOUND"),
+    ("GET", "/api/v1/commands/00000000-0000-0000-0000-000000000000/status", {}, 404,
+     "NOT_FOUND"),
+    ("GET", "/api/v1/database/demo/instances/Product?limit=0", {}, 422, "VALIDATION_FAILED"),
+    ("GET", "/api/v1/database/demo/instances/Product?branch=..%2Fx", {}, 422,
+     "VALIDATION_FAILED"),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs", "status", "code"), CASES)
+def test_bad_input_is_refused_and_writes_nothing(
+    demo: TestClient, method: str, url: str, kwargs: dict[str, Any], status: int, code: str
+) -> None:
+    before = head(demo)
+    response = demo.request(method, url, **kwargs)
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["code"] == code
+    assert isinstance(body["message"], str) and body["message"]
+    assert isinstance(body["details"], dict)
+    assert head(demo) == before
+
+
+def test_field_errors_name_each_field(demo: TestClient) -> None:
+    response = demo.post(CREATE, json={"data": {"name": 5, "price": "x", "ghost": 1}})
+    errors = {e["path"]: e for e in response.json()["details"]["errors"]}
+    assert set(errors) == {"name", "price", "ghost", "product_id"}
+    assert errors["name"]["value"] == 5
+    assert errors["ghost"]["code"] == "unknown_property"
+    assert errors["product_id"]["code"] == "required"

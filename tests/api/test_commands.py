@@ -1,0 +1,99 @@
+"""Command tracking: idempotency keys, sync wrappers, timeouts, failures and statuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from spice.bootstrap.settings import Settings
+from spice.entrypoints.api.app import create_app
+from tests.api.support import CUSTOMER, container_of, wait_ok
+
+
+def test_idempotency_key_maps_a_retry_to_the_same_command(client: TestClient) -> None:
+    headers = {"Idempotency-Key": "create-demo-1"}
+    first = client.post("/api/v1/databases", json={"name": "demo"}, headers=headers)
+    second = client.post("/api/v1/databases", json={"name": "demo"}, headers=headers)
+    assert first.status_code == second.status_code == 202
+    assert first.json()["command_id"] == second.json()["command_id"]
+    container = container_of(client)
+    assert container.tracker.wait_final(first.json()["command_id"], 10).status == "COMPLETED"
+    third = client.post("/api/v1/databases", json={"name": "demo"}, headers=headers)
+    assert third.json()["command_id"] == first.json()["command_id"]
+    other = client.post("/api/v1/databases", json={"name": "demo2"}, headers=headers)
+    assert other.status_code == 409
+    assert other.json()["code"] == "IDEMPOTENCY_CONFLICT"
+    accepted = [e for e in container.events.read_all(0, 100, "Command")
+                if e.event_type == "CommandAccepted"]
+    assert len(accepted) == 1
+
+
+def test_sync_create_and_wait(client: TestClient) -> None:
+    wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})
+    r = client.post("/api/v1/ontology/demo/sync/create?timeout=10&poll_interval=0.1",
+                    json=CUSTOMER)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "success"
+    assert body["data"]["result"]["class_id"] == "Customer"
+    cid = body["data"]["command_id"]
+    waited = client.get(f"/api/v1/ontology/demo/sync/command/{cid}/wait?timeout=5").json()
+    assert [h["status"] for h in waited["data"]["progress_history"]][-1] == "COMPLETED"
+    status = client.get(f"/api/v1/ontology/demo/async/command/{cid}/status").json()
+    assert status["status"] == "COMPLETED"
+    assert status["result"]["progress"] == 100
+
+
+def test_async_create_returns_pending_command(client: TestClient) -> None:
+    wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})
+    r = client.post("/api/v1/ontology/demo/async/create", json=CUSTOMER)
+    assert r.status_code == 202
+    cid = r.json()["command_id"]
+    assert r.json()["data"]["command_id"] == cid
+    assert container_of(client).tracker.wait_final(cid, 10).status == "COMPLETED"
+
+
+def test_sync_timeout_is_408_with_a_hint(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, run_workers=False, drain_timeout_seconds=0)
+    with TestClient(create_app(settings)) as client:
+        r = client.post("/api/v1/databases?wait=true&timeout=1", json={"name": "demo"})
+        assert r.status_code == 408
+        body = r.json()
+        assert body["code"] == "TIMEOUT"
+        assert body["details"]["hint"].startswith("You can check the status")
+        status = client.get(f"/api/v1/commands/{body['details']['command_id']}/status").json()
+        assert status["status"] == "PENDING"
+
+
+def test_timeout_bounds_are_checked(client: TestClient) -> None:
+    r = client.post("/api/v1/ontology/demo/sync/create?timeout=301", json=CUSTOMER)
+    assert r.status_code == 422
+    r = client.post("/api/v1/ontology/demo/sync/create?poll_interval=0.01", json=CUSTOMER)
+    assert r.status_code == 422
+
+
+def test_failure_in_the_worker_is_recorded_in_the_log(client: TestClient) -> None:
+    """Two racing creates of one id: one completes, the other fails with a recorded 409."""
+    wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})
+    wait_ok(client, "POST", "/api/v1/database/demo/ontology", json=CUSTOMER)
+    container = container_of(client)
+    container.worker.stop()
+    body = {"data": {"customer_id": "c1", "name": "Kim"}}
+    ids = [client.post("/api/v1/database/demo/instances/Customer/create", json=body)
+           .json()["command_id"] for _ in range(2)]
+    container.worker.run_until_caught_up()
+    statuses = [container.tracker.get(i) for i in ids]
+    assert [s.status for s in statuses] == ["COMPLETED", "FAILED"]
+    assert statuses[1].error["code"] == "CONFLICT"
+    outcome = container.events.head(f"cmd:{ids[1]}")
+    assert outcome.event_type == "CommandFailed"
+
+
+def test_status_history_and_result(client: TestClient) -> None:
+    done = wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})
+    status = client.get(f"/api/v1/commands/{done['command_id']}/status").json()
+    assert [h["status"] for h in status["history"]] == ["PENDING", "PROCESSING", "COMPLETED"]
+    assert status["progress"] == 100
+    assert status["result"]["aggregate_id"] == "db:demo"
+    assert status["result"]["position"] >= 2

@@ -1,0 +1,76 @@
+"""The CommandStatusStore contract, run against every adapter."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from spice.application.ids import new_id
+from spice.application.ports.command_status import (
+    COMPLETED,
+    FAILED,
+    PENDING,
+    CommandStatus,
+    CommandStatusStore,
+)
+
+
+def status(command_id: str | None = None, **changes: object) -> CommandStatus:
+    base = CommandStatus(
+        command_id=command_id or new_id(),
+        command_type="CreateDatabase",
+        status=PENDING,
+        aggregate_id="db:shop",
+        actor="alice",
+        database="shop",
+        created_at="2024-01-01T00:00:00.000000Z",
+        updated_at="2024-01-01T00:00:00.000000Z",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_insert_if_absent_keeps_the_first(command_status_store: CommandStatusStore) -> None:
+    first = status(message="first")
+    assert command_status_store.insert_if_absent(first) is True
+    second = dataclasses.replace(first, status=COMPLETED, message="second")
+    assert command_status_store.insert_if_absent(second) is False
+    assert command_status_store.get(first.command_id) == first
+
+
+def test_save_overwrites(command_status_store: CommandStatusStore) -> None:
+    pending = status()
+    command_status_store.insert_if_absent(pending)
+    done = dataclasses.replace(pending, status=COMPLETED, progress=100, attempts=1)
+    command_status_store.save(done)
+    got = command_status_store.get(pending.command_id)
+    assert got == done
+    assert got is not None and got.is_final
+
+
+def test_save_of_a_new_command_stores_it(command_status_store: CommandStatusStore) -> None:
+    fresh = status(database=None)
+    command_status_store.save(fresh)
+    assert command_status_store.get(fresh.command_id) == fresh
+
+
+def test_get_of_unknown_command_is_none(command_status_store: CommandStatusStore) -> None:
+    command_status_store.insert_if_absent(status())
+    assert command_status_store.get(new_id()) is None
+
+
+def test_round_trip_of_history_result_and_error(command_status_store: CommandStatusStore) -> None:
+    full = status(
+        status=FAILED,
+        progress=50,
+        message="gave up",
+        history=[
+            {"status": PENDING, "at": "2024-01-01T00:00:00Z"},
+            {"status": FAILED, "at": "2024-01-01T00:00:01Z", "attempt": 3},
+        ],
+        result={"positions": [1, 2], "nested": {"ok": False, "note": "ünïcode"}},
+        error={"code": "OCC_CONFLICT", "details": {"actual_seq": 4}},
+        attempts=3,
+    )
+    command_status_store.save(full)
+    got = command_status_store.get(full.command_id)
+    assert got == full
+    assert got is not None and got.to_dict() == full.to_dict()

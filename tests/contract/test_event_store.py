@@ -1,0 +1,248 @@
+"""The EventStore contract, run against every adapter."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from spice.application.ids import new_id
+from spice.application.ports.event_store import EventStore
+from spice.application.serialization import GENESIS_HASH, event_hash, utc_now
+from spice.application.verification import verify_log
+from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
+from spice.domain.events import EventEnvelope
+
+
+def event(aggregate_id: str, seq: int, aggregate_type: str = "Thing", **data: Any) -> EventEnvelope:
+    return EventEnvelope(
+        event_id=new_id(),
+        event_type="ThingChanged",
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        sequence_number=seq,
+        occurred_at=utc_now(),
+        actor="tester",
+        data={"seq": seq, **data},
+        metadata={"database": "db1"},
+    )
+
+
+def stream(aggregate_id: str, count: int, start: int = 1) -> list[EventEnvelope]:
+    return [event(aggregate_id, seq) for seq in range(start, start + count)]
+
+
+# --- append ---------------------------------------------------------------------------------
+
+
+def test_append_one_event(event_store: EventStore) -> None:
+    e = event("a", 1)
+    [stored] = event_store.append([e])
+    assert stored.position == 1
+    assert stored.same_fact(e)
+    assert event_store.head_position() == 1
+    assert event_store.read_stream("a") == [stored]
+
+
+def test_append_many_events_in_one_batch(event_store: EventStore) -> None:
+    batch = [event("a", 1), event("b", 1), event("a", 2)]
+    stored = event_store.append(batch)
+    assert [s.position for s in stored] == [1, 2, 3]
+    assert all(s.same_fact(e) for s, e in zip(stored, batch, strict=True))
+    assert event_store.read_all() == stored
+
+
+def test_positions_have_no_gaps_across_batches(event_store: EventStore) -> None:
+    event_store.append(stream("a", 2))
+    event_store.append([event("b", 1)])
+    event_store.append([event("a", 3)])
+    assert [e.position for e in event_store.read_all()] == [1, 2, 3, 4]
+    assert event_store.head_position() == 4
+
+
+def test_batch_with_one_conflict_writes_nothing(event_store: EventStore) -> None:
+    event_store.append([event("a", 1)])
+    batch = [event("b", 1), event("c", 1), event("a", 1)]  # a/1 is taken
+    with pytest.raises(ConcurrencyConflict):
+        event_store.append(batch)
+    assert event_store.head_position() == 1
+    assert all(event_store.get_event(e.event_id) is None for e in batch)
+    assert event_store.read_stream("b") == []
+
+
+@pytest.mark.parametrize(
+    ("seq", "expected_seq"),
+    [(2, 1), (1, 0), (4, 3)],  # taken, taken, non-contiguous
+)
+def test_occ_conflict_reports_actual_sequence(
+    event_store: EventStore, seq: int, expected_seq: int
+) -> None:
+    event_store.append(stream("a", 2))
+    with pytest.raises(ConcurrencyConflict) as info:
+        event_store.append([event("a", seq)])
+    assert info.value.aggregate_id == "a"
+    assert info.value.actual_seq == 2
+    assert info.value.expected_seq == expected_seq
+    assert event_store.head_position() == 2
+
+
+def test_new_stream_must_start_at_one(event_store: EventStore) -> None:
+    with pytest.raises(ConcurrencyConflict) as info:
+        event_store.append([event("a", 2)])
+    assert info.value.actual_seq == 0
+    assert event_store.head_position() == 0
+
+
+def test_non_contiguous_within_one_batch_conflicts(event_store: EventStore) -> None:
+    with pytest.raises(ConcurrencyConflict) as info:
+        event_store.append([event("a", 1), event("a", 3)])
+    assert info.value.actual_seq == 1
+    assert event_store.head_position() == 0
+
+
+def test_reappending_the_same_events_is_a_no_op(event_store: EventStore) -> None:
+    batch = [event("a", 1), event("a", 2)]
+    first = event_store.append(batch)
+    event_store.append([event("b", 1)])
+    again = event_store.append(batch)
+    assert again == first
+    assert [e.position for e in again] == [1, 2]
+    assert event_store.head_position() == 3
+    assert event_store.append(batch[1:]) == first[1:]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"data": {"seq": 1, "other": True}}, {"sequence_number": 2}, {"event_type": "Other"}],
+    ids=["data", "sequence", "type"],
+)
+def test_same_event_id_with_another_fact_is_refused(
+    event_store: EventStore, change: dict[str, Any]
+) -> None:
+    original = event("a", 1)
+    event_store.append([original])
+    with pytest.raises(IdempotencyConflict):
+        event_store.append([dataclasses.replace(original, **change)])
+    assert event_store.read_all() == [event_store.get_event(original.event_id)]
+    assert event_store.read_all()[0].data == original.data
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def test_read_stream_with_bounds(event_store: EventStore) -> None:
+    for seq in range(1, 6):
+        event_store.append([event("a", seq), event(f"other-{seq}", 1)])
+    assert [e.sequence_number for e in event_store.read_stream("a")] == [1, 2, 3, 4, 5]
+    assert [e.sequence_number for e in event_store.read_stream("a", from_seq=3)] == [3, 4, 5]
+    assert [e.sequence_number for e in event_store.read_stream("a", 2, 4)] == [2, 3, 4]
+    assert [e.sequence_number for e in event_store.read_stream("a", to_seq=1)] == [1]
+    assert event_store.read_stream("missing") == []
+
+
+def test_read_all_after_position_and_limit(event_store: EventStore) -> None:
+    event_store.append(stream("a", 6))
+    assert [e.position for e in event_store.read_all(after_position=2, limit=2)] == [3, 4]
+    assert [e.position for e in event_store.read_all(after_position=4)] == [5, 6]
+    assert event_store.read_all(after_position=6) == []
+    assert [e.position for e in event_store.read_all(limit=1)] == [1]
+
+
+def test_read_all_filters_by_aggregate_type(event_store: EventStore) -> None:
+    event_store.append(
+        [
+            event("a", 1, "Alpha"),
+            event("b", 1, "Beta"),
+            event("a", 2, "Alpha"),
+            event("b", 2, "Beta"),
+            event("a", 3, "Alpha"),
+        ]
+    )
+    assert [e.position for e in event_store.read_all(aggregate_type="Alpha")] == [1, 3, 5]
+    assert [e.position for e in event_store.read_all(aggregate_type="Beta")] == [2, 4]
+    alpha = event_store.read_all(after_position=1, limit=1, aggregate_type="Alpha")
+    assert [e.position for e in alpha] == [3]
+    assert event_store.read_all(aggregate_type="Gamma") == []
+
+
+def test_get_event(event_store: EventStore) -> None:
+    stored = event_store.append(stream("a", 3))
+    assert event_store.get_event(stored[1].event_id) == stored[1]
+    assert event_store.get_event(new_id()) is None
+
+
+def test_heads_are_last_event_per_existing_stream(event_store: EventStore) -> None:
+    event_store.append([event("a", 1), event("b", 1), event("a", 2)])
+    event_store.append([event("a", 3)])
+    heads = event_store.heads(["a", "b", "missing"])
+    assert set(heads) == {"a", "b"}
+    assert (heads["a"].sequence_number, heads["a"].position) == (3, 4)
+    assert (heads["b"].sequence_number, heads["b"].position) == (1, 2)
+    assert event_store.head("a") == heads["a"]
+    assert event_store.head("missing") is None
+    assert event_store.heads([]) == {}
+
+
+def test_head_position(event_store: EventStore) -> None:
+    assert event_store.head_position() == 0
+    event_store.append(stream("a", 2))
+    assert event_store.head_position() == 2
+
+
+# --- hash chain -----------------------------------------------------------------------------
+
+
+def test_hash_chain_links_every_event(event_store: EventStore) -> None:
+    event_store.append(stream("a", 3))
+    event_store.append([event("b", 1), event("a", 4)])
+    log = event_store.read_all()
+    assert log[0].prev_hash == GENESIS_HASH
+    for before, after in zip(log, log[1:], strict=False):
+        assert after.prev_hash == before.hash
+    for e in log:
+        assert e.hash == event_hash(e.prev_hash, e, e.position)
+    assert len({e.hash for e in log}) == len(log)
+    assert verify_log(event_store) == (5, [])
+
+
+def test_verify_log_reads_in_batches(event_store: EventStore) -> None:
+    event_store.append(stream("a", 7))
+    seen: list[int] = []
+    assert verify_log(event_store, batch=3, progress=seen.append) == (7, [])
+    assert seen == [3, 6, 7]
+
+
+# --- wait_for -------------------------------------------------------------------------------
+
+
+def test_wait_for_returns_at_once_when_events_exist(event_store: EventStore) -> None:
+    event_store.append(stream("a", 2))
+    started = time.monotonic()
+    assert event_store.wait_for(1, timeout=5) is True
+    assert time.monotonic() - started < 1
+
+
+def test_wait_for_times_out_without_events(event_store: EventStore) -> None:
+    event_store.append(stream("a", 1))
+    started = time.monotonic()
+    assert event_store.wait_for(1, timeout=0.3) is False
+    assert time.monotonic() - started >= 0.3
+
+
+def test_wait_for_wakes_when_another_thread_appends(event_store: EventStore) -> None:
+    def append_later() -> None:
+        time.sleep(0.2)
+        event_store.append([event("a", 1)])
+
+    writer = threading.Thread(target=append_later)
+    started = time.monotonic()
+    writer.start()
+    try:
+        assert event_store.wait_for(0, timeout=10) is True
+    finally:
+        writer.join()
+    assert time.monotonic() - started < 5
+    assert event_store.head_position() == 1
