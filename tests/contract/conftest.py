@@ -63,9 +63,7 @@ def event_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Even
 
 
 @pytest.fixture(**_params(CONSUMER_REGISTRY_FACTORIES))
-def consumer_registry(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[ConsumerRegistry]:
+def consumer_registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ConsumerRegistry]:
     yield from _build(request, tmp_path)
 
 

@@ -66,7 +66,10 @@ def test_exception_in_unit_of_work_commits_nothing(document_store: DocumentStore
     kept = instance("shop", "main", "Customer", "alice", name="Alice")
     put_all(document_store, doc(DocKey(KIND_DATABASE, "shop")), kept, checkpoint=3)
 
-    with pytest.raises(RuntimeError, match="projection failed"), document_store.unit_of_work() as uow:
+    with (
+        pytest.raises(RuntimeError, match="projection failed"),
+        document_store.unit_of_work() as uow,
+    ):
         uow.put(instance("shop", "main", "Customer", "bob"))
         uow.put(instance("shop", "main", "Customer", "alice", seq=2, name="Changed"))
         uow.tombstone_database("shop", 9, 9)

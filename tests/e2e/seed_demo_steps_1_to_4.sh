@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Seed 004 section 7, steps 1 to 4, as written there (only the host is a parameter).
+# Then waits for the commands and prints their final statuses, one per line.
+set -euo pipefail
+BASE=${BASE:-http://localhost:8002}
+DB=demo_db_$(date +%s)
+
+# 1) DB 생성 (BFF -> OMS; async 202)
+DB_CMD=$(curl -fsS -X POST "${BASE}/api/v1/databases" \
+  -H 'Content-Type: application/json' \
+  -d "{\"name\":\"${DB}\",\"description\":\"demo\"}" | jq -r '.data.command_id')
+
+curl -fsS "${BASE}/api/v1/commands/${DB_CMD}/status" | jq .
+
+# 2) 온톨로지 생성 (BFF -> OMS; async 202)
+CUST_ONTO_CMD=$(curl -fsS -X POST "${BASE}/api/v1/database/${DB}/ontology" \
+  -H 'Content-Type: application/json' \
+  -d '{
+    "id":"Customer",
+    "label":"Customer",
+    "properties":[
+      {"name":"customer_id","type":"string","required":true},
+      {"name":"name","type":"string","required":true}
+    ],
+    "relationships":[]
+  }' | jq -r '.data.command_id')
+
+PROD_ONTO_CMD=$(curl -fsS -X POST "${BASE}/api/v1/database/${DB}/ontology" \
+  -H 'Content-Type: application/json' \
+  -d '{
+    "id":"Product",
+    "label":"Product",
+    "properties":[
+      {"name":"product_id","type":"string","required":true},
+      {"name":"name","type":"string","required":true}
+    ],
+    "relationships":[
+      {"predicate":"owned_by","target":"Customer","label":"Owned By","cardinality":"n:1"}
+    ]
+  }' | jq -r '.data.command_id')
+
+curl -fsS "${BASE}/api/v1/commands/${CUST_ONTO_CMD}/status" | jq .
+curl -fsS "${BASE}/api/v1/commands/${PROD_ONTO_CMD}/status" | jq .
+
+# 3) 인스턴스 생성 (BFF label API; async 202) + command_id 캡처
+CUST_CMD=$(curl -fsS -X POST "${BASE}/api/v1/database/${DB}/instances/Customer/create" \
+  -H 'Content-Type: application/json' \
+  -d '{"data":{"customer_id":"cust_001","name":"Alice"}}' | jq -r '.command_id')
+
+PROD_CMD=$(curl -fsS -X POST "${BASE}/api/v1/database/${DB}/instances/Product/create" \
+  -H 'Content-Type: application/json' \
+  -d '{"data":{"product_id":"prod_001","name":"Shirt","owned_by":"Customer/cust_001"}}' | jq -r '.command_id')
+
+# 4) 비동기 처리 상태 관측 (BFF command status proxy)
+curl -fsS "${BASE}/api/v1/commands/${CUST_CMD}/status" | jq .
+curl -fsS "${BASE}/api/v1/commands/${PROD_CMD}/status" | jq .
+
+for CMD in "$DB_CMD" "$CUST_ONTO_CMD" "$PROD_ONTO_CMD" "$CUST_CMD" "$PROD_CMD"; do
+  curl -fsS "${BASE}/api/v1/ontology/${DB}/sync/command/${CMD}/wait?timeout=10" >/dev/null
+  echo "FINAL $(curl -fsS "${BASE}/api/v1/commands/${CMD}/status" | jq -r '.status')"
+done
+echo "DOC $(curl -fsS "${BASE}/api/v1/database/${DB}/instances/Product/prod_001" | jq -c '.data.data')"
