@@ -39,8 +39,13 @@ def pct(values: list[float], q: float) -> float:
 
 
 def row(i: int, prefix: str) -> dict[str, object]:
-    return {"item_id": f"{prefix}{i}", "name": f"품목 {i}", "qty": i, "price": "12.50",
-            "active": i % 2 == 0}
+    return {
+        "item_id": f"{prefix}{i}",
+        "name": f"품목 {i}",
+        "qty": i,
+        "price": "12.50",
+        "active": i % 2 == 0,
+    }
 
 
 def health_latencies(client: httpx.Client, n: int) -> list[float]:
@@ -57,8 +62,9 @@ def single_create_latencies(client: httpx.Client, n: int) -> list[float]:
     out = []
     for i in range(n):
         t = time.perf_counter()
-        r = client.post("/api/v1/database/bench/instances/Item/create?wait=true",
-                        json={"data": row(i, "s")})
+        r = client.post(
+            "/api/v1/database/bench/instances/Item/create?wait=true", json={"data": row(i, "s")}
+        )
         assert r.status_code == 200, r.text
         out.append((time.perf_counter() - t) * 1000)
     return out
@@ -67,12 +73,16 @@ def single_create_latencies(client: httpx.Client, n: int) -> list[float]:
 def bulk_until_readable(client: httpx.Client, n: int) -> float:
     rows = [row(i, "b") for i in range(n)]
     t = time.perf_counter()
-    r = client.post("/api/v1/database/bench/instances/Item/bulk-create?wait=true&timeout=300",
-                    json={"instances": rows}, timeout=300)
+    r = client.post(
+        "/api/v1/database/bench/instances/Item/bulk-create?wait=true&timeout=300",
+        json={"instances": rows},
+        timeout=300,
+    )
     assert r.status_code == 200, r.text
     position = r.json()["data"]["result"]["position"]
-    listed = client.get("/api/v1/database/bench/instances/Item",
-                        params={"limit": 1, "min_position": position}).json()
+    listed = client.get(
+        "/api/v1/database/bench/instances/Item", params={"limit": 1, "min_position": position}
+    ).json()
     elapsed = time.perf_counter() - t
     assert listed["data"]["total"] >= n
     return elapsed
@@ -82,10 +92,17 @@ def raw_append_seconds(n: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteEventStore(Path(tmp) / "events.db")
         events = [
-            EventEnvelope(new_id(), "InstanceCreated", "Instance", f"inst:bench:main:Item:r{i}",
-                          1, "2026-01-01T00:00:00Z", "bench",
-                          {"class_id": "Item", "instance_id": f"r{i}", "values": row(i, "r")},
-                          {"kind": "event", "database": "bench", "branch": "main"})
+            EventEnvelope(
+                new_id(),
+                "InstanceCreated",
+                "Instance",
+                f"inst:bench:main:Item:r{i}",
+                1,
+                "2026-01-01T00:00:00Z",
+                "bench",
+                {"class_id": "Item", "instance_id": f"r{i}", "values": row(i, "r")},
+                {"kind": "event", "database": "bench", "branch": "main"},
+            )
             for i in range(n)
         ]
         t = time.perf_counter()
@@ -119,14 +136,20 @@ def report(client: httpx.Client, singles: int, bulk: int) -> None:
     raw_s = raw_append_seconds(bulk)
     h50, c50, c99 = statistics.median(health), statistics.median(creates), pct(creates, 0.99)
     print(f"single create, request to COMPLETED+readable ({singles} sequential):")
-    print(f"  p50 {c50:.2f} ms  p99 {c99:.2f} ms   (aim: p50 < 20 ms: "
-          f"{'met' if c50 < 20 else 'NOT met'})")
+    print(
+        f"  p50 {c50:.2f} ms  p99 {c99:.2f} ms   (aim: p50 < 20 ms: "
+        f"{'met' if c50 < 20 else 'NOT met'})"
+    )
     print(f"  baseline GET /health p50 {h50:.2f} ms -> create costs {c50 / h50:.1f}x a round trip")
     rate = bulk / bulk_s
-    print(f"bulk create of {bulk} until all readable: {bulk_s:.2f} s = {rate:,.0f} instances/s "
-          f"(aim: >= 3,000/s: {'met' if rate >= 3000 else 'NOT met'})")
-    print(f"  baseline raw event store append of {bulk} events: {raw_s:.2f} s "
-          f"({bulk / raw_s:,.0f}/s) -> end to end is {raw_s / bulk_s:.2f}x of raw append speed")
+    print(
+        f"bulk create of {bulk} until all readable: {bulk_s:.2f} s = {rate:,.0f} instances/s "
+        f"(aim: >= 3,000/s: {'met' if rate >= 3000 else 'NOT met'})"
+    )
+    print(
+        f"  baseline raw event store append of {bulk} events: {raw_s:.2f} s "
+        f"({bulk / raw_s:,.0f}/s) -> end to end is {raw_s / bulk_s:.2f}x of raw append speed"
+    )
 
 
 if __name__ == "__main__":

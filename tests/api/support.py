@@ -32,7 +32,6 @@ PRODUCT = {
 }
 
 
-
 def container_of(client: TestClient) -> Container:
     container: Container = client.app.state.container  # type: ignore[attr-defined]
     return container

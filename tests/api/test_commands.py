@@ -24,15 +24,15 @@ def test_idempotency_key_maps_a_retry_to_the_same_command(client: TestClient) ->
     other = client.post("/api/v1/databases", json={"name": "demo2"}, headers=headers)
     assert other.status_code == 409
     assert other.json()["code"] == "IDEMPOTENCY_CONFLICT"
-    accepted = [e for e in container.events.read_all(0, 100, "Command")
-                if e.event_type == "CommandAccepted"]
+    accepted = [
+        e for e in container.events.read_all(0, 100, "Command") if e.event_type == "CommandAccepted"
+    ]
     assert len(accepted) == 1
 
 
 def test_sync_create_and_wait(client: TestClient) -> None:
     wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})
-    r = client.post("/api/v1/ontology/demo/sync/create?timeout=10&poll_interval=0.1",
-                    json=CUSTOMER)
+    r = client.post("/api/v1/ontology/demo/sync/create?timeout=10&poll_interval=0.1", json=CUSTOMER)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["status"] == "success"
@@ -80,8 +80,12 @@ def test_failure_in_the_worker_is_recorded_in_the_log(client: TestClient) -> Non
     container = container_of(client)
     container.worker.stop()
     body = {"data": {"customer_id": "c1", "name": "Kim"}}
-    ids = [client.post("/api/v1/database/demo/instances/Customer/create", json=body)
-           .json()["command_id"] for _ in range(2)]
+    ids = [
+        client.post("/api/v1/database/demo/instances/Customer/create", json=body).json()[
+            "command_id"
+        ]
+        for _ in range(2)
+    ]
     container.worker.run_until_caught_up()
     statuses = [container.tracker.get(i) for i in ids]
     assert [s.status for s in statuses] == ["COMPLETED", "FAILED"]

@@ -31,8 +31,12 @@ def test_seed_demo_steps_1_to_4(client: TestClient) -> None:
             {"name": "name", "type": "string", "required": True},
         ],
         "relationships": [
-            {"predicate": "owned_by", "target": "Customer", "label": "Owned By",
-             "cardinality": "n:1"}
+            {
+                "predicate": "owned_by",
+                "target": "Customer",
+                "label": "Owned By",
+                "cardinality": "n:1",
+            }
         ],
     }
     r1 = client.post(f"/api/v1/database/{db}/ontology", json=customer)
@@ -40,11 +44,14 @@ def test_seed_demo_steps_1_to_4(client: TestClient) -> None:
     assert (r1.status_code, r2.status_code) == (202, 202)
     onto_cmds = [r1.json()["data"]["command_id"], r2.json()["data"]["command_id"]]
 
-    r3 = client.post(f"/api/v1/database/{db}/instances/Customer/create",
-                     json={"data": {"customer_id": "cust_001", "name": "Alice"}})
-    r4 = client.post(f"/api/v1/database/{db}/instances/Product/create",
-                     json={"data": {"product_id": "prod_001", "name": "Shirt",
-                                    "owned_by": "Customer/cust_001"}})
+    r3 = client.post(
+        f"/api/v1/database/{db}/instances/Customer/create",
+        json={"data": {"customer_id": "cust_001", "name": "Alice"}},
+    )
+    r4 = client.post(
+        f"/api/v1/database/{db}/instances/Product/create",
+        json={"data": {"product_id": "prod_001", "name": "Shirt", "owned_by": "Customer/cust_001"}},
+    )
     assert (r3.status_code, r4.status_code) == (202, 202)
     cust_cmd, prod_cmd = r3.json()["command_id"], r4.json()["command_id"]
 
@@ -59,9 +66,13 @@ def test_seed_demo_steps_1_to_4(client: TestClient) -> None:
         assert {"aggregate_id", "sequence_number", "position"} <= set(body["result"])
 
     position = client.get(f"/api/v1/commands/{prod_cmd}/status").json()["result"]["position"]
-    doc = client.get(f"/api/v1/database/{db}/instances/Product/prod_001",
-                     params={"min_position": position}).json()["data"]
-    assert doc["data"] == {"product_id": "prod_001", "name": "Shirt",
-                           "owned_by": "Customer/cust_001"}
+    doc = client.get(
+        f"/api/v1/database/{db}/instances/Product/prod_001", params={"min_position": position}
+    ).json()["data"]
+    assert doc["data"] == {
+        "product_id": "prod_001",
+        "name": "Shirt",
+        "owned_by": "Customer/cust_001",
+    }
     assert doc["sequence_number"] == 1
     assert doc["last_command_id"] == prod_cmd

@@ -50,8 +50,9 @@ def test_user_socket_sees_only_that_users_commands(client: TestClient) -> None:
     with client.websocket_connect("/api/v1/ws/commands?user_id=alice") as ws:
         ws.receive_json()
         client.post("/api/v1/databases", json={"name": "bobs"}, headers={"X-User-ID": "bob"})
-        cid = client.post("/api/v1/databases", json={"name": "alices"},
-                          headers={"X-User-ID": "alice"}).json()["command_id"]
+        cid = client.post(
+            "/api/v1/databases", json={"name": "alices"}, headers={"X-User-ID": "alice"}
+        ).json()["command_id"]
         first = ws.receive_json()
         assert first["command_id"] == cid
         receive_until(ws, lambda m: m["data"]["status"] == "COMPLETED")

@@ -21,8 +21,13 @@ from tests.server import ServerProcess
 SINGLES = 240
 BULKS = 6
 BULK_SIZE = 400
-CLASS = {"id": "Item", "properties": [{"name": "item_id", "type": "string", "required": True},
-                                      {"name": "n", "type": "integer"}]}
+CLASS = {
+    "id": "Item",
+    "properties": [
+        {"name": "item_id", "type": "string", "required": True},
+        {"name": "n", "type": "integer"},
+    ],
+}
 
 
 @pytest.fixture
@@ -35,12 +40,15 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 def request_specs() -> list[tuple[str, str, dict[str, Any]]]:
     base = "/api/v1/database/chaos/instances/Item"
-    specs = [(f"one-{i}", f"{base}/create", {"data": {"item_id": f"i{i}", "n": i}})
-             for i in range(SINGLES)]
+    specs = [
+        (f"one-{i}", f"{base}/create", {"data": {"item_id": f"i{i}", "n": i}})
+        for i in range(SINGLES)
+    ]
     for b in range(BULKS):
         rows = [{"item_id": f"b{b}-{j}", "n": j} for j in range(BULK_SIZE)]
-        specs.insert(b * (SINGLES // BULKS), (f"bulk-{b}", f"{base}/bulk-create",
-                                               {"instances": rows}))
+        specs.insert(
+            b * (SINGLES // BULKS), (f"bulk-{b}", f"{base}/bulk-create", {"instances": rows})
+        )
     return specs
 
 
@@ -74,16 +82,16 @@ def send_all(server: ServerProcess, specs: list, kill_after: int | None) -> dict
 def wait_all(server: ServerProcess, command_ids: list[str]) -> list[str]:
     statuses = []
     for cid in command_ids:
-        r = httpx.get(f"{server.url}/api/v1/ontology/chaos/sync/command/{cid}/wait?timeout=60",
-                      timeout=90)
+        r = httpx.get(
+            f"{server.url}/api/v1/ontology/chaos/sync/command/{cid}/wait?timeout=60", timeout=90
+        )
         assert r.status_code == 200, r.text
         statuses.append(httpx.get(f"{server.url}/api/v1/commands/{cid}/status").json()["status"])
     return statuses
 
 
 def test_sigkill_loses_and_doubles_nothing(server: ServerProcess) -> None:
-    setup = [("/api/v1/databases", {"name": "chaos"}),
-             ("/api/v1/database/chaos/ontology", CLASS)]
+    setup = [("/api/v1/databases", {"name": "chaos"}), ("/api/v1/database/chaos/ontology", CLASS)]
     for path, body in setup:
         assert httpx.post(f"{server.url}{path}?wait=true", json=body).status_code == 200
     specs = request_specs()
@@ -120,5 +128,6 @@ def check_log_and_read_models(data_dir: Path, commands: int) -> None:
 
 
 def dump(container: Any) -> list[tuple[Any, ...]]:
-    return [(d.key, d.seq, d.deleted, d.position, d.body["data"]) for d in
-            container.documents.dump()]
+    return [
+        (d.key, d.seq, d.deleted, d.position, d.body["data"]) for d in container.documents.dump()
+    ]

@@ -26,11 +26,19 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 @pytest.mark.skipif(not (shutil.which("curl") and shutil.which("jq")), reason="needs curl, jq")
 def test_seed_demo_script_runs_as_written(server: ServerProcess) -> None:
-    result = subprocess.run(["bash", str(SCRIPT)], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "BASE": server.url})
+    result = subprocess.run(
+        ["bash", str(SCRIPT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "BASE": server.url},
+    )
     assert result.returncode == 0, result.stderr
     finals = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("FINAL")]
     assert finals == ["COMPLETED"] * 5
     doc = next(line for line in result.stdout.splitlines() if line.startswith("DOC "))
-    assert json.loads(doc[4:]) == {"product_id": "prod_001", "name": "Shirt",
-                                    "owned_by": "Customer/cust_001"}
+    assert json.loads(doc[4:]) == {
+        "product_id": "prod_001",
+        "name": "Shirt",
+        "owned_by": "Customer/cust_001",
+    }
