@@ -69,6 +69,9 @@ def _relationship(raw: Any, path: str, errors: list[dict[str, Any]]) -> dict[str
             )
         )
         ok = False
+    if not isinstance(raw.get("required", False), bool):
+        errors.append(field_error(f"{path}.required", "invalid_flag", "a boolean", raw["required"]))
+        ok = False
     if not ok:
         return None
     return {

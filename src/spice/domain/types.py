@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 
@@ -25,7 +25,7 @@ def _integer(value: Any) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str):
+    if isinstance(value, str) and "_" not in value:
         try:
             return int(value.strip())
         except ValueError:
@@ -37,13 +37,15 @@ def _decimal(value: Any) -> str:
     # Kept as a string so no precision is lost in JSON.
     if isinstance(value, bool):
         raise TypeMismatch("expected a decimal, got a boolean")
-    if isinstance(value, int | float | str):
+    if isinstance(value, int | float | str) and "_" not in str(value):
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
             raise TypeMismatch("expected a decimal number") from None
         if number.is_finite():
-            return format(number.normalize(), "f") if number != 0 else "0"
+            # Enough precision for every digit given: normalising must never round.
+            exact = Context(prec=max(28, len(number.as_tuple().digits)))
+            return format(number.normalize(exact), "f") if number != 0 else "0"
     raise TypeMismatch("expected a finite decimal number")
 
 

@@ -113,7 +113,10 @@ class SQLiteDocumentStore(DocumentStore):
 
     def activate(self, generation: str) -> None:
         with self._db.write() as conn:
-            conn.execute("UPDATE generations SET active = (name = ?)", (self._check(generation),))
+            gen = self._check(generation)
+            if conn.execute("SELECT 1 FROM generations WHERE name = ?", (gen,)).fetchone() is None:
+                raise KeyError(generation)
+            conn.execute("UPDATE generations SET active = (name = ?)", (gen,))
 
     def drop_generation(self, generation: str) -> None:
         with self._db.write() as conn:

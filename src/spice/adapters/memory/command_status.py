@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 
 from spice.application.ports.command_status import CommandStatus, CommandStatusStore
@@ -16,14 +17,14 @@ class InMemoryCommandStatusStore(CommandStatusStore):
         with self._lock:
             if status.command_id in self._rows:
                 return False
-            self._rows[status.command_id] = status.to_dict()
+            self._rows[status.command_id] = copy.deepcopy(status.to_dict())
             return True
 
     def save(self, status: CommandStatus) -> None:
         with self._lock:
-            self._rows[status.command_id] = status.to_dict()
+            self._rows[status.command_id] = copy.deepcopy(status.to_dict())
 
     def get(self, command_id: str) -> CommandStatus | None:
         with self._lock:
             row = self._rows.get(command_id)
-        return CommandStatus.from_dict(row) if row else None
+        return CommandStatus.from_dict(copy.deepcopy(row)) if row else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterable, Sequence
 
@@ -41,7 +42,7 @@ class InMemoryEventStore(EventStore):
                 taken[e.aggregate_id] = e.sequence_number
             stored: list[EventEnvelope] = []
             prev = self._log[-1].hash if self._log else GENESIS_HASH
-            for e in events:
+            for e in copy.deepcopy(list(events)):
                 position = len(self._log) + 1
                 digest = event_hash(prev, e, position)
                 s = e.stored(position, prev, digest)
