@@ -6,6 +6,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from spice.application.commands import CREATE_DATABASE, Command
+from spice.application.ids import new_id
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
 from tests.api.support import CUSTOMER, container_of, wait_ok
@@ -101,3 +103,16 @@ def test_status_history_and_result(client: TestClient) -> None:
     assert status["progress"] == 100
     assert status["result"]["aggregate_id"] == "db:demo"
     assert status["result"]["position"] >= 2
+
+
+def test_status_of_a_logged_but_untracked_command_is_pending(tmp_path: Path) -> None:
+    """A crash between appending a command and tracking it must not hide the command."""
+    settings = Settings(data_dir=tmp_path, run_workers=False)
+    with TestClient(create_app(settings)) as client:
+        command = Command(new_id(), CREATE_DATABASE, "demo", "main", {"name": "demo"}, "kim")
+        container_of(client).events.append([command.to_envelope("2026-01-01T00:00:00Z")])
+        body = client.get(f"/api/v1/commands/{command.command_id}/status").json()
+        assert body["status"] == "PENDING"
+        container_of(client).worker.run_until_caught_up()
+        body = client.get(f"/api/v1/commands/{command.command_id}/status").json()
+        assert body["status"] == "COMPLETED"

@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.application import commands as c
+from spice.application.commands import Command
 from spice.application.ports.command_status import CommandStatus
+from spice.domain import events as ev
 from spice.domain.errors import NotFound
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.schemas import ClassDefinition
@@ -18,8 +20,20 @@ from spice.entrypoints.api.writes import finish, submit
 router = APIRouter(prefix="/api/v1/ontology/{db}", tags=["ontology (async/sync)"])
 
 
+def _status_or_log(container: deps.Container, command_id: str) -> CommandStatus | None:
+    """The tracked status; for a command in the log but not yet tracked (a crash between
+    accepting and tracking), PENDING as the worker will find it."""
+    status = container.tracker.get(command_id)
+    if status is not None:
+        return status
+    envelope = container.events.get_event(command_id)
+    if envelope is None or envelope.event_type != ev.COMMAND_ACCEPTED:
+        return None
+    return container.tracker.accepted(Command.from_envelope(envelope), envelope.aggregate_id)
+
+
 async def load_status(container: deps.Container, command_id: str) -> CommandStatus:
-    status = await run_in_threadpool(container.tracker.get, command_id)
+    status = await run_in_threadpool(_status_or_log, container, command_id)
     if status is None:
         raise NotFound(f"command {command_id!r} not found", {"command_id": command_id})
     return status
