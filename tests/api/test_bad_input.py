@@ -72,6 +72,20 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("POST", CREATE, {"json": {"nodata": 1}}, 422, "VALIDATION_FAILED"),
     (
         "POST",
+        "/api/v1/database/demo/instances/Customer/create",
+        {"json": {"data": {"customer_id": "c", "name": "n", "age": 2**63}}},
+        422,
+        "VALIDATION_FAILED",
+    ),
+    (
+        "POST",
+        "/api/v1/database/demo/ontology",
+        {"json": {"id": "Z", "extra": 2**70}},
+        422,
+        "VALIDATION_FAILED",
+    ),
+    (
+        "POST",
         CREATE,
         {"content": b"x" * 70_000, "headers": {"content-type": "application/json"}},
         413,

@@ -4,21 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Any
 
+import orjson
+
+from spice.domain.errors import ValidationFailed, field_error
 from spice.domain.events import EventEnvelope
 
 GENESIS_HASH = "0" * 64
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON with sorted keys: the same value always gives the same text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON with sorted keys: the same value always gives the same text.
+
+    Integers beyond 64 bits are refused (TypeError): they would not read back exactly.
+    """
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def check_storable(value: Any, what: str = "request") -> None:
+    """Raise ValidationFailed when `value` cannot be stored as JSON exactly."""
+    try:
+        dumps(value)
+    except TypeError as exc:
+        raise ValidationFailed(
+            f"{what} cannot be stored: {exc}",
+            [field_error(what, "unstorable_value", f"{exc} (integers must fit in 64 bits)")],
+        ) from None
 
 
 def loads(text: str | bytes) -> Any:
-    return json.loads(text)
+    return orjson.loads(text)
 
 
 def utc_now() -> str:

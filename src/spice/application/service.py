@@ -12,7 +12,7 @@ from spice.application.handlers.base import WriteModel
 from spice.application.ids import command_id_for_key, new_id
 from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.event_store import EventStore
-from spice.application.serialization import utc_now
+from spice.application.serialization import check_storable, utc_now
 from spice.application.tracking import CommandTracker
 from spice.domain.errors import IdempotencyConflict, SpiceError
 from spice.domain.names import MAIN_BRANCH, command_aggregate
@@ -70,6 +70,7 @@ class CommandService:
         command = Command(
             command_id, command_type, database, branch, payload, actor, expected_seq, metadata or {}
         )
+        check_storable(command.data())
         if idempotency_key:
             existing = self._existing(command)
             if existing is not None:

@@ -18,7 +18,17 @@ def _string(value: Any) -> str:
     return value
 
 
+INT64 = range(-(2**63), 2**63)
+
+
 def _integer(value: Any) -> int:
+    number = _parse_integer(value)
+    if number not in INT64:
+        raise TypeMismatch("integer out of the 64-bit range")
+    return number
+
+
+def _parse_integer(value: Any) -> int:
     if isinstance(value, bool):
         raise TypeMismatch("expected an integer, got a boolean")
     if isinstance(value, int):

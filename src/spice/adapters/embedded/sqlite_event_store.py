@@ -10,7 +10,7 @@ from spice.adapters.embedded.sqlite_connection import SQLiteDatabase, chunks
 from spice.application.ports.event_store import EventStore
 from spice.application.serialization import GENESIS_HASH, dumps, event_hash, loads
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
-from spice.domain.events import EventEnvelope
+from spice.domain.events import COMMAND_AGGREGATE, EventEnvelope
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS events (
     hash TEXT NOT NULL,
     UNIQUE (aggregate_id, sequence_number)
 );
-CREATE INDEX IF NOT EXISTS events_by_type ON events (aggregate_type, position);
+-- Commands are found by the worker through a partial index: domain events never touch it.
+CREATE INDEX IF NOT EXISTS command_positions ON events (position)
+    WHERE aggregate_type = 'Command';
 """
 
 COLUMNS = (
@@ -118,16 +120,14 @@ class SQLiteEventStore(EventStore):
         return stored
 
     def _head_seqs(self, conn: sqlite3.Connection, aggregate_ids: list[str]) -> dict[str, int]:
+        # One MAX() per stream uses SQLite's min/max shortcut on the (aggregate, seq) index;
+        # a grouped IN query would scan every entry of each stream.
+        query = "SELECT MAX(sequence_number) FROM events WHERE aggregate_id = ?"
         heads: dict[str, int] = {}
-        for part in chunks(aggregate_ids):
-            marks = ",".join("?" * len(part))
-            heads.update(
-                conn.execute(
-                    "SELECT aggregate_id, MAX(sequence_number) FROM events "
-                    f"WHERE aggregate_id IN ({marks}) GROUP BY aggregate_id",
-                    part,
-                ).fetchall()
-            )
+        for aggregate_id in aggregate_ids:
+            seq = conn.execute(query, (aggregate_id,)).fetchone()[0]
+            if seq is not None:
+                heads[aggregate_id] = seq
         return heads
 
     def _replayed_or_raise(
@@ -171,6 +171,13 @@ class SQLiteEventStore(EventStore):
         if aggregate_type is None:
             rows = conn.execute(
                 f"SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?",
+                (after_position, limit),
+            )
+        elif aggregate_type == COMMAND_AGGREGATE:
+            # The literal lets SQLite use the partial index of commands.
+            rows = conn.execute(
+                f"SELECT {COLUMNS} FROM events WHERE aggregate_type = '{COMMAND_AGGREGATE}' "
+                "AND position > ? ORDER BY position LIMIT ?",
                 (after_position, limit),
             )
         else:
