@@ -116,3 +116,15 @@ def test_status_of_a_logged_but_untracked_command_is_pending(tmp_path: Path) -> 
         container_of(client).worker.run_until_caught_up()
         body = client.get(f"/api/v1/commands/{command.command_id}/status").json()
         assert body["status"] == "COMPLETED"
+
+
+def test_events_carry_actor_command_and_request_ids(client: TestClient) -> None:
+    headers = {"X-User-ID": "kim", "X-Request-ID": "req-42"}
+    done = client.post("/api/v1/databases?wait=true", json={"name": "demo"}, headers=headers)
+    cid = done.json()["command_id"]
+    event = container_of(client).events.read_stream("db:demo")[0]
+    assert event.actor == "kim"
+    assert event.metadata["command_id"] == cid
+    assert event.metadata["causation_id"] == cid
+    assert event.metadata["request_id"] == "req-42"
+    assert event.metadata["command_type"] == "CREATE_DATABASE"

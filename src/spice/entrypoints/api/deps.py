@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
@@ -40,3 +41,30 @@ MinPosition = Annotated[int | None, Query(ge=0, description="wait until the read
 Wait = Annotated[bool, Query(description="answer when the command has finished")]
 Timeout = Annotated[float, Query(ge=1, le=300)]
 PollInterval = Annotated[float, Query(ge=0.1, le=5)]
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """What every write route takes besides its own path and body."""
+
+    container: Container
+    actor: str
+    idempotency_key: str | None
+    wait: bool
+    timeout: float
+    request_id: str | None
+    poll_interval: float = 0.25
+
+
+def get_write_options(
+    container: ContainerDep,
+    actor: ActorDep,
+    idempotency_key: IdempotencyKey = None,
+    wait: Wait = False,
+    timeout: Timeout = 30,
+    x_request_id: Annotated[str | None, Header(max_length=200)] = None,
+) -> WriteOptions:
+    return WriteOptions(container, actor, idempotency_key, wait, timeout, x_request_id)
+
+
+WriteDep = Annotated[WriteOptions, Depends(get_write_options)]

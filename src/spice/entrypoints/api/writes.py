@@ -11,6 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from spice.application.ports.command_status import COMPLETED, CommandStatus
 from spice.bootstrap.container import Container
 from spice.domain.errors import Timeout
+from spice.domain.names import MAIN_BRANCH
+from spice.entrypoints.api.deps import WriteOptions
 from spice.entrypoints.api.errors import error_response, status_of_failure
 
 
@@ -29,34 +31,32 @@ def accepted_body(status: CommandStatus, message: str) -> dict[str, Any]:
 
 
 async def submit(
-    container: Container,
+    write: WriteOptions,
     command_type: str,
     payload: dict[str, Any],
     *,
     database: str | None,
-    branch: str,
-    actor: str,
+    branch: str = MAIN_BRANCH,
     expected_seq: int | None = None,
-    idempotency_key: str | None = None,
-    wait: bool = False,
-    timeout: float = 30.0,
-    poll_interval: float = 0.25,
     message: str = "Command accepted",
 ) -> JSONResponse:
+    """Accept the command (202), or with `wait` answer once it has finished."""
+    container = write.container
     accepted = await run_in_threadpool(
         lambda: container.commands.submit(
             command_type,
             payload,
             database=database,
             branch=branch,
-            actor=actor,
+            actor=write.actor,
             expected_seq=expected_seq,
-            idempotency_key=idempotency_key,
+            idempotency_key=write.idempotency_key,
+            metadata={"request_id": write.request_id} if write.request_id else None,
         )
     )
-    if not wait:
+    if not write.wait:
         return JSONResponse(accepted_body(accepted.status, message), status_code=202)
-    return await finish(container, accepted.command.command_id, timeout, poll_interval)
+    return await finish(container, accepted.command.command_id, write.timeout, write.poll_interval)
 
 
 async def wait_final(

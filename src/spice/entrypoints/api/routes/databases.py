@@ -18,24 +18,12 @@ router = APIRouter(prefix="/api/v1/databases", tags=["databases"])
 
 
 @router.post("", status_code=202)
-async def create_database(
-    body: DatabaseCreate,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
-) -> JSONResponse:
+async def create_database(body: DatabaseCreate, write: deps.WriteDep) -> JSONResponse:
     return await submit(
-        container,
+        write,
         c.CREATE_DATABASE,
         body.model_dump(),
         database=body.name,
-        branch=names.MAIN_BRANCH,
-        actor=actor,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Database creation accepted for {body.name!r}",
     )
 
@@ -55,25 +43,14 @@ def get_database(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
 
 @router.delete("/{db}", status_code=202)
 async def delete_database(
-    db: str,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
-    expected_seq: deps.ExpectedSeq = None,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
+    db: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None
 ) -> JSONResponse:
     return await submit(
-        container,
+        write,
         c.DELETE_DATABASE,
         {"name": db},
         database=db,
-        branch=names.MAIN_BRANCH,
-        actor=actor,
         expected_seq=expected_seq,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Database deletion accepted for {db!r}",
     )
 

@@ -19,54 +19,30 @@ router = APIRouter(prefix="/api/v1/database/{db}/instances/{class_id}", tags=["i
 
 @router.post("/create", status_code=202)
 async def create_instance(
-    db: str,
-    class_id: str,
-    body: InstanceCreate,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
-    branch: deps.BranchDep,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
+    db: str, class_id: str, body: InstanceCreate, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
     payload = {"class_id": class_id, "data": body.data, "instance_id": body.instance_id}
     return await submit(
-        container,
+        write,
         c.CREATE_INSTANCE,
         payload,
         database=db,
         branch=branch,
-        actor=actor,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Instance creation accepted for {class_id}",
     )
 
 
 @router.post("/bulk-create", status_code=202)
 async def bulk_create(
-    db: str,
-    class_id: str,
-    body: BulkCreate,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
-    branch: deps.BranchDep,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
+    db: str, class_id: str, body: BulkCreate, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
     payload = {"class_id": class_id, "instances": body.instances}
     return await submit(
-        container,
+        write,
         c.BULK_CREATE_INSTANCES,
         payload,
         database=db,
         branch=branch,
-        actor=actor,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Bulk creation of {len(body.instances)} {class_id} accepted",
     )
 
@@ -77,26 +53,18 @@ async def update_instance(
     class_id: str,
     instance_id: str,
     body: InstanceUpdate,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
+    write: deps.WriteDep,
     branch: deps.BranchDep,
     expected_seq: deps.ExpectedSeq = None,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
 ) -> JSONResponse:
     payload = {"class_id": class_id, "instance_id": instance_id, "data": body.data}
     return await submit(
-        container,
+        write,
         c.UPDATE_INSTANCE,
         payload,
         database=db,
         branch=branch,
-        actor=actor,
         expected_seq=expected_seq,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Instance update accepted for {class_id}/{instance_id}",
     )
 
@@ -106,26 +74,18 @@ async def delete_instance(
     db: str,
     class_id: str,
     instance_id: str,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
+    write: deps.WriteDep,
     branch: deps.BranchDep,
     expected_seq: deps.ExpectedSeq = None,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
 ) -> JSONResponse:
     payload = {"class_id": class_id, "instance_id": instance_id}
     return await submit(
-        container,
+        write,
         c.DELETE_INSTANCE,
         payload,
         database=db,
         branch=branch,
-        actor=actor,
         expected_seq=expected_seq,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Instance deletion accepted for {class_id}/{instance_id}",
     )
 
@@ -141,6 +101,7 @@ async def list_instances(
     limit: deps.Limit = 100,
     min_position: deps.MinPosition = None,
 ) -> dict[str, Any]:
+    """A page of live instances of the class, ordered by id."""
     await reach(container, min_position)
     items, total = await run_in_threadpool(reader.instances, db, branch, class_id, offset, limit)
     return success({**page(items, total, offset, limit), "instances": items})
@@ -156,5 +117,6 @@ async def get_instance(
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
 ) -> dict[str, Any]:
+    """One instance with its values, sequence number and who changed it last."""
     await reach(container, min_position)
     return success(await run_in_threadpool(reader.instance, db, branch, class_id, instance_id))

@@ -20,25 +20,14 @@ router = APIRouter(prefix="/api/v1/database/{db}/ontology", tags=["ontology"])
 
 @router.post("", status_code=202)
 async def create_class(
-    db: str,
-    body: ClassDefinition,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
-    branch: deps.BranchDep,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
+    db: str, body: ClassDefinition, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
     return await submit(
-        container,
+        write,
         c.CREATE_ONTOLOGY_CLASS,
         body.model_dump(exclude_unset=True),
         database=db,
         branch=branch,
-        actor=actor,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Ontology creation command accepted for {body.id!r}",
     )
 
@@ -76,31 +65,23 @@ async def update_class(
     db: str,
     class_id: str,
     body: ClassDefinition,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
+    write: deps.WriteDep,
     branch: deps.BranchDep,
     expected_seq: deps.ExpectedSeq = None,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
 ) -> JSONResponse:
-    payload = {**body.model_dump(exclude_unset=True), "id": class_id}
+    """Replace the class definition (the body holds the whole new definition)."""
     if body.id != class_id:
         raise ValidationFailed(
             "the class id in the body differs from the path",
             [field_error("id", "id_mismatch", f"must be {class_id}", body.id)],
         )
     return await submit(
-        container,
+        write,
         c.UPDATE_ONTOLOGY_CLASS,
-        payload,
+        body.model_dump(exclude_unset=True),
         database=db,
         branch=branch,
-        actor=actor,
         expected_seq=expected_seq,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Ontology update command accepted for {class_id!r}",
     )
 
@@ -109,24 +90,16 @@ async def update_class(
 async def delete_class(
     db: str,
     class_id: str,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
+    write: deps.WriteDep,
     branch: deps.BranchDep,
     expected_seq: deps.ExpectedSeq = None,
-    idempotency_key: deps.IdempotencyKey = None,
-    wait: deps.Wait = False,
-    timeout: deps.Timeout = 30,
 ) -> JSONResponse:
     return await submit(
-        container,
+        write,
         c.DELETE_ONTOLOGY_CLASS,
         {"class_id": class_id},
         database=db,
         branch=branch,
-        actor=actor,
         expected_seq=expected_seq,
-        idempotency_key=idempotency_key,
-        wait=wait,
-        timeout=timeout,
         message=f"Ontology deletion command accepted for {class_id!r}",
     )

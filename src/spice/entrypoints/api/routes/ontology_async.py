@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter
@@ -41,24 +42,16 @@ async def load_status(container: deps.Container, command_id: str) -> CommandStat
 
 @router.post("/async/create", status_code=202)
 async def create_async(
-    db: str,
-    body: ClassDefinition,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
-    branch: deps.BranchDep,
-    idempotency_key: deps.IdempotencyKey = None,
+    db: str, body: ClassDefinition, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
-    response = await submit(
-        container,
+    return await submit(
+        replace(write, wait=False),
         c.CREATE_ONTOLOGY_CLASS,
         body.model_dump(exclude_unset=True),
         database=db,
         branch=branch,
-        actor=actor,
-        idempotency_key=idempotency_key,
         message=f"Ontology creation command accepted for {body.id!r}",
     )
-    return response
 
 
 @router.get("/async/command/{command_id}/status")
@@ -85,24 +78,17 @@ async def status_async(db: str, command_id: str, container: deps.ContainerDep) -
 async def create_sync(
     db: str,
     body: ClassDefinition,
-    container: deps.ContainerDep,
-    actor: deps.ActorDep,
+    write: deps.WriteDep,
     branch: deps.BranchDep,
-    idempotency_key: deps.IdempotencyKey = None,
-    timeout: deps.Timeout = 30,
     poll_interval: deps.PollInterval = 0.5,
 ) -> JSONResponse:
+    """Create a class and answer when it exists (408 with a hint after `timeout`)."""
     return await submit(
-        container,
+        replace(write, wait=True, poll_interval=poll_interval),
         c.CREATE_ONTOLOGY_CLASS,
         body.model_dump(exclude_unset=True),
         database=db,
         branch=branch,
-        actor=actor,
-        idempotency_key=idempotency_key,
-        wait=True,
-        timeout=timeout,
-        poll_interval=poll_interval,
     )
 
 
