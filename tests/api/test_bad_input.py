@@ -125,6 +125,59 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("GET", "/api/v1/databases/nope", {}, 404, "NOT_FOUND"),
     ("GET", "/api/v1/commands/00000000-0000-0000-0000-000000000000/status", {}, 404, "NOT_FOUND"),
     ("GET", "/api/v1/database/demo/instances/Product?limit=0", {}, 422, "VALIDATION_FAILED"),
+    (
+        "GET",
+        f"/api/v1/database/demo/instances/Product?offset={2**64}",
+        {},
+        422,
+        "VALIDATION_FAILED",
+    ),
+    (
+        "GET",
+        "/api/v1/database/demo/instances/Product?min_position=4000000000",
+        {},
+        400,
+        "BAD_REQUEST",
+    ),
+    (
+        "POST",
+        CREATE,
+        {"json": {"data": {"product_id": "p", "name": "n", "price": "1e1000000"}}},
+        422,
+        "VALIDATION_FAILED",
+    ),
+    (
+        "POST",
+        CREATE,
+        {
+            "content": b'{"data": {"product_id": "p", "name": "n", "price": NaN}}',
+            "headers": {"content-type": "application/json"},
+        },
+        422,
+        "VALIDATION_FAILED",
+    ),
+    (
+        "POST",
+        "/api/v1/database/demo/ontology",
+        {
+            "content": b'{"id": "Z", "label": Infinity}',
+            "headers": {"content-type": "application/json"},
+        },
+        422,
+        "VALIDATION_FAILED",
+    ),
+    ("POST", "/api/v1/databases", {"json": {"name": "trailing\n"}}, 422, "VALIDATION_FAILED"),
+    (
+        "POST",
+        CREATE,
+        {
+            # a list becomes a generator per run: sent chunked, with no Content-Length
+            "content": [b'{"data": "', b"x" * 40_000, b"x" * 40_000, b'"}'],
+            "headers": {"content-type": "application/json"},
+        },
+        413,
+        "PAYLOAD_TOO_LARGE",
+    ),
     ("GET", "/api/v1/database/demo/instances/Product?branch=..%2Fx", {}, 422, "VALIDATION_FAILED"),
 ]
 
@@ -133,6 +186,8 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
 def test_bad_input_is_refused_and_writes_nothing(
     demo: TestClient, method: str, url: str, kwargs: dict[str, Any], status: int, code: str
 ) -> None:
+    if isinstance(kwargs.get("content"), list):
+        kwargs = {**kwargs, "content": iter(kwargs["content"])}
     before = head(demo)
     response = demo.request(method, url, **kwargs)
     assert response.status_code == status, response.text
@@ -151,3 +206,16 @@ def test_field_errors_name_each_field(demo: TestClient) -> None:
     assert errors["name"]["value"] == 5
     assert errors["ghost"]["code"] == "unknown_property"
     assert errors["product_id"]["code"] == "required"
+
+
+def test_datetime_out_of_range_in_utc_is_refused(demo: TestClient) -> None:
+    event = {"id": "Event", "properties": [{"name": "at", "type": "datetime"}]}
+    assert demo.post("/api/v1/database/demo/ontology?wait=true", json=event).status_code == 200
+    before = head(demo)
+    response = demo.post(
+        "/api/v1/database/demo/instances/Event/create",
+        json={"data": {"at": "0001-01-01T00:00:00+01:00"}},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["details"]["errors"][0]["path"] == "at"
+    assert head(demo) == before

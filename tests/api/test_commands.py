@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -116,6 +118,44 @@ def test_status_of_a_logged_but_untracked_command_is_pending(tmp_path: Path) -> 
         container_of(client).worker.run_until_caught_up()
         body = client.get(f"/api/v1/commands/{command.command_id}/status").json()
         assert body["status"] == "COMPLETED"
+
+
+def test_status_reports_an_outcome_the_tracker_missed(tmp_path: Path) -> None:
+    """A crash after the outcome was appended but before the status store heard of it."""
+    settings = Settings(data_dir=tmp_path, run_workers=False)
+    with TestClient(create_app(settings)) as client:
+        container = container_of(client)
+        r = client.post("/api/v1/databases", json={"name": "demo"})
+        cid = r.json()["command_id"]
+        real_transition = container.tracker.transition
+
+        def crash_before_completed(command_id: str, new_status: str, *args: Any, **kw: Any) -> Any:
+            if new_status == "COMPLETED":
+                raise _Crash()
+            return real_transition(command_id, new_status, *args, **kw)
+
+        container.tracker.transition = crash_before_completed  # type: ignore[method-assign]
+        with contextlib.suppress(_Crash):
+            container.worker.run_until_caught_up()
+        container.tracker.transition = real_transition  # type: ignore[method-assign]
+        assert container.events.head(f"cmd:{cid}").event_type == "CommandCompleted"
+        assert container.tracker.get(cid).status == "PROCESSING"
+        body = client.get(f"/api/v1/commands/{cid}/status").json()
+        assert body["status"] == "COMPLETED"
+        assert body["result"]["aggregate_id"] == "db:demo"
+
+
+class _Crash(Exception):
+    """Stands for the process dying at that point."""
+
+
+def test_a_final_status_never_changes(client: TestClient) -> None:
+    done = wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})
+    tracker = container_of(client).tracker
+    tracker.transition(done["command_id"], "FAILED", "late duplicate report")
+    status = tracker.get(done["command_id"])
+    assert status.status == "COMPLETED"
+    assert [h["status"] for h in status.history] == ["PENDING", "PROCESSING", "COMPLETED"]
 
 
 def test_events_carry_actor_command_and_request_ids(client: TestClient) -> None:

@@ -35,3 +35,33 @@ def test_rebuild_equals_live_read_model(demo: TestClient) -> None:
     assert demo.get(f"{base}/Customer/c1").json()["data"]["data"]["age"] == 3
     wait_ok(demo, "PUT", f"{base}/Customer/c3/update", json={"data": {"age": 9}})
     assert demo.get(f"{base}/Customer/c3").json()["data"]["data"]["age"] == 9
+
+
+def test_rebuild_never_goes_back_behind_the_live_read_model(demo: TestClient) -> None:
+    """Events the live projector applied while the rebuild ran are in the new generation."""
+    container = container_of(demo)
+    base = "/api/v1/database/demo/instances/Customer"
+    wait_ok(demo, "POST", f"{base}/create", json={"data": {"customer_id": "a", "name": "A"}})
+    documents = container.documents
+    real_new_generation = documents.new_generation
+
+    def new_generation_then_write() -> str:
+        # Between the start of the rebuild and its switch, another write lands and is
+        # projected into the old generation.
+        name = real_new_generation()
+        wait_ok(demo, "POST", f"{base}/create", json={"data": {"customer_id": "b", "name": "B"}})
+        return name
+
+    documents.new_generation = new_generation_then_write  # type: ignore[method-assign]
+    seen = container.projector.position
+    rebuild(container.events, documents)
+    assert documents.checkpoint() >= container.projector.position > seen
+    assert demo.get(f"{base}/b").status_code == 200
+
+
+def test_rebuild_drops_generations_left_by_an_interrupted_rebuild(demo: TestClient) -> None:
+    documents = container_of(demo).documents
+    leftover = documents.new_generation()
+    new = rebuild(container_of(demo).events, documents)
+    assert leftover not in documents.generations()
+    assert documents.generations() == [new]

@@ -240,3 +240,26 @@ def test_dump_returns_every_doc_in_key_order(document_store: DocumentStore) -> N
     dumped = list(document_store.dump())
     assert dumped == sorted(docs, key=lambda d: astuple(d.key))
     assert [d.key for d in dumped] == sorted((d.key for d in docs), key=astuple)
+
+
+def test_unit_of_work_activates_its_generation_with_its_writes(
+    populated: DocumentStore,
+) -> None:
+    fresh = populated.new_generation()
+    rebuilt = instance("shop", "main", "Customer", "rebuilt")
+    with populated.unit_of_work(fresh) as uow:
+        uow.put(rebuilt)
+        uow.set_checkpoint(40)
+        uow.activate()
+    assert populated.active_generation() == fresh
+    assert populated.get(rebuilt.key) == rebuilt
+    assert populated.checkpoint() == 40
+
+
+def test_a_failed_unit_of_work_does_not_activate(populated: DocumentStore) -> None:
+    active = populated.active_generation()
+    fresh = populated.new_generation()
+    with contextlib.suppress(RuntimeError), populated.unit_of_work(fresh) as uow:
+        uow.activate()
+        raise RuntimeError("projection failed")
+    assert populated.active_generation() == active

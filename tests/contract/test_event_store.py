@@ -205,13 +205,13 @@ def test_hash_chain_links_every_event(event_store: EventStore) -> None:
     for e in log:
         assert e.hash == event_hash(e.prev_hash, e, e.position)
     assert len({e.hash for e in log}) == len(log)
-    assert verify_log(event_store) == (5, [])
+    assert verify_log(event_store)[:2] == (5, [])
 
 
 def test_verify_log_reads_in_batches(event_store: EventStore) -> None:
     event_store.append(stream("a", 7))
     seen: list[int] = []
-    assert verify_log(event_store, batch=3, progress=seen.append) == (7, [])
+    assert verify_log(event_store, batch=3, progress=seen.append)[:2] == (7, [])
     assert seen == [3, 6, 7]
 
 

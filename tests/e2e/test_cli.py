@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -77,3 +78,18 @@ def test_verify_reports_tampering(server: ServerProcess) -> None:
         conn.execute("DELETE FROM events WHERE position = 30")
     removed = spice("verify", "--data-dir", str(server.data_dir))
     assert "removed at position 31" in removed.stderr
+
+
+def test_verify_with_an_anchor_finds_events_cut_from_the_end(server: ServerProcess) -> None:
+    server.stop()
+    anchor = server.data_dir / "anchor.json"
+    first = spice("verify", "--data-dir", str(server.data_dir), "--anchor", str(anchor))
+    assert first.returncode == 0, first.stderr
+    head = json.loads(anchor.read_text())["position"]
+    with sqlite3.connect(server.data_dir / "events.db") as conn:
+        conn.execute("DELETE FROM events WHERE position >= ?", (head - 2,))
+    plain = spice("verify", "--data-dir", str(server.data_dir))
+    assert plain.returncode == 0  # the chain alone cannot see a cut tail
+    anchored = spice("verify", "--data-dir", str(server.data_dir), "--anchor", str(anchor))
+    assert anchored.returncode == 1
+    assert f"truncated at position {head}" in anchored.stderr

@@ -12,7 +12,7 @@ import pytest
 from spice.adapters.embedded.sqlite_event_store import SQLiteEventStore
 from spice.application.ids import new_id
 from spice.application.serialization import dumps, event_hash, utc_now
-from spice.application.verification import verify_log
+from spice.application.verification import Anchor, check_anchor, verify_log
 from spice.domain.events import EventEnvelope
 
 COUNT = 20
@@ -52,12 +52,12 @@ def tamper(path: Path, sql: str, *args: object) -> None:
 
 def test_untouched_log_verifies(store: SQLiteEventStore) -> None:
     assert store.head_position() == COUNT
-    assert verify_log(store) == (COUNT, [])
+    assert verify_log(store)[:2] == (COUNT, [])
 
 
 def test_edited_data_is_reported_at_its_position(store: SQLiteEventStore, path: Path) -> None:
     tamper(path, "UPDATE events SET data = ? WHERE position = 7", dumps({"seq": 4, "amount": 1}))
-    count, problems = verify_log(store, batch=5)
+    count, problems, _ = verify_log(store, batch=5)
     assert count == COUNT
     assert [(p.position, p.kind) for p in problems] == [(7, "edited")]
 
@@ -69,7 +69,7 @@ def test_edited_actor_is_reported(store: SQLiteEventStore, path: Path) -> None:
 
 def test_removed_row_is_reported_at_the_next_position(store: SQLiteEventStore, path: Path) -> None:
     tamper(path, "DELETE FROM events WHERE position = 12")
-    count, problems = verify_log(store)
+    count, problems, _ = verify_log(store)
     assert count == COUNT - 1
     assert problems
     assert {(p.position, p.kind) for p in problems} == {(13, "removed")}
@@ -78,7 +78,7 @@ def test_removed_row_is_reported_at_the_next_position(store: SQLiteEventStore, p
 def test_forged_row_at_the_end_is_reported(store: SQLiteEventStore, path: Path) -> None:
     forged = event("a", COUNT // 2 + 1).stored(COUNT + 1, "f" * 64, "e" * 64)
     forge(path, forged)
-    count, problems = verify_log(store)
+    count, problems, _ = verify_log(store)
     assert count == COUNT + 1
     assert (COUNT + 1, "inserted") in {(p.position, p.kind) for p in problems}
     assert all(p.position == COUNT + 1 for p in problems)
@@ -94,7 +94,7 @@ def test_forged_row_in_the_middle_is_reported(store: SQLiteEventStore, path: Pat
     forged = forged.stored(5, prev, event_hash(prev, forged, 5))
     forge(path, forged)
 
-    count, problems = verify_log(store)
+    count, problems, _ = verify_log(store)
     assert count == COUNT + 1
     assert problems
     assert min(p.position for p in problems) == 6
@@ -120,3 +120,18 @@ def forge(path: Path, e: EventEnvelope) -> None:
         e.prev_hash,
         e.hash,
     )
+
+
+def test_an_anchor_finds_a_cut_tail_and_an_edited_anchor(
+    store: SQLiteEventStore, path: Path
+) -> None:
+    _, _, anchor = verify_log(store)
+    assert anchor.position == COUNT and check_anchor(store, anchor) is None
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("DELETE FROM events WHERE position > ?", (COUNT - 3,))
+    assert verify_log(store)[1] == []
+    problem = check_anchor(store, anchor)
+    assert problem is not None and problem.kind == "truncated"
+    earlier = Anchor(COUNT - 3, "0" * 64)
+    problem = check_anchor(store, earlier)
+    assert problem is not None and problem.kind == "edited"

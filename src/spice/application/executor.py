@@ -21,7 +21,7 @@ from spice.application.ports.event_store import EventStore
 from spice.application.serialization import utc_now
 from spice.application.tracking import CommandTracker
 from spice.domain import events as ev
-from spice.domain.errors import ConcurrencyConflict, SpiceError
+from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict, SpiceError
 from spice.domain.events import EventEnvelope
 from spice.domain.names import command_aggregate
 
@@ -58,22 +58,44 @@ class CommandExecutor:
         self.tracker.transition(command.command_id, PROCESSING, "Processing started", 10)
         for attempt in range(1, self.max_attempts + 1):
             try:
-                decision = decide(self.model, command)
-                return self._report(command, self._commit(command, decision))
+                outcome = self._attempt(command, recheck=attempt > 1)
             except _LostRace:
                 message = "concurrent write; deciding again"
-            except SpiceError as exc:
-                return self._report(command, self._record_failure(command, exc))
             except Exception as exc:  # noqa: BLE001 - retried, then recorded as a failure
                 log.exception("command %s failed unexpectedly", command.command_id)
                 if attempt == self.max_attempts:
                     failure = SpiceError(f"internal error: {exc}", code="INTERNAL_ERROR")
                     return self._report(command, self._record_failure(command, failure))
                 message = f"attempt {attempt} failed: {exc}"
+            else:
+                # Reporting is outside the retry: if it fails, the worker runs the command
+                # again later and finds this outcome in the log.
+                return self._report(command, outcome)
             self.tracker.transition(command.command_id, RETRYING, message)
             time.sleep(self.backoff * 2 ** (attempt - 1))
         failure = SpiceError("gave up after repeated concurrent writes", code="RETRIES_EXHAUSTED")
         return self._report(command, self._record_failure(command, failure))
+
+    def _attempt(self, command: Command, recheck: bool) -> EventEnvelope:
+        """Decide and append; the recorded outcome if an earlier attempt got that far."""
+        recorded = self._recorded_outcome(command) if recheck else None
+        if recorded is not None:
+            return recorded
+        try:
+            decision = decide(self.model, command)
+        except SpiceError as exc:
+            return self._record_failure(command, exc)
+        return self._commit(command, decision)
+
+    def reconcile(self, envelope: EventEnvelope) -> CommandStatus:
+        """The status of an accepted command as the log has it: tracked if it was not yet
+        (a crash between accepting and tracking), final if its outcome is already recorded."""
+        command = Command.from_envelope(envelope)
+        status = self.tracker.accepted(command, envelope.aggregate_id)
+        if status.is_final:
+            return status
+        outcome = self._recorded_outcome(command)
+        return status if outcome is None else self._report(command, outcome)
 
     def _recorded_outcome(self, command: Command) -> EventEnvelope | None:
         head = self.store.head(command_aggregate(command.command_id))
@@ -176,7 +198,7 @@ class CommandExecutor:
         )
         try:
             return self.store.append([outcome])[-1]
-        except ConcurrencyConflict:
+        except (ConcurrencyConflict, IdempotencyConflict):  # an outcome is there already
             recorded = self._recorded_outcome(command)
             assert recorded is not None
             return recorded

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 from spice.application.ports.event_store import EventStore
 
@@ -24,6 +25,7 @@ class LogFollower(ABC):
         self._thread: threading.Thread | None = None
         self._progress = threading.Condition()
         self._position = 0
+        self._listeners: list[Callable[[int], None]] = []
 
     @abstractmethod
     def step(self) -> tuple[int, bool]:
@@ -33,10 +35,23 @@ class LogFollower(ABC):
     def position(self) -> int:
         return self._position
 
+    def on_progress(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(position)` after each step (from the follower's thread)."""
+        self._listeners.append(listener)
+
+    def off_progress(self, listener: Callable[[int], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _advance(self, position: int) -> None:
         with self._progress:
             self._position = max(self._position, position)
             self._progress.notify_all()
+        for listener in list(self._listeners):
+            try:
+                listener(self._position)
+            except Exception:  # a broken listener must not stop the follower
+                log.exception("%s progress listener failed", self.name)
 
     def run_until_caught_up(self) -> int:
         """Process everything in the log now (used by tests, rebuilds and start-up)."""

@@ -121,16 +121,27 @@ class DocumentProjector(LogFollower):
         return batch[-1].position, len(batch) == self.batch_size
 
 
-def rebuild(store: EventStore, documents: DocumentStore) -> str:
+def rebuild(store: EventStore, documents: DocumentStore, batch_size: int = 2000) -> str:
     """Build a new generation from the whole log, then make it the active one.
 
-    Readers use the old generation until the switch; the old one is dropped afterwards.
+    Readers use the old generation until the switch. The last catch-up and the switch are
+    one commit, so the new generation is never behind what readers saw in the old one (the
+    live projector cannot commit in between). Generations left by an interrupted rebuild
+    are dropped first; the old active one is dropped after the switch.
     """
     old = documents.active_generation()
+    for leftover in documents.generations():
+        if leftover != old:
+            documents.drop_generation(leftover)
     generation = documents.new_generation()
-    DocumentProjector(store, documents, generation=generation).run_until_caught_up()
-    documents.activate(generation)
-    # The live projector may have moved the old generation on meanwhile; catch up again.
-    DocumentProjector(store, documents, generation=generation).run_until_caught_up()
+    DocumentProjector(store, documents, batch_size, generation).run_until_caught_up()
+    with documents.unit_of_work(generation) as uow:
+        position = uow.checkpoint()
+        while batch := store.read_all(position, batch_size):
+            for event in batch:
+                project(uow, event)
+            position = batch[-1].position
+        uow.set_checkpoint(position)
+        uow.activate()
     documents.drop_generation(old)
     return generation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from typing import Any
 
 import orjson
@@ -23,7 +24,8 @@ def dumps(value: Any) -> str:
 
 
 def check_storable(value: Any, what: str = "request") -> None:
-    """Raise ValidationFailed when `value` cannot be stored as JSON exactly."""
+    """Raise ValidationFailed when `value` cannot be stored as JSON exactly: integers beyond
+    64 bits, and NaN or infinite numbers (JSON has no such values)."""
     try:
         dumps(value)
     except TypeError as exc:
@@ -31,6 +33,30 @@ def check_storable(value: Any, what: str = "request") -> None:
             f"{what} cannot be stored: {exc}",
             [field_error(what, "unstorable_value", f"{exc} (integers must fit in 64 bits)")],
         ) from None
+    path = non_finite_path(value, what)
+    if path is not None:
+        raise ValidationFailed(
+            f"{what} cannot be stored: NaN and infinite numbers are not JSON",
+            [field_error(path, "non_finite_number", "NaN and Infinity are not allowed")],
+        )
+
+
+def non_finite_path(value: Any, path: str = "") -> str | None:
+    """The path of the first NaN or infinite float inside `value`, or None."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else path
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(item, float | dict | list):
+            found = non_finite_path(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    return None
 
 
 def loads(text: str | bytes) -> Any:

@@ -14,8 +14,19 @@ from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.event_store import EventStore
 from spice.application.serialization import check_storable, utc_now
 from spice.application.tracking import CommandTracker
-from spice.domain.errors import IdempotencyConflict, SpiceError
+from spice.domain.errors import (
+    ConcurrencyConflict,
+    Conflict,
+    IdempotencyConflict,
+    NotFound,
+    ValidationFailed,
+)
 from spice.domain.names import MAIN_BRANCH, command_aggregate
+
+# Refusals that a command still in flight may turn into acceptance: a missing database,
+# class or link target, an id taken by an instance being deleted, a sequence not reached yet,
+# values checked against a class being changed. Malformed requests are refused at once.
+STATE_DEPENDENT = (NotFound, Conflict, ConcurrencyConflict, ValidationFailed)
 
 # Waits until every command accepted so far has been processed (or the timeout passes).
 DrainWait = Callable[[float], bool]
@@ -99,7 +110,7 @@ class CommandService:
     def _precheck(self, command: Command) -> None:
         try:
             decide(self.model, command)
-        except SpiceError:
+        except STATE_DEPENDENT:
             # Earlier commands still in flight may change the answer: let them land first.
             if not self.drain(self.drain_timeout):
                 raise

@@ -28,6 +28,7 @@ class CommandTracker:
         self.store = store
         self._listeners: list[Listener] = []
         self._changed = threading.Condition()
+        self._lock = threading.Lock()
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -66,9 +67,23 @@ class CommandTracker:
         result: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
     ) -> CommandStatus:
+        with self._lock:
+            return self._transition(command_id, new_status, message, progress, result, error)
+
+    def _transition(
+        self,
+        command_id: str,
+        new_status: str,
+        message: str,
+        progress: int | None,
+        result: dict[str, Any] | None,
+        error: dict[str, Any] | None,
+    ) -> CommandStatus:
         status = self.store.get(command_id)
         if status is None:
             raise LookupError(command_id)
+        if status.is_final:  # a final status never changes; a second report is a no-op
+            return status
         now = utc_now()
         status.status = new_status
         status.message = message

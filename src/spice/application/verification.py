@@ -12,14 +12,44 @@ from spice.application.serialization import GENESIS_HASH, event_hash
 @dataclass(frozen=True)
 class Problem:
     position: int
-    kind: str  # edited | removed | inserted
+    kind: str  # edited | removed | inserted | truncated
     message: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A position and the hash the log had there, kept outside the log.
+
+    The chain alone cannot show that events were cut from its end; an anchor recorded by an
+    earlier verification can.
+    """
+
+    position: int
+    hash: str
+
+
+def check_anchor(store: EventStore, anchor: Anchor) -> Problem | None:
+    """Whether the log still holds the anchored event unchanged."""
+    if anchor.position == 0:
+        return None
+    found = store.read_all(anchor.position - 1, 1)
+    if not found or found[0].position != anchor.position:
+        head = store.head_position()
+        return Problem(
+            anchor.position,
+            "truncated",
+            f"the log ends at position {head}, before the anchored position {anchor.position}",
+        )
+    if found[0].hash != anchor.hash:
+        return Problem(anchor.position, "edited", "the anchored event's hash has changed")
+    return None
 
 
 def verify_log(
     store: EventStore, batch: int = 5000, progress: Callable[[int], None] | None = None
-) -> tuple[int, list[Problem]]:
-    """Walk $all once; return the number of events read and every break in the chain."""
+) -> tuple[int, list[Problem], Anchor]:
+    """Walk $all once; return the number of events read, every break in the chain, and an
+    anchor at the last event read."""
     problems: list[Problem] = []
     expected_position, prev_hash, count, last = 1, GENESIS_HASH, 0, 0
     while True:
@@ -52,4 +82,4 @@ def verify_log(
         last = events[-1].position
         if progress:
             progress(count)
-    return count, problems
+    return count, problems, Anchor(last, prev_hash if last else "")

@@ -30,7 +30,7 @@ def _reference(value: Any, target: str, path: str, errors: list[dict[str, Any]])
     if class_id and class_id != target:
         errors.append(field_error(path, "wrong_target_class", f"must point at {target}", value))
         return None
-    if not names.INSTANCE_ID.match(instance_id):
+    if not names.INSTANCE_ID.fullmatch(instance_id):
         errors.append(field_error(path, "invalid_reference", "invalid instance id", value))
         return None
     return f"{target}/{instance_id}"

@@ -17,7 +17,7 @@ MAIN_BRANCH = "main"
 
 def check_name(kind: str, value: object, pattern: re.Pattern[str], path: str | None = None) -> str:
     """Return `value` if it is a valid identifier of `kind`, else raise ValidationFailed."""
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise ValidationFailed(
             f"invalid {kind}: {value!r}",
             [

@@ -28,7 +28,7 @@ def _property(raw: Any, path: str, errors: list[dict[str, Any]]) -> dict[str, An
         errors.append(field_error(path, "invalid_property", "a property is an object", raw))
         return None
     name = raw.get("name")
-    if not isinstance(name, str) or not names.PROPERTY_NAME.match(name):
+    if not isinstance(name, str) or not names.PROPERTY_NAME.fullmatch(name):
         errors.append(field_error(f"{path}.name", "invalid_identifier", "invalid name", name))
         return None
     type_name = canonical_type(raw.get("type", "string"))
@@ -56,10 +56,10 @@ def _relationship(raw: Any, path: str, errors: list[dict[str, Any]]) -> dict[str
     target = raw.get("target", raw.get("target_class"))
     cardinality = raw.get("cardinality", "n:1")
     ok = True
-    if not isinstance(predicate, str) or not names.PROPERTY_NAME.match(predicate):
+    if not isinstance(predicate, str) or not names.PROPERTY_NAME.fullmatch(predicate):
         errors.append(field_error(f"{path}.predicate", "invalid_identifier", "bad name", predicate))
         ok = False
-    if not isinstance(target, str) or not names.CLASS_ID.match(target.removeprefix("@")):
+    if not isinstance(target, str) or not names.CLASS_ID.fullmatch(target.removeprefix("@")):
         errors.append(field_error(f"{path}.target", "invalid_identifier", "bad class", target))
         ok = False
     if cardinality not in CARDINALITIES:
@@ -98,7 +98,7 @@ def parse_class(payload: Any) -> dict[str, Any]:
         raise ValidationFailed("a class definition is an object", [])
     errors: list[dict[str, Any]] = []
     class_id = payload.get("id")
-    if not isinstance(class_id, str) or not names.CLASS_ID.match(class_id):
+    if not isinstance(class_id, str) or not names.CLASS_ID.fullmatch(class_id):
         errors.append(field_error("id", "invalid_identifier", "invalid class id", class_id))
     properties = [
         p
@@ -116,7 +116,7 @@ def parse_class(payload: Any) -> dict[str, Any]:
             errors.append(field_error(field_name, "duplicate_field", "defined twice", field_name))
         seen.add(field_name)
     parent = payload.get("parent_class")
-    if parent is not None and (not isinstance(parent, str) or not names.CLASS_ID.match(parent)):
+    if parent is not None and (not isinstance(parent, str) or not names.CLASS_ID.fullmatch(parent)):
         errors.append(field_error("parent_class", "invalid_identifier", "bad class", parent))
     label = _label(payload.get("label"), "label", errors)
     description = _label(payload.get("description"), "description", errors)

@@ -43,6 +43,9 @@ def _parse_integer(value: Any) -> int:
     raise TypeMismatch("expected an integer")
 
 
+MAX_DECIMAL_DIGITS = 1000
+
+
 def _decimal(value: Any) -> str:
     # Kept as a string so no precision is lost in JSON.
     if isinstance(value, bool):
@@ -53,6 +56,11 @@ def _decimal(value: Any) -> str:
         except InvalidOperation:
             raise TypeMismatch("expected a decimal number") from None
         if number.is_finite():
+            digits = number.as_tuple()
+            if len(digits.digits) > MAX_DECIMAL_DIGITS or not (
+                -MAX_DECIMAL_DIGITS <= number.adjusted() <= MAX_DECIMAL_DIGITS
+            ):
+                raise TypeMismatch(f"decimal beyond {MAX_DECIMAL_DIGITS} digits")
             # Enough precision for every digit given: normalising must never round.
             exact = Context(prec=max(28, len(number.as_tuple().digits)))
             return format(number.normalize(exact), "f") if number != 0 else "0"
@@ -84,7 +92,11 @@ def _datetime(value: Any) -> str:
             raise TypeMismatch("expected an ISO 8601 date-time") from None
         if parsed.tzinfo is None:
             raise TypeMismatch("date-time needs a timezone (e.g. Z or +09:00)")
-        return parsed.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        try:
+            in_utc = parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise TypeMismatch("date-time out of range once in UTC") from None
+        return in_utc.isoformat().replace("+00:00", "Z")
     raise TypeMismatch("expected an ISO 8601 date-time")
 
 

@@ -50,10 +50,15 @@ class SQLiteDatabase:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
-        else:
+        try:
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            # A failed COMMIT (disk full, I/O error) may leave the transaction open; the
+            # connection must not carry it into the next write.
+            _rollback(conn)
+            raise Unavailable(f"commit failed: {exc}") from exc
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -77,3 +82,9 @@ class SQLiteDatabase:
 def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")

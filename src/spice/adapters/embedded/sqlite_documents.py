@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS generations (
     name TEXT PRIMARY KEY, number INTEGER NOT NULL, checkpoint INTEGER NOT NULL,
     active INTEGER NOT NULL
 );
+-- Hands out generation numbers; AUTOINCREMENT never reuses one, even after a drop.
+CREATE TABLE IF NOT EXISTS generation_numbers (number INTEGER PRIMARY KEY AUTOINCREMENT);
 """
 DOCS = """
 CREATE TABLE IF NOT EXISTS docs_{gen} (
@@ -80,6 +82,9 @@ class _UnitOfWork(DocumentUnitOfWork):
             (position, db),
         )
 
+    def activate(self) -> None:
+        self._conn.execute("UPDATE generations SET active = (name = ?)", (self._gen,))
+
 
 class SQLiteDocumentStore(DocumentStore):
     def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
@@ -87,11 +92,11 @@ class SQLiteDocumentStore(DocumentStore):
         self._db.connection().executescript(SCHEMA)
         with self._db.write() as conn:
             if conn.execute("SELECT COUNT(*) FROM generations").fetchone()[0] == 0:
-                conn.execute("INSERT INTO generations VALUES ('g1', 1, 0, 1)")
-                conn.execute(DOCS.format(gen="g1"))
+                name = self._create_generation(conn)
+                conn.execute("UPDATE generations SET active = 1 WHERE name = ?", (name,))
 
     def _check(self, generation: str) -> str:
-        if not GENERATION.match(generation):
+        if not GENERATION.fullmatch(generation):
             raise ValueError(f"bad generation name {generation!r}")
         return generation
 
@@ -105,10 +110,15 @@ class SQLiteDocumentStore(DocumentStore):
 
     def new_generation(self) -> str:
         with self._db.write() as conn:
-            number = conn.execute("SELECT MAX(number) FROM generations").fetchone()[0] + 1
-            name = f"g{number}"
-            conn.execute("INSERT INTO generations VALUES (?, ?, 0, 0)", (name, number))
-            conn.execute(DOCS.format(gen=name))
+            return self._create_generation(conn)
+
+    @staticmethod
+    def _create_generation(conn: sqlite3.Connection) -> str:
+        number = conn.execute("INSERT INTO generation_numbers DEFAULT VALUES").lastrowid
+        conn.execute("DELETE FROM generation_numbers WHERE number < ?", (number,))
+        name = f"g{number}"
+        conn.execute("INSERT INTO generations VALUES (?, ?, 0, 0)", (name, number))
+        conn.execute(DOCS.format(gen=name))
         return name
 
     def activate(self, generation: str) -> None:

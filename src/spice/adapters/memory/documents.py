@@ -19,10 +19,12 @@ class _Generation:
 
 
 class _UnitOfWork(DocumentUnitOfWork):
-    def __init__(self, gen: _Generation) -> None:
+    def __init__(self, gen: _Generation, name: str) -> None:
         self._gen = gen
+        self.name = name
         self._staged: dict[DocKey, Document] = {}
         self._checkpoint = gen.checkpoint
+        self.activated = False
 
     def checkpoint(self) -> int:
         return self._checkpoint
@@ -45,6 +47,9 @@ class _UnitOfWork(DocumentUnitOfWork):
                     doc.deleted = True
                     doc.position = position
                     self.put(doc)
+
+    def activate(self) -> None:
+        self.activated = True
 
     def commit(self) -> None:
         self._gen.docs.update(self._staged)
@@ -84,9 +89,12 @@ class InMemoryDocumentStore(DocumentStore):
     @contextmanager
     def unit_of_work(self, generation: str | None = None) -> Iterator[DocumentUnitOfWork]:
         with self._lock:
-            uow = _UnitOfWork(self._gens[generation or self._active])
+            name = generation or self._active
+            uow = _UnitOfWork(self._gens[name], name)
             yield uow
             uow.commit()
+            if uow.activated:
+                self._active = name
 
     def checkpoint(self, generation: str | None = None) -> int:
         return self._gens[generation or self._active].checkpoint

@@ -57,6 +57,10 @@ class DocumentUnitOfWork(ABC):
     def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
         """Mark every document of database `db` deleted."""
 
+    @abstractmethod
+    def activate(self) -> None:
+        """Make this unit's generation the active one, in the same commit as its writes."""
+
 
 class DocumentStore(ABC):
     """Reads always use the active generation."""

@@ -21,6 +21,7 @@ from spice.entrypoints.api.routes import (
     ontology_async,
     ws,
 )
+from spice.entrypoints.api.waiting import Waiter
 from spice.entrypoints.api.ws_manager import ConnectionManager
 
 
@@ -33,12 +34,16 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         manager = ConnectionManager()
         manager.bind(asyncio.get_running_loop())
         built.tracker.subscribe(manager.on_status)
+        waiter = Waiter(built, asyncio.get_running_loop())
+        waiter.attach()
         app.state.container = built
         app.state.ws_manager = manager
+        app.state.waiter = waiter
         built.start()
         try:
             yield
         finally:
+            waiter.detach()
             built.tracker.unsubscribe(manager.on_status)
             built.stop()
 

@@ -10,11 +10,17 @@ from fastapi import Depends, Header, Query, Request
 from spice.application.queries import Reader
 from spice.bootstrap.container import Container
 from spice.domain import names
+from spice.entrypoints.api.waiting import Waiter
 
 
 def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
+
+
+def get_waiter(request: Request) -> Waiter:
+    waiter: Waiter = request.app.state.waiter
+    return waiter
 
 
 def get_reader(request: Request) -> Reader:
@@ -30,14 +36,17 @@ def get_branch(branch: Annotated[str, Query(max_length=100)] = names.MAIN_BRANCH
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
+WaiterDep = Annotated[Waiter, Depends(get_waiter)]
 ReaderDep = Annotated[Reader, Depends(get_reader)]
 ActorDep = Annotated[str, Depends(get_actor)]
 BranchDep = Annotated[str, Depends(get_branch)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-ExpectedSeq = Annotated[int | None, Query(ge=0)]
-Offset = Annotated[int, Query(ge=0)]
+ExpectedSeq = Annotated[int | None, Query(ge=0, le=2**62)]
+Offset = Annotated[int, Query(ge=0, le=2**62)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
-MinPosition = Annotated[int | None, Query(ge=0, description="wait until the read model has it")]
+MinPosition = Annotated[
+    int | None, Query(ge=0, le=2**62, description="wait until the read model has it")
+]
 Wait = Annotated[bool, Query(description="answer when the command has finished")]
 Timeout = Annotated[float, Query(ge=1, le=300)]
 PollInterval = Annotated[float, Query(ge=0.1, le=5)]
@@ -48,6 +57,7 @@ class WriteOptions:
     """What every write route takes besides its own path and body."""
 
     container: Container
+    waiter: Waiter
     actor: str
     idempotency_key: str | None
     wait: bool
@@ -58,13 +68,14 @@ class WriteOptions:
 
 def get_write_options(
     container: ContainerDep,
+    waiter: WaiterDep,
     actor: ActorDep,
     idempotency_key: IdempotencyKey = None,
     wait: Wait = False,
     timeout: Timeout = 30,
     x_request_id: Annotated[str | None, Header(max_length=200)] = None,
 ) -> WriteOptions:
-    return WriteOptions(container, actor, idempotency_key, wait, timeout, x_request_id)
+    return WriteOptions(container, waiter, actor, idempotency_key, wait, timeout, x_request_id)
 
 
 WriteDep = Annotated[WriteOptions, Depends(get_write_options)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -44,8 +45,30 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"status": "error", "code": code, "message": message, "details": details or {}}
 
 
+class ErrorJSONResponse(JSONResponse):
+    """Renders any detail: a value JSON cannot hold (NaN, a huge integer) becomes a string."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except (ValueError, TypeError):
+            return super().render(_printable(content))
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
 def error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
-    return JSONResponse(error_body(code, message, details), status_code=status)
+    return ErrorJSONResponse(error_body(code, message, details), status_code=status)
 
 
 def install(app: FastAPI) -> None:

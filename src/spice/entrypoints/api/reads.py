@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 
-from spice.bootstrap.container import Container
-from spice.domain.errors import Timeout
+from spice.domain.errors import BadRequest, Timeout
+from spice.entrypoints.api.waiting import Waiter
 
 
-async def reach(container: Container, min_position: int | None, timeout: float = 10.0) -> None:
-    if not min_position:
+async def reach(waiter: Waiter, min_position: int | None, timeout: float = 10.0) -> None:
+    """Wait until the read model includes `min_position`; 400 for a position not yet written."""
+    if not min_position or waiter.container.projector.position >= min_position:
         return
-    ok = await run_in_threadpool(container.projector.wait_position, min_position, timeout)
-    if not ok:
+    head = await run_in_threadpool(waiter.container.events.head_position)
+    if min_position > head:
+        raise BadRequest(
+            f"min_position {min_position} is past the end of the log ({head})",
+            {"min_position": min_position, "log_position": head},
+        )
+    if not await waiter.position(min_position, timeout):
         raise Timeout(
             f"read model has not reached position {min_position} within {timeout:g}s",
-            {"min_position": min_position, "read_position": container.projector.position},
+            {
+                "min_position": min_position,
+                "read_position": waiter.container.projector.position,
+            },
         )

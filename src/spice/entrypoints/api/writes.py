@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.application.ports.command_status import COMPLETED, CommandStatus
-from spice.bootstrap.container import Container
 from spice.domain.errors import Timeout
 from spice.domain.names import MAIN_BRANCH
 from spice.entrypoints.api.deps import WriteOptions
 from spice.entrypoints.api.errors import error_response, status_of_failure
+from spice.entrypoints.api.waiting import Waiter
 
 
 def status_url(command_id: str) -> str:
@@ -56,21 +56,20 @@ async def submit(
     )
     if not write.wait:
         return JSONResponse(accepted_body(accepted.status, message), status_code=202)
-    return await finish(container, accepted.command.command_id, write.timeout, write.poll_interval)
+    return await finish(
+        write.waiter, accepted.command.command_id, write.timeout, write.poll_interval
+    )
 
 
 async def wait_final(
-    container: Container, command_id: str, timeout: float, poll_interval: float
+    waiter: Waiter, command_id: str, timeout: float, poll_interval: float
 ) -> tuple[CommandStatus | None, float]:
     """Wait for the command to end, then for the read model to include its write."""
     started = time.monotonic()
-    status = await run_in_threadpool(
-        container.tracker.wait_final, command_id, timeout, poll_interval
-    )
+    status = await waiter.command_final(command_id, timeout, poll_interval)
     if status is not None and status.status == COMPLETED and status.result:
         remaining = max(0.0, timeout - (time.monotonic() - started))
-        position = int(status.result.get("position", 0))
-        await run_in_threadpool(container.projector.wait_position, position, remaining)
+        await waiter.position(int(status.result.get("position", 0)), remaining)
     return status, time.monotonic() - started
 
 
@@ -93,13 +92,13 @@ def progress_history(status: CommandStatus) -> list[dict[str, Any]]:
 
 
 async def finish(
-    container: Container,
+    waiter: Waiter,
     command_id: str,
     timeout: float,
     poll_interval: float,
     success_message: str = "Command completed successfully",
 ) -> JSONResponse:
-    status, elapsed = await wait_final(container, command_id, timeout, poll_interval)
+    status, elapsed = await wait_final(waiter, command_id, timeout, poll_interval)
     if status is None or not status.is_final:
         raise Timeout(
             f"Operation timed out after {timeout:g} seconds",

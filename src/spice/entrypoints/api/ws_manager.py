@@ -12,8 +12,10 @@ from spice.application.serialization import utc_now
 
 
 def command_update(status: CommandStatus) -> dict[str, Any]:
+    """The seed's message shape; `_order` (the number of transitions) is removed on send."""
     return {
         "type": "command_update",
+        "_order": len(status.history),
         "command_id": status.command_id,
         "timestamp": utc_now(),
         "data": {
@@ -28,12 +30,38 @@ def command_update(status: CommandStatus) -> dict[str, Any]:
     }
 
 
+MAX_QUEUED = 1000
+
+
 @dataclass
 class Client:
+    """One connection. Everything sent to it goes through `queue`, in order, by one sender."""
+
     client_id: str
     user_id: str | None
-    queue: asyncio.Queue[dict[str, Any]]
+    queue: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     commands: set[str] = field(default_factory=set)
+    # How many transitions of each command the client has been sent: an older status read
+    # late (the current status on subscribe) never follows a newer one.
+    sent: dict[str, int] = field(default_factory=dict)
+    # Set when the client reads too slowly to keep up; it is then closed, never fed a gap.
+    lagging: bool = False
+
+    def offer(self, message: dict[str, Any]) -> None:
+        """Queue a message (on the event loop)."""
+        if self.queue.qsize() >= MAX_QUEUED:
+            self.lagging = True
+        self.queue.put_nowait(message)
+
+    def is_stale(self, message: dict[str, Any]) -> bool:
+        """Whether a command update is not newer than one already sent; records it if not."""
+        if message.get("type") != "command_update":
+            return False
+        command_id, order = message["command_id"], message.pop("_order", 0)
+        if order <= self.sent.get(command_id, 0):
+            return True
+        self.sent[command_id] = order
+        return False
 
 
 class ConnectionManager:
@@ -48,7 +76,7 @@ class ConnectionManager:
         self._loop = loop
 
     def connect(self, user_id: str | None) -> Client:
-        client = Client(f"ws-{next(self._ids)}", user_id, asyncio.Queue(maxsize=1000))
+        client = Client(f"ws-{next(self._ids)}", user_id)
         self._clients[client.client_id] = client
         return client
 
@@ -65,15 +93,10 @@ class ConnectionManager:
                 client.user_id is not None and client.user_id == status.actor
             )
             if wanted:
-                loop.call_soon_threadsafe(_offer, client.queue, message)
+                loop.call_soon_threadsafe(client.offer, dict(message))
 
     def stats(self) -> dict[str, Any]:
         return {
             "connections": len(self._clients),
             "subscriptions": sum(len(c.commands) for c in self._clients.values()),
         }
-
-
-def _offer(queue: asyncio.Queue[dict[str, Any]], message: dict[str, Any]) -> None:
-    if not queue.full():
-        queue.put_nowait(message)

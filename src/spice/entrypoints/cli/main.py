@@ -42,7 +42,8 @@ def rebuild(args: argparse.Namespace) -> int:
 def verify(args: argparse.Namespace) -> int:
     from spice.entrypoints.cli.tasks import verify_log
 
-    return verify_log(_settings(args), console)
+    anchor = Path(args.anchor) if args.anchor else None
+    return verify_log(_settings(args), console, anchor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     p_rebuild = sub.add_parser("rebuild", help="rebuild read models from the log, then swap")
     p_rebuild.set_defaults(func=rebuild)
     p_verify = sub.add_parser("verify", help="check the hash chain of the whole log")
+    p_verify.add_argument(
+        "--anchor",
+        help="file holding the head of the last clean run: also finds events cut from the end",
+    )
     p_verify.set_defaults(func=verify)
     for p in (p_serve, p_rebuild, p_verify):
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from rich.console import Console
 from rich.progress import Progress
 
 from spice.application.projections import rebuild
+from spice.application.verification import Anchor, check_anchor
 from spice.application.verification import verify_log as verify
 from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
@@ -25,22 +29,34 @@ def rebuild_read_models(settings: Settings, console: Console) -> int:
         container.stop()
 
 
-def verify_log(settings: Settings, console: Console) -> int:
-    """Exit 0 when the hash chain verifies end to end, 1 with a report otherwise."""
+def verify_log(settings: Settings, console: Console, anchor_file: Path | None = None) -> int:
+    """Exit 0 when the hash chain verifies end to end, 1 with a report otherwise.
+
+    With `anchor_file`, the log must still hold the event anchored there by the last clean
+    run (so events cut from the end are found too); a clean run moves the anchor to the head.
+    """
     container = build_container(settings.model_copy(update={"run_workers": False}))
     try:
         head = container.events.head_position()
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("verifying", total=head or 1)
-            count, problems = verify(
+            count, problems, reached = verify(
                 container.events, progress=lambda n: bar.update(task, completed=n)
             )
+        if anchor_file is not None and anchor_file.exists():
+            saved = json.loads(anchor_file.read_text())
+            problem = check_anchor(container.events, Anchor(int(saved["position"]), saved["hash"]))
+            problems.extend([problem] if problem else [])
         for p in problems[:100]:
             console.print(f"[red]{p.kind}[/red] at position {p.position}: {p.message}")
         if problems:
             console.print(f"[red]log does NOT verify[/red]: {len(problems)} problems in {count}")
             return 1
         console.print(f"log verifies: {count} events, hash chain intact")
+        if anchor_file is not None:
+            anchor = {"position": reached.position, "hash": reached.hash}
+            anchor_file.write_text(json.dumps(anchor) + "\n")
+            console.print(f"anchor at position {reached.position} written to {anchor_file}")
         return 0
     finally:
         container.stop()

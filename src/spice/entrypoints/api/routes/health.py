@@ -16,6 +16,7 @@ router = APIRouter(tags=["health"])
 @router.get("/api/v1/health")
 async def health(container: deps.ContainerDep) -> dict[str, Any]:
     head = await run_in_threadpool(container.events.head_position)
+    generation = await run_in_threadpool(container.documents.active_generation)
     return {
         "status": "success",
         "message": "healthy",
@@ -23,6 +24,6 @@ async def health(container: deps.ContainerDep) -> dict[str, Any]:
             "log_position": head,
             "command_worker_position": container.worker.position,
             "projection_position": container.projector.position,
-            "read_model_generation": container.documents.active_generation(),
+            "read_model_generation": generation,
         },
     }

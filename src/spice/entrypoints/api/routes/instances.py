@@ -95,14 +95,14 @@ async def list_instances(
     db: str,
     class_id: str,
     reader: deps.ReaderDep,
-    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     offset: deps.Offset = 0,
     limit: deps.Limit = 100,
     min_position: deps.MinPosition = None,
 ) -> dict[str, Any]:
     """A page of live instances of the class, ordered by id."""
-    await reach(container, min_position)
+    await reach(waiter, min_position)
     items, total = await run_in_threadpool(reader.instances, db, branch, class_id, offset, limit)
     return success({**page(items, total, offset, limit), "instances": items})
 
@@ -113,10 +113,10 @@ async def get_instance(
     class_id: str,
     instance_id: str,
     reader: deps.ReaderDep,
-    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
 ) -> dict[str, Any]:
     """One instance with its values, sequence number and who changed it last."""
-    await reach(container, min_position)
+    await reach(waiter, min_position)
     return success(await run_in_threadpool(reader.instance, db, branch, class_id, instance_id))

@@ -36,13 +36,13 @@ async def create_class(
 async def list_classes(
     db: str,
     reader: deps.ReaderDep,
-    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     offset: deps.Offset = 0,
     limit: deps.Limit = 100,
     min_position: deps.MinPosition = None,
 ) -> dict[str, Any]:
-    await reach(container, min_position)
+    await reach(waiter, min_position)
     items, total = await run_in_threadpool(reader.classes, db, branch, offset, limit)
     return success({**page(items, total, offset, limit), "classes": items})
 
@@ -52,11 +52,11 @@ async def get_class(
     db: str,
     class_id: str,
     reader: deps.ReaderDep,
-    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
 ) -> dict[str, Any]:
-    await reach(container, min_position)
+    await reach(waiter, min_position)
     return success(await run_in_threadpool(reader.ontology_class, db, branch, class_id))
 
 

@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.application import commands as c
-from spice.application.commands import Command
 from spice.application.ports.command_status import CommandStatus
 from spice.domain import events as ev
 from spice.domain.errors import NotFound
@@ -22,15 +21,15 @@ router = APIRouter(prefix="/api/v1/ontology/{db}", tags=["ontology (async/sync)"
 
 
 def _status_or_log(container: deps.Container, command_id: str) -> CommandStatus | None:
-    """The tracked status; for a command in the log but not yet tracked (a crash between
-    accepting and tracking), PENDING as the worker will find it."""
+    """The tracked status, checked against the log while it is not final: the outcome may be
+    recorded already, or the command accepted but not tracked (a crash in between)."""
     status = container.tracker.get(command_id)
-    if status is not None:
+    if status is not None and status.is_final:
         return status
     envelope = container.events.get_event(command_id)
     if envelope is None or envelope.event_type != ev.COMMAND_ACCEPTED:
-        return None
-    return container.tracker.accepted(Command.from_envelope(envelope), envelope.aggregate_id)
+        return status
+    return container.executor.reconcile(envelope)
 
 
 async def load_status(container: deps.Container, command_id: str) -> CommandStatus:
@@ -96,9 +95,9 @@ async def create_sync(
 async def wait_command(
     db: str,
     command_id: str,
-    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
     timeout: deps.Timeout = 30,
     poll_interval: deps.PollInterval = 0.5,
 ) -> JSONResponse:
-    await load_status(container, command_id)
-    return await finish(container, command_id, timeout, poll_interval)
+    await load_status(waiter.container, command_id)
+    return await finish(waiter, command_id, timeout, poll_interval)

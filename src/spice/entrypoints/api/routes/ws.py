@@ -12,12 +12,24 @@ from spice.entrypoints.api.ws_manager import Client, ConnectionManager, command_
 
 router = APIRouter(tags=["websockets"])
 
+# Close code for a client that reads too slowly: it reconnects and reads current statuses.
+TRY_AGAIN_LATER = 1013
 
-async def _send_current(ws: WebSocket, command_id: str) -> None:
+
+async def _offer_current(ws: WebSocket, client: Client, command_id: str) -> None:
     tracker = ws.app.state.container.tracker
     status = await run_in_threadpool(tracker.get, command_id)
     if status is not None:
-        await ws.send_json(command_update(status))
+        client.offer(command_update(status))
+
+
+def _subscription_result(action: str, command_id: str) -> dict[str, Any]:
+    return {
+        "type": "subscription_result",
+        "action": action,
+        "command_id": command_id,
+        "success": True,
+    }
 
 
 async def _handle(ws: WebSocket, client: Client, message: Any) -> None:
@@ -26,27 +38,13 @@ async def _handle(ws: WebSocket, client: Client, message: Any) -> None:
     if kind in ("subscribe", "unsubscribe") and isinstance(command_id, str) and command_id:
         if kind == "subscribe":
             client.commands.add(command_id)
-            await ws.send_json(
-                {
-                    "type": "subscription_result",
-                    "action": "subscribe",
-                    "command_id": command_id,
-                    "success": True,
-                }
-            )
-            await _send_current(ws, command_id)
+            client.offer(_subscription_result("subscribe", command_id))
+            await _offer_current(ws, client, command_id)
         else:
             client.commands.discard(command_id)
-            await ws.send_json(
-                {
-                    "type": "subscription_result",
-                    "action": "unsubscribe",
-                    "command_id": command_id,
-                    "success": True,
-                }
-            )
+            client.offer(_subscription_result("unsubscribe", command_id))
     elif kind == "get_subscriptions":
-        await ws.send_json(
+        client.offer(
             {
                 "type": "subscriptions",
                 "client_id": client.client_id,
@@ -54,9 +52,9 @@ async def _handle(ws: WebSocket, client: Client, message: Any) -> None:
             }
         )
     elif kind == "ping":
-        await ws.send_json({"type": "pong"})
+        client.offer({"type": "pong"})
     else:
-        await ws.send_json(
+        client.offer(
             {
                 "type": "error",
                 "code": "BAD_MESSAGE",
@@ -65,28 +63,34 @@ async def _handle(ws: WebSocket, client: Client, message: Any) -> None:
         )
 
 
+async def _pump(ws: WebSocket, client: Client) -> None:
+    """The connection's only sender: messages leave in the order they were queued."""
+    while True:
+        message = await client.queue.get()
+        if client.lagging:
+            await ws.close(TRY_AGAIN_LATER, "too many unread updates; reconnect")
+            return
+        if not client.is_stale(message):
+            await ws.send_json(message)
+
+
 async def _serve(ws: WebSocket, user_id: str | None, command_id: str | None) -> None:
     manager: ConnectionManager = ws.app.state.ws_manager
     await ws.accept()
     client = manager.connect(user_id)
-    await ws.send_json(
-        {"type": "connection_established", "client_id": client.client_id, "user_id": user_id}
-    )
-    if command_id:
-        client.commands.add(command_id)
-        await _send_current(ws, command_id)
-
-    async def pump() -> None:
-        while True:
-            await ws.send_json(await client.queue.get())
-
-    sender = asyncio.create_task(pump())
+    sender = asyncio.create_task(_pump(ws, client))
     try:
-        while True:
+        client.offer(
+            {"type": "connection_established", "client_id": client.client_id, "user_id": user_id}
+        )
+        if command_id:
+            client.commands.add(command_id)
+            await _offer_current(ws, client, command_id)
+        while not sender.done():
             try:
                 message = await ws.receive_json()
             except ValueError:
-                await ws.send_json(
+                client.offer(
                     {
                         "type": "error",
                         "code": "MALFORMED_JSON",
@@ -95,8 +99,8 @@ async def _serve(ws: WebSocket, user_id: str | None, command_id: str | None) -> 
                 )
                 continue
             await _handle(ws, client, message)
-    except WebSocketDisconnect:
-        pass
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # closed by the client, or by the sender for lagging
     finally:
         sender.cancel()
         manager.disconnect(client)

@@ -1,0 +1,90 @@
+"""Waiting on the event loop: for a command to end, or for the read model to reach a position.
+
+Worker threads announce progress through `Signal.fire`; a waiting request sleeps on an
+asyncio event instead of holding a thread of the pool for up to the 300 s a client may ask.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+
+from spice.application.ports.command_status import CommandStatus
+from spice.bootstrap.container import Container
+
+T = TypeVar("T")
+
+
+class Signal:
+    """Wakes every coroutine waiting on it; safe to fire from any thread."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._event = asyncio.Event()
+
+    def fire(self, *_: Any) -> None:
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        event, self._event = self._event, asyncio.Event()
+        event.set()
+
+    async def until(
+        self,
+        check: Callable[[], Awaitable[tuple[bool, T]]],
+        timeout: float,
+        poll: float = 0.25,
+    ) -> tuple[bool, T]:
+        """Re-run `check` on each signal (and every `poll` seconds) until it is met or time
+        runs out; returns its last answer."""
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self._event  # taken before checking, so no wake-up is missed
+            done, value = await check()
+            remaining = deadline - time.monotonic()
+            if done or remaining <= 0:
+                return done, value
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), min(poll, remaining))
+
+
+class Waiter:
+    """The waits routes need, over one container, woken by its tracker and projector."""
+
+    def __init__(self, container: Container, loop: asyncio.AbstractEventLoop) -> None:
+        self.container = container
+        self.signal = Signal(loop)
+
+    def attach(self) -> None:
+        self.container.tracker.subscribe(self.signal.fire)
+        self.container.projector.on_progress(self.signal.fire)
+
+    def detach(self) -> None:
+        self.container.tracker.unsubscribe(self.signal.fire)
+        self.container.projector.off_progress(self.signal.fire)
+
+    async def command_final(
+        self, command_id: str, timeout: float, poll: float = 0.25
+    ) -> CommandStatus | None:
+        """The command's status once it is COMPLETED or FAILED; the last one seen otherwise."""
+
+        async def check() -> tuple[bool, CommandStatus | None]:
+            status = await run_in_threadpool(self.container.tracker.get, command_id)
+            return status is not None and status.is_final, status
+
+        return (await self.signal.until(check, timeout, poll))[1]
+
+    async def position(self, position: int, timeout: float) -> bool:
+        """Whether the read model has included log `position` within `timeout` seconds."""
+        projector = self.container.projector
+
+        async def check() -> tuple[bool, None]:
+            return projector.position >= position, None
+
+        return (await self.signal.until(check, timeout))[0]
