@@ -39,8 +39,11 @@ def test_classes_list_get_update_delete(demo: TestClient) -> None:
     assert customer["properties"][0] == {
         "name": "customer_id",
         "type": "string",
+        "constraints": {},
         "required": True,
+        "unique": False,
         "primary_key": False,
+        "default": None,
         "label": None,
         "description": None,
     }

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from spice.domain.errors import ValidationFailed
-from spice.domain.instance import derive_instance_id, validate_instance
-from spice.domain.ontology import parse_class
+from spice.application.schema.instances import derive_instance_id, validate_instance
+from spice.application.schema.ontology import parse_class
 
 ORDER = parse_class(
     {

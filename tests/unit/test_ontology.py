@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from spice.domain.errors import ValidationFailed
-from spice.domain.ontology import parse_class, referenced_classes
+from spice.application.schema.ontology import parse_class, referenced_classes
 
 
 def errors_of(payload: Any) -> list[dict[str, Any]]:
@@ -70,11 +70,11 @@ def test_bad_class_id(bad_id: Any) -> None:
 
 
 def test_unknown_property_type() -> None:
-    [error] = errors_of({"id": "A", "properties": [{"name": "x"}, {"name": "y", "type": "float"}]})
+    [error] = errors_of({"id": "A", "properties": [{"name": "x"}, {"name": "y", "type": "quaternion"}]})
     assert (error["path"], error["code"], error["value"]) == (
         "properties[1].type",
         "unknown_type",
-        "float",
+        "quaternion",
     )
 
 

@@ -13,10 +13,10 @@ from spice.application.handlers.base import (
     require_absent,
 )
 from spice.application.ids import derived_id
+from spice.application.schema.instances import derive_instance_id, links_of, validate_instance
 from spice.domain import events as ev
 from spice.domain import names
 from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
-from spice.domain.instance import derive_instance_id, links_of, validate_instance
 
 
 def _class_definition(model: WriteModel, command: Command) -> tuple[str, dict[str, Any]]:

@@ -12,10 +12,10 @@ from spice.application.handlers.base import (
     check_expected,
     require_absent,
 )
+from spice.application.schema.ontology import parse_class, referenced_classes
 from spice.domain import events as ev
 from spice.domain import names
 from spice.domain.errors import ValidationFailed, field_error
-from spice.domain.ontology import parse_class, referenced_classes
 
 
 def _check_references(model: WriteModel, db: str, branch: str, definition: dict[str, Any]) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from spice.application.schema.ontology import SINGLE_CARDINALITIES
+from spice.application.types import TypeMismatch, normalise
 from spice.domain import names
 from spice.domain.errors import ValidationFailed, field_error
-from spice.domain.ontology import SINGLE_CARDINALITIES
-from spice.domain.types import TypeMismatch, normalise
 
 
 def derive_instance_id(definition: dict[str, Any], data: dict[str, Any]) -> str | None:
@@ -76,15 +76,21 @@ def validate_instance(
                 result[key] = None
         elif spec is not None:
             try:
-                result[key] = normalise(spec["type"], value)
+                result[key] = normalise(spec, value)
             except TypeMismatch as exc:
-                errors.append(field_error(key, f"invalid_{spec['type']}", str(exc), value))
+                errors += [
+                    field_error(f"{key}{p.path}", p.code, p.message, p.value)
+                    for p in exc.problems
+                ]
         else:
             assert rel is not None
             result[key] = _link(rel, value, errors)
     if not partial:
+        for key, spec in props.items():
+            if key not in data and spec.get("default") is not None:
+                result[key] = spec["default"]
         for key, spec in {**props, **rels}.items():
-            missing = spec.get("required") and data.get(key) is None
+            missing = spec.get("required") and result.get(key) is None
             if missing and not any(e["path"] == key for e in errors):
                 errors.append(field_error(key, "required", "is required", None))
     if errors:

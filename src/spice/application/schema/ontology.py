@@ -1,90 +1,77 @@
-"""Ontology classes: parsing and checking a class definition into its canonical form."""
+"""Class definitions: checked and turned into their canonical form."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from spice.application.schema.properties import Errors, label, parse_property
 from spice.domain import names
 from spice.domain.errors import ValidationFailed, field_error
-from spice.domain.types import canonical_type
 
 CARDINALITIES = ("1:1", "n:1", "1:n", "n:n")
+CARDINALITY_ALIASES = {
+    "one_to_one": "1:1",
+    "many_to_one": "n:1",
+    "one_to_many": "1:n",
+    "many_to_many": "n:n",
+}
 SINGLE_CARDINALITIES = frozenset({"1:1", "n:1"})
+CLASS_KEYS = {"id", "label", "description", "parent_class", "properties", "relationships"}
+RELATIONSHIP_KEYS = {
+    "predicate",
+    "target",
+    "target_class",
+    "cardinality",
+    "required",
+    "inverse",
+    "label",
+    "description",
+}
 
 
-def _label(value: Any, path: str, errors: list[dict[str, Any]]) -> Any:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        return dict(value)
-    errors.append(field_error(path, "invalid_label", "a string or {lang: text}", value))
-    return None
-
-
-def _property(raw: Any, path: str, errors: list[dict[str, Any]]) -> dict[str, Any] | None:
-    if not isinstance(raw, dict):
-        errors.append(field_error(path, "invalid_property", "a property is an object", raw))
-        return None
-    name = raw.get("name")
-    if not isinstance(name, str) or not names.PROPERTY_NAME.fullmatch(name):
-        errors.append(field_error(f"{path}.name", "invalid_identifier", "invalid name", name))
-        return None
-    type_name = canonical_type(raw.get("type", "string"))
-    if type_name is None:
-        errors.append(field_error(f"{path}.type", "unknown_type", "unknown type", raw.get("type")))
-        return None
-    for flag in ("required", "primary_key"):
-        if not isinstance(raw.get(flag, False), bool):
-            errors.append(field_error(f"{path}.{flag}", "invalid_flag", "a boolean", raw[flag]))
-    return {
-        "name": name,
-        "type": type_name,
-        "required": bool(raw.get("required", False)),
-        "primary_key": bool(raw.get("primary_key", False)),
-        "label": _label(raw.get("label"), f"{path}.label", errors),
-        "description": _label(raw.get("description"), f"{path}.description", errors),
-    }
-
-
-def _relationship(raw: Any, path: str, errors: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _relationship(raw: Any, path: str, errors: Errors) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         errors.append(field_error(path, "invalid_relationship", "an object", raw))
         return None
+    for key in sorted(set(raw) - RELATIONSHIP_KEYS):
+        errors.append(
+            field_error(f"{path}.{key}", "unknown_field", "not a relationship field", key)
+        )
     predicate = raw.get("predicate")
     target = raw.get("target", raw.get("target_class"))
     cardinality = raw.get("cardinality", "n:1")
-    ok = True
+    cardinality = CARDINALITY_ALIASES.get(cardinality, cardinality)
+    inverse = raw.get("inverse")
+    start = len(errors)
     if not isinstance(predicate, str) or not names.PROPERTY_NAME.fullmatch(predicate):
         errors.append(field_error(f"{path}.predicate", "invalid_identifier", "bad name", predicate))
-        ok = False
     if not isinstance(target, str) or not names.CLASS_ID.fullmatch(target.removeprefix("@")):
         errors.append(field_error(f"{path}.target", "invalid_identifier", "bad class", target))
-        ok = False
     if cardinality not in CARDINALITIES:
+        message = f"one of {CARDINALITIES}"
         errors.append(
-            field_error(
-                f"{path}.cardinality", "invalid_cardinality", str(CARDINALITIES), cardinality
-            )
+            field_error(f"{path}.cardinality", "invalid_cardinality", message, cardinality)
         )
-        ok = False
     if not isinstance(raw.get("required", False), bool):
         errors.append(field_error(f"{path}.required", "invalid_flag", "a boolean", raw["required"]))
-        ok = False
-    if not ok:
+    if inverse is not None and (
+        not isinstance(inverse, str) or not names.PROPERTY_NAME.fullmatch(inverse)
+    ):
+        errors.append(field_error(f"{path}.inverse", "invalid_identifier", "bad name", inverse))
+    if len(errors) > start:
         return None
     return {
         "predicate": predicate,
         "target": str(target).removeprefix("@"),
         "cardinality": cardinality,
         "required": bool(raw.get("required", False)),
-        "inverse": raw.get("inverse") if isinstance(raw.get("inverse"), str) else None,
-        "label": _label(raw.get("label"), f"{path}.label", errors),
+        "inverse": inverse,
+        "label": label(raw.get("label"), f"{path}.label", errors),
+        "description": label(raw.get("description"), f"{path}.description", errors),
     }
 
 
-def _list(payload: dict[str, Any], key: str, errors: list[dict[str, Any]]) -> list[Any]:
+def _list(payload: dict[str, Any], key: str, errors: Errors) -> list[Any]:
     value = payload.get(key) or []
     if not isinstance(value, list):
         errors.append(field_error(key, "invalid_list", "a list", value))
@@ -96,14 +83,19 @@ def parse_class(payload: Any) -> dict[str, Any]:
     """Check a class definition and return its canonical form, or raise ValidationFailed."""
     if not isinstance(payload, dict):
         raise ValidationFailed("a class definition is an object", [])
-    errors: list[dict[str, Any]] = []
+    errors: Errors = []
+    payload = dict(payload)
+    if "parent" in payload and "parent_class" not in payload:
+        payload["parent_class"] = payload.pop("parent")
+    for key in sorted(set(payload) - CLASS_KEYS):
+        errors.append(field_error(key, "unknown_field", "not a class field", key))
     class_id = payload.get("id")
     if not isinstance(class_id, str) or not names.CLASS_ID.fullmatch(class_id):
         errors.append(field_error("id", "invalid_identifier", "invalid class id", class_id))
     properties = [
         p
         for i, raw in enumerate(_list(payload, "properties", errors))
-        if (p := _property(raw, f"properties[{i}]", errors))
+        if (p := parse_property(raw, f"properties[{i}]", errors))
     ]
     relationships = [
         r
@@ -118,13 +110,13 @@ def parse_class(payload: Any) -> dict[str, Any]:
     parent = payload.get("parent_class")
     if parent is not None and (not isinstance(parent, str) or not names.CLASS_ID.fullmatch(parent)):
         errors.append(field_error("parent_class", "invalid_identifier", "bad class", parent))
-    label = _label(payload.get("label"), "label", errors)
-    description = _label(payload.get("description"), "description", errors)
+    class_label = label(payload.get("label"), "label", errors)
+    description = label(payload.get("description"), "description", errors)
     if errors:
         raise ValidationFailed(f"invalid class definition {class_id!r}", errors)
     return {
         "id": class_id,
-        "label": label if label is not None else class_id,
+        "label": class_label if class_label is not None else class_id,
         "description": description,
         "parent_class": parent,
         "properties": properties,

@@ -1,0 +1,1 @@
+"""Class definitions and instance values checked against them."""
