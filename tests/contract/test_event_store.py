@@ -246,3 +246,18 @@ def test_wait_for_wakes_when_another_thread_appends(event_store: EventStore) -> 
         writer.join()
     assert time.monotonic() - started < 5
     assert event_store.head_position() == 1
+
+
+def test_stream_ids_by_prefix_in_pages(event_store: EventStore) -> None:
+    for aggregate_id in ["inst:d:main:A:2", "inst:d:main:A:1", "inst:d:main:AB:1", "inst:d:x:A:3"]:
+        event_store.append([event(aggregate_id, 1)])
+    event_store.append([event("inst:d:main:A:1", 2)])
+    assert event_store.stream_ids("inst:d:main:A:") == ["inst:d:main:A:1", "inst:d:main:A:2"]
+    assert event_store.stream_ids("inst:d:main:A:", limit=1) == ["inst:d:main:A:1"]
+    assert event_store.stream_ids("inst:d:main:A:", after="inst:d:main:A:1") == ["inst:d:main:A:2"]
+    assert event_store.stream_ids("inst:d:main:") == [
+        "inst:d:main:A:1",
+        "inst:d:main:A:2",
+        "inst:d:main:AB:1",
+    ]
+    assert event_store.stream_ids("nothing:") == []

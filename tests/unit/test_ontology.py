@@ -70,7 +70,9 @@ def test_bad_class_id(bad_id: Any) -> None:
 
 
 def test_unknown_property_type() -> None:
-    [error] = errors_of({"id": "A", "properties": [{"name": "x"}, {"name": "y", "type": "quaternion"}]})
+    [error] = errors_of(
+        {"id": "A", "properties": [{"name": "x"}, {"name": "y", "type": "quaternion"}]}
+    )
     assert (error["path"], error["code"], error["value"]) == (
         "properties[1].type",
         "unknown_type",

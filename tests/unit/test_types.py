@@ -52,7 +52,7 @@ VALID = [
     ("duration", "P2W", "P14D"),
     ("duration", "P1Y2M3DT4H5M6.5S", "P1Y2M3DT4H5M6.5S"),
     ("duration", "PT0S", "PT0S"),
-    ("email", "Kim.Minsu@EXAMPLE.co.kr", "Kim.Minsu@example.co.kr"),
+    ("email", "Kim.Minsu@EXAMPLE.co.kr", "kim.minsu@example.co.kr"),
     ("phone", "010-1234-5678", "+821012345678"),
     ("phone", "+82 2-2100-2114", "+82221002114"),
     ("url", "HTTPS://Example.COM/a?b=1", "https://example.com/a?b=1"),

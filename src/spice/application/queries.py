@@ -105,8 +105,32 @@ class Reader:
         return present(doc)
 
     def instances(
-        self, db: str, branch: str, class_id: str, offset: int, limit: int
+        self,
+        db: str,
+        branch: str,
+        class_id: str,
+        offset: int,
+        limit: int,
+        include_subclasses: bool = True,
     ) -> tuple[list[dict[str, Any]], int]:
+        """Live instances of the class, and of its subclasses unless told otherwise."""
         self.ontology_class(db, branch, class_id)
-        docs, total = self.documents.list(KIND_INSTANCE, db, branch, class_id, offset, limit)
+        classes = self.descendants(db, branch, class_id) if include_subclasses else [class_id]
+        docs, total = self.documents.list(KIND_INSTANCE, db, branch, classes, offset, limit)
         return [present(d) for d in docs], total
+
+    def descendants(self, db: str, branch: str, class_id: str) -> list[str]:
+        """The class and every class that extends it, directly or not."""
+        docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000)
+        children: dict[str, list[str]] = {}
+        for doc in docs:
+            parent = doc.body["data"].get("parent_class")
+            if parent:
+                children.setdefault(parent, []).append(doc.key.cls)
+        found, queue = [class_id], [class_id]
+        while queue:
+            for child in children.get(queue.pop(), []):
+                if child not in found:
+                    found.append(child)
+                    queue.append(child)
+        return found

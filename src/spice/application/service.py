@@ -8,7 +8,7 @@ from typing import Any
 
 from spice.application.commands import Command
 from spice.application.handlers import decide
-from spice.application.handlers.base import WriteModel
+from spice.application.handlers.base import Decision, WriteModel
 from spice.application.ids import command_id_for_key, new_id
 from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.event_store import EventStore
@@ -92,6 +92,21 @@ class CommandService:
             raise IdempotencyConflict("Idempotency-Key was used for a different request")
         status = self.tracker.accepted(command, command_aggregate(command_id))
         return Accepted(command, status, replayed=False)
+
+    def dry_run(
+        self,
+        command_type: str,
+        payload: dict[str, Any],
+        *,
+        database: str | None,
+        branch: str = MAIN_BRANCH,
+        actor: str = "anonymous",
+    ) -> tuple[Command, Decision]:
+        """Check a command as it would run now and return what it would write; nothing is
+        stored. Raises the error the command would fail with."""
+        command = Command(new_id(), command_type, database, branch, payload, actor)
+        check_storable(command.data())
+        return command, decide(self.model, command)
 
     def _existing(self, command: Command) -> Accepted | None:
         stored = self.store.get_event(command.command_id)

@@ -23,6 +23,11 @@ CLASS_DELETED = "ClassDeleted"
 INSTANCE_CREATED = "InstanceCreated"
 INSTANCE_UPDATED = "InstanceUpdated"
 INSTANCE_DELETED = "InstanceDeleted"
+# A unique value (or the target of a 1:1 link) is held by one instance at a time: its
+# stream is the reservation, and OCC on it makes two claims in a race impossible.
+UNIQUE_AGGREGATE = "UniqueValue"
+UNIQUE_VALUE_CLAIMED = "UniqueValueClaimed"
+UNIQUE_VALUE_RELEASED = "UniqueValueReleased"
 
 DELETION_EVENTS = frozenset({DATABASE_DELETED, CLASS_DELETED, INSTANCE_DELETED})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -178,15 +178,21 @@ class SQLiteDocumentStore(DocumentStore):
         kind: str,
         db: str | None = None,
         branch: str | None = None,
-        cls: str | None = None,
+        cls: str | Sequence[str] | None = None,
         offset: int = 0,
         limit: int = 100,
     ) -> tuple[list[Document], int]:
         where, args = ["kind = ?", "deleted = 0"], [kind]
-        for column, value in (("db", db), ("branch", branch), ("cls", cls)):
+        for column, value in (("db", db), ("branch", branch)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
+        if isinstance(cls, str):
+            where.append("cls = ?")
+            args.append(cls)
+        elif cls is not None:
+            where.append(f"cls IN ({', '.join('?' * len(cls))})")
+            args.extend(cls)
         clause = " AND ".join(where)
         with self._db.read() as conn:
             gen = self._active_in(conn)

@@ -205,6 +205,15 @@ class SQLiteEventStore(EventStore):
             found.update((r[4], _row_to_event(r)) for r in rows)
         return found
 
+    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
+        # A range on the (aggregate_id, sequence_number) index: the prefix, then past it.
+        rows = self._db.connection().execute(
+            "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_id > ? "
+            "AND aggregate_id >= ? AND aggregate_id < ? ORDER BY aggregate_id LIMIT ?",
+            (after, prefix, prefix + "\U0010ffff", limit),
+        )
+        return [r[0] for r in rows]
+
     def head_position(self) -> int:
         row = self._db.connection().execute("SELECT MAX(position) FROM events").fetchone()
         return int(row[0] or 0)

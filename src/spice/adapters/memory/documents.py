@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple
 
@@ -110,10 +110,11 @@ class InMemoryDocumentStore(DocumentStore):
         kind: str,
         db: str | None = None,
         branch: str | None = None,
-        cls: str | None = None,
+        cls: str | Sequence[str] | None = None,
         offset: int = 0,
         limit: int = 100,
     ) -> tuple[list[Document], int]:
+        classes = None if cls is None else {cls} if isinstance(cls, str) else set(cls)
         with self._lock:
             docs = self._gens[self._active].docs.values()
             hits = sorted(
@@ -124,7 +125,7 @@ class InMemoryDocumentStore(DocumentStore):
                     and not d.deleted
                     and (db is None or d.key.db == db)
                     and (branch is None or d.key.branch == branch)
-                    and (cls is None or d.key.cls == cls)
+                    and (classes is None or d.key.cls in classes)
                 ),
                 key=lambda d: astuple(d.key),
             )

@@ -84,6 +84,11 @@ class InMemoryEventStore(EventStore):
         with self._lock:
             return {a: self._streams[a][-1] for a in aggregate_ids if self._streams.get(a)}
 
+    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
+        with self._lock:
+            found = sorted(a for a in self._streams if a.startswith(prefix) and a > after)
+        return found[:limit]
+
     def head_position(self) -> int:
         with self._lock:
             return len(self._log)

@@ -9,7 +9,13 @@ from typing import Any
 from spice.application.ports.event_store import EventStore
 from spice.domain import names
 from spice.domain.aggregates import AggregateState, replay
-from spice.domain.errors import ConcurrencyConflict, Conflict, NotFound
+from spice.domain.errors import (
+    ConcurrencyConflict,
+    Conflict,
+    NotFound,
+    ValidationFailed,
+    field_error,
+)
 from spice.domain.events import DELETION_EVENTS, EventEnvelope
 
 
@@ -57,12 +63,46 @@ class WriteModel:
         if not self.live_heads([names.branch_aggregate(db, branch)]):
             raise NotFound(f"branch {branch!r} not found in {db!r}", {"branch": branch})
 
+    def effective_class(self, db: str, branch: str, class_id: Any) -> dict[str, Any]:
+        """The live class's definition with everything it inherits."""
+        return inherited(self, db, branch, self.require_class(db, branch, class_id).body)
+
     def require_class(self, db: str, branch: str, class_id: Any) -> AggregateState:
         class_id = names.check_name("class", class_id, names.CLASS_ID)
         state = self.load(names.class_aggregate(db, branch, class_id))
         if not state.live:
             raise NotFound(f"class {class_id!r} not found in {db!r}", {"class_id": class_id})
         return state
+
+
+MAX_DEPTH = 32
+
+
+def inherited(
+    model: WriteModel, db: str, branch: str, definition: dict[str, Any]
+) -> dict[str, Any]:
+    """The definition with the properties and relationships of its ancestors (theirs
+    first), each marked with the class that declares it."""
+    chain = [definition]
+    parent = definition.get("parent_class")
+    while parent:
+        if len(chain) > MAX_DEPTH or any(c["id"] == parent for c in chain):
+            raise ValidationFailed(
+                "class inheritance forms a cycle or is too deep",
+                [field_error("parent_class", "inheritance_cycle", "cycle or depth", parent)],
+            )
+        chain.append(model.require_class(db, branch, parent).body)
+        parent = chain[-1].get("parent_class")
+    properties, relationships = [], []
+    for cls in reversed(chain):
+        properties += [{**p, "declared_in": cls["id"]} for p in cls["properties"]]
+        relationships += [{**r, "declared_in": cls["id"]} for r in cls["relationships"]]
+    return {
+        **definition,
+        "properties": properties,
+        "relationships": relationships,
+        "ancestors": [c["id"] for c in chain[1:]],
+    }
 
 
 def check_expected(state: AggregateState, expected_seq: int | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from spice.application.commands import Command
+from spice.application.handlers import uniqueness
 from spice.application.handlers.base import (
     Change,
     Decision,
@@ -22,8 +23,7 @@ from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_erro
 def _class_definition(model: WriteModel, command: Command) -> tuple[str, dict[str, Any]]:
     db = str(command.database)
     model.require_branch(db, command.branch)
-    state = model.require_class(db, command.branch, command.payload.get("class_id"))
-    return db, state.body
+    return db, model.effective_class(db, command.branch, command.payload.get("class_id"))
 
 
 def _check_links(
@@ -75,6 +75,8 @@ def create_instance(model: WriteModel, command: Command) -> Decision:
     aggregate_id = names.instance_aggregate(db, command.branch, definition["id"], iid)
     require_absent(model.load(aggregate_id), f"instance {definition['id']}/{iid}")
     _check_links(model, db, command.branch, {"data": links_of(definition, values)})
+    owner = f"{definition['id']}/{iid}"
+    claims = uniqueness.claims_of(db, command.branch, definition, values)
     return Decision(
         [
             Change(
@@ -83,7 +85,8 @@ def create_instance(model: WriteModel, command: Command) -> Decision:
                 ev.INSTANCE_CREATED,
                 1,
                 {"class_id": definition["id"], "instance_id": iid, "values": values},
-            )
+            ),
+            *uniqueness.claim(model, [(c, owner) for c in claims]),
         ],
         {"class_id": definition["id"], "instance_id": iid},
     )
@@ -145,6 +148,12 @@ def bulk_create_instances(model: WriteModel, command: Command) -> Decision:
         )
         for iid, values in checked
     ]
+    claims = [
+        (c, f"{class_id}/{iid}")
+        for iid, values in checked
+        for c in uniqueness.claims_of(db, command.branch, definition, values)
+    ]
+    changes += uniqueness.claim(model, claims, "instances")
     return Decision(
         changes,
         {
@@ -182,6 +191,14 @@ def update_instance(model: WriteModel, command: Command) -> Decision:
     changes = {k: v for k, v in values.items() if state.body.get(k) != v}
     _check_links(model, db, command.branch, {"data": links_of(definition, changes)})
     iid = command.payload["instance_id"]
+    owner = f"{definition['id']}/{iid}"
+    before = uniqueness.claims_of(db, command.branch, definition, state.body)
+    merged = {k: v for k, v in {**state.body, **changes}.items() if v is not None}
+    after = uniqueness.claims_of(db, command.branch, definition, merged)
+    reservations = [
+        *uniqueness.release(model, [c for c in before if c not in after], owner),
+        *uniqueness.claim(model, [(c, owner) for c in after if c not in before]),
+    ]
     result = {"class_id": definition["id"], "instance_id": iid, "changed": sorted(changes)}
     if not changes:
         return Decision(
@@ -195,15 +212,17 @@ def update_instance(model: WriteModel, command: Command) -> Decision:
                 ev.INSTANCE_UPDATED,
                 state.seq + 1,
                 {"class_id": definition["id"], "instance_id": iid, "changes": changes},
-            )
+            ),
+            *reservations,
         ],
         result,
     )
 
 
 def delete_instance(model: WriteModel, command: Command) -> Decision:
-    _, definition, state = _live_instance(model, command)
+    db, definition, state = _live_instance(model, command)
     iid = command.payload["instance_id"]
+    held = uniqueness.claims_of(db, command.branch, definition, state.body)
     return Decision(
         [
             Change(
@@ -212,7 +231,8 @@ def delete_instance(model: WriteModel, command: Command) -> Decision:
                 ev.INSTANCE_DELETED,
                 state.seq + 1,
                 {"class_id": definition["id"], "instance_id": iid},
-            )
+            ),
+            *uniqueness.release(model, held, f"{definition['id']}/{iid}"),
         ],
         {"class_id": definition["id"], "instance_id": iid},
     )

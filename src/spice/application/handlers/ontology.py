@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from itertools import islice
 from typing import Any
 
 from spice.application.commands import Command
@@ -10,12 +12,20 @@ from spice.application.handlers.base import (
     Decision,
     WriteModel,
     check_expected,
+    inherited,
     require_absent,
+)
+from spice.application.handlers.evolution import (
+    Analysis,
+    analyse,
+    live_instances,
+    parse_migration,
+    subclasses,
 )
 from spice.application.schema.ontology import parse_class, referenced_classes
 from spice.domain import events as ev
 from spice.domain import names
-from spice.domain.errors import ValidationFailed, field_error
+from spice.domain.errors import Conflict, ValidationFailed, field_error
 
 
 def _check_references(model: WriteModel, db: str, branch: str, definition: dict[str, Any]) -> None:
@@ -32,11 +42,31 @@ def _check_references(model: WriteModel, db: str, branch: str, definition: dict[
         )
 
 
+def _check_inheritance(model: WriteModel, db: str, branch: str, definition: dict[str, Any]) -> None:
+    """The parent chain must end, and no field may be declared again below its ancestor."""
+    effective = inherited(model, db, branch, definition)
+    own = definition["id"]
+    seen: dict[str, str] = {}
+    errors = []
+    for field in [p["name"] for p in effective["properties"] if p["declared_in"] != own] + [
+        r["predicate"] for r in effective["relationships"] if r["declared_in"] != own
+    ]:
+        seen[field] = "inherited"
+    for field in [p["name"] for p in definition["properties"]] + [
+        r["predicate"] for r in definition["relationships"]
+    ]:
+        if field in seen:
+            errors.append(field_error(field, "duplicate_field", "already inherited", field))
+    if errors:
+        raise ValidationFailed("fields redefined from a parent class", errors)
+
+
 def _definition(model: WriteModel, command: Command) -> tuple[str, dict[str, Any]]:
     db = str(command.database)
     model.require_branch(db, command.branch)
     definition = parse_class(command.payload)
     _check_references(model, db, command.branch, definition)
+    _check_inheritance(model, db, command.branch, definition)
     return db, definition
 
 
@@ -59,10 +89,37 @@ def create_class(model: WriteModel, command: Command) -> Decision:
     )
 
 
-def update_class(model: WriteModel, command: Command) -> Decision:
-    db, definition = _definition(model, command)
+def analyse_update(model: WriteModel, command: Command) -> tuple[Any, dict[str, Any], Analysis]:
+    """The class update's effect on existing instances (nothing is written)."""
+    payload = dict(command.payload)
+    raw_migration = payload.pop("migration", None)
+    db, definition = _definition(model, replace(command, payload=payload))
     state = model.require_class(db, command.branch, definition["id"])
     check_expected(state, command.expected_seq)
+    old = inherited(model, db, command.branch, state.body)
+    new = inherited(model, db, command.branch, definition)
+    fields = {p["name"] for p in new["properties"]} | {r["predicate"] for r in new["relationships"]}
+    migration = parse_migration(raw_migration, fields)
+    old_fields = {p["name"] for p in old["properties"]} | {
+        r["predicate"] for r in old["relationships"]
+    }
+    return state, definition, analyse(model, db, command.branch, new, old_fields, migration)
+
+
+def update_class(model: WriteModel, command: Command) -> Decision:
+    state, definition, analysis = analyse_update(model, command)
+    if analysis.violations:
+        raise Conflict(
+            f"{len(analysis.violations)} of {analysis.checked} instances would not fit the new "
+            "definition; send a migration (rename, defaults, drop, transform) or fix them first",
+            {
+                "violations": analysis.violations[:100],
+                "total": len(analysis.violations),
+                "checked": analysis.checked,
+                "analyze_url": f"/api/v1/database/{command.database}/ontology/"
+                f"{definition['id']}/analyze",
+            },
+        )
     return Decision(
         [
             Change(
@@ -71,18 +128,31 @@ def update_class(model: WriteModel, command: Command) -> Decision:
                 ev.CLASS_UPDATED,
                 state.seq + 1,
                 {"class_id": definition["id"], "definition": definition},
-            )
+            ),
+            *analysis.changes,
         ],
-        {"class_id": definition["id"]},
+        {"class_id": definition["id"], "migrated_instances": analysis.migrated},
     )
 
 
 def delete_class(model: WriteModel, command: Command) -> Decision:
     db = str(command.database)
     model.require_branch(db, command.branch)
-    class_id = command.payload.get("class_id")
-    state = model.require_class(db, command.branch, class_id)
+    state = model.require_class(db, command.branch, command.payload.get("class_id"))
+    class_id = str(state.body["id"])
     check_expected(state, command.expected_seq)
+    children = subclasses(model, db, command.branch, class_id)
+    if children:
+        raise Conflict(
+            f"class {class_id!r} is extended by {', '.join(children)}; delete those first",
+            {"subclasses": children},
+        )
+    remaining = list(islice(live_instances(model, db, command.branch, [class_id]), 100))
+    if remaining:
+        raise Conflict(
+            f"class {class_id!r} still has instances; delete them first",
+            {"instances": [s.aggregate_id.split(":", 4)[4] for s in remaining]},
+        )
     return Decision(
         [
             Change(

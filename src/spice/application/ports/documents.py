@@ -7,7 +7,7 @@ generation from the log and then activates it, while readers keep using the acti
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -99,11 +99,12 @@ class DocumentStore(ABC):
         kind: str,
         db: str | None = None,
         branch: str | None = None,
-        cls: str | None = None,
+        cls: str | Sequence[str] | None = None,
         offset: int = 0,
         limit: int = 100,
     ) -> tuple[list[Document], int]:
-        """Live documents matching the given key parts, ordered by key, and the total count."""
+        """Live documents matching the given key parts (`cls` one class or several), ordered
+        by key, and the total count."""
 
     @abstractmethod
     def dump(self, generation: str | None = None) -> Iterator[Document]:

@@ -46,6 +46,10 @@ class EventStore(ABC):
         """The last event of each stream that exists."""
 
     @abstractmethod
+    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
+        """Ids of the streams that start with `prefix`, in order, after the id `after`."""
+
+    @abstractmethod
     def head_position(self) -> int: ...
 
     def close(self) -> None:  # noqa: B027 - optional hook

@@ -79,8 +79,7 @@ def validate_instance(
                 result[key] = normalise(spec, value)
             except TypeMismatch as exc:
                 errors += [
-                    field_error(f"{key}{p.path}", p.code, p.message, p.value)
-                    for p in exc.problems
+                    field_error(f"{key}{p.path}", p.code, p.message, p.value) for p in exc.problems
                 ]
         else:
             assert rel is not None

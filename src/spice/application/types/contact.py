@@ -15,11 +15,12 @@ DEFAULT_REGION = "KR"
 
 
 def email(value: Any, _: Spec) -> str:
-    """RFC 5322 address as email-validator normalises it (domain lower-cased, IDNA)."""
+    """RFC 5322 address as email-validator normalises it (IDNA, Unicode NFC), lower-cased
+    whole: mailboxes are case-insensitive in practice, and unique emails must match so."""
     if not isinstance(value, str) or len(value) > 320:
         raise fail("email", "expected an email address", value)
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise fail("email", f"not a valid email address: {exc}", value) from None
 

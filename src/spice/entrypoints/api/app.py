@@ -19,6 +19,7 @@ from spice.entrypoints.api.routes import (
     instances,
     ontology,
     ontology_async,
+    types,
     ws,
 )
 from spice.entrypoints.api.waiting import Waiter
@@ -55,6 +56,6 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for module in (health, databases, ontology, ontology_async, instances, commands, ws):
+    for module in (health, databases, ontology, ontology_async, instances, commands, types, ws):
         app.include_router(module.router)
     return app

@@ -18,9 +18,9 @@ class ClassDefinition(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     id: str = Field(min_length=1, max_length=100)
-    label: str | dict[str, str] | None = None
-    description: str | dict[str, str] | None = None
-    parent_class: str | None = None
+    label: Any = None  # a string or {language: text}; checked with the rest of the class
+    description: Any = None
+    parent_class: Any = None
     properties: list[dict[str, Any]] = Field(default_factory=list)
     relationships: list[dict[str, Any]] = Field(default_factory=list)
 

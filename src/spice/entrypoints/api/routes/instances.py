@@ -32,6 +32,26 @@ async def create_instance(
     )
 
 
+@router.post("/validate")
+async def validate_instance(
+    db: str,
+    class_id: str,
+    body: InstanceCreate,
+    container: deps.ContainerDep,
+    branch: deps.BranchDep,
+) -> dict[str, Any]:
+    """Check an instance as a create would, without writing: 200 with the normalised values
+    and the id it would get, or the error the create would fail with."""
+    payload = {"class_id": class_id, "data": body.data, "instance_id": body.instance_id}
+    _, decision = await run_in_threadpool(
+        lambda: container.commands.dry_run(c.CREATE_INSTANCE, payload, database=db, branch=branch)
+    )
+    created = decision.changes[0].data
+    return success(
+        {"valid": True, "instance_id": created["instance_id"], "values": created["values"]}
+    )
+
+
 @router.post("/bulk-create", status_code=202)
 async def bulk_create(
     db: str, class_id: str, body: BulkCreate, write: deps.WriteDep, branch: deps.BranchDep

@@ -9,6 +9,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.application import commands as c
+from spice.application.commands import Command
+from spice.application.handlers.evolution import Analysis
+from spice.application.handlers.ontology import analyse_update
+from spice.application.ids import new_id
+from spice.domain import names
 from spice.domain.errors import ValidationFailed, field_error
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
@@ -30,6 +35,83 @@ async def create_class(
         branch=branch,
         message=f"Ontology creation command accepted for {body.id!r}",
     )
+
+
+@router.post("/validate")
+async def validate_class(
+    db: str, body: ClassDefinition, container: deps.ContainerDep, branch: deps.BranchDep
+) -> dict[str, Any]:
+    """Check a class definition without writing: as a new class, or, when the class exists,
+    as a change to it (with the instances it would break, the first 100)."""
+    payload = body.model_dump(exclude_unset=True)
+    exists = await run_in_threadpool(_class_exists, container, db, branch, body.id)
+    command_type = c.UPDATE_ONTOLOGY_CLASS if exists else c.CREATE_ONTOLOGY_CLASS
+    if not exists:
+        _, decision = await run_in_threadpool(
+            lambda: container.commands.dry_run(command_type, payload, database=db, branch=branch)
+        )
+        definition = decision.changes[0].data["definition"]
+        return success({"valid": True, "exists": False, "definition": definition})
+    _, definition, result = await _analyse(container, db, branch, payload)
+    return success(
+        {
+            "valid": not result.violations,
+            "exists": True,
+            "definition": definition,
+            "impact": _impact(result, 0, 100),
+        }
+    )
+
+
+@router.post("/{class_id}/analyze")
+async def analyze_change(
+    db: str,
+    class_id: str,
+    body: ClassDefinition,
+    container: deps.ContainerDep,
+    branch: deps.BranchDep,
+    offset: deps.Offset = 0,
+    limit: deps.Limit = 100,
+) -> dict[str, Any]:
+    """What replacing the class with the body (and its `migration`) would do to existing
+    instances: how many are checked, migrated, and which violate it (paged)."""
+    _same_id(class_id, body.id)
+    _, definition, result = await _analyse(
+        container, db, branch, body.model_dump(exclude_unset=True)
+    )
+    return success({"definition": definition, "impact": _impact(result, offset, limit)})
+
+
+def _class_exists(container: deps.Container, db: str, branch: str, class_id: str) -> bool:
+    model = container.commands.model
+    model.require_branch(db, branch)
+    names.check_name("class", class_id, names.CLASS_ID)
+    return model.load(names.class_aggregate(db, branch, class_id)).live
+
+
+async def _analyse(
+    container: deps.Container, db: str, branch: str, payload: dict[str, Any]
+) -> tuple[Any, dict[str, Any], Analysis]:
+    command = Command(new_id(), c.UPDATE_ONTOLOGY_CLASS, db, branch, payload, "anonymous")
+    return await run_in_threadpool(analyse_update, container.commands.model, command)
+
+
+def _impact(result: Analysis, offset: int, limit: int) -> dict[str, Any]:
+    return {
+        "checked": result.checked,
+        "would_migrate": result.migrated,
+        "violations": page(
+            result.violations[offset : offset + limit], len(result.violations), offset, limit
+        ),
+    }
+
+
+def _same_id(class_id: str, body_id: str) -> None:
+    if body_id != class_id:
+        raise ValidationFailed(
+            "the class id in the body differs from the path",
+            [field_error("id", "id_mismatch", f"must be {class_id}", body_id)],
+        )
 
 
 @router.get("")
@@ -70,11 +152,7 @@ async def update_class(
     expected_seq: deps.ExpectedSeq = None,
 ) -> JSONResponse:
     """Replace the class definition (the body holds the whole new definition)."""
-    if body.id != class_id:
-        raise ValidationFailed(
-            "the class id in the body differs from the path",
-            [field_error("id", "id_mismatch", f"must be {class_id}", body.id)],
-        )
+    _same_id(class_id, body.id)
     return await submit(
         write,
         c.UPDATE_ONTOLOGY_CLASS,

@@ -1,0 +1,175 @@
+"""Schema evolution: a class change checked against the instances that exist.
+
+A change existing data satisfies applies as it is. A change it would violate is refused
+with the violating instances, unless the request carries a migration that makes every
+instance valid; the migrated values are then written as events in the same command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from spice.application.handlers import uniqueness
+from spice.application.handlers.base import Change, WriteModel
+from spice.application.schema.instances import validate_instance
+from spice.application.types import TypeMismatch, normalise
+from spice.domain import events as ev
+from spice.domain import names
+from spice.domain.aggregates import AggregateState
+from spice.domain.errors import Conflict, ValidationFailed, field_error
+
+MIGRATION_KEYS = {"rename", "defaults", "drop", "transform"}
+TRANSFORMS = ("cast", "null_if_invalid")
+
+
+@dataclass
+class Analysis:
+    """What a class change does to existing instances."""
+
+    checked: int = 0
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    migrated: int = 0
+
+
+def parse_migration(raw: Any, new_fields: set[str]) -> dict[str, Any]:
+    """Check a migration: {rename: {old: new}, defaults: {field: value}, drop: [field],
+    transform: {field: "cast" | "null_if_invalid"}}."""
+    if raw is None:
+        return {"rename": {}, "defaults": {}, "drop": [], "transform": {}}
+    errors = []
+    if not isinstance(raw, dict):
+        raise ValidationFailed(
+            "a migration is an object", [field_error("migration", "type", "an object", raw)]
+        )
+    for key in sorted(set(raw) - MIGRATION_KEYS):
+        errors.append(
+            field_error(f"migration.{key}", "unknown_field", str(sorted(MIGRATION_KEYS)), key)
+        )
+    rename, defaults = raw.get("rename") or {}, raw.get("defaults") or {}
+    drop, transform = raw.get("drop") or [], raw.get("transform") or {}
+    if not isinstance(rename, dict) or not all(v in new_fields for v in rename.values()):
+        errors.append(field_error("migration.rename", "invalid_rename", "{old: new field}", rename))
+    if not isinstance(defaults, dict) or not set(defaults) <= new_fields:
+        errors.append(
+            field_error("migration.defaults", "invalid_defaults", "{field: value}", defaults)
+        )
+    if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
+        errors.append(field_error("migration.drop", "invalid_drop", "a list of field names", drop))
+    if not isinstance(transform, dict) or not all(
+        k in new_fields and v in TRANSFORMS for k, v in transform.items()
+    ):
+        errors.append(
+            field_error("migration.transform", "invalid_transform", str(TRANSFORMS), transform)
+        )
+    if errors:
+        raise ValidationFailed("invalid migration", errors)
+    return {"rename": rename, "defaults": defaults, "drop": drop, "transform": transform}
+
+
+def live_instances(
+    model: WriteModel, db: str, branch: str, classes: list[str]
+) -> Iterator[AggregateState]:
+    for class_id in classes:
+        prefix = names.instance_aggregate(db, branch, class_id, "")
+        after = ""
+        while ids := model.store.stream_ids(prefix, after, 500):
+            live = model.live_heads(ids)
+            for aggregate_id in ids:
+                if aggregate_id in live:
+                    yield model.load(aggregate_id)
+            after = ids[-1]
+
+
+def subclasses(model: WriteModel, db: str, branch: str, class_id: str) -> list[str]:
+    """Every live class that extends `class_id`, directly or not."""
+    prefix = names.class_aggregate(db, branch, "")
+    ids = model.store.stream_ids(prefix, "", 100_000)
+    live = model.live_heads(ids)
+    parents = {
+        model.load(a).body["id"]: model.load(a).body.get("parent_class") for a in ids if a in live
+    }
+    found, queue = [], [class_id]
+    while queue:
+        current = queue.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in found:
+                found.append(child)
+                queue.append(child)
+    return found
+
+
+def _migrate(
+    values: dict[str, Any], definition: dict[str, Any], migration: dict[str, Any]
+) -> dict[str, Any]:
+    out = dict(values)
+    for old, new in migration["rename"].items():
+        if old in out:
+            out[new] = out.pop(old)
+    for name in migration["drop"]:
+        out.pop(name, None)
+    specs = {p["name"]: p for p in definition["properties"]}
+    for name, how in migration["transform"].items():
+        if out.get(name) is None or name not in specs:
+            continue
+        try:
+            out[name] = normalise(specs[name], out[name])
+        except TypeMismatch:
+            # What cannot be cast is left as it is, and reported as a violation.
+            with suppress(TypeMismatch):
+                out[name] = normalise(specs[name], str(out[name])) if how == "cast" else None
+    for name, value in migration["defaults"].items():
+        if out.get(name) is None:
+            out[name] = value
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def analyse(
+    model: WriteModel,
+    db: str,
+    branch: str,
+    definition: dict[str, Any],
+    old_fields: set[str],
+    migration: dict[str, Any],
+) -> Analysis:
+    """Check every live instance of the class and its subclasses against the new effective
+    `definition`; only the fields it (or a removed field of it) governs are checked."""
+    new_fields = {p["name"] for p in definition["properties"]} | {
+        r["predicate"] for r in definition["relationships"]
+    }
+    governed = new_fields | old_fields | set(migration["rename"])
+    result = Analysis()
+    claims: list[tuple[uniqueness.Claim, str]] = []
+    classes = [definition["id"], *subclasses(model, db, branch, definition["id"])]
+    for state in live_instances(model, db, branch, classes):
+        result.checked += 1
+        _, _, _, class_id, iid = state.aggregate_id.split(":", 4)
+        ref = f"{class_id}/{iid}"
+        mine = {k: v for k, v in state.body.items() if k in governed}
+        migrated = _migrate(mine, definition, migration)
+        try:
+            valid = validate_instance(definition, migrated)
+        except ValidationFailed as exc:
+            result.violations.append({"instance": ref, "errors": exc.errors[:20]})
+            continue
+        claims += [(c, ref) for c in uniqueness.claims_of(db, branch, definition, valid)]
+        changes = {k: v for k, v in valid.items() if state.body.get(k) != v}
+        changes.update({k: None for k in mine if k not in valid})
+        if changes:
+            result.migrated += 1
+            data = {"class_id": class_id, "instance_id": iid, "changes": changes, "migration": True}
+            result.changes.append(
+                Change("Instance", state.aggregate_id, ev.INSTANCE_UPDATED, state.seq + 1, data)
+            )
+    if not result.violations:
+        try:
+            result.changes += uniqueness.claim(model, claims, "instances")
+        except Conflict as exc:  # existing values are not unique
+            for c in exc.details.get("conflicts", []):
+                message = f"also used by {c['held_by']}"
+                error = field_error(c["property"], "unique", message, c["value"])
+                result.violations.append({"instance": c["instance"], "errors": [error]})
+    return result

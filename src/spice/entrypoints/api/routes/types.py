@@ -1,0 +1,28 @@
+"""The property types the ontology offers: /api/v1/types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from spice.application.types import describe
+from spice.domain.errors import NotFound
+from spice.entrypoints.api.schemas import success
+
+router = APIRouter(prefix="/api/v1/types", tags=["types"])
+
+
+@router.get("")
+def list_types() -> dict[str, Any]:
+    """Every type with its parameters and constraints, an example and its normal form."""
+    types = describe()
+    return success({"types": types, "count": len(types)})
+
+
+@router.get("/{name}")
+def get_type(name: str) -> dict[str, Any]:
+    for described in describe():
+        if described["name"] == name:
+            return success(described)
+    raise NotFound(f"type {name!r} not found", {"type": name})
