@@ -134,3 +134,52 @@ class Reader:
                     found.append(child)
                     queue.append(child)
         return found
+
+    def class_definitions(self, db: str, branch: str) -> list[dict[str, Any]]:
+        self.branch(db, branch)
+        docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000)
+        return [d.body["data"] for d in docs]
+
+    def links(
+        self, db: str, branch: str, class_id: str, instance_id: str, limit: int = 1000
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Links out of an instance, and into it (each under the relationship's inverse
+        name, or `^predicate`). Incoming links are found by scanning the instances of the
+        classes whose relationships point here."""
+        found = self.instance(db, branch, class_id, instance_id)
+        classes = {c["id"]: c for c in self.class_definitions(db, branch)}
+        lineage = [class_id]
+        while classes.get(lineage[-1], {}).get("parent_class") and len(lineage) < 32:
+            lineage.append(classes[lineage[-1]]["parent_class"])
+        outgoing = []
+        for cls in lineage:
+            for rel in classes.get(cls, {}).get("relationships", []):
+                value = found["data"].get(rel["predicate"])
+                for ref in value if isinstance(value, list) else [value] if value else []:
+                    outgoing.append({"predicate": rel["predicate"], "target": ref})
+        me = f"{class_id}/{instance_id}"
+        incoming: list[dict[str, Any]] = []
+        for source in classes.values():
+            for rel in source.get("relationships", []):
+                if rel["target"] not in lineage:
+                    continue
+                sources = self.descendants(db, branch, source["id"])
+                offset = 0
+                while len(incoming) < limit:
+                    docs, total = self.documents.list(
+                        KIND_INSTANCE, db, branch, sources, offset, 1000
+                    )
+                    for doc in docs:
+                        value = doc.body["data"].get(rel["predicate"])
+                        if value == me or (isinstance(value, list) and me in value):
+                            incoming.append(
+                                {
+                                    "predicate": rel.get("inverse") or f"^{rel['predicate']}",
+                                    "via": rel["predicate"],
+                                    "source": f"{doc.key.cls}/{doc.key.id}",
+                                }
+                            )
+                    offset += len(docs)
+                    if offset >= total or not docs:
+                        break
+        return {"outgoing": outgoing, "incoming": incoming[:limit]}

@@ -140,3 +140,19 @@ async def get_instance(
     """One instance with its values, sequence number and who changed it last."""
     await reach(waiter, min_position)
     return success(await run_in_threadpool(reader.instance, db, branch, class_id, instance_id))
+
+
+@router.get("/{instance_id}/links")
+async def instance_links(
+    db: str,
+    class_id: str,
+    instance_id: str,
+    reader: deps.ReaderDep,
+    waiter: deps.WaiterDep,
+    branch: deps.BranchDep,
+    min_position: deps.MinPosition = None,
+) -> dict[str, Any]:
+    """Links out of the instance and into it; incoming ones are named by the relationship's
+    inverse predicate (or `^predicate` when it has none)."""
+    await reach(waiter, min_position)
+    return success(await run_in_threadpool(reader.links, db, branch, class_id, instance_id))

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.application import commands as c
+from spice.application import relationship_graph as graph
 from spice.application.commands import Command
 from spice.application.handlers.evolution import Analysis
 from spice.application.handlers.ontology import analyse_update
 from spice.application.ids import new_id
 from spice.domain import names
-from spice.domain.errors import ValidationFailed, field_error
+from spice.domain.errors import NotFound, ValidationFailed, field_error
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
 from spice.entrypoints.api.schemas import ClassDefinition, page, success
@@ -112,6 +113,43 @@ def _same_id(class_id: str, body_id: str) -> None:
             "the class id in the body differs from the path",
             [field_error("id", "id_mismatch", f"must be {class_id}", body_id)],
         )
+
+
+@router.get("/circular-references")
+async def circular_references(
+    db: str, reader: deps.ReaderDep, branch: deps.BranchDep
+) -> dict[str, Any]:
+    """Cycles among relationships between classes. They are allowed; a cycle whose links are
+    all required (`all_required`) can only be filled by creating its instances together."""
+    classes = await run_in_threadpool(reader.class_definitions, db, branch)
+    found = graph.cycles(classes)
+    return success({"cycles": found, "count": len(found)})
+
+
+@router.get("/relationship-paths")
+async def relationship_paths(
+    db: str,
+    reader: deps.ReaderDep,
+    branch: deps.BranchDep,
+    start: Annotated[str, Query(max_length=100)],
+    end: Annotated[str | None, Query(max_length=100)] = None,
+    max_depth: Annotated[int, Query(ge=1, le=6)] = 3,
+    limit: deps.Limit = 100,
+) -> dict[str, Any]:
+    """Paths from class `start` (to class `end`) over relationships, forward and through
+    inverses; shortest first, forward before backward."""
+    classes = await run_in_threadpool(reader.class_definitions, db, branch)
+    known = {c["id"] for c in classes}
+    for name, value in (("start", start), ("end", end)):
+        if value is not None and value not in known:
+            raise NotFound(f"class {value!r} not found in {db!r}", {name: value})
+    found = sorted(
+        graph.paths(classes, start, end, max_depth),
+        key=lambda p: (len(p), sum(e.direction == "in" for e in p)),
+    )
+    return success(
+        {"paths": [graph.describe_path(p) for p in found[:limit]], "count": min(len(found), limit)}
+    )
 
 
 @router.get("")
