@@ -27,3 +27,4 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m bench.event_store
 	$(BIN)/python -m bench.http_end_to_end
+	$(BIN)/python -m bench.validation

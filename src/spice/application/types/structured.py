@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -17,9 +18,12 @@ MONEY_TEXT = re.compile(
 
 
 def currency_code(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    found = pycountry.currencies.get(alpha_3=value.strip().upper())
+    return _currency(value.strip().upper()) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=512)
+def _currency(code: str) -> str | None:
+    found = pycountry.currencies.get(alpha_3=code)
     return found.alpha_3 if found else None
 
 
@@ -68,7 +72,11 @@ def country_code(value: Any) -> str | None:
     """ISO 3166-1 alpha-2 from an alpha-2, alpha-3 or English name."""
     if not isinstance(value, str) or not value.strip():
         return None
-    text = value.strip()
+    return _country(value.strip())
+
+
+@lru_cache(maxsize=1024)
+def _country(text: str) -> str | None:
     found = (
         pycountry.countries.get(alpha_2=text.upper())
         if len(text) == 2
