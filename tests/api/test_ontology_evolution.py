@@ -133,6 +133,12 @@ def test_a_change_existing_data_breaks_is_409_listing_the_instances(client: Test
     migrated = update_class(client, {**required, "migration": {"defaults": {"weight": 7}}})
     assert migrated.status_code == 200, migrated.text
     assert migrated.json()["data"]["result"]["migrated_instances"] == 3
+    assert migrated.json()["data"]["result"]["schema_changes"] == {
+        "added": ["weight"],
+        "removed": [],
+        "renamed": [],
+        "changed": [],
+    }
     assert client.get(f"{BASE}/instances/Item/i1").json()["data"]["data"]["weight"] == 7
 
 
@@ -152,6 +158,9 @@ def test_type_change_rename_and_drop_need_a_migration(client: TestClient) -> Non
     assert update_class(client, renamed).status_code == 409  # "size" would be orphaned
     ok = update_class(client, {**renamed, "migration": {"rename": {"size": "length"}}})
     assert ok.status_code == 200, ok.text
+    assert ok.json()["data"]["result"]["schema_changes"]["renamed"] == [
+        {"from": "size", "to": "length"}
+    ]
     assert client.get(f"{BASE}/instances/Item/a").json()["data"]["data"] == {
         "item_id": "a",
         "length": 42,

@@ -33,6 +33,7 @@ class Analysis:
     violations: list[dict[str, Any]] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     migrated: int = 0
+    diff: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def parse_migration(raw: Any, new_fields: set[str]) -> dict[str, Any]:
@@ -173,3 +174,24 @@ def analyse(
                 error = field_error(c["property"], "unique", message, c["value"])
                 result.violations.append({"instance": c["instance"], "errors": [error]})
     return result
+
+
+def schema_diff(
+    old: dict[str, Any], new: dict[str, Any], rename: dict[str, str]
+) -> dict[str, list[Any]]:
+    """What a class change does to its fields, for the event and for readers of history."""
+
+    def fields(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {
+            **{p["name"]: p for p in definition["properties"]},
+            **{r["predicate"]: r for r in definition["relationships"]},
+        }
+
+    before, after = fields(old), fields(new)
+    renamed = {o: n for o, n in rename.items() if o in before and n in after}
+    return {
+        "added": sorted(set(after) - set(before) - set(renamed.values())),
+        "removed": sorted(set(before) - set(after) - set(renamed)),
+        "renamed": [{"from": o, "to": n} for o, n in sorted(renamed.items())],
+        "changed": sorted(name for name in set(before) & set(after) if before[name] != after[name]),
+    }

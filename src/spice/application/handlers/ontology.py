@@ -20,6 +20,7 @@ from spice.application.handlers.evolution import (
     analyse,
     live_instances,
     parse_migration,
+    schema_diff,
     subclasses,
 )
 from spice.application.schema.ontology import parse_class, referenced_classes
@@ -103,7 +104,9 @@ def analyse_update(model: WriteModel, command: Command) -> tuple[Any, dict[str, 
     old_fields = {p["name"] for p in old["properties"]} | {
         r["predicate"] for r in old["relationships"]
     }
-    return state, definition, analyse(model, db, command.branch, new, old_fields, migration)
+    analysis = analyse(model, db, command.branch, new, old_fields, migration)
+    analysis.diff = schema_diff(state.body, definition, migration["rename"])
+    return state, definition, analysis
 
 
 def update_class(model: WriteModel, command: Command) -> Decision:
@@ -127,11 +130,19 @@ def update_class(model: WriteModel, command: Command) -> Decision:
                 state.aggregate_id,
                 ev.CLASS_UPDATED,
                 state.seq + 1,
-                {"class_id": definition["id"], "definition": definition},
+                {
+                    "class_id": definition["id"],
+                    "definition": definition,
+                    "schema_changes": analysis.diff,
+                },
             ),
             *analysis.changes,
         ],
-        {"class_id": definition["id"], "migrated_instances": analysis.migrated},
+        {
+            "class_id": definition["id"],
+            "migrated_instances": analysis.migrated,
+            "schema_changes": analysis.diff,
+        },
     )
 
 

@@ -101,6 +101,7 @@ def _impact(result: Analysis, offset: int, limit: int) -> dict[str, Any]:
     return {
         "checked": result.checked,
         "would_migrate": result.migrated,
+        "schema_changes": result.diff,
         "violations": page(
             result.violations[offset : offset + limit], len(result.violations), offset, limit
         ),
