@@ -74,6 +74,9 @@ def test_one_to_one_targets_take_one_source_and_links_read_both_ways(client: Tes
     assert second.json()["details"]["conflicts"][0]["held_by"] == "Worker/w1"
     assert create(client, "Worker", {"worker_id": "w3", "sits_at": ["d1"]}).status_code == 422
     assert create(client, "Worker", {"worker_id": "w2", "knows": ["w1"]}).status_code == 200
+    referenced = client.delete(f"{BASE}/ontology/Desk?wait=true")
+    assert referenced.status_code == 409
+    assert referenced.json()["details"]["referenced_by"] == ["Worker"]
     links = client.get(f"{BASE}/instances/Desk/d1/links").json()["data"]
     assert links["incoming"] == [{"predicate": "seat_of", "via": "sits_at", "source": "Worker/w1"}]
     w1 = client.get(f"{BASE}/instances/Worker/w1/links").json()["data"]

@@ -85,14 +85,25 @@ def live_instances(
             after = ids[-1]
 
 
+def live_classes(model: WriteModel, db: str, branch: str) -> list[dict[str, Any]]:
+    """The definitions of every live class on the branch."""
+    ids = model.store.stream_ids(names.class_aggregate(db, branch, ""), "", 100_000)
+    live = model.live_heads(ids)
+    return [model.load(a).body for a in ids if a in live]
+
+
+def referrers(model: WriteModel, db: str, branch: str, class_id: str) -> list[str]:
+    """Other live classes with a relationship that targets `class_id`."""
+    return sorted(
+        c["id"]
+        for c in live_classes(model, db, branch)
+        if c["id"] != class_id and any(r["target"] == class_id for r in c["relationships"])
+    )
+
+
 def subclasses(model: WriteModel, db: str, branch: str, class_id: str) -> list[str]:
     """Every live class that extends `class_id`, directly or not."""
-    prefix = names.class_aggregate(db, branch, "")
-    ids = model.store.stream_ids(prefix, "", 100_000)
-    live = model.live_heads(ids)
-    parents = {
-        model.load(a).body["id"]: model.load(a).body.get("parent_class") for a in ids if a in live
-    }
+    parents = {c["id"]: c.get("parent_class") for c in live_classes(model, db, branch)}
     found, queue = [], [class_id]
     while queue:
         current = queue.pop()

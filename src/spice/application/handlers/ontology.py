@@ -20,6 +20,7 @@ from spice.application.handlers.evolution import (
     analyse,
     live_instances,
     parse_migration,
+    referrers,
     schema_diff,
     subclasses,
 )
@@ -157,6 +158,12 @@ def delete_class(model: WriteModel, command: Command) -> Decision:
         raise Conflict(
             f"class {class_id!r} is extended by {', '.join(children)}; delete those first",
             {"subclasses": children},
+        )
+    pointing = referrers(model, db, command.branch, class_id)
+    if pointing:
+        raise Conflict(
+            f"class {class_id!r} is the target of relationships of {', '.join(pointing)}",
+            {"referenced_by": pointing},
         )
     remaining = list(islice(live_instances(model, db, command.branch, [class_id]), 100))
     if remaining:
