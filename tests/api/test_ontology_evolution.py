@@ -198,3 +198,27 @@ def test_a_class_with_instances_cannot_be_deleted(client: TestClient) -> None:
     assert refused.json()["details"]["instances"] == ["a"]
     wait_ok(client, "DELETE", f"{BASE}/instances/Item/a/delete")
     assert client.delete(f"{BASE}/ontology/Item?wait=true").status_code == 200
+
+
+def test_links_may_point_at_subclass_instances_only(client: TestClient) -> None:
+    animal = {"id": "Animal", "properties": [{"name": "animal_id", "type": "string"}]}
+    dog = {"id": "Dog", "parent_class": "Animal"}
+    rock = {"id": "Rock", "properties": [{"name": "rock_id", "type": "string"}]}
+    owner = {
+        "id": "Owner",
+        "properties": [{"name": "owner_id", "type": "string"}],
+        "relationships": [{"predicate": "pet", "target": "Animal", "cardinality": "n:1"}],
+    }
+    setup(client, animal, dog, rock, owner)
+    rex = {"data": {"animal_id": "rex"}, "instance_id": "rex"}
+    assert client.post(f"{BASE}/instances/Dog/create?wait=true", json=rex).status_code == 200
+    assert create(client, "Rock", {"rock_id": "r1"}).status_code == 200
+    assert create(client, "Owner", {"owner_id": "o1", "pet": "Dog/rex"}).status_code == 200
+    wrong = create(client, "Owner", {"owner_id": "o2", "pet": "Rock/r1"})
+    assert wrong.status_code == 422
+    assert wrong.json()["details"]["errors"][0]["code"] == "wrong_target_class"
+    ghost = create(client, "Owner", {"owner_id": "o3", "pet": "Dog/ghost"})
+    assert ghost.status_code == 422
+    assert ghost.json()["details"]["errors"][0]["code"] == "link_target_not_found"
+    links = client.get(f"{BASE}/instances/Dog/rex/links").json()["data"]
+    assert links["incoming"] == [{"predicate": "^pet", "via": "pet", "source": "Owner/o1"}]

@@ -41,6 +41,15 @@ CASES: list[tuple[dict[str, Any], Any, Any, str]] = [
     ),
     ({"type": "array", "items": {"type": "integer", "max": 5}}, [5], [6], "max"),
     ({"type": "money", "currencies": ["KRW"]}, "1 KRW", "1 USD", "invalid_money"),
+    ({"type": "money", "currencies": ["EUR"], "min": 0}, "0 EUR", "-0.01 EUR", "min"),
+    (
+        {"type": "decimal", "scale": 2},
+        "1.10",
+        "1234567890123456789012345678.001",
+        "invalid_decimal",
+    ),
+    # RE2: linear time, where a backtracking engine would not finish
+    ({"type": "string", "pattern": "^(a+)+$"}, "aaaa", "a" * 10_000 + "!", "pattern"),
     ({"type": "ip", "version": 4}, "10.0.0.1", "::1", "invalid_ip"),
 ]
 

@@ -46,6 +46,11 @@ VALID = [
     ("json", {"a": [1, None, "x"]}, {"a": [1, None, "x"]}),
     ("color", "red", "#ff0000"),
     ("color", "rgb(0, 128, 255)", "#0080ff"),
+    ("color", "rgba(123, 50, 200, 0.9988)", "#7b32c8"),  # opacity rounds to full
+    ("color", "rgba(123, 50, 200, 0.5)", "#7b32c880"),
+    ("duration", "PT999999999H60M", "PT1000000000H"),
+    ("duration", "P999999999W", "P6999999993D"),
+    ("decimal", "1e998", "1" + "0" * 998),
     ("time", "09:30", "09:30:00"),
     ("time", "23:59:59.5+09:00", "23:59:59.500000+09:00"),
     ("duration", "PT90M", "PT1H30M"),
@@ -114,6 +119,9 @@ INVALID = [
     ("color", "#ggg"),
     ("time", "25:00"),
     ("duration", "P"),
+    ("duration", "PT999999999999H60M"),  # 13 digits once carried
+    ("decimal", "1e1000"),  # 1001 digits written out
+    ("url", "https://example.com/" + "é" * 1500),  # longer than allowed once encoded
     ("duration", "1 hour"),
     ("email", "kim.example.com"),
     ("phone", "12"),

@@ -69,13 +69,16 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     "enum": st.sampled_from(ENUM_VALUES),
     "json": json_values,
     "color": st.tuples(*[st.integers(0, 255)] * 3).map(lambda c: "#{:02x}{:02x}{:02x}".format(*c))
-    | st.tuples(*[st.integers(0, 255)] * 3).map(lambda c: "rgb({}, {}, {})".format(*c)),
+    | st.tuples(*[st.integers(0, 255)] * 3).map(lambda c: "rgb({}, {}, {})".format(*c))
+    | st.tuples(*[st.integers(0, 255)] * 3, st.floats(0, 1)).map(
+        lambda c: "rgba({}, {}, {}, {:.4f})".format(*c)
+    ),
     "date": st.dates().map(dt.date.isoformat),
     "datetime": st.datetimes(
         min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=offsets
     ).map(dt.datetime.isoformat),
     "time": st.times().map(dt.time.isoformat),
-    "duration": st.tuples(*[st.integers(0, 500)] * 6).map(
+    "duration": st.tuples(*[st.integers(0, 10**11)] * 6).map(
         lambda p: "P{}Y{}M{}DT{}H{}M{}S".format(*p)
     ),
     "email": st.builds(lambda local, domain: f"{local}@{domain}", labels, domains),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,43 +33,53 @@ def edges(classes: list[dict[str, Any]]) -> list[Edge]:
     ]
 
 
-def cycles(classes: list[dict[str, Any]], max_length: int = 10) -> list[dict[str, Any]]:
-    """Every elementary cycle of relationships (each once, from its smallest class). A cycle
-    whose links are all required can never get its first instance, unless created together."""
+MAX_STEPS = 200_000  # edges walked at most by one search: the answer says when it stopped
+
+
+def cycles(
+    classes: list[dict[str, Any]], max_length: int = 6, limit: int = 1000
+) -> tuple[list[dict[str, Any]], bool]:
+    """Elementary cycles of relationships (each once, from its smallest class), and whether
+    the search stopped early. A cycle whose links are all required can never get its first
+    instance, unless its instances are created together."""
     out_edges: dict[str, list[Edge]] = {}
     for e in edges(classes):
         out_edges.setdefault(e.source, []).append(e)
     found: list[dict[str, Any]] = []
-
-    def walk(start: str, node: str, path: list[Edge]) -> None:
-        for e in out_edges.get(node, []):
-            if e.target == start:
-                cycle = [*path, e]
-                found.append(
-                    {
-                        "classes": [x.source for x in cycle] + [start],
-                        "predicates": [x.predicate for x in cycle],
-                        "all_required": all(x.required for x in cycle),
-                        "length": len(cycle),
-                    }
-                )
-            elif (
-                e.target > start
-                and len(path) + 1 < max_length
-                and all(x.source != e.target for x in path)
-            ):
-                walk(start, e.target, [*path, e])
-
+    steps = 0
     for start in sorted(out_edges):
-        walk(start, start, [])
-    return found
+        stack: list[tuple[str, list[Edge]]] = [(start, [])]
+        while stack:
+            node, path = stack.pop()
+            for e in out_edges.get(node, []):
+                steps += 1
+                if len(found) >= limit or steps > MAX_STEPS:
+                    return found, True
+                if e.target == start:
+                    cycle = [*path, e]
+                    found.append(
+                        {
+                            "classes": [x.source for x in cycle] + [start],
+                            "predicates": [x.predicate for x in cycle],
+                            "all_required": all(x.required for x in cycle),
+                            "length": len(cycle),
+                        }
+                    )
+                elif (
+                    e.target > start
+                    and len(path) + 1 < max_length
+                    and all(x.source != e.target for x in path)
+                ):
+                    stack.append((e.target, [*path, e]))
+    return found, False
 
 
 def paths(
-    classes: list[dict[str, Any]], start: str, end: str | None, max_depth: int = 3
-) -> Iterator[list[Edge]]:
-    """Paths of relationships from `start` (to `end`, or anywhere), following links forward
-    and, through their inverse, backward; no class visited twice."""
+    classes: list[dict[str, Any]], start: str, end: str | None, max_depth: int, limit: int
+) -> tuple[list[list[Edge]], bool]:
+    """Paths of relationships from `start` (to `end`, or anywhere), shortest first,
+    following links forward and, through their inverse, backward; no class visited twice.
+    Also whether the search stopped early."""
     graph: dict[str, list[Edge]] = {}
     for e in edges(classes):
         graph.setdefault(e.source, []).append(e)
@@ -77,17 +87,25 @@ def paths(
         graph.setdefault(e.target, []).append(
             Edge(e.target, back, e.source, e.cardinality, False, e.predicate, "in")
         )
-    stack: list[tuple[str, list[Edge]]] = [(start, [])]
-    while stack:
-        node, path = stack.pop()
+    for node in graph:  # forward before backward among paths of one length
+        graph[node].sort(key=lambda e: e.direction != "out")
+    found: list[list[Edge]] = []
+    queue: deque[tuple[str, list[Edge]]] = deque([(start, [])])
+    steps = 0
+    while queue:
+        node, path = queue.popleft()
         for e in graph.get(node, []):
+            steps += 1
+            if len(found) >= limit or steps > MAX_STEPS:
+                return found, True
             if e.target == start or any(x.source == e.target for x in path):
                 continue
             walked = [*path, e]
             if end is None or e.target == end:
-                yield walked
+                found.append(walked)
             if len(walked) < max_depth and e.target != end:
-                stack.append((e.target, walked))
+                queue.append((e.target, walked))
+    return found, False
 
 
 def describe_path(path: list[Edge]) -> dict[str, Any]:

@@ -33,12 +33,34 @@ def check_storable(value: Any, what: str = "request") -> None:
             f"{what} cannot be stored: {exc}",
             [field_error(what, "unstorable_value", f"{exc} (integers must fit in 64 bits)")],
         ) from None
+    if depth_of(value) > MAX_DEPTH:
+        raise ValidationFailed(
+            f"{what} is nested deeper than {MAX_DEPTH} levels",
+            [field_error(what, "too_deep", f"at most {MAX_DEPTH} levels of nesting")],
+        )
     path = non_finite_path(value, what)
     if path is not None:
         raise ValidationFailed(
             f"{what} cannot be stored: NaN and infinite numbers are not JSON",
             [field_error(path, "non_finite_number", "NaN and Infinity are not allowed")],
         )
+
+
+MAX_DEPTH = 64  # far below the JSON encoder's own limit, which events add levels towards
+
+
+def depth_of(value: Any) -> int:
+    """How deeply lists and objects nest inside `value` (a scalar is 0)."""
+    deepest, level = 0, [(value, 0)]
+    while level:
+        item, depth = level.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth + 1)
+            if deepest > MAX_DEPTH:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            level.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def non_finite_path(value: Any, path: str = "") -> str | None:

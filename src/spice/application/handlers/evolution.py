@@ -14,7 +14,7 @@ from typing import Any
 
 from spice.application.handlers import uniqueness
 from spice.application.handlers.base import Change, WriteModel
-from spice.application.schema.instances import validate_instance
+from spice.application.schema.instances import links_of, validate_instance
 from spice.application.types import TypeMismatch, normalise
 from spice.domain import events as ev
 from spice.domain import names
@@ -52,20 +52,26 @@ def parse_migration(raw: Any, new_fields: set[str]) -> dict[str, Any]:
         )
     rename, defaults = raw.get("rename") or {}, raw.get("defaults") or {}
     drop, transform = raw.get("drop") or [], raw.get("transform") or {}
-    if not isinstance(rename, dict) or not all(v in new_fields for v in rename.values()):
-        errors.append(field_error("migration.rename", "invalid_rename", "{old: new field}", rename))
-    if not isinstance(defaults, dict) or not set(defaults) <= new_fields:
-        errors.append(
-            field_error("migration.defaults", "invalid_defaults", "{field: value}", defaults)
+
+    def names_in(mapping: Any, values: tuple[Any, ...] | None = None) -> bool:
+        return isinstance(mapping, dict) and all(
+            isinstance(k, str)
+            and ((isinstance(v, str) and v in new_fields) if values is None else v in values)
+            for k, v in mapping.items()
         )
+
+    if not names_in(rename):
+        errors.append(field_error("migration.rename", "invalid_rename", "{old: new field}", rename))
+    if not isinstance(defaults, dict) or not all(
+        isinstance(k, str) and k in new_fields for k in defaults
+    ):
+        message = "{field of the new definition: value}"
+        errors.append(field_error("migration.defaults", "invalid_defaults", message, defaults))
     if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
         errors.append(field_error("migration.drop", "invalid_drop", "a list of field names", drop))
-    if not isinstance(transform, dict) or not all(
-        k in new_fields and v in TRANSFORMS for k, v in transform.items()
-    ):
-        errors.append(
-            field_error("migration.transform", "invalid_transform", str(TRANSFORMS), transform)
-        )
+    if not names_in(transform, TRANSFORMS) or not set(transform) <= new_fields:
+        message = f"{{field: one of {TRANSFORMS}}}"
+        errors.append(field_error("migration.transform", "invalid_transform", message, transform))
     if errors:
         raise ValidationFailed("invalid migration", errors)
     return {"rename": rename, "defaults": defaults, "drop": drop, "transform": transform}
@@ -139,22 +145,29 @@ def _migrate(
     return {k: v for k, v in out.items() if v is not None}
 
 
+def _fields(definition: dict[str, Any]) -> set[str]:
+    return {p["name"] for p in definition["properties"]} | {
+        r["predicate"] for r in definition["relationships"]
+    }
+
+
 def analyse(
     model: WriteModel,
     db: str,
     branch: str,
     definition: dict[str, Any],
-    old_fields: set[str],
+    old: dict[str, Any],
     migration: dict[str, Any],
 ) -> Analysis:
     """Check every live instance of the class and its subclasses against the new effective
-    `definition`; only the fields it (or a removed field of it) governs are checked."""
-    new_fields = {p["name"] for p in definition["properties"]} | {
-        r["predicate"] for r in definition["relationships"]
-    }
-    governed = new_fields | old_fields | set(migration["rename"])
+    `definition` (`old` is the effective one it replaces); only the fields it (or a removed
+    field of it) governs are checked. Unique values follow the change: released where they
+    stop being unique (or move, by a rename or a transform), claimed where they start."""
+    governed = _fields(definition) | _fields(old) | set(migration["rename"])
     result = Analysis()
     claims: list[tuple[uniqueness.Claim, str]] = []
+    releases: list[tuple[uniqueness.Claim, str]] = []
+    links: dict[str, list[str]] = {}  # link target -> instances the change points at it
     classes = [definition["id"], *subclasses(model, db, branch, definition["id"])]
     for state in live_instances(model, db, branch, classes):
         result.checked += 1
@@ -167,7 +180,13 @@ def analyse(
         except ValidationFailed as exc:
             result.violations.append({"instance": ref, "errors": exc.errors[:20]})
             continue
-        claims += [(c, ref) for c in uniqueness.claims_of(db, branch, definition, valid)]
+        moved = {k: v for k, v in valid.items() if state.body.get(k) != v}
+        for target in links_of(definition, moved):
+            links.setdefault(target, []).append(ref)
+        before = uniqueness.claims_of(db, branch, old, state.body)
+        after = uniqueness.claims_of(db, branch, definition, valid)
+        releases += [(c, ref) for c in before if c not in after]
+        claims += [(c, ref) for c in after if c not in before]
         changes = {k: v for k, v in valid.items() if state.body.get(k) != v}
         changes.update({k: None for k in mine if k not in valid})
         if changes:
@@ -176,15 +195,35 @@ def analyse(
             result.changes.append(
                 Change("Instance", state.aggregate_id, ev.INSTANCE_UPDATED, state.seq + 1, data)
             )
+    result.violations += _dangling(model, db, branch, links)
     if not result.violations:
+        freed = uniqueness.release_all(model, releases)
+        result.changes += freed
         try:
-            result.changes += uniqueness.claim(model, claims, "instances")
+            result.changes += uniqueness.claim(model, claims, "instances", freed)
         except Conflict as exc:  # existing values are not unique
             for c in exc.details.get("conflicts", []):
                 message = f"also used by {c['held_by']}"
                 error = field_error(c["property"], "unique", message, c["value"])
                 result.violations.append({"instance": c["instance"], "errors": [error]})
     return result
+
+
+def _dangling(
+    model: WriteModel, db: str, branch: str, links: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """Violations for links a migration would make to instances that do not exist."""
+    wanted = {t: names.instance_aggregate(db, branch, *t.split("/", 1)) for t in links}
+    live = model.live_heads(wanted.values())
+    return [
+        {
+            "instance": ref,
+            "errors": [field_error("links", "link_target_not_found", f"no live {t}", t)],
+        }
+        for t, refs in sorted(links.items())
+        if wanted[t] not in live
+        for ref in refs
+    ]
 
 
 def schema_diff(

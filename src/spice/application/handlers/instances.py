@@ -14,7 +14,12 @@ from spice.application.handlers.base import (
     require_absent,
 )
 from spice.application.ids import derived_id
-from spice.application.schema.instances import derive_instance_id, links_of, validate_instance
+from spice.application.schema.instances import (
+    derive_instance_id,
+    foreign_links,
+    links_of,
+    validate_instance,
+)
 from spice.domain import events as ev
 from spice.domain import names
 from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
@@ -51,6 +56,34 @@ def _check_links(
         raise ValidationFailed("links point at instances that do not exist", errors)
 
 
+def _check_link_classes(
+    model: WriteModel, db: str, branch: str, definition: dict[str, Any], rows: dict[str, Any]
+) -> None:
+    """A link may point at an instance of the target class or of a class extending it."""
+    ancestors: dict[str, list[str]] = {}
+    errors = []
+    for path, values in rows.items():
+        for predicate, ref, target in foreign_links(definition, values):
+            cls = ref.split("/", 1)[0]
+            if cls not in ancestors:
+                ancestors[cls] = _lineage(model, db, branch, cls)
+            if target not in ancestors[cls]:
+                where = f"{path}.{predicate}" if path else predicate
+                message = f"must point at {target} or a class extending it"
+                errors.append(field_error(where, "wrong_target_class", message, ref))
+    if errors:
+        raise ValidationFailed("links point at instances of the wrong class", errors)
+
+
+def _lineage(model: WriteModel, db: str, branch: str, class_id: str) -> list[str]:
+    """The class and its ancestors; empty when the class does not exist."""
+    try:
+        definition = model.effective_class(db, branch, class_id)
+    except (NotFound, ValidationFailed):
+        return []
+    return [class_id, *definition["ancestors"]]
+
+
 def _instance_id(
     command_id: str,
     definition: dict[str, Any],
@@ -74,6 +107,7 @@ def create_instance(model: WriteModel, command: Command) -> Decision:
     )
     aggregate_id = names.instance_aggregate(db, command.branch, definition["id"], iid)
     require_absent(model.load(aggregate_id), f"instance {definition['id']}/{iid}")
+    _check_link_classes(model, db, command.branch, definition, {"": values})
     _check_links(model, db, command.branch, {"data": links_of(definition, values)})
     owner = f"{definition['id']}/{iid}"
     claims = uniqueness.claims_of(db, command.branch, definition, values)
@@ -136,6 +170,8 @@ def bulk_create_instances(model: WriteModel, command: Command) -> Decision:
             f"{len(taken)} instances already exist (or were deleted)", {"instance_ids": taken[:100]}
         )
     created = {f"{class_id}/{iid}" for iid in ids}
+    rows = {f"instances[{i}]": v for i, (_, v) in enumerate(checked)}
+    _check_link_classes(model, db, command.branch, definition, rows)
     refs = {f"instances[{i}]": links_of(definition, v) for i, (_, v) in enumerate(checked)}
     _check_links(model, db, command.branch, refs, created)
     changes = [
@@ -189,6 +225,7 @@ def update_instance(model: WriteModel, command: Command) -> Decision:
                 [field_error(key, "immutable", "part of the id", values[key])],
             )
     changes = {k: v for k, v in values.items() if state.body.get(k) != v}
+    _check_link_classes(model, db, command.branch, definition, {"": changes})
     _check_links(model, db, command.branch, {"data": links_of(definition, changes)})
     iid = command.payload["instance_id"]
     owner = f"{definition['id']}/{iid}"

@@ -18,6 +18,7 @@ from spice.application.handlers.base import (
 from spice.application.handlers.evolution import (
     Analysis,
     analyse,
+    live_classes,
     live_instances,
     parse_migration,
     referrers,
@@ -44,23 +45,34 @@ def _check_references(model: WriteModel, db: str, branch: str, definition: dict[
         )
 
 
+def _own_fields(definition: dict[str, Any]) -> list[str]:
+    return [p["name"] for p in definition["properties"]] + [
+        r["predicate"] for r in definition["relationships"]
+    ]
+
+
 def _check_inheritance(model: WriteModel, db: str, branch: str, definition: dict[str, Any]) -> None:
-    """The parent chain must end, and no field may be declared again below its ancestor."""
+    """The parent chain must end, and no field may be declared twice along a chain: not
+    below an ancestor of the class, and not in a subclass of it."""
     effective = inherited(model, db, branch, definition)
     own = definition["id"]
-    seen: dict[str, str] = {}
-    errors = []
-    for field in [p["name"] for p in effective["properties"] if p["declared_in"] != own] + [
+    above = {p["name"] for p in effective["properties"] if p["declared_in"] != own} | {
         r["predicate"] for r in effective["relationships"] if r["declared_in"] != own
-    ]:
-        seen[field] = "inherited"
-    for field in [p["name"] for p in definition["properties"]] + [
-        r["predicate"] for r in definition["relationships"]
-    ]:
-        if field in seen:
-            errors.append(field_error(field, "duplicate_field", "already inherited", field))
+    }
+    errors = [
+        field_error(name, "duplicate_field", "already inherited", name)
+        for name in _own_fields(definition)
+        if name in above
+    ]
+    mine = above | set(_own_fields(definition))
+    classes = {c["id"]: c for c in live_classes(model, db, branch)}
+    for child in subclasses(model, db, branch, own):
+        for name in _own_fields(classes[child]):
+            if name in mine:
+                message = f"subclass {child} declares it already"
+                errors.append(field_error(name, "duplicate_field", message, name))
     if errors:
-        raise ValidationFailed("fields redefined from a parent class", errors)
+        raise ValidationFailed("fields declared twice along an inheritance chain", errors)
 
 
 def _definition(model: WriteModel, command: Command) -> tuple[str, dict[str, Any]]:
@@ -102,10 +114,7 @@ def analyse_update(model: WriteModel, command: Command) -> tuple[Any, dict[str, 
     new = inherited(model, db, command.branch, definition)
     fields = {p["name"] for p in new["properties"]} | {r["predicate"] for r in new["relationships"]}
     migration = parse_migration(raw_migration, fields)
-    old_fields = {p["name"] for p in old["properties"]} | {
-        r["predicate"] for r in old["relationships"]
-    }
-    analysis = analyse(model, db, command.branch, new, old_fields, migration)
+    analysis = analyse(model, db, command.branch, new, old, migration)
     analysis.diff = schema_diff(state.body, definition, migration["rename"])
     return state, definition, analysis
 

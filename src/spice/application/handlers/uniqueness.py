@@ -43,12 +43,17 @@ def claims_of(
 
 
 def claim(
-    model: WriteModel, claims: Iterable[tuple[Claim, str]], path: str = "data"
+    model: WriteModel,
+    claims: Iterable[tuple[Claim, str]],
+    path: str = "data",
+    released: Iterable[Change] = (),
 ) -> list[Change]:
     """Changes that claim each value for its instance ref ("Class/id"); 409 naming the
-    holder when another live instance has it, or two in this command want it."""
+    holder when another live instance has it, or two in this command want it. Values the
+    same command releases (`released`) are free, and claimed after their release."""
     wanted = list(claims)
-    heads = model.store.heads({c[0] for c, _ in wanted})
+    freed = {c.aggregate_id: c.seq for c in released}
+    heads = model.store.heads({c[0] for c, _ in wanted} - set(freed))
     taken: dict[str, str] = {}
     changes: list[Change] = []
     conflicts = []
@@ -67,7 +72,7 @@ def claim(
         if holder == owner:
             continue
         taken[aggregate_id] = owner
-        seq = head.sequence_number + 1 if head is not None else 1
+        seq = freed.get(aggregate_id, head.sequence_number if head is not None else 0) + 1
         data = {"class_id": cls, "property": prop, "value": value, "instance": owner}
         changes.append(
             Change(ev.UNIQUE_AGGREGATE, aggregate_id, ev.UNIQUE_VALUE_CLAIMED, seq, data)
@@ -83,10 +88,15 @@ def claim(
 
 def release(model: WriteModel, claims: Iterable[Claim], owner: str) -> list[Change]:
     """Changes that release the values `owner` holds."""
-    wanted = list(claims)
-    heads = model.store.heads({c[0] for c in wanted})
+    return release_all(model, [(c, owner) for c in claims])
+
+
+def release_all(model: WriteModel, held: Iterable[tuple[Claim, str]]) -> list[Change]:
+    """Changes that release each value its owner holds (values held by others are left)."""
+    wanted = list(held)
+    heads = model.store.heads({c[0] for c, _ in wanted})
     changes = []
-    for aggregate_id, cls, prop, value in wanted:
+    for (aggregate_id, cls, prop, value), owner in wanted:
         head = heads.get(aggregate_id)
         if head is None or head.event_type != ev.UNIQUE_VALUE_CLAIMED:
             continue

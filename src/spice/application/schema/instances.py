@@ -23,17 +23,31 @@ def derive_instance_id(definition: dict[str, Any], data: dict[str, Any]) -> str 
 
 
 def _reference(value: Any, target: str, path: str, errors: list[dict[str, Any]]) -> str | None:
+    """ "Class/id" (the class may be the target or a subclass of it, checked by the handler
+    against the ontology), or a bare id of the target class."""
     if not isinstance(value, str) or not value:
         errors.append(field_error(path, "invalid_reference", "a 'Class/id' or 'id' string", value))
         return None
     class_id, _, instance_id = value.rpartition("/")
-    if class_id and class_id != target:
-        errors.append(field_error(path, "wrong_target_class", f"must point at {target}", value))
+    if class_id and not names.CLASS_ID.fullmatch(class_id):
+        errors.append(field_error(path, "invalid_reference", "invalid class id", value))
         return None
     if not names.INSTANCE_ID.fullmatch(instance_id):
         errors.append(field_error(path, "invalid_reference", "invalid instance id", value))
         return None
-    return f"{target}/{instance_id}"
+    return f"{class_id or target}/{instance_id}"
+
+
+def foreign_links(definition: dict[str, Any], values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(predicate, reference, target class) of each link to a class other than the
+    relationship's target: each must be a subclass of it."""
+    found = []
+    for rel in definition["relationships"]:
+        value = values.get(rel["predicate"])
+        for ref in value if isinstance(value, list) else [value] if value else []:
+            if ref.split("/", 1)[0] != rel["target"]:
+                found.append((rel["predicate"], ref, rel["target"]))
+    return found
 
 
 def _link(rel: dict[str, Any], value: Any, errors: list[dict[str, Any]]) -> Any:

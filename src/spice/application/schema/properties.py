@@ -36,8 +36,16 @@ def label(value: Any, path: str, errors: Errors) -> Any:
     return None
 
 
-def _type_spec(raw: dict[str, Any], path: str, errors: Errors) -> dict[str, Any] | None:
+MAX_NESTING = 8  # arrays of objects of arrays...: deeper than this is refused
+
+
+def _type_spec(
+    raw: dict[str, Any], path: str, errors: Errors, depth: int = 0
+) -> dict[str, Any] | None:
     """The {type, constraints} part of a property or of an array's item type."""
+    if depth > MAX_NESTING:
+        errors.append(field_error(path, "too_deep", f"at most {MAX_NESTING} nested types", None))
+        return None
     type_name = canonical_type(raw.get("type", "string"))
     if type_name is None:
         errors.append(
@@ -55,7 +63,7 @@ def _type_spec(raw: dict[str, Any], path: str, errors: Errors) -> dict[str, Any]
         if not isinstance(items, dict):
             errors.append(field_error(f"{path}.items", "invalid_items", "a type spec", items))
             return None
-        nested = _type_spec(items, f"{path}.items", errors)
+        nested = _type_spec(items, f"{path}.items", errors, depth + 1)
         if nested is None:
             return None
         found["items"] = nested
@@ -65,7 +73,8 @@ def _type_spec(raw: dict[str, Any], path: str, errors: Errors) -> dict[str, Any]
             errors.append(field_error(f"{path}.properties", "invalid_list", "a list", fields))
             return None
         parsed = [
-            parse_property(f, f"{path}.properties[{i}]", errors) for i, f in enumerate(fields)
+            parse_property(f, f"{path}.properties[{i}]", errors, depth + 1)
+            for i, f in enumerate(fields)
         ]
         if any(p is None for p in parsed):
             return None
@@ -76,7 +85,7 @@ def _type_spec(raw: dict[str, Any], path: str, errors: Errors) -> dict[str, Any]
     return None if problems else spec
 
 
-def parse_property(raw: Any, path: str, errors: Errors) -> dict[str, Any] | None:
+def parse_property(raw: Any, path: str, errors: Errors, depth: int = 0) -> dict[str, Any] | None:
     """A property in canonical form, or None with the problems added to `errors`."""
     if not isinstance(raw, dict):
         errors.append(field_error(path, "invalid_property", "a property is an object", raw))
@@ -93,7 +102,7 @@ def parse_property(raw: Any, path: str, errors: Errors) -> dict[str, Any] | None
         if not isinstance(value, bool):
             errors.append(field_error(f"{path}.{flag}", "invalid_flag", "a boolean", value))
         flags[flag] = value is True
-    spec = _type_spec(raw, path, errors)
+    spec = _type_spec(raw, path, errors, depth)
     if spec is None:
         return None
     prop = {

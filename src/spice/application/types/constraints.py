@@ -1,12 +1,17 @@
-"""Constraints on a property's values beyond its type: bounds, lengths, patterns, choices."""
+"""Constraints on a property's values beyond its type: bounds, lengths, patterns, choices.
+
+Patterns run on RE2 (linear time, no backtracking), so a pattern in a class definition can
+never make validation of a value hang.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+
+import re2
 
 from spice.application.types.base import Problem, PropertyType, Spec, constraints
 
@@ -17,6 +22,9 @@ BY_FAMILY = {
 }
 ANY_TYPE = ("enum",)
 MAX_PATTERN = 1000
+MAX_ENUM = 10_000
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
 
 
 def allowed_keys(ptype: PropertyType) -> set[str]:
@@ -35,8 +43,8 @@ def order_key(type_name: str, value: Any) -> Any:
 
 
 @lru_cache(maxsize=1024)
-def compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def compiled(pattern: str) -> Any:
+    return re2.compile(pattern, _RE2_OPTIONS)
 
 
 def check(spec: Spec, value: Any) -> list[Problem]:
@@ -69,71 +77,89 @@ def check(spec: Spec, value: Any) -> list[Problem]:
     return problems
 
 
+def _invalid(key: str, message: str, value: Any) -> Problem:
+    return Problem(f".{key}", "invalid_constraint", message, value)
+
+
 def _count(c: dict[str, Any], key: str) -> list[Problem]:
     value = c.get(key)
-    if value is None:
+    if key not in c:
         return []
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return [Problem(f".{key}", "invalid_constraint", "a non-negative integer", value)]
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2**31:
+        return [_invalid(key, "a non-negative integer", value)]
     return []
+
+
+def _shapes(c: dict[str, Any]) -> list[Problem]:
+    """Problems of the constraints' own shapes, before any is used."""
+    problems = [
+        p for key in ("min_length", "max_length", "min_items", "max_items") for p in _count(c, key)
+    ]
+    for low, high in (("min_length", "max_length"), ("min_items", "max_items")):
+        if not problems and low in c and high in c and c[low] > c[high]:
+            problems.append(_invalid(low, f"{low} is above {high}", c[low]))
+    if "pattern" in c:
+        pattern = c["pattern"]
+        if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
+            problems.append(
+                _invalid("pattern", "a regular expression of at most 1000 characters", pattern)
+            )
+        else:
+            try:
+                compiled(pattern)
+            except re2.error as exc:
+                message = f"not a valid RE2 pattern: {exc}"
+                problems.append(_invalid("pattern", message, pattern))
+    if "unique_items" in c and not isinstance(c["unique_items"], bool):
+        problems.append(_invalid("unique_items", "a boolean", c["unique_items"]))
+    if "enum" in c and (not isinstance(c["enum"], list) or not 0 < len(c["enum"]) <= MAX_ENUM):
+        problems.append(_invalid("enum", "a non-empty list", c["enum"]))
+    for key in ("min", "max"):
+        if key in c and (c[key] is None or isinstance(c[key], bool | dict | list)):
+            problems.append(_invalid(key, "a number, date or date-time", c[key]))
+    return problems
 
 
 def check_definition(ptype: PropertyType, spec: Spec, normalise: Any) -> tuple[Spec, list[Problem]]:
     """Check the constraints of a property definition; return the spec with its bounds and
     choices normalised (so comparisons are between normal forms), and the problems."""
     c = dict(constraints(spec))
+    unknown = sorted(set(c) - allowed_keys(ptype))
     problems = [
-        Problem(f".{key}", "unknown_constraint", f"not a constraint of {ptype.name}", c[key])
-        for key in sorted(set(c) - allowed_keys(ptype) - {"items", "properties"})
+        Problem(f".{key}", "unknown_constraint", f"not a constraint of {ptype.name}", c.pop(key))
+        for key in unknown
     ]
-    bound_spec = {
+    problems += _shapes(c)
+    if ptype.check_params is not None:
+        problems += ptype.check_params({**spec, "constraints": c})
+    if problems:
+        return {**spec, "constraints": c}, problems
+    plain = {
         "type": ptype.name,
         "constraints": {k: v for k, v in c.items() if k not in ("min", "max", "enum")},
     }
     for key in ("min", "max"):
         if key in c:
-            raw = c[key]
             try:
-                c[key] = normalise(
-                    bound_spec,
-                    {"amount": str(raw), "currency": "USD"} if ptype.name == "money" else raw,
-                )
-            except ValueError:
-                problems.append(Problem(f".{key}", "invalid_constraint", f"a {ptype.name}", raw))
-                del c[key]
-            else:
-                if ptype.name == "money":
-                    c[key] = c[key]["amount"]
+                c[key] = _bound(ptype.name, plain, c[key], normalise)
+            except (ValueError, TypeError):
+                problems.append(_invalid(key, f"a bound of {ptype.name}", c[key]))
     if (
-        "min" in c
+        not problems
+        and "min" in c
         and "max" in c
-        and (order_key(ptype.name, c["min"]) > order_key(ptype.name, c["max"]))
+        and order_key(ptype.name, c["min"]) > order_key(ptype.name, c["max"])
     ):
-        problems.append(Problem(".min", "invalid_constraint", "min is above max", c["min"]))
-    for key in ("min_length", "max_length", "min_items", "max_items"):
-        problems += _count(c, key)
-    if "pattern" in c:
-        pattern = c["pattern"]
-        try:
-            if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
-                raise re.error("not a string of at most 1000 characters")
-            compiled(pattern)
-        except re.error as exc:
-            problems.append(
-                Problem(".pattern", "invalid_constraint", f"bad pattern: {exc}", pattern)
-            )
-    if "unique_items" in c and not isinstance(c["unique_items"], bool):
-        problems.append(
-            Problem(".unique_items", "invalid_constraint", "a boolean", c["unique_items"])
-        )
+        problems.append(_invalid("min", "min is above max", c["min"]))
     if "enum" in c:
-        if not isinstance(c["enum"], list) or not c["enum"]:
-            problems.append(Problem(".enum", "invalid_constraint", "a non-empty list", c["enum"]))
-        else:
-            try:
-                c["enum"] = [normalise(bound_spec, v) for v in c["enum"]]
-            except ValueError:
-                problems.append(
-                    Problem(".enum", "invalid_constraint", f"values of {ptype.name}", c["enum"])
-                )
+        try:
+            c["enum"] = [normalise(plain, v) for v in c["enum"]]
+        except (ValueError, TypeError):
+            problems.append(_invalid("enum", f"values of {ptype.name}", c["enum"]))
     return {**spec, "constraints": c}, problems
+
+
+def _bound(type_name: str, plain: Spec, raw: Any, normalise: Any) -> Any:
+    if type_name == "money":  # bounds are amounts, in whatever currency the value has
+        return normalise({"type": "decimal", "constraints": {}}, raw)
+    return normalise(plain, raw)

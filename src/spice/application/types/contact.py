@@ -43,7 +43,7 @@ def phone(value: Any, spec: Spec) -> str:
 
 def _region_params(spec: Spec) -> list[Problem]:
     region = constraints(spec).get("default_region", DEFAULT_REGION)
-    if region not in phonenumbers.SUPPORTED_REGIONS:
+    if not isinstance(region, str) or region not in phonenumbers.SUPPORTED_REGIONS:
         return [Problem(".default_region", "invalid_region", "an ISO 3166 region", region)]
     return []
 
@@ -52,13 +52,19 @@ _HTTP_URL: TypeAdapter[AnyHttpUrl] = TypeAdapter(AnyHttpUrl)
 _ANY_URI: TypeAdapter[AnyUrl] = TypeAdapter(AnyUrl)
 
 
+MAX_URL = 8192
+
+
 def _url(adapter: TypeAdapter[Any], type_name: str, value: Any) -> str:
-    if not isinstance(value, str) or len(value) > 8192:
+    if not isinstance(value, str) or len(value) > MAX_URL:
         raise fail(type_name, "expected an absolute URL", value)
     try:
-        return str(adapter.validate_python(value.strip()))
+        text = str(adapter.validate_python(value.strip()))
     except ValidationError:
         raise fail(type_name, "not a valid absolute URL", value) from None
+    if len(text) > MAX_URL:  # percent-encoding may lengthen it past what reads back
+        raise fail(type_name, f"longer than {MAX_URL} characters once encoded", value)
+    return text
 
 
 def url(value: Any, _: Spec) -> str:
@@ -83,6 +89,13 @@ def ip(value: Any, spec: Spec) -> str:
     if version in (4, 6) and address.version != version:
         raise fail("ip", f"expected an IPv{version} address", value)
     return address.compressed
+
+
+def _version_params(spec: Spec) -> list[Problem]:
+    version = constraints(spec).get("version")
+    if version is None or (version in (4, 6) and not isinstance(version, bool)):
+        return []
+    return [Problem(".version", "invalid_constraint", "4 or 6", version)]
 
 
 TYPES = [
@@ -118,5 +131,12 @@ TYPES = [
         {"max_length": "most characters", "pattern": "regular expression"},
         family="length",
     ),
-    PropertyType("ip", "IPv4 or IPv6 address", ip, "192.0.2.1", {"version": "4 or 6"}),
+    PropertyType(
+        "ip",
+        "IPv4 or IPv6 address",
+        ip,
+        "192.0.2.1",
+        {"version": "4 or 6"},
+        check_params=_version_params,
+    ),
 ]

@@ -68,18 +68,27 @@ def parse_decimal(value: Any, type_name: str) -> Decimal:
     return number
 
 
-def decimal_text(number: Decimal) -> str:
-    """Plain notation, no trailing zeros, never rounded."""
+def exact(number: Decimal) -> Decimal:
+    """The number without trailing zeros, never rounded."""
+    return number.normalize(Context(prec=max(28, len(number.as_tuple().digits))))
+
+
+def decimal_text(number: Decimal, type_name: str = "decimal") -> str:
+    """Plain notation, no trailing zeros, never rounded; at most MAX_DECIMAL_DIGITS digits,
+    so that the text reads back as the same number."""
     if number == 0:
         return "0"
-    exact = Context(prec=max(28, len(number.as_tuple().digits)))
-    return format(number.normalize(exact), "f")
+    text = format(exact(number), "f")
+    if sum(ch.isdigit() for ch in text) > MAX_DECIMAL_DIGITS:
+        raise fail(type_name, f"number beyond {MAX_DECIMAL_DIGITS} digits written out", str(number))
+    return text
 
 
 def decimal(value: Any, spec: Spec) -> str:
     number = parse_decimal(value, "decimal")
     scale = constraints(spec).get("scale")
-    if isinstance(scale, int) and -number.normalize().as_tuple().exponent > scale:  # type: ignore[operator]
+    places = -int(exact(number).as_tuple().exponent) if number != 0 else 0
+    if isinstance(scale, int) and places > scale:
         raise fail("decimal", f"more than {scale} decimal places", value)
     return decimal_text(number)
 
@@ -107,7 +116,7 @@ def boolean(value: Any, _: Spec) -> bool:
 def percentage(value: Any, _: Spec) -> str:
     """A percent value as an exact decimal string: "12.5%" and 12.5 both give "12.5"."""
     raw = value.strip().removesuffix("%").strip() if isinstance(value, str) else value
-    return decimal_text(parse_decimal(raw, "percentage"))
+    return decimal_text(parse_decimal(raw, "percentage"), "percentage")
 
 
 def uuid_(value: Any, _: Spec) -> str:
@@ -141,10 +150,22 @@ def color(value: Any, _: Spec) -> str:
     if not isinstance(value, str):
         raise fail("color", "expected a color (#rrggbb, rgb(), or a CSS name)", value)
     try:
-        parsed = Color(value.strip())
+        red, green, blue, *alpha = Color(value.strip()).as_rgb_tuple()
     except ValueError:
         raise fail("color", "expected a color (#rrggbb, rgb(), or a CSS name)", value) from None
-    return parsed.as_hex(format="long")
+    opacity = round(float(alpha[0]) * 255) if alpha else 255
+    text = f"#{red:02x}{green:02x}{blue:02x}"
+    # Opacity is kept in the 256 steps of #rrggbbaa, so the normal form reads back the same.
+    return text if opacity == 255 else f"{text}{opacity:02x}"
+
+
+def _scale_params(spec: Spec) -> list[Problem]:
+    scale = constraints(spec).get("scale")
+    if scale is None or (
+        isinstance(scale, int) and not isinstance(scale, bool) and 0 <= scale <= 1000
+    ):
+        return []
+    return [Problem(".scale", "invalid_constraint", "an integer from 0 to 1000", scale)]
 
 
 def _enum_params(spec: Spec) -> list[Problem]:
@@ -174,6 +195,7 @@ TYPES = [
         decimal,
         "19.99",
         {**NUMBER_PARAMS, "scale": "most digits after the point"},
+        check_params=_scale_params,
         family="number",
     ),
     PropertyType("float", "Binary floating point", float_, 3.14, NUMBER_PARAMS, family="number"),

@@ -44,7 +44,7 @@ def money(value: Any, spec: Spec) -> dict[str, str]:
     if allowed and currency not in allowed:
         raise fail("money", f"currency must be one of {allowed}", value)
     amount = parse_decimal(value["amount"], "money")
-    return {"amount": decimal_text(amount), "currency": currency}
+    return {"amount": decimal_text(amount, "money"), "currency": currency}
 
 
 def coordinate(value: Any, _: Spec) -> dict[str, float]:
@@ -159,7 +159,9 @@ def _money_params(spec: Spec) -> list[Problem]:
     allowed = constraints(spec).get("currencies")
     if allowed is None:
         return []
-    if not isinstance(allowed, list) or not all(currency_code(c) == c for c in allowed):
+    if not isinstance(allowed, list) or not all(
+        isinstance(c, str) and currency_code(c) == c for c in allowed
+    ):
         return [Problem(".currencies", "invalid_currency", "ISO 4217 codes", allowed)]
     return []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from spice.application.types.base import PropertyType, Spec, fail
@@ -47,11 +48,12 @@ def time(value: Any, _: Spec) -> str:
     raise fail("time", "expected an ISO 8601 time (HH:MM[:SS])", value)
 
 
+MAX_PART = 12  # digits of one component, in what is read and in the normal form
 DURATION = re.compile(
-    r"P(?:(?P<years>\d{1,9})Y)?(?:(?P<months>\d{1,9})M)?(?:(?P<weeks>\d{1,9})W)?"
-    r"(?:(?P<days>\d{1,9})D)?"
-    r"(?:T(?:(?P<hours>\d{1,9})H)?(?:(?P<minutes>\d{1,9})M)?"
-    r"(?:(?P<seconds>\d{1,9}(?:\.\d{1,6})?)S)?)?"
+    r"P(?:(?P<years>\d{1,12})Y)?(?:(?P<months>\d{1,12})M)?(?:(?P<weeks>\d{1,12})W)?"
+    r"(?:(?P<days>\d{1,12})D)?"
+    r"(?:T(?:(?P<hours>\d{1,12})H)?(?:(?P<minutes>\d{1,12})M)?"
+    r"(?:(?P<seconds>\d{1,12}(?:\.\d{1,6})?)S)?)?"
 )
 
 
@@ -63,7 +65,7 @@ def duration(value: Any, _: Spec) -> str:
         raise fail("duration", "expected an ISO 8601 duration such as P1DT2H30M", value)
     part = {k: v or "0" for k, v in match.groupdict().items()}
     days = int(part["days"]) + 7 * int(part["weeks"])
-    micros = round(float(part["seconds"]) * 1_000_000)
+    micros = int(Decimal(part["seconds"]) * 1_000_000)  # exact: at most 6 decimals
     micros += (int(part["hours"]) * 3600 + int(part["minutes"]) * 60) * 1_000_000
     hours, rest = divmod(micros, 3_600_000_000)
     minutes, rest = divmod(rest, 60_000_000)
@@ -76,6 +78,8 @@ def duration(value: Any, _: Spec) -> str:
     clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M")) if n)
     if seconds or fraction:
         clock += f"{seconds}.{fraction:06d}".rstrip("0").rstrip(".") + "S"
+    if any(n >= 10**MAX_PART for n in (int(part["years"]), int(part["months"]), days, hours)):
+        raise fail("duration", f"a component beyond {MAX_PART} digits", value)
     if not date_part and not clock:
         return "PT0S"
     return "P" + date_part + (f"T{clock}" if clock else "")

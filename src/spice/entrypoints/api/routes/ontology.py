@@ -118,13 +118,17 @@ def _same_id(class_id: str, body_id: str) -> None:
 
 @router.get("/circular-references")
 async def circular_references(
-    db: str, reader: deps.ReaderDep, branch: deps.BranchDep
+    db: str,
+    reader: deps.ReaderDep,
+    branch: deps.BranchDep,
+    max_length: Annotated[int, Query(ge=1, le=10)] = 6,
+    limit: deps.Limit = 1000,
 ) -> dict[str, Any]:
     """Cycles among relationships between classes. They are allowed; a cycle whose links are
     all required (`all_required`) can only be filled by creating its instances together."""
     classes = await run_in_threadpool(reader.class_definitions, db, branch)
-    found = graph.cycles(classes)
-    return success({"cycles": found, "count": len(found)})
+    found, truncated = await run_in_threadpool(graph.cycles, classes, max_length, limit)
+    return success({"cycles": found, "count": len(found), "truncated": truncated})
 
 
 @router.get("/relationship-paths")
@@ -144,13 +148,9 @@ async def relationship_paths(
     for name, value in (("start", start), ("end", end)):
         if value is not None and value not in known:
             raise NotFound(f"class {value!r} not found in {db!r}", {name: value})
-    found = sorted(
-        graph.paths(classes, start, end, max_depth),
-        key=lambda p: (len(p), sum(e.direction == "in" for e in p)),
-    )
-    return success(
-        {"paths": [graph.describe_path(p) for p in found[:limit]], "count": min(len(found), limit)}
-    )
+    found, truncated = await run_in_threadpool(graph.paths, classes, start, end, max_depth, limit)
+    described = [graph.describe_path(p) for p in found]
+    return success({"paths": described, "count": len(described), "truncated": truncated})
 
 
 @router.get("")
