@@ -180,14 +180,13 @@ def analyse(
         except ValidationFailed as exc:
             result.violations.append({"instance": ref, "errors": exc.errors[:20]})
             continue
-        moved = {k: v for k, v in valid.items() if state.body.get(k) != v}
-        for target in links_of(definition, moved):
+        changes = {k: v for k, v in valid.items() if state.body.get(k) != v}
+        for target in links_of(definition, changes):
             links.setdefault(target, []).append(ref)
         before = uniqueness.claims_of(db, branch, old, state.body)
         after = uniqueness.claims_of(db, branch, definition, valid)
         releases += [(c, ref) for c in before if c not in after]
         claims += [(c, ref) for c in after if c not in before]
-        changes = {k: v for k, v in valid.items() if state.body.get(k) != v}
         changes.update({k: None for k in mine if k not in valid})
         if changes:
             result.migrated += 1
