@@ -154,3 +154,68 @@ def test_graph_searches_stop_and_say_so(hard: TestClient) -> None:
     paths = hard.get(f"{BASE}/ontology/relationship-paths?start=K0&max_depth=6&limit=5").json()
     assert paths["data"]["count"] == 5 and paths["data"]["truncated"] is True
     assert all(p["length"] == 1 for p in paths["data"]["paths"])  # shortest first
+
+
+def test_schema_changes_keep_links_pointing_at_the_right_class(hard: TestClient) -> None:
+    for definition in (
+        {"id": "A", "properties": []},
+        {"id": "B", "parent_class": "A"},
+        {"id": "Z", "properties": []},
+        {"id": "T", "relationships": [{"predicate": "to", "target": "A"}]},
+    ):
+        wait_ok(hard, "POST", f"{BASE}/ontology", json=definition)
+    for cls, iid in (("A", "a1"), ("B", "b1"), ("Z", "z1")):
+        wait_ok(
+            hard, "POST", f"{BASE}/instances/{cls}/create", json={"data": {}, "instance_id": iid}
+        )
+    t1 = {"data": {"to": "B/b1"}, "instance_id": "t1"}
+    wait_ok(hard, "POST", f"{BASE}/instances/T/create", json=t1)
+    retarget = {"id": "T", "relationships": [{"predicate": "to", "target": "Z"}]}
+    r = hard.put(f"{BASE}/ontology/T?wait=true", json=retarget)
+    assert r.status_code == 409
+    assert r.json()["details"]["violations"][0]["errors"][0]["code"] == "wrong_target_class"
+    orphan = hard.put(f"{BASE}/ontology/B?wait=true", json={"id": "B"})
+    assert orphan.status_code == 409  # B has instances: its parent stays
+    extra = {"predicate": "r", "target": "Z", "required": True}
+    body = {
+        "id": "T",
+        "relationships": [{"predicate": "to", "target": "A"}, extra],
+        "migration": {"defaults": {"r": "A/a1"}},
+    }
+    r = hard.put(f"{BASE}/ontology/T?wait=true", json=body)
+    assert r.status_code == 409
+    assert r.json()["details"]["violations"][0]["errors"][0]["code"] == "wrong_target_class"
+
+
+def test_dry_runs_of_a_change_refuse_unstorable_values(hard: TestClient) -> None:
+    wait_ok(hard, "POST", f"{BASE}/ontology", json={"id": "S", "properties": []})
+    raw = b'{"id": "S", "properties": [{"name": "p", "pattern": "\\ud800"}]}'
+    headers = {"content-type": "application/json"}
+    for url in (f"{BASE}/ontology/validate", f"{BASE}/ontology/S/analyze"):
+        r = hard.post(url, content=raw, headers=headers)
+        assert r.status_code == 422, (url, r.text)
+
+
+def test_reparenting_may_not_push_subclasses_past_the_depth_limit(hard: TestClient) -> None:
+    for prefix in ("C", "D"):
+        for i in range(20):
+            parent = {"parent_class": f"{prefix}{i - 1}"} if i else {}
+            wait_ok(hard, "POST", f"{BASE}/ontology", json={"id": f"{prefix}{i}", **parent})
+    r = hard.put(f"{BASE}/ontology/D0?wait=true", json={"id": "D0", "parent_class": "C19"})
+    assert r.status_code == 422
+    assert r.json()["details"]["errors"][0]["code"] == "inheritance_too_deep"
+    d1 = {"data": {}, "instance_id": "d1"}
+    assert hard.post(f"{BASE}/instances/D19/create?wait=true", json=d1).status_code == 200
+
+
+def test_unique_items_compare_objects_whatever_their_key_order(hard: TestClient) -> None:
+    pair = {
+        "type": "object",
+        "properties": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}],
+    }
+    prop = {"name": "pairs", "type": "array", "items": pair, "unique_items": True}
+    wait_ok(hard, "POST", f"{BASE}/ontology", json={"id": "U", "properties": [prop]})
+    value = [{"a": 1, "b": 2}, {"b": 2, "a": 1}]
+    r = hard.post(f"{BASE}/instances/U/create?wait=true", json={"data": {"pairs": value}})
+    assert r.status_code == 422
+    assert r.json()["details"]["errors"][0]["code"] == "unique_items"

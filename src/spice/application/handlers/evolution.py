@@ -14,6 +14,7 @@ from typing import Any
 
 from spice.application.handlers import uniqueness
 from spice.application.handlers.base import Change, WriteModel
+from spice.application.handlers.instances import wrong_class_links
 from spice.application.schema.instances import links_of, validate_instance
 from spice.application.types import TypeMismatch, normalise
 from spice.domain import events as ev
@@ -168,6 +169,7 @@ def analyse(
     claims: list[tuple[uniqueness.Claim, str]] = []
     releases: list[tuple[uniqueness.Claim, str]] = []
     links: dict[str, list[str]] = {}  # link target -> instances the change points at it
+    lineages: dict[str, list[str]] = {}
     classes = [definition["id"], *subclasses(model, db, branch, definition["id"])]
     for state in live_instances(model, db, branch, classes):
         result.checked += 1
@@ -179,6 +181,10 @@ def analyse(
             valid = validate_instance(definition, migrated)
         except ValidationFailed as exc:
             result.violations.append({"instance": ref, "errors": exc.errors[:20]})
+            continue
+        wrong = wrong_class_links(model, db, branch, definition, valid, lineages)
+        if wrong:
+            result.violations.append({"instance": ref, "errors": wrong})
             continue
         changes = {k: v for k, v in valid.items() if state.body.get(k) != v}
         for target in links_of(definition, changes):

@@ -60,19 +60,35 @@ def _check_link_classes(
     model: WriteModel, db: str, branch: str, definition: dict[str, Any], rows: dict[str, Any]
 ) -> None:
     """A link may point at an instance of the target class or of a class extending it."""
-    ancestors: dict[str, list[str]] = {}
-    errors = []
-    for path, values in rows.items():
-        for predicate, ref, target in foreign_links(definition, values):
-            cls = ref.split("/", 1)[0]
-            if cls not in ancestors:
-                ancestors[cls] = _lineage(model, db, branch, cls)
-            if target not in ancestors[cls]:
-                where = f"{path}.{predicate}" if path else predicate
-                message = f"must point at {target} or a class extending it"
-                errors.append(field_error(where, "wrong_target_class", message, ref))
+    lineages: dict[str, list[str]] = {}
+    errors = [
+        {**e, "path": f"{path}.{e['path']}" if path else e["path"]}
+        for path, values in rows.items()
+        for e in wrong_class_links(model, db, branch, definition, values, lineages)
+    ]
     if errors:
         raise ValidationFailed("links point at instances of the wrong class", errors)
+
+
+def wrong_class_links(
+    model: WriteModel,
+    db: str,
+    branch: str,
+    definition: dict[str, Any],
+    values: dict[str, Any],
+    lineages: dict[str, list[str]],
+) -> list[dict[str, Any]]:
+    """Field errors for links to classes that are not the target or extend it;
+    `lineages` caches each class's ancestry across calls."""
+    errors = []
+    for predicate, ref, target in foreign_links(definition, values):
+        cls = ref.split("/", 1)[0]
+        if cls not in lineages:
+            lineages[cls] = _lineage(model, db, branch, cls)
+        if target not in lineages[cls]:
+            message = f"must point at {target} or a class extending it"
+            errors.append(field_error(predicate, "wrong_target_class", message, ref))
+    return errors
 
 
 def _lineage(model: WriteModel, db: str, branch: str, class_id: str) -> list[str]:

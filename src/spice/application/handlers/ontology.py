@@ -8,6 +8,7 @@ from typing import Any
 
 from spice.application.commands import Command
 from spice.application.handlers.base import (
+    MAX_DEPTH,
     Change,
     Decision,
     WriteModel,
@@ -51,6 +52,14 @@ def _own_fields(definition: dict[str, Any]) -> list[str]:
     ]
 
 
+def _distance(classes: dict[str, dict[str, Any]], child: str, ancestor: str) -> int:
+    steps, current = 0, child
+    while current != ancestor and steps <= MAX_DEPTH:
+        current = classes[current].get("parent_class") or ancestor
+        steps += 1
+    return steps
+
+
 def _check_inheritance(model: WriteModel, db: str, branch: str, definition: dict[str, Any]) -> None:
     """The parent chain must end, and no field may be declared twice along a chain: not
     below an ancestor of the class, and not in a subclass of it."""
@@ -66,11 +75,16 @@ def _check_inheritance(model: WriteModel, db: str, branch: str, definition: dict
     ]
     mine = above | set(_own_fields(definition))
     classes = {c["id"]: c for c in live_classes(model, db, branch)}
+    below = 0
     for child in subclasses(model, db, branch, own):
         for name in _own_fields(classes[child]):
             if name in mine:
                 message = f"subclass {child} declares it already"
                 errors.append(field_error(name, "duplicate_field", message, name))
+        below = max(below, _distance(classes, child, own))
+    if len(effective["ancestors"]) + below >= MAX_DEPTH:
+        message = f"the chain through its subclasses would pass {MAX_DEPTH} classes"
+        errors.append(field_error("parent_class", "inheritance_too_deep", message, None))
     if errors:
         raise ValidationFailed("fields declared twice along an inheritance chain", errors)
 
@@ -110,6 +124,7 @@ def analyse_update(model: WriteModel, command: Command) -> tuple[Any, dict[str, 
     db, definition = _definition(model, replace(command, payload=payload))
     state = model.require_class(db, command.branch, definition["id"])
     check_expected(state, command.expected_seq)
+    _check_reparent(model, db, command.branch, state.body, definition)
     old = inherited(model, db, command.branch, state.body)
     new = inherited(model, db, command.branch, definition)
     fields = {p["name"] for p in new["properties"]} | {r["predicate"] for r in new["relationships"]}
@@ -117,6 +132,23 @@ def analyse_update(model: WriteModel, command: Command) -> tuple[Any, dict[str, 
     analysis = analyse(model, db, command.branch, new, old, migration)
     analysis.diff = schema_diff(state.body, definition, migration["rename"])
     return state, definition, analysis
+
+
+def _check_reparent(
+    model: WriteModel, db: str, branch: str, old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """A class with instances may gain a parent (its instances are checked like any other
+    change), but not lose or swap one: links elsewhere may rely on what it extended."""
+    before, after = old.get("parent_class"), new.get("parent_class")
+    if before is None or before == after:
+        return
+    classes = [old["id"], *subclasses(model, db, branch, old["id"])]
+    if next(live_instances(model, db, branch, classes), None) is not None:
+        raise Conflict(
+            f"class {old['id']!r} has instances: its parent {before!r} cannot be removed or "
+            "replaced (links to them may rely on it)",
+            {"parent_class": before, "requested": after},
+        )
 
 
 def update_class(model: WriteModel, command: Command) -> Decision:

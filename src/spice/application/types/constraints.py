@@ -13,6 +13,7 @@ from typing import Any
 
 import re2
 
+from spice.application.serialization import dumps
 from spice.application.types.base import Problem, PropertyType, Spec, constraints
 
 BY_FAMILY = {
@@ -70,7 +71,7 @@ def check(spec: Spec, value: Any) -> list[Problem]:
             problems.append(Problem("", "min_items", f"at least {c['min_items']} items", value))
         if "max_items" in c and len(value) > c["max_items"]:
             problems.append(Problem("", "max_items", f"at most {c['max_items']} items", value))
-        if c.get("unique_items") and len({repr(v) for v in value}) != len(value):
+        if c.get("unique_items") and len({dumps(v) for v in value}) != len(value):
             problems.append(Problem("", "unique_items", "items must be distinct", value))
     if "enum" in c and value not in c["enum"]:
         problems.append(Problem("", "enum", f"must be one of {c['enum']}", value))
@@ -107,7 +108,7 @@ def _shapes(c: dict[str, Any]) -> list[Problem]:
         else:
             try:
                 compiled(pattern)
-            except re2.error as exc:
+            except (re2.error, UnicodeError) as exc:
                 message = f"not a valid RE2 pattern: {exc}"
                 problems.append(_invalid("pattern", message, pattern))
     if "unique_items" in c and not isinstance(c["unique_items"], bool):

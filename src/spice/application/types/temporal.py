@@ -10,6 +10,11 @@ from typing import Any
 from spice.application.types.base import PropertyType, Spec, fail
 
 
+def _zulu(text: str) -> str:
+    """An offset of exactly +00:00 at the end is written Z."""
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def date(value: Any, _: Spec) -> str:
     if isinstance(value, str):
         try:
@@ -33,7 +38,7 @@ def datetime(value: Any, _: Spec) -> str:
         in_utc = parsed.astimezone(dt.UTC)
     except OverflowError:
         raise fail("datetime", "date-time out of range once in UTC", value) from None
-    return in_utc.isoformat().replace("+00:00", "Z")
+    return _zulu(in_utc.isoformat())
 
 
 def time(value: Any, _: Spec) -> str:
@@ -44,7 +49,7 @@ def time(value: Any, _: Spec) -> str:
         except ValueError:
             parsed = None
         if parsed is not None:
-            return parsed.isoformat().replace("+00:00", "Z")
+            return _zulu(parsed.isoformat())
     raise fail("time", "expected an ISO 8601 time (HH:MM[:SS])", value)
 
 

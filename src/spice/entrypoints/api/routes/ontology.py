@@ -14,6 +14,7 @@ from spice.application.commands import Command
 from spice.application.handlers.evolution import Analysis
 from spice.application.handlers.ontology import analyse_update
 from spice.application.ids import new_id
+from spice.application.serialization import check_storable
 from spice.domain import names
 from spice.domain.errors import NotFound, ValidationFailed, field_error
 from spice.entrypoints.api import deps
@@ -94,6 +95,7 @@ async def _analyse(
     container: deps.Container, db: str, branch: str, payload: dict[str, Any]
 ) -> tuple[Any, dict[str, Any], Analysis]:
     command = Command(new_id(), c.UPDATE_ONTOLOGY_CLASS, db, branch, payload, "anonymous")
+    check_storable(command.data())
     return await run_in_threadpool(analyse_update, container.commands.model, command)
 
 
