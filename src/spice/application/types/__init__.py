@@ -100,14 +100,11 @@ ALIASES = {
     "str": "string",
     "dateTime": "datetime",
     "double": "float",
-    "number": "float",
-    "uri": "uri",
     "anyURI": "uri",
     "geopoint": "coordinate",
     "struct": "object",
     "list": "array",
     "percent": "percentage",
-    "duration": "duration",
 }
 
 
