@@ -43,3 +43,11 @@ def wait_ok(client: TestClient, method: str, url: str, **kwargs: Any) -> dict[st
     response = client.request(method, f"{url}{sep}wait=true&timeout=10", **kwargs)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def wait_command(client: TestClient, command_id: str) -> dict[str, Any]:
+    """Wait for a command through the sync wait endpoint; its final status data."""
+    response = client.get(f"/api/v1/ontology/any/sync/command/{command_id}/wait?timeout=10")
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data

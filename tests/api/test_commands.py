@@ -12,7 +12,7 @@ from spice.application.commands import CREATE_DATABASE, Command
 from spice.application.ids import new_id
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import CUSTOMER, container_of, wait_ok
+from tests.api.support import CUSTOMER, container_of, wait_command, wait_ok
 
 
 def test_idempotency_key_maps_a_retry_to_the_same_command(client: TestClient) -> None:
@@ -21,16 +21,14 @@ def test_idempotency_key_maps_a_retry_to_the_same_command(client: TestClient) ->
     second = client.post("/api/v1/databases", json={"name": "demo"}, headers=headers)
     assert first.status_code == second.status_code == 202
     assert first.json()["command_id"] == second.json()["command_id"]
-    container = container_of(client)
-    assert container.tracker.wait_final(first.json()["command_id"], 10).status == "COMPLETED"
+    assert wait_command(client, first.json()["command_id"])["status"] == "COMPLETED"
     third = client.post("/api/v1/databases", json={"name": "demo"}, headers=headers)
     assert third.json()["command_id"] == first.json()["command_id"]
     other = client.post("/api/v1/databases", json={"name": "demo2"}, headers=headers)
     assert other.status_code == 409
     assert other.json()["code"] == "IDEMPOTENCY_CONFLICT"
-    accepted = [
-        e for e in container.events.read_all(0, 100, "Command") if e.event_type == "CommandAccepted"
-    ]
+    commands = container_of(client).events.read_all(0, 100, "Command")
+    accepted = [e for e in commands if e.event_type == "CommandAccepted"]
     assert len(accepted) == 1
 
 
@@ -55,7 +53,7 @@ def test_async_create_returns_pending_command(client: TestClient) -> None:
     assert r.status_code == 202
     cid = r.json()["command_id"]
     assert r.json()["data"]["command_id"] == cid
-    assert container_of(client).tracker.wait_final(cid, 10).status == "COMPLETED"
+    assert wait_command(client, cid)["status"] == "COMPLETED"
 
 
 def test_sync_timeout_is_408_with_a_hint(tmp_path: Path) -> None:

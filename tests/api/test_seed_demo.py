@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.support import container_of
+from tests.api.support import wait_command
 
 
 def test_seed_demo_steps_1_to_4(client: TestClient) -> None:
@@ -55,10 +55,8 @@ def test_seed_demo_steps_1_to_4(client: TestClient) -> None:
     assert (r3.status_code, r4.status_code) == (202, 202)
     cust_cmd, prod_cmd = r3.json()["command_id"], r4.json()["command_id"]
 
-    container = container_of(client)
     for cmd in [db_cmd, *onto_cmds, cust_cmd, prod_cmd]:
-        final = container.tracker.wait_final(cmd, 10)
-        assert final is not None and final.status == "COMPLETED", final
+        assert wait_command(client, cmd)["status"] == "COMPLETED"
         body = client.get(f"/api/v1/commands/{cmd}/status").json()
         assert body["status"] == "COMPLETED"
         assert [h["status"] for h in body["history"]][0] == "PENDING"

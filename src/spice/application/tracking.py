@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 from spice.application.commands import Command
 from spice.application.ports.command_status import (
-    FINAL_STATUSES,
     PENDING,
     CommandStatus,
     CommandStatusStore,
@@ -27,7 +25,6 @@ class CommandTracker:
     def __init__(self, store: CommandStatusStore) -> None:
         self.store = store
         self._listeners: list[Listener] = []
-        self._changed = threading.Condition()
         self._lock = threading.Lock()
 
     def subscribe(self, listener: Listener) -> None:
@@ -115,18 +112,3 @@ class CommandTracker:
                 listener(status)
             except Exception:  # a broken listener must not break the pipeline
                 log.exception("command status listener failed")
-        with self._changed:
-            self._changed.notify_all()
-
-    def wait_final(
-        self, command_id: str, timeout: float, poll: float = 0.25
-    ) -> CommandStatus | None:
-        """Block until the command is COMPLETED or FAILED; the last status seen otherwise."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                status = self.store.get(command_id)
-                remaining = deadline - time.monotonic()
-                if (status is not None and status.status in FINAL_STATUSES) or remaining <= 0:
-                    return status
-                self._changed.wait(min(poll, remaining))
