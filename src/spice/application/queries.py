@@ -13,6 +13,8 @@ from spice.application.ports.documents import (
     Document,
     DocumentStore,
 )
+from spice.application.schema.instances import each_link
+from spice.application.schema.ontology import descendants
 from spice.domain import names
 from spice.domain.errors import NotFound
 
@@ -122,18 +124,7 @@ class Reader:
     def descendants(self, db: str, branch: str, class_id: str) -> list[str]:
         """The class and every class that extends it, directly or not."""
         docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000)
-        children: dict[str, list[str]] = {}
-        for doc in docs:
-            parent = doc.body["data"].get("parent_class")
-            if parent:
-                children.setdefault(parent, []).append(doc.key.cls)
-        found, queue = [class_id], [class_id]
-        while queue:
-            for child in children.get(queue.pop(), []):
-                if child not in found:
-                    found.append(child)
-                    queue.append(child)
-        return found
+        return [class_id, *descendants((d.body["data"] for d in docs), class_id)]
 
     def class_definitions(self, db: str, branch: str) -> list[dict[str, Any]]:
         self.branch(db, branch)
@@ -151,12 +142,12 @@ class Reader:
         lineage = [class_id]
         while classes.get(lineage[-1], {}).get("parent_class") and len(lineage) < 32:
             lineage.append(classes[lineage[-1]]["parent_class"])
-        outgoing = []
-        for cls in lineage:
-            for rel in classes.get(cls, {}).get("relationships", []):
-                value = found["data"].get(rel["predicate"])
-                for ref in value if isinstance(value, list) else [value] if value else []:
-                    outgoing.append({"predicate": rel["predicate"], "target": ref})
+        outgoing = [
+            {"predicate": rel["predicate"], "target": ref}
+            for cls in lineage
+            if cls in classes
+            for rel, ref in each_link(classes[cls], found["data"])
+        ]
         me = f"{class_id}/{instance_id}"
         incoming: list[dict[str, Any]] = []
         for source in classes.values():

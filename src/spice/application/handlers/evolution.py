@@ -16,6 +16,7 @@ from spice.application.handlers import uniqueness
 from spice.application.handlers.base import Change, WriteModel
 from spice.application.handlers.instances import wrong_class_links
 from spice.application.schema.instances import links_of, validate_instance
+from spice.application.schema.ontology import field_names
 from spice.application.types import TypeMismatch, normalise
 from spice.domain import events as ev
 from spice.domain import names
@@ -99,28 +100,6 @@ def live_classes(model: WriteModel, db: str, branch: str) -> list[dict[str, Any]
     return [model.load(a).body for a in ids if a in live]
 
 
-def referrers(model: WriteModel, db: str, branch: str, class_id: str) -> list[str]:
-    """Other live classes with a relationship that targets `class_id`."""
-    return sorted(
-        c["id"]
-        for c in live_classes(model, db, branch)
-        if c["id"] != class_id and any(r["target"] == class_id for r in c["relationships"])
-    )
-
-
-def subclasses(model: WriteModel, db: str, branch: str, class_id: str) -> list[str]:
-    """Every live class that extends `class_id`, directly or not."""
-    parents = {c["id"]: c.get("parent_class") for c in live_classes(model, db, branch)}
-    found, queue = [], [class_id]
-    while queue:
-        current = queue.pop()
-        for child, parent in parents.items():
-            if parent == current and child not in found:
-                found.append(child)
-                queue.append(child)
-    return found
-
-
 def _migrate(
     values: dict[str, Any], definition: dict[str, Any], migration: dict[str, Any]
 ) -> dict[str, Any]:
@@ -146,12 +125,6 @@ def _migrate(
     return {k: v for k, v in out.items() if v is not None}
 
 
-def _fields(definition: dict[str, Any]) -> set[str]:
-    return {p["name"] for p in definition["properties"]} | {
-        r["predicate"] for r in definition["relationships"]
-    }
-
-
 def analyse(
     model: WriteModel,
     db: str,
@@ -159,18 +132,19 @@ def analyse(
     definition: dict[str, Any],
     old: dict[str, Any],
     migration: dict[str, Any],
+    classes: list[str],
 ) -> Analysis:
-    """Check every live instance of the class and its subclasses against the new effective
+    """Check every live instance of `classes` (the class and its subclasses) against the new
+    effective
     `definition` (`old` is the effective one it replaces); only the fields it (or a removed
     field of it) governs are checked. Unique values follow the change: released where they
     stop being unique (or move, by a rename or a transform), claimed where they start."""
-    governed = _fields(definition) | _fields(old) | set(migration["rename"])
+    governed = {*field_names(definition), *field_names(old), *migration["rename"]}
     result = Analysis()
     claims: list[tuple[uniqueness.Claim, str]] = []
     releases: list[tuple[uniqueness.Claim, str]] = []
     links: dict[str, list[str]] = {}  # link target -> instances the change points at it
     lineages: dict[str, list[str]] = {}
-    classes = [definition["id"], *subclasses(model, db, branch, definition["id"])]
     for state in live_instances(model, db, branch, classes):
         result.checked += 1
         _, _, _, class_id, iid = state.aggregate_id.split(":", 4)

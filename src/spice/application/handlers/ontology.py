@@ -22,11 +22,15 @@ from spice.application.handlers.evolution import (
     live_classes,
     live_instances,
     parse_migration,
-    referrers,
     schema_diff,
-    subclasses,
 )
-from spice.application.schema.ontology import parse_class, referenced_classes
+from spice.application.schema.ontology import (
+    descendants,
+    field_names,
+    parse_class,
+    referenced_classes,
+    referrers,
+)
 from spice.domain import events as ev
 from spice.domain import names
 from spice.domain.errors import Conflict, ValidationFailed, field_error
@@ -46,12 +50,6 @@ def _check_references(model: WriteModel, db: str, branch: str, definition: dict[
         )
 
 
-def _own_fields(definition: dict[str, Any]) -> list[str]:
-    return [p["name"] for p in definition["properties"]] + [
-        r["predicate"] for r in definition["relationships"]
-    ]
-
-
 def _distance(classes: dict[str, dict[str, Any]], child: str, ancestor: str) -> int:
     steps, current = 0, child
     while current != ancestor and steps <= MAX_DEPTH:
@@ -60,7 +58,13 @@ def _distance(classes: dict[str, dict[str, Any]], child: str, ancestor: str) -> 
     return steps
 
 
-def _check_inheritance(model: WriteModel, db: str, branch: str, definition: dict[str, Any]) -> None:
+def _check_inheritance(
+    model: WriteModel,
+    db: str,
+    branch: str,
+    definition: dict[str, Any],
+    classes: dict[str, dict[str, Any]],
+) -> None:
     """The parent chain must end, and no field may be declared twice along a chain: not
     below an ancestor of the class, and not in a subclass of it."""
     effective = inherited(model, db, branch, definition)
@@ -70,14 +74,13 @@ def _check_inheritance(model: WriteModel, db: str, branch: str, definition: dict
     }
     errors = [
         field_error(name, "duplicate_field", "already inherited", name)
-        for name in _own_fields(definition)
+        for name in field_names(definition)
         if name in above
     ]
-    mine = above | set(_own_fields(definition))
-    classes = {c["id"]: c for c in live_classes(model, db, branch)}
+    mine = above | set(field_names(definition))
     below = 0
-    for child in subclasses(model, db, branch, own):
-        for name in _own_fields(classes[child]):
+    for child in descendants(classes.values(), own):
+        for name in field_names(classes[child]):
             if name in mine:
                 message = f"subclass {child} declares it already"
                 errors.append(field_error(name, "duplicate_field", message, name))
@@ -89,17 +92,21 @@ def _check_inheritance(model: WriteModel, db: str, branch: str, definition: dict
         raise ValidationFailed("fields declared twice along an inheritance chain", errors)
 
 
-def _definition(model: WriteModel, command: Command) -> tuple[str, dict[str, Any]]:
+def _definition(
+    model: WriteModel, command: Command
+) -> tuple[str, dict[str, Any], dict[str, dict[str, Any]]]:
+    """The checked definition, with the live classes of the branch it was checked against."""
     db = str(command.database)
     model.require_branch(db, command.branch)
     definition = parse_class(command.payload)
     _check_references(model, db, command.branch, definition)
-    _check_inheritance(model, db, command.branch, definition)
-    return db, definition
+    classes = {c["id"]: c for c in live_classes(model, db, command.branch)}
+    _check_inheritance(model, db, command.branch, definition, classes)
+    return db, definition, classes
 
 
 def create_class(model: WriteModel, command: Command) -> Decision:
-    db, definition = _definition(model, command)
+    db, definition, _ = _definition(model, command)
     class_id = definition["id"]
     aggregate_id = names.class_aggregate(db, command.branch, class_id)
     require_absent(model.load(aggregate_id), f"class {class_id!r}")
@@ -121,29 +128,33 @@ def analyse_update(model: WriteModel, command: Command) -> tuple[Any, dict[str, 
     """The class update's effect on existing instances (nothing is written)."""
     payload = dict(command.payload)
     raw_migration = payload.pop("migration", None)
-    db, definition = _definition(model, replace(command, payload=payload))
+    db, definition, classes = _definition(model, replace(command, payload=payload))
     state = model.require_class(db, command.branch, definition["id"])
     check_expected(state, command.expected_seq)
-    _check_reparent(model, db, command.branch, state.body, definition)
+    family = [definition["id"], *descendants(classes.values(), definition["id"])]
+    _check_reparent(model, db, command.branch, state.body, definition, family)
     old = inherited(model, db, command.branch, state.body)
     new = inherited(model, db, command.branch, definition)
-    fields = {p["name"] for p in new["properties"]} | {r["predicate"] for r in new["relationships"]}
-    migration = parse_migration(raw_migration, fields)
-    analysis = analyse(model, db, command.branch, new, old, migration)
+    migration = parse_migration(raw_migration, set(field_names(new)))
+    analysis = analyse(model, db, command.branch, new, old, migration, family)
     analysis.diff = schema_diff(state.body, definition, migration["rename"])
     return state, definition, analysis
 
 
 def _check_reparent(
-    model: WriteModel, db: str, branch: str, old: dict[str, Any], new: dict[str, Any]
+    model: WriteModel,
+    db: str,
+    branch: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    family: list[str],
 ) -> None:
     """A class with instances may gain a parent (its instances are checked like any other
     change), but not lose or swap one: links elsewhere may rely on what it extended."""
     before, after = old.get("parent_class"), new.get("parent_class")
     if before is None or before == after:
         return
-    classes = [old["id"], *subclasses(model, db, branch, old["id"])]
-    if next(live_instances(model, db, branch, classes), None) is not None:
+    if next(live_instances(model, db, branch, family), None) is not None:
         raise Conflict(
             f"class {old['id']!r} has instances: its parent {before!r} cannot be removed or "
             "replaced (links to them may rely on it)",
@@ -194,13 +205,14 @@ def delete_class(model: WriteModel, command: Command) -> Decision:
     state = model.require_class(db, command.branch, command.payload.get("class_id"))
     class_id = str(state.body["id"])
     check_expected(state, command.expected_seq)
-    children = subclasses(model, db, command.branch, class_id)
+    classes = live_classes(model, db, command.branch)
+    children = descendants(classes, class_id)
     if children:
         raise Conflict(
             f"class {class_id!r} is extended by {', '.join(children)}; delete those first",
             {"subclasses": children},
         )
-    pointing = referrers(model, db, command.branch, class_id)
+    pointing = referrers(classes, class_id)
     if pointing:
         raise Conflict(
             f"class {class_id!r} is the target of relationships of {', '.join(pointing)}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from spice.application.schema.ontology import SINGLE_CARDINALITIES
@@ -41,13 +42,11 @@ def _reference(value: Any, target: str, path: str, errors: list[dict[str, Any]])
 def foreign_links(definition: dict[str, Any], values: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(predicate, reference, target class) of each link to a class other than the
     relationship's target: each must be a subclass of it."""
-    found = []
-    for rel in definition["relationships"]:
-        value = values.get(rel["predicate"])
-        for ref in value if isinstance(value, list) else [value] if value else []:
-            if ref.split("/", 1)[0] != rel["target"]:
-                found.append((rel["predicate"], ref, rel["target"]))
-    return found
+    return [
+        (rel["predicate"], ref, rel["target"])
+        for rel, ref in each_link(definition, values)
+        if ref.split("/", 1)[0] != rel["target"]
+    ]
 
 
 def _link(rel: dict[str, Any], value: Any, errors: list[dict[str, Any]]) -> Any:
@@ -111,13 +110,16 @@ def validate_instance(
     return result
 
 
-def links_of(definition: dict[str, Any], values: dict[str, Any]) -> list[str]:
-    """Every 'Class/id' reference among `values`."""
-    refs: list[str] = []
+def each_link(
+    definition: dict[str, Any], values: dict[str, Any]
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """(relationship, 'Class/id') for every link among `values`, one or many per predicate."""
     for rel in definition["relationships"]:
         value = values.get(rel["predicate"])
-        if isinstance(value, str):
-            refs.append(value)
-        elif isinstance(value, list):
-            refs.extend(value)
-    return refs
+        for ref in value if isinstance(value, list) else [value] if value else []:
+            yield rel, ref
+
+
+def links_of(definition: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """Every 'Class/id' reference among `values`."""
+    return [ref for _, ref in each_link(definition, values)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from spice.application.schema.properties import Errors, label, parse_property
@@ -103,7 +104,7 @@ def parse_class(payload: Any) -> dict[str, Any]:
         if (r := _relationship(raw, f"relationships[{i}]", errors))
     ]
     seen: set[str] = set()
-    for field_name in [p["name"] for p in properties] + [r["predicate"] for r in relationships]:
+    for field_name in field_names({"properties": properties, "relationships": relationships}):
         if field_name in seen:
             errors.append(field_error(field_name, "duplicate_field", "defined twice", field_name))
         seen.add(field_name)
@@ -122,6 +123,35 @@ def parse_class(payload: Any) -> dict[str, Any]:
         "properties": properties,
         "relationships": relationships,
     }
+
+
+def field_names(definition: dict[str, Any]) -> list[str]:
+    """The names of a definition's properties, then of its relationships."""
+    return [p["name"] for p in definition["properties"]] + [
+        r["predicate"] for r in definition["relationships"]
+    ]
+
+
+def descendants(classes: Iterable[dict[str, Any]], class_id: str) -> list[str]:
+    """Every class among `classes` that extends `class_id`, directly or not."""
+    parents = {c["id"]: c.get("parent_class") for c in classes}
+    found, queue = [], [class_id]
+    while queue:
+        current = queue.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in found:
+                found.append(child)
+                queue.append(child)
+    return found
+
+
+def referrers(classes: Iterable[dict[str, Any]], class_id: str) -> list[str]:
+    """Other classes among `classes` with a relationship that targets `class_id`."""
+    return sorted(
+        c["id"]
+        for c in classes
+        if c["id"] != class_id and any(r["target"] == class_id for r in c["relationships"])
+    )
 
 
 def referenced_classes(definition: dict[str, Any]) -> set[str]:

@@ -47,10 +47,11 @@ async def validate_class(
     as a change to it (with the instances it would break, the first 100)."""
     payload = body.model_dump(exclude_unset=True)
     exists = await run_in_threadpool(_class_exists, container, db, branch, body.id)
-    command_type = c.UPDATE_ONTOLOGY_CLASS if exists else c.CREATE_ONTOLOGY_CLASS
     if not exists:
         _, decision = await run_in_threadpool(
-            lambda: container.commands.dry_run(command_type, payload, database=db, branch=branch)
+            lambda: container.commands.dry_run(
+                c.CREATE_ONTOLOGY_CLASS, payload, database=db, branch=branch
+            )
         )
         definition = decision.changes[0].data["definition"]
         return success({"valid": True, "exists": False, "definition": definition})
