@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spice.application.handlers.base import MAX_DEPTH
 from spice.application.log_follower import LogFollower
 from spice.application.ports.documents import (
     KIND_BRANCH,
@@ -14,8 +15,10 @@ from spice.application.ports.documents import (
     Document,
     DocumentStore,
     DocumentUnitOfWork,
+    Link,
 )
 from spice.application.ports.event_store import EventStore
+from spice.application.schema.instances import each_link
 from spice.application.serialization import utc_now
 from spice.domain import events as ev
 from spice.domain.aggregates import AggregateState, apply
@@ -76,8 +79,49 @@ def _body(key: DocKey, state: AggregateState, event: EventEnvelope) -> dict[str,
     }
 
 
-def project(uow: DocumentUnitOfWork, event: EventEnvelope) -> None:
-    """Apply one event; an event at or below the document's sequence is stale and ignored."""
+class Relationships:
+    """The relationships of each class, inherited ones included, cached per branch until
+    one of its classes changes."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+
+    def forget(self, db: str, branch: str | None = None) -> None:
+        self._cache = {
+            k: v
+            for k, v in self._cache.items()
+            if not (k[0] == db and (branch is None or k[1] == branch))
+        }
+
+    def lineage(self, uow: DocumentUnitOfWork, key: DocKey) -> list[dict[str, Any]]:
+        cached = self._cache.get((key.db, key.branch, key.cls))
+        if cached is not None:
+            return cached
+        definitions: list[dict[str, Any]] = []
+        cls: str | None = key.cls
+        while cls and len(definitions) < MAX_DEPTH:
+            doc = uow.get(DocKey(KIND_CLASS, key.db, key.branch, cls))
+            if doc is None or doc.deleted:
+                break
+            definitions.append(doc.body["data"])
+            cls = doc.body["data"].get("parent_class")
+        self._cache[(key.db, key.branch, key.cls)] = definitions
+        return definitions
+
+    def links(self, uow: DocumentUnitOfWork, key: DocKey, values: dict[str, Any]) -> list[Link]:
+        found: list[Link] = []
+        for definition in self.lineage(uow, key):
+            for rel, ref in each_link(definition, values):
+                cls, _, iid = ref.partition("/")
+                found.append((rel["predicate"], cls, iid))
+        return found
+
+
+def project(
+    uow: DocumentUnitOfWork, event: EventEnvelope, relationships: Relationships | None = None
+) -> None:
+    """Apply one event; an event at or below the document's sequence is stale and ignored.
+    An instance's edges follow its links in the same unit of work."""
     key = doc_key(event)
     if key is None:
         return
@@ -86,7 +130,14 @@ def project(uow: DocumentUnitOfWork, event: EventEnvelope) -> None:
         return
     state = apply(_state(doc, event.aggregate_id), event)
     uow.put(Document(key, state.seq, state.deleted, event.position, _body(key, state, event)))
+    relationships = relationships or Relationships()
+    if key.kind == KIND_CLASS:
+        relationships.forget(key.db, key.branch)
+    elif key.kind == KIND_INSTANCE:
+        links = [] if state.deleted else relationships.links(uow, key, state.body)
+        uow.set_edges(key.db, key.branch, (key.cls, key.id), links)
     if event.event_type == ev.DATABASE_DELETED:
+        relationships.forget(key.db)
         uow.tombstone_database(key.db, state.seq, event.position)
 
 
@@ -106,6 +157,7 @@ class DocumentProjector(LogFollower):
         self.documents = documents
         self.batch_size = batch_size
         self.generation = generation
+        self.relationships = Relationships()
         self._position = documents.checkpoint(generation)
 
     def step(self) -> tuple[int, bool]:
@@ -113,7 +165,7 @@ class DocumentProjector(LogFollower):
             start = uow.checkpoint()
             batch = self.store.read_all(start, self.batch_size)
             for event in batch:
-                project(uow, event)
+                project(uow, event, self.relationships)
             if batch:
                 uow.set_checkpoint(batch[-1].position)
         if not batch:
@@ -134,12 +186,13 @@ def rebuild(store: EventStore, documents: DocumentStore, batch_size: int = 2000)
         if leftover != old:
             documents.drop_generation(leftover)
     generation = documents.new_generation()
-    DocumentProjector(store, documents, batch_size, generation).run_until_caught_up()
+    projector = DocumentProjector(store, documents, batch_size, generation)
+    projector.run_until_caught_up()
     with documents.unit_of_work(generation) as uow:
         position = uow.checkpoint()
         while batch := store.read_all(position, batch_size):
             for event in batch:
-                project(uow, event)
+                project(uow, event, projector.relationships)
             position = batch[-1].position
         uow.set_checkpoint(position)
         uow.activate()

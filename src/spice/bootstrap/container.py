@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 
 from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusStore
 from spice.adapters.embedded.sqlite_consumer_registry import SQLiteConsumerRegistry
 from spice.adapters.embedded.sqlite_documents import SQLiteDocumentStore
 from spice.adapters.embedded.sqlite_event_store import SQLiteEventStore
+from spice.adapters.embedded.tantivy_search import TantivySearchIndex
 from spice.adapters.memory.command_status import InMemoryCommandStatusStore
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.application.command_worker import CommandWorker
 from spice.application.executor import CommandExecutor
+from spice.application.graph_query import GraphQueries
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
+from spice.application.ports.search import SearchIndex
 from spice.application.projections import DocumentProjector
+from spice.application.queries import Reader
+from spice.application.search.projector import SearchProjector
+from spice.application.search.service import SearchService
 from spice.application.service import CommandService
 from spice.application.tracking import CommandTracker
 from spice.bootstrap.settings import Settings
@@ -46,6 +53,14 @@ def _pick(url: str, kind: str, sync: str) -> object:
     raise ValueError(f"unsupported {kind} URL: {url!r}")
 
 
+def _search_index(url: str) -> SearchIndex:
+    if url.startswith("memory://"):
+        return TantivySearchIndex(tempfile.mkdtemp(prefix="spice-search-"))
+    if url.startswith("tantivy:"):
+        return TantivySearchIndex(url.removeprefix("tantivy://"))
+    raise ValueError(f"unsupported search URL: {url!r}")
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -58,16 +73,22 @@ class Container:
     worker: CommandWorker
     projector: DocumentProjector
     commands: CommandService
+    search: SearchIndex
+    search_projector: SearchProjector
+    searches: SearchService
+    graph: GraphQueries
 
     def start(self) -> None:
         if self.settings.run_workers:
             self.worker.start()
             self.projector.start()
+            self.search_projector.start()
 
     def stop(self) -> None:
         self.worker.stop()
         self.projector.stop()
-        for port in (self.events, self.registry, self.documents, self.statuses):
+        self.search_projector.stop()
+        for port in (self.events, self.registry, self.documents, self.statuses, self.search):
             port.close()
 
 
@@ -89,6 +110,23 @@ def build_container(settings: Settings) -> Container:
         return worker.wait_position(events.head_position(), timeout)
 
     service = CommandService(events, tracker, drain, s.drain_timeout_seconds)
+    search = _search_index(s.search_location())
+    search_projector = SearchProjector(events, search)
+    searches = SearchService(Reader(documents), search, documents.checkpoint)
+    graph = GraphQueries(documents, search, documents.checkpoint)
     return Container(
-        s, events, registry, documents, statuses, tracker, executor, worker, projector, service
+        s,
+        events,
+        registry,
+        documents,
+        statuses,
+        tracker,
+        executor,
+        worker,
+        projector,
+        service,
+        search,
+        search_projector,
+        searches,
+        graph,
     )

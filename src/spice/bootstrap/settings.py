@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     consumer_registry_url: str = ""
     documents_url: str = ""
     command_status_url: str = ""
+    search_url: str = ""
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     drain_timeout_seconds: float = Field(default=10.0, ge=0)
@@ -28,3 +29,7 @@ class Settings(BaseSettings):
 
     def url(self, configured: str, file_name: str) -> str:
         return configured or f"sqlite:///{(self.data_dir / file_name).resolve()}"
+
+    def search_location(self) -> str:
+        """Tantivy's root directory (`tantivy:///path`; default `<data_dir>/search`)."""
+        return self.search_url or f"tantivy:///{(self.data_dir / 'search').resolve()}"

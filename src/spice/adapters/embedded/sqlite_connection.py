@@ -7,8 +7,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TypeVar
 
 from spice.domain.errors import Unavailable
+
+T = TypeVar("T")
 
 
 class SQLiteDatabase:
@@ -79,7 +82,7 @@ class SQLiteDatabase:
         self._local = threading.local()
 
 
-def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 

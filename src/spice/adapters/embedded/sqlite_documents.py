@@ -8,8 +8,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from spice.adapters.embedded.sqlite_connection import SQLiteDatabase
-from spice.application.ports.documents import DocKey, Document, DocumentStore, DocumentUnitOfWork
+from spice.adapters.embedded.sqlite_connection import SQLiteDatabase, chunks
+from spice.application.ports.documents import (
+    KIND_INSTANCE,
+    BranchEdgeRows,
+    DocKey,
+    Document,
+    DocumentStore,
+    DocumentUnitOfWork,
+    EdgeRows,
+    Link,
+    NodeRef,
+)
 from spice.application.serialization import dumps, loads
 
 SCHEMA = """
@@ -27,6 +37,15 @@ CREATE TABLE IF NOT EXISTS docs_{gen} (
     body TEXT NOT NULL, PRIMARY KEY (kind, db, branch, cls, id)
 ) WITHOUT ROWID
 """
+EDGES = """
+CREATE TABLE IF NOT EXISTS edges_{gen} (
+    db TEXT NOT NULL, branch TEXT NOT NULL, src_cls TEXT NOT NULL, src_id TEXT NOT NULL,
+    predicate TEXT NOT NULL, dst_cls TEXT NOT NULL, dst_id TEXT NOT NULL,
+    PRIMARY KEY (db, branch, src_cls, src_id, predicate, dst_cls, dst_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, dst_id, predicate);
+"""
+EdgeTuples = list[tuple[str, ...]]
 GENERATION = re.compile(r"^g[0-9]+$")
 KEY_WHERE = "kind = ? AND db = ? AND branch = ? AND cls = ? AND id = ?"
 
@@ -75,7 +94,19 @@ class _UnitOfWork(DocumentUnitOfWork):
             ),
         )
 
+    def set_edges(self, db: str, branch: str, source: NodeRef, links: Sequence[Link]) -> None:
+        self._conn.execute(
+            f"DELETE FROM edges_{self._gen} WHERE db = ? AND branch = ? AND src_cls = ? "
+            "AND src_id = ?",
+            (db, branch, *source),
+        )
+        self._conn.executemany(
+            f"INSERT OR IGNORE INTO edges_{self._gen} VALUES (?,?,?,?,?,?,?)",
+            [(db, branch, *source, *link) for link in links],
+        )
+
     def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
+        self._conn.execute(f"DELETE FROM edges_{self._gen} WHERE db = ?", (db,))
         self._conn.execute(
             f"UPDATE docs_{self._gen} SET deleted = 1, position = ? "
             "WHERE db = ? AND kind != 'database' AND deleted = 0",
@@ -94,6 +125,8 @@ class SQLiteDocumentStore(DocumentStore):
             if conn.execute("SELECT COUNT(*) FROM generations").fetchone()[0] == 0:
                 name = self._create_generation(conn)
                 conn.execute("UPDATE generations SET active = 1 WHERE name = ?", (name,))
+            for (name,) in conn.execute("SELECT name FROM generations").fetchall():
+                self._create_edges(conn, self._check(name))
 
     def _check(self, generation: str) -> str:
         if not GENERATION.fullmatch(generation):
@@ -119,7 +152,14 @@ class SQLiteDocumentStore(DocumentStore):
         name = f"g{number}"
         conn.execute("INSERT INTO generations VALUES (?, ?, 0, 0)", (name, number))
         conn.execute(DOCS.format(gen=name))
+        SQLiteDocumentStore._create_edges(conn, name)
         return name
+
+    @staticmethod
+    def _create_edges(conn: sqlite3.Connection, name: str) -> None:
+        for statement in EDGES.format(gen=name).split(";"):
+            if statement.strip():
+                conn.execute(statement)
 
     def activate(self, generation: str) -> None:
         with self._db.write() as conn:
@@ -138,6 +178,7 @@ class SQLiteDocumentStore(DocumentStore):
                 return
             conn.execute("DELETE FROM generations WHERE name = ?", (gen,))
             conn.execute(f"DROP TABLE IF EXISTS docs_{gen}")
+            conn.execute(f"DROP TABLE IF EXISTS edges_{gen}")
 
     def generations(self) -> list[str]:
         rows = self._db.connection().execute("SELECT name FROM generations ORDER BY number")
@@ -212,6 +253,48 @@ class SQLiteDocumentStore(DocumentStore):
                 f"SELECT * FROM docs_{gen} ORDER BY kind, db, branch, cls, id"
             ).fetchall()
         yield from (_doc(r) for r in rows)
+
+    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
+        found: dict[NodeRef, Document] = {}
+        wanted = list(dict.fromkeys(refs))
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            for part in chunks(wanted, 300):
+                pairs = " OR ".join("(cls = ? AND id = ?)" for _ in part)
+                rows = conn.execute(
+                    f"SELECT * FROM docs_{gen} WHERE kind = ? AND db = ? AND branch = ? "
+                    f"AND ({pairs})",
+                    [KIND_INSTANCE, db, branch, *(x for ref in part for x in ref)],
+                ).fetchall()
+                for row in rows:
+                    found[(row[3], row[4])] = _doc(row)
+        return found
+
+    def edges(
+        self, db: str, branch: str, nodes: Sequence[NodeRef], predicate: str, reverse: bool
+    ) -> EdgeRows:
+        near = ("dst_cls", "dst_id") if reverse else ("src_cls", "src_id")
+        rows: EdgeTuples = []
+        wanted = list(dict.fromkeys(nodes))
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            for part in chunks(wanted, 300):
+                pairs = " OR ".join(f"({near[0]} = ? AND {near[1]} = ?)" for _ in part)
+                rows.extend(
+                    conn.execute(
+                        f"SELECT src_cls, src_id, predicate, dst_cls, dst_id FROM edges_{gen} "
+                        f"WHERE db = ? AND branch = ? AND predicate = ? AND ({pairs})",
+                        [db, branch, predicate, *(x for ref in part for x in ref)],
+                    ).fetchall()
+                )
+        rows.sort()
+        return [((r[0], r[1]), r[2], (r[3], r[4])) for r in rows]
+
+    def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
+        with self._db.read() as conn:
+            gen = self._check(generation or self._active_in(conn))
+            rows = conn.execute(f"SELECT * FROM edges_{gen} ORDER BY 1, 2, 3, 4, 5, 6, 7")
+            return [(r[0], r[1], ((r[2], r[3]), r[4], (r[5], r[6]))) for r in rows]
 
     def close(self) -> None:
         self._db.close()

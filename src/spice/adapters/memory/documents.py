@@ -9,12 +9,23 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple
 
-from spice.application.ports.documents import DocKey, Document, DocumentStore, DocumentUnitOfWork
+from spice.application.ports.documents import (
+    KIND_INSTANCE,
+    BranchEdgeRows,
+    DocKey,
+    Document,
+    DocumentStore,
+    DocumentUnitOfWork,
+    EdgeRows,
+    Link,
+    NodeRef,
+)
 
 
 class _Generation:
     def __init__(self) -> None:
         self.docs: dict[DocKey, Document] = {}
+        self.edges: dict[tuple[str, str, NodeRef], list[Link]] = {}
         self.checkpoint = 0
 
 
@@ -23,6 +34,8 @@ class _UnitOfWork(DocumentUnitOfWork):
         self._gen = gen
         self.name = name
         self._staged: dict[DocKey, Document] = {}
+        self._edges: dict[tuple[str, str, NodeRef], list[Link]] = {}
+        self._dropped: set[str] = set()
         self._checkpoint = gen.checkpoint
         self.activated = False
 
@@ -39,7 +52,12 @@ class _UnitOfWork(DocumentUnitOfWork):
     def put(self, doc: Document) -> None:
         self._staged[doc.key] = copy.deepcopy(doc)
 
+    def set_edges(self, db: str, branch: str, source: NodeRef, links: Sequence[Link]) -> None:
+        self._edges[(db, branch, source)] = list(links)
+
     def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
+        self._dropped.add(db)
+        self._edges = {k: v for k, v in self._edges.items() if k[0] != db}
         for key in list(self._gen.docs) + list(self._staged):
             if key.db == db and key.kind != "database":
                 doc = self.get(key)
@@ -52,6 +70,9 @@ class _UnitOfWork(DocumentUnitOfWork):
         self.activated = True
 
     def commit(self) -> None:
+        for db in self._dropped:
+            self._gen.edges = {k: v for k, v in self._gen.edges.items() if k[0] != db}
+        self._gen.edges.update(self._edges)
         self._gen.docs.update(self._staged)
         self._gen.checkpoint = self._checkpoint
 
@@ -135,3 +156,33 @@ class InMemoryDocumentStore(DocumentStore):
         with self._lock:
             docs = list(self._gens[generation or self._active].docs.values())
         yield from (copy.deepcopy(d) for d in sorted(docs, key=lambda d: astuple(d.key)))
+
+    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
+        docs = self._gens[self._active].docs
+        found = {ref: docs.get(DocKey(KIND_INSTANCE, db, branch, *ref)) for ref in refs}
+        return {ref: copy.deepcopy(doc) for ref, doc in found.items() if doc is not None}
+
+    def _all_edges(self, generation: str) -> BranchEdgeRows:
+        with self._lock:
+            items = list(self._gens[generation].edges.items())
+        return sorted(
+            (db, branch, (src, pred, (cls, iid)))
+            for (db, branch, src), links in items
+            for pred, cls, iid in links
+        )
+
+    def edges(
+        self, db: str, branch: str, nodes: Sequence[NodeRef], predicate: str, reverse: bool
+    ) -> EdgeRows:
+        wanted = set(nodes)
+        return [
+            row
+            for d, b, row in self._all_edges(self._active)
+            if d == db
+            and b == branch
+            and row[1] == predicate
+            and (row[2] if reverse else row[0]) in wanted
+        ]
+
+    def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
+        return self._all_edges(generation or self._active)

@@ -1,5 +1,9 @@
 """The document read model port: current state per database and branch, in generations.
 
+The graph of links between instances (edges per database and branch) is part of the same
+read model: an instance's edges are written in the same commit as its document, so the
+graph never names a node whose document is not there.
+
 A generation is a complete read model with its own checkpoint. `spice rebuild` fills a new
 generation from the log and then activates it, while readers keep using the active one.
 """
@@ -29,6 +33,13 @@ class DocKey:
     id: str = ""
 
 
+NodeRef = tuple[str, str]  # (class, id) of an instance
+Link = tuple[str, str, str]  # (predicate, target class, target id)
+EdgeRow = tuple[NodeRef, str, NodeRef]  # (source, predicate, target)
+EdgeRows = list[EdgeRow]
+BranchEdgeRows = list[tuple[str, str, EdgeRow]]  # (database, branch, edge)
+
+
 @dataclass
 class Document:
     key: DocKey
@@ -56,6 +67,10 @@ class DocumentUnitOfWork(ABC):
     @abstractmethod
     def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
         """Mark every document of database `db` deleted."""
+
+    @abstractmethod
+    def set_edges(self, db: str, branch: str, source: NodeRef, links: Sequence[Link]) -> None:
+        """Replace the outgoing edges of instance `source` (none for a deleted one)."""
 
     @abstractmethod
     def activate(self) -> None:
@@ -109,6 +124,21 @@ class DocumentStore(ABC):
     @abstractmethod
     def dump(self, generation: str | None = None) -> Iterator[Document]:
         """Every document (deleted ones too) in key order, for comparisons and audits."""
+
+    @abstractmethod
+    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
+        """The instance documents named by `refs`, deleted ones included."""
+
+    @abstractmethod
+    def edges(
+        self, db: str, branch: str, nodes: Sequence[NodeRef], predicate: str, reverse: bool
+    ) -> EdgeRows:
+        """Edges with `predicate` leaving `nodes` (or, with `reverse`, arriving at them),
+        ordered by source then target."""
+
+    @abstractmethod
+    def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
+        """Every edge with its database and branch, ordered, for comparisons and audits."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

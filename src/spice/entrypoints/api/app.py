@@ -15,10 +15,12 @@ from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.routes import (
     commands,
     databases,
+    graph,
     health,
     instances,
     ontology,
     ontology_async,
+    search,
     types,
     ws,
 )
@@ -51,11 +53,12 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app = FastAPI(
         title="Spice Harvester",
         version="0.1.0",
-        description="Event-sourced knowledge graph: commands, history, ontology, instances.",
+        description="Event-sourced knowledge graph: commands, ontology, instances, search, graph.",
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for module in (health, databases, ontology, ontology_async, instances, commands, types, ws):
+    routers = (health, databases, ontology, ontology_async, search, instances, graph, commands)
+    for module in (*routers, types, ws):
         app.include_router(module.router)
     return app

@@ -8,9 +8,14 @@ from spice.domain.errors import BadRequest, Timeout
 from spice.entrypoints.api.waiting import Waiter
 
 
-async def reach(waiter: Waiter, min_position: int | None, timeout: float = 10.0) -> None:
-    """Wait until the read model includes `min_position`; 400 for a position not yet written."""
-    if not min_position or waiter.container.projector.position >= min_position:
+async def reach(
+    waiter: Waiter, min_position: int | None, timeout: float = 10.0, search: bool = False
+) -> None:
+    """Wait until the read model (and, with `search`, the search index) includes
+    `min_position`; 400 for a position not yet written, 408 when time runs out."""
+    container = waiter.container
+    followers = [container.projector, *([container.search_projector] if search else [])]
+    if not min_position or all(f.position >= min_position for f in followers):
         return
     head = await run_in_threadpool(waiter.container.events.head_position)
     if min_position > head:
@@ -18,11 +23,12 @@ async def reach(waiter: Waiter, min_position: int | None, timeout: float = 10.0)
             f"min_position {min_position} is past the end of the log ({head})",
             {"min_position": min_position, "log_position": head},
         )
-    if not await waiter.position(min_position, timeout):
+    if not await waiter.position(min_position, timeout, search):
         raise Timeout(
             f"read model has not reached position {min_position} within {timeout:g}s",
             {
                 "min_position": min_position,
-                "read_position": waiter.container.projector.position,
+                "read_position": container.projector.position,
+                **({"search_position": container.search_projector.position} if search else {}),
             },
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,3 +55,61 @@ def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any
 
 def success(data: Any, message: str = "OK") -> dict[str, Any]:
     return {"status": "success", "message": message, "data": data}
+
+
+class SearchBody(BaseModel):
+    """A search: full text, filters, sort, facets and a page (see the filter forms below)."""
+
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(default="", max_length=1000, description="full text; CJK works")
+    class_id: str | None = Field(default=None, max_length=100, description="and subclasses")
+    filter: dict[str, Any] | None = Field(
+        default=None,
+        description='{"term": {"f": v}}, {"in": {"f": [v]}}, {"range": {"f": {"gte": x}}}, '
+        '{"exists": "f"}, {"and": [..]}, {"or": [..]}, {"not": {..}}, or {"f": v, ...}',
+    )
+    sort: str | None = Field(default=None, max_length=200, description="a property path")
+    order: Literal["asc", "desc"] = "asc"
+    facets: list[str] = Field(default_factory=list, max_length=20)
+    facet_size: int = Field(default=20, ge=1, le=1000)
+    limit: int = Field(default=20, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0, le=10_000)
+    cursor: str | None = Field(default=None, max_length=500)
+    highlight: bool = True
+
+
+class HopBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    predicate: str = Field(min_length=1, max_length=100)
+    target_class: str | None = Field(default=None, max_length=100)
+    reverse: bool = False
+
+
+class GraphQueryBody(BaseModel):
+    """Paths from instances of `start_class` through `hops`; limit/offset page over the
+    start nodes that have a complete path."""
+
+    model_config = ConfigDict(extra="forbid")
+    start_class: str = Field(min_length=1, max_length=100)
+    hops: list[HopBody] = Field(default_factory=list, max_length=10)
+    filters: dict[str, Any] | None = None
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0, le=1_000_000)
+    max_nodes: int = Field(default=1000, ge=1, le=10_000)
+    max_edges: int = Field(default=5000, ge=1, le=50_000)
+    no_cycles: bool = True
+    include_paths: bool = False
+    max_paths: int = Field(default=100, ge=1, le=10_000)
+    include_documents: bool = True
+    include_provenance: bool = False
+
+
+class SimpleGraphQueryBody(BaseModel):
+    """The instances of one class matching filters, with their index status."""
+
+    model_config = ConfigDict(extra="forbid")
+    class_name: str = Field(min_length=1, max_length=100)
+    filters: dict[str, Any] | None = None
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0, le=1_000_000)
+    include_documents: bool = True

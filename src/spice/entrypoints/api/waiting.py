@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from spice.application.log_follower import LogFollower
 from spice.application.ports.command_status import CommandStatus
 from spice.bootstrap.container import Container
 
@@ -64,10 +65,12 @@ class Waiter:
     def attach(self) -> None:
         self.container.tracker.subscribe(self.signal.fire)
         self.container.projector.on_progress(self.signal.fire)
+        self.container.search_projector.on_progress(self.signal.fire)
 
     def detach(self) -> None:
         self.container.tracker.unsubscribe(self.signal.fire)
         self.container.projector.off_progress(self.signal.fire)
+        self.container.search_projector.off_progress(self.signal.fire)
 
     async def command_final(
         self, command_id: str, timeout: float, poll: float = 0.25
@@ -80,11 +83,14 @@ class Waiter:
 
         return (await self.signal.until(check, timeout, poll))[1]
 
-    async def position(self, position: int, timeout: float) -> bool:
-        """Whether the read model has included log `position` within `timeout` seconds."""
-        projector = self.container.projector
+    async def position(self, position: int, timeout: float, search: bool = False) -> bool:
+        """Whether the document read model (and, with `search`, the search index) has
+        included log `position` within `timeout` seconds."""
+        followers: list[LogFollower] = [self.container.projector]
+        if search:
+            followers.append(self.container.search_projector)
 
         async def check() -> tuple[bool, None]:
-            return projector.position >= position, None
+            return all(f.position >= position for f in followers), None
 
         return (await self.signal.until(check, timeout))[0]

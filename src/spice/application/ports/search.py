@@ -1,0 +1,81 @@
+"""The search read model port: a full-text index of instances per database and branch.
+
+Reading (`SearchReader`) is what queries need; the scan over the document store implements
+only that, as the fallback when the index is missing or damaged. `SearchIndex` adds the
+projector's side: batches written together with the log position they reach, and
+generations, so `spice rebuild --search` can build a new index while the old one serves.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spice.application.search.query import SearchHit, SearchPage, SearchQuery
+
+
+@dataclass(frozen=True)
+class IndexChange:
+    """The new state of one instance in one branch index; `doc` None removes it."""
+
+    db: str
+    branch: str
+    cls: str
+    id: str
+    doc: SearchHit | None
+
+
+class SearchReader(ABC):
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchPage: ...
+
+    @abstractmethod
+    def fetch(self, db: str, branch: str, keys: Sequence[str]) -> dict[str, SearchHit]:
+        """The indexed state of instances named `Class/id` (absent ones are left out)."""
+
+
+class SearchIndex(SearchReader):
+    """Raises `Unavailable` when the index cannot be read (missing or damaged)."""
+
+    @abstractmethod
+    def checkpoint(self, generation: str | None = None) -> int: ...
+
+    @abstractmethod
+    def lookup(
+        self, generation: str, db: str, branch: str, keys: Sequence[str]
+    ) -> dict[str, SearchHit]:
+        """Committed state of instances in `generation` (for the projector)."""
+
+    @abstractmethod
+    def write(
+        self,
+        generation: str,
+        changes: Sequence[IndexChange],
+        dropped_databases: Iterable[str],
+        position: int,
+    ) -> None:
+        """Apply a batch, then record `position` as reached. Replaying a batch after a crash
+        gives the same index, so the checkpoint may trail the index, never lead it."""
+
+    @abstractmethod
+    def active_generation(self) -> str: ...
+
+    @abstractmethod
+    def new_generation(self) -> str: ...
+
+    @abstractmethod
+    def activate(self, generation: str) -> None: ...
+
+    @abstractmethod
+    def drop_generation(self, generation: str) -> None: ...
+
+    @abstractmethod
+    def generations(self) -> list[str]: ...
+
+    @abstractmethod
+    def health(self) -> dict[str, object]:
+        """{"ok": bool, "reason": str | None} for the active generation."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release writers and files."""

@@ -1,0 +1,1 @@
+"""Full-text search over instances: the query model, tokenising, and a scan fallback."""

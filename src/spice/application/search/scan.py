@@ -1,0 +1,122 @@
+"""Search by scanning the document store: the fallback when the index cannot be read.
+
+It answers with the same semantics as the index (it is also the reference the index is
+tested against), but reads every instance of the branch, so it is bounded: past
+`max_scan` documents it stops and says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from spice.application.ports.documents import KIND_INSTANCE, DocKey, Document, DocumentStore
+from spice.application.ports.search import SearchReader
+from spice.application.search.query import (
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    evaluate,
+    numeric,
+    values_at,
+)
+from spice.application.search.text import highlight, matches_text
+
+PAGE = 1000
+
+
+def hit_from_document(doc: Document) -> SearchHit:
+    meta = doc.body["_meta"]
+    indexed = meta.get("indexed_at") or ""
+    return SearchHit(
+        cls=doc.key.cls,
+        id=doc.key.id,
+        seq=doc.seq,
+        position=doc.position,
+        indexed_at=_epoch(indexed),
+        data=doc.body["data"],
+    )
+
+
+def _epoch(stamp: str) -> float:
+    return numeric(stamp) or 0.0
+
+
+def _sort_value(hit: SearchHit, field: str, as_number: bool) -> Any:
+    values = values_at(hit.data, field)
+    if not values:
+        return None
+    return numeric(values[0]) if as_number else values[0]
+
+
+class DocumentScanSearch(SearchReader):
+    def __init__(self, documents: DocumentStore, max_scan: int = 200_000) -> None:
+        self.documents = documents
+        self.max_scan = max_scan
+
+    def _matches(self, q: SearchQuery) -> tuple[list[SearchHit], bool]:
+        found: list[SearchHit] = []
+        offset = 0
+        classes = list(q.classes) if q.classes is not None else None
+        while offset < self.max_scan:
+            docs, total = self.documents.list(KIND_INSTANCE, q.db, q.branch, classes, offset, PAGE)
+            for doc in docs:
+                hit = hit_from_document(doc)
+                if q.text and not matches_text(hit.data, q.text):
+                    continue
+                if q.filter is not None and not evaluate(q.filter, hit.cls, hit.id, hit.data):
+                    continue
+                found.append(hit)
+            offset += len(docs)
+            if not docs or offset >= total:
+                return found, False
+        return found, True
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        hits, truncated = self._matches(query)
+        hits.sort(key=lambda h: h.key)
+        if query.sort is not None:
+            sort = query.sort
+            present = [h for h in hits if _sort_value(h, sort.field, sort.numeric) is not None]
+            absent = [h for h in hits if _sort_value(h, sort.field, sort.numeric) is None]
+            present.sort(
+                key=lambda h: _sort_value(h, sort.field, sort.numeric), reverse=sort.descending
+            )
+            hits = present + absent
+        facets = {name: self._facet(hits, name, query.facet_size) for name in query.facets}
+        page = hits[query.offset : query.offset + query.limit]
+        if query.text and query.highlight:
+            for hit in page:
+                hit.highlights = highlight(hit.data, query.text)
+        warnings = []
+        if truncated:
+            warnings.append(
+                {
+                    "code": "scan_truncated",
+                    "message": f"only the first {self.max_scan} instances were searched",
+                }
+            )
+        return SearchPage(page, len(hits), facets, warnings)
+
+    @staticmethod
+    def _facet(hits: list[SearchHit], name: str, size: int) -> list[dict[str, Any]]:
+        counts: Counter[Any] = Counter()
+        for hit in hits:
+            values = [hit.cls] if name == "class" else values_at(hit.data, name)
+            counts.update(v for v in set(map(_hashable, values)) if v is not None)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        return [{"value": v, "count": c} for v, c in ordered[:size]]
+
+    def fetch(self, db: str, branch: str, keys: Sequence[str]) -> dict[str, SearchHit]:
+        found: dict[str, SearchHit] = {}
+        for key in keys:
+            cls, _, iid = key.partition("/")
+            doc = self.documents.get(DocKey(KIND_INSTANCE, db, branch, cls, iid))
+            if doc is not None:
+                found[key] = hit_from_document(doc)
+        return found
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) else None

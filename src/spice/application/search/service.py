@@ -1,0 +1,209 @@
+"""Search requests: checked against the branch's ontology, run on the index, or on the
+document store (saying so) when the index cannot be read."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from spice.application.ports.search import SearchIndex
+from spice.application.queries import Reader
+from spice.application.search.filters import fields_of
+from spice.application.search.query import (
+    SPECIAL_FIELDS,
+    Filter,
+    SearchHit,
+    SearchQuery,
+    SortKey,
+)
+from spice.application.search.scan import DocumentScanSearch
+from spice.domain.errors import BadRequest, Unavailable
+
+NUMERIC_TYPES = {"integer", "float", "decimal", "percentage", "date", "datetime", "time"}
+NUMERIC_PARTS = {"money": {"amount"}, "coordinate": {"lat", "lon"}}
+UNSORTABLE = {"array", "object", "json", "money", "coordinate", "address", "file", "image"}
+MAX_WINDOW = 10_000
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    db: str
+    branch: str
+    text: str = ""
+    class_id: str | None = None
+    filter: Filter | None = None
+    sort: str | None = None
+    descending: bool = False
+    facets: tuple[str, ...] = ()
+    facet_size: int = 20
+    limit: int = 20
+    offset: int = 0
+    cursor: str | None = None
+    highlight: bool = True
+
+    def fingerprint(self) -> str:
+        parts = replace(self, limit=0, offset=0, cursor=None)
+        text = json.dumps(parts.__dict__, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def encode_cursor(request: SearchRequest, offset: int) -> str:
+    raw = json.dumps({"o": offset, "q": request.fingerprint()}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(request: SearchRequest, cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        offset, fingerprint = int(data["o"]), str(data["q"])
+    except (ValueError, TypeError, KeyError):
+        raise BadRequest("cursor is not one this API gave out", {"cursor": cursor}) from None
+    if fingerprint != request.fingerprint() or offset < 0:
+        raise BadRequest("cursor belongs to a different query", {"cursor": cursor})
+    return offset
+
+
+def present_hit(hit: SearchHit, branch: str) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "instance_id": hit.id,
+        "class_id": hit.cls,
+        "branch": branch,
+        "data": hit.data,
+        "sequence_number": hit.seq,
+        "position": hit.position,
+        "score": hit.score,
+        "highlights": hit.highlights,
+    }
+
+
+class SearchService:
+    def __init__(
+        self, reader: Reader, index: SearchIndex, graph_position: Callable[[], int]
+    ) -> None:
+        self.reader = reader
+        self.index = index
+        self.scan = DocumentScanSearch(reader.documents)
+        self.graph_position = graph_position
+
+    def field_types(self, db: str, branch: str, classes: list[str] | None) -> dict[str, str]:
+        """Property (and link) names of the classes in scope, inherited ones included."""
+        definitions = {c["id"]: c for c in self.reader.class_definitions(db, branch)}
+        scope = classes if classes is not None else list(definitions)
+        types: dict[str, str] = {}
+        for cls in scope:
+            seen = 0
+            while cls in definitions and seen < 32:
+                definition = definitions[cls]
+                for prop in definition.get("properties", []):
+                    types.setdefault(prop["name"], prop["type"])
+                for rel in definition.get("relationships", []):
+                    types.setdefault(rel["predicate"], "link")
+                cls, seen = definition.get("parent_class"), seen + 1
+        return types
+
+    def _check_field(self, name: str, types: dict[str, str], role: str) -> str:
+        if name in SPECIAL_FIELDS and role != "sort":
+            return name
+        head = name.split(".", 1)[0]
+        if head not in types:
+            known = sorted({*types, *SPECIAL_FIELDS}) if role != "sort" else sorted(types)
+            raise BadRequest(
+                f"unknown {role} field {name!r}",
+                {"field": name, "known_fields": known[:200]},
+            )
+        return types[head]
+
+    def _sort(self, request: SearchRequest, types: dict[str, str]) -> SortKey | None:
+        if request.sort is None:
+            return None
+        kind = self._check_field(request.sort, types, "sort").split("<", 1)[0]
+        _, _, rest = request.sort.partition(".")
+        if rest and rest in NUMERIC_PARTS.get(kind, set()):
+            return SortKey(request.sort, request.descending, True)
+        if kind in UNSORTABLE and not rest or rest and kind not in UNSORTABLE:
+            raise BadRequest(
+                f"cannot sort by {request.sort!r}: a {kind} property is not one value",
+                {"field": request.sort, "type": kind},
+            )
+        return SortKey(request.sort, request.descending, kind in NUMERIC_TYPES)
+
+    def build(self, request: SearchRequest) -> SearchQuery:
+        classes = None
+        if request.class_id is not None:
+            self.reader.ontology_class(request.db, request.branch, request.class_id)
+            classes = self.reader.descendants(request.db, request.branch, request.class_id)
+        else:
+            self.reader.branch(request.db, request.branch)
+        types = self.field_types(request.db, request.branch, classes)
+        for name in fields_of(request.filter) if request.filter else []:
+            self._check_field(name, types, "filter")
+        for name in request.facets:
+            self._check_field(name, types, "facet")
+        offset = request.offset
+        if request.cursor:
+            offset = decode_cursor(request, request.cursor)
+        if offset + request.limit > MAX_WINDOW:
+            raise BadRequest(
+                f"pages reach at most {MAX_WINDOW} results deep; narrow the query with filters",
+                {"offset": offset, "limit": request.limit},
+            )
+        return SearchQuery(
+            request.db,
+            request.branch,
+            request.text,
+            tuple(classes) if classes is not None else None,
+            request.filter,
+            self._sort(request, types),
+            request.facets,
+            request.facet_size,
+            offset,
+            request.limit,
+            request.highlight,
+        )
+
+    def search(self, request: SearchRequest) -> dict[str, Any]:
+        query = self.build(request)
+        source, warnings = "search_index", []
+        try:
+            page = self.index.search(query)
+            position: int | None = self.index.checkpoint()
+        except Unavailable as exc:
+            page = self.scan.search(query)
+            source, position = "document_store", None
+            warnings.append(
+                {
+                    "code": "search_index_unavailable",
+                    "message": f"{exc.message}; answered by scanning the document store",
+                }
+            )
+        graph = self.graph_position()
+        lag = None if position is None else max(0, graph - position)
+        if lag:
+            warnings.append(
+                {"code": "index_lagging", "message": f"the index is {lag} events behind"}
+            )
+        end = query.offset + len(page.hits)
+        more = end < page.total and end < MAX_WINDOW
+        return {
+            "hits": [present_hit(h, request.branch) for h in page.hits],
+            "total": page.total,
+            "facets": page.facets,
+            "page": {
+                "limit": query.limit,
+                "offset": query.offset,
+                "next_cursor": encode_cursor(request, end) if more else None,
+            },
+            "warnings": warnings + page.warnings,
+            "index": {
+                "source": source,
+                "position": position,
+                "read_model_position": graph,
+                "lag_events": lag,
+            },
+        }

@@ -1,0 +1,111 @@
+"""Graph queries: POST /api/v1/graph-query/{db} (+ /simple) and GET .../paths."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from spice.application import relationship_graph
+from spice.application.graph_query import GraphQuery, Hop, run_graph_query
+from spice.application.search.filters import parse_filter
+from spice.domain import names
+from spice.domain.errors import NotFound
+from spice.entrypoints.api import deps
+from spice.entrypoints.api.reads import reach
+from spice.entrypoints.api.schemas import GraphQueryBody, SimpleGraphQueryBody, success
+
+router = APIRouter(prefix="/api/v1/graph-query/{db}", tags=["graph"])
+ReadTimeout = Annotated[float, Query(ge=0.1, le=300, description="for min_position")]
+
+
+async def _run(
+    container: deps.Container,
+    waiter: Any,
+    query: GraphQuery,
+    min_position: int | None,
+    timeout: float,
+) -> dict[str, Any]:
+    names.check_name("database", query.db, names.DATABASE_NAME)
+    await reach(waiter, min_position, timeout, search=True)
+    result = await run_in_threadpool(run_graph_query, container.graph, query)
+    return success(result, f"{result['count']} nodes")
+
+
+@router.post("")
+async def graph_query(
+    db: str,
+    body: GraphQueryBody,
+    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
+    branch: deps.BranchDep,
+    min_position: deps.MinPosition = None,
+    timeout: ReadTimeout = 10.0,
+) -> dict[str, Any]:
+    """Multi-hop query. Each node carries `data_status`: FULL (the indexed document is at
+    the graph's sequence), PARTIAL (older), MISSING (not indexed yet, or deleted: then
+    `index_status` is `{"tombstoned": true}`)."""
+    query = GraphQuery(
+        db,
+        branch,
+        body.start_class,
+        tuple(Hop(h.predicate, h.target_class, h.reverse) for h in body.hops),
+        parse_filter(body.filters, "filters") if body.filters else None,
+        body.limit,
+        body.offset,
+        body.max_nodes,
+        body.max_edges,
+        body.no_cycles,
+        body.include_paths,
+        body.max_paths,
+        body.include_documents,
+        body.include_provenance,
+    )
+    return await _run(container, waiter, query, min_position, timeout)
+
+
+@router.post("/simple")
+async def simple_graph_query(
+    db: str,
+    body: SimpleGraphQueryBody,
+    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
+    branch: deps.BranchDep,
+    min_position: deps.MinPosition = None,
+    timeout: ReadTimeout = 10.0,
+) -> dict[str, Any]:
+    """The instances of one class (and its subclasses) matching `filters`, as graph nodes."""
+    query = GraphQuery(
+        db,
+        branch,
+        body.class_name,
+        filter=parse_filter(body.filters, "filters") if body.filters else None,
+        limit=body.limit,
+        offset=body.offset,
+        include_documents=body.include_documents,
+    )
+    return await _run(container, waiter, query, min_position, timeout)
+
+
+@router.get("/paths")
+async def class_paths(
+    db: str,
+    reader: deps.ReaderDep,
+    branch: deps.BranchDep,
+    source_class: Annotated[str, Query(max_length=100)],
+    target_class: Annotated[str | None, Query(max_length=100)] = None,
+    max_depth: Annotated[int, Query(ge=1, le=6)] = 3,
+    limit: deps.Limit = 100,
+) -> dict[str, Any]:
+    """Ways to get from one class to another over relationships (for building hops)."""
+    classes = await run_in_threadpool(reader.class_definitions, db, branch)
+    known = {c["id"] for c in classes}
+    for name, value in (("source_class", source_class), ("target_class", target_class)):
+        if value is not None and value not in known:
+            raise NotFound(f"class {value!r} not found in {db!r}", {name: value})
+    found, truncated = await run_in_threadpool(
+        relationship_graph.paths, classes, source_class, target_class, max_depth, limit
+    )
+    described = [relationship_graph.describe_path(p) for p in found]
+    return success({"paths": described, "count": len(described), "truncated": truncated})

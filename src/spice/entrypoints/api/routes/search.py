@@ -1,0 +1,107 @@
+"""Search: GET /api/v1/database/{db}/instances?search=... and POST /api/v1/database/{db}/search."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from spice.application.search.filters import parse_filter
+from spice.application.search.service import SearchRequest
+from spice.domain import names
+from spice.domain.errors import BadRequest
+from spice.entrypoints.api import deps
+from spice.entrypoints.api.reads import reach
+from spice.entrypoints.api.schemas import SearchBody, success
+
+router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"])
+ReadTimeout = Annotated[float, Query(ge=0.1, le=300, description="for min_position")]
+
+
+async def _run(
+    container: deps.Container,
+    waiter: Any,
+    request: SearchRequest,
+    min_position: int | None,
+    timeout: float,
+) -> dict[str, Any]:
+    names.check_name("database", request.db, names.DATABASE_NAME)
+    await reach(waiter, min_position, timeout, search=True)
+    result = await run_in_threadpool(container.searches.search, request)
+    return success(result)
+
+
+@router.post("/search")
+async def search(
+    db: str,
+    body: SearchBody,
+    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
+    branch: deps.BranchDep,
+    min_position: deps.MinPosition = None,
+    timeout: ReadTimeout = 10.0,
+) -> dict[str, Any]:
+    """Full-text search over the instances of a branch, with filters, sort, facets,
+    highlights and cursor paging. `index` in the answer says which store answered and how
+    far behind the log it is; `warnings` say when the index could not be used."""
+    request = SearchRequest(
+        db,
+        branch,
+        body.query,
+        body.class_id,
+        parse_filter(body.filter) if body.filter is not None else None,
+        body.sort,
+        body.order == "desc",
+        tuple(body.facets),
+        body.facet_size,
+        body.limit,
+        body.offset,
+        body.cursor,
+        body.highlight,
+    )
+    return await _run(container, waiter, request, min_position, timeout)
+
+
+@router.get("/instances")
+async def search_instances(
+    db: str,
+    container: deps.ContainerDep,
+    waiter: deps.WaiterDep,
+    branch: deps.BranchDep,
+    search: Annotated[str, Query(max_length=1000, description="full text")] = "",
+    class_id: Annotated[str | None, Query(max_length=100)] = None,
+    filter: Annotated[str | None, Query(max_length=20_000, description="JSON filter")] = None,
+    sort: Annotated[str | None, Query(max_length=200)] = None,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    facets: Annotated[str | None, Query(max_length=2000, description="comma list")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    min_position: deps.MinPosition = None,
+    timeout: ReadTimeout = 10.0,
+) -> dict[str, Any]:
+    """The same search as POST .../search, from query parameters."""
+    parsed = None
+    if filter is not None:
+        try:
+            parsed = parse_filter(json.loads(filter))
+        except json.JSONDecodeError as exc:
+            raise BadRequest(f"filter is not JSON: {exc.msg}", {"filter": filter}) from None
+    wanted = tuple(f for f in (facets or "").split(",") if f)
+    request = SearchRequest(
+        db,
+        branch,
+        search,
+        class_id,
+        parsed,
+        sort,
+        order == "desc",
+        wanted,
+        20,
+        limit,
+        offset,
+        cursor,
+    )
+    return await _run(container, waiter, request, min_position, timeout)
