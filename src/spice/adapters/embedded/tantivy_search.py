@@ -53,6 +53,12 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _facet_value(bucket: dict[str, Any]) -> Any:
+    """A bucket's value; booleans come back as 0/1 with a `key_as_string`."""
+    text = bucket.get("key_as_string")
+    return text == "true" if text in ("true", "false") else bucket["key"]
+
+
 class TantivySearchIndex(SearchIndex):
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -151,7 +157,9 @@ class TantivySearchIndex(SearchIndex):
             self._writers.move_to_end(key)
             return self._writers[key]
         while len(self._writers) >= MAX_OPEN_WRITERS:
-            _, old = self._writers.popitem(last=False)
+            (generation, _, _), old = self._writers.popitem(last=False)
+            if not (self.root / generation).exists():
+                continue  # its generation was dropped (a rebuild replaced it)
             old.commit()
             old.wait_merging_threads()
         writer = index.writer(WRITER_HEAP_BYTES, 1)
@@ -289,7 +297,10 @@ class TantivySearchIndex(SearchIndex):
         }
         result = searcher.aggregate(main, spec)
         return {
-            name: [{"value": b["key"], "count": b["doc_count"]} for b in result[f"f{i}"]["buckets"]]
+            name: [
+                {"value": _facet_value(b), "count": b["doc_count"]}
+                for b in result[f"f{i}"]["buckets"]
+            ]
             for i, name in enumerate(q.facets)
         }
 

@@ -36,7 +36,8 @@ def serve(args: argparse.Namespace) -> int:
 def rebuild(args: argparse.Namespace) -> int:
     from spice.entrypoints.cli.tasks import rebuild_read_models
 
-    return rebuild_read_models(_settings(args), console)
+    documents = not args.search or args.all
+    return rebuild_read_models(_settings(args), console, documents, args.search or args.all)
 
 
 def verify(args: argparse.Namespace) -> int:
@@ -53,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--host")
     p_serve.add_argument("--port", type=int)
     p_serve.set_defaults(func=serve)
-    p_rebuild = sub.add_parser("rebuild", help="rebuild read models from the log, then swap")
+    p_rebuild = sub.add_parser(
+        "rebuild", help="rebuild documents and graph (or --search, --all) from the log, then swap"
+    )
+    p_rebuild.add_argument("--search", action="store_true", help="rebuild the search index (only)")
+    p_rebuild.add_argument("--all", action="store_true", help="documents, graph and search")
     p_rebuild.set_defaults(func=rebuild)
     p_verify = sub.add_parser("verify", help="check the hash chain of the whole log")
     p_verify.add_argument(

@@ -9,21 +9,31 @@ from rich.console import Console
 from rich.progress import Progress
 
 from spice.application.projections import rebuild
+from spice.application.search.projector import rebuild_search
 from spice.application.verification import Anchor, check_anchor
 from spice.application.verification import verify_log as verify
 from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
 
 
-def rebuild_read_models(settings: Settings, console: Console) -> int:
-    """Build a new read model generation from the log and swap it in (server may run)."""
+def rebuild_read_models(
+    settings: Settings, console: Console, documents: bool = True, search: bool = False
+) -> int:
+    """Build new generations of the chosen read models from the log and swap them in; a
+    running server keeps answering from the old ones until the swap."""
     container = build_container(settings.model_copy(update={"run_workers": False}))
     try:
         head = container.events.head_position()
-        before = container.documents.active_generation()
-        with console.status(f"projecting {head} events into a new generation"):
-            generation = rebuild(container.events, container.documents)
-        console.print(f"read models rebuilt: {before} -> {generation} ({head} events)")
+        if documents:
+            before = container.documents.active_generation()
+            with console.status(f"projecting {head} events into new documents and graph"):
+                generation = rebuild(container.events, container.documents)
+            console.print(f"documents and graph rebuilt: {before} -> {generation} ({head} events)")
+        if search:
+            before = container.search.active_generation()
+            with console.status(f"indexing {head} events into a new search index"):
+                generation = rebuild_search(container.events, container.search)
+            console.print(f"search index rebuilt: {before} -> {generation} ({head} events)")
         return 0
     finally:
         container.stop()

@@ -17,13 +17,16 @@ router = APIRouter(tags=["health"])
 async def health(container: deps.ContainerDep) -> dict[str, Any]:
     head = await run_in_threadpool(container.events.head_position)
     generation = await run_in_threadpool(container.documents.active_generation)
+    search = await run_in_threadpool(container.search.health)
     return {
         "status": "success",
-        "message": "healthy",
+        "message": "healthy" if search["ok"] else f"degraded: {search['reason']}",
         "data": {
             "log_position": head,
             "command_worker_position": container.worker.position,
             "projection_position": container.projector.position,
             "read_model_generation": generation,
+            "search_position": container.search_projector.position,
+            "search_index": search,
         },
     }
