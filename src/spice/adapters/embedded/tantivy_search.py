@@ -35,6 +35,7 @@ from spice.application.serialization import dumps
 from spice.domain.errors import Unavailable
 
 MAX_OPEN_WRITERS = 4
+MAX_HEALTH_CHECKS = 100  # branch indexes opened by a health check
 WRITER_HEAP_BYTES = 32_000_000
 
 
@@ -113,9 +114,11 @@ class TantivySearchIndex(SearchIndex):
             listed = self._listed(generation)
         except (OSError, ValueError) as exc:
             return {"ok": False, "reason": f"search index unreadable: {exc}"}
-        missing = [f"{db}/{b}" for db, b in listed if not self._path(generation, db, b).exists()]
-        if missing:
-            return {"ok": False, "reason": f"branch indexes missing: {', '.join(missing[:5])}"}
+        for db, branch in listed[:MAX_HEALTH_CHECKS]:
+            try:
+                self._open(generation, db, branch, create=False)
+            except Unavailable as exc:
+                return {"ok": False, "reason": exc.message, "generation": generation}
         return {"ok": True, "reason": None, "generation": generation, "indexes": len(listed)}
 
     # --- files and handles -------------------------------------------------------------
