@@ -28,3 +28,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.event_store
 	$(BIN)/python -m bench.http_end_to_end
 	$(BIN)/python -m bench.validation
+	$(BIN)/python -m bench.read_side

@@ -1,4 +1,4 @@
-"""The seed's demo script (steps 1-4) with curl and jq against a real server process."""
+"""The seed's demo script (section 7, steps 1-5) with curl and jq against a real server."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from tests.server import ServerProcess
 
-SCRIPT = Path(__file__).with_name("seed_demo_steps_1_to_4.sh")
+SCRIPT = Path(__file__).with_name("seed_demo_section_7.sh")
 
 
 @pytest.fixture
@@ -42,3 +42,14 @@ def test_seed_demo_script_runs_as_written(server: ServerProcess) -> None:
         "name": "Shirt",
         "owned_by": "Customer/cust_001",
     }
+    graph = json.loads(
+        next(line for line in result.stdout.splitlines() if line.startswith("GRAPH "))[6:]
+    )
+    assert [(n["id"], n["data_status"]) for n in graph["nodes"]] == [
+        ("Product/prod_001", "FULL"),
+        ("Customer/cust_001", "FULL"),
+    ]
+    assert graph["nodes"][1]["data"] == {"customer_id": "cust_001", "name": "Alice"}
+    assert graph["edges"] == [
+        {"from_node": "Product/prod_001", "to_node": "Customer/cust_001", "predicate": "owned_by"}
+    ]

@@ -24,9 +24,6 @@ from spice.application.search.query import Filter, SearchHit, SearchQuery
 from spice.application.search.scan import DocumentScanSearch
 from spice.domain.errors import BadRequest, Unavailable
 
-ROOT_CHUNK = 200
-PATH_STEP_BUDGET = 200_000
-
 
 @dataclass(frozen=True)
 class Hop:
@@ -170,15 +167,13 @@ class GraphQueryRunner:
         """Start nodes in key order, a chunk at a time."""
         qs, q = self.queries, self.q
         classes = qs.reader.descendants(q.db, q.branch, q.start_class)
+        size = min(1000, q.offset + q.limit + 1)
         if q.filter is None:
-            offset = 0
-            while True:
-                docs, total = qs.documents.list("instance", q.db, q.branch, classes, offset, 500)
-                if docs:
-                    yield [(d.key.cls, d.key.id) for d in docs]
-                offset += len(docs)
-                if not docs or offset >= total:
-                    return
+            after: NodeRef | None = None
+            while refs := qs.documents.instance_refs(q.db, q.branch, classes, after, size):
+                yield refs
+                after = refs[-1]
+            return
         reader: SearchReader = qs.scan
         try:
             if qs.index.checkpoint() >= qs.graph_position():
@@ -193,7 +188,7 @@ class GraphQueryRunner:
                 classes=tuple(classes),
                 filter=q.filter,
                 offset=offset,
-                limit=ROOT_CHUNK,
+                limit=size,
                 highlight=False,
             )
             try:

@@ -19,6 +19,7 @@ from spice.application.ports.documents import (
     EdgeRows,
     Link,
     NodeRef,
+    NodeRefs,
 )
 from spice.application.serialization import dumps, loads
 
@@ -52,6 +53,16 @@ KEY_WHERE = "kind = ? AND db = ? AND branch = ? AND cls = ? AND id = ?"
 
 def _doc(row: tuple) -> Document:
     return Document(DocKey(*row[:5]), row[5], bool(row[6]), row[7], loads(row[8]))
+
+
+def _by_class(refs: Sequence[NodeRef], size: int = 500) -> Iterator[tuple[str, list[str]]]:
+    """(class, ids) groups of at most `size` ids, for IN lists the indexes can serve."""
+    grouped: dict[str, list[str]] = {}
+    for cls, iid in dict.fromkeys(refs):
+        grouped.setdefault(cls, []).append(iid)
+    for cls, ids in grouped.items():
+        for part in chunks(ids, size):
+            yield cls, part
 
 
 class _UnitOfWork(DocumentUnitOfWork):
@@ -254,17 +265,36 @@ class SQLiteDocumentStore(DocumentStore):
             ).fetchall()
         yield from (_doc(r) for r in rows)
 
-    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
-        found: dict[NodeRef, Document] = {}
-        wanted = list(dict.fromkeys(refs))
+    def instance_refs(
+        self, db: str, branch: str, classes: Sequence[str], after: NodeRef | None, limit: int
+    ) -> NodeRefs:
+        # One primary-key range per class keeps the scan on the index.
+        refs: NodeRefs = []
         with self._db.read() as conn:
             gen = self._active_in(conn)
-            for part in chunks(wanted, 300):
-                pairs = " OR ".join("(cls = ? AND id = ?)" for _ in part)
+            for cls in sorted(set(classes)):
+                if after is not None and cls < after[0]:
+                    continue
+                start = after[1] if after is not None and cls == after[0] else ""
+                rows = conn.execute(
+                    f"SELECT cls, id FROM docs_{gen} WHERE kind = ? AND db = ? AND branch = ? "
+                    "AND cls = ? AND id > ? AND deleted = 0 ORDER BY id LIMIT ?",
+                    [KIND_INSTANCE, db, branch, cls, start, limit - len(refs)],
+                ).fetchall()
+                refs.extend((r[0], r[1]) for r in rows)
+                if len(refs) >= limit:
+                    break
+        return refs
+
+    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
+        found: dict[NodeRef, Document] = {}
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            for cls, ids in _by_class(refs):
                 rows = conn.execute(
                     f"SELECT * FROM docs_{gen} WHERE kind = ? AND db = ? AND branch = ? "
-                    f"AND ({pairs})",
-                    [KIND_INSTANCE, db, branch, *(x for ref in part for x in ref)],
+                    f"AND cls = ? AND id IN ({', '.join('?' * len(ids))})",
+                    [KIND_INSTANCE, db, branch, cls, *ids],
                 ).fetchall()
                 for row in rows:
                     found[(row[3], row[4])] = _doc(row)
@@ -273,18 +303,21 @@ class SQLiteDocumentStore(DocumentStore):
     def edges(
         self, db: str, branch: str, nodes: Sequence[NodeRef], predicate: str, reverse: bool
     ) -> EdgeRows:
-        near = ("dst_cls", "dst_id") if reverse else ("src_cls", "src_id")
+        # Outgoing edges are found through the primary key, incoming ones through the index
+        # on the target; both lead with (db, branch, class) and take the ids as a list.
+        if reverse:
+            where = "db = ? AND branch = ? AND dst_cls = ? AND dst_id IN ({}) AND predicate = ?"
+        else:
+            where = "db = ? AND branch = ? AND src_cls = ? AND src_id IN ({}) AND predicate = ?"
         rows: EdgeTuples = []
-        wanted = list(dict.fromkeys(nodes))
         with self._db.read() as conn:
             gen = self._active_in(conn)
-            for part in chunks(wanted, 300):
-                pairs = " OR ".join(f"({near[0]} = ? AND {near[1]} = ?)" for _ in part)
+            for cls, ids in _by_class(nodes):
                 rows.extend(
                     conn.execute(
                         f"SELECT src_cls, src_id, predicate, dst_cls, dst_id FROM edges_{gen} "
-                        f"WHERE db = ? AND branch = ? AND predicate = ? AND ({pairs})",
-                        [db, branch, predicate, *(x for ref in part for x in ref)],
+                        f"WHERE {where.format(', '.join('?' * len(ids)))}",
+                        [db, branch, cls, *ids, predicate],
                     ).fetchall()
                 )
         rows.sort()

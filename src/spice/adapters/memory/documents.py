@@ -19,6 +19,7 @@ from spice.application.ports.documents import (
     EdgeRows,
     Link,
     NodeRef,
+    NodeRefs,
 )
 
 
@@ -156,6 +157,23 @@ class InMemoryDocumentStore(DocumentStore):
         with self._lock:
             docs = list(self._gens[generation or self._active].docs.values())
         yield from (copy.deepcopy(d) for d in sorted(docs, key=lambda d: astuple(d.key)))
+
+    def instance_refs(
+        self, db: str, branch: str, classes: Sequence[str], after: NodeRef | None, limit: int
+    ) -> NodeRefs:
+        wanted = set(classes)
+        with self._lock:
+            refs = sorted(
+                (k.cls, k.id)
+                for k, d in self._gens[self._active].docs.items()
+                if k.kind == KIND_INSTANCE
+                and k.db == db
+                and k.branch == branch
+                and k.cls in wanted
+                and not d.deleted
+                and (after is None or (k.cls, k.id) > after)
+            )
+        return refs[:limit]
 
     def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
         docs = self._gens[self._active].docs

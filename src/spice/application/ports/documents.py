@@ -38,6 +38,7 @@ Link = tuple[str, str, str]  # (predicate, target class, target id)
 EdgeRow = tuple[NodeRef, str, NodeRef]  # (source, predicate, target)
 EdgeRows = list[EdgeRow]
 BranchEdgeRows = list[tuple[str, str, EdgeRow]]  # (database, branch, edge)
+NodeRefs = list[NodeRef]
 
 
 @dataclass
@@ -124,6 +125,12 @@ class DocumentStore(ABC):
     @abstractmethod
     def dump(self, generation: str | None = None) -> Iterator[Document]:
         """Every document (deleted ones too) in key order, for comparisons and audits."""
+
+    @abstractmethod
+    def instance_refs(
+        self, db: str, branch: str, classes: Sequence[str], after: NodeRef | None, limit: int
+    ) -> NodeRefs:
+        """Live instances of `classes` in (class, id) order, starting after `after`."""
 
     @abstractmethod
     def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
