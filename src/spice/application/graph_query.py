@@ -296,7 +296,8 @@ class GraphQueryRunner:
 
     def describe(self, refs: list[NodeRef]) -> list[dict[str, Any]]:
         qs, q = self.queries, self.q
-        graph = qs.documents.instances(q.db, q.branch, refs)
+        versions = qs.documents.instance_versions(q.db, q.branch, refs)
+        bodies = qs.documents.instances(q.db, q.branch, refs) if q.include_provenance else {}
         names = [ref_name(r) for r in refs]
         source = "search_index"
         try:
@@ -309,7 +310,9 @@ class GraphQueryRunner:
         now = time.time()
         out, statuses = [], {"FULL": 0, "PARTIAL": 0, "MISSING": 0}
         for ref, name in zip(refs, names, strict=True):
-            node = self.node(ref, graph.get(ref), payloads.get(name), now)
+            node = self.node(ref, versions.get(ref), payloads.get(name), now)
+            if q.include_provenance:
+                node["provenance"] = self.provenance(bodies.get(ref))
             statuses[node["data_status"]] += 1
             out.append(node)
         graph_position = qs.graph_position()
@@ -326,20 +329,21 @@ class GraphQueryRunner:
         return out
 
     def node(
-        self, ref: NodeRef, doc: Document | None, hit: SearchHit | None, now: float
+        self, ref: NodeRef, version: tuple[int, bool] | None, hit: SearchHit | None, now: float
     ) -> dict[str, Any]:
+        """One node; `version` is the graph's (sequence, deleted) for it."""
         q = self.q
         node: dict[str, Any] = {"id": ref_name(ref), "type": ref[0]}
-        if doc is None or doc.deleted:
+        if version is None or version[1]:
             node["data_status"] = "MISSING"
-            node["index_status"] = {"tombstoned": True} if doc is not None else None
+            node["index_status"] = {"tombstoned": True} if version is not None else None
             data = None
         elif hit is None:
             node["data_status"] = "MISSING"
             node["index_status"] = None
             data = None
         else:
-            node["data_status"] = "FULL" if hit.seq >= doc.seq else "PARTIAL"
+            node["data_status"] = "FULL" if hit.seq >= version[0] else "PARTIAL"
             node["index_status"] = {
                 "last_indexed_at": _iso(hit.indexed_at) if hit.indexed_at else None,
                 "index_age_seconds": round(max(0.0, now - hit.indexed_at), 3)
@@ -349,8 +353,6 @@ class GraphQueryRunner:
             }
             data = hit.data
         node["data"] = data if q.include_documents else None
-        if q.include_provenance:
-            node["provenance"] = self.provenance(doc)
         return node
 
     @staticmethod

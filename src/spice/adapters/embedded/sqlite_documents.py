@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from spice.adapters.embedded.sqlite_connection import SQLiteDatabase, chunks
 from spice.application.ports.documents import (
@@ -46,7 +47,7 @@ CREATE TABLE IF NOT EXISTS edges_{gen} (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, dst_id, predicate);
 """
-EdgeTuples = list[tuple[str, ...]]
+EdgeTuples = list[tuple[Any, ...]]  # rows as SQLite returns them
 GENERATION = re.compile(r"^g[0-9]+$")
 KEY_WHERE = "kind = ? AND db = ? AND branch = ? AND cls = ? AND id = ?"
 
@@ -286,19 +287,31 @@ class SQLiteDocumentStore(DocumentStore):
                     break
         return refs
 
-    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
-        found: dict[NodeRef, Document] = {}
+    def _instance_rows(
+        self, columns: str, db: str, branch: str, refs: Sequence[NodeRef]
+    ) -> EdgeTuples:
+        rows: EdgeTuples = []
         with self._db.read() as conn:
             gen = self._active_in(conn)
             for cls, ids in _by_class(refs):
-                rows = conn.execute(
-                    f"SELECT * FROM docs_{gen} WHERE kind = ? AND db = ? AND branch = ? "
-                    f"AND cls = ? AND id IN ({', '.join('?' * len(ids))})",
-                    [KIND_INSTANCE, db, branch, cls, *ids],
-                ).fetchall()
-                for row in rows:
-                    found[(row[3], row[4])] = _doc(row)
-        return found
+                rows.extend(
+                    conn.execute(
+                        f"SELECT {columns} FROM docs_{gen} WHERE kind = ? AND db = ? "
+                        f"AND branch = ? AND cls = ? AND id IN ({', '.join('?' * len(ids))})",
+                        [KIND_INSTANCE, db, branch, cls, *ids],
+                    ).fetchall()
+                )
+        return rows
+
+    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
+        rows = self._instance_rows("*", db, branch, refs)
+        return {(row[3], row[4]): _doc(row) for row in rows}
+
+    def instance_versions(
+        self, db: str, branch: str, refs: Sequence[NodeRef]
+    ) -> dict[NodeRef, tuple[int, bool]]:
+        rows = self._instance_rows("cls, id, seq, deleted", db, branch, refs)
+        return {(r[0], r[1]): (int(r[2]), bool(r[3])) for r in rows}
 
     def edges(
         self, db: str, branch: str, nodes: Sequence[NodeRef], predicate: str, reverse: bool

@@ -132,6 +132,12 @@ class DocumentStore(ABC):
     ) -> NodeRefs:
         """Live instances of `classes` in (class, id) order, starting after `after`."""
 
+    def instance_versions(
+        self, db: str, branch: str, refs: Sequence[NodeRef]
+    ) -> dict[NodeRef, tuple[int, bool]]:
+        """(sequence, deleted) of the instances named by `refs` (a lighter `instances`)."""
+        return {ref: (d.seq, d.deleted) for ref, d in self.instances(db, branch, refs).items()}
+
     @abstractmethod
     def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
         """The instance documents named by `refs`, deleted ones included."""
