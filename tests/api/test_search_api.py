@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import wait_ok
+from tests.api.support import container_of, wait_ok
 
 SEARCH = "/api/v1/database/demo/search"
 
@@ -199,3 +199,21 @@ def test_unknown_database_and_bad_get_filter(shop: TestClient) -> None:
     assert shop.post("/api/v1/database/nope/search", json={}).status_code == 404
     bad = shop.get("/api/v1/database/demo/instances?filter={oops")
     assert bad.status_code == 400 and "not JSON" in bad.json()["message"]
+
+
+def test_a_read_waits_only_as_long_as_asked(demo: TestClient) -> None:
+    container_of(demo).search_projector.stop()
+    wait_ok(
+        demo,
+        "POST",
+        "/api/v1/database/demo/instances/Customer/create",
+        json={"data": {"customer_id": "late", "name": "늦은 고객"}},
+    )
+    response = demo.post(f"{SEARCH}?min_position={head(demo)}&timeout=0.3", json={})
+    assert response.status_code == 408
+    details = response.json()["details"]
+    assert details["search_position"] < details["min_position"] <= details["read_position"]
+    document = demo.get(
+        f"/api/v1/database/demo/instances/Customer/late?min_position={head(demo)}&timeout=0.3"
+    )
+    assert document.status_code == 200  # the document read model has it

@@ -47,6 +47,9 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 MinPosition = Annotated[
     int | None, Query(ge=0, le=2**62, description="wait until the read model has it")
 ]
+ReadTimeout = Annotated[
+    float, Query(ge=0.1, le=300, description="seconds to wait for min_position")
+]
 Wait = Annotated[bool, Query(description="answer when the command has finished")]
 Timeout = Annotated[float, Query(ge=1, le=300)]
 PollInterval = Annotated[float, Query(ge=0.1, le=5)]

@@ -17,7 +17,6 @@ from spice.entrypoints.api.reads import reach
 from spice.entrypoints.api.schemas import GraphQueryBody, SimpleGraphQueryBody, success
 
 router = APIRouter(prefix="/api/v1/graph-query/{db}", tags=["graph"])
-ReadTimeout = Annotated[float, Query(ge=0.1, le=300, description="for min_position")]
 
 
 async def _run(
@@ -41,7 +40,7 @@ async def graph_query(
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
-    timeout: ReadTimeout = 10.0,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     """Multi-hop query. Each node carries `data_status`: FULL (the indexed document is at
     the graph's sequence), PARTIAL (older), MISSING (not indexed yet, or deleted: then
@@ -73,7 +72,7 @@ async def simple_graph_query(
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
-    timeout: ReadTimeout = 10.0,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     """The instances of one class (and its subclasses) matching `filters`, as graph nodes."""
     query = GraphQuery(

@@ -120,9 +120,10 @@ async def list_instances(
     offset: deps.Offset = 0,
     limit: deps.Limit = 100,
     min_position: deps.MinPosition = None,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     """A page of live instances of the class, ordered by id."""
-    await reach(waiter, min_position)
+    await reach(waiter, min_position, timeout)
     items, total = await run_in_threadpool(reader.instances, db, branch, class_id, offset, limit)
     return success({**page(items, total, offset, limit), "instances": items})
 
@@ -136,9 +137,10 @@ async def get_instance(
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     """One instance with its values, sequence number and who changed it last."""
-    await reach(waiter, min_position)
+    await reach(waiter, min_position, timeout)
     return success(await run_in_threadpool(reader.instance, db, branch, class_id, instance_id))
 
 
@@ -151,8 +153,9 @@ async def instance_links(
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     """Links out of the instance and into it; incoming ones are named by the relationship's
     inverse predicate (or `^predicate` when it has none)."""
-    await reach(waiter, min_position)
+    await reach(waiter, min_position, timeout)
     return success(await run_in_threadpool(reader.links, db, branch, class_id, instance_id))

@@ -165,8 +165,9 @@ async def list_classes(
     offset: deps.Offset = 0,
     limit: deps.Limit = 100,
     min_position: deps.MinPosition = None,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
-    await reach(waiter, min_position)
+    await reach(waiter, min_position, timeout)
     items, total = await run_in_threadpool(reader.classes, db, branch, offset, limit)
     return success({**page(items, total, offset, limit), "classes": items})
 
@@ -179,8 +180,9 @@ async def get_class(
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
-    await reach(waiter, min_position)
+    await reach(waiter, min_position, timeout)
     return success(await run_in_threadpool(reader.ontology_class, db, branch, class_id))
 
 

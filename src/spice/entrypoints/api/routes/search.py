@@ -17,7 +17,6 @@ from spice.entrypoints.api.reads import reach
 from spice.entrypoints.api.schemas import SearchBody, success
 
 router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"])
-ReadTimeout = Annotated[float, Query(ge=0.1, le=300, description="for min_position")]
 
 
 async def _run(
@@ -41,7 +40,7 @@ async def search(
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
-    timeout: ReadTimeout = 10.0,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     """Full-text search over the instances of a branch, with filters, sort, facets,
     highlights and cursor paging. `index` in the answer says which store answered and how
@@ -80,7 +79,7 @@ async def search_instances(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     min_position: deps.MinPosition = None,
-    timeout: ReadTimeout = 10.0,
+    timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     """The same search as POST .../search, from query parameters."""
     parsed = None
