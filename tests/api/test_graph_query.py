@@ -289,3 +289,31 @@ def test_a_damaged_index_degrades_to_the_document_store_until_rebuilt(
         assert client.get("/health").json()["message"] == "healthy"
         again = client.post(f"{DB}/search", json={"query": "서울"}).json()["data"]
         assert again["index"]["source"] == "search_index" and again["warnings"] == []
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_paging_in_the_store_equals_walking_every_start_node(
+    logi: TestClient, reverse: bool
+) -> None:
+    """Without filters the store finds the page's start nodes; with a filter that keeps
+    every node they are found by walking. Both must give the same pages."""
+    if reverse:
+        start, key = "City", "city_id"
+        hops = [
+            {"predicate": "lives_in", "target_class": "Customer", "reverse": True},
+            {"predicate": "placed_by", "target_class": "Order", "reverse": True},
+        ]
+    else:
+        start, key = "Parcel", "parcel_id"
+        hops = [
+            {"predicate": "part_of", "target_class": "Order"},
+            {"predicate": "placed_by", "target_class": "Customer"},
+            {"predicate": "lives_in", "target_class": "City"},
+        ]
+    for offset in range(0, 10, 3):
+        body = {"start_class": start, "hops": hops, "limit": 3, "offset": offset}
+        in_store = query(logi, body)
+        walked = query(logi, {**body, "filters": {"exists": key}})
+        assert node_ids(in_store) == node_ids(walked)
+        assert in_store["edges"] == walked["edges"]
+        assert in_store["page"] == walked["page"]

@@ -263,3 +263,70 @@ def test_a_failed_unit_of_work_does_not_activate(populated: DocumentStore) -> No
         uow.activate()
         raise RuntimeError("projection failed")
     assert populated.active_generation() == active
+
+
+@pytest.fixture
+def linked(document_store: DocumentStore) -> DocumentStore:
+    """Orders o0-o5 placed by customers; c0-c2 live in cities; c3 lives nowhere; city x is
+    deleted; order o5 is deleted (so it has no edges)."""
+    docs = [instance("db", "main", "City", c) for c in ("seoul", "busan")]
+    docs.append(instance("db", "main", "City", "x", deleted=True))
+    docs += [instance("db", "main", "Customer", f"c{i}") for i in range(4)]
+    docs += [instance("db", "main", "Order", f"o{i}", deleted=i == 5) for i in range(6)]
+    put_all(document_store, *docs)
+    with document_store.unit_of_work() as uow:
+        homes = {"c0": "seoul", "c1": "seoul", "c2": "busan"}
+        for customer, city in homes.items():
+            uow.set_edges("db", "main", ("Customer", customer), [("lives_in", "City", city)])
+        for i in range(5):
+            uow.set_edges(
+                "db", "main", ("Order", f"o{i}"), [("placed_by", "Customer", f"c{i % 4}")]
+            )
+        uow.set_edges("db", "main", ("Order", "o4"), [("placed_by", "City", "x")])
+        uow.set_edges("db", "other", ("Order", "o9"), [("placed_by", "Customer", "c0")])
+    return document_store
+
+
+def test_edges_forward_and_reverse(linked: DocumentStore) -> None:
+    out = linked.edges("db", "main", [("Order", "o0"), ("Order", "o4")], "placed_by", False)
+    assert out == [
+        (("Order", "o0"), "placed_by", ("Customer", "c0")),
+        (("Order", "o4"), "placed_by", ("City", "x")),
+    ]
+    back = linked.edges("db", "main", [("Customer", "c0")], "placed_by", True)
+    assert back == [(("Order", "o0"), "placed_by", ("Customer", "c0"))]
+    assert linked.instance_versions("db", "main", [("City", "x"), ("City", "nope")]) == {
+        ("City", "x"): (1, True)
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "steps", "offset", "limit", "expected"),
+    [
+        (["Order"], [("placed_by", False, ["Customer"])], 0, 10, ["o0", "o1", "o2", "o3"]),
+        (["Order"], [("placed_by", False, ["Customer"])], 1, 2, ["o1", "o2"]),
+        (
+            ["Order"],
+            [("placed_by", False, ["Customer"]), ("lives_in", False, ["City"])],
+            0,
+            10,
+            ["o0", "o1", "o2"],
+        ),
+        (["Customer"], [("placed_by", True, ["Order"])], 0, 10, ["c0", "c1", "c2", "c3"]),
+        (
+            ["City"],
+            [("lives_in", True, ["Customer"]), ("placed_by", True, ["Order"])],
+            0,
+            10,
+            ["busan", "seoul"],
+        ),
+        # A deleted city is linked to, but is no start node.
+        (["City"], [("placed_by", True, ["Order"])], 0, 10, []),
+        (["Order"], [("placed_by", False, ["City"])], 0, 10, ["o4"]),
+    ],
+)
+def test_path_roots_pages_start_nodes_with_complete_paths(
+    linked: DocumentStore, start: list[str], steps: list, offset: int, limit: int, expected: list
+) -> None:
+    roots = linked.path_roots("db", "main", start, steps, offset, limit)
+    assert [r[1] for r in roots] == expected

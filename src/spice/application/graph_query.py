@@ -223,6 +223,35 @@ class GraphQueryRunner:
     def page(self, plan: list[tuple[Hop, set[str]]]) -> tuple[list[Path], bool]:
         """Paths of the start nodes on the requested page, and whether more follow."""
         q = self.q
+        start = self.queries.reader.descendants(q.db, q.branch, q.start_class)
+        levels = [set(start), *(allowed for _, allowed in plan)]
+        # With no class met twice along the hops no path can revisit a node, so the store
+        # can find the page's start nodes by itself, however deep the page.
+        cycle_free = sum(map(len, levels)) == len(set().union(*levels))
+        if q.filter is None and plan and (cycle_free or not q.no_cycles):
+            return self._page_in_store(plan, start)
+        return self._page_by_walking(plan)
+
+    def _page_in_store(
+        self, plan: list[tuple[Hop, set[str]]], start: list[str]
+    ) -> tuple[list[Path], bool]:
+        q = self.q
+        spec = [(hop.predicate, hop.reverse, sorted(allowed)) for hop, allowed in plan]
+        roots = self.queries.documents.path_roots(
+            q.db, q.branch, start, spec, q.offset, q.limit + 1
+        )
+        steps = self.expand(plan, roots[: q.limit])
+        cap = q.max_edges + 1
+        found: list[Path] = []
+        for root in roots[: q.limit]:
+            paths = _paths(root, steps, q.no_cycles, cap)
+            if len(paths) >= cap:
+                self._warn("path_limit_reached", f"a start node has over {cap - 1} paths")
+            found.extend(paths)
+        return found, len(roots) > q.limit
+
+    def _page_by_walking(self, plan: list[tuple[Hop, set[str]]]) -> tuple[list[Path], bool]:
+        q = self.q
         matched, chosen = 0, list[list[Path]]()
         cap = q.max_edges + 1
         for chunk in self.start_chunks():

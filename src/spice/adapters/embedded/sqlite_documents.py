@@ -21,6 +21,7 @@ from spice.application.ports.documents import (
     Link,
     NodeRef,
     NodeRefs,
+    PathStep,
 )
 from spice.application.serialization import dumps, loads
 
@@ -64,6 +65,46 @@ def _by_class(refs: Sequence[NodeRef], size: int = 500) -> Iterator[tuple[str, l
     for cls, ids in grouped.items():
         for part in chunks(ids, size):
             yield cls, part
+
+
+def _ends(reverse: bool) -> tuple[str, str]:
+    """(near, far) column prefixes of an edge walked forward or in reverse."""
+    return ("dst", "src") if reverse else ("src", "dst")
+
+
+def _path_sql(
+    gen: str, db: str, branch: str, start: Sequence[str], steps: Sequence[PathStep]
+) -> tuple[str, list[Any]]:
+    def marks(values: Sequence[str]) -> str:
+        return ", ".join("?" * len(values))
+
+    inner, inner_args = "", list[Any]()
+    for i in range(len(steps) - 1, 0, -1):
+        predicate, reverse, allowed = steps[i]
+        near, far = _ends(reverse)
+        prev_far = _ends(steps[i - 1][1])[1]
+        inner = (
+            f" AND EXISTS (SELECT 1 FROM edges_{gen} e{i} WHERE e{i}.db = ? AND e{i}.branch = ?"
+            f" AND e{i}.{near}_cls = e{i - 1}.{prev_far}_cls"
+            f" AND e{i}.{near}_id = e{i - 1}.{prev_far}_id AND e{i}.predicate = ?"
+            f" AND e{i}.{far}_cls IN ({marks(allowed)}){inner})"
+        )
+        inner_args = [db, branch, predicate, *allowed, *inner_args]
+    predicate, reverse, allowed = steps[0]
+    near, far = _ends(reverse)
+    if reverse:  # a link may point at a deleted instance; start nodes must be live
+        inner += (
+            f" AND EXISTS (SELECT 1 FROM docs_{gen} d WHERE d.kind = 'instance'"
+            " AND d.db = e0.db AND d.branch = e0.branch AND d.cls = e0.dst_cls"
+            " AND d.id = e0.dst_id AND d.deleted = 0)"
+        )
+    sql = (
+        f"SELECT DISTINCT e0.{near}_cls, e0.{near}_id FROM edges_{gen} e0"
+        f" WHERE e0.db = ? AND e0.branch = ? AND e0.{near}_cls IN ({marks(start)})"
+        f" AND e0.predicate = ? AND e0.{far}_cls IN ({marks(allowed)}){inner}"
+        f" ORDER BY 1, 2"
+    )
+    return sql, [db, branch, *start, predicate, *allowed, *inner_args]
 
 
 class _UnitOfWork(DocumentUnitOfWork):
@@ -335,6 +376,25 @@ class SQLiteDocumentStore(DocumentStore):
                 )
         rows.sort()
         return [((r[0], r[1]), r[2], (r[3], r[4])) for r in rows]
+
+    def path_roots(
+        self,
+        db: str,
+        branch: str,
+        start: Sequence[str],
+        steps: Sequence[PathStep],
+        offset: int,
+        limit: int,
+    ) -> NodeRefs:
+        # One statement: the first step's edges, each further step an EXISTS on the one
+        # before, so SQLite walks the primary key (or the target index) in key order.
+        if not steps:
+            return super().path_roots(db, branch, start, steps, offset, limit)
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            sql, args = _path_sql(gen, db, branch, start, steps)
+            rows = conn.execute(f"{sql} LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        return [(r[0], r[1]) for r in rows]
 
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
         with self._db.read() as conn:

@@ -39,6 +39,7 @@ EdgeRow = tuple[NodeRef, str, NodeRef]  # (source, predicate, target)
 EdgeRows = list[EdgeRow]
 BranchEdgeRows = list[tuple[str, str, EdgeRow]]  # (database, branch, edge)
 NodeRefs = list[NodeRef]
+PathStep = tuple[str, bool, Sequence[str]]  # predicate, reverse, classes it may land on
 
 
 @dataclass
@@ -148,6 +149,42 @@ class DocumentStore(ABC):
     ) -> EdgeRows:
         """Edges with `predicate` leaving `nodes` (or, with `reverse`, arriving at them),
         ordered by source then target."""
+
+    def path_roots(
+        self,
+        db: str,
+        branch: str,
+        start: Sequence[str],
+        steps: Sequence[PathStep],
+        offset: int,
+        limit: int,
+    ) -> NodeRefs:
+        """Instances of `start` classes from which every step can be followed in turn, in
+        (class, id) order, paged. Nodes may repeat along a path here."""
+        found: NodeRefs = []
+        seen, after = 0, None
+        while len(found) < limit:
+            refs = self.instance_refs(db, branch, start, after, 500)
+            if not refs:
+                break
+            after = refs[-1]
+            reach: dict[NodeRef, set[NodeRef]] = {r: {r} for r in refs}
+            for predicate, reverse, allowed in steps:
+                frontier = {n for nodes in reach.values() for n in nodes}
+                hop: dict[NodeRef, set[NodeRef]] = {}
+                for src, _, dst in self.edges(db, branch, list(frontier), predicate, reverse):
+                    near, far = (dst, src) if reverse else (src, dst)
+                    if far[0] in allowed:
+                        hop.setdefault(near, set()).add(far)
+                reach = {
+                    r: {f for n in nodes for f in hop.get(n, ())} for r, nodes in reach.items()
+                }
+            for ref in refs:
+                if reach[ref]:
+                    if seen >= offset:
+                        found.append(ref)
+                    seen += 1
+        return found[:limit]
 
     @abstractmethod
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
