@@ -3,6 +3,7 @@ replaying the search projection changes nothing."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,7 +12,9 @@ from spice.application.ports.documents import DocumentStore
 from spice.application.projections import rebuild
 from spice.application.search.projector import SearchProjector, rebuild_search
 from spice.application.search.query import SearchQuery
-from tests.api.support import container_of, wait_ok
+from spice.bootstrap.settings import Settings
+from spice.entrypoints.api.app import create_app
+from tests.api.support import CUSTOMER, PRODUCT, container_of, wait_ok
 
 
 def snapshot(documents: DocumentStore) -> list[tuple[Any, ...]]:
@@ -130,3 +133,27 @@ def test_deleting_a_database_drops_its_search_index(demo: TestClient) -> None:
     assert container.search_projector.wait_position(container.events.head_position(), 10)
     assert _search_state(container) == []
     assert container.search.health()["ok"] is True
+
+
+def test_a_read_model_from_before_graph_edges_is_rebuilt_at_start(settings: Settings) -> None:
+    base = "/api/v1/database/demo/instances"
+    with TestClient(create_app(settings)) as client:
+        wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})
+        for definition in (CUSTOMER, PRODUCT):
+            wait_ok(client, "POST", "/api/v1/database/demo/ontology", json=definition)
+        wait_ok(
+            client,
+            "POST",
+            f"{base}/Customer/create",
+            json={"data": {"customer_id": "c", "name": "C"}},
+        )
+        data = {"product_id": "p", "name": "P", "owned_by": "c"}
+        wait_ok(client, "POST", f"{base}/Product/create", json={"data": data})
+        generation = container_of(client).documents.active_generation()
+    with sqlite3.connect(settings.data_dir / "documents.db") as conn:
+        conn.execute(f"DROP TABLE edges_{generation}")  # as written by an older version
+    with TestClient(create_app(settings)) as client:
+        body = {"start_class": "Product", "hops": [{"predicate": "owned_by"}]}
+        result = client.post("/api/v1/graph-query/demo", json=body).json()["data"]
+        assert [n["id"] for n in result["nodes"]] == ["Product/p", "Customer/c"]
+        assert container_of(client).documents.active_generation() != generation

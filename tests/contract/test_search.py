@@ -45,6 +45,8 @@ def _row(rng: random.Random, i: int) -> dict[str, Any]:
         "fragile": rng.random() < 0.3,
         "tags": rng.sample(["a", "b", "c", "d"], rng.randint(0, 3)),
         "money": {"amount": str(rng.randint(1, 500)), "currency": rng.choice(["KRW", "USD"])},
+        "at": f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T0{rng.randint(0, 9)}:00:00Z",
+        "lines": [{"qty": rng.randint(0, 20), "sku": f"s{rng.randint(0, 5)}"} for _ in range(2)],
     }
     for name in ("qty", "weight", "shipped_on", "status"):
         if rng.random() < 0.1:
@@ -94,6 +96,10 @@ FILTERS: list[Any] = [
     ("and", [("term", "status", "delivered"), ("range", "qty", {"gt": 0})]),
     ("or", [("term", "fragile", True), ("term", "status", "new")]),
     ("not", ("or", [("term", "class", "Order"), ("range", "weight", {"lt": 30})])),
+    ("term", "at", "2024-05-12T03:00:00Z"),
+    ("range", "at", {"gte": "2024-06-01T00:00:00Z", "lt": "2024-08-15T00:00:00+09:00"}),
+    ("range", "lines.qty", {"gte": 18}),
+    ("term", "lines.sku", "s3"),
 ]
 SORTS = [
     None,
@@ -106,6 +112,8 @@ SORTS = [
     SortKey("status", True, False),
     SortKey("name", False, False),
     SortKey("money.amount", True, True),
+    SortKey("at", True, True),
+    SortKey("fragile", False, True),
 ]
 
 
@@ -120,6 +128,7 @@ def test_filters_match_the_reference(backends: Any, flt: Any) -> None:
     got, want = index.search(q), scan.search(q)
     assert got.total == want.total
     assert _keys(got) == _keys(want)
+    assert [h.data for h in got.hits] == [h.data for h in want.hits]  # stored verbatim
 
 
 @pytest.mark.parametrize("sort", SORTS, ids=[str(s) for s in SORTS])

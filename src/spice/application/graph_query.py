@@ -22,6 +22,7 @@ from spice.application.ports.search import SearchIndex, SearchReader
 from spice.application.queries import Reader
 from spice.application.search.query import Filter, SearchHit, SearchQuery
 from spice.application.search.scan import DocumentScanSearch
+from spice.application.search.service import SearchService
 from spice.domain.errors import BadRequest, Unavailable
 
 
@@ -50,6 +51,9 @@ class GraphQuery:
     include_provenance: bool = False
 
 
+PATH_BUDGET = 100_000  # paths followed per request, over all start nodes
+
+
 def ref_name(ref: NodeRef) -> str:
     return f"{ref[0]}/{ref[1]}"
 
@@ -60,7 +64,9 @@ class GraphQueries:
         documents: DocumentStore,
         index: SearchIndex,
         graph_position: Callable[[], int],
+        searches: SearchService | None = None,
     ) -> None:
+        self.searches = searches
         self.documents = documents
         self.index = index
         self.reader = Reader(documents)
@@ -71,6 +77,10 @@ class GraphQueries:
     def plan(self, q: GraphQuery) -> list[tuple[Hop, set[str]]]:
         """Check every hop against the ontology; the classes each hop may land on."""
         self.reader.ontology_class(q.db, q.branch, q.start_class)
+        if q.filter is not None and self.searches is not None:
+            scope = self._below(q, q.start_class)
+            types = self.searches.field_types(q.db, q.branch, scope)
+            self.searches.check_filter(q.filter, types)
         classes = {c["id"]: c for c in self.reader.class_definitions(q.db, q.branch)}
         current = q.start_class
         plan: list[tuple[Hop, set[str]]] = []
@@ -158,6 +168,16 @@ class GraphQueryRunner:
         self.q = q
         self.warnings: list[dict[str, Any]] = []
         self.summary: dict[str, Any] = {}
+        self.path_budget = PATH_BUDGET
+
+    def _root_paths(self, root: NodeRef, steps: list[Step]) -> list[Path]:
+        """The paths of one start node, within what is left of the request's path budget."""
+        cap = min(self.q.max_edges + 1, self.path_budget)
+        paths = _paths(root, steps, self.q.no_cycles, cap) if cap > 0 else []
+        self.path_budget -= len(paths)
+        if len(paths) >= cap:
+            self._warn("path_limit_reached", "a start node has more paths than were followed")
+        return paths
 
     def _warn(self, code: str, message: str) -> None:
         if all(w["code"] != code for w in self.warnings):
@@ -241,23 +261,23 @@ class GraphQueryRunner:
             q.db, q.branch, start, spec, q.offset, q.limit + 1
         )
         steps = self.expand(plan, roots[: q.limit])
-        cap = q.max_edges + 1
         found: list[Path] = []
         for root in roots[: q.limit]:
-            paths = _paths(root, steps, q.no_cycles, cap)
-            if len(paths) >= cap:
-                self._warn("path_limit_reached", f"a start node has over {cap - 1} paths")
-            found.extend(paths)
+            found.extend(self._root_paths(root, steps))
         return found, len(roots) > q.limit
 
     def _page_by_walking(self, plan: list[tuple[Hop, set[str]]]) -> tuple[list[Path], bool]:
         q = self.q
         matched, chosen = 0, list[list[Path]]()
-        cap = q.max_edges + 1
         for chunk in self.start_chunks():
             steps = self.expand(plan, chunk)
             for root in chunk:
-                paths = _paths(root, steps, q.no_cycles, cap) if plan else [([root], [])]
+                if not plan:
+                    paths: list[Path] = [([root], [])]
+                elif matched < q.offset:  # one path proves a match before the page
+                    paths = _paths(root, steps, q.no_cycles, 1)
+                else:
+                    paths = self._root_paths(root, steps)
                 if not paths:
                     continue
                 matched += 1
@@ -265,8 +285,6 @@ class GraphQueryRunner:
                     continue
                 if len(chosen) == q.limit:
                     return [p for paths in chosen for p in paths], True
-                if len(paths) >= cap:
-                    self._warn("path_limit_reached", f"a start node has over {cap - 1} paths")
                 chosen.append(paths)
         return [p for paths in chosen for p in paths], False
 

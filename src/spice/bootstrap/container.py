@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from dataclasses import dataclass
 
@@ -22,13 +23,15 @@ from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import SearchIndex
-from spice.application.projections import DocumentProjector
+from spice.application.projections import DocumentProjector, rebuild
 from spice.application.queries import Reader
 from spice.application.search.projector import SearchProjector
 from spice.application.search.service import SearchService
 from spice.application.service import CommandService
 from spice.application.tracking import CommandTracker
 from spice.bootstrap.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def _sqlite_path(url: str) -> str:
@@ -79,6 +82,9 @@ class Container:
     graph: GraphQueries
 
     def start(self) -> None:
+        if self.documents.needs_rebuild():
+            log.warning("document read model predates graph edges; rebuilding it from the log")
+            rebuild(self.events, self.documents)
         if self.settings.run_workers:
             self.worker.start()
             self.projector.start()
@@ -113,7 +119,7 @@ def build_container(settings: Settings) -> Container:
     search = _search_index(s.search_location())
     search_projector = SearchProjector(events, search)
     searches = SearchService(Reader(documents), search, documents.checkpoint)
-    graph = GraphQueries(documents, search, documents.checkpoint)
+    graph = GraphQueries(documents, search, documents.checkpoint, searches)
     return Container(
         s,
         events,

@@ -172,13 +172,19 @@ class _UnitOfWork(DocumentUnitOfWork):
 
 class SQLiteDocumentStore(DocumentStore):
     def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
+        self._without_edges: set[str] = set()
         self._db = SQLiteDatabase(path, synchronous)
         self._db.connection().executescript(SCHEMA)
         with self._db.write() as conn:
             if conn.execute("SELECT COUNT(*) FROM generations").fetchone()[0] == 0:
                 name = self._create_generation(conn)
                 conn.execute("UPDATE generations SET active = 1 WHERE name = ?", (name,))
-            for (name,) in conn.execute("SELECT name FROM generations").fetchall():
+            for name, checkpoint in conn.execute("SELECT name, checkpoint FROM generations"):
+                exists = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = ?", (f"edges_{name}",)
+                ).fetchone()
+                if not exists and checkpoint > 0:
+                    self._without_edges.add(name)  # written before edges were projected
                 self._create_edges(conn, self._check(name))
 
     def _check(self, generation: str) -> str:
@@ -401,6 +407,9 @@ class SQLiteDocumentStore(DocumentStore):
             gen = self._check(generation or self._active_in(conn))
             rows = conn.execute(f"SELECT * FROM edges_{gen} ORDER BY 1, 2, 3, 4, 5, 6, 7")
             return [(r[0], r[1], ((r[2], r[3]), r[4], (r[5], r[6]))) for r in rows]
+
+    def needs_rebuild(self) -> bool:
+        return self.active_generation() in self._without_edges
 
     def close(self) -> None:
         self._db.close()

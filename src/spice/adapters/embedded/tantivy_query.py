@@ -1,10 +1,12 @@
 """Translating the search query model into Tantivy queries, and the index schema.
 
-Property values live in two JSON fields: `data` (stored, raw strings and booleans, for terms
-and facets) and `num` (every value `numeric` can read, as an order-preserving string, for
-ranges and number order). Encoding numbers as strings keeps one column type per path, so
-ranges and sorted term buckets compare numbers exactly, whatever mix of ints and floats
-the values were written with.
+Property values live in two indexed JSON fields: `data` (strings, booleans and numbers, for
+terms and facets) and `num` (every value `numeric` can read, as an order-preserving string,
+for ranges and number order). Encoding numbers as strings keeps one column type per path,
+so ranges and sorted term buckets compare numbers exactly, whatever mix of ints and floats
+the values were written with. Strings in `data` carry a one-character prefix, because
+Tantivy would otherwise turn an RFC 3339 string into a date term. The instance itself is
+kept verbatim in the stored `source` field.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tantivy
 
 from spice.application.search.query import Filter, SearchHit, numeric
 from spice.application.search.text import query_tokens
+from spice.application.serialization import loads
 
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 
@@ -29,9 +32,29 @@ def build_schema() -> tantivy.Schema:
     sb.add_integer_field("position", stored=True)
     sb.add_float_field("indexed_at", stored=True)
     sb.add_text_field("text", tokenizer_name="whitespace", index_option="freq")
-    sb.add_json_field("data", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_json_field("data", fast=True, tokenizer_name="raw")
     sb.add_json_field("num", fast=True, tokenizer_name="raw")
+    sb.add_text_field("source", stored=True, index_option="basic", tokenizer_name="raw")
     return sb.build()
+
+
+STRING_MARK = "s"
+
+
+def marked(value: Any) -> Any:
+    """`value` with every string prefixed by STRING_MARK (see the module docstring)."""
+    if isinstance(value, str):
+        return STRING_MARK + value
+    if isinstance(value, dict):
+        return {k: marked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [marked(v) for v in value]
+    return value
+
+
+def unmarked(value: Any) -> Any:
+    """A term or bucket value read back from `data`."""
+    return value[len(STRING_MARK) :] if isinstance(value, str) else value
 
 
 def encode_number(value: float) -> str:
@@ -48,7 +71,7 @@ def encoded_numbers(value: Any) -> Any:
         return kept or None
     if isinstance(value, list):
         items = [v for item in value if (v := encoded_numbers(item)) is not None]
-        return [v for v in items if isinstance(v, str)] or None
+        return [v for v in items if not isinstance(v, list)] or None
     n = numeric(value)
     return None if n is None else encode_number(n)
 
@@ -63,7 +86,7 @@ def sort_bucket_value(data: dict[str, Any], path: str, as_number: bool) -> Any:
     if as_number:
         n = numeric(current)
         return None if n is None else encode_number(n)
-    return current
+    return marked(current)
 
 
 def hit_of(doc: tantivy.Document, score: float | None = None) -> SearchHit:
@@ -73,7 +96,7 @@ def hit_of(doc: tantivy.Document, score: float | None = None) -> SearchHit:
         seq=int(doc["seq"][0]),
         position=int(doc["position"][0]),
         indexed_at=float(doc["indexed_at"][0]),
-        data=doc["data"][0] if doc["data"] else {},
+        data=loads(doc["source"][0]),
         score=score,
     )
 
@@ -136,7 +159,7 @@ class QueryBuilder:
             return self.term("iid", value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return self.term(f"num.{field}", encode_number(value))
-        return self.term(f"data.{field}", value)
+        return self.term(f"data.{field}", marked(value))
 
     def range(self, field: str, bounds: dict[str, Any]) -> tantivy.Query:
         low, high = "*", "*"

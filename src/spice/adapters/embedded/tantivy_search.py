@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -26,6 +27,8 @@ from spice.adapters.embedded.tantivy_query import (
     build_schema,
     encoded_numbers,
     hit_of,
+    marked,
+    unmarked,
 )
 from spice.adapters.embedded.tantivy_sort import ranked, sorted_page
 from spice.application.ports.search import IndexChange, SearchIndex
@@ -33,6 +36,8 @@ from spice.application.search.query import SearchHit, SearchPage, SearchQuery
 from spice.application.search.text import document_text, highlight, index_tokens
 from spice.application.serialization import dumps
 from spice.domain.errors import Unavailable
+
+log = logging.getLogger(__name__)
 
 MAX_OPEN_WRITERS = 4
 MAX_HEALTH_CHECKS = 100  # branch indexes opened by a health check
@@ -54,10 +59,12 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _facet_value(bucket: dict[str, Any]) -> Any:
+def _facet_value(bucket: dict[str, Any], of_data: bool) -> Any:
     """A bucket's value; booleans come back as 0/1 with a `key_as_string`."""
     text = bucket.get("key_as_string")
-    return text == "true" if text in ("true", "false") else bucket["key"]
+    if text in ("true", "false"):
+        return text == "true"
+    return unmarked(bucket["key"]) if of_data else bucket["key"]
 
 
 class TantivySearchIndex(SearchIndex):
@@ -73,7 +80,10 @@ class TantivySearchIndex(SearchIndex):
 
     # --- generations -------------------------------------------------------------------
     def active_generation(self) -> str:
-        return (self.root / "ACTIVE").read_text(encoding="utf-8").strip()
+        try:
+            return (self.root / "ACTIVE").read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise Unavailable(f"search index has no active generation: {exc}") from None
 
     def new_generation(self) -> str:
         with self._lock:
@@ -102,18 +112,18 @@ class TantivySearchIndex(SearchIndex):
         return sorted(found, key=lambda name: int(name[1:]))
 
     def checkpoint(self, generation: str | None = None) -> int:
-        path = self.root / (generation or self.active_generation()) / "CHECKPOINT"
         try:
+            path = self.root / (generation or self.active_generation()) / "CHECKPOINT"
             return int(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, Unavailable):
             return 0
 
     def health(self) -> dict[str, object]:
         try:
             generation = self.active_generation()
             listed = self._listed(generation)
-        except (OSError, ValueError) as exc:
-            return {"ok": False, "reason": f"search index unreadable: {exc}"}
+        except Unavailable as exc:
+            return {"ok": False, "reason": exc.message}
         for db, branch in listed[:MAX_HEALTH_CHECKS]:
             try:
                 self._open(generation, db, branch, create=False)
@@ -126,11 +136,17 @@ class TantivySearchIndex(SearchIndex):
         return self.root / generation / quote(db, safe="") / quote(branch, safe="")
 
     def _listed(self, generation: str) -> list[tuple[str, str]]:
-        raw = (self.root / generation / "INDEXES").read_text(encoding="utf-8")
-        return [(db, branch) for db, branch in json.loads(raw)]
+        try:
+            raw = (self.root / generation / "INDEXES").read_text(encoding="utf-8")
+            return [(db, branch) for db, branch in json.loads(raw)]
+        except (OSError, ValueError, TypeError) as exc:
+            raise Unavailable(f"search index list of {generation} is unreadable: {exc}") from None
 
     def _open(self, generation: str, db: str, branch: str, create: bool) -> tantivy.Index | None:
         key = (generation, db, branch)
+        cached = self._indexes.get(key)
+        if cached is not None:
+            return cached
         with self._lock:
             if key in self._indexes:
                 return self._indexes[key]
@@ -191,8 +207,9 @@ class TantivySearchIndex(SearchIndex):
         doc.add_integer("position", hit.position)
         doc.add_float("indexed_at", now)
         doc.add_text("text", " ".join(index_tokens(document_text(hit.data))))
-        doc.add_json("data", dumps(hit.data))
+        doc.add_json("data", dumps(marked(hit.data)))
         doc.add_json("num", dumps(encoded_numbers(hit.data) or {}))
+        doc.add_text("source", dumps(hit.data))
         return doc
 
     def write(
@@ -203,24 +220,39 @@ class TantivySearchIndex(SearchIndex):
         position: int,
     ) -> None:
         now = time.time()
+        groups: dict[tuple[str, str], list[IndexChange]] = {}
+        for change in changes:  # log order is kept inside each branch index
+            groups.setdefault((change.db, change.branch), []).append(change)
         with self._lock:
-            touched: dict[tuple[str, str, str], tantivy.Index] = {}
-            for change in changes:
-                key = (generation, change.db, change.branch)
-                index = self._open(generation, change.db, change.branch, create=True)
-                assert index is not None
-                writer = self._writer(key, index)
-                touched[key] = index
-                writer.delete_documents_by_term("key", f"{change.cls}/{change.id}")
-                if change.doc is not None:
-                    writer.add_document(self._document(change, now))
-            for key, index in touched.items():
-                if key in self._writers:
-                    self._writers[key].commit()
-                index.reload()
+            for (db, branch), group in groups.items():
+                try:
+                    self._write_group(generation, db, branch, group, now)
+                except Unavailable as exc:
+                    # One damaged branch index must not stop the others; it stays damaged
+                    # (searches fall back, health says so) until `spice rebuild --search`.
+                    log.error("search index %s/%s not updated: %s", db, branch, exc.message)
             for db in dropped_databases:
                 self._drop_database(generation, db)
             _write_atomically(self.root / generation / "CHECKPOINT", str(position))
+
+    def _write_group(
+        self, generation: str, db: str, branch: str, group: list[IndexChange], now: float
+    ) -> None:
+        index = self._open(generation, db, branch, create=True)
+        assert index is not None
+        writer = self._writer((generation, db, branch), index)
+        try:
+            for change in group:
+                writer.delete_documents_by_term("key", f"{change.cls}/{change.id}")
+                if change.doc is not None:
+                    writer.add_document(self._document(change, now))
+            writer.commit()
+        except BaseException as exc:
+            if not engine_failure(exc):
+                raise
+            self._forget(lambda key: key == (generation, db, branch))
+            raise Unavailable(f"search index of {db}/{branch} cannot be written: {exc}") from None
+        index.reload()
 
     def _drop_database(self, generation: str, db: str) -> None:
         self._forget(lambda key: key[0] == generation and key[1] == db)
@@ -301,7 +333,7 @@ class TantivySearchIndex(SearchIndex):
         result = searcher.aggregate(main, spec)
         return {
             name: [
-                {"value": _facet_value(b), "count": b["doc_count"]}
+                {"value": _facet_value(b, name != "class"), "count": b["doc_count"]}
                 for b in result[f"f{i}"]["buckets"]
             ]
             for i, name in enumerate(q.facets)

@@ -190,5 +190,10 @@ class DocumentStore(ABC):
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
         """Every edge with its database and branch, ordered, for comparisons and audits."""
 
+    def needs_rebuild(self) -> bool:
+        """Whether the active generation predates part of the read model (the graph edges)
+        and must be rebuilt from the log before it is used."""
+        return False
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

@@ -71,6 +71,8 @@ class _Parser:
         return name
 
     def scalar(self, value: Any, at: str) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+            raise self.fail(at, "a number within 64-bit integers", value)
         if isinstance(value, bool | int | float | str):
             return value
         raise self.fail(at, "a string, number or boolean", value)
@@ -81,6 +83,8 @@ class _Parser:
         if {"gt", "gte"} <= set(value) or {"lt", "lte"} <= set(value):
             raise self.fail(at, "one lower and one upper bound at most", value)
         for op, bound in value.items():
+            if isinstance(bound, int) and not isinstance(bound, bool) and abs(bound) >= 2**63:
+                raise self.fail(f"{at}.{op}", "a number within 64-bit integers", bound)
             if isinstance(bound, bool) or numeric(bound) is None:
                 raise self.fail(
                     f"{at}.{op}", "a number, decimal string, date, date-time or time", bound
@@ -99,3 +103,14 @@ def fields_of(f: Filter) -> list[str]:
     if f[0] == "not":
         return fields_of(f[1])
     return [f[1]]
+
+
+def special_conditions(f: Filter) -> list[tuple[str, str, list[Any]]]:
+    """(operator, field, values) of the conditions on `class` and `id`."""
+    if f[0] in ("and", "or"):
+        return [c for x in f[1] for c in special_conditions(x)]
+    if f[0] == "not":
+        return special_conditions(f[1])
+    if f[0] in ("exists",) or f[1] not in ("class", "id"):
+        return []
+    return [(f[0], f[1], f[2] if f[0] == "in" else [f[2]])]

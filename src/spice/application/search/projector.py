@@ -52,6 +52,12 @@ class SearchProjector(LogFollower):
         self.generation = generation
         self._position = index.checkpoint(generation)
 
+    @property
+    def position(self) -> int:
+        """The checkpoint of the generation followed: after `rebuild --search` switches to a
+        new generation this may be lower than before, and waits must see that."""
+        return self.index.checkpoint(self.generation)
+
     def step(self) -> tuple[int, bool]:
         generation = self.generation or self.index.active_generation()
         start = self.index.checkpoint(generation)

@@ -46,7 +46,7 @@ def numeric(value: Any) -> float | None:
         if TIME.fullmatch(value):
             t = time.fromisoformat(value)
             return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return None
 

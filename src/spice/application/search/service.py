@@ -12,7 +12,7 @@ from typing import Any
 
 from spice.application.ports.search import SearchIndex
 from spice.application.queries import Reader
-from spice.application.search.filters import fields_of
+from spice.application.search.filters import fields_of, special_conditions
 from spice.application.search.query import (
     SPECIAL_FIELDS,
     Filter,
@@ -21,11 +21,22 @@ from spice.application.search.query import (
     SortKey,
 )
 from spice.application.search.scan import DocumentScanSearch
+from spice.domain import names
 from spice.domain.errors import BadRequest, Unavailable
 
-NUMERIC_TYPES = {"integer", "float", "decimal", "percentage", "date", "datetime", "time"}
+NUMERIC_TYPES = {
+    "integer",
+    "float",
+    "decimal",
+    "percentage",
+    "date",
+    "datetime",
+    "time",
+    "boolean",
+}
 NUMERIC_PARTS = {"money": {"amount"}, "coordinate": {"lat", "lon"}}
-UNSORTABLE = {"array", "object", "json", "money", "coordinate", "address", "file", "image"}
+WITH_PARTS = {"money", "coordinate", "address", "object", "file", "image"}
+MANY_VALUED = {"array", "json", "links"}  # a sort needs one value per instance
 MAX_WINDOW = 10_000
 
 
@@ -62,6 +73,8 @@ def decode_cursor(request: SearchRequest, cursor: str) -> int:
         data = json.loads(raw)
         offset, fingerprint = int(data["o"]), str(data["q"])
     except (ValueError, TypeError, KeyError):
+        raise BadRequest("cursor is not one this API gave out", {"cursor": cursor}) from None
+    except OverflowError:
         raise BadRequest("cursor is not one this API gave out", {"cursor": cursor}) from None
     if fingerprint != request.fingerprint() or offset < 0:
         raise BadRequest("cursor belongs to a different query", {"cursor": cursor})
@@ -103,13 +116,18 @@ class SearchService:
                 for prop in definition.get("properties", []):
                     types.setdefault(prop["name"], prop["type"])
                 for rel in definition.get("relationships", []):
-                    types.setdefault(rel["predicate"], "link")
+                    many = rel.get("cardinality") in ("1:n", "n:n")
+                    types.setdefault(rel["predicate"], "links" if many else "link")
                 cls, seen = definition.get("parent_class"), seen + 1
         return types
 
     def _check_field(self, name: str, types: dict[str, str], role: str) -> str:
         if name in SPECIAL_FIELDS and role != "sort":
             return name
+        if not all(names.PROPERTY_NAME.fullmatch(part) for part in name.split(".")):
+            raise BadRequest(
+                f"invalid {role} field {name!r}: property names joined by '.'", {"field": name}
+            )
         head = name.split(".", 1)[0]
         if head not in types:
             known = sorted({*types, *SPECIAL_FIELDS}) if role != "sort" else sorted(types)
@@ -119,6 +137,15 @@ class SearchService:
             )
         return types[head]
 
+    def check_filter(self, flt: Filter, types: dict[str, str]) -> None:
+        for name in fields_of(flt):
+            self._check_field(name, types, "filter")
+        for op, name, value in special_conditions(flt):
+            if op == "range" or not all(isinstance(v, str) for v in value):
+                raise BadRequest(
+                    f"{name!r} takes string terms (its {op} is not one)", {"field": name}
+                )
+
     def _sort(self, request: SearchRequest, types: dict[str, str]) -> SortKey | None:
         if request.sort is None:
             return None
@@ -126,7 +153,7 @@ class SearchService:
         _, _, rest = request.sort.partition(".")
         if rest and rest in NUMERIC_PARTS.get(kind, set()):
             return SortKey(request.sort, request.descending, True)
-        if kind in UNSORTABLE and not rest or rest and kind not in UNSORTABLE:
+        if kind in MANY_VALUED or (kind in WITH_PARTS) != bool(rest):
             raise BadRequest(
                 f"cannot sort by {request.sort!r}: a {kind} property is not one value",
                 {"field": request.sort, "type": kind},
@@ -141,8 +168,8 @@ class SearchService:
         else:
             self.reader.branch(request.db, request.branch)
         types = self.field_types(request.db, request.branch, classes)
-        for name in fields_of(request.filter) if request.filter else []:
-            self._check_field(name, types, "filter")
+        if request.filter is not None:
+            self.check_filter(request.filter, types)
         for name in request.facets:
             self._check_field(name, types, "facet")
         offset = request.offset
