@@ -216,6 +216,8 @@ class GraphQueryRunner:
             except Unavailable:
                 reader = qs.scan
                 continue
+            for warning in page.warnings:
+                self._warn(warning["code"], warning["message"])
             if page.hits:
                 yield [(h.cls, h.id) for h in page.hits]
             offset += len(page.hits)

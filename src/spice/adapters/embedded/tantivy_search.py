@@ -40,6 +40,7 @@ from spice.domain.errors import Unavailable
 log = logging.getLogger(__name__)
 
 MAX_OPEN_WRITERS = 4
+FACET_SEGMENT_SIZE = 2000  # values each index segment reports per facet
 MAX_HEALTH_CHECKS = 100  # branch indexes opened by a health check
 WRITER_HEAP_BYTES = 32_000_000
 
@@ -313,31 +314,50 @@ class TantivySearchIndex(SearchIndex):
             hits, total = sorted_page(searcher, builder, main, q)
         else:
             hits, total = ranked(searcher, main, q)
-        return SearchPage(hits, total, self._facets(searcher, main, q))
+        facets, warnings = self._facets(searcher, main, q)
+        return SearchPage(hits, total, facets, warnings)
 
     def _facets(
         self, searcher: tantivy.Searcher, main: tantivy.Query, q: SearchQuery
-    ) -> dict[str, list[dict[str, Any]]]:
+    ) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+        """Counts per value, most frequent first. Each segment reports its top values; with
+        many distinct values a count can fall short, which a warning then says."""
         if not q.facets:
-            return {}
+            return {}, []
         spec = {
             f"f{i}": {
                 "terms": {
                     "field": "cls" if name == "class" else f"data.{name}",
                     "size": q.facet_size,
-                    "segment_size": max(q.facet_size * 10, 100),
+                    "segment_size": max(q.facet_size * 10, FACET_SEGMENT_SIZE),
                 }
             }
             for i, name in enumerate(q.facets)
         }
         result = searcher.aggregate(main, spec)
-        return {
+        facets = {
             name: [
                 {"value": _facet_value(b, name != "class"), "count": b["doc_count"]}
                 for b in result[f"f{i}"]["buckets"]
             ]
             for i, name in enumerate(q.facets)
         }
+        inexact = [
+            name
+            for i, name in enumerate(q.facets)
+            if result[f"f{i}"].get("doc_count_error_upper_bound", 0)
+        ]
+        warnings = (
+            [
+                {
+                    "code": "facet_counts_approximate",
+                    "message": f"counts of {', '.join(inexact)} may be short: too many values",
+                }
+            ]
+            if inexact
+            else []
+        )
+        return facets, warnings
 
     def close(self) -> None:
         self._forget(lambda key: True)

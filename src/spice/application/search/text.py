@@ -3,25 +3,29 @@
 Korean, Chinese and Japanese text has no reliable word boundaries for a simple tokenizer,
 so runs of CJK characters are indexed as unigrams and bigrams; a query run of two or more
 characters must contain all of its bigrams, which finds it as a substring in practice.
-Everything is case-folded, so `Seoul`, `SEOUL` and `seoul` match each other.
+Text is NFKC-normalised and case-folded, so `Seoul`, `SEOUL`, `ｓｅｏｕｌ` and `seoul` match
+each other, as do composed and decomposed Hangul.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 WORD = re.compile(r"\w+")
-CJK = re.compile(
-    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f]+"
+CJK_CHARS = (
+    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f"
 )
+CJK = re.compile(f"[{CJK_CHARS}]+")
+SCRIPT_RUN = re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
 
 
 def _segments(text: str) -> Iterator[tuple[bool, str]]:
     """(is_cjk, run) for each run of one script inside each word of `text`."""
-    for word in WORD.findall(text.casefold()):
+    for word in WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
         start = 0
         for match in CJK.finditer(word):
             if match.start() > start:
@@ -53,11 +57,6 @@ def query_tokens(text: str) -> list[str]:
     return out
 
 
-def query_terms(text: str) -> list[str]:
-    """The words and CJK runs of a query, for highlighting."""
-    return [run for _, run in _segments(text)]
-
-
 def strings(value: Any) -> Iterator[str]:
     """Every string inside a value (nested objects and arrays included)."""
     if isinstance(value, str):
@@ -84,26 +83,46 @@ def matches_text(data: dict[str, Any], text: str) -> bool:
     return all(token in have for token in wanted)
 
 
+def _marks(text: str, words: set[str], runs: list[str]) -> list[tuple[int, int]]:
+    """Spans of `text` that match the query: whole words (case-folded) and CJK runs."""
+    spans: list[tuple[int, int]] = []
+    for word in WORD.finditer(text):
+        start = word.start()
+        for match in SCRIPT_RUN.finditer(word.group()):
+            part, at = match.group(), start + match.start()
+            if CJK.fullmatch(part):
+                for run in runs:
+                    spans.extend(
+                        (at + m.start(), at + m.start() + len(run))
+                        for m in re.finditer(re.escape(run), part)
+                    )
+            elif part.casefold() in words:
+                spans.append((at, at + len(part)))
+    return sorted(spans)
+
+
 def highlight(
     data: dict[str, Any], text: str, pre: str = "<em>", post: str = "</em>"
 ) -> dict[str, list[str]]:
-    """For each top-level property with a string containing a query term, the strings with
-    every occurrence marked (case-insensitive)."""
-    terms = sorted(set(query_terms(text)), key=len, reverse=True)
+    """For each top-level property with a string holding a query word (or CJK run), the
+    strings with those words marked."""
+    terms = [(cjk, run) for cjk, run in _segments(text)]
+    words = {run for cjk, run in terms if not cjk}
+    runs = sorted({run for cjk, run in terms if cjk}, key=len, reverse=True)
     if not terms:
         return {}
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     found: dict[str, list[str]] = {}
     for name, value in data.items():
-        marked = [
-            pattern.sub(lambda m: f"{pre}{m.group()}{post}", s)
-            for s in strings(value)
-            if pattern.search(s)
-        ]
+        marked = []
+        for s in strings(value):
+            spans, out, last = _marks(s, words, runs), [], 0
+            for begin, finish in spans:
+                if begin < last:
+                    continue  # overlapping runs: the longest, first one wins
+                out += [s[last:begin], pre, s[begin:finish], post]
+                last = finish
+            if spans:
+                marked.append("".join([*out, s[last:]]))
         if marked:
             found[name] = marked
     return found
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))

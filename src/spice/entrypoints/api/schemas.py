@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import orjson
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -55,6 +57,13 @@ def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any
 
 def success(data: Any, message: str = "OK") -> dict[str, Any]:
     return {"status": "success", "message": message, "data": data}
+
+
+def large_success(data: Any, message: str = "OK") -> Response:
+    """`success` rendered straight to JSON bytes, for answers of thousands of values: the
+    framework would otherwise validate the whole body against `dict[str, Any]` first."""
+    body = orjson.dumps(success(data, message), option=orjson.OPT_NON_STR_KEYS)
+    return Response(body, media_type="application/json")
 
 
 class SearchBody(BaseModel):

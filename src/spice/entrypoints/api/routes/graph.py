@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from spice.application import relationship_graph
@@ -14,7 +14,12 @@ from spice.domain import names
 from spice.domain.errors import NotFound
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
-from spice.entrypoints.api.schemas import GraphQueryBody, SimpleGraphQueryBody, success
+from spice.entrypoints.api.schemas import (
+    GraphQueryBody,
+    SimpleGraphQueryBody,
+    large_success,
+    success,
+)
 
 router = APIRouter(prefix="/api/v1/graph-query/{db}", tags=["graph"])
 
@@ -25,11 +30,11 @@ async def _run(
     query: GraphQuery,
     min_position: int | None,
     timeout: float,
-) -> dict[str, Any]:
+) -> Response:
     names.check_name("database", query.db, names.DATABASE_NAME)
     await reach(waiter, min_position, timeout, search=True)
     result = await run_in_threadpool(run_graph_query, container.graph, query)
-    return success(result, f"{result['count']} nodes")
+    return large_success(result, f"{result['count']} nodes")
 
 
 @router.post("")
@@ -41,7 +46,7 @@ async def graph_query(
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
-) -> dict[str, Any]:
+) -> Response:
     """Multi-hop query. Each node carries `data_status`: FULL (the indexed document is at
     the graph's sequence), PARTIAL (older), MISSING (not indexed yet, or deleted: then
     `index_status` is `{"tombstoned": true}`)."""
@@ -73,7 +78,7 @@ async def simple_graph_query(
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
-) -> dict[str, Any]:
+) -> Response:
     """The instances of one class (and its subclasses) matching `filters`, as graph nodes."""
     query = GraphQuery(
         db,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from spice.application.search.filters import parse_filter
@@ -14,7 +14,7 @@ from spice.domain import names
 from spice.domain.errors import BadRequest
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
-from spice.entrypoints.api.schemas import SearchBody, success
+from spice.entrypoints.api.schemas import SearchBody, large_success
 
 router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"])
 
@@ -25,11 +25,11 @@ async def _run(
     request: SearchRequest,
     min_position: int | None,
     timeout: float,
-) -> dict[str, Any]:
+) -> Response:
     names.check_name("database", request.db, names.DATABASE_NAME)
     await reach(waiter, min_position, timeout, search=True)
     result = await run_in_threadpool(container.searches.search, request)
-    return success(result)
+    return large_success(result)
 
 
 @router.post("/search")
@@ -41,7 +41,7 @@ async def search(
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
-) -> dict[str, Any]:
+) -> Response:
     """Full-text search over the instances of a branch, with filters, sort, facets,
     highlights and cursor paging. `index` in the answer says which store answered and how
     far behind the log it is; `warnings` say when the index could not be used."""
@@ -80,7 +80,7 @@ async def search_instances(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
-) -> dict[str, Any]:
+) -> Response:
     """The same search as POST .../search, from query parameters."""
     parsed = None
     if filter is not None:
