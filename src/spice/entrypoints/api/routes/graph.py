@@ -7,18 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from spice.application import relationship_graph
 from spice.application.graph_query import GraphQuery, Hop, run_graph_query
 from spice.application.search.filters import parse_filter
 from spice.domain import names
-from spice.domain.errors import NotFound
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
+from spice.entrypoints.api.routes.ontology import class_paths
 from spice.entrypoints.api.schemas import (
     GraphQueryBody,
     SimpleGraphQueryBody,
     large_success,
-    success,
 )
 
 router = APIRouter(prefix="/api/v1/graph-query/{db}", tags=["graph"])
@@ -93,7 +91,7 @@ async def simple_graph_query(
 
 
 @router.get("/paths")
-async def class_paths(
+async def graph_paths(
     db: str,
     reader: deps.ReaderDep,
     branch: deps.BranchDep,
@@ -103,13 +101,5 @@ async def class_paths(
     limit: deps.Limit = 100,
 ) -> dict[str, Any]:
     """Ways to get from one class to another over relationships (for building hops)."""
-    classes = await run_in_threadpool(reader.class_definitions, db, branch)
-    known = {c["id"] for c in classes}
-    for name, value in (("source_class", source_class), ("target_class", target_class)):
-        if value is not None and value not in known:
-            raise NotFound(f"class {value!r} not found in {db!r}", {name: value})
-    found, truncated = await run_in_threadpool(
-        relationship_graph.paths, classes, source_class, target_class, max_depth, limit
-    )
-    described = [relationship_graph.describe_path(p) for p in found]
-    return success({"paths": described, "count": len(described), "truncated": truncated})
+    source, target = ("source_class", source_class), ("target_class", target_class)
+    return await class_paths(reader, db, branch, source, target, max_depth, limit)

@@ -14,6 +14,7 @@ from spice.application.commands import Command
 from spice.application.handlers.evolution import Analysis
 from spice.application.handlers.ontology import analyse_update
 from spice.application.ids import new_id
+from spice.application.queries import Reader
 from spice.application.serialization import check_storable
 from spice.domain import names
 from spice.domain.errors import NotFound, ValidationFailed, field_error
@@ -146,12 +147,27 @@ async def relationship_paths(
 ) -> dict[str, Any]:
     """Paths from class `start` (to class `end`) over relationships, forward and through
     inverses; shortest first, forward before backward."""
+    return await class_paths(reader, db, branch, ("start", start), ("end", end), max_depth, limit)
+
+
+async def class_paths(
+    reader: Reader,
+    db: str,
+    branch: str,
+    start: tuple[str, str],
+    end: tuple[str, str | None],
+    max_depth: int,
+    limit: int,
+) -> dict[str, Any]:
+    """The relationship paths between classes; `start` and `end` are (parameter, class)."""
     classes = await run_in_threadpool(reader.class_definitions, db, branch)
     known = {c["id"] for c in classes}
-    for name, value in (("start", start), ("end", end)):
+    for name, value in (start, end):
         if value is not None and value not in known:
             raise NotFound(f"class {value!r} not found in {db!r}", {name: value})
-    found, truncated = await run_in_threadpool(graph.paths, classes, start, end, max_depth, limit)
+    found, truncated = await run_in_threadpool(
+        graph.paths, classes, start[1], end[1], max_depth, limit
+    )
     described = [graph.describe_path(p) for p in found]
     return success({"paths": described, "count": len(described), "truncated": truncated})
 
