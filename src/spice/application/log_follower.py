@@ -87,7 +87,7 @@ class LogFollower(ABC):
         """Block until this follower has processed the log up to `position`."""
         deadline = time.monotonic() + timeout
         with self._progress:
-            while self._position < position:
+            while self.position < position:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False

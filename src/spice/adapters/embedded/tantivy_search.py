@@ -151,6 +151,10 @@ class TantivySearchIndex(SearchIndex):
         with self._lock:
             if key in self._indexes:
                 return self._indexes[key]
+            if (db, branch) in self._damaged(generation):
+                raise Unavailable(
+                    f"search index of {db}/{branch} missed changes after a failed write"
+                )
             path = self._path(generation, db, branch)
             listed = (db, branch) in self._listed(generation)
             if listed and not path.exists():
@@ -229,9 +233,11 @@ class TantivySearchIndex(SearchIndex):
                 try:
                     self._write_group(generation, db, branch, group, now)
                 except Unavailable as exc:
-                    # One damaged branch index must not stop the others; it stays damaged
-                    # (searches fall back, health says so) until `spice rebuild --search`.
+                    # One damaged branch index must not stop the others. It has now missed
+                    # changes, so it is marked and stays out of use (searches fall back,
+                    # health says so) until `spice rebuild --search`, even if it opens again.
                     log.error("search index %s/%s not updated: %s", db, branch, exc.message)
+                    self._mark_damaged(generation, db, branch)
             for db in dropped_databases:
                 self._drop_database(generation, db)
             _write_atomically(self.root / generation / "CHECKPOINT", str(position))
@@ -254,6 +260,19 @@ class TantivySearchIndex(SearchIndex):
             self._forget(lambda key: key == (generation, db, branch))
             raise Unavailable(f"search index of {db}/{branch} cannot be written: {exc}") from None
         index.reload()
+
+    def _damaged(self, generation: str) -> list[tuple[str, str]]:
+        path = self.root / generation / "DAMAGED"
+        try:
+            return [(db, branch) for db, branch in json.loads(path.read_text(encoding="utf-8"))]
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, TypeError) as exc:
+            raise Unavailable(f"damage list of {generation} is unreadable: {exc}") from None
+
+    def _mark_damaged(self, generation: str, db: str, branch: str) -> None:
+        damaged = sorted({*self._damaged(generation), (db, branch)})
+        _write_atomically(self.root / generation / "DAMAGED", json.dumps(damaged))
 
     def _drop_database(self, generation: str, db: str) -> None:
         self._forget(lambda key: key[0] == generation and key[1] == db)

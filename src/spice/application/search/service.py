@@ -72,9 +72,7 @@ def decode_cursor(request: SearchRequest, cursor: str) -> int:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
         offset, fingerprint = int(data["o"]), str(data["q"])
-    except (ValueError, TypeError, KeyError):
-        raise BadRequest("cursor is not one this API gave out", {"cursor": cursor}) from None
-    except OverflowError:
+    except (ValueError, TypeError, KeyError, OverflowError):
         raise BadRequest("cursor is not one this API gave out", {"cursor": cursor}) from None
     if fingerprint != request.fingerprint() or offset < 0:
         raise BadRequest("cursor belongs to a different query", {"cursor": cursor})
