@@ -23,6 +23,7 @@ class EventStore(ABC):
 
     def __init__(self) -> None:
         self._appended = threading.Condition()
+        self._appends = 0  # counts notifications, so a waiter cannot miss one
 
     @abstractmethod
     def append(self, events: Sequence[EventEnvelope]) -> list[EventEnvelope]: ...
@@ -60,6 +61,7 @@ class EventStore(ABC):
 
     def _notify_appended(self) -> None:
         with self._appended:
+            self._appends += 1
             self._appended.notify_all()
 
     def wait_for(
@@ -75,6 +77,8 @@ class EventStore(ABC):
         """
         deadline = time.monotonic() + timeout
         while True:
+            with self._appended:
+                seen = self._appends
             if self.head_position() > after_position:
                 return True
             if cancelled is not None and cancelled():
@@ -83,4 +87,5 @@ class EventStore(ABC):
             if remaining <= 0:
                 return False
             with self._appended:
-                self._appended.wait(min(poll, remaining))
+                if self._appends == seen:  # nothing was appended since the check above
+                    self._appended.wait(min(poll, remaining))
