@@ -317,3 +317,29 @@ def test_paging_in_the_store_equals_walking_every_start_node(
         assert node_ids(in_store) == node_ids(walked)
         assert in_store["edges"] == walked["edges"]
         assert in_store["page"] == walked["page"]
+
+
+@pytest.mark.parametrize("filters", [None, {"exists": "customer_id"}])
+def test_paths_do_not_pass_through_a_deleted_node(logi: TestClient, filters: Any) -> None:
+    wait_ok(logi, "DELETE", f"{DB}/instances/City/seoul/delete")
+    hops = [
+        {"predicate": "lives_in", "target_class": "City"},
+        {"predicate": "lives_in", "target_class": "Customer", "reverse": True},
+    ]
+    body: dict[str, Any] = {
+        "start_class": "Customer",
+        "hops": hops,
+        "include_paths": True,
+        "no_cycles": False,
+    }
+    if filters:
+        body["filters"] = filters
+    result = query(logi, body)
+    assert [p["nodes"] for p in result["paths"]] == [["Customer/cu2", "City/busan", "Customer/cu2"]]
+    ending = query(
+        logi, {"start_class": "Customer", "hops": hops[:1], "filters": {"customer_id": "cu0"}}
+    )
+    assert {n["id"]: n["data_status"] for n in ending["nodes"]} == {
+        "Customer/cu0": "FULL",
+        "City/seoul": "MISSING",
+    }

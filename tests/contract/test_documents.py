@@ -323,6 +323,8 @@ def test_edges_forward_and_reverse(linked: DocumentStore) -> None:
         # A deleted city is linked to, but is no start node.
         (["City"], [("placed_by", True, ["Order"])], 0, 10, []),
         (["Order"], [("placed_by", False, ["City"])], 0, 10, ["o4"]),
+        # ...and a path may end at the deleted city, but not walk back out of it.
+        (["Order"], [("placed_by", False, ["City"]), ("placed_by", True, ["Order"])], 0, 10, []),
     ],
 )
 def test_path_roots_pages_start_nodes_with_complete_paths(

@@ -228,6 +228,8 @@ class GraphQueryRunner:
         steps: list[Step] = []
         frontier = list(roots)
         for hop, allowed in plan:
+            if hop.reverse and steps:
+                frontier = self._live(frontier)  # never walk back out of a deleted node
             step: Step = {}
             rows = self.queries.documents.edges(
                 self.q.db, self.q.branch, frontier, hop.predicate, hop.reverse
@@ -241,6 +243,10 @@ class GraphQueryRunner:
             if not frontier:
                 break
         return steps
+
+    def _live(self, refs: list[NodeRef]) -> list[NodeRef]:
+        versions = self.queries.documents.instance_versions(self.q.db, self.q.branch, refs)
+        return [r for r in refs if r in versions and not versions[r][1]]
 
     def page(self, plan: list[tuple[Hop, set[str]]]) -> tuple[list[Path], bool]:
         """Paths of the start nodes on the requested page, and whether more follow."""

@@ -78,6 +78,15 @@ def _path_sql(
     def marks(values: Sequence[str]) -> str:
         return ", ".join("?" * len(values))
 
+    def live_target(i: int) -> str:
+        # A link may point at a deleted instance: a path may end there, but a reverse step
+        # must not leave from it (nor start there).
+        return (
+            f" AND EXISTS (SELECT 1 FROM docs_{gen} d{i} WHERE d{i}.kind = 'instance'"
+            f" AND d{i}.db = e{i}.db AND d{i}.branch = e{i}.branch AND d{i}.cls = e{i}.dst_cls"
+            f" AND d{i}.id = e{i}.dst_id AND d{i}.deleted = 0)"
+        )
+
     inner, inner_args = "", list[Any]()
     for i in range(len(steps) - 1, 0, -1):
         predicate, reverse, allowed = steps[i]
@@ -87,17 +96,14 @@ def _path_sql(
             f" AND EXISTS (SELECT 1 FROM edges_{gen} e{i} WHERE e{i}.db = ? AND e{i}.branch = ?"
             f" AND e{i}.{near}_cls = e{i - 1}.{prev_far}_cls"
             f" AND e{i}.{near}_id = e{i - 1}.{prev_far}_id AND e{i}.predicate = ?"
-            f" AND e{i}.{far}_cls IN ({marks(allowed)}){inner})"
+            f" AND e{i}.{far}_cls IN ({marks(allowed)}){live_target(i) if reverse else ''}"
+            f"{inner})"
         )
         inner_args = [db, branch, predicate, *allowed, *inner_args]
     predicate, reverse, allowed = steps[0]
     near, far = _ends(reverse)
-    if reverse:  # a link may point at a deleted instance; start nodes must be live
-        inner += (
-            f" AND EXISTS (SELECT 1 FROM docs_{gen} d WHERE d.kind = 'instance'"
-            " AND d.db = e0.db AND d.branch = e0.branch AND d.cls = e0.dst_cls"
-            " AND d.id = e0.dst_id AND d.deleted = 0)"
-        )
+    if reverse:
+        inner += live_target(0)
     sql = (
         f"SELECT DISTINCT e0.{near}_cls, e0.{near}_id FROM edges_{gen} e0"
         f" WHERE e0.db = ? AND e0.branch = ? AND e0.{near}_cls IN ({marks(start)})"

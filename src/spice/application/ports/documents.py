@@ -160,7 +160,8 @@ class DocumentStore(ABC):
         limit: int,
     ) -> NodeRefs:
         """Instances of `start` classes from which every step can be followed in turn, in
-        (class, id) order, paged. Nodes may repeat along a path here."""
+        (class, id) order, paged. Nodes may repeat along a path here; a path may end at a
+        deleted instance but not pass through one."""
         found: NodeRefs = []
         seen, after = 0, None
         while len(found) < limit:
@@ -169,8 +170,12 @@ class DocumentStore(ABC):
                 break
             after = refs[-1]
             reach: dict[NodeRef, set[NodeRef]] = {r: {r} for r in refs}
-            for predicate, reverse, allowed in steps:
+            for i, (predicate, reverse, allowed) in enumerate(steps):
                 frontier = {n for nodes in reach.values() for n in nodes}
+                if reverse and i:  # a reverse step never leaves from a deleted node
+                    versions = self.instance_versions(db, branch, list(frontier))
+                    frontier = {n for n in frontier if n in versions and not versions[n][1]}
+                    reach = {r: {n for n in ns if n in frontier} for r, ns in reach.items()}
                 hop: dict[NodeRef, set[NodeRef]] = {}
                 for src, _, dst in self.edges(db, branch, list(frontier), predicate, reverse):
                     near, far = (dst, src) if reverse else (src, dst)
