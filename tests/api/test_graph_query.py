@@ -343,3 +343,58 @@ def test_paths_do_not_pass_through_a_deleted_node(logi: TestClient, filters: Any
         "Customer/cu0": "FULL",
         "City/seoul": "MISSING",
     }
+
+
+def test_hops_follow_relationships_declared_on_subclasses(client: TestClient) -> None:
+    base = "/api/v1/database/fleet"
+    wait_ok(client, "POST", "/api/v1/databases", json={"name": "fleet"})
+    for definition in (
+        _cls("Driver", ["driver_id"]),
+        _cls("Vehicle", ["vehicle_id"]),
+        {
+            **_cls("Truck", ["truck_no"], [("driven_by", "Driver", "n:1")]),
+            "parent_class": "Vehicle",
+        },
+        _cls("Depot", ["depot_id"], [("houses", "Vehicle", "n:n")]),
+    ):
+        wait_ok(client, "POST", f"{base}/ontology", json=definition)
+    rows = [
+        ("Driver", {"driver_id": "d1"}),
+        ("Vehicle", {"vehicle_id": "v1"}),
+        ("Truck", {"vehicle_id": "t1", "truck_no": "t1", "driven_by": "d1"}),
+        ("Depot", {"depot_id": "x", "houses": ["Vehicle/v1", "Truck/t1"]}),
+    ]
+    for cls, data in rows:
+        body = {"data": data, "instance_id": next(iter(data.values()))}
+        wait_ok(client, "POST", f"{base}/instances/{cls}/create", json=body)
+    head = client.get("/health").json()["data"]["log_position"]
+
+    def ask(body: dict[str, Any], status: int = 200) -> dict[str, Any]:
+        response = client.post(f"/api/v1/graph-query/fleet?min_position={head}", json=body)
+        assert response.status_code == status, response.text
+        return response.json()
+
+    forward = ask({"start_class": "Vehicle", "hops": [{"predicate": "driven_by"}]})
+    assert [n["id"] for n in forward["data"]["nodes"]] == ["Truck/t1", "Driver/d1"]
+    back = ask(
+        {
+            "start_class": "Driver",
+            "hops": [{"predicate": "driven_by", "target_class": "Vehicle", "reverse": True}],
+        }
+    )
+    assert [n["id"] for n in back["data"]["nodes"]] == ["Driver/d1", "Truck/t1"]
+    two = ask(
+        {
+            "start_class": "Depot",
+            "hops": [
+                {"predicate": "houses", "target_class": "Vehicle"},
+                {"predicate": "driven_by", "target_class": "Driver"},
+            ],
+        }
+    )
+    assert [n["id"] for n in two["data"]["nodes"]] == ["Depot/x", "Truck/t1", "Driver/d1"]
+    wrong = ask(
+        {"start_class": "Truck", "hops": [{"predicate": "driven_by", "target_class": "Depot"}]},
+        400,
+    )
+    assert "leads to 'Driver'" in wrong["message"]

@@ -87,35 +87,41 @@ class GraphQueries:
         for i, hop in enumerate(q.hops):
             if hop.target_class is not None and hop.target_class not in classes:
                 raise BadRequest(f"hop {i}: unknown class {hop.target_class!r}", {"hop": i})
-            near = {*_lineage(classes, current), *self._below(q, current)}
-            if hop.reverse:
-                if hop.target_class is None:
-                    raise BadRequest(f"hop {i}: a reverse hop needs target_class", {"hop": i})
-                owners = _lineage(classes, hop.target_class)
-                found = any(
-                    rel["predicate"] == hop.predicate and rel["target"] in near
-                    for cls in owners
-                    for rel in classes[cls].get("relationships", [])
-                )
-                target = hop.target_class
-            else:
-                rels = [
-                    rel
-                    for cls in _lineage(classes, current)
-                    for rel in classes[cls].get("relationships", [])
-                    if rel["predicate"] == hop.predicate
-                ]
-                found = bool(rels)
-                target = hop.target_class or (rels[0]["target"] if rels else current)
-            if not found:
+            if hop.reverse and hop.target_class is None:
+                raise BadRequest(f"hop {i}: a reverse hop needs target_class", {"hop": i})
+            near = self._family(q, classes, current)
+            # A relationship may be declared on the class, an ancestor or a subclass (then
+            # only the subclass's instances have the link).
+            owners = self._family(q, classes, hop.target_class) if hop.reverse else near
+            rels = [
+                rel
+                for cls in sorted(owners)
+                for rel in classes[cls].get("relationships", [])
+                if rel["predicate"] == hop.predicate and (not hop.reverse or rel["target"] in near)
+            ]
+            if not rels:
                 direction = "pointing at" if hop.reverse else "of"
                 raise BadRequest(
                     f"hop {i}: no relationship {hop.predicate!r} {direction} class {current!r}",
                     {"hop": i, "class": current, "predicate": hop.predicate},
                 )
+            target = hop.target_class or rels[0]["target"]
+            if not hop.reverse and not any(
+                target in self._family(q, classes, rel["target"]) for rel in rels
+            ):
+                raise BadRequest(
+                    f"hop {i}: {hop.predicate!r} leads to {rels[0]['target']!r}, not to {target!r}",
+                    {"hop": i, "target_class": target, "leads_to": rels[0]["target"]},
+                )
             plan.append((hop, set(self._below(q, target))))
             current = target
         return plan
+
+    def _family(self, q: GraphQuery, classes: dict[str, Any], cls: str | None) -> set[str]:
+        """The class with its ancestors and its subclasses."""
+        if cls is None:
+            return set()
+        return {*_lineage(classes, cls), *self._below(q, cls)}
 
     def _below(self, q: GraphQuery, cls: str) -> list[str]:
         return self.reader.descendants(q.db, q.branch, cls)
