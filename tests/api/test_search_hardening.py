@@ -150,3 +150,53 @@ def test_an_unreadable_index_list_falls_back_instead_of_failing(settings: Settin
         assert response.json()["data"]["index"]["source"] == "document_store"
         graph = client.post("/api/v1/graph-query/a", json={"start_class": "Nope"})
         assert graph.status_code == 404
+
+
+def test_sorting_inside_an_object_uses_the_inner_type(demo: TestClient) -> None:
+    inner = [
+        {"name": "tags", "type": "array", "items": {"type": "string"}},
+        {"name": "qty", "type": "integer"},
+        {"name": "ok", "type": "boolean"},
+    ]
+    item = {
+        "id": "Item",
+        "properties": [
+            {"name": "item_id", "type": "string", "required": True},
+            {"name": "o", "type": "object", "properties": inner},
+        ],
+    }
+    wait_ok(demo, "POST", f"{DB}/ontology", json=item)
+    for n, (qty, ok) in enumerate([(12, True), (5, False), (7, True)]):
+        data = {"item_id": f"i{n}", "o": {"tags": ["a", "b"], "qty": qty, "ok": ok}}
+        wait_ok(demo, "POST", f"{DB}/instances/Item/create", json={"data": data})
+    assert ids(search(demo, {"class_id": "Item", "sort": "o.qty"})) == ["i1", "i2", "i0"]
+    assert ids(search(demo, {"class_id": "Item", "sort": "o.ok"})) == ["i1", "i0", "i2"]
+    assert "not one value" in search(demo, {"class_id": "Item", "sort": "o.tags"}, 400)["message"]
+    assert (
+        "unknown sort field" in search(demo, {"class_id": "Item", "sort": "o.nope"}, 400)["message"]
+    )
+
+
+def test_a_hop_leading_to_several_classes_needs_a_target(demo: TestClient) -> None:
+    for definition in (
+        {"id": "Animal", "properties": [{"name": "animal_id", "type": "string"}]},
+        {
+            "id": "Dog",
+            "parent_class": "Animal",
+            "properties": [],
+            "relationships": [{"predicate": "owner", "target": "Customer", "cardinality": "n:1"}],
+        },
+        {
+            "id": "Cat",
+            "parent_class": "Animal",
+            "properties": [],
+            "relationships": [{"predicate": "owner", "target": "Product", "cardinality": "n:1"}],
+        },
+    ):
+        wait_ok(demo, "POST", f"{DB}/ontology", json=definition)
+    body = {"start_class": "Animal", "hops": [{"predicate": "owner"}]}
+    response = demo.post("/api/v1/graph-query/demo", json=body)
+    assert response.status_code == 400
+    assert "Customer, Product" in response.json()["message"]
+    body["hops"] = [{"predicate": "owner", "target_class": "Customer"}]
+    assert demo.post("/api/v1/graph-query/demo", json=body).status_code == 200

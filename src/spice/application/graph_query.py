@@ -105,7 +105,14 @@ class GraphQueries:
                     f"hop {i}: no relationship {hop.predicate!r} {direction} class {current!r}",
                     {"hop": i, "class": current, "predicate": hop.predicate},
                 )
-            target = hop.target_class or rels[0]["target"]
+            targets = sorted({rel["target"] for rel in rels})
+            if hop.target_class is None and len(targets) > 1:
+                raise BadRequest(
+                    f"hop {i}: {hop.predicate!r} leads to {', '.join(targets)}; "
+                    "name the one to follow in target_class",
+                    {"hop": i, "leads_to": targets},
+                )
+            target = hop.target_class or targets[0]
             if not hop.reverse and not any(
                 target in self._family(q, classes, rel["target"]) for rel in rels
             ):

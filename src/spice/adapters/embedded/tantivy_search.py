@@ -45,10 +45,23 @@ MAX_HEALTH_CHECKS = 100  # branch indexes opened by a health check
 WRITER_HEAP_BYTES = 32_000_000
 
 
+PROGRAM_ERRORS = (
+    KeyboardInterrupt,
+    SystemExit,
+    GeneratorExit,
+    TypeError,
+    KeyError,
+    AttributeError,
+    AssertionError,
+    IndexError,
+)
+
+
 def engine_failure(exc: BaseException) -> bool:
-    """Whether `exc` came from Tantivy or the files under it. A Rust panic inside Tantivy
-    surfaces as pyo3's PanicException, which derives from BaseException."""
-    return not isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit)
+    """Whether `exc` came from Tantivy or the files under it (not from our own code, which
+    must not hide behind the fallback). A Rust panic inside Tantivy surfaces as pyo3's
+    PanicException, which derives from BaseException."""
+    return not isinstance(exc, PROGRAM_ERRORS)
 
 
 def _write_atomically(path: Path, text: str) -> None:

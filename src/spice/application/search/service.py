@@ -34,10 +34,27 @@ NUMERIC_TYPES = {
     "time",
     "boolean",
 }
-NUMERIC_PARTS = {"money": {"amount"}, "coordinate": {"lat", "lon"}}
+NUMERIC_PARTS = {"money.amount", "coordinate.lat", "coordinate.lon"}
 WITH_PARTS = {"money", "coordinate", "address", "object", "file", "image"}
 MANY_VALUED = {"array", "json", "links"}  # a sort needs one value per instance
 MAX_WINDOW = 10_000
+
+
+def leaf_type(prop: dict[str, Any], rest: list[str]) -> str | None:
+    """The type at a path inside a property: a nested object property's type, `money.amount`
+    style names for parts of structured values, None when the path leads nowhere."""
+    kind = str(prop["type"]).split("<", 1)[0]
+    if not rest or kind in ("array", "json"):
+        return kind  # a path into an array or json value still has several values
+    if kind == "object":
+        nested = (prop.get("constraints") or {}).get("properties") or prop.get("properties") or []
+        for inner in nested:
+            if inner.get("name") == rest[0]:
+                return leaf_type(inner, rest[1:])
+        return None
+    if kind in WITH_PARTS and len(rest) == 1:
+        return f"{kind}.{rest[0]}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -102,22 +119,30 @@ class SearchService:
         self.scan = DocumentScanSearch(reader.documents)
         self.graph_position = graph_position
 
-    def field_types(self, db: str, branch: str, classes: list[str] | None) -> dict[str, str]:
-        """Property (and link) names of the classes in scope, inherited ones included."""
+    def field_definitions(
+        self, db: str, branch: str, classes: list[str] | None
+    ) -> dict[str, dict[str, Any]]:
+        """Property definitions of the classes in scope, inherited ones included; links appear
+        as properties of type `link` (one target) or `links` (several)."""
         definitions = {c["id"]: c for c in self.reader.class_definitions(db, branch)}
         scope = classes if classes is not None else list(definitions)
-        types: dict[str, str] = {}
+        found: dict[str, dict[str, Any]] = {}
         for cls in scope:
             seen = 0
             while cls in definitions and seen < 32:
                 definition = definitions[cls]
                 for prop in definition.get("properties", []):
-                    types.setdefault(prop["name"], prop["type"])
+                    found.setdefault(prop["name"], prop)
                 for rel in definition.get("relationships", []):
                     many = rel.get("cardinality") in ("1:n", "n:n")
-                    types.setdefault(rel["predicate"], "links" if many else "link")
+                    found.setdefault(rel["predicate"], {"type": "links" if many else "link"})
                 cls, seen = definition.get("parent_class"), seen + 1
-        return types
+        return found
+
+    def field_types(self, db: str, branch: str, classes: list[str] | None) -> dict[str, str]:
+        """Property (and link) names of the classes in scope, with their types."""
+        found = self.field_definitions(db, branch, classes)
+        return {name: str(prop["type"]) for name, prop in found.items()}
 
     def _check_field(self, name: str, types: dict[str, str], role: str) -> str:
         if name in SPECIAL_FIELDS and role != "sort":
@@ -144,19 +169,23 @@ class SearchService:
                     f"{name!r} takes string terms (its {op} is not one)", {"field": name}
                 )
 
-    def _sort(self, request: SearchRequest, types: dict[str, str]) -> SortKey | None:
+    def _sort(self, request: SearchRequest, props: dict[str, dict[str, Any]]) -> SortKey | None:
         if request.sort is None:
             return None
-        kind = self._check_field(request.sort, types, "sort").split("<", 1)[0]
-        _, _, rest = request.sort.partition(".")
-        if rest and rest in NUMERIC_PARTS.get(kind, set()):
+        types = {name: str(prop["type"]) for name, prop in props.items()}
+        self._check_field(request.sort, types, "sort")
+        head, *rest = request.sort.split(".")
+        leaf = leaf_type(props[head], rest)
+        if leaf is None:
+            raise BadRequest(f"unknown sort field {request.sort!r}", {"field": request.sort})
+        if leaf in NUMERIC_TYPES or leaf in NUMERIC_PARTS:
             return SortKey(request.sort, request.descending, True)
-        if kind in MANY_VALUED or (kind in WITH_PARTS) != bool(rest):
+        if leaf in MANY_VALUED or leaf in WITH_PARTS:
             raise BadRequest(
-                f"cannot sort by {request.sort!r}: a {kind} property is not one value",
-                {"field": request.sort, "type": kind},
+                f"cannot sort by {request.sort!r}: a {leaf} property is not one value",
+                {"field": request.sort, "type": leaf},
             )
-        return SortKey(request.sort, request.descending, kind in NUMERIC_TYPES)
+        return SortKey(request.sort, request.descending, False)
 
     def build(self, request: SearchRequest) -> SearchQuery:
         classes = None
@@ -165,7 +194,8 @@ class SearchService:
             classes = self.reader.descendants(request.db, request.branch, request.class_id)
         else:
             self.reader.branch(request.db, request.branch)
-        types = self.field_types(request.db, request.branch, classes)
+        props = self.field_definitions(request.db, request.branch, classes)
+        types = {name: str(prop["type"]) for name, prop in props.items()}
         if request.filter is not None:
             self.check_filter(request.filter, types)
         for name in request.facets:
@@ -184,7 +214,7 @@ class SearchService:
             request.text,
             tuple(classes) if classes is not None else None,
             request.filter,
-            self._sort(request, types),
+            self._sort(request, props),
             request.facets,
             request.facet_size,
             offset,
