@@ -20,9 +20,10 @@ from typing import Any
 from spice.application.ports.documents import Document, DocumentStore, NodeRef
 from spice.application.ports.search import SearchIndex, SearchReader
 from spice.application.queries import Reader
+from spice.application.schema.ontology import descendants, lineage
 from spice.application.search.query import Filter, SearchHit, SearchQuery
 from spice.application.search.scan import DocumentScanSearch
-from spice.application.search.service import SearchService
+from spice.application.search.service import SearchService, field_types
 from spice.domain.errors import BadRequest, Unavailable
 
 
@@ -31,6 +32,15 @@ class Hop:
     predicate: str
     target_class: str | None = None
     reverse: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked query: the start classes (subclasses included) and, per hop, the classes
+    it may land on."""
+
+    start: list[str]
+    hops: list[tuple[Hop, set[str]]]
 
 
 @dataclass(frozen=True)
@@ -74,25 +84,25 @@ class GraphQueries:
         self.graph_position = graph_position
 
     # --- planning ---------------------------------------------------------------------
-    def plan(self, q: GraphQuery) -> list[tuple[Hop, set[str]]]:
-        """Check every hop against the ontology; the classes each hop may land on."""
+    def plan(self, q: GraphQuery) -> Plan:
+        """Check every hop against the ontology (loaded once); the start classes and the
+        classes each hop may land on."""
         self.reader.ontology_class(q.db, q.branch, q.start_class)
-        if q.filter is not None and self.searches is not None:
-            scope = self._below(q, q.start_class)
-            types = self.searches.field_types(q.db, q.branch, scope)
-            self.searches.check_filter(q.filter, types)
         classes = {c["id"]: c for c in self.reader.class_definitions(q.db, q.branch)}
+        start = _below(classes, q.start_class)
+        if q.filter is not None and self.searches is not None:
+            self.searches.check_filter(q.filter, field_types(classes, start))
         current = q.start_class
-        plan: list[tuple[Hop, set[str]]] = []
+        hops: list[tuple[Hop, set[str]]] = []
         for i, hop in enumerate(q.hops):
             if hop.target_class is not None and hop.target_class not in classes:
                 raise BadRequest(f"hop {i}: unknown class {hop.target_class!r}", {"hop": i})
             if hop.reverse and hop.target_class is None:
                 raise BadRequest(f"hop {i}: a reverse hop needs target_class", {"hop": i})
-            near = self._family(q, classes, current)
+            near = _family(classes, current)
             # A relationship may be declared on the class, an ancestor or a subclass (then
             # only the subclass's instances have the link).
-            owners = self._family(q, classes, hop.target_class) if hop.reverse else near
+            owners = _family(classes, hop.target_class) if hop.reverse else near
             rels = [
                 rel
                 for cls in sorted(owners)
@@ -114,32 +124,27 @@ class GraphQueries:
                 )
             target = hop.target_class or targets[0]
             if not hop.reverse and not any(
-                target in self._family(q, classes, rel["target"]) for rel in rels
+                target in _family(classes, rel["target"]) for rel in rels
             ):
                 raise BadRequest(
                     f"hop {i}: {hop.predicate!r} leads to {rels[0]['target']!r}, not to {target!r}",
                     {"hop": i, "target_class": target, "leads_to": rels[0]["target"]},
                 )
-            plan.append((hop, set(self._below(q, target))))
+            hops.append((hop, set(_below(classes, target))))
             current = target
-        return plan
-
-    def _family(self, q: GraphQuery, classes: dict[str, Any], cls: str | None) -> set[str]:
-        """The class with its ancestors and its subclasses."""
-        if cls is None:
-            return set()
-        return {*_lineage(classes, cls), *self._below(q, cls)}
-
-    def _below(self, q: GraphQuery, cls: str) -> list[str]:
-        return self.reader.descendants(q.db, q.branch, cls)
+        return Plan(start, hops)
 
 
-def _lineage(classes: dict[str, Any], cls: str) -> list[str]:
-    """The class and its ancestors."""
-    chain = [cls]
-    while classes.get(chain[-1], {}).get("parent_class") and len(chain) < 32:
-        chain.append(classes[chain[-1]]["parent_class"])
-    return [c for c in chain if c in classes]
+def _below(classes: dict[str, Any], cls: str) -> list[str]:
+    """The class and every class that extends it."""
+    return [cls, *descendants(classes.values(), cls)]
+
+
+def _family(classes: dict[str, Any], cls: str | None) -> set[str]:
+    """The class with its ancestors and its subclasses."""
+    if cls is None:
+        return set()
+    return {*lineage(classes, cls), *_below(classes, cls)}
 
 
 Step = dict[NodeRef, list[tuple[NodeRef, tuple[NodeRef, str, NodeRef]]]]
@@ -196,10 +201,9 @@ class GraphQueryRunner:
         if all(w["code"] != code for w in self.warnings):
             self.warnings.append({"code": code, "message": message})
 
-    def start_chunks(self) -> Iterator[list[NodeRef]]:
-        """Start nodes in key order, a chunk at a time."""
+    def start_chunks(self, classes: list[str]) -> Iterator[list[NodeRef]]:
+        """Start nodes (instances of `classes`) in key order, a chunk at a time."""
         qs, q = self.queries, self.q
-        classes = qs.reader.descendants(q.db, q.branch, q.start_class)
         size = min(1000, q.offset + q.limit + 1)
         if q.filter is None:
             after: NodeRef | None = None
@@ -261,17 +265,16 @@ class GraphQueryRunner:
         versions = self.queries.documents.instance_versions(self.q.db, self.q.branch, refs)
         return [r for r in refs if r in versions and not versions[r][1]]
 
-    def page(self, plan: list[tuple[Hop, set[str]]]) -> tuple[list[Path], bool]:
+    def page(self, plan: Plan) -> tuple[list[Path], bool]:
         """Paths of the start nodes on the requested page, and whether more follow."""
         q = self.q
-        start = self.queries.reader.descendants(q.db, q.branch, q.start_class)
-        levels = [set(start), *(allowed for _, allowed in plan)]
+        levels = [set(plan.start), *(allowed for _, allowed in plan.hops)]
         # With no class met twice along the hops no path can revisit a node, so the store
         # can find the page's start nodes by itself, however deep the page.
         cycle_free = sum(map(len, levels)) == len(set().union(*levels))
-        if q.filter is None and plan and (cycle_free or not q.no_cycles):
-            return self._page_in_store(plan, start)
-        return self._page_by_walking(plan)
+        if q.filter is None and plan.hops and (cycle_free or not q.no_cycles):
+            return self._page_in_store(plan.hops, plan.start)
+        return self._page_by_walking(plan.hops, plan.start)
 
     def _page_in_store(
         self, plan: list[tuple[Hop, set[str]]], start: list[str]
@@ -287,10 +290,12 @@ class GraphQueryRunner:
             found.extend(self._root_paths(root, steps))
         return found, len(roots) > q.limit
 
-    def _page_by_walking(self, plan: list[tuple[Hop, set[str]]]) -> tuple[list[Path], bool]:
+    def _page_by_walking(
+        self, plan: list[tuple[Hop, set[str]]], start: list[str]
+    ) -> tuple[list[Path], bool]:
         q = self.q
         matched, chosen = 0, list[list[Path]]()
-        for chunk in self.start_chunks():
+        for chunk in self.start_chunks(start):
             steps = self.expand(plan, chunk)
             for root in chunk:
                 if not plan:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from spice.application.handlers.base import MAX_DEPTH
 from spice.application.log_follower import LogFollower
 from spice.application.ports.documents import (
     KIND_BRANCH,
@@ -19,6 +18,7 @@ from spice.application.ports.documents import (
 )
 from spice.application.ports.event_store import EventStore
 from spice.application.schema.instances import each_link
+from spice.application.schema.ontology import MAX_INHERITANCE_DEPTH
 from spice.application.serialization import utc_now
 from spice.domain import events as ev
 from spice.domain.aggregates import AggregateState, apply
@@ -99,7 +99,7 @@ class Relationships:
             return cached
         definitions: list[dict[str, Any]] = []
         cls: str | None = key.cls
-        while cls and len(definitions) < MAX_DEPTH:
+        while cls and len(definitions) < MAX_INHERITANCE_DEPTH:
             doc = uow.get(DocKey(KIND_CLASS, key.db, key.branch, cls))
             if doc is None or doc.deleted:
                 break

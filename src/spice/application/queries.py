@@ -14,7 +14,7 @@ from spice.application.ports.documents import (
     DocumentStore,
 )
 from spice.application.schema.instances import each_link
-from spice.application.schema.ontology import descendants
+from spice.application.schema.ontology import descendants, lineage
 from spice.domain import names
 from spice.domain.errors import NotFound
 
@@ -139,20 +139,17 @@ class Reader:
         classes whose relationships point here."""
         found = self.instance(db, branch, class_id, instance_id)
         classes = {c["id"]: c for c in self.class_definitions(db, branch)}
-        lineage = [class_id]
-        while classes.get(lineage[-1], {}).get("parent_class") and len(lineage) < 32:
-            lineage.append(classes[lineage[-1]]["parent_class"])
+        chain = lineage(classes, class_id)
         outgoing = [
             {"predicate": rel["predicate"], "target": ref}
-            for cls in lineage
-            if cls in classes
+            for cls in chain
             for rel, ref in each_link(classes[cls], found["data"])
         ]
         me = f"{class_id}/{instance_id}"
         incoming: list[dict[str, Any]] = []
         for source in classes.values():
             for rel in source.get("relationships", []):
-                if rel["target"] not in lineage:
+                if rel["target"] not in chain:
                     continue
                 sources = self.descendants(db, branch, source["id"])
                 offset = 0

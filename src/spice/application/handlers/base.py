@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spice.application.ports.event_store import EventStore
+from spice.application.schema.ontology import MAX_INHERITANCE_DEPTH
 from spice.domain import names
 from spice.domain.aggregates import AggregateState, replay
 from spice.domain.errors import (
@@ -75,7 +76,7 @@ class WriteModel:
         return state
 
 
-MAX_DEPTH = 32
+MAX_DEPTH = MAX_INHERITANCE_DEPTH
 
 
 def inherited(

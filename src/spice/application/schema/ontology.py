@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from spice.application.schema.properties import Errors, label, parse_property
@@ -130,6 +130,22 @@ def field_names(definition: dict[str, Any]) -> list[str]:
     return [p["name"] for p in definition["properties"]] + [
         r["predicate"] for r in definition["relationships"]
     ]
+
+
+MAX_INHERITANCE_DEPTH = 32  # classes in one chain of parents
+
+
+def lineage(classes: Mapping[str, dict[str, Any]], class_id: str) -> list[str]:
+    """The class and its ancestors among `classes` (by id), nearest first."""
+    chain: list[str] = []
+    current = class_id
+    while current in classes and len(chain) < MAX_INHERITANCE_DEPTH:
+        chain.append(current)
+        parent = classes[current].get("parent_class")
+        if not parent:
+            break
+        current = parent
+    return chain
 
 
 def descendants(classes: Iterable[dict[str, Any]], class_id: str) -> list[str]:

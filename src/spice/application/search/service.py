@@ -6,12 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from spice.application.ports.search import SearchIndex
 from spice.application.queries import Reader
+from spice.application.schema.ontology import descendants, lineage
 from spice.application.search.filters import fields_of, special_conditions
 from spice.application.search.query import (
     SPECIAL_FIELDS,
@@ -55,6 +56,27 @@ def leaf_type(prop: dict[str, Any], rest: list[str]) -> str | None:
     if kind in WITH_PARTS and len(rest) == 1:
         return f"{kind}.{rest[0]}"
     return None
+
+
+def field_definitions(
+    classes: Mapping[str, dict[str, Any]], scope: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Property definitions of the classes in `scope` (by id among `classes`), inherited ones
+    included; links appear as properties of type `link` (one target) or `links` (several)."""
+    found: dict[str, dict[str, Any]] = {}
+    for cls in scope:
+        for owner in lineage(classes, cls):
+            for prop in classes[owner].get("properties", []):
+                found.setdefault(prop["name"], prop)
+            for rel in classes[owner].get("relationships", []):
+                many = rel.get("cardinality") in ("1:n", "n:n")
+                found.setdefault(rel["predicate"], {"type": "links" if many else "link"})
+    return found
+
+
+def field_types(classes: Mapping[str, dict[str, Any]], scope: list[str]) -> dict[str, str]:
+    """Property (and link) names of the classes in scope, with their types."""
+    return {name: str(p["type"]) for name, p in field_definitions(classes, scope).items()}
 
 
 @dataclass(frozen=True)
@@ -119,31 +141,6 @@ class SearchService:
         self.scan = DocumentScanSearch(reader.documents)
         self.graph_position = graph_position
 
-    def field_definitions(
-        self, db: str, branch: str, classes: list[str] | None
-    ) -> dict[str, dict[str, Any]]:
-        """Property definitions of the classes in scope, inherited ones included; links appear
-        as properties of type `link` (one target) or `links` (several)."""
-        definitions = {c["id"]: c for c in self.reader.class_definitions(db, branch)}
-        scope = classes if classes is not None else list(definitions)
-        found: dict[str, dict[str, Any]] = {}
-        for cls in scope:
-            seen = 0
-            while cls in definitions and seen < 32:
-                definition = definitions[cls]
-                for prop in definition.get("properties", []):
-                    found.setdefault(prop["name"], prop)
-                for rel in definition.get("relationships", []):
-                    many = rel.get("cardinality") in ("1:n", "n:n")
-                    found.setdefault(rel["predicate"], {"type": "links" if many else "link"})
-                cls, seen = definition.get("parent_class"), seen + 1
-        return found
-
-    def field_types(self, db: str, branch: str, classes: list[str] | None) -> dict[str, str]:
-        """Property (and link) names of the classes in scope, with their types."""
-        found = self.field_definitions(db, branch, classes)
-        return {name: str(prop["type"]) for name, prop in found.items()}
-
     def _check_field(self, name: str, types: dict[str, str], role: str) -> str:
         if name in SPECIAL_FIELDS and role != "sort":
             return name
@@ -169,10 +166,11 @@ class SearchService:
                     f"{name!r} takes string terms (its {op} is not one)", {"field": name}
                 )
 
-    def _sort(self, request: SearchRequest, props: dict[str, dict[str, Any]]) -> SortKey | None:
+    def _sort(
+        self, request: SearchRequest, props: dict[str, dict[str, Any]], types: dict[str, str]
+    ) -> SortKey | None:
         if request.sort is None:
             return None
-        types = {name: str(prop["type"]) for name, prop in props.items()}
         self._check_field(request.sort, types, "sort")
         head, *rest = request.sort.split(".")
         leaf = leaf_type(props[head], rest)
@@ -188,13 +186,13 @@ class SearchService:
         return SortKey(request.sort, request.descending, False)
 
     def build(self, request: SearchRequest) -> SearchQuery:
-        classes = None
         if request.class_id is not None:
             self.reader.ontology_class(request.db, request.branch, request.class_id)
-            classes = self.reader.descendants(request.db, request.branch, request.class_id)
-        else:
-            self.reader.branch(request.db, request.branch)
-        props = self.field_definitions(request.db, request.branch, classes)
+        loaded = {c["id"]: c for c in self.reader.class_definitions(request.db, request.branch)}
+        classes = None
+        if request.class_id is not None:
+            classes = [request.class_id, *descendants(loaded.values(), request.class_id)]
+        props = field_definitions(loaded, classes if classes is not None else list(loaded))
         types = {name: str(prop["type"]) for name, prop in props.items()}
         if request.filter is not None:
             self.check_filter(request.filter, types)
@@ -214,7 +212,7 @@ class SearchService:
             request.text,
             tuple(classes) if classes is not None else None,
             request.filter,
-            self._sort(request, props),
+            self._sort(request, props, types),
             request.facets,
             request.facet_size,
             offset,
