@@ -22,7 +22,6 @@ DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})?")
 TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?")
-MAX_FACET_SIZE = 1000
 
 
 def numeric(value: Any) -> float | None:
@@ -49,17 +48,6 @@ def numeric(value: Any) -> float | None:
     except (ValueError, OverflowError):
         return None
     return None
-
-
-def numeric_tree(value: Any) -> Any:
-    """`value` with only its numeric leaves (as `numeric` reads them); None if none."""
-    if isinstance(value, dict):
-        kept = {k: v for k, item in value.items() if (v := numeric_tree(item)) is not None}
-        return kept or None
-    if isinstance(value, list):
-        items = [v for item in value if (v := numeric_tree(item)) is not None]
-        return [v for v in items if not isinstance(v, dict | list)] or None
-    return numeric(value)
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,10 @@ class DocumentScanSearch(SearchReader):
         hits.sort(key=lambda h: h.key)
         if query.sort is not None:
             sort = query.sort
-            present = [h for h in hits if _sort_value(h, sort.field, sort.numeric) is not None]
-            absent = [h for h in hits if _sort_value(h, sort.field, sort.numeric) is None]
-            present.sort(
-                key=lambda h: _sort_value(h, sort.field, sort.numeric), reverse=sort.descending
-            )
+            values = {h.key: _sort_value(h, sort.field, sort.numeric) for h in hits}
+            present = [h for h in hits if values[h.key] is not None]
+            absent = [h for h in hits if values[h.key] is None]
+            present.sort(key=lambda h: values[h.key], reverse=sort.descending)
             hits = present + absent
         facets = {name: self._facet(hits, name, query.facet_size) for name in query.facets}
         page = hits[query.offset : query.offset + query.limit]
