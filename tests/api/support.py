@@ -37,6 +37,11 @@ def container_of(client: TestClient) -> Container:
     return container
 
 
+def head(client: TestClient) -> int:
+    """The log position of the last event written so far."""
+    return container_of(client).events.head_position()
+
+
 def wait_ok(client: TestClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
     """Send a write with ?wait=true and return the completed command's body."""
     sep = "&" if "?" in url else "?"

@@ -7,13 +7,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import container_of
+from tests.api.support import head
 
 CREATE = "/api/v1/database/demo/instances/Product/create"
-
-
-def head(client: TestClient) -> int:
-    return container_of(client).events.head_position()
 
 
 CASES: list[tuple[str, str, dict[str, Any], int, str]] = [

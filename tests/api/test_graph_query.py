@@ -12,7 +12,7 @@ from rich.console import Console
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
 from spice.entrypoints.cli.tasks import rebuild_read_models
-from tests.api.support import container_of, wait_ok
+from tests.api.support import container_of, head, wait_ok
 
 DB = "/api/v1/database/logi"
 GRAPH = "/api/v1/graph-query/logi"
@@ -64,8 +64,8 @@ def logi(client: TestClient) -> TestClient:
 
 
 def query(client: TestClient, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
-    head = client.get("/health").json()["data"]["log_position"]
-    response = client.post(f"{GRAPH}?min_position={head}", json=body)
+    position = head(client)
+    response = client.post(f"{GRAPH}?min_position={position}", json=body)
     assert response.status_code == status, response.text
     data: dict[str, Any] = response.json()["data"] if status == 200 else response.json()
     return data
@@ -194,8 +194,8 @@ def test_statuses_show_lag_and_deletion(logi: TestClient) -> None:
         {"predicate": "placed_by", "target_class": "Customer"},
         {"predicate": "lives_in", "target_class": "City"},
     ]
-    head = logi.get("/health").json()["data"]["log_position"]
-    assert logi.get(f"{DB}/instances/Order/o9?min_position={head}").status_code == 200
+    position = head(logi)
+    assert logi.get(f"{DB}/instances/Order/o9?min_position={position}").status_code == 200
     lagging = logi.post(
         GRAPH, json={"start_class": "Order", "hops": hops, "filters": {"order_id": "o9"}}
     )
@@ -367,10 +367,10 @@ def test_hops_follow_relationships_declared_on_subclasses(client: TestClient) ->
     for cls, data in rows:
         body = {"data": data, "instance_id": next(iter(data.values()))}
         wait_ok(client, "POST", f"{base}/instances/{cls}/create", json=body)
-    head = client.get("/health").json()["data"]["log_position"]
+    position = head(client)
 
     def ask(body: dict[str, Any], status: int = 200) -> dict[str, Any]:
-        response = client.post(f"/api/v1/graph-query/fleet?min_position={head}", json=body)
+        response = client.post(f"/api/v1/graph-query/fleet?min_position={position}", json=body)
         assert response.status_code == status, response.text
         return response.json()
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import container_of, wait_ok
+from tests.api.support import head, wait_ok
 
 BASE = "/api/v1/database/hard"
 
@@ -39,10 +39,6 @@ BAD_PROPERTIES: list[dict[str, Any]] = [
 def hard(client: TestClient) -> TestClient:
     wait_ok(client, "POST", "/api/v1/databases", json={"name": "hard"})
     return client
-
-
-def head(client: TestClient) -> int:
-    return container_of(client).events.head_position()
 
 
 @pytest.mark.parametrize("prop", BAD_PROPERTIES)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import container_of, wait_ok
+from tests.api.support import container_of, head, wait_ok
 
 SEARCH = "/api/v1/database/demo/search"
 
@@ -35,10 +35,6 @@ def shop(demo: TestClient) -> TestClient:
         json={"data": {"product_id": "p1", "name": "서울 셔츠", "owned_by": "c1"}},
     )
     return demo
-
-
-def head(client: TestClient) -> int:
-    return int(client.get("/health").json()["data"]["log_position"])
 
 
 def search(client: TestClient, body: dict[str, Any], status: int = 200) -> dict[str, Any]:

@@ -11,13 +11,9 @@ from fastapi.testclient import TestClient
 
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import wait_ok
+from tests.api.support import head, wait_ok
 
 DB = "/api/v1/database/demo"
-
-
-def head(client: TestClient) -> int:
-    return int(client.get("/health").json()["data"]["log_position"])
 
 
 def search(client: TestClient, body: dict[str, Any], status: int = 200) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.api.support import container_of, wait_ok
+from tests.api.support import container_of, head, wait_ok
 
 BASE = "/api/v1/database/shop"
 CONTACT = {
@@ -43,10 +43,6 @@ def setup(client: TestClient) -> TestClient:
 
 def create(client: TestClient, data: dict[str, Any]) -> Any:
     return client.post(f"{BASE}/instances/Contact/create?wait=true", json={"data": data})
-
-
-def head(client: TestClient) -> int:
-    return container_of(client).events.head_position()
 
 
 def test_types_endpoint_lists_every_type_with_parameters(client: TestClient) -> None:
