@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from starlette.concurrency import run_in_threadpool
 
+from spice.domain import names
 from spice.domain.errors import BadRequest, Timeout
 from spice.entrypoints.api.waiting import Waiter
+
+T = TypeVar("T")
 
 
 async def reach(
@@ -32,3 +38,13 @@ async def reach(
                 **({"search_position": container.search_projector.position} if search else {}),
             },
         )
+
+
+async def read_indexed(
+    waiter: Waiter, db: str, min_position: int | None, timeout: float, read: Callable[[], T]
+) -> T:
+    """A read of the search side (search, graph queries) of database `db`: once documents
+    and the search index include `min_position`, `read` runs on a worker thread."""
+    names.check_name("database", db, names.DATABASE_NAME)
+    await reach(waiter, min_position, timeout, search=True)
+    return await run_in_threadpool(read)

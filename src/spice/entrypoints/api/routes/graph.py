@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from spice.application.graph_query import GraphQuery, Hop, run_graph_query
 from spice.application.search.filters import parse_filter
-from spice.domain import names
 from spice.entrypoints.api import deps
-from spice.entrypoints.api.reads import reach
+from spice.entrypoints.api.reads import read_indexed
 from spice.entrypoints.api.routes.ontology import class_paths
 from spice.entrypoints.api.schemas import (
     GraphQueryBody,
@@ -24,14 +22,15 @@ router = APIRouter(prefix="/api/v1/graph-query/{db}", tags=["graph"])
 
 async def _run(
     container: deps.Container,
-    waiter: Any,
+    waiter: deps.Waiter,
     query: GraphQuery,
     min_position: int | None,
     timeout: float,
 ) -> Response:
-    names.check_name("database", query.db, names.DATABASE_NAME)
-    await reach(waiter, min_position, timeout, search=True)
-    result = await run_in_threadpool(run_graph_query, container.graph, query)
+    graph = container.graph
+    result = await read_indexed(
+        waiter, query.db, min_position, timeout, lambda: run_graph_query(graph, query)
+    )
     return large_success(result, f"{result['count']} nodes")
 
 

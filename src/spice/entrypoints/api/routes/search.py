@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from spice.application.search.filters import parse_filter
 from spice.application.search.service import SearchRequest
-from spice.domain import names
 from spice.domain.errors import BadRequest
 from spice.entrypoints.api import deps
-from spice.entrypoints.api.reads import reach
+from spice.entrypoints.api.reads import read_indexed
 from spice.entrypoints.api.schemas import SearchBody, large_success
 
 router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"])
@@ -21,14 +19,13 @@ router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"])
 
 async def _run(
     container: deps.Container,
-    waiter: Any,
+    waiter: deps.Waiter,
     request: SearchRequest,
     min_position: int | None,
     timeout: float,
 ) -> Response:
-    names.check_name("database", request.db, names.DATABASE_NAME)
-    await reach(waiter, min_position, timeout, search=True)
-    result = await run_in_threadpool(container.searches.search, request)
+    search = container.searches.search
+    result = await read_indexed(waiter, request.db, min_position, timeout, lambda: search(request))
     return large_success(result)
 
 
