@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS edges_{gen} (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, dst_id, predicate);
 """
-EdgeTuples = list[tuple[Any, ...]]  # rows as SQLite returns them
+Rows = list[tuple[Any, ...]]  # rows as SQLite returns them
 GENERATION = re.compile(r"^g[0-9]+$")
 KEY_WHERE = "kind = ? AND db = ? AND branch = ? AND cls = ? AND id = ?"
 
@@ -340,21 +340,25 @@ class SQLiteDocumentStore(DocumentStore):
                     break
         return refs
 
-    def _instance_rows(
-        self, columns: str, db: str, branch: str, refs: Sequence[NodeRef]
-    ) -> EdgeTuples:
-        rows: EdgeTuples = []
+    def _rows_by_class(
+        self, sql: str, before: Sequence[Any], refs: Sequence[NodeRef], after: Sequence[Any]
+    ) -> Rows:
+        """Run `sql` (with `{gen}` and an `{ids}` list) once per class of `refs`, its
+        arguments being `before`, the class, its ids, then `after`, in one snapshot."""
+        rows: Rows = []
         with self._db.read() as conn:
             gen = self._active_in(conn)
             for cls, ids in _by_class(refs):
-                rows.extend(
-                    conn.execute(
-                        f"SELECT {columns} FROM docs_{gen} WHERE kind = ? AND db = ? "
-                        f"AND branch = ? AND cls = ? AND id IN ({', '.join('?' * len(ids))})",
-                        [KIND_INSTANCE, db, branch, cls, *ids],
-                    ).fetchall()
-                )
+                text = sql.format(gen=gen, ids=", ".join("?" * len(ids)))
+                rows.extend(conn.execute(text, [*before, cls, *ids, *after]).fetchall())
         return rows
+
+    def _instance_rows(self, columns: str, db: str, branch: str, refs: Sequence[NodeRef]) -> Rows:
+        sql = (
+            f"SELECT {columns} FROM docs_{{gen}} WHERE kind = ? AND db = ? AND branch = ? "
+            "AND cls = ? AND id IN ({ids})"
+        )
+        return self._rows_by_class(sql, [KIND_INSTANCE, db, branch], refs, [])
 
     def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
         rows = self._instance_rows("*", db, branch, refs)
@@ -371,21 +375,13 @@ class SQLiteDocumentStore(DocumentStore):
     ) -> EdgeRows:
         # Outgoing edges are found through the primary key, incoming ones through the index
         # on the target; both lead with (db, branch, class) and take the ids as a list.
-        if reverse:
-            where = "db = ? AND branch = ? AND dst_cls = ? AND dst_id IN ({}) AND predicate = ?"
-        else:
-            where = "db = ? AND branch = ? AND src_cls = ? AND src_id IN ({}) AND predicate = ?"
-        rows: EdgeTuples = []
-        with self._db.read() as conn:
-            gen = self._active_in(conn)
-            for cls, ids in _by_class(nodes):
-                rows.extend(
-                    conn.execute(
-                        f"SELECT src_cls, src_id, predicate, dst_cls, dst_id FROM edges_{gen} "
-                        f"WHERE {where.format(', '.join('?' * len(ids)))}",
-                        [db, branch, cls, *ids, predicate],
-                    ).fetchall()
-                )
+        near = "dst" if reverse else "src"
+        sql = (
+            "SELECT src_cls, src_id, predicate, dst_cls, dst_id FROM edges_{gen} "
+            f"WHERE db = ? AND branch = ? AND {near}_cls = ? AND {near}_id IN ({{ids}}) "
+            "AND predicate = ?"
+        )
+        rows = self._rows_by_class(sql, [db, branch], nodes, [predicate])
         rows.sort()
         return [((r[0], r[1]), r[2], (r[3], r[4])) for r in rows]
 
