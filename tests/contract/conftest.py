@@ -1,7 +1,9 @@
 """Every port adapter, built fresh per test and closed afterwards.
 
 Each port has one list of (id, factory) pairs; a factory gets pytest's `tmp_path`. Adding an
-adapter (say PostgreSQL) means adding one entry per list: every contract test then runs on it.
+adapter means adding one entry per list: every contract test then runs on it. The PostgreSQL
+adapters get a schema of their own per test, the Redis ones a key prefix, dropped afterwards;
+without the service running they are skipped (see tests/services.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ from typing import Any
 
 import pytest
 
+from spice.adapters.distributed.postgres import PostgresDatabase
+from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
+from spice.adapters.distributed.postgres_documents import PostgresDocumentStore
+from spice.adapters.distributed.postgres_event_store import PostgresEventStore
+from spice.adapters.distributed.redis_command_status import RedisCommandStatusStore
 from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusStore
 from spice.adapters.embedded.sqlite_consumer_registry import SQLiteConsumerRegistry
 from spice.adapters.embedded.sqlite_documents import SQLiteDocumentStore
@@ -24,25 +31,39 @@ from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
+from tests.services import drop_postgres_schema, postgres_schema_url, redis_prefix_url
 
 Factories = list[tuple[str, Callable[[Path], Any]]]
 
 EVENT_STORE_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryEventStore()),
     ("sqlite", lambda tmp: SQLiteEventStore(tmp / "events.db")),
+    ("postgres", lambda tmp: PostgresEventStore(postgres_schema_url())),
+]
+# Two stores on one log, as two processes would have.
+SHARED_LOG_FACTORIES: Factories = [
+    ("sqlite", lambda tmp: (SQLiteEventStore(tmp / "e.db"), SQLiteEventStore(tmp / "e.db"))),
+    ("postgres", lambda tmp: _twice(PostgresEventStore, postgres_schema_url())),
 ]
 CONSUMER_REGISTRY_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryConsumerRegistry()),
     ("sqlite", lambda tmp: SQLiteConsumerRegistry(tmp / "consumers.db")),
+    ("postgres", lambda tmp: PostgresConsumerRegistry(postgres_schema_url())),
 ]
 COMMAND_STATUS_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryCommandStatusStore()),
     ("sqlite", lambda tmp: SQLiteCommandStatusStore(tmp / "commands.db")),
+    ("redis", lambda tmp: RedisCommandStatusStore(redis_prefix_url())),
 ]
 DOCUMENT_STORE_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryDocumentStore()),
     ("sqlite", lambda tmp: SQLiteDocumentStore(tmp / "documents.db")),
+    ("postgres", lambda tmp: PostgresDocumentStore(postgres_schema_url())),
 ]
+
+
+def _twice(factory: Callable[[str], Any], url: str) -> tuple[Any, Any]:
+    return factory(url), factory(url)
 
 
 def _params(factories: Factories) -> dict[str, Any]:
@@ -54,12 +75,33 @@ def _build(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     try:
         yield adapter
     finally:
-        adapter.close()
+        _close(adapter)
+
+
+def _close(adapter: Any) -> None:
+    if isinstance(adapter, RedisCommandStatusStore):
+        adapter.delete_all()
+    adapter.close()
+    db = getattr(adapter, "_db", None)
+    if isinstance(db, PostgresDatabase):
+        drop_postgres_schema(f"{db.url}{'&' if '?' in db.url else '?'}schema={db.schema}")
 
 
 @pytest.fixture(**_params(EVENT_STORE_FACTORIES))
 def event_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EventStore]:
     yield from _build(request, tmp_path)
+
+
+@pytest.fixture(**_params(SHARED_LOG_FACTORIES))
+def two_event_stores(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[EventStore, EventStore]]:
+    first, second = request.param(tmp_path)
+    try:
+        yield first, second
+    finally:
+        second.close()
+        _close(first)
 
 
 @pytest.fixture(**_params(CONSUMER_REGISTRY_FACTORIES))

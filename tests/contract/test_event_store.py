@@ -261,3 +261,50 @@ def test_stream_ids_by_prefix_in_pages(event_store: EventStore) -> None:
         "inst:d:main:AB:1",
     ]
     assert event_store.stream_ids("nothing:") == []
+
+
+def test_concurrent_appends_are_read_in_order_without_gaps(event_store: EventStore) -> None:
+    """A follower of $all that reads while four writers append never sees a position before
+    an earlier one has committed: each read continues exactly where the last one ended."""
+    writers, batches = 4, 40
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for seq in range(1, batches + 1):
+                event_store.append([event(f"w{n}", seq)])
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    seen: list[int] = []
+    try:
+        while len(seen) < writers * batches and not errors:
+            for e in event_store.read_all(after_position=seen[-1] if seen else 0, limit=7):
+                assert e.position == (seen[-1] if seen else 0) + 1, "a position was skipped"
+                seen.append(e.position)
+    finally:
+        for t in threads:
+            t.join()
+    assert not errors
+    assert seen == list(range(1, writers * batches + 1))
+    assert [e.position for e in event_store.read_all(limit=1000)] == seen
+
+
+def test_a_second_store_on_the_same_log_sees_its_appends(
+    two_event_stores: tuple[EventStore, EventStore],
+) -> None:
+    """Two processes (here two store objects) on one log: a reader waiting in one wakes for
+    an append made by the other, and both read the same chain."""
+    mine, other = two_event_stores
+    writer = threading.Timer(0.2, lambda: other.append([event("a", 1)]))
+    writer.start()
+    try:
+        assert mine.wait_for(0, timeout=10) is True
+    finally:
+        writer.join()
+    assert mine.read_all() == other.read_all()
+    mine.append([event("a", 2)])
+    assert [e.sequence_number for e in other.read_stream("a")] == [1, 2]

@@ -7,11 +7,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TypeVar
 
 from spice.domain.errors import Unavailable
-
-T = TypeVar("T")
 
 
 class SQLiteDatabase:
@@ -19,6 +16,8 @@ class SQLiteDatabase:
 
     `synchronous=NORMAL` in WAL survives a killed process; `FULL` also survives power loss.
     """
+
+    mark = "?"  # the driver's parameter placeholder
 
     def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
         self.path = str(path)
@@ -41,6 +40,11 @@ class SQLiteDatabase:
             with self._lock:
                 self._all.append(conn)
         return conn
+
+    @contextmanager
+    def query(self) -> Iterator[sqlite3.Connection]:
+        """The thread's connection, for single statements."""
+        yield self.connection()
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -80,11 +84,6 @@ class SQLiteDatabase:
                     conn.close()
             self._all.clear()
         self._local = threading.local()
-
-
-def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

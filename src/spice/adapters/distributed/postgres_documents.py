@@ -1,0 +1,52 @@
+"""PostgreSQL document and graph read model; each generation is a pair of tables of its own."""
+
+from __future__ import annotations
+
+import psycopg
+
+from spice.adapters.distributed.postgres import PostgresDatabase
+from spice.adapters.sql.documents import SQLDocumentStore
+
+# Keys compare as bytes (COLLATE "C"), so pages come in the same order as on SQLite whatever
+# the database's locale.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS generations (
+    name text PRIMARY KEY, number bigint NOT NULL, checkpoint bigint NOT NULL,
+    active boolean NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS generation_numbers;
+"""
+TABLES = """
+CREATE TABLE IF NOT EXISTS docs_{gen} (
+    kind text COLLATE "C" NOT NULL, db text COLLATE "C" NOT NULL,
+    branch text COLLATE "C" NOT NULL, cls text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
+    seq bigint NOT NULL, deleted smallint NOT NULL, position bigint NOT NULL, body text NOT NULL,
+    PRIMARY KEY (kind, db, branch, cls, id)
+);
+CREATE TABLE IF NOT EXISTS edges_{gen} (
+    db text COLLATE "C" NOT NULL, branch text COLLATE "C" NOT NULL,
+    src_cls text COLLATE "C" NOT NULL, src_id text COLLATE "C" NOT NULL,
+    predicate text COLLATE "C" NOT NULL, dst_cls text COLLATE "C" NOT NULL,
+    dst_id text COLLATE "C" NOT NULL,
+    PRIMARY KEY (db, branch, src_cls, src_id, predicate, dst_cls, dst_id)
+);
+CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, dst_id, predicate);
+"""
+
+
+class PostgresDocumentStore(SQLDocumentStore):
+    def __init__(self, url: str, max_connections: int = 8) -> None:
+        db = PostgresDatabase(url, max_size=max_connections)
+        super().__init__(db)
+        with db.migration("documents") as conn:
+            conn.execute(SCHEMA)
+            self._ensure_active(conn)
+
+    def _create_generation(self, conn: psycopg.Connection) -> str:
+        row = conn.execute("SELECT nextval('generation_numbers')").fetchone()
+        assert row is not None  # nextval always returns a row
+        number = row[0]
+        name = f"g{number}"
+        conn.execute("INSERT INTO generations VALUES (%s, %s, 0, false)", (name, number))
+        conn.execute(TABLES.format(gen=name))
+        return name

@@ -1,0 +1,117 @@
+"""PostgreSQL event store: the distributed source of truth."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import psycopg
+
+from spice.adapters.distributed.postgres import PostgresDatabase
+from spice.adapters.sql.event_store import SQLEventStore
+from spice.application.serialization import GENESIS_HASH
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    position bigint PRIMARY KEY,
+    event_id text COLLATE "C" NOT NULL UNIQUE,
+    event_type text NOT NULL,
+    aggregate_type text COLLATE "C" NOT NULL,
+    aggregate_id text COLLATE "C" NOT NULL,
+    sequence_number bigint NOT NULL,
+    occurred_at text NOT NULL,
+    actor text NOT NULL,
+    data text NOT NULL,
+    metadata text NOT NULL,
+    schema_version integer NOT NULL,
+    prev_hash text NOT NULL,
+    hash text NOT NULL,
+    UNIQUE (aggregate_id, sequence_number)
+);
+CREATE INDEX IF NOT EXISTS command_positions ON events (position)
+    WHERE aggregate_type = 'Command';
+"""
+
+
+class PostgresEventStore(SQLEventStore):
+    """Events in one table. An append takes a transaction-scoped advisory lock, the head of
+    the log, before it reads the last position: appends are serialised, so positions are
+    assigned and committed in the same order and a reader never skips one that commits late.
+
+    Every append notifies a channel on commit; `wait_for` in any process listens to it, so
+    readers in other processes wake at once instead of polling.
+    """
+
+    integrity_errors = (psycopg.IntegrityError,)
+
+    def __init__(self, url: str, max_connections: int = 8) -> None:
+        db = PostgresDatabase(url, max_size=max_connections)
+        with db.migration("events") as conn:
+            conn.execute(SCHEMA)
+        super().__init__(db)
+        self._pg = db
+        self._channel = f"spice_events_{db.schema}"
+        self._lock_key = f"{db.schema}.events.head"
+        self._listener: threading.Thread | None = None
+        self._listener_lock = threading.Lock()
+        self._closed = threading.Event()
+
+    def _take_head(self, conn: psycopg.Connection) -> tuple[int, str]:
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_key,))
+        last = conn.execute(
+            "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
+        ).fetchone()
+        return (last[0], last[1]) if last else (0, GENESIS_HASH)
+
+    def _head_seqs(self, conn: psycopg.Connection, aggregate_ids: list[str]) -> dict[str, int]:
+        # One round trip: a MAX() per stream, each served by the (aggregate, seq) index.
+        rows = conn.execute(
+            "SELECT a, (SELECT MAX(sequence_number) FROM events WHERE aggregate_id = a) "
+            "FROM unnest(%s::text[]) AS a",
+            (aggregate_ids,),
+        ).fetchall()
+        return {a: seq for a, seq in rows if seq is not None}
+
+    def _on_append(self, conn: psycopg.Connection, position: int) -> None:
+        conn.execute("SELECT pg_notify(%s, %s)", (self._channel, str(position)))
+
+    def wait_for(
+        self,
+        after_position: int,
+        timeout: float,
+        poll: float = 0.2,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> bool:
+        if self._listener is None:
+            self._start_listener()
+        return super().wait_for(after_position, timeout, poll, cancelled)
+
+    def _start_listener(self) -> None:
+        with self._listener_lock:
+            if self._listener is None:
+                self._listener = threading.Thread(
+                    target=self._listen, name="spice-pg-listen", daemon=True
+                )
+                self._listener.start()
+
+    def _listen(self) -> None:
+        while not self._closed.is_set():
+            try:
+                with psycopg.connect(self._pg.url, autocommit=True, connect_timeout=10) as conn:
+                    conn.execute(f'LISTEN "{self._channel}"')
+                    self._notify_appended()  # appends made while (re)connecting
+                    while not self._closed.is_set():
+                        for _ in conn.notifies(timeout=0.5):
+                            self._notify_appended()
+            except psycopg.Error as exc:
+                log.warning("event notifications lost (%s); waiters poll until reconnected", exc)
+                self._closed.wait(1.0)
+
+    def close(self) -> None:
+        self._closed.set()
+        if self._listener is not None:
+            self._listener.join(timeout=5)
+        super().close()

@@ -1,0 +1,34 @@
+"""What the SQL adapters need of a database, whatever the driver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class SQLDatabase(Protocol):
+    """A DB-API style database: connections whose `execute` takes `mark` placeholders."""
+
+    mark: str
+
+    def query(self) -> AbstractContextManager[Any]:
+        """A connection for single statements."""
+        ...
+
+    def read(self) -> AbstractContextManager[Any]:
+        """A connection inside a consistent snapshot."""
+        ...
+
+    def write(self) -> AbstractContextManager[Any]:
+        """A connection inside a transaction that commits on success."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

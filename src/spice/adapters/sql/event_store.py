@@ -1,0 +1,234 @@
+"""The event store on a SQL database: one table and the same statements on SQLite and
+PostgreSQL; the dialects differ only in how an append takes the head of the log."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from spice.adapters.sql.database import SQLDatabase, chunks
+from spice.application.ports.event_store import EventStore
+from spice.application.serialization import dumps, event_hash, loads
+from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
+from spice.domain.events import COMMAND_AGGREGATE, EventEnvelope
+
+COLUMNS = (
+    "position, event_id, event_type, aggregate_type, aggregate_id, sequence_number, "
+    "occurred_at, actor, data, metadata, schema_version, prev_hash, hash"
+)
+Row = tuple[Any, ...]
+
+
+def row_to_event(row: Row) -> EventEnvelope:
+    return EventEnvelope(
+        position=row[0],
+        event_id=row[1],
+        event_type=row[2],
+        aggregate_type=row[3],
+        aggregate_id=row[4],
+        sequence_number=row[5],
+        occurred_at=row[6],
+        actor=row[7],
+        data=loads(row[8]),
+        metadata=loads(row[9]),
+        schema_version=row[10],
+        prev_hash=row[11],
+        hash=row[12],
+    )
+
+
+def chain(
+    events: Sequence[EventEnvelope], position: int, prev: str
+) -> tuple[list[Row], list[EventEnvelope]]:
+    """Rows for `events` placed after `position` (whose hash is `prev`), and the events as
+    stored: positions and the hash chain filled in."""
+    rows: list[Row] = []
+    stored: list[EventEnvelope] = []
+    for e in events:
+        position += 1
+        data_json, meta_json = dumps(e.data), dumps(e.metadata)
+        digest = event_hash(prev, e, position, data_json, meta_json)
+        rows.append(
+            (
+                position,
+                e.event_id,
+                e.event_type,
+                e.aggregate_type,
+                e.aggregate_id,
+                e.sequence_number,
+                e.occurred_at,
+                e.actor,
+                data_json,
+                meta_json,
+                e.schema_version,
+                prev,
+                digest,
+            )
+        )
+        stored.append(e.stored(position, prev, digest))
+        prev = digest
+    return rows, stored
+
+
+class SQLEventStore(EventStore):
+    """Events in one table, positions assigned inside the write transaction.
+
+    An append holds the head of the log until it commits (the hash chain links each event to
+    the one before), so positions are gapless and in commit order: a reader of `read_all`
+    cannot see position n+1 before position n has committed.
+    """
+
+    integrity_errors: tuple[type[Exception], ...] = ()
+
+    def __init__(self, db: SQLDatabase) -> None:
+        super().__init__()
+        self._db = db
+        self._m = db.mark
+
+    @abstractmethod
+    def _take_head(self, conn: Any) -> tuple[int, str]:
+        """Lock the head of the log for this transaction; (last position, its hash)."""
+
+    def _on_append(self, conn: Any, position: int) -> None:  # noqa: B027 - optional hook
+        """Called in the append's transaction after its rows are written."""
+
+    def _head_seqs(self, conn: Any, aggregate_ids: list[str]) -> dict[str, int]:
+        # One MAX() per stream is served by the (aggregate, seq) index from its end.
+        query = f"SELECT MAX(sequence_number) FROM events WHERE aggregate_id = {self._m}"
+        heads: dict[str, int] = {}
+        for aggregate_id in aggregate_ids:
+            seq = conn.execute(query, (aggregate_id,)).fetchone()[0]
+            if seq is not None:
+                heads[aggregate_id] = seq
+        return heads
+
+    def append(self, events: Sequence[EventEnvelope]) -> list[EventEnvelope]:
+        if not events:
+            return []
+        try:
+            with self._db.write() as conn:
+                stored = self._append_in(conn, events)
+        except self.integrity_errors:
+            return self._replayed_or_raise(events, None)
+        except ConcurrencyConflict as conflict:
+            return self._replayed_or_raise(events, conflict)
+        self._notify_appended()
+        return stored
+
+    def _append_in(self, conn: Any, events: Sequence[EventEnvelope]) -> list[EventEnvelope]:
+        position, prev = self._take_head(conn)
+        heads = self._head_seqs(conn, list({e.aggregate_id for e in events}))
+        for e in events:
+            current = heads.get(e.aggregate_id, 0)
+            if e.sequence_number != current + 1:
+                raise ConcurrencyConflict(e.aggregate_id, e.sequence_number - 1, current)
+            heads[e.aggregate_id] = e.sequence_number
+        rows, stored = chain(events, position, prev)
+        marks = ",".join([self._m] * 13)
+        conn.cursor().executemany(f"INSERT INTO events ({COLUMNS}) VALUES ({marks})", rows)
+        self._on_append(conn, stored[-1].position or 0)
+        return stored
+
+    def _replayed_or_raise(
+        self, events: Sequence[EventEnvelope], conflict: ConcurrencyConflict | None
+    ) -> list[EventEnvelope]:
+        stored = self._get_many([e.event_id for e in events])
+        if not stored and conflict is not None:
+            raise conflict
+        if len(stored) == len(events) and all(stored[e.event_id].same_fact(e) for e in events):
+            return [stored[e.event_id] for e in events]
+        raise IdempotencyConflict(
+            "event id reused for a different event",
+            {"event_ids": sorted(stored)[:10]},
+        )
+
+    def _marks(self, count: int) -> str:
+        return ",".join([self._m] * count)
+
+    def _get_many(self, event_ids: list[str]) -> dict[str, EventEnvelope]:
+        found: dict[str, EventEnvelope] = {}
+        with self._db.query() as conn:
+            for part in chunks(event_ids):
+                rows = conn.execute(
+                    f"SELECT {COLUMNS} FROM events WHERE event_id IN ({self._marks(len(part))})",
+                    part,
+                )
+                for row in rows:
+                    found[row[1]] = row_to_event(row)
+        return found
+
+    def read_stream(
+        self, aggregate_id: str, from_seq: int = 1, to_seq: int | None = None
+    ) -> list[EventEnvelope]:
+        m = self._m
+        with self._db.query() as conn:
+            rows = conn.execute(
+                f"SELECT {COLUMNS} FROM events WHERE aggregate_id = {m} "
+                f"AND sequence_number >= {m} AND sequence_number <= {m} "
+                "ORDER BY sequence_number",
+                (aggregate_id, from_seq, to_seq if to_seq is not None else 2**62),
+            ).fetchall()
+        return [row_to_event(r) for r in rows]
+
+    def read_all(
+        self, after_position: int = 0, limit: int = 1000, aggregate_type: str | None = None
+    ) -> list[EventEnvelope]:
+        m = self._m
+        with self._db.query() as conn:
+            if aggregate_type is None:
+                cursor = conn.execute(
+                    f"SELECT {COLUMNS} FROM events WHERE position > {m} "
+                    f"ORDER BY position LIMIT {m}",
+                    (after_position, limit),
+                )
+            elif aggregate_type == COMMAND_AGGREGATE:
+                # The literal lets the planner use the partial index of commands.
+                cursor = conn.execute(
+                    f"SELECT {COLUMNS} FROM events WHERE aggregate_type = '{COMMAND_AGGREGATE}' "
+                    f"AND position > {m} ORDER BY position LIMIT {m}",
+                    (after_position, limit),
+                )
+            else:
+                cursor = conn.execute(
+                    f"SELECT {COLUMNS} FROM events WHERE aggregate_type = {m} "
+                    f"AND position > {m} ORDER BY position LIMIT {m}",
+                    (aggregate_type, after_position, limit),
+                )
+            rows = cursor.fetchall()
+        return [row_to_event(r) for r in rows]
+
+    def get_event(self, event_id: str) -> EventEnvelope | None:
+        return self._get_many([event_id]).get(event_id)
+
+    def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
+        found: dict[str, EventEnvelope] = {}
+        with self._db.query() as conn:
+            for part in chunks(list(dict.fromkeys(aggregate_ids))):
+                rows = conn.execute(
+                    f"SELECT {COLUMNS} FROM events e WHERE position IN ("
+                    "SELECT MAX(position) FROM events "
+                    f"WHERE aggregate_id IN ({self._marks(len(part))}) GROUP BY aggregate_id)",
+                    part,
+                ).fetchall()
+                found.update((r[4], row_to_event(r)) for r in rows)
+        return found
+
+    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
+        # A range on the (aggregate_id, sequence_number) index: the prefix, then past it.
+        m = self._m
+        with self._db.query() as conn:
+            rows = conn.execute(
+                f"SELECT DISTINCT aggregate_id FROM events WHERE aggregate_id > {m} "
+                f"AND aggregate_id >= {m} AND aggregate_id < {m} ORDER BY aggregate_id LIMIT {m}",
+                (after, prefix, prefix + "\U0010ffff", limit),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def head_position(self) -> int:
+        with self._db.query() as conn:
+            row = conn.execute("SELECT MAX(position) FROM events").fetchone()
+        return int(row[0] or 0)
+
+    def close(self) -> None:
+        self._db.close()

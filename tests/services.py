@@ -1,0 +1,66 @@
+"""The services of the distributed profile, as `scripts/services start` left them.
+
+Their URLs come from the environment (`SPICE_TEST_POSTGRES_URL`, ...) or from the
+`.services/env` file the script writes. When a service is not running, the tests that need it
+are skipped, unless `SPICE_REQUIRE_SERVICES=1` (set by `.ci/run`), which makes them fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ENV_FILE = Path(__file__).resolve().parents[1] / ".services" / "env"
+
+
+@cache
+def _from_file() -> dict[str, str]:
+    if not ENV_FILE.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line)
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def service_url(name: str) -> str | None:
+    """The URL of service `name` (postgres, redis, ...), or None when it is not running."""
+    key = f"SPICE_TEST_{name.upper()}_URL"
+    return os.environ.get(key) or _from_file().get(key)
+
+
+def require(name: str) -> str:
+    """The URL of service `name`; skips the test (fails it on CI) when there is none."""
+    url = service_url(name)
+    if url:
+        return url
+    message = f"{name} is not running: start it with `scripts/services start {name}`"
+    if os.environ.get("SPICE_REQUIRE_SERVICES") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def postgres_schema_url() -> str:
+    """A URL for a fresh schema of the test PostgreSQL, so tests never share tables."""
+    url = require("postgres")
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}schema=t_{uuid.uuid4().hex[:16]}"
+
+
+def redis_prefix_url() -> str:
+    """A URL for the test Redis with a key prefix of its own."""
+    url = require("redis")
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}prefix=t_{uuid.uuid4().hex[:16]}"
+
+
+def drop_postgres_schema(url: str) -> None:
+    from spice.adapters.distributed.postgres import PostgresDatabase
+
+    db = PostgresDatabase(url, max_size=1)
+    try:
+        db.drop_schema()
+    finally:
+        db.close()
