@@ -64,3 +64,13 @@ def drop_postgres_schema(url: str) -> None:
         db.drop_schema()
     finally:
         db.close()
+
+
+def drop_redis_prefix(url: str) -> None:
+    from spice.adapters.distributed.redis_command_status import RedisCommandStatusStore
+
+    store = RedisCommandStatusStore(url)
+    try:
+        store.delete_all()
+    finally:
+        store.close()

@@ -1,4 +1,9 @@
-"""An app on a fresh data directory, driven through FastAPI's test client."""
+"""An app on a fresh data directory, driven through FastAPI's test client.
+
+Every API test runs twice: on the embedded profile (SQLite) and on the distributed adapters
+(PostgreSQL for the event store, consumer registry and documents, each test in a schema of
+its own, and Redis for command statuses). The search index is Tantivy in both.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,31 @@ from fastapi.testclient import TestClient
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
 from tests.api.support import CUSTOMER, PRODUCT, wait_ok
+from tests.services import (
+    drop_postgres_schema,
+    drop_redis_prefix,
+    postgres_schema_url,
+    redis_prefix_url,
+)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", max_body_bytes=64 * 1024)
+@pytest.fixture(params=["embedded", "distributed"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    base = Settings(data_dir=tmp_path / "data", max_body_bytes=64 * 1024)
+    if request.param == "embedded":
+        yield base
+        return
+    postgres, redis = postgres_schema_url(), redis_prefix_url()
+    yield base.model_copy(
+        update={
+            "event_store_url": postgres,
+            "consumer_registry_url": postgres,
+            "documents_url": postgres,
+            "command_status_url": redis,
+        }
+    )
+    drop_postgres_schema(postgres)
+    drop_redis_prefix(redis)
 
 
 @pytest.fixture

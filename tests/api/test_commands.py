@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -56,8 +55,8 @@ def test_async_create_returns_pending_command(client: TestClient) -> None:
     assert wait_command(client, cid)["status"] == "COMPLETED"
 
 
-def test_sync_timeout_is_408_with_a_hint(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, run_workers=False, drain_timeout_seconds=0)
+def test_sync_timeout_is_408_with_a_hint(settings: Settings) -> None:
+    settings = settings.model_copy(update={"run_workers": False, "drain_timeout_seconds": 0})
     with TestClient(create_app(settings)) as client:
         r = client.post("/api/v1/databases?wait=true&timeout=1", json={"name": "demo"})
         assert r.status_code == 408
@@ -105,9 +104,9 @@ def test_status_history_and_result(client: TestClient) -> None:
     assert status["result"]["position"] >= 2
 
 
-def test_status_of_a_logged_but_untracked_command_is_pending(tmp_path: Path) -> None:
+def test_status_of_a_logged_but_untracked_command_is_pending(settings: Settings) -> None:
     """A crash between appending a command and tracking it must not hide the command."""
-    settings = Settings(data_dir=tmp_path, run_workers=False)
+    settings = settings.model_copy(update={"run_workers": False})
     with TestClient(create_app(settings)) as client:
         command = Command(new_id(), CREATE_DATABASE, "demo", "main", {"name": "demo"}, "kim")
         container_of(client).events.append([command.to_envelope("2026-01-01T00:00:00Z")])
@@ -118,9 +117,9 @@ def test_status_of_a_logged_but_untracked_command_is_pending(tmp_path: Path) -> 
         assert body["status"] == "COMPLETED"
 
 
-def test_status_reports_an_outcome_the_tracker_missed(tmp_path: Path) -> None:
+def test_status_reports_an_outcome_the_tracker_missed(settings: Settings) -> None:
     """A crash after the outcome was appended but before the status store heard of it."""
-    settings = Settings(data_dir=tmp_path, run_workers=False)
+    settings = settings.model_copy(update={"run_workers": False})
     with TestClient(create_app(settings)) as client:
         container = container_of(client)
         r = client.post("/api/v1/databases", json={"name": "demo"})

@@ -53,6 +53,23 @@ def _pick(url: str, kind: str, sync: str) -> object:
             "documents": SQLiteDocumentStore,
             "status": SQLiteCommandStatusStore,
         }[kind](_sqlite_path(url), sync)
+    # The distributed adapters need the `distributed` extra, so they are imported on demand.
+    if url.startswith(("postgresql://", "postgres://")) and kind != "status":
+        from spice.adapters.distributed.postgres_consumer_registry import (
+            PostgresConsumerRegistry,
+        )
+        from spice.adapters.distributed.postgres_documents import PostgresDocumentStore
+        from spice.adapters.distributed.postgres_event_store import PostgresEventStore
+
+        return {
+            "events": PostgresEventStore,
+            "registry": PostgresConsumerRegistry,
+            "documents": PostgresDocumentStore,
+        }[kind](url)
+    if url.startswith(("redis://", "rediss://")) and kind == "status":
+        from spice.adapters.distributed.redis_command_status import RedisCommandStatusStore
+
+        return RedisCommandStatusStore(url)
     raise ValueError(f"unsupported {kind} URL: {url!r}")
 
 

@@ -7,8 +7,8 @@ from spice.adapters.sql.consumer_registry import SCHEMA, SQLConsumerRegistry
 
 
 class PostgresConsumerRegistry(SQLConsumerRegistry):
-    def __init__(self, url: str, max_connections: int = 4) -> None:
-        db = PostgresDatabase(url, max_size=max_connections)
+    def __init__(self, url: str) -> None:
+        db = PostgresDatabase.shared(url)
         with db.migration("consumers") as conn:
             conn.execute(SCHEMA)
         super().__init__(db, greatest="GREATEST")

@@ -35,8 +35,8 @@ CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, d
 
 
 class PostgresDocumentStore(SQLDocumentStore):
-    def __init__(self, url: str, max_connections: int = 8) -> None:
-        db = PostgresDatabase(url, max_size=max_connections)
+    def __init__(self, url: str) -> None:
+        db = PostgresDatabase.shared(url)
         super().__init__(db)
         with db.migration("documents") as conn:
             conn.execute(SCHEMA)

@@ -47,8 +47,8 @@ class PostgresEventStore(SQLEventStore):
 
     integrity_errors = (psycopg.IntegrityError,)
 
-    def __init__(self, url: str, max_connections: int = 8) -> None:
-        db = PostgresDatabase(url, max_size=max_connections)
+    def __init__(self, url: str) -> None:
+        db = PostgresDatabase.shared(url)
         with db.migration("events") as conn:
             conn.execute(SCHEMA)
         super().__init__(db)
@@ -104,7 +104,7 @@ class PostgresEventStore(SQLEventStore):
                     conn.execute(f'LISTEN "{self._channel}"')
                     self._notify_appended()  # appends made while (re)connecting
                     while not self._closed.is_set():
-                        for _ in conn.notifies(timeout=0.5):
+                        for _ in conn.notifies(timeout=0.1):
                             self._notify_appended()
             except psycopg.Error as exc:
                 log.warning("event notifications lost (%s); waiters poll until reconnected", exc)
