@@ -35,7 +35,8 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
 
-from spice.adapters.embedded.sqlite_event_store import COLUMNS, SCHEMA, SQLiteEventStore
+from spice.adapters.embedded.sqlite_event_store import SCHEMA, SQLiteEventStore
+from spice.adapters.sql.event_store import COLUMNS
 from spice.application.ids import new_id
 from spice.application.serialization import utc_now
 from spice.domain.events import EventEnvelope

@@ -94,8 +94,12 @@ class PostgresDatabase:
 
     @contextmanager
     def write(self) -> Iterator[psycopg.Connection]:
-        """A transaction: commits on success, rolls back on error."""
-        with self.connection() as conn, conn.transaction():
+        """A transaction: commits on success, rolls back on error.
+
+        It runs in pipeline mode: statements whose results are not read yet travel together,
+        so a transaction costs a round trip per result it waits for, not per statement.
+        Errors surface where a result is read or at the commit."""
+        with self.connection() as conn, conn.pipeline(), conn.transaction():
             yield conn
 
     @contextmanager
@@ -109,7 +113,7 @@ class PostgresDatabase:
     def migration(self, name: str) -> Iterator[psycopg.Connection]:
         """A transaction holding an advisory lock, so that processes starting at the same
         time do not create the same tables at once."""
-        with self.write() as conn:
+        with self.connection() as conn, conn.transaction():  # no pipeline: DDL scripts
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.{name}",))
             yield conn
 

@@ -48,5 +48,7 @@ class PostgresDocumentStore(SQLDocumentStore):
         number = row[0]
         name = f"g{number}"
         conn.execute("INSERT INTO generations VALUES (%s, %s, 0, false)", (name, number))
-        conn.execute(TABLES.format(gen=name))
+        for statement in TABLES.format(gen=name).split(";"):  # one at a time in a pipeline
+            if statement.strip():
+                conn.execute(statement)
         return name

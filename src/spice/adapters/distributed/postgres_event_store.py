@@ -9,8 +9,7 @@ from collections.abc import Callable
 import psycopg
 
 from spice.adapters.distributed.postgres import PostgresDatabase
-from spice.adapters.sql.event_store import SQLEventStore
-from spice.application.serialization import GENESIS_HASH
+from spice.adapters.sql.event_store import Row, SQLEventStore
 
 log = logging.getLogger(__name__)
 
@@ -59,21 +58,22 @@ class PostgresEventStore(SQLEventStore):
         self._listener_lock = threading.Lock()
         self._closed = threading.Event()
 
-    def _take_head(self, conn: psycopg.Connection) -> tuple[int, str]:
+    def _take_head(self, conn: psycopg.Connection) -> psycopg.Cursor:
+        # The lock is its own statement: the next statement's snapshot is taken after it is
+        # held, so it sees the previous append committed.
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_key,))
-        last = conn.execute(
-            "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
-        ).fetchone()
-        return (last[0], last[1]) if last else (0, GENESIS_HASH)
+        return conn.execute("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
 
-    def _head_seqs(self, conn: psycopg.Connection, aggregate_ids: list[str]) -> dict[str, int]:
-        # One round trip: a MAX() per stream, each served by the (aggregate, seq) index.
-        rows = conn.execute(
+    def _head_seqs(
+        self, conn: psycopg.Connection, aggregate_ids: list[str]
+    ) -> Callable[[], list[Row]]:
+        # A MAX() per stream, each served by the (aggregate, seq) index; read later, so the
+        # statement travels with the lock and the head in one round trip.
+        return conn.execute(
             "SELECT a, (SELECT MAX(sequence_number) FROM events WHERE aggregate_id = a) "
             "FROM unnest(%s::text[]) AS a",
             (aggregate_ids,),
-        ).fetchall()
-        return {a: seq for a, seq in rows if seq is not None}
+        ).fetchall
 
     def _on_append(self, conn: psycopg.Connection, position: int) -> None:
         conn.execute("SELECT pg_notify(%s, %s)", (self._channel, str(position)))

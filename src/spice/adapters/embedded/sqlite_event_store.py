@@ -7,7 +7,6 @@ from pathlib import Path
 
 from spice.adapters.embedded.sqlite_connection import SQLiteDatabase
 from spice.adapters.sql.event_store import SQLEventStore
-from spice.application.serialization import GENESIS_HASH
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -43,8 +42,6 @@ class SQLiteEventStore(SQLEventStore):
         db.connection().executescript(SCHEMA)
         super().__init__(db)
 
-    def _take_head(self, conn: sqlite3.Connection) -> tuple[int, str]:
-        last = conn.execute(
-            "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
-        ).fetchone()
-        return (last[0], last[1]) if last else (0, GENESIS_HASH)
+    def _take_head(self, conn: sqlite3.Connection) -> sqlite3.Cursor:
+        # BEGIN IMMEDIATE already holds the write lock.
+        return conn.execute("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")

@@ -41,11 +41,13 @@ class SQLConsumerRegistry(ConsumerRegistry):
 
     def mark_processed(self, consumer: str, event_id: str) -> bool:
         with self._db.write() as conn:
-            cur = conn.execute(
-                self._q("INSERT INTO processed_events VALUES (?, ?) ON CONFLICT DO NOTHING"),
+            row = conn.execute(
+                self._q(
+                    "INSERT INTO processed_events VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1"
+                ),
                 (consumer, event_id),
-            )
-            return bool(cur.rowcount == 1)
+            ).fetchone()
+            return row is not None
 
     def is_processed(self, consumer: str, event_id: str) -> bool:
         with self._db.query() as conn:

@@ -4,12 +4,12 @@ PostgreSQL; the dialects differ only in how an append takes the head of the log.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from spice.adapters.sql.database import SQLDatabase, chunks
 from spice.application.ports.event_store import EventStore
-from spice.application.serialization import dumps, event_hash, loads
+from spice.application.serialization import GENESIS_HASH, dumps, event_hash, loads
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
 from spice.domain.events import COMMAND_AGGREGATE, EventEnvelope
 
@@ -87,21 +87,19 @@ class SQLEventStore(EventStore):
         self._m = db.mark
 
     @abstractmethod
-    def _take_head(self, conn: Any) -> tuple[int, str]:
-        """Lock the head of the log for this transaction; (last position, its hash)."""
+    def _take_head(self, conn: Any) -> Any:
+        """Lock the head of the log for this transaction; a cursor whose row is (last
+        position, its hash), or none for an empty log."""
 
     def _on_append(self, conn: Any, position: int) -> None:  # noqa: B027 - optional hook
         """Called in the append's transaction after its rows are written."""
 
-    def _head_seqs(self, conn: Any, aggregate_ids: list[str]) -> dict[str, int]:
+    def _head_seqs(self, conn: Any, aggregate_ids: list[str]) -> Callable[[], list[Row]]:
+        """(aggregate id, last sequence number or None) rows, read when called."""
         # One MAX() per stream is served by the (aggregate, seq) index from its end.
         query = f"SELECT MAX(sequence_number) FROM events WHERE aggregate_id = {self._m}"
-        heads: dict[str, int] = {}
-        for aggregate_id in aggregate_ids:
-            seq = conn.execute(query, (aggregate_id,)).fetchone()[0]
-            if seq is not None:
-                heads[aggregate_id] = seq
-        return heads
+        rows = [(a, conn.execute(query, (a,)).fetchone()[0]) for a in aggregate_ids]
+        return lambda: rows
 
     def append(self, events: Sequence[EventEnvelope]) -> list[EventEnvelope]:
         if not events:
@@ -117,8 +115,13 @@ class SQLEventStore(EventStore):
         return stored
 
     def _append_in(self, conn: Any, events: Sequence[EventEnvelope]) -> list[EventEnvelope]:
-        position, prev = self._take_head(conn)
-        heads = self._head_seqs(conn, list({e.aggregate_id for e in events}))
+        # Both statements are sent before either result is read (one round trip when the
+        # driver pipelines); the second runs after the first has taken the head.
+        last_cursor = self._take_head(conn)
+        read_heads = self._head_seqs(conn, list({e.aggregate_id for e in events}))
+        last = last_cursor.fetchone()
+        position, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
+        heads = {a: seq for a, seq in read_heads() if seq is not None}
         for e in events:
             current = heads.get(e.aggregate_id, 0)
             if e.sequence_number != current + 1:
