@@ -1,5 +1,7 @@
 """SIGKILL the server while accepted commands are being processed, start it again, and check
-that every accepted command completed exactly once and read models equal a fresh rebuild."""
+that every accepted command completed exactly once and read models equal a fresh rebuild.
+
+Runs on the embedded profile and on PostgreSQL + Redis."""
 
 from __future__ import annotations
 
@@ -17,6 +19,12 @@ from spice.application.verification import verify_log
 from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
 from tests.server import ServerProcess
+from tests.services import (
+    drop_postgres_schema,
+    drop_redis_prefix,
+    postgres_schema_url,
+    redis_prefix_url,
+)
 
 SINGLES = 240
 BULKS = 6
@@ -30,12 +38,24 @@ CLASS = {
 }
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path / "data")
+@pytest.fixture(params=["embedded", "distributed"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerProcess]:
+    env: dict[str, str] = {}
+    if request.param == "distributed":
+        postgres, redis = postgres_schema_url(), redis_prefix_url()
+        env = {
+            "SPICE_EVENT_STORE_URL": postgres,
+            "SPICE_CONSUMER_REGISTRY_URL": postgres,
+            "SPICE_DOCUMENTS_URL": postgres,
+            "SPICE_COMMAND_STATUS_URL": redis,
+        }
+    proc = ServerProcess(tmp_path / "data", env=env)
     proc.start()
     yield proc
     proc.stop()
+    if env:
+        drop_postgres_schema(env["SPICE_EVENT_STORE_URL"])
+        drop_redis_prefix(env["SPICE_COMMAND_STATUS_URL"])
 
 
 def request_specs() -> list[tuple[str, str, dict[str, Any]]]:
@@ -106,11 +126,13 @@ def test_sigkill_loses_and_doubles_nothing(server: ServerProcess) -> None:
     total = httpx.get(f"{server.url}/api/v1/database/chaos/instances/Item?limit=1").json()
     assert total["data"]["total"] == SINGLES + BULKS * BULK_SIZE
     server.stop()
-    check_log_and_read_models(server.data_dir, len(specs))
+    check_log_and_read_models(server, len(specs))
 
 
-def check_log_and_read_models(data_dir: Path, commands: int) -> None:
-    container = build_container(Settings(data_dir=data_dir, run_workers=False))
+def check_log_and_read_models(server: ServerProcess, commands: int) -> None:
+    settings = Settings(data_dir=server.data_dir, run_workers=False)
+    urls = {k.removeprefix("SPICE_").lower(): v for k, v in server.env.items()}
+    container = build_container(settings.model_copy(update=urls))
     try:
         events = container.events.read_all(0, 10**7)
         kinds = [e.event_type for e in events]
