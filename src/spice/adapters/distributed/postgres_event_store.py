@@ -52,7 +52,8 @@ class PostgresEventStore(SQLEventStore):
             conn.execute(SCHEMA)
         super().__init__(db)
         self._pg = db
-        self._channel = f"spice_events_{db.schema}"
+        # A channel name is at most 63 bytes; schemas sharing a long prefix only share wake-ups.
+        self._channel = f"spice_events_{db.schema}"[:63]
         self._lock_key = f"{db.schema}.events.head"
         self._listener: threading.Thread | None = None
         self._listener_lock = threading.Lock()
