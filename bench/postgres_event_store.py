@@ -19,7 +19,6 @@ Run: .venv/bin/python -m bench.postgres_event_store [--aggregates N] [--events M
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import threading
 import uuid
@@ -28,7 +27,7 @@ from time import perf_counter, perf_counter_ns
 
 import psycopg
 
-from bench.event_store import BATCH, FIXED_HASH, Calls, build_calls
+from bench.event_store import BATCH, Calls, _plain_row, build_calls
 from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_event_store import SCHEMA, PostgresEventStore
 from spice.adapters.sql.event_store import COLUMNS
@@ -37,24 +36,6 @@ from tests.services import service_url
 
 INSERT = f"INSERT INTO events ({COLUMNS}) VALUES ({','.join(['%s'] * 13)})"
 COPY = f"COPY events ({COLUMNS}) FROM STDIN"
-
-
-def _row(e: EventEnvelope, position: int) -> tuple:
-    return (
-        position,
-        e.event_id,
-        e.event_type,
-        e.aggregate_type,
-        e.aggregate_id,
-        e.sequence_number,
-        e.occurred_at,
-        e.actor,
-        json.dumps(e.data),
-        json.dumps(e.metadata),
-        e.schema_version,
-        FIXED_HASH,
-        FIXED_HASH,
-    )
 
 
 def _schema_url(base: str) -> str:
@@ -97,7 +78,7 @@ def plain(url: str, copy: bool) -> tuple[Writer, Callable[[], int], Callable[[],
 
     def write(call: list[EventEnvelope]) -> None:
         first = counter.take(len(call))
-        rows = [_row(e, first + i) for i, e in enumerate(call)]
+        rows = [_plain_row(e, first + i) for i, e in enumerate(call)]
         with db.connection() as conn, conn.transaction():
             if copy:
                 with conn.cursor().copy(COPY) as out:
