@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from spice.adapters.sql.database import SQLDatabase
-from spice.adapters.sql.documents import placeholders
+from spice.adapters.sql.database import SQLDatabase, placeholders
 from spice.application.ports.consumer_registry import ConsumerRegistry
 
 SCHEMA = """

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from spice.adapters.sql.database import SQLDatabase, chunks
+from spice.adapters.sql.database import Placeholders, SQLDatabase, chunks, placeholders
 from spice.application.ports.documents import (
     KIND_INSTANCE,
     BranchEdgeRows,
@@ -90,13 +90,6 @@ def _path_sql(
     return sql, [db, branch, *start, predicate, *allowed, *inner_args]
 
 
-def placeholders(mark: str) -> Any:
-    """A function that rewrites `?` placeholders to the driver's `mark`."""
-    if mark == "?":
-        return lambda text: text
-    return lambda text: text.replace("?", mark)
-
-
 KEY_WHERE = "kind = ? AND db = ? AND branch = ? AND cls = ? AND id = ?"
 UPSERT_DOC = (
     "INSERT INTO docs_{gen} VALUES (?,?,?,?,?,?,?,?,?) "
@@ -106,10 +99,10 @@ UPSERT_DOC = (
 
 
 class _UnitOfWork(DocumentUnitOfWork):
-    def __init__(self, conn: Any, gen: str, mark: str) -> None:
+    def __init__(self, conn: Any, gen: str, q: Placeholders) -> None:
         self._conn = conn
         self._gen = gen
-        self._q = placeholders(mark)
+        self._q = q
 
     def checkpoint(self) -> int:
         row = self._conn.execute(
@@ -181,7 +174,6 @@ class SQLDocumentStore(DocumentStore):
 
     def __init__(self, db: SQLDatabase) -> None:
         self._db = db
-        self._mark = db.mark
         self._q = placeholders(db.mark)
 
     @abstractmethod
@@ -236,7 +228,7 @@ class SQLDocumentStore(DocumentStore):
     def unit_of_work(self, generation: str | None = None) -> Iterator[DocumentUnitOfWork]:
         with self._db.write() as conn:
             gen = generation or self._active_in(conn)
-            yield _UnitOfWork(conn, self._check(gen), self._mark)
+            yield _UnitOfWork(conn, self._check(gen), self._q)
 
     def _active_in(self, conn: Any) -> str:
         return str(conn.execute("SELECT name FROM generations WHERE active").fetchone()[0])

@@ -7,7 +7,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from spice.adapters.sql.database import SQLDatabase, chunks
+from spice.adapters.sql.database import SQLDatabase, chunks, placeholders
 from spice.application.ports.event_store import EventStore
 from spice.application.serialization import GENESIS_HASH, dumps, event_hash, loads
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
@@ -18,6 +18,10 @@ COLUMNS = (
     "occurred_at, actor, data, metadata, schema_version, prev_hash, hash"
 )
 Row = tuple[Any, ...]
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
 
 
 def row_to_event(row: Row) -> EventEnvelope:
@@ -84,7 +88,8 @@ class SQLEventStore(EventStore):
     def __init__(self, db: SQLDatabase) -> None:
         super().__init__()
         self._db = db
-        self._m = db.mark
+        self._q = placeholders(db.mark)
+        self._insert = self._q(f"INSERT INTO events ({COLUMNS}) VALUES ({_marks(13)})")
 
     @abstractmethod
     def _take_head(self, conn: Any) -> Any:
@@ -97,7 +102,7 @@ class SQLEventStore(EventStore):
     def _head_seqs(self, conn: Any, aggregate_ids: list[str]) -> Callable[[], list[Row]]:
         """(aggregate id, last sequence number or None) rows, read when called."""
         # One MAX() per stream is served by the (aggregate, seq) index from its end.
-        query = f"SELECT MAX(sequence_number) FROM events WHERE aggregate_id = {self._m}"
+        query = self._q("SELECT MAX(sequence_number) FROM events WHERE aggregate_id = ?")
         rows = [(a, conn.execute(query, (a,)).fetchone()[0]) for a in aggregate_ids]
         return lambda: rows
 
@@ -128,8 +133,7 @@ class SQLEventStore(EventStore):
                 raise ConcurrencyConflict(e.aggregate_id, e.sequence_number - 1, current)
             heads[e.aggregate_id] = e.sequence_number
         rows, stored = chain(events, position, prev)
-        marks = ",".join([self._m] * 13)
-        conn.cursor().executemany(f"INSERT INTO events ({COLUMNS}) VALUES ({marks})", rows)
+        conn.cursor().executemany(self._insert, rows)
         self._on_append(conn, stored[-1].position or 0)
         return stored
 
@@ -146,16 +150,13 @@ class SQLEventStore(EventStore):
             {"event_ids": sorted(stored)[:10]},
         )
 
-    def _marks(self, count: int) -> str:
-        return ",".join([self._m] * count)
-
     def _get_many(self, event_ids: list[str]) -> dict[str, EventEnvelope]:
         found: dict[str, EventEnvelope] = {}
         with self._db.query() as conn:
             for part in chunks(event_ids):
+                marks = _marks(len(part))
                 rows = conn.execute(
-                    f"SELECT {COLUMNS} FROM events WHERE event_id IN ({self._marks(len(part))})",
-                    part,
+                    self._q(f"SELECT {COLUMNS} FROM events WHERE event_id IN ({marks})"), part
                 )
                 for row in rows:
                     found[row[1]] = row_to_event(row)
@@ -164,12 +165,12 @@ class SQLEventStore(EventStore):
     def read_stream(
         self, aggregate_id: str, from_seq: int = 1, to_seq: int | None = None
     ) -> list[EventEnvelope]:
-        m = self._m
         with self._db.query() as conn:
             rows = conn.execute(
-                f"SELECT {COLUMNS} FROM events WHERE aggregate_id = {m} "
-                f"AND sequence_number >= {m} AND sequence_number <= {m} "
-                "ORDER BY sequence_number",
+                self._q(
+                    f"SELECT {COLUMNS} FROM events WHERE aggregate_id = ? "
+                    "AND sequence_number >= ? AND sequence_number <= ? ORDER BY sequence_number"
+                ),
                 (aggregate_id, from_seq, to_seq if to_seq is not None else 2**62),
             ).fetchall()
         return [row_to_event(r) for r in rows]
@@ -177,25 +178,28 @@ class SQLEventStore(EventStore):
     def read_all(
         self, after_position: int = 0, limit: int = 1000, aggregate_type: str | None = None
     ) -> list[EventEnvelope]:
-        m = self._m
+        q = self._q
         with self._db.query() as conn:
             if aggregate_type is None:
                 cursor = conn.execute(
-                    f"SELECT {COLUMNS} FROM events WHERE position > {m} "
-                    f"ORDER BY position LIMIT {m}",
+                    q(f"SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"),
                     (after_position, limit),
                 )
             elif aggregate_type == COMMAND_AGGREGATE:
                 # The literal lets the planner use the partial index of commands.
                 cursor = conn.execute(
-                    f"SELECT {COLUMNS} FROM events WHERE aggregate_type = '{COMMAND_AGGREGATE}' "
-                    f"AND position > {m} ORDER BY position LIMIT {m}",
+                    q(
+                        f"SELECT {COLUMNS} FROM events WHERE aggregate_type = "
+                        f"'{COMMAND_AGGREGATE}' AND position > ? ORDER BY position LIMIT ?"
+                    ),
                     (after_position, limit),
                 )
             else:
                 cursor = conn.execute(
-                    f"SELECT {COLUMNS} FROM events WHERE aggregate_type = {m} "
-                    f"AND position > {m} ORDER BY position LIMIT {m}",
+                    q(
+                        f"SELECT {COLUMNS} FROM events WHERE aggregate_type = ? "
+                        "AND position > ? ORDER BY position LIMIT ?"
+                    ),
                     (aggregate_type, after_position, limit),
                 )
             rows = cursor.fetchall()
@@ -209,9 +213,11 @@ class SQLEventStore(EventStore):
         with self._db.query() as conn:
             for part in chunks(list(dict.fromkeys(aggregate_ids))):
                 rows = conn.execute(
-                    f"SELECT {COLUMNS} FROM events e WHERE position IN ("
-                    "SELECT MAX(position) FROM events "
-                    f"WHERE aggregate_id IN ({self._marks(len(part))}) GROUP BY aggregate_id)",
+                    self._q(
+                        f"SELECT {COLUMNS} FROM events e WHERE position IN ("
+                        "SELECT MAX(position) FROM events "
+                        f"WHERE aggregate_id IN ({_marks(len(part))}) GROUP BY aggregate_id)"
+                    ),
                     part,
                 ).fetchall()
                 found.update((r[4], row_to_event(r)) for r in rows)
@@ -219,11 +225,12 @@ class SQLEventStore(EventStore):
 
     def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
         # A range on the (aggregate_id, sequence_number) index: the prefix, then past it.
-        m = self._m
         with self._db.query() as conn:
             rows = conn.execute(
-                f"SELECT DISTINCT aggregate_id FROM events WHERE aggregate_id > {m} "
-                f"AND aggregate_id >= {m} AND aggregate_id < {m} ORDER BY aggregate_id LIMIT {m}",
+                self._q(
+                    "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_id > ? "
+                    "AND aggregate_id >= ? AND aggregate_id < ? ORDER BY aggregate_id LIMIT ?"
+                ),
                 (after, prefix, prefix + "\U0010ffff", limit),
             ).fetchall()
         return [r[0] for r in rows]
