@@ -79,18 +79,9 @@ class PostgresEventStore(SQLEventStore):
     def _on_append(self, conn: psycopg.Connection, position: int) -> None:
         conn.execute("SELECT pg_notify(%s, %s)", (self._channel, str(position)))
 
-    def wait_for(
-        self,
-        after_position: int,
-        timeout: float,
-        poll: float = 0.2,
-        cancelled: Callable[[], bool] | None = None,
-    ) -> bool:
-        if self._listener is None:
-            self._start_listener()
-        return super().wait_for(after_position, timeout, poll, cancelled)
-
-    def _start_listener(self) -> None:
+    def _watch_other_processes(self) -> None:
+        if self._listener is not None:
+            return
         with self._listener_lock:
             if self._listener is None:
                 self._listener = threading.Thread(

@@ -59,6 +59,9 @@ class EventStore(ABC):
     def head(self, aggregate_id: str) -> EventEnvelope | None:
         return self.heads([aggregate_id]).get(aggregate_id)
 
+    def _watch_other_processes(self) -> None:  # noqa: B027 - optional hook
+        """Start listening for appends made by other processes (called by each wait)."""
+
     def _notify_appended(self) -> None:
         with self._appended:
             self._appends += 1
@@ -73,8 +76,10 @@ class EventStore(ABC):
     ) -> bool:
         """Block until the log has an event past `after_position` (or `timeout` passes).
 
-        Appends from this process wake waiters at once; other processes are seen by polling.
+        Appends from this process wake waiters at once; other processes are seen by polling
+        unless the adapter hears of them (`_watch_other_processes`).
         """
+        self._watch_other_processes()
         deadline = time.monotonic() + timeout
         while True:
             with self._appended:
