@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import threading
-import uuid
 from collections.abc import Callable
 from time import perf_counter, perf_counter_ns
 
@@ -32,20 +31,10 @@ from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_event_store import SCHEMA, PostgresEventStore
 from spice.adapters.sql.event_store import COLUMNS
 from spice.domain.events import EventEnvelope
-from tests.services import service_url
+from tests.services import drop_postgres_schema, fresh, service_url
 
 INSERT = f"INSERT INTO events ({COLUMNS}) VALUES ({','.join(['%s'] * 13)})"
 COPY = f"COPY events ({COLUMNS}) FROM STDIN"
-
-
-def _schema_url(base: str) -> str:
-    return f"{base}{'&' if '?' in base else '?'}schema=bench_{uuid.uuid4().hex[:12]}"
-
-
-def _drop(url: str) -> None:
-    db = PostgresDatabase(url, max_size=1)
-    db.drop_schema()
-    db.close()
 
 
 class Counter:
@@ -102,7 +91,7 @@ def run(
     threads: int = 1,
 ) -> tuple[float, list[int]]:
     """Events per second and per-call latencies (ns) of `calls` split over `threads`."""
-    url = _schema_url(base)
+    url = fresh(base, "schema", tag="bench")
     write, count, close = make(url)
     latencies: list[int] = []
     lock = threading.Lock()
@@ -136,7 +125,7 @@ def run(
         stored = count()
     finally:
         close()
-        _drop(url)
+        drop_postgres_schema(url)
     if stored != total:
         raise AssertionError(f"{stored} events stored, {total} appended")
     return total / elapsed, latencies

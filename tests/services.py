@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -42,18 +44,35 @@ def require(name: str) -> str:
     pytest.skip(message)
 
 
+def fresh(url: str, param: str, tag: str = "t") -> str:
+    """`url` with query parameter `param` (schema, prefix) set to a name no one else uses."""
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}{param}={tag}_{uuid.uuid4().hex[:16]}"
+
+
 def postgres_schema_url() -> str:
     """A URL for a fresh schema of the test PostgreSQL, so tests never share tables."""
-    url = require("postgres")
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}schema=t_{uuid.uuid4().hex[:16]}"
+    return fresh(require("postgres"), "schema")
 
 
 def redis_prefix_url() -> str:
     """A URL for the test Redis with a key prefix of its own."""
-    url = require("redis")
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}prefix=t_{uuid.uuid4().hex[:16]}"
+    return fresh(require("redis"), "prefix")
+
+
+@contextmanager
+def distributed_urls() -> Iterator[dict[str, str]]:
+    """Settings fields that put every store of the distributed profile built so far on the
+    test services (a fresh schema and key prefix), dropped afterwards."""
+    postgres, redis = postgres_schema_url(), redis_prefix_url()
+    yield {
+        "event_store_url": postgres,
+        "consumer_registry_url": postgres,
+        "documents_url": postgres,
+        "command_status_url": redis,
+    }
+    drop_postgres_schema(postgres)
+    drop_redis_prefix(redis)
 
 
 def drop_postgres_schema(url: str) -> None:

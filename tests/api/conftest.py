@@ -16,12 +16,7 @@ from fastapi.testclient import TestClient
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
 from tests.api.support import CUSTOMER, PRODUCT, wait_ok
-from tests.services import (
-    drop_postgres_schema,
-    drop_redis_prefix,
-    postgres_schema_url,
-    redis_prefix_url,
-)
+from tests.services import distributed_urls
 
 
 @pytest.fixture(params=["embedded", "distributed"])
@@ -30,17 +25,8 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
     if request.param == "embedded":
         yield base
         return
-    postgres, redis = postgres_schema_url(), redis_prefix_url()
-    yield base.model_copy(
-        update={
-            "event_store_url": postgres,
-            "consumer_registry_url": postgres,
-            "documents_url": postgres,
-            "command_status_url": redis,
-        }
-    )
-    drop_postgres_schema(postgres)
-    drop_redis_prefix(redis)
+    with distributed_urls() as urls:
+        yield base.model_copy(update=urls)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,7 @@ from spice.application.verification import verify_log
 from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
 from tests.server import ServerProcess
-from tests.services import (
-    drop_postgres_schema,
-    drop_redis_prefix,
-    postgres_schema_url,
-    redis_prefix_url,
-)
+from tests.services import distributed_urls
 
 SINGLES = 240
 BULKS = 6
@@ -40,22 +36,13 @@ CLASS = {
 
 @pytest.fixture(params=["embedded", "distributed"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerProcess]:
-    env: dict[str, str] = {}
-    if request.param == "distributed":
-        postgres, redis = postgres_schema_url(), redis_prefix_url()
-        env = {
-            "SPICE_EVENT_STORE_URL": postgres,
-            "SPICE_CONSUMER_REGISTRY_URL": postgres,
-            "SPICE_DOCUMENTS_URL": postgres,
-            "SPICE_COMMAND_STATUS_URL": redis,
-        }
-    proc = ServerProcess(tmp_path / "data", env=env)
-    proc.start()
-    yield proc
-    proc.stop()
-    if env:
-        drop_postgres_schema(env["SPICE_EVENT_STORE_URL"])
-        drop_redis_prefix(env["SPICE_COMMAND_STATUS_URL"])
+    with ExitStack() as stack:
+        urls = stack.enter_context(distributed_urls()) if request.param == "distributed" else {}
+        env = {f"SPICE_{name.upper()}": url for name, url in urls.items()}
+        proc = ServerProcess(tmp_path / "data", env=env)
+        proc.start()
+        yield proc
+        proc.stop()
 
 
 def request_specs() -> list[tuple[str, str, dict[str, Any]]]:

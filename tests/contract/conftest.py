@@ -31,7 +31,7 @@ from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
-from tests.services import drop_postgres_schema, postgres_schema_url, redis_prefix_url
+from tests.services import postgres_schema_url, redis_prefix_url
 
 Factories = list[tuple[str, Callable[[Path], Any]]]
 
@@ -81,10 +81,10 @@ def _build(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
 def _close(adapter: Any) -> None:
     if isinstance(adapter, RedisCommandStatusStore):
         adapter.delete_all()
-    adapter.close()
     db = getattr(adapter, "_db", None)
     if isinstance(db, PostgresDatabase):
-        drop_postgres_schema(f"{db.url}{'&' if '?' in db.url else '?'}schema={db.schema}")
+        db.drop_schema()
+    adapter.close()
 
 
 @pytest.fixture(**_params(EVENT_STORE_FACTORIES))
