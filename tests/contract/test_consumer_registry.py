@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from spice.application.ports.consumer_registry import ConsumerRegistry
+import threading
+import time
+
+from spice.application.ports.consumer_registry import (
+    CLAIMED,
+    DUPLICATE,
+    IN_PROGRESS,
+    STALE,
+    Claim,
+    ConsumerRegistry,
+)
 
 
 def test_checkpoint_of_a_new_consumer_is_zero(consumer_registry: ConsumerRegistry) -> None:
@@ -40,3 +50,79 @@ def test_consumers_are_isolated(consumer_registry: ConsumerRegistry) -> None:
     consumer_registry.save_checkpoint("two", 2)
     assert consumer_registry.checkpoint("one") == 5
     assert consumer_registry.checkpoint("two") == 2
+
+
+def test_first_claim_wins_and_others_see_it_in_progress(
+    consumer_registry: ConsumerRegistry,
+) -> None:
+    first = consumer_registry.claim("worker", "e1", "a", lease_seconds=30)
+    assert first == Claim(CLAIMED, 1)
+    assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30).outcome == IN_PROGRESS
+    # Another handler has its own leases.
+    assert consumer_registry.claim("indexer", "e1", "b", lease_seconds=30).outcome == CLAIMED
+
+
+def test_completed_event_is_a_duplicate_for_everyone(consumer_registry: ConsumerRegistry) -> None:
+    consumer_registry.claim("worker", "e1", "a", lease_seconds=30)
+    consumer_registry.complete("worker", "e1")
+    assert consumer_registry.claim("worker", "e1", "a", lease_seconds=30).outcome == DUPLICATE
+    assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30).outcome == DUPLICATE
+    assert consumer_registry.is_processed("worker", "e1") is True
+
+
+def test_expired_lease_is_taken_over_and_attempts_counted(
+    consumer_registry: ConsumerRegistry,
+) -> None:
+    consumer_registry.claim("worker", "e1", "a", lease_seconds=0.2)
+    time.sleep(0.3)
+    taken = consumer_registry.claim("worker", "e1", "b", lease_seconds=30)
+    assert taken == Claim(CLAIMED, 2)
+    # The first owner's heartbeat tells it the lease is gone.
+    assert consumer_registry.heartbeat("worker", "a", ["e1"], 30) == {"e1"}
+    assert consumer_registry.heartbeat("worker", "b", ["e1"], 30) == set()
+
+
+def test_heartbeat_keeps_a_lease_alive(consumer_registry: ConsumerRegistry) -> None:
+    consumer_registry.claim("worker", "e1", "a", lease_seconds=0.4)
+    for _ in range(3):
+        time.sleep(0.2)
+        assert consumer_registry.heartbeat("worker", "a", ["e1", "e9"], 0.4) == {"e9"}
+    assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30).outcome == IN_PROGRESS
+
+
+def test_released_event_can_be_claimed_again_at_once(consumer_registry: ConsumerRegistry) -> None:
+    consumer_registry.claim("worker", "e1", "a", lease_seconds=30)
+    consumer_registry.release("worker", "e1", "b")  # not the owner: nothing happens
+    assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30).outcome == IN_PROGRESS
+    consumer_registry.release("worker", "e1", "a")
+    assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30) == Claim(CLAIMED, 2)
+
+
+def test_older_event_of_an_aggregate_is_stale(consumer_registry: ConsumerRegistry) -> None:
+    consumer_registry.claim("projector", "e5", "a", 30, aggregate_id="agg", seq=5)
+    consumer_registry.complete("projector", "e5", aggregate_id="agg", seq=5)
+    assert consumer_registry.aggregate_version("projector", "agg") == 5
+    for event_id, seq in (("e3", 3), ("e5b", 5)):
+        claim = consumer_registry.claim("projector", event_id, "a", 30, aggregate_id="agg", seq=seq)
+        assert claim.outcome == STALE
+    newer = consumer_registry.claim("projector", "e6", "a", 30, aggregate_id="agg", seq=6)
+    assert newer.outcome == CLAIMED
+    # A stale claim leaves no lease behind, and versions never move back.
+    consumer_registry.complete("projector", "e3", aggregate_id="agg", seq=3)
+    assert consumer_registry.aggregate_version("projector", "agg") == 5
+    assert consumer_registry.aggregate_version("projector", "other") == 0
+    assert consumer_registry.aggregate_version("indexer", "agg") == 0
+
+
+def test_concurrent_claims_give_one_owner(consumer_registry: ConsumerRegistry) -> None:
+    outcomes: list[str] = []
+
+    def claim(owner: str) -> None:
+        outcomes.append(consumer_registry.claim("worker", "e1", owner, 30).outcome)
+
+    threads = [threading.Thread(target=claim, args=(f"w{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [CLAIMED] + [IN_PROGRESS] * 5

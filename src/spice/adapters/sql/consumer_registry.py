@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from spice.adapters.sql.database import SQLDatabase, placeholders
-from spice.application.ports.consumer_registry import ConsumerRegistry
+from spice.application.ports.consumer_registry import (
+    CLAIMED,
+    DUPLICATE,
+    IN_PROGRESS,
+    STALE,
+    Claim,
+    ConsumerRegistry,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoints (consumer TEXT PRIMARY KEY, position BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS processed_events (
     consumer TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (consumer, event_id)
 );
+CREATE TABLE IF NOT EXISTS event_leases (
+    handler TEXT NOT NULL, event_id TEXT NOT NULL, owner TEXT NOT NULL,
+    expires_at DOUBLE PRECISION NOT NULL, attempts INTEGER NOT NULL,
+    PRIMARY KEY (handler, event_id)
+);
+CREATE TABLE IF NOT EXISTS aggregate_versions (
+    handler TEXT NOT NULL, aggregate_id TEXT NOT NULL, seq BIGINT NOT NULL,
+    PRIMARY KEY (handler, aggregate_id)
+);
 """
+VERSION = "SELECT seq FROM aggregate_versions WHERE handler = ? AND aggregate_id = ?"
 
 
 class SQLConsumerRegistry(ConsumerRegistry):
-    """`greatest` is the dialect's two-argument maximum (MAX on SQLite, GREATEST elsewhere)."""
+    """`greatest` is the dialect's two-argument maximum (MAX on SQLite, GREATEST elsewhere).
+
+    A claim takes the lease first and only then looks for the event among the processed
+    ones, in one transaction: a concurrent `complete` either still holds the lease row (the
+    claim waits for it, then sees the event processed) or has committed both. Lease times
+    are the workers' clocks (seconds since the epoch); keep them in sync (NTP).
+    """
 
     def __init__(self, db: SQLDatabase, greatest: str) -> None:
         self._db = db
@@ -55,6 +81,117 @@ class SQLConsumerRegistry(ConsumerRegistry):
                 (consumer, event_id),
             ).fetchone()
         return row is not None
+
+    def claim(
+        self,
+        handler: str,
+        event_id: str,
+        owner: str,
+        lease_seconds: float,
+        aggregate_id: str | None = None,
+        seq: int | None = None,
+    ) -> Claim:
+        now = time.time()
+        with self._db.write() as conn:
+            leased = conn.execute(
+                self._q(
+                    "INSERT INTO event_leases VALUES (?, ?, ?, ?, 1) "
+                    "ON CONFLICT (handler, event_id) DO UPDATE SET owner = excluded.owner, "
+                    "expires_at = excluded.expires_at, attempts = event_leases.attempts + 1 "
+                    "WHERE event_leases.owner = excluded.owner OR event_leases.expires_at <= ? "
+                    "RETURNING attempts"
+                ),
+                (handler, event_id, owner, now + lease_seconds, now),
+            ).fetchone()
+            if leased is None:
+                return Claim(IN_PROGRESS)
+            outcome = self._skip(conn, handler, event_id, aggregate_id, seq)
+            if outcome is not None:
+                conn.execute(
+                    self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
+                    (handler, event_id),
+                )
+                return Claim(outcome, int(leased[0]))
+        return Claim(CLAIMED, int(leased[0]))
+
+    def _skip(
+        self, conn: Any, handler: str, event_id: str, aggregate_id: str | None, seq: int | None
+    ) -> str | None:
+        done = conn.execute(
+            self._q("SELECT 1 FROM processed_events WHERE consumer = ? AND event_id = ?"),
+            (handler, event_id),
+        ).fetchone()
+        if done is not None:
+            return DUPLICATE
+        if aggregate_id is not None and seq is not None:
+            row = conn.execute(
+                self._q(VERSION),
+                (handler, aggregate_id),
+            ).fetchone()
+            if row is not None and int(row[0]) >= seq:
+                return STALE
+        return None
+
+    def heartbeat(
+        self, handler: str, owner: str, event_ids: list[str], lease_seconds: float
+    ) -> set[str]:
+        if not event_ids:
+            return set()
+        now = time.time()
+        marks = ", ".join("?" for _ in event_ids)
+        with self._db.write() as conn:
+            rows = conn.execute(
+                self._q(
+                    "UPDATE event_leases SET expires_at = ? WHERE handler = ? AND owner = ? "
+                    f"AND expires_at > ? AND event_id IN ({marks}) RETURNING event_id"
+                ),
+                (now + lease_seconds, handler, owner, now, *event_ids),
+            ).fetchall()
+        return set(event_ids) - {r[0] for r in rows}
+
+    def complete(
+        self,
+        handler: str,
+        event_id: str,
+        aggregate_id: str | None = None,
+        seq: int | None = None,
+    ) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                self._q("INSERT INTO processed_events VALUES (?, ?) ON CONFLICT DO NOTHING"),
+                (handler, event_id),
+            )
+            if aggregate_id is not None and seq is not None:
+                conn.execute(
+                    self._q(
+                        "INSERT INTO aggregate_versions VALUES (?, ?, ?) "
+                        "ON CONFLICT (handler, aggregate_id) DO UPDATE SET seq = "
+                        f"{self._greatest}(aggregate_versions.seq, excluded.seq)"
+                    ),
+                    (handler, aggregate_id, seq),
+                )
+            conn.execute(
+                self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
+                (handler, event_id),
+            )
+
+    def release(self, handler: str, event_id: str, owner: str) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                self._q(
+                    "UPDATE event_leases SET expires_at = 0 "
+                    "WHERE handler = ? AND event_id = ? AND owner = ?"
+                ),
+                (handler, event_id, owner),
+            )
+
+    def aggregate_version(self, handler: str, aggregate_id: str) -> int:
+        with self._db.query() as conn:
+            row = conn.execute(
+                self._q(VERSION),
+                (handler, aggregate_id),
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def close(self) -> None:
         self._db.close()

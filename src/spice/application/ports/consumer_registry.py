@@ -1,12 +1,32 @@
-"""The consumer registry port: checkpoints and processed events of log consumers."""
+"""The consumer registry port: checkpoints, processed events, leases and aggregate versions."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+# What a consumer may do with a delivered event (seed 004 section 5).
+CLAIMED = "CLAIMED"  # handle it now: the lease is ours
+DUPLICATE = "DUPLICATE"  # already handled by this handler: skip
+STALE = "STALE"  # older than what this handler applied to the aggregate: skip
+IN_PROGRESS = "IN_PROGRESS"  # another owner holds a live lease: try again later
+
+
+@dataclass(frozen=True)
+class Claim:
+    outcome: str
+    attempts: int = 0  # how many times the event was claimed, this claim included
 
 
 class ConsumerRegistry(ABC):
-    """Per consumer: a checkpoint in $all, and the set of event ids it already handled."""
+    """Per consumer: a checkpoint in $all, and the set of event ids it already handled.
+
+    Consumers fed by a transport (at-least-once, several workers) use the lease protocol:
+    `claim` before the side effect, `heartbeat` while it runs, then `complete` (or `release`
+    to let it be claimed again). A lease that is not renewed expires, so the event of a
+    worker that died is claimed by another. `complete` also records the aggregate's version
+    for the handler: a later delivery of an older event of that aggregate is STALE.
+    """
 
     @abstractmethod
     def checkpoint(self, consumer: str) -> int:
@@ -22,6 +42,42 @@ class ConsumerRegistry(ABC):
 
     @abstractmethod
     def is_processed(self, consumer: str, event_id: str) -> bool: ...
+
+    @abstractmethod
+    def claim(
+        self,
+        handler: str,
+        event_id: str,
+        owner: str,
+        lease_seconds: float,
+        aggregate_id: str | None = None,
+        seq: int | None = None,
+    ) -> Claim:
+        """Take the lease on (handler, event_id) unless the event is done, stale or leased."""
+
+    @abstractmethod
+    def heartbeat(
+        self, handler: str, owner: str, event_ids: list[str], lease_seconds: float
+    ) -> set[str]:
+        """Extend the owner's leases; returns the event ids whose lease the owner lost."""
+
+    @abstractmethod
+    def complete(
+        self,
+        handler: str,
+        event_id: str,
+        aggregate_id: str | None = None,
+        seq: int | None = None,
+    ) -> None:
+        """Record the event as handled (and the aggregate's version) and drop its lease."""
+
+    @abstractmethod
+    def release(self, handler: str, event_id: str, owner: str) -> None:
+        """Give the lease up (after a failure), keeping the count of attempts."""
+
+    @abstractmethod
+    def aggregate_version(self, handler: str, aggregate_id: str) -> int:
+        """The highest sequence of the aggregate the handler completed (0 when none)."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
