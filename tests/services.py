@@ -60,6 +60,11 @@ def redis_prefix_url() -> str:
     return fresh(require("redis"), "prefix")
 
 
+def kafka_prefix_url() -> str:
+    """A URL for the test Kafka with a topic prefix of its own."""
+    return fresh(require("kafka"), "prefix")
+
+
 @contextmanager
 def distributed_urls() -> Iterator[dict[str, str]]:
     """Settings fields that put every store of the distributed profile built so far on the

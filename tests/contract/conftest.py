@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from spice.adapters.distributed.kafka_transport import KafkaTransport
 from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
 from spice.adapters.distributed.postgres_documents import PostgresDocumentStore
@@ -27,11 +28,13 @@ from spice.adapters.memory.command_status import InMemoryCommandStatusStore
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
+from spice.adapters.memory.transport import InMemoryTransport
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
-from tests.services import postgres_schema_url, redis_prefix_url
+from spice.application.ports.transport import Transport
+from tests.services import kafka_prefix_url, postgres_schema_url, redis_prefix_url
 
 Factories = list[tuple[str, Callable[[Path], Any]]]
 
@@ -61,6 +64,11 @@ DOCUMENT_STORE_FACTORIES: Factories = [
     ("postgres", lambda tmp: PostgresDocumentStore(postgres_schema_url())),
 ]
 
+TRANSPORT_FACTORIES: Factories = [
+    ("memory", lambda tmp: InMemoryTransport()),
+    ("kafka", lambda tmp: KafkaTransport(kafka_prefix_url(), session_timeout_ms=6000)),
+]
+
 
 def _twice(factory: Callable[[str], Any], url: str) -> tuple[Any, Any]:
     return factory(url), factory(url)
@@ -79,6 +87,8 @@ def _build(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
 
 
 def _close(adapter: Any) -> None:
+    if isinstance(adapter, KafkaTransport):
+        adapter.delete_topics(adapter.pipeline_topics())
     if isinstance(adapter, RedisCommandStatusStore):
         adapter.delete_all()
     db = getattr(adapter, "_db", None)
@@ -119,3 +129,13 @@ def command_status_store(
 @pytest.fixture(**_params(DOCUMENT_STORE_FACTORIES))
 def document_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DocumentStore]:
     yield from _build(request, tmp_path)
+
+
+@pytest.fixture(**_params(TRANSPORT_FACTORIES))
+def transport(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Transport]:
+    adapter = request.param(tmp_path)
+    adapter.ensure_topics(adapter.pipeline_topics(), partitions=4)
+    try:
+        yield adapter
+    finally:
+        _close(adapter)

@@ -1,0 +1,198 @@
+"""Apache Kafka transport (confluent-kafka, librdkafka).
+
+The producer is idempotent (`enable.idempotence`, `acks=all`): the broker drops the copies
+its own retries would make, and messages of one key stay in order. Consumers never commit
+by themselves; the caller commits what it has finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from spice.adapters.distributed.redis_command_status import PREFIX
+from spice.application.ports.transport import (
+    Message,
+    Partition,
+    Revoked,
+    Subscription,
+    Transport,
+)
+from spice.domain.errors import Unavailable
+
+log = logging.getLogger(__name__)
+
+
+def parse_url(url: str) -> tuple[str, str]:
+    """(bootstrap servers, topic prefix) of `kafka://host:port[,host:port]?prefix=name`."""
+    parts = urlsplit(url)
+    if parts.scheme != "kafka" or not parts.netloc:
+        raise ValueError(f"bad Kafka URL {url!r} (kafka://host:port?prefix=name)")
+    prefix = dict(parse_qsl(parts.query)).get("prefix", "spice")
+    if not PREFIX.fullmatch(prefix) or ":" in prefix:
+        raise ValueError(f"bad topic prefix {prefix!r}")
+    return parts.netloc, prefix
+
+
+class KafkaTransport(Transport):
+    def __init__(self, url: str, session_timeout_ms: int = 10_000) -> None:
+        servers, prefix = parse_url(url)
+        super().__init__(prefix)
+        self.servers = servers
+        self.session_timeout_ms = session_timeout_ms
+        self._producer: Producer | None = None
+        self._lock = threading.Lock()
+        self._failures: list[str] = []
+
+    def _admin(self) -> AdminClient:
+        return AdminClient({"bootstrap.servers": self.servers})
+
+    def ensure_topics(self, topics: list[str], partitions: int) -> None:
+        admin = self._admin()
+        try:
+            existing = set(admin.list_topics(timeout=15).topics)
+        except KafkaException as exc:
+            raise Unavailable(f"Kafka failed: {exc}") from exc
+        missing = [NewTopic(t, num_partitions=partitions) for t in topics if t not in existing]
+        for topic, future in admin.create_topics(missing).items() if missing else ():
+            try:
+                future.result(timeout=30)
+            except KafkaException as exc:
+                if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
+                    raise Unavailable(f"could not create topic {topic}: {exc}") from exc
+
+    def delete_topics(self, topics: list[str]) -> None:
+        if not topics:
+            return
+        for future in self._admin().delete_topics(topics).values():
+            try:
+                future.result(timeout=30)
+            except KafkaException as exc:
+                log.warning("could not delete topic: %s", exc)
+
+    def _producer_now(self) -> Producer:
+        with self._lock:
+            if self._producer is None:
+                self._producer = Producer(
+                    {
+                        "bootstrap.servers": self.servers,
+                        "enable.idempotence": True,
+                        "acks": "all",
+                        "linger.ms": 5,
+                        "compression.type": "lz4",
+                        # librdkafka keeps retrying this long while the broker is away.
+                        "message.timeout.ms": 600_000,
+                    }
+                )
+            return self._producer
+
+    def _delivered(self, err: KafkaError | None, _msg: Any) -> None:
+        if err is not None:
+            self._failures.append(str(err))
+
+    def publish(
+        self, topic: str, key: str, value: bytes, headers: dict[str, str] | None = None
+    ) -> None:
+        producer = self._producer_now()
+        while True:
+            try:
+                producer.produce(
+                    topic,
+                    value=value,
+                    key=key.encode(),
+                    headers=list((headers or {}).items()),
+                    on_delivery=self._delivered,
+                )
+                return
+            except BufferError:  # the local queue is full: let deliveries drain it
+                producer.poll(0.1)
+
+    def flush(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        producer = self._producer_now()
+        while producer.flush(1.0) > 0:
+            if cancelled():
+                raise Unavailable("stopped while Kafka was not acknowledging messages")
+        failures, self._failures = self._failures, []
+        if failures:
+            raise Unavailable(f"Kafka refused {len(failures)} messages: {failures[0]}")
+
+    def subscribe(
+        self, group: str, topics: list[str], on_revoke: Revoked | None = None
+    ) -> Subscription:
+        return _KafkaSubscription(self, group, topics, on_revoke)
+
+    def close(self) -> None:
+        if self._producer is not None:
+            self._producer.flush(10)
+
+
+def _text(raw: str | bytes | None) -> str:
+    if raw is None:
+        return ""
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+class _KafkaSubscription(Subscription):
+    def __init__(
+        self, transport: KafkaTransport, group: str, topics: list[str], on_revoke: Revoked | None
+    ) -> None:
+        self._consumer = Consumer(
+            {
+                "bootstrap.servers": transport.servers,
+                "group.id": group,
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "session.timeout.ms": transport.session_timeout_ms,
+                "heartbeat.interval.ms": max(transport.session_timeout_ms // 4, 500),
+                "partition.assignment.strategy": "cooperative-sticky",
+            }
+        )
+        self._on_revoke = on_revoke
+
+        def revoked(_consumer: Any, parts: list[TopicPartition]) -> None:
+            if self._on_revoke is not None and parts:
+                self._on_revoke([(p.topic, p.partition) for p in parts])
+
+        self._consumer.subscribe(topics, on_revoke=revoked, on_lost=revoked)
+
+    def poll(self, max_messages: int, timeout: float) -> list[Message]:
+        found: list[Message] = []
+        for raw in self._consumer.consume(max_messages, timeout):
+            error = raw.error()
+            if error is not None:
+                if error.code() != KafkaError._PARTITION_EOF:
+                    log.warning("Kafka consumer: %s", error)
+                continue
+            headers = {str(h[0]): _text(h[1]) for h in raw.headers() or []}
+            value = raw.value() or b""
+            found.append(
+                Message(
+                    str(raw.topic()),
+                    int(raw.partition() or 0),
+                    int(raw.offset() or 0),
+                    _text(raw.key()),
+                    value.encode() if isinstance(value, str) else value,
+                    headers,
+                )
+            )
+        return found
+
+    def commit(self, offsets: dict[Partition, int]) -> None:
+        if not offsets:
+            return
+        parts = [TopicPartition(t, p, o) for (t, p), o in offsets.items()]
+        try:
+            self._consumer.commit(offsets=parts, asynchronous=False)
+        except KafkaException as exc:
+            # Partitions taken away by a rebalance cannot be committed; their next owner
+            # reads them again (at least once) and the registry skips what was done.
+            log.warning("Kafka commit failed: %s", exc)
+
+    def close(self) -> None:
+        self._consumer.close()
