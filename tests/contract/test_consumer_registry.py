@@ -96,6 +96,8 @@ def test_released_event_can_be_claimed_again_at_once(consumer_registry: Consumer
     assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30).outcome == IN_PROGRESS
     consumer_registry.release("worker", "e1", "a")
     assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30) == Claim(CLAIMED, 2)
+    consumer_registry.release("worker", "e1", "b", forget=True)  # dead-lettered
+    assert consumer_registry.claim("worker", "e1", "c", lease_seconds=30) == Claim(CLAIMED, 1)
 
 
 def test_older_event_of_an_aggregate_is_stale(consumer_registry: ConsumerRegistry) -> None:

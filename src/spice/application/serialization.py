@@ -134,3 +134,15 @@ def envelope_to_dict(event: EventEnvelope) -> dict[str, Any]:
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }
+
+
+def envelope_to_bytes(event: EventEnvelope) -> bytes:
+    return dumps(envelope_to_dict(event)).encode()
+
+
+def envelope_from_bytes(raw: bytes) -> EventEnvelope:
+    """An envelope from `envelope_to_bytes`; ValueError, KeyError or TypeError if it is not one."""
+    value = loads(raw)
+    if not isinstance(value, dict):
+        raise ValueError("not an envelope")
+    return EventEnvelope(**value)

@@ -96,10 +96,12 @@ class InMemoryConsumerRegistry(ConsumerRegistry):
                 self._versions[key] = max(seq, self._versions.get(key, 0))
             self._leases.pop((handler, event_id), None)
 
-    def release(self, handler: str, event_id: str, owner: str) -> None:
+    def release(self, handler: str, event_id: str, owner: str, forget: bool = False) -> None:
         with self._lock:
             holder, _, attempts = self._leases.get((handler, event_id), ("", 0.0, 0))
-            if holder == owner:
+            if holder == owner and forget:
+                del self._leases[(handler, event_id)]
+            elif holder == owner:
                 self._leases[(handler, event_id)] = (owner, 0.0, attempts)
 
     def aggregate_version(self, handler: str, aggregate_id: str) -> int:

@@ -175,13 +175,11 @@ class SQLConsumerRegistry(ConsumerRegistry):
                 (handler, event_id),
             )
 
-    def release(self, handler: str, event_id: str, owner: str) -> None:
+    def release(self, handler: str, event_id: str, owner: str, forget: bool = False) -> None:
+        change = "DELETE FROM event_leases" if forget else "UPDATE event_leases SET expires_at = 0"
         with self._db.write() as conn:
             conn.execute(
-                self._q(
-                    "UPDATE event_leases SET expires_at = 0 "
-                    "WHERE handler = ? AND event_id = ? AND owner = ?"
-                ),
+                self._q(f"{change} WHERE handler = ? AND event_id = ? AND owner = ?"),
                 (handler, event_id, owner),
             )
 

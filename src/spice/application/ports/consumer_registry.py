@@ -72,8 +72,9 @@ class ConsumerRegistry(ABC):
         """Record the event as handled (and the aggregate's version) and drop its lease."""
 
     @abstractmethod
-    def release(self, handler: str, event_id: str, owner: str) -> None:
-        """Give the lease up (after a failure), keeping the count of attempts."""
+    def release(self, handler: str, event_id: str, owner: str, forget: bool = False) -> None:
+        """Give the lease up after a failure, keeping the count of attempts; with `forget`
+        (the event went to a dead-letter topic) the count starts again."""
 
     @abstractmethod
     def aggregate_version(self, handler: str, aggregate_id: str) -> int:

@@ -1,0 +1,227 @@
+"""The relay and the transport consumer on in-memory adapters: delivery, retries, DLQ."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
+from spice.adapters.memory.event_store import InMemoryEventStore
+from spice.adapters.memory.transport import InMemoryTransport
+from spice.application import dead_letters
+from spice.application.ports.transport import COMMANDS, EVENTS, dlq_topic, retry_topic
+from spice.application.relay import RELAY, Relay
+from spice.application.serialization import envelope_from_bytes, envelope_to_bytes
+from spice.application.transport_consumer import ATTEMPT, TransportConsumer
+from spice.domain.events import EventEnvelope
+
+
+def _event(aggregate: str, seq: int, event_id: str | None = None) -> EventEnvelope:
+    return EventEnvelope(
+        event_id=event_id or f"{aggregate}-{seq}",
+        event_type="Thing",
+        aggregate_type="Thing",
+        aggregate_id=aggregate,
+        sequence_number=seq,
+        occurred_at="2026-01-01T00:00:00Z",
+        actor="t",
+        data={"n": seq},
+    )
+
+
+@pytest.fixture
+def transport() -> InMemoryTransport:
+    t = InMemoryTransport()
+    t.ensure_topics(t.pipeline_topics(), 4)
+    return t
+
+
+class Running:
+    """A consumer on its own thread, stopped at the end of the test."""
+
+    def __init__(self, consumer: TransportConsumer) -> None:
+        self.consumer = consumer
+        self.thread = threading.Thread(target=consumer.run, kwargs={"poll": 0.05}, daemon=True)
+        self.thread.start()
+
+    def until(self, check: Callable[[], bool], seconds: float = 10) -> None:
+        deadline = time.monotonic() + seconds
+        while not check():
+            assert time.monotonic() < deadline, "condition not reached"
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.consumer.stop()
+        self.thread.join(5)
+
+
+Start = Callable[[TransportConsumer], Running]
+
+
+@pytest.fixture
+def run() -> Iterator[Start]:
+    started: list[Running] = []
+
+    def start(consumer: TransportConsumer) -> Running:
+        started.append(Running(consumer))
+        return started[-1]
+
+    yield start
+    for r in started:
+        r.stop()
+
+
+def _consumer(
+    transport: InMemoryTransport,
+    registry: InMemoryConsumerRegistry,
+    handle: Callable[[EventEnvelope], object],
+    **options: object,
+) -> TransportConsumer:
+    settings: dict[str, Any] = {"backoff": 0.05, "max_attempts": 3, **options}
+    return TransportConsumer(
+        transport,
+        registry,
+        "h",
+        transport.topic(EVENTS),
+        handle,
+        "me",
+        **settings,
+    )
+
+
+def test_relay_publishes_the_log_in_order_and_resumes_from_its_checkpoint(
+    transport: InMemoryTransport,
+) -> None:
+    store, registry = InMemoryEventStore(), InMemoryConsumerRegistry()
+    store.append([_event("a", 1), _event("a", 2), _event("b", 1)])
+    relay = Relay(store, registry, transport, batch_size=2)
+    assert relay.run_until_caught_up() == 3
+    store.append([_event("a", 3)])
+    Relay(store, registry, transport).run_until_caught_up()  # a new relay, same checkpoint
+    sent = transport.messages(transport.topic(EVENTS))
+    assert sorted(m.value for m in sent) == sorted(
+        envelope_to_bytes(e) for e in store.read_all(0, 10)
+    )
+    of_a = [envelope_from_bytes(m.value).sequence_number for m in sent if m.key == "a"]
+    assert of_a == [1, 2, 3]
+    assert registry.checkpoint(RELAY) == 4
+    # A relay with no checkpoint starts from the start of the log, not from now.
+    fresh = InMemoryTransport()
+    fresh.ensure_topics(fresh.pipeline_topics(), 4)
+    Relay(store, InMemoryConsumerRegistry(), fresh).run_until_caught_up()
+    assert len(fresh.messages(fresh.topic(EVENTS))) == 4
+    assert fresh.messages(fresh.topic(COMMANDS)) == []
+
+
+def test_the_same_event_delivered_twice_has_one_effect(
+    transport: InMemoryTransport, run: Start
+) -> None:
+    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+    consumer = _consumer(transport, registry, effects.append)
+    topic = transport.topic(EVENTS)
+    for _ in range(2):
+        transport.publish(topic, "a", envelope_to_bytes(_event("a", 1)))
+    transport.publish(topic, "b", envelope_to_bytes(_event("b", 1)))
+    r = run(consumer)
+    r.until(lambda: consumer.stats.handled + consumer.stats.skipped == 3)
+    assert sorted(e.event_id for e in effects) == ["a-1", "b-1"]
+    assert consumer.stats.skipped == 1
+
+
+def test_an_older_event_delivered_late_is_stale(transport: InMemoryTransport, run: Start) -> None:
+    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+    consumer = _consumer(transport, registry, effects.append, version_guard=True)
+    topic = transport.topic(EVENTS)
+    for seq in (1, 3, 2):
+        transport.publish(topic, "a", envelope_to_bytes(_event("a", seq)))
+    r = run(consumer)
+    r.until(lambda: consumer.stats.handled + consumer.stats.skipped == 3)
+    assert [e.sequence_number for e in effects] == [1, 3]
+    assert registry.aggregate_version("h", "a") == 3
+
+
+def test_a_failure_is_retried_later_without_holding_up_its_partition(
+    transport: InMemoryTransport,
+    run: Start,
+) -> None:
+    registry, effects, failures = InMemoryConsumerRegistry(), list[str](), list[str]()
+
+    def flaky(event: EventEnvelope) -> None:
+        if event.event_id == "a-1" and len(failures) < 2:
+            failures.append(event.event_id)
+            raise RuntimeError("store away")
+        effects.append(event.event_id)
+
+    consumer = _consumer(transport, registry, flaky, backoff=0.2)
+    topic = transport.topic(EVENTS)
+    transport.publish(topic, "a", envelope_to_bytes(_event("a", 1)))
+    transport.publish(topic, "a", envelope_to_bytes(_event("a", 2)))  # same partition
+    r = run(consumer)
+    r.until(lambda: "a-1" in effects)
+    assert effects == ["a-2", "a-1"]  # the second did not wait for the first's retries
+    retries = transport.messages(retry_topic(topic))
+    assert [m.headers[ATTEMPT] for m in retries] == ["1", "2"]
+    assert transport.messages(dlq_topic(topic)) == []
+
+
+def test_a_poison_message_goes_to_the_dlq_and_can_be_replayed(
+    transport: InMemoryTransport,
+    run: Start,
+) -> None:
+    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+    healthy = threading.Event()
+
+    def handle(event: EventEnvelope) -> None:
+        if event.event_id == "bad-1" and not healthy.is_set():
+            raise ValueError("cannot handle this")
+        effects.append(event.event_id)
+
+    consumer = _consumer(transport, registry, handle)
+    topic = transport.topic(EVENTS)
+    transport.publish(topic, "bad", envelope_to_bytes(_event("bad", 1)))
+    transport.publish(topic, "x", b"not json")
+    transport.publish(topic, "ok", envelope_to_bytes(_event("ok", 1)))
+    r = run(consumer)
+    r.until(lambda: consumer.stats.dead_lettered == 2)
+    assert effects == ["ok-1"]
+    letters = dead_letters.replay(transport, topic, idle=0.1, dry_run=True)
+    assert sorted(letter.key for letter in letters) == ["bad", "x"]
+    assert any("cannot handle this" in letter.error for letter in letters)
+    healthy.set()  # the bug is fixed: replay
+    assert len(dead_letters.replay(transport, topic, idle=0.1)) == 2
+    r.until(lambda: "bad-1" in effects)
+    r.until(lambda: consumer.stats.dead_lettered == 3)  # the undecodable one, again
+    assert len(transport.messages(dlq_topic(topic))) == 3
+    assert dead_letters.replay(transport, topic, idle=0.1, dry_run=True)[-1].key == "x"
+    assert effects.count("bad-1") == 1
+
+
+def test_an_event_leased_by_a_dead_worker_is_handled_after_its_lease(
+    transport: InMemoryTransport,
+    run: Start,
+) -> None:
+    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+    registry.claim("h", "a-1", "dead-worker", lease_seconds=0.5)  # claimed, never completed
+    consumer = _consumer(transport, registry, effects.append, lease_seconds=0.4)
+    transport.publish(transport.topic(EVENTS), "a", envelope_to_bytes(_event("a", 1)))
+    r = run(consumer)
+    r.until(lambda: effects == [_event("a", 1)], seconds=10)
+    assert consumer.stats.retried >= 1
+
+
+def test_an_event_that_keeps_killing_its_worker_goes_to_the_dlq(
+    transport: InMemoryTransport,
+    run: Start,
+) -> None:
+    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+    for _ in range(3):  # three workers died holding it
+        registry.claim("h", "a-1", "dead", lease_seconds=0)
+    consumer = _consumer(transport, registry, effects.append)
+    transport.publish(transport.topic(EVENTS), "a", envelope_to_bytes(_event("a", 1)))
+    r = run(consumer)
+    r.until(lambda: consumer.stats.dead_lettered == 1)
+    assert effects == []
