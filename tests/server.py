@@ -23,8 +23,13 @@ class ServerProcess:
     """One server process over a data directory; can be killed and started again."""
 
     def __init__(
-        self, data_dir: Path, port: int | None = None, env: dict[str, str] | None = None
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        command: str = "serve",
     ) -> None:
+        self.command = command
         self.data_dir = data_dir
         self.env = env or {}
         self.port = port or free_port()
@@ -36,7 +41,7 @@ class ServerProcess:
             sys.executable,
             "-m",
             "spice.entrypoints.cli.main",
-            "serve",
+            self.command,
             "--host",
             "127.0.0.1",
             "--port",
@@ -71,3 +76,36 @@ class ServerProcess:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class WorkerProcess:
+    """`spice worker ...` or `spice relay` as a process of its own."""
+
+    def __init__(self, data_dir: Path, args: list[str], env: dict[str, str], name: str) -> None:
+        self.data_dir, self.args, self.env, self.name = data_dir, args, env, name
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "spice.entrypoints.cli.main", *self.args]
+        cmd += ["--data-dir", str(self.data_dir)]
+        log = open(self.data_dir.parent / f"{self.name}.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env={**os.environ, **self.env})
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.alive():
+            assert self.proc is not None
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> int | None:
+        if self.alive():
+            assert self.proc is not None
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return None if self.proc is None else self.proc.returncode

@@ -6,7 +6,7 @@ Runs on the embedded profile and on PostgreSQL + Redis."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -69,7 +69,13 @@ def send(server: ServerProcess, key: str, path: str, body: dict[str, Any]) -> st
     return str(r.json()["command_id"])
 
 
-def send_all(server: ServerProcess, specs: list, kill_after: int | None) -> dict[str, str]:
+def send_all(
+    server: ServerProcess,
+    specs: list,
+    kill_after: int | None,
+    on_accept: Callable[[int], None] | None = None,
+) -> dict[str, str]:
+    """Send every request from 8 threads; `on_accept(n)` runs after the n-th acceptance."""
     accepted: dict[str, str] = {}
     lock = threading.Lock()
 
@@ -78,6 +84,8 @@ def send_all(server: ServerProcess, specs: list, kill_after: int | None) -> dict
         with lock:
             if command_id:
                 accepted[spec[0]] = command_id
+                if on_accept is not None:
+                    on_accept(len(accepted))
             if kill_after is not None and len(accepted) == kill_after:
                 server.kill()
 

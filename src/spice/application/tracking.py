@@ -34,6 +34,10 @@ class CommandTracker:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
+    def hear_other_processes(self) -> None:
+        """Pass statuses that other processes store (the workers) on to our listeners."""
+        self.store.watch(self._publish)
+
     def accepted(self, command: Command, aggregate_id: str) -> CommandStatus:
         now = utc_now()
         status = CommandStatus(

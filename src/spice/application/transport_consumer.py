@@ -110,8 +110,9 @@ class TransportConsumer:
 
     def run(self, batch_size: int = 100, poll: float = 0.2) -> None:
         """Consume until `stop()`; commits what was finished before returning."""
+        group = f"{self.transport.prefix}.{self.handler}"
         sub = self.transport.subscribe(
-            self.handler, [self.topic, retry_topic(self.topic)], on_revoke=self._revoked
+            group, [self.topic, retry_topic(self.topic)], on_revoke=self._revoked
         )
         beat = threading.Thread(target=self._heartbeat, name=f"{self.handler}-lease", daemon=True)
         beat.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
+from typing import Any
 
 from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusStore
 from spice.adapters.embedded.sqlite_consumer_registry import SQLiteConsumerRegistry
@@ -18,13 +19,16 @@ from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.application.command_worker import CommandWorker
 from spice.application.executor import CommandExecutor
 from spice.application.graph_query import GraphQueries
+from spice.application.log_follower import LogFollower
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import SearchIndex
+from spice.application.ports.transport import Transport
 from spice.application.projections import DocumentProjector, rebuild
 from spice.application.queries import Reader
+from spice.application.remote_progress import PendingCommands, ReadModelWatch
 from spice.application.search.projector import SearchProjector
 from spice.application.search.service import SearchService
 from spice.application.service import CommandService
@@ -73,6 +77,16 @@ def _pick(url: str, kind: str, sync: str) -> object:
     raise ValueError(f"unsupported {kind} URL: {url!r}")
 
 
+def _transport(url: str) -> Transport | None:
+    if not url:
+        return None
+    if url.startswith("kafka://"):
+        from spice.adapters.distributed.kafka_transport import KafkaTransport
+
+        return KafkaTransport(url)
+    raise ValueError(f"unsupported transport URL: {url!r}")
+
+
 def _search_index(url: str) -> SearchIndex:
     if url.startswith("memory://"):
         return TantivySearchIndex(tempfile.mkdtemp(prefix="spice-search-"))
@@ -97,8 +111,17 @@ class Container:
     search_projector: SearchProjector
     searches: SearchService
     graph: GraphQueries
+    transport: Transport | None
+    # How far the document read model has got: its projector, or in an API process of the
+    # distributed profile a watch on the checkpoint the projections worker writes.
+    read_progress: LogFollower
 
     def start(self) -> None:
+        if self.settings.process == "api":
+            self.tracker.hear_other_processes()
+            self.read_progress.start()
+            self.search_projector.start()
+            return
         if self.documents.needs_rebuild():
             log.warning("document read model predates graph edges; rebuilding it from the log")
             rebuild(self.events, self.documents)
@@ -108,10 +131,10 @@ class Container:
             self.search_projector.start()
 
     def stop(self) -> None:
-        self.worker.stop()
-        self.projector.stop()
-        self.search_projector.stop()
-        for port in (self.events, self.registry, self.documents, self.statuses, self.search):
+        for follower in {self.worker, self.projector, self.search_projector, self.read_progress}:
+            follower.stop()
+        ports: list[Any] = [self.events, self.registry, self.documents, self.statuses]
+        for port in [*ports, self.search, *([self.transport] if self.transport else [])]:
             port.close()
 
 
@@ -131,6 +154,11 @@ def build_container(settings: Settings) -> Container:
 
     def drain(timeout: float) -> bool:
         return worker.wait_position(events.head_position(), timeout)
+
+    read_progress: LogFollower = projector
+    if s.process == "api":
+        read_progress = ReadModelWatch(events, documents.checkpoint)
+        drain = PendingCommands(events).settled
 
     service = CommandService(events, tracker, drain, s.drain_timeout_seconds)
     search = _search_index(s.search_location())
@@ -152,4 +180,6 @@ def build_container(settings: Settings) -> Container:
         search_projector,
         searches,
         graph,
+        _transport(s.transport_url),
+        read_progress,
     )

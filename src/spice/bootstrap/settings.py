@@ -22,10 +22,19 @@ class Settings(BaseSettings):
     documents_url: str = ""
     command_status_url: str = ""
     search_url: str = ""
+    transport_url: str = ""
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     drain_timeout_seconds: float = Field(default=10.0, ge=0)
     run_workers: bool = True
+    # "serve": API, command worker and projectors in one process. "api": HTTP and the
+    # search index only; commands run in `spice worker commands`, documents are projected by
+    # `spice worker projections` (the distributed profile).
+    process: Literal["serve", "api"] = "serve"
+    worker_id: str = ""
+    worker_max_attempts: int = Field(default=5, ge=1)
+    worker_lease_seconds: float = Field(default=30.0, gt=0)
+    topic_partitions: int = Field(default=8, ge=1)
 
     def url(self, configured: str, file_name: str) -> str:
         return configured or f"sqlite:///{(self.data_dir / file_name).resolve()}"

@@ -179,6 +179,7 @@ class _KafkaSubscription(Subscription):
                     _text(raw.key()),
                     value.encode() if isinstance(value, str) else value,
                     headers,
+                    raw.timestamp()[1] / 1000,
                 )
             )
         return found

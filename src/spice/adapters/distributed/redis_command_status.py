@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+import uuid
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
@@ -11,6 +15,7 @@ from spice.application.ports.command_status import CommandStatus, CommandStatusS
 from spice.application.serialization import dumps, loads
 from spice.domain.errors import Unavailable
 
+log = logging.getLogger(__name__)
 PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
@@ -27,11 +32,21 @@ def split_prefix(url: str, default: str = "spice") -> tuple[str, str]:
 
 class RedisCommandStatusStore(CommandStatusStore):
     """`insert_if_absent` is SET NX, so two API processes accepting the same command id agree
-    on one first status. Connection failures raise `Unavailable`."""
+    on one first status. Every stored status is also published on `<prefix>:statuses`, so
+    the API processes hear what the workers do (WebSockets, waits). Connection failures
+    raise `Unavailable`."""
 
     def __init__(self, url: str) -> None:
         url, self.prefix = split_prefix(url)
         self._redis = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+        self._origin = uuid.uuid4().hex
+        self._channel = f"{self.prefix}:statuses"
+        self._listening = threading.Event()
+        self._closed = threading.Event()
+
+    def _publish(self, status: CommandStatus) -> None:
+        message = dumps({"origin": self._origin, "status": status.to_dict()})
+        self._redis.publish(self._channel, message)
 
     def _key(self, command_id: str) -> str:
         return f"{self.prefix}:command:{command_id}"
@@ -39,6 +54,8 @@ class RedisCommandStatusStore(CommandStatusStore):
     def insert_if_absent(self, status: CommandStatus) -> bool:
         try:
             stored = self._redis.set(self._key(status.command_id), dumps(status.to_dict()), nx=True)
+            if stored:
+                self._publish(status)
         except redis.RedisError as exc:
             raise Unavailable(f"Redis failed: {exc}") from exc
         return bool(stored)
@@ -46,6 +63,7 @@ class RedisCommandStatusStore(CommandStatusStore):
     def save(self, status: CommandStatus) -> None:
         try:
             self._redis.set(self._key(status.command_id), dumps(status.to_dict()))
+            self._publish(status)
         except redis.RedisError as exc:
             raise Unavailable(f"Redis failed: {exc}") from exc
 
@@ -56,10 +74,38 @@ class RedisCommandStatusStore(CommandStatusStore):
             raise Unavailable(f"Redis failed: {exc}") from exc
         return CommandStatus.from_dict(loads(raw)) if raw is not None else None
 
+    def watch(self, listener: Callable[[CommandStatus], None]) -> None:
+        """Hear statuses stored by other processes (this store's own are not repeated)."""
+        thread = threading.Thread(
+            target=self._listen, args=(listener,), name="redis-statuses", daemon=True
+        )
+        thread.start()
+        self._listening.wait(10)
+
+    def _listen(self, listener: Callable[[CommandStatus], None]) -> None:
+        while not self._closed.is_set():
+            try:
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self._channel)
+                self._listening.set()
+                while not self._closed.is_set():
+                    message = pubsub.get_message(timeout=0.5)
+                    if message is None:
+                        continue
+                    body = loads(message["data"])
+                    if body["origin"] != self._origin:
+                        listener(CommandStatus.from_dict(body["status"]))
+            except redis.RedisError as exc:  # reconnect; waiters fall back to polling
+                log.warning("Redis status subscription failed: %s", exc)
+                self._closed.wait(1.0)
+            except Exception:  # noqa: BLE001 - a bad message or listener must not end it
+                log.exception("Redis status listener failed")
+
     def delete_all(self) -> None:
         """Remove every key under this store's prefix (tests use a prefix each)."""
         for key in self._redis.scan_iter(match=f"{self.prefix}:*", count=500):
             self._redis.delete(key)
 
     def close(self) -> None:
+        self._closed.set()
         self._redis.close()

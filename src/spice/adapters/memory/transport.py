@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import zlib
 from collections.abc import Callable
 
@@ -39,7 +40,8 @@ class InMemoryTransport(Transport):
             parts = self._topics[topic]
             index = zlib.crc32(key.encode()) % len(parts)
             log = parts[index]
-            log.append(Message(topic, index, len(log), key, value, dict(headers or {})))
+            message = Message(topic, index, len(log), key, value, dict(headers or {}), time.time())
+            log.append(message)
             self._changed.notify_all()
 
     def flush(self, cancelled: Callable[[], bool] = lambda: False) -> None:

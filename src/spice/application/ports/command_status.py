@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -57,6 +58,10 @@ class CommandStatusStore(ABC):
 
     @abstractmethod
     def get(self, command_id: str) -> CommandStatus | None: ...
+
+    def watch(self, listener: Callable[[CommandStatus], None]) -> None:  # noqa: B027
+        """Call `listener` with each status other processes store. Stores private to one
+        process have no other writers, so by default there is nothing to hear."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

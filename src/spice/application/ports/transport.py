@@ -34,6 +34,7 @@ class Message:
     key: str
     value: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    timestamp: float = 0.0  # when the producer sent it (epoch seconds)
 
 
 class Subscription(ABC):

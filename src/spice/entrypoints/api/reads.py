@@ -20,7 +20,7 @@ async def reach(
     """Wait until the read model (and, with `search`, the search index) includes
     `min_position`; 400 for a position not yet written, 408 when time runs out."""
     container = waiter.container
-    followers = [container.projector, *([container.search_projector] if search else [])]
+    followers = [container.read_progress, *([container.search_projector] if search else [])]
     if not min_position or all(f.position >= min_position for f in followers):
         return
     head = await run_in_threadpool(waiter.container.events.head_position)
@@ -34,7 +34,7 @@ async def reach(
             f"read model has not reached position {min_position} within {timeout:g}s",
             {
                 "min_position": min_position,
-                "read_position": container.projector.position,
+                "read_position": container.read_progress.position,
                 **({"search_position": container.search_projector.position} if search else {}),
             },
         )

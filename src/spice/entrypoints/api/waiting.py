@@ -64,12 +64,12 @@ class Waiter:
 
     def attach(self) -> None:
         self.container.tracker.subscribe(self.signal.fire)
-        self.container.projector.on_progress(self.signal.fire)
+        self.container.read_progress.on_progress(self.signal.fire)
         self.container.search_projector.on_progress(self.signal.fire)
 
     def detach(self) -> None:
         self.container.tracker.unsubscribe(self.signal.fire)
-        self.container.projector.off_progress(self.signal.fire)
+        self.container.read_progress.off_progress(self.signal.fire)
         self.container.search_projector.off_progress(self.signal.fire)
 
     async def command_final(
@@ -86,7 +86,7 @@ class Waiter:
     async def position(self, position: int, timeout: float, search: bool = False) -> bool:
         """Whether the document read model (and, with `search`, the search index) has
         included log `position` within `timeout` seconds."""
-        followers: list[LogFollower] = [self.container.projector]
+        followers: list[LogFollower] = [self.container.read_progress]
         if search:
             followers.append(self.container.search_projector)
 

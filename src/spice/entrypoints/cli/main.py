@@ -1,4 +1,4 @@
-"""The `spice` command line: serve, rebuild, verify."""
+"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def serve(args: argparse.Namespace) -> int:
     from spice.entrypoints.api.app import create_app
 
     settings = _settings(args)
+    if args.command == "api":
+        settings = settings.model_copy(update={"process": "api"})
     host = args.host or settings.host
     port = args.port or settings.port
     console.print(f"Spice Harvester on http://{host}:{port} (data in {settings.data_dir})")
@@ -55,6 +57,39 @@ def verify(args: argparse.Namespace) -> int:
     return verify_log(_settings(args), console, anchor)
 
 
+def worker(args: argparse.Namespace) -> int:
+    from spice.entrypoints.workers import processes
+
+    _logging()
+    if args.kind == "commands":
+        return processes.run_command_worker(_settings(args))
+    return processes.run_projections(_settings(args))
+
+
+def relay(args: argparse.Namespace) -> int:
+    from spice.entrypoints.workers import processes
+
+    _logging()
+    return processes.run_relay(_settings(args))
+
+
+def dlq(args: argparse.Namespace) -> int:
+    from spice.entrypoints.workers import processes
+
+    letters = processes.replay_dead_letters(_settings(args), args.topic, args.dry_run)
+    for letter in letters:
+        console.print(f"{letter.origin} offset {letter.offset} key {letter.key}: {letter.error}")
+    verb = "found" if args.dry_run else "replayed"
+    console.print(f"{len(letters)} dead letters {verb} on {args.topic}")
+    return 0
+
+
+def _logging() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="spice", description="Spice Harvester")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +97,22 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--host")
     p_serve.add_argument("--port", type=int)
     p_serve.set_defaults(func=serve)
+    p_api = sub.add_parser(
+        "api", help="the API only (distributed profile: commands run in `spice worker`)"
+    )
+    p_api.add_argument("--host")
+    p_api.add_argument("--port", type=int)
+    p_api.set_defaults(func=serve)
+    p_worker = sub.add_parser("worker", help="a worker of the distributed profile")
+    p_worker.add_argument("kind", choices=["commands", "projections"])
+    p_worker.set_defaults(func=worker)
+    p_relay = sub.add_parser("relay", help="publish the log to Kafka (distributed profile)")
+    p_relay.set_defaults(func=relay)
+    p_dlq = sub.add_parser("dlq", help="dead-letter topics")
+    p_dlq.add_argument("action", choices=["replay"])
+    p_dlq.add_argument("--topic", choices=["commands", "events"], default="commands")
+    p_dlq.add_argument("--dry-run", action="store_true", help="list them, replay nothing")
+    p_dlq.set_defaults(func=dlq)
     p_rebuild = sub.add_parser(
         "rebuild", help="rebuild documents and graph (or --search, --all) from the log, then swap"
     )
@@ -74,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         help="file holding the head of the last clean run: also finds events cut from the end",
     )
     p_verify.set_defaults(func=verify)
-    for p in (p_serve, p_rebuild, p_verify):
+    for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify):
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")
     args = parser.parse_args(argv)
     return int(args.func(args))

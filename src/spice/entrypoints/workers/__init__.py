@@ -1,0 +1,1 @@
+"""The worker processes of the distributed profile: command workers, projections, relay."""

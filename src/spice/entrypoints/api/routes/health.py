@@ -24,7 +24,7 @@ async def health(container: deps.ContainerDep) -> dict[str, Any]:
         "data": {
             "log_position": head,
             "command_worker_position": container.worker.position,
-            "projection_position": container.projector.position,
+            "projection_position": container.read_progress.position,
             "read_model_generation": generation,
             "search_position": container.search_projector.position,
             "search_index": search,

@@ -1,0 +1,110 @@
+"""`spice worker commands`, `spice worker projections`, `spice relay`, `spice dlq replay`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable
+
+from spice.application import dead_letters
+from spice.application.log_follower import LogFollower
+from spice.application.ports.transport import COMMANDS, EVENTS, Transport
+from spice.application.projections import rebuild
+from spice.application.relay import Relay
+from spice.application.transport_consumer import TransportConsumer
+from spice.bootstrap.container import Container, build_container
+from spice.bootstrap.settings import Settings
+from spice.entrypoints.workers.leader import run_as_leader
+
+log = logging.getLogger(__name__)
+COMMAND_WORKER = "command-worker"
+
+
+def _owner(settings: Settings) -> str:
+    return settings.worker_id or f"{socket.gethostname()}-{os.getpid()}"
+
+
+def _container(settings: Settings) -> tuple[Container, Transport]:
+    container = build_container(settings.model_copy(update={"run_workers": False}))
+    if container.transport is None:
+        container.stop()
+        raise SystemExit("this process needs SPICE_TRANSPORT_URL (kafka://host:port)")
+    container.transport.ensure_topics(
+        container.transport.pipeline_topics(), settings.topic_partitions
+    )
+    return container, container.transport
+
+
+def _on_signals(stop: Callable[[], None]) -> None:
+    def handler(_signum: int, _frame: object) -> None:
+        stop()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def run_command_worker(settings: Settings) -> int:
+    """Consume the commands topic in the command workers' group until SIGTERM."""
+    container, transport = _container(settings)
+    consumer = TransportConsumer(
+        transport,
+        container.registry,
+        COMMAND_WORKER,
+        transport.topic(COMMANDS),
+        container.executor.execute,
+        _owner(settings),
+        max_attempts=settings.worker_max_attempts,
+        lease_seconds=settings.worker_lease_seconds,
+    )
+    _on_signals(consumer.stop)
+    try:
+        consumer.run()
+    finally:
+        container.stop()
+    return 0
+
+
+def _run_leader(
+    settings: Settings, role: str, pick: Callable[[Container, Transport], LogFollower]
+) -> int:
+    container, transport = _container(settings)
+    follower = pick(container, transport)
+    stopped = threading.Event()
+    _on_signals(stopped.set)
+    try:
+        run_as_leader(container.registry, role, _owner(settings), follower, stopped)
+    finally:
+        container.stop()
+    return 0
+
+
+def run_projections(settings: Settings) -> int:
+    """Project the log into documents and graph (one active process, the others stand by)."""
+
+    def pick(container: Container, _transport: Transport) -> LogFollower:
+        if container.documents.needs_rebuild():
+            rebuild(container.events, container.documents)
+        return container.projector
+
+    return _run_leader(settings, "document-projector", pick)
+
+
+def run_relay(settings: Settings) -> int:
+    """Publish the log to the transport (one active process, the others stand by)."""
+    return _run_leader(
+        settings, "relay", lambda c, t: Relay(c.events, c.registry, t, batch_size=500)
+    )
+
+
+def replay_dead_letters(
+    settings: Settings, topic: str, dry_run: bool
+) -> list[dead_letters.DeadLetter]:
+    container, transport = _container(settings)
+    try:
+        name = {"commands": COMMANDS, "events": EVENTS}[topic]
+        return dead_letters.replay(transport, transport.topic(name), dry_run=dry_run)
+    finally:
+        container.stop()
