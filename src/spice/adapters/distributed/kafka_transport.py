@@ -70,7 +70,8 @@ class KafkaTransport(Transport):
     def delete_topics(self, topics: list[str]) -> None:
         if not topics:
             return
-        for future in self._admin().delete_topics(topics).values():
+        admin = self._admin()  # kept alive until the futures resolve
+        for future in admin.delete_topics(topics).values():
             try:
                 future.result(timeout=30)
             except KafkaException as exc:

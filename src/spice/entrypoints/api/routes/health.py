@@ -23,7 +23,10 @@ async def health(container: deps.ContainerDep) -> dict[str, Any]:
         "message": "healthy" if search["ok"] else f"degraded: {search['reason']}",
         "data": {
             "log_position": head,
-            "command_worker_position": container.worker.position,
+            # In an API process the command workers are other processes, with no position.
+            "command_worker_position": (
+                container.worker.position if container.settings.process == "serve" else None
+            ),
             "projection_position": container.read_progress.position,
             "read_model_generation": generation,
             "search_position": container.search_projector.position,
