@@ -116,6 +116,7 @@ class TransportConsumer:
         )
         beat = threading.Thread(target=self._heartbeat, name=f"{self.handler}-lease", daemon=True)
         beat.start()
+        committed: dict[Partition, int] = {}
         try:
             while not self._stop.is_set():
                 for message in sub.poll(batch_size, poll):
@@ -128,7 +129,10 @@ class TransportConsumer:
                 while self._held and self._held[0].due <= time.time():
                     self._process(heapq.heappop(self._held).message)
                 self.transport.flush(self._stop.is_set)
-                sub.commit(self._offsets.committable())
+                offsets = self._offsets.committable()
+                moved = {p: o for p, o in offsets.items() if committed.get(p) != o}
+                sub.commit(moved)
+                committed.update(moved)
         finally:
             self._stop.set()
             sub.close()
