@@ -49,10 +49,7 @@ class Running:
         self.thread.start()
 
     def until(self, check: Callable[[], bool], seconds: float = 10) -> None:
-        deadline = time.monotonic() + seconds
-        while not check():
-            assert time.monotonic() < deadline, "condition not reached"
-            time.sleep(0.02)
+        _until(check, seconds)
 
     def stop(self) -> None:
         self.consumer.stop()
@@ -225,3 +222,35 @@ def test_an_event_that_keeps_killing_its_worker_goes_to_the_dlq(
     r = run(consumer)
     r.until(lambda: consumer.stats.dead_lettered == 1)
     assert effects == []
+
+
+def test_a_leader_that_lost_its_lease_runs_again_when_it_gets_it_back() -> None:
+    from spice.entrypoints.workers.leader import LEADERS, run_as_leader
+
+    store, registry = InMemoryEventStore(), InMemoryConsumerRegistry()
+    transport = InMemoryTransport()
+    transport.ensure_topics(transport.pipeline_topics(), 4)
+    relay = Relay(store, registry, transport)
+    stopped = threading.Event()
+    leader = threading.Thread(
+        target=run_as_leader, args=(registry, "relay", "a", relay, stopped, 0.3), daemon=True
+    )
+    leader.start()
+    try:
+        store.append([_event("a", 1)])
+        _until(lambda: registry.checkpoint(RELAY) == 1)
+        registry.release(LEADERS, "relay", "a", forget=True)
+        registry.claim(LEADERS, "relay", "b", lease_seconds=0.3)  # b takes over, then dies
+        time.sleep(0.5)
+        store.append([_event("a", 2)])
+        _until(lambda: registry.checkpoint(RELAY) == 2)  # a is active again
+    finally:
+        stopped.set()
+        leader.join(5)
+
+
+def _until(check: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.02)

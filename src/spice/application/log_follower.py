@@ -74,6 +74,8 @@ class LogFollower(ABC):
                 self.store.wait_for(position, self.idle_wait, cancelled=self._stop.is_set)
 
     def start(self) -> None:
+        """Start following; a follower stopped before may be started again."""
+        self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
         self._thread.start()
 

@@ -20,11 +20,12 @@ from spice.domain import events as ev
 class ReadModelWatch(LogFollower):
     """Reports the checkpoint of a read model written by another process."""
 
+    name = "read-model-watch"
+
     def __init__(
         self, store: EventStore, checkpoint: Callable[[], int], interval: float = 0.05
     ) -> None:
         super().__init__(store)
-        self.name = "read-model-watch"
         self._checkpoint = checkpoint
         self.interval = interval
         self._position = checkpoint()
