@@ -65,19 +65,27 @@ def kafka_prefix_url() -> str:
     return fresh(require("kafka"), "prefix")
 
 
+def opensearch_prefix_url() -> str:
+    """A URL for the test OpenSearch with an index prefix of its own."""
+    return fresh(require("opensearch"), "prefix")
+
+
 @contextmanager
 def distributed_urls() -> Iterator[dict[str, str]]:
     """Settings fields that put every store of the distributed profile built so far on the
-    test services (a fresh schema and key prefix), dropped afterwards."""
+    test services (a fresh schema and key and index prefixes), dropped afterwards."""
     postgres, redis = postgres_schema_url(), redis_prefix_url()
+    opensearch = opensearch_prefix_url()
     yield {
         "event_store_url": postgres,
         "consumer_registry_url": postgres,
         "documents_url": postgres,
         "command_status_url": redis,
+        "search_url": opensearch,
     }
     drop_postgres_schema(postgres)
     drop_redis_prefix(redis)
+    drop_opensearch_prefix(opensearch)
 
 
 def drop_postgres_schema(url: str) -> None:
@@ -98,3 +106,13 @@ def drop_redis_prefix(url: str) -> None:
         store.delete_all()
     finally:
         store.close()
+
+
+def drop_opensearch_prefix(url: str) -> None:
+    from spice.adapters.distributed.opensearch_search import OpenSearchSearchIndex
+
+    index = OpenSearchSearchIndex(url)
+    try:
+        index.delete_all()
+    finally:
+        index.close()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from spice.bootstrap.container import Container
+from spice.bootstrap.settings import Settings
 
 CUSTOMER = {
     "id": "Customer",
@@ -56,3 +58,36 @@ def wait_command(client: TestClient, command_id: str) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()["data"]
     return data
+
+
+def damage_search_index(settings: Settings, db: str) -> None:
+    """Break the search index of `db`/main behind the server's back: Tantivy's branch
+    metadata file becomes unreadable; in OpenSearch the branch index is deleted."""
+    if settings.search_url.startswith("opensearch://"):
+        from spice.adapters.distributed.opensearch_search import OpenSearchSearchIndex
+
+        index = OpenSearchSearchIndex(settings.search_url)
+        try:
+            index._delete_index(index._index(index.active_generation(), db, "main"))
+        finally:
+            index.close()
+        return
+    root = settings.data_dir / "search"
+    generation = (root / "ACTIVE").read_text().strip()
+    (root / generation / db / "main" / "meta.json").write_text("{ broken")
+
+
+def garble_search_state(settings: Settings) -> None:
+    """Make the search index's own list of branch indexes unreadable."""
+    if settings.search_url.startswith("opensearch://"):
+        from spice.adapters.distributed.opensearch_search import OpenSearchSearchIndex
+
+        index = OpenSearchSearchIndex(settings.search_url)
+        try:
+            index._put_generation(index.active_generation(), {"indexes": {"not": "a list"}})
+        finally:
+            index.close()
+        return
+    root = settings.data_dir / "search"
+    generation = (root / "ACTIVE").read_text().strip()
+    (root / generation / "INDEXES").write_text(json.dumps({"not": "a list"}))

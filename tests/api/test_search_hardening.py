@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import head, wait_ok
+from tests.api.support import damage_search_index, garble_search_state, head, wait_ok
 
 DB = "/api/v1/database/demo"
 
@@ -118,9 +117,7 @@ def test_one_damaged_index_does_not_stop_indexing_the_others(settings: Settings)
             data = {"data": {"c_id": "x1"}}
             wait_ok(client, "POST", f"/api/v1/database/{db}/instances/C/create", json=data)
         search(client, {}, 404)  # `demo` does not exist here
-    root = settings.data_dir / "search"
-    generation = (root / "ACTIVE").read_text().strip()
-    (root / generation / "a" / "main" / "meta.json").write_text("{ broken")
+    damage_search_index(settings, "a")
     with TestClient(create_app(settings)) as client:
         for db in ("a", "b"):
             data = {"data": {"c_id": "x2"}}
@@ -138,9 +135,7 @@ def test_one_damaged_index_does_not_stop_indexing_the_others(settings: Settings)
 def test_an_unreadable_index_list_falls_back_instead_of_failing(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
         wait_ok(client, "POST", "/api/v1/databases", json={"name": "a"})
-        root = settings.data_dir / "search"
-        generation = (root / "ACTIVE").read_text().strip()
-        (root / generation / "INDEXES").write_text(json.dumps({"not": "a list"}))
+        garble_search_state(settings)
         response = client.post("/api/v1/database/a/search", json={})
         assert response.status_code == 200
         assert response.json()["data"]["index"]["source"] == "document_store"

@@ -1,23 +1,27 @@
-"""The search port: Tantivy must answer every query exactly as the reference scan does.
+"""The search port: every index (Tantivy, OpenSearch) must answer every query exactly as
+the reference scan does.
 
 The scan over the document store is the written-down semantics (filters, sorts, facets,
-paging); the index is checked against it on one mixed dataset, query by query.
+paging); each index is checked against it on one mixed dataset, query by query.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from spice.adapters.distributed.opensearch_search import OpenSearchSearchIndex
 from spice.adapters.embedded.tantivy_search import TantivySearchIndex
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.application.ports.documents import KIND_INSTANCE, DocKey, Document
 from spice.application.ports.search import IndexChange
 from spice.application.search.query import SearchHit, SearchQuery, SortKey
 from spice.application.search.scan import DocumentScanSearch
+from tests.services import drop_opensearch_prefix, opensearch_prefix_url
 
 WORDS = [
     "서울",
@@ -54,11 +58,25 @@ def _row(rng: random.Random, i: int) -> dict[str, Any]:
     return row
 
 
-@pytest.fixture(scope="module")
-def backends(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+@pytest.fixture(scope="module", params=["tantivy", "opensearch"])
+def backends(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, Any]]:
+    if request.param == "tantivy":
+        yield _loaded(TantivySearchIndex(Path(tmp_path_factory.mktemp("search"))))
+        return
+    url = opensearch_prefix_url()
+    index = OpenSearchSearchIndex(url)
+    try:
+        yield _loaded(index)
+    finally:
+        index.close()
+        drop_opensearch_prefix(url)
+
+
+def _loaded(index: Any) -> tuple[Any, Any]:
     rng = random.Random(7)
     documents = InMemoryDocumentStore()
-    index = TantivySearchIndex(Path(tmp_path_factory.mktemp("search")))
     changes = []
     with documents.unit_of_work() as uow:
         for i in range(400):

@@ -215,7 +215,7 @@ class GraphQueryRunner:
         try:
             if qs.index.checkpoint() >= qs.graph_position():
                 reader = qs.index
-        except (OSError, ValueError):
+        except (OSError, ValueError, Unavailable):
             pass
         offset = 0
         while True:

@@ -26,6 +26,7 @@ class LogFollower(ABC):
         self._progress = threading.Condition()
         self._position = 0
         self._listeners: list[Callable[[int], None]] = []
+        self._failing = False
 
     @abstractmethod
     def step(self) -> tuple[int, bool]:
@@ -34,6 +35,12 @@ class LogFollower(ABC):
     @property
     def position(self) -> int:
         return self._position
+
+    @property
+    def failing(self) -> bool:
+        """Whether the last step failed (what it follows into, or from, is away): waits
+        for this follower would only time out, so readers use their fallback instead."""
+        return self._failing
 
     def on_progress(self, listener: Callable[[int], None]) -> None:
         """Call `listener(position)` after each step (from the follower's thread)."""
@@ -65,9 +72,12 @@ class LogFollower(ABC):
         while not self._stop.is_set():
             try:
                 position, more = self.step()
+                self._failing = False
                 self._advance(position)
             except Exception:  # noqa: BLE001 - keep following; the step is idempotent
-                log.exception("%s step failed; retrying", self.name)
+                if not self._failing:
+                    log.exception("%s step failed; retrying", self.name)
+                self._failing = True
                 self._stop.wait(1.0)
                 continue
             if not more:

@@ -20,15 +20,21 @@ from spice.domain import events as ev
 class ReadModelWatch(LogFollower):
     """Reports the checkpoint of a read model written by another process."""
 
-    name = "read-model-watch"
-
     def __init__(
-        self, store: EventStore, checkpoint: Callable[[], int], interval: float = 0.05
+        self,
+        store: EventStore,
+        checkpoint: Callable[[], int],
+        interval: float = 0.05,
+        name: str = "read-model-watch",
     ) -> None:
+        self.name = name
         super().__init__(store)
         self._checkpoint = checkpoint
         self.interval = interval
-        self._position = checkpoint()
+        try:
+            self._position = checkpoint()
+        except Exception:  # noqa: BLE001 - the store may be away; the loop keeps asking
+            self._failing = True
 
     def step(self) -> tuple[int, bool]:
         return self._checkpoint(), False
@@ -37,7 +43,9 @@ class ReadModelWatch(LogFollower):
         while not self._stop.wait(self.interval):
             try:
                 self._advance(self.step()[0])
+                self._failing = False
             except Exception:  # noqa: BLE001 - the store may be away for a moment
+                self._failing = True
                 self._stop.wait(1.0)
 
 

@@ -92,6 +92,10 @@ def _search_index(url: str) -> SearchIndex:
         return TantivySearchIndex(tempfile.mkdtemp(prefix="spice-search-"))
     if url.startswith("tantivy:"):
         return TantivySearchIndex(url.removeprefix("tantivy://"))
+    if url.startswith("opensearch://"):
+        from spice.adapters.distributed.opensearch_search import OpenSearchSearchIndex
+
+        return OpenSearchSearchIndex(url)
     raise ValueError(f"unsupported search URL: {url!r}")
 
 
@@ -115,12 +119,15 @@ class Container:
     # How far the document read model has got: its projector, or in an API process of the
     # distributed profile a watch on the checkpoint the projections worker writes.
     read_progress: LogFollower
+    # The same for the search index: its projector, or a watch on a shared index (OpenSearch)
+    # that the projections worker writes.
+    search_progress: LogFollower
 
     def start(self) -> None:
         if self.settings.process == "api":
             self.tracker.hear_other_processes()
             self.read_progress.start()
-            self.search_projector.start()
+            self.search_progress.start()
             return
         if self.documents.needs_rebuild():
             log.warning("document read model predates graph edges; rebuilding it from the log")
@@ -131,7 +138,8 @@ class Container:
             self.search_projector.start()
 
     def stop(self) -> None:
-        for follower in {self.worker, self.projector, self.search_projector, self.read_progress}:
+        followers = [self.worker, self.projector, self.search_projector]
+        for follower in {*followers, self.read_progress, self.search_progress}:
             follower.stop()
         ports: list[Any] = [self.events, self.registry, self.documents, self.statuses]
         for port in [*ports, self.search, *([self.transport] if self.transport else [])]:
@@ -163,6 +171,9 @@ def build_container(settings: Settings) -> Container:
     service = CommandService(events, tracker, drain, s.drain_timeout_seconds)
     search = _search_index(s.search_location())
     search_projector = SearchProjector(events, search)
+    search_progress: LogFollower = search_projector
+    if s.process == "api" and search.shared:
+        search_progress = ReadModelWatch(events, search.checkpoint, name="search-watch")
     searches = SearchService(Reader(documents), search, documents.checkpoint)
     graph = GraphQueries(documents, search, documents.checkpoint, searches)
     return Container(
@@ -182,4 +193,5 @@ def build_container(settings: Settings) -> Container:
         graph,
         _transport(s.transport_url),
         read_progress,
+        search_progress,
     )

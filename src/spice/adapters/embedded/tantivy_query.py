@@ -11,12 +11,11 @@ kept verbatim in the stored `source` field.
 
 from __future__ import annotations
 
-import struct
 from typing import Any
 
 import tantivy
 
-from spice.application.search.query import Filter, SearchHit, numeric
+from spice.application.search.query import Filter, SearchHit, encode_number, numeric
 from spice.application.search.text import query_tokens
 from spice.application.serialization import loads
 
@@ -55,13 +54,6 @@ def marked(value: Any) -> Any:
 def unmarked(value: Any) -> Any:
     """A term or bucket value read back from `data`."""
     return value[len(STRING_MARK) :] if isinstance(value, str) else value
-
-
-def encode_number(value: float) -> str:
-    """A string whose byte order is the number order (IEEE 754 bits, sign-adjusted)."""
-    bits = struct.unpack(">Q", struct.pack(">d", float(value) + 0.0))[0]
-    bits = (~bits & 0xFFFFFFFFFFFFFFFF) if bits >> 63 else bits | (1 << 63)
-    return f"n{bits:016x}"
 
 
 def encoded_numbers(value: Any) -> Any:

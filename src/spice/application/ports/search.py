@@ -17,13 +17,15 @@ from spice.application.search.query import SearchHit, SearchPage, SearchQuery
 
 @dataclass(frozen=True)
 class IndexChange:
-    """The new state of one instance in one branch index; `doc` None removes it."""
+    """The new state of one instance in one branch index; `doc` None removes it, `seq` is
+    the instance's sequence after the change (a removal has no document to carry it)."""
 
     db: str
     branch: str
     cls: str
     id: str
     doc: SearchHit | None
+    seq: int = 0
 
 
 class SearchReader(ABC):
@@ -36,7 +38,12 @@ class SearchReader(ABC):
 
 
 class SearchIndex(SearchReader):
-    """Raises `Unavailable` when the index cannot be read (missing or damaged)."""
+    """Raises `Unavailable` when the index cannot be read (missing or damaged).
+
+    A `shared` index lives in a service that every process reaches (OpenSearch): one
+    process projects into it and the others read. Otherwise each process keeps its own."""
+
+    shared = False
 
     @abstractmethod
     def checkpoint(self, generation: str | None = None) -> int: ...

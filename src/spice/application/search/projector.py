@@ -7,12 +7,15 @@ below the indexed sequence is stale and skipped, so replaying a batch changes no
 
 from __future__ import annotations
 
+import contextlib
+
 from spice.application.log_follower import LogFollower
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import IndexChange, SearchIndex
 from spice.application.search.query import SearchHit
 from spice.domain import events as ev
 from spice.domain.aggregates import AggregateState, apply
+from spice.domain.errors import Unavailable
 from spice.domain.events import EventEnvelope
 
 StateKey = tuple[str, str, str, str]  # db, branch, class, id
@@ -50,13 +53,19 @@ class SearchProjector(LogFollower):
         self.index = index
         self.batch_size = batch_size
         self.generation = generation
-        self._position = index.checkpoint(generation)
+        try:
+            self._position = index.checkpoint(generation)
+        except Unavailable:
+            self._failing = True  # a shared index that is away; the loop retries
 
     @property
     def position(self) -> int:
         """The checkpoint of the generation followed: after `rebuild --search` switches to a
-        new generation this may be lower than before, and waits must see that."""
-        return self.index.checkpoint(self.generation)
+        new generation this may be lower than before, and waits must see that. The last one
+        reached while the index cannot be asked."""
+        with contextlib.suppress(Unavailable):
+            self._position = self.index.checkpoint(self.generation)
+        return self._position
 
     def step(self) -> tuple[int, bool]:
         generation = self.generation or self.index.active_generation()
@@ -109,9 +118,9 @@ class SearchProjector(LogFollower):
     def _change(key: StateKey, state: AggregateState, position: int) -> IndexChange:
         db, branch, cls, iid = key
         if state.deleted:
-            return IndexChange(db, branch, cls, iid, None)
+            return IndexChange(db, branch, cls, iid, None, state.seq)
         hit = SearchHit(cls, iid, state.seq, position, 0.0, state.body)
-        return IndexChange(db, branch, cls, iid, hit)
+        return IndexChange(db, branch, cls, iid, hit, state.seq)
 
 
 def rebuild_search(store: EventStore, index: SearchIndex, batch_size: int = 5000) -> str:

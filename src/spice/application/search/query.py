@@ -10,6 +10,7 @@ by time (see `numeric`).
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -48,6 +49,13 @@ def numeric(value: Any) -> float | None:
     except (ValueError, OverflowError):
         return None
     return None
+
+
+def encode_number(value: float) -> str:
+    """A string whose byte order is the number order (IEEE 754 bits, sign-adjusted)."""
+    bits = struct.unpack(">Q", struct.pack(">d", float(value) + 0.0))[0]
+    bits = (~bits & 0xFFFFFFFFFFFFFFFF) if bits >> 63 else bits | (1 << 63)
+    return f"n{bits:016x}"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ async def reach(
     """Wait until the read model (and, with `search`, the search index) includes
     `min_position`; 400 for a position not yet written, 408 when time runs out."""
     container = waiter.container
-    followers = [container.read_progress, *([container.search_projector] if search else [])]
+    followers = [container.read_progress, *([container.search_progress] if search else [])]
     if not min_position or all(f.position >= min_position for f in followers):
         return
     head = await run_in_threadpool(waiter.container.events.head_position)
@@ -35,7 +35,7 @@ async def reach(
             {
                 "min_position": min_position,
                 "read_position": container.read_progress.position,
-                **({"search_position": container.search_projector.position} if search else {}),
+                **({"search_position": container.search_progress.position} if search else {}),
             },
         )
 

@@ -65,12 +65,12 @@ class Waiter:
     def attach(self) -> None:
         self.container.tracker.subscribe(self.signal.fire)
         self.container.read_progress.on_progress(self.signal.fire)
-        self.container.search_projector.on_progress(self.signal.fire)
+        self.container.search_progress.on_progress(self.signal.fire)
 
     def detach(self) -> None:
         self.container.tracker.unsubscribe(self.signal.fire)
         self.container.read_progress.off_progress(self.signal.fire)
-        self.container.search_projector.off_progress(self.signal.fire)
+        self.container.search_progress.off_progress(self.signal.fire)
 
     async def command_final(
         self, command_id: str, timeout: float, poll: float = 0.25
@@ -86,11 +86,14 @@ class Waiter:
     async def position(self, position: int, timeout: float, search: bool = False) -> bool:
         """Whether the document read model (and, with `search`, the search index) has
         included log `position` within `timeout` seconds."""
-        followers: list[LogFollower] = [self.container.read_progress]
-        if search:
-            followers.append(self.container.search_projector)
+        reads, searches = self.container.read_progress, self.container.search_progress
 
         async def check() -> tuple[bool, None]:
+            # A search index that cannot be reached is not waited for: searches fall back to
+            # the document store, which includes the position, and say so.
+            followers: list[LogFollower] = [reads]
+            if search and not searches.failing:
+                followers.append(searches)
             return all(f.position >= position for f in followers), None
 
         return (await self.signal.until(check, timeout))[0]

@@ -67,35 +67,55 @@ def run_command_worker(settings: Settings) -> int:
     return 0
 
 
-def _run_leader(
-    settings: Settings, role: str, pick: Callable[[Container, Transport], LogFollower]
-) -> int:
+Pick = Callable[[Container, Transport], dict[str, LogFollower]]
+
+
+def _run_leaders(settings: Settings, pick: Pick) -> int:
+    """Run each follower `pick` names by role while this process holds that role's lease;
+    each role has a lease of its own, so two processes may share the work."""
     container, transport = _container(settings)
-    follower = pick(container, transport)
+    followers = pick(container, transport)
     stopped = threading.Event()
     _on_signals(stopped.set)
+    owner = _owner(settings)
+    threads = [
+        threading.Thread(
+            target=run_as_leader,
+            args=(container.registry, role, owner, follower, stopped),
+            name=f"leader-{role}",
+        )
+        for role, follower in followers.items()
+    ]
     try:
-        run_as_leader(container.registry, role, _owner(settings), follower, stopped)
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     finally:
+        stopped.set()
         container.stop()
     return 0
 
 
 def run_projections(settings: Settings) -> int:
-    """Project the log into documents and graph (one active process, the others stand by)."""
+    """Project the log into documents and graph, and into a shared search index (one active
+    process per read model, the others stand by)."""
 
-    def pick(container: Container, _transport: Transport) -> LogFollower:
+    def pick(container: Container, _transport: Transport) -> dict[str, LogFollower]:
         if container.documents.needs_rebuild():
             rebuild(container.events, container.documents)
-        return container.projector
+        followers: dict[str, LogFollower] = {"document-projector": container.projector}
+        if container.search.shared:
+            followers["search-projector"] = container.search_projector
+        return followers
 
-    return _run_leader(settings, "document-projector", pick)
+    return _run_leaders(settings, pick)
 
 
 def run_relay(settings: Settings) -> int:
     """Publish the log to the transport (one active process, the others stand by)."""
-    return _run_leader(
-        settings, "relay", lambda c, t: Relay(c.events, c.registry, t, batch_size=500)
+    return _run_leaders(
+        settings, lambda c, t: {"relay": Relay(c.events, c.registry, t, batch_size=500)}
     )
 
 

@@ -29,7 +29,7 @@ async def health(container: deps.ContainerDep) -> dict[str, Any]:
             ),
             "projection_position": container.read_progress.position,
             "read_model_generation": generation,
-            "search_position": container.search_projector.position,
+            "search_position": container.search_progress.position,
             "search_index": search,
         },
     }
