@@ -75,17 +75,20 @@ def distributed_urls() -> Iterator[dict[str, str]]:
     """Settings fields that put every store of the distributed profile built so far on the
     test services (a fresh schema and key and index prefixes), dropped afterwards."""
     postgres, redis = postgres_schema_url(), redis_prefix_url()
-    opensearch = opensearch_prefix_url()
+    opensearch, s3 = opensearch_prefix_url(), fresh(require("s3"), "prefix")
     yield {
         "event_store_url": postgres,
         "consumer_registry_url": postgres,
         "documents_url": postgres,
         "command_status_url": redis,
         "search_url": opensearch,
+        "rate_limit_url": redis,
+        "blob_url": s3,
     }
     drop_postgres_schema(postgres)
     drop_redis_prefix(redis)
     drop_opensearch_prefix(opensearch)
+    drop_s3_prefix(s3)
 
 
 def drop_postgres_schema(url: str) -> None:
@@ -116,3 +119,15 @@ def drop_opensearch_prefix(url: str) -> None:
         index.delete_all()
     finally:
         index.close()
+
+
+def drop_s3_prefix(url: str) -> None:
+    from spice.adapters.distributed.s3_blobs import S3BlobStore
+
+    store = S3BlobStore(url)
+    try:
+        while keys := store.list_keys(limit=1000):
+            for key in keys:
+                store.delete(key)
+    finally:
+        store.close()

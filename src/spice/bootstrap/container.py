@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
 import tempfile
 from dataclasses import dataclass
 from typing import Any
 
+from spice.adapters.embedded.file_blobs import FileBlobStore
 from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusStore
 from spice.adapters.embedded.sqlite_consumer_registry import SQLiteConsumerRegistry
 from spice.adapters.embedded.sqlite_documents import SQLiteDocumentStore
@@ -16,14 +18,17 @@ from spice.adapters.memory.command_status import InMemoryCommandStatusStore
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
+from spice.adapters.memory.rate_limit import InMemoryRateLimiter
 from spice.application.command_worker import CommandWorker
 from spice.application.executor import CommandExecutor
 from spice.application.graph_query import GraphQueries
 from spice.application.log_follower import LogFollower
+from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
+from spice.application.ports.rate_limit import RateLimit, RateLimiter
 from spice.application.ports.search import SearchIndex
 from spice.application.ports.transport import Transport
 from spice.application.projections import DocumentProjector, rebuild
@@ -99,6 +104,30 @@ def _search_index(url: str) -> SearchIndex:
     raise ValueError(f"unsupported search URL: {url!r}")
 
 
+def _blobs(url: str) -> BlobStore:
+    if url.startswith("file://"):
+        return FileBlobStore(url.removeprefix("file://"))
+    if url.startswith("s3://"):
+        from spice.adapters.distributed.s3_blobs import S3BlobStore
+
+        return S3BlobStore(url)
+    raise ValueError(f"unsupported blob URL: {url!r}")
+
+
+def _rate_limiter(s: Settings) -> RateLimiter | None:
+    if not s.rate_limit_per_second:
+        return None
+    burst = s.rate_limit_burst or max(1, math.ceil(s.rate_limit_per_second))
+    limit = RateLimit(s.rate_limit_per_second, burst)
+    if not s.rate_limit_url:
+        return InMemoryRateLimiter(limit)
+    if s.rate_limit_url.startswith(("redis://", "rediss://")):
+        from spice.adapters.distributed.redis_rate_limit import RedisRateLimiter
+
+        return RedisRateLimiter(s.rate_limit_url, limit)
+    raise ValueError(f"unsupported rate limit URL: {s.rate_limit_url!r}")
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -122,6 +151,8 @@ class Container:
     # The same for the search index: its projector, or a watch on a shared index (OpenSearch)
     # that the projections worker writes.
     search_progress: LogFollower
+    blobs: BlobStore
+    rate_limiter: RateLimiter | None
 
     def start(self) -> None:
         if self.settings.process == "api":
@@ -141,7 +172,9 @@ class Container:
         followers = [self.worker, self.projector, self.search_projector]
         for follower in {*followers, self.read_progress, self.search_progress}:
             follower.stop()
-        ports: list[Any] = [self.events, self.registry, self.documents, self.statuses]
+        ports: list[Any] = [self.events, self.registry, self.documents, self.statuses, self.blobs]
+        if self.rate_limiter is not None:
+            ports.append(self.rate_limiter)
         for port in [*ports, self.search, *([self.transport] if self.transport else [])]:
             port.close()
 
@@ -194,4 +227,6 @@ def build_container(settings: Settings) -> Container:
         _transport(s.transport_url),
         read_progress,
         search_progress,
+        _blobs(s.blob_location()),
+        _rate_limiter(s),
     )

@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     command_status_url: str = ""
     search_url: str = ""
     transport_url: str = ""
+    blob_url: str = ""
+    # Requests per second and burst per client; 0 is no limit. The limiter keeps its counts in
+    # this process, or in Redis (`rate_limit_url`) to share them among API processes.
+    rate_limit_per_second: float = Field(default=0.0, ge=0)
+    rate_limit_burst: int = Field(default=0, ge=0)
+    rate_limit_url: str = ""
+    rate_limit_key_header: str = ""
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     drain_timeout_seconds: float = Field(default=10.0, ge=0)
@@ -38,6 +45,10 @@ class Settings(BaseSettings):
 
     def url(self, configured: str, file_name: str) -> str:
         return configured or f"sqlite:///{(self.data_dir / file_name).resolve()}"
+
+    def blob_location(self) -> str:
+        """Where blobs live (`file:///path`, default `<data_dir>/blobs`, or `s3://...`)."""
+        return self.blob_url or f"file:///{(self.data_dir / 'blobs').resolve()}"
 
     def search_location(self) -> str:
         """Tantivy's root directory (`tantivy:///path`; default `<data_dir>/search`)."""

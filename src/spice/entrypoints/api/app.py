@@ -12,6 +12,7 @@ from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api import errors
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
+from spice.entrypoints.api.rate_limit import RateLimitMiddleware
 from spice.entrypoints.api.routes import (
     commands,
     databases,
@@ -57,6 +58,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added last, so it runs first: a refused request costs no body reading.
+    app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     errors.install(app)
     routers = (health, databases, ontology, ontology_async, search, instances, graph, commands)
     for module in (*routers, types, ws):

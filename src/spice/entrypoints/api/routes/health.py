@@ -18,9 +18,11 @@ async def health(container: deps.ContainerDep) -> dict[str, Any]:
     head = await run_in_threadpool(container.events.head_position)
     generation = await run_in_threadpool(container.documents.active_generation)
     search = await run_in_threadpool(container.search.health)
+    blobs = await run_in_threadpool(container.blobs.health)
+    problems = [f"{part['reason']}" for part in (search, blobs) if not part["ok"]]
     return {
         "status": "success",
-        "message": "healthy" if search["ok"] else f"degraded: {search['reason']}",
+        "message": f"degraded: {'; '.join(problems)}" if problems else "healthy",
         "data": {
             "log_position": head,
             # In an API process the command workers are other processes, with no position.
@@ -31,5 +33,6 @@ async def health(container: deps.ContainerDep) -> dict[str, Any]:
             "read_model_generation": generation,
             "search_position": container.search_progress.position,
             "search_index": search,
+            "blob_store": blobs,
         },
     }
