@@ -1,23 +1,37 @@
-"""The relay and the transport consumer on in-memory adapters: delivery, retries, DLQ."""
+"""The relay and the transport consumer: delivery, duplicates, stale events, retries that do not
+hold up a partition, the DLQ and its replay, leases left by dead workers. Each test runs on
+the in-memory adapters and on Kafka with the PostgreSQL consumer registry."""
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from spice.adapters.distributed.kafka_transport import KafkaTransport
+from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.transport import InMemoryTransport
 from spice.application import dead_letters
-from spice.application.ports.transport import COMMANDS, EVENTS, dlq_topic, retry_topic
+from spice.application.ports.consumer_registry import ConsumerRegistry
+from spice.application.ports.transport import (
+    COMMANDS,
+    EVENTS,
+    Message,
+    Transport,
+    dlq_topic,
+    retry_topic,
+)
 from spice.application.relay import RELAY, Relay
 from spice.application.serialization import envelope_from_bytes, envelope_to_bytes
 from spice.application.transport_consumer import ATTEMPT, TransportConsumer
 from spice.domain.events import EventEnvelope
+from tests.services import drop_postgres_schema, kafka_prefix_url, postgres_schema_url
 
 
 def _event(aggregate: str, seq: int, event_id: str | None = None) -> EventEnvelope:
@@ -33,11 +47,54 @@ def _event(aggregate: str, seq: int, event_id: str | None = None) -> EventEnvelo
     )
 
 
+@pytest.fixture(params=["memory", "kafka"])
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield request.param
+
+
 @pytest.fixture
-def transport() -> InMemoryTransport:
-    t = InMemoryTransport()
+def transport(backend: str) -> Iterator[Transport]:
+    t: Transport = (
+        InMemoryTransport()
+        if backend == "memory"
+        else KafkaTransport(kafka_prefix_url(), session_timeout_ms=6000)
+    )
     t.ensure_topics(t.pipeline_topics(), 4)
-    return t
+    yield t
+    if isinstance(t, KafkaTransport):
+        t.delete_topics(t.pipeline_topics())
+    t.close()
+
+
+@pytest.fixture
+def registry(backend: str) -> Iterator[ConsumerRegistry]:
+    if backend == "memory":
+        yield InMemoryConsumerRegistry()
+        return
+    url = postgres_schema_url()
+    made = PostgresConsumerRegistry(url)
+    yield made
+    made.close()
+    drop_postgres_schema(url)
+
+
+def published(transport: Transport, topic: str) -> list[Message]:
+    """Everything on `topic`, read by a consumer group of its own."""
+    if isinstance(transport, InMemoryTransport):
+        return transport.messages(topic)
+    sub = transport.subscribe(f"{transport.prefix}.read-{uuid.uuid4().hex[:8]}", [topic])
+    found: list[Message] = []
+    try:
+        while batch := sub.poll(500, 3.0):
+            found += batch
+    finally:
+        sub.close()
+    return sorted(found, key=lambda m: (m.partition, m.offset))
+
+
+def idle(transport: Transport) -> float:
+    """How long a DLQ replay waits for more letters (a Kafka group needs to join first)."""
+    return 0.1 if isinstance(transport, InMemoryTransport) else 3.0
 
 
 class Running:
@@ -73,8 +130,8 @@ def run() -> Iterator[Start]:
 
 
 def _consumer(
-    transport: InMemoryTransport,
-    registry: InMemoryConsumerRegistry,
+    transport: Transport,
+    registry: ConsumerRegistry,
     handle: Callable[[EventEnvelope], object],
     **options: object,
 ) -> TransportConsumer:
@@ -91,15 +148,15 @@ def _consumer(
 
 
 def test_relay_publishes_the_log_in_order_and_resumes_from_its_checkpoint(
-    transport: InMemoryTransport,
+    transport: Transport, registry: ConsumerRegistry
 ) -> None:
-    store, registry = InMemoryEventStore(), InMemoryConsumerRegistry()
+    store = InMemoryEventStore()
     store.append([_event("a", 1), _event("a", 2), _event("b", 1)])
     relay = Relay(store, registry, transport, batch_size=2)
     assert relay.run_until_caught_up() == 3
     store.append([_event("a", 3)])
     Relay(store, registry, transport).run_until_caught_up()  # a new relay, same checkpoint
-    sent = transport.messages(transport.topic(EVENTS))
+    sent = published(transport, transport.topic(EVENTS))
     assert sorted(m.value for m in sent) == sorted(
         envelope_to_bytes(e) for e in store.read_all(0, 10)
     )
@@ -115,9 +172,9 @@ def test_relay_publishes_the_log_in_order_and_resumes_from_its_checkpoint(
 
 
 def test_the_same_event_delivered_twice_has_one_effect(
-    transport: InMemoryTransport, run: Start
+    transport: Transport, registry: ConsumerRegistry, run: Start
 ) -> None:
-    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+    effects = list[Any]()
     consumer = _consumer(transport, registry, effects.append)
     topic = transport.topic(EVENTS)
     for _ in range(2):
@@ -129,8 +186,10 @@ def test_the_same_event_delivered_twice_has_one_effect(
     assert consumer.stats.skipped == 1
 
 
-def test_an_older_event_delivered_late_is_stale(transport: InMemoryTransport, run: Start) -> None:
-    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+def test_an_older_event_delivered_late_is_stale(
+    transport: Transport, registry: ConsumerRegistry, run: Start
+) -> None:
+    effects = list[Any]()
     consumer = _consumer(transport, registry, effects.append, version_guard=True)
     topic = transport.topic(EVENTS)
     for seq in (1, 3, 2):
@@ -142,10 +201,9 @@ def test_an_older_event_delivered_late_is_stale(transport: InMemoryTransport, ru
 
 
 def test_a_failure_is_retried_later_without_holding_up_its_partition(
-    transport: InMemoryTransport,
-    run: Start,
+    transport: Transport, registry: ConsumerRegistry, run: Start
 ) -> None:
-    registry, effects, failures = InMemoryConsumerRegistry(), list[str](), list[str]()
+    effects, failures = list[str](), list[str]()
 
     def flaky(event: EventEnvelope) -> None:
         if event.event_id == "a-1" and len(failures) < 2:
@@ -160,16 +218,15 @@ def test_a_failure_is_retried_later_without_holding_up_its_partition(
     r = run(consumer)
     r.until(lambda: "a-1" in effects)
     assert effects == ["a-2", "a-1"]  # the second did not wait for the first's retries
-    retries = transport.messages(retry_topic(topic))
+    retries = published(transport, retry_topic(topic))
     assert [m.headers[ATTEMPT] for m in retries] == ["1", "2"]
-    assert transport.messages(dlq_topic(topic)) == []
+    assert published(transport, dlq_topic(topic)) == []
 
 
 def test_a_poison_message_goes_to_the_dlq_and_can_be_replayed(
-    transport: InMemoryTransport,
-    run: Start,
+    transport: Transport, registry: ConsumerRegistry, run: Start
 ) -> None:
-    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+    effects = list[Any]()
     healthy = threading.Event()
 
     def handle(event: EventEnvelope) -> None:
@@ -185,24 +242,23 @@ def test_a_poison_message_goes_to_the_dlq_and_can_be_replayed(
     r = run(consumer)
     r.until(lambda: consumer.stats.dead_lettered == 2)
     assert effects == ["ok-1"]
-    letters = dead_letters.replay(transport, topic, idle=0.1, dry_run=True)
+    letters = dead_letters.replay(transport, topic, idle=idle(transport), dry_run=True)
     assert sorted(letter.key for letter in letters) == ["bad", "x"]
     assert any("cannot handle this" in letter.error for letter in letters)
     healthy.set()  # the bug is fixed: replay
-    assert len(dead_letters.replay(transport, topic, idle=0.1)) == 2
+    assert len(dead_letters.replay(transport, topic, idle=idle(transport))) == 2
     r.until(lambda: "bad-1" in effects)
     r.until(lambda: consumer.stats.dead_lettered == 3)  # the undecodable one, again
-    assert len(transport.messages(dlq_topic(topic))) == 3
-    assert dead_letters.replay(transport, topic, idle=0.1, dry_run=True)[-1].key == "x"
+    assert len(published(transport, dlq_topic(topic))) == 3
+    assert dead_letters.replay(transport, topic, idle=idle(transport), dry_run=True)[-1].key == "x"
     assert effects.count("bad-1") == 1
 
 
 def test_an_event_leased_by_a_dead_worker_is_handled_after_its_lease(
-    transport: InMemoryTransport,
-    run: Start,
+    transport: Transport, registry: ConsumerRegistry, run: Start
 ) -> None:
-    registry, effects = InMemoryConsumerRegistry(), list[Any]()
-    registry.claim("h", "a-1", "dead-worker", lease_seconds=0.5)  # claimed, never completed
+    effects = list[Any]()
+    registry.claim("h", "a-1", "dead-worker", lease_seconds=3.0)  # claimed, never completed
     consumer = _consumer(transport, registry, effects.append, lease_seconds=0.4)
     transport.publish(transport.topic(EVENTS), "a", envelope_to_bytes(_event("a", 1)))
     r = run(consumer)
@@ -211,10 +267,9 @@ def test_an_event_leased_by_a_dead_worker_is_handled_after_its_lease(
 
 
 def test_an_event_that_keeps_killing_its_worker_goes_to_the_dlq(
-    transport: InMemoryTransport,
-    run: Start,
+    transport: Transport, registry: ConsumerRegistry, run: Start
 ) -> None:
-    registry, effects = InMemoryConsumerRegistry(), list[Any]()
+    effects = list[Any]()
     for _ in range(3):  # three workers died holding it
         registry.claim("h", "a-1", "dead", lease_seconds=0)
     consumer = _consumer(transport, registry, effects.append)
