@@ -84,7 +84,7 @@ def garble_search_state(settings: Settings) -> None:
 
         index = OpenSearchSearchIndex(settings.search_url)
         try:
-            index._put_generation(index.active_generation(), {"indexes": {"not": "a list"}})
+            index._state.put_generation(index.active_generation(), {"indexes": {"not": "a list"}})
         finally:
             index.close()
         return

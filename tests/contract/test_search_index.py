@@ -125,6 +125,14 @@ def test_opensearch_index_deleted_behind_its_back_is_reported() -> None:
         health = index.health()
         assert health["ok"] is False and "missing" in str(health["reason"])
         assert index.search(SearchQuery("never", "main")).total == 0
+        # Later writes skip it (no index made on the fly) and mark it damaged; others go on.
+        gen = index.active_generation()
+        index.write(gen, [put("db", "T", "2", 1), put("other", "T", "1", 1)], [], 2)
+        assert index.checkpoint() == 2
+        assert state(index, "other").keys() == {"T/1"}
+        with pytest.raises(Unavailable, match="missed changes"):
+            index.search(SearchQuery("db", "main"))
+        assert not index._client.indices.exists(index=index._index(gen, "db", "main"))
     finally:
         index.close()
         drop_opensearch_prefix(url)

@@ -18,16 +18,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import re
-import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
-from urllib.parse import parse_qsl, unquote, urlsplit
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import ConflictError, NotFoundError, TransportError
-from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+from opensearchpy.exceptions import NotFoundError
 
 from spice.adapters.distributed.opensearch_query import (
     KEYWORD_LIMIT,
@@ -39,6 +35,12 @@ from spice.adapters.distributed.opensearch_query import (
     main_query,
     sort_spec,
 )
+from spice.adapters.distributed.opensearch_state import (
+    EMPTY_GENERATION,
+    SearchState,
+    call,
+    parse_url,
+)
 from spice.application.ports.search import IndexChange, SearchIndex
 from spice.application.search.query import SearchHit, SearchPage, SearchQuery
 from spice.application.search.text import document_text, highlight, index_tokens
@@ -46,9 +48,6 @@ from spice.application.serialization import dumps
 from spice.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-PREFIX = re.compile(r"^[a-z0-9][a-z0-9_]{0,40}$")
 MAX_RESULT_WINDOW = 1_000_000  # graph queries page through every start node by offset
 BULK_BYTES = 8_000_000
 MGET_CHUNK = 1000
@@ -89,43 +88,6 @@ INDEX_BODY: dict[str, Any] = {
         },
     },
 }
-META_BODY: dict[str, Any] = {
-    "settings": {"number_of_shards": 1, "number_of_replicas": 0},
-    "mappings": {"dynamic": False, "properties": {}},
-}
-
-
-# --- the adapter -----------------------------------------------------------------------------
-def parse_url(url: str) -> tuple[dict[str, Any], str]:
-    """(client options, prefix) from `opensearch://[user:pass@]host:port?prefix=...&tls=1`."""
-    parts = urlsplit(url)
-    if parts.scheme != "opensearch" or not parts.hostname:
-        raise ValueError(f"not an OpenSearch URL: {url!r}")
-    query = dict(parse_qsl(parts.query))
-    prefix = query.get("prefix", "spice")
-    if not PREFIX.fullmatch(prefix):
-        raise ValueError(f"bad index prefix {prefix!r}: lower-case letters, digits and '_'")
-    tls = query.get("tls", "") in ("1", "true")
-    options: dict[str, Any] = {
-        "hosts": [{"host": parts.hostname, "port": parts.port or 9200}],
-        "use_ssl": tls,
-        "verify_certs": tls,
-        "timeout": float(query.get("timeout", "10")),
-        "max_retries": 1,
-        "retry_on_timeout": False,
-        "pool_maxsize": 16,
-    }
-    if parts.username:
-        options["http_auth"] = (unquote(parts.username), unquote(parts.password or ""))
-    return options, prefix
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, TransportError) and isinstance(exc.info, dict):
-        error = exc.info.get("error")
-        if isinstance(error, dict):
-            return f"{error.get('type')}: {error.get('reason')}"
-    return str(exc) or type(exc).__name__
 
 
 class OpenSearchSearchIndex(SearchIndex):
@@ -140,19 +102,9 @@ class OpenSearchSearchIndex(SearchIndex):
     def __init__(self, url: str) -> None:
         options, self.prefix = parse_url(url)
         self._client = OpenSearch(**options)
-        self._meta = f"{self.prefix}-meta"
-        self._lock = threading.Lock()
-        self._ready = False
+        self._state = SearchState(self._client, self.prefix)
 
-    # --- plumbing ----------------------------------------------------------------------------
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
-        try:
-            return fn()
-        except (NotFoundError, ConflictError):
-            raise
-        except (OpenSearchConnectionError, TransportError) as exc:
-            raise Unavailable(f"OpenSearch failed to {what}: {_reason(exc)}") from None
-
+    # --- names -------------------------------------------------------------------------------
     def _digest(self, db: str, branch: str) -> str:
         return hashlib.sha256(f"{db}\0{branch}".encode()).hexdigest()[:24]
 
@@ -162,91 +114,22 @@ class OpenSearchSearchIndex(SearchIndex):
     def _alias(self, db: str, branch: str) -> str:
         return f"{self.prefix}-live-{self._digest(db, branch)}"
 
-    def _ensure(self) -> None:
-        """The meta index and a first active generation, made by whoever comes first."""
-        if self._ready:
-            return
-        with self._lock:
-            if self._ready:
-                return
-            client = self._client
-            if self._call(
-                "read the search state", lambda: client.exists(index=self._meta, id="state")
-            ):
-                self._ready = True
-                return
-            try:
-                self._call(
-                    "create the meta index",
-                    lambda: client.indices.create(index=self._meta, body=META_BODY),
-                )
-            except Unavailable as exc:
-                if "resource_already_exists" not in exc.message:
-                    raise
-            # The generation before the state naming it; whoever comes second changes nothing.
-            first = {
-                "gen-g1": {"checkpoint": 0, "indexes": [], "damaged": []},
-                "state": {"active": "g1", "generations": ["g1"], "next": 2},
-            }
-            for doc_id, body in first.items():
-                with contextlib.suppress(ConflictError):
-                    self._call(
-                        "create the search state",
-                        lambda i=doc_id, b=body: client.create(  # type: ignore[misc]
-                            index=self._meta, id=i, body=b
-                        ),
-                    )
-            self._ready = True
-
-    def _state(self) -> tuple[dict[str, Any], int, int]:
-        self._ensure()
-        got = self._call(
-            "read the search state", lambda: self._client.get(index=self._meta, id="state")
-        )
-        return got["_source"], got["_seq_no"], got["_primary_term"]
-
-    def _update_state(self, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-        """Read, change and write the state, again if another process wrote it meanwhile."""
-        while True:
-            state, seq_no, term = self._state()
-            change(state)
-            try:
-                self._call(
-                    "write the search state",
-                    lambda s=state, n=seq_no, t=term: self._client.index(  # type: ignore[misc]
-                        index=self._meta, body=s, id="state", if_seq_no=n, if_primary_term=t
-                    ),
-                )
-                return state
-            except ConflictError:
-                continue
-
-    def _generation(self, generation: str) -> dict[str, Any]:
-        self._ensure()
+    def _aliases(self, index: str | None = None) -> dict[str, Any]:
+        """{index: {"aliases": {...}}} of the live aliases (none is an empty answer)."""
         try:
-            got = self._call(
-                "read a generation",
-                lambda: self._client.get(index=self._meta, id=f"gen-{generation}"),
+            found: dict[str, Any] = call(
+                "list the aliases",
+                lambda: self._client.indices.get_alias(
+                    index=index, name=f"{self.prefix}-live-*", ignore_unavailable=True
+                ),
             )
         except NotFoundError:
-            raise KeyError(generation) from None
-        meta = got["_source"]
-        if not (
-            isinstance(meta.get("checkpoint"), int)
-            and all(_pairs(meta.get(name)) for name in ("indexes", "damaged"))
-        ):
-            raise Unavailable(f"search state of generation {generation} is unreadable")
-        return dict(meta)
-
-    def _put_generation(self, generation: str, meta: dict[str, Any]) -> None:
-        self._call(
-            "write a generation",
-            lambda: self._client.index(index=self._meta, body=meta, id=f"gen-{generation}"),
-        )
+            return {}
+        return found
 
     # --- generations -------------------------------------------------------------------------
     def active_generation(self) -> str:
-        return str(self._state()[0]["active"])
+        return str(self._state.state()[0]["active"])
 
     def new_generation(self) -> str:
         made: list[str] = []
@@ -256,18 +139,13 @@ class OpenSearchSearchIndex(SearchIndex):
             state["next"] += 1
             state["generations"].append(made[0])
 
-        self._update_state(change)
-        self._put_generation(made[0], {"checkpoint": 0, "indexes": [], "damaged": []})
+        self._state.update(change)
+        self._state.put_generation(made[0], dict(EMPTY_GENERATION))
         return made[0]
 
     def activate(self, generation: str) -> None:
-        meta = self._generation(generation)
-        current = self._call(
-            "list the aliases",
-            lambda: self._client.indices.get_alias(
-                index=f"{self.prefix}-g*", name=f"{self.prefix}-live-*", ignore_unavailable=True
-            ),
-        )
+        meta = self._state.generation(generation)
+        current = self._aliases(f"{self.prefix}-g*")
         actions: list[dict[str, Any]] = [
             {"remove": {"index": index, "alias": alias}}
             for index, body in current.items()
@@ -283,7 +161,7 @@ class OpenSearchSearchIndex(SearchIndex):
             for db, branch in meta["indexes"]
         ]
         if actions:  # one request: readers see the old indexes or the new ones, never a mix
-            self._call(
+            call(
                 "move the aliases",
                 lambda: self._client.indices.update_aliases(body={"actions": actions}),
             )
@@ -291,12 +169,12 @@ class OpenSearchSearchIndex(SearchIndex):
         def change(state: dict[str, Any]) -> None:
             state["active"] = generation
 
-        self._update_state(change)
+        self._state.update(change)
 
     def drop_generation(self, generation: str) -> None:
         if generation == self.active_generation():
             return
-        indexes = self._call(
+        indexes = call(
             "list a generation's indexes",
             lambda: self._client.indices.get(
                 index=f"{self.prefix}-{generation}-*", ignore_unavailable=True
@@ -308,34 +186,26 @@ class OpenSearchSearchIndex(SearchIndex):
         def change(state: dict[str, Any]) -> None:
             state["generations"] = [g for g in state["generations"] if g != generation]
 
-        self._update_state(change)
-        with contextlib.suppress(NotFoundError):
-            self._call(
-                "forget a generation",
-                lambda: self._client.delete(index=self._meta, id=f"gen-{generation}"),
-            )
+        self._state.update(change)
+        self._state.forget_generation(generation)
 
     def generations(self) -> list[str]:
-        return list(self._state()[0]["generations"])
+        return list(self._state.state()[0]["generations"])
 
     def checkpoint(self, generation: str | None = None) -> int:
         """The position the generation has reached (0 for an unknown one); raises
         `Unavailable` when OpenSearch cannot be asked."""
         try:
-            return int(self._generation(generation or self.active_generation())["checkpoint"])
+            if generation is None:
+                return int(self._state.active()[1]["checkpoint"])
+            return int(self._state.generation(generation)["checkpoint"])
         except KeyError:
             return 0
 
     def health(self) -> dict[str, object]:
         try:
-            generation = self.active_generation()
-            meta = self._generation(generation)
-            aliases = self._call(
-                "list the aliases",
-                lambda: self._client.indices.get_alias(
-                    name=f"{self.prefix}-live-*", ignore_unavailable=True
-                ),
-            )
+            generation, meta = self._state.active()
+            aliases = self._aliases()
         except (Unavailable, KeyError) as exc:
             reason = exc.message if isinstance(exc, Unavailable) else f"no generation {exc}"
             return {"ok": False, "reason": reason}
@@ -353,14 +223,14 @@ class OpenSearchSearchIndex(SearchIndex):
     # --- writing -----------------------------------------------------------------------------
     def _delete_index(self, name: str) -> None:
         with contextlib.suppress(NotFoundError):
-            self._call("delete an index", lambda: self._client.indices.delete(index=name))
+            call("delete an index", lambda: self._client.indices.delete(index=name))
 
     def _create_index(self, generation: str, db: str, branch: str, active: bool) -> None:
         body = dict(INDEX_BODY)
         if active:
             body["aliases"] = {self._alias(db, branch): {}}
         try:
-            self._call(
+            call(
                 "create an index",
                 lambda: self._client.indices.create(
                     index=self._index(generation, db, branch), body=body
@@ -370,7 +240,7 @@ class OpenSearchSearchIndex(SearchIndex):
             if "resource_already_exists" not in exc.message:
                 raise
             if active:  # made by an attempt that failed before recording it
-                self._call(
+                call(
                     "add an alias",
                     lambda: self._client.indices.put_alias(
                         index=self._index(generation, db, branch), name=self._alias(db, branch)
@@ -408,7 +278,7 @@ class OpenSearchSearchIndex(SearchIndex):
 
         def send() -> None:
             text = "\n".join(body) + "\n"
-            result = self._call(
+            result = call(
                 "write a batch",
                 lambda: self._client.bulk(body=text, refresh="true", request_timeout=120),
             )
@@ -432,57 +302,59 @@ class OpenSearchSearchIndex(SearchIndex):
         dropped_databases: Iterable[str],
         position: int,
     ) -> None:
-        meta = self._generation(generation)
+        meta = self._state.generation(generation)
         active = generation == self.active_generation()
-        listed = [tuple(pair) for pair in meta["indexes"]]
-        damaged = {tuple(pair) for pair in meta["damaged"]}
         dropped = set(dropped_databases)
         # Drops first: the changes of a batch are the state after everything in it.
-        for db, branch in [pair for pair in listed if pair[0] in dropped]:
+        for db, branch in [pair for pair in meta["indexes"] if pair[0] in dropped]:
             self._delete_index(self._index(generation, db, branch))
-        listed = [pair for pair in listed if pair[0] not in dropped]
-        damaged = {pair for pair in damaged if pair[0] not in dropped}
+        listed = [tuple(pair) for pair in meta["indexes"] if pair[0] not in dropped]
+        damaged = {tuple(pair) for pair in meta["damaged"] if pair[0] not in dropped}
+        # A branch index that vanished has missed changes: it stays out of use (searches fall
+        # back, health says so) until `spice rebuild --search`, and is not written to, which
+        # on a cluster that creates indexes on demand would make one with the wrong mapping.
+        damaged |= self._vanished(generation, {(c.db, c.branch) for c in changes} & set(listed))
         now = time.time()
         actions: list[list[str]] = []
         owners: list[tuple[str, str]] = []
         for change in changes:
             pair = (change.db, change.branch)
+            if pair in damaged:
+                continue
             if pair not in listed:
                 self._create_index(generation, change.db, change.branch, active)
                 listed.append(pair)
             actions.append([dumps(part) for part in self._action(generation, change, now)])
             owners.append(pair)
         for pair, item in zip(owners, self._bulk(actions), strict=True):
-            (op, outcome), *_ = item.items()
-            status = int(outcome.get("status", 500))
-            # 409: the index holds this version or a newer one (a replay, or a stale write).
-            if status < 300 or status == 409:
-                continue
-            if op == "delete" and outcome.get("result") == "not_found":
-                continue  # a deletion of what was never indexed
-            log.error("search index %s/%s not updated: %s", *pair, outcome.get("error"))
-            damaged.add(pair)
+            if _failed(item):
+                log.error("search index %s/%s not updated: %s", *pair, item)
+                damaged.add(pair)
         meta.update(
             checkpoint=position,
             indexes=[list(pair) for pair in listed],
             damaged=sorted(list(pair) for pair in damaged),
         )
-        self._put_generation(generation, meta)
+        self._state.put_generation(generation, meta)
+
+    def _vanished(self, generation: str, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those of `pairs` (listed branch indexes) whose index is not there."""
+        names = {pair: self._index(generation, *pair) for pair in sorted(pairs)}
+        exists = self._client.indices.exists
+        if not names or call("check indexes", lambda: exists(index=list(names.values()))):
+            return set()
+        return {
+            pair
+            for pair, name in names.items()
+            if not call("check an index", lambda n=name: exists(index=n))  # type: ignore[misc]
+        }
 
     # --- reading -----------------------------------------------------------------------------
-    def _missing(self, generation: str, db: str, branch: str) -> None:
-        """Raise when a branch index that should exist is gone or damaged."""
-        meta = self._generation(generation)
-        if [db, branch] in meta["damaged"]:
-            raise Unavailable(f"search index of {db}/{branch} missed changes after a failed write")
-        if [db, branch] in meta["indexes"]:
-            raise Unavailable(f"search index of {db}/{branch} is missing")
-
     def _mget(self, index: str, keys: Sequence[str]) -> dict[str, SearchHit]:
         found: dict[str, SearchHit] = {}
         for i in range(0, len(keys), MGET_CHUNK):
             chunk = list(keys[i : i + MGET_CHUNK])
-            result = self._call(
+            result = call(
                 "read documents",
                 lambda chunk=chunk: self._client.mget(  # type: ignore[misc]
                     body={"ids": chunk}, index=index, _source_includes=STORED
@@ -507,27 +379,22 @@ class OpenSearchSearchIndex(SearchIndex):
         try:
             return self._mget(self._index(generation, db, branch), keys)
         except NotFoundError:
-            self._missing(generation, db, branch)
-            return {}
+            return {}  # never made, or gone: the write that follows marks it damaged
 
     def fetch(self, db: str, branch: str, keys: Sequence[str]) -> dict[str, SearchHit]:
-        generation = self.active_generation()
-        self._check_damaged(generation, db, branch)
+        _, meta = self._state.active()
+        _check_damaged(meta, db, branch)
         if not keys:
             return {}
         try:
             return self._mget(self._alias(db, branch), keys)
         except NotFoundError:
-            self._missing(generation, db, branch)
+            _check_missing(meta, db, branch)
             return {}
 
-    def _check_damaged(self, generation: str, db: str, branch: str) -> None:
-        if [db, branch] in self._generation(generation)["damaged"]:
-            raise Unavailable(f"search index of {db}/{branch} missed changes after a failed write")
-
     def search(self, query: SearchQuery) -> SearchPage:
-        generation = self.active_generation()
-        self._check_damaged(generation, query.db, query.branch)
+        _, meta = self._state.active()
+        _check_damaged(meta, query.db, query.branch)
         body: dict[str, Any] = {
             "query": main_query(query),
             "sort": sort_spec(query),
@@ -543,9 +410,9 @@ class OpenSearchSearchIndex(SearchIndex):
             }
         alias = self._alias(query.db, query.branch)
         try:
-            result = self._call("search", lambda: self._client.search(body=body, index=alias))
+            result = call("search", lambda: self._client.search(body=body, index=alias))
         except NotFoundError:
-            self._missing(generation, query.db, query.branch)
+            _check_missing(meta, query.db, query.branch)
             return SearchPage([], 0, {f: [] for f in query.facets})
         hits = [
             hit_of(h["_source"], h.get("_score") if query.text else None)
@@ -565,7 +432,7 @@ class OpenSearchSearchIndex(SearchIndex):
 
     def delete_all(self) -> None:
         """Drop every index under the prefix (tests)."""
-        names = self._call(
+        names = call(
             "list indexes",
             lambda: self._client.indices.get(index=f"{self.prefix}-*", ignore_unavailable=True),
         )
@@ -573,8 +440,22 @@ class OpenSearchSearchIndex(SearchIndex):
             self._delete_index(name)
 
 
-def _pairs(value: Any) -> bool:
-    """Whether `value` is a list of [database, branch] pairs (an empty list is one)."""
-    return isinstance(value, list) and all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in value
-    )
+def _check_damaged(meta: dict[str, Any], db: str, branch: str) -> None:
+    if [db, branch] in meta["damaged"]:
+        raise Unavailable(f"search index of {db}/{branch} missed changes after a failed write")
+
+
+def _check_missing(meta: dict[str, Any], db: str, branch: str) -> None:
+    """Raise when a branch index that should exist is not there."""
+    if [db, branch] in meta["indexes"]:
+        raise Unavailable(f"search index of {db}/{branch} is missing")
+
+
+def _failed(item: dict[str, Any]) -> bool:
+    """Whether one bulk item failed. A 409 is the index holding this version or a newer one
+    (a replay, or a stale write): nothing to do. So is deleting what was never indexed."""
+    (op, outcome), *_ = item.items()
+    status = int(outcome.get("status", 500))
+    if status < 300 or status == 409:
+        return False
+    return not (op == "delete" and outcome.get("result") == "not_found")
