@@ -10,7 +10,13 @@ from fastapi.testclient import TestClient
 
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import damage_search_index, garble_search_state, head, wait_ok
+from tests.api.support import (
+    container_of,
+    damage_search_index,
+    garble_search_state,
+    head,
+    wait_ok,
+)
 
 DB = "/api/v1/database/demo"
 
@@ -135,6 +141,8 @@ def test_one_damaged_index_does_not_stop_indexing_the_others(settings: Settings)
 def test_an_unreadable_index_list_falls_back_instead_of_failing(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
         wait_ok(client, "POST", "/api/v1/databases", json={"name": "a"})
+        # The projector writes its state after each batch: let it finish first.
+        assert container_of(client).search_progress.wait_position(head(client), 10)
         garble_search_state(settings)
         response = client.post("/api/v1/database/a/search", json={})
         assert response.status_code == 200

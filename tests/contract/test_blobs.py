@@ -113,3 +113,12 @@ def test_s3_that_cannot_be_reached_raises_unavailable() -> None:
         assert store.health()["ok"] is False
     finally:
         store.close()
+
+
+def test_a_description_cut_short_by_a_crash_is_worked_out_again(tmp_path: Path) -> None:
+    store = FileBlobStore(tmp_path)
+    info = store.put("d/x.csv", b"a,b\n1,2\n", "text/csv")
+    (tmp_path / "data" / "d" / "x.csv~meta").write_text("")  # empty after a power loss
+    again = store.info("d/x.csv")
+    assert again is not None and again.sha256 == info.sha256 and again.size == info.size
+    assert store.put("d/x.csv", b"a,b\n1,2\n") == again

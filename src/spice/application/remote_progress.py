@@ -18,7 +18,9 @@ from spice.domain import events as ev
 
 
 class ReadModelWatch(LogFollower):
-    """Reports the checkpoint of a read model written by another process."""
+    """Reports the checkpoint of a read model written by another process. A read model that
+    can be rebuilt into a new generation (the search index) may go back: `monotonic=False`
+    reports the checkpoint as it is, so waits see that."""
 
     def __init__(
         self,
@@ -26,8 +28,10 @@ class ReadModelWatch(LogFollower):
         checkpoint: Callable[[], int],
         interval: float = 0.05,
         name: str = "read-model-watch",
+        monotonic: bool = True,
     ) -> None:
         self.name = name
+        self.monotonic = monotonic
         super().__init__(store)
         self._checkpoint = checkpoint
         self.interval = interval
@@ -37,7 +41,10 @@ class ReadModelWatch(LogFollower):
             self._failing = True
 
     def step(self) -> tuple[int, bool]:
-        return self._checkpoint(), False
+        position = self._checkpoint()
+        if not self.monotonic:
+            self._position = position
+        return position, False
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):

@@ -206,7 +206,9 @@ def build_container(settings: Settings) -> Container:
     search_projector = SearchProjector(events, search)
     search_progress: LogFollower = search_projector
     if s.process == "api" and search.shared:
-        search_progress = ReadModelWatch(events, search.checkpoint, name="search-watch")
+        search_progress = ReadModelWatch(
+            events, search.checkpoint, name="search-watch", monotonic=False
+        )
     searches = SearchService(Reader(documents), search, documents.checkpoint)
     graph = GraphQueries(documents, search, documents.checkpoint, searches)
     return Container(

@@ -6,7 +6,9 @@ classes with different types under one property name never conflict in a branch 
 - `nums`: `path=<encode_number>` of every value `numeric` reads (number terms and ranges,
   compared as strings whose order is the number order);
 - `paths`: the paths that have a value (exists);
-- `sn.<path>` / `ss.<path>`: the first value at a path as a number and as a string (sorts).
+- `sorts`: nested `{p: path, n: number, s: string}`, the first value at each path, which a
+  nested sort filtered on `p` orders by; nested documents keep the mapping the same size
+  however many paths the instances have.
 The instance itself is kept verbatim in `source`, which is stored and not indexed.
 """
 
@@ -21,28 +23,30 @@ from spice.application.search.query import (
     SearchQuery,
     encode_number,
     numeric,
-    values_at,
 )
 from spice.application.search.text import query_tokens
 from spice.application.serialization import dumps
 
 KEYWORD_LIMIT = 8191  # characters; longer values are kept but not indexed
+MAX_SORT_VALUES = 1000  # paths per instance a sort can use (deeper json is not sortable)
 STORED = ["key", "cls", "iid", "seq", "position", "indexed_at", "source"]
 
 
 # --- documents -------------------------------------------------------------------------------
-def present_paths(data: dict[str, Any]) -> list[str]:
-    """Every path `values_at` finds a value at (what `exists` matches)."""
-    found: list[str] = []
+def values_by_path(data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Every path `values_at` can name, with the values it finds there, in the same order, in
+    one walk. Keys holding a `.` cannot be named by a path and are left out."""
+    found: dict[str, list[Any]] = {}
 
     def walk(obj: dict[str, Any], prefix: str) -> None:
         for name, value in obj.items():
+            if "." in name:
+                continue
             path = f"{prefix}.{name}" if prefix else name
             for item in value if isinstance(value, list) else [value]:
                 if item is None or item == {}:
                     continue
-                if path not in found:
-                    found.append(path)
+                found.setdefault(path, []).append(item)
                 if isinstance(item, dict):
                     walk(item, path)
 
@@ -70,34 +74,39 @@ def untyped(term: str) -> Any:
     return rest
 
 
-def flat(path: str) -> str:
-    """A property path as one field name: `-` cannot occur in property names."""
-    return path.replace(".", "-")
-
-
 def index_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The indexed fields of an instance's properties (see the module docstring)."""
+    by_path = values_by_path(data)
     terms: list[str] = []
     nums: list[str] = []
-    sort_numbers: dict[str, float] = {}
-    sort_strings: dict[str, str] = {}
-    paths = present_paths(data)
-    for path in paths:
-        values = values_at(data, path)
+    sorts: list[dict[str, Any]] = []
+    for path, values in by_path.items():
         for value in values:
             term = typed(value)
-            if term is not None and f"{path}={term}" not in terms:
-                terms.append(f"{path}={term}")
             n = numeric(value) if term is not None else None
-            if n is not None and f"{path}={encode_number(n)}" not in nums:
+            if term is not None:
+                terms.append(f"{path}={term}")
+            if n is not None:
                 nums.append(f"{path}={encode_number(n)}")
-        first = values[0]
-        n = numeric(first) if typed(first) is not None else None
-        if n is not None:
-            sort_numbers[flat(path)] = n
-        if isinstance(first, str):
-            sort_strings[flat(path)] = first
-    return {"terms": terms, "nums": nums, "paths": paths, "sn": sort_numbers, "ss": sort_strings}
+        if len(sorts) < MAX_SORT_VALUES:
+            sorts.extend(_sort_value(path, values[0]))
+    return {
+        "terms": list(dict.fromkeys(terms)),
+        "nums": list(dict.fromkeys(nums)),
+        "paths": list(by_path),
+        "sorts": sorts,
+    }
+
+
+def _sort_value(path: str, first: Any) -> list[dict[str, Any]]:
+    """What a sort by `path` orders by: the first value, as a number and as a string."""
+    n = numeric(first) if typed(first) is not None else None
+    value: dict[str, Any] = {"p": path}
+    if n is not None:
+        value["n"] = n
+    if isinstance(first, str):
+        value["s"] = first
+    return [value] if len(value) > 1 else []
 
 
 def hit_of(source: dict[str, Any], score: float | None = None) -> SearchHit:
@@ -121,14 +130,25 @@ def _nothing_but(query: dict[str, Any]) -> dict[str, Any]:
     return {"bool": {"must_not": [query]}}
 
 
-def _value(name: str, value: Any) -> dict[str, Any]:
+def _field_term(name: str, value: Any) -> tuple[str, Any]:
+    """The field and term matching property (or `class`, `id`) `name` equal to `value`."""
     if name == "class":
-        return {"term": {"cls": value}}
+        return "cls", value
     if name == "id":
-        return {"term": {"iid": value}}
+        return "iid", value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return {"term": {"nums": f"{name}={encode_number(value)}"}}
-    return {"term": {"terms": f"{name}={typed(value)}"}}
+        return "nums", f"{name}={encode_number(value)}"
+    return "terms", f"{name}={typed(value)}"
+
+
+def _values(name: str, values: list[Any]) -> dict[str, Any]:
+    """Any of `values`: one `terms` query per field, so a long list is one clause."""
+    by_field: dict[str, list[Any]] = {}
+    for value in values:
+        field, term = _field_term(name, value)
+        by_field.setdefault(field, []).append(term)
+    queries = [{"terms": {field: terms}} for field, terms in by_field.items()]
+    return queries[0] if len(queries) == 1 else {"bool": {"should": queries}}
 
 
 def _range(name: str, bounds: dict[str, Any]) -> dict[str, Any]:
@@ -155,9 +175,10 @@ def filter_query(f: Filter) -> dict[str, Any]:
     if op == "exists":
         return _everything() if f[1] in ("class", "id") else {"term": {"paths": f[1]}}
     if op == "term":
-        return _value(f[1], f[2])
+        field, term = _field_term(f[1], f[2])
+        return {"term": {field: term}}
     if op == "in":
-        return {"bool": {"should": [_value(f[1], v) for v in f[2]], "minimum_should_match": 1}}
+        return _values(f[1], f[2])
     if op == "range":
         return _range(f[1], f[2])
     raise ValueError(f"unknown filter {op!r}")
@@ -177,13 +198,12 @@ def main_query(q: SearchQuery) -> dict[str, Any]:
 
 def sort_spec(q: SearchQuery) -> list[Any]:
     if q.sort is not None:
-        field = f"{'sn' if q.sort.numeric else 'ss'}.{flat(q.sort.field)}"
         spec = {
             "order": "desc" if q.sort.descending else "asc",
             "missing": "_last",
-            "unmapped_type": "double" if q.sort.numeric else "keyword",
+            "nested": {"path": "sorts", "filter": {"term": {"sorts.p": q.sort.field}}},
         }
-        return [{field: spec}, {"key": "asc"}]
+        return [{f"sorts.{'n' if q.sort.numeric else 's'}": spec}, {"key": "asc"}]
     if q.text:
         return [{"_score": "desc"}, {"key": "asc"}]
     return [{"key": "asc"}]

@@ -27,6 +27,7 @@ from opensearchpy.exceptions import NotFoundError
 
 from spice.adapters.distributed.opensearch_query import (
     KEYWORD_LIMIT,
+    MAX_SORT_VALUES,
     STORED,
     facet_buckets,
     facet_spec,
@@ -57,20 +58,11 @@ INDEX_BODY: dict[str, Any] = {
         "number_of_shards": 1,
         "number_of_replicas": 0,
         "max_result_window": MAX_RESULT_WINDOW,
-        "mapping.total_fields.limit": 20_000,
+        "mapping.nested_objects.limit": MAX_SORT_VALUES,
     },
     "mappings": {
         "dynamic": "strict",
         "_source": {"includes": STORED},
-        "dynamic_templates": [
-            {"sort_numbers": {"path_match": "sn.*", "mapping": {"type": "double"}}},
-            {
-                "sort_strings": {
-                    "path_match": "ss.*",
-                    "mapping": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
-                }
-            },
-        ],
         "properties": {
             "key": {"type": "keyword"},
             "cls": {"type": "keyword"},
@@ -80,10 +72,16 @@ INDEX_BODY: dict[str, Any] = {
             "indexed_at": {"type": "double"},
             "text": {"type": "text", "analyzer": "whitespace", "index_options": "freqs"},
             "terms": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
-            "nums": {"type": "keyword"},
-            "paths": {"type": "keyword"},
-            "sn": {"type": "object", "dynamic": True},
-            "ss": {"type": "object", "dynamic": True},
+            "nums": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
+            "paths": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
+            "sorts": {
+                "type": "nested",
+                "properties": {
+                    "p": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
+                    "n": {"type": "double"},
+                    "s": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
+                },
+            },
             "source": {"type": "object", "enabled": False},
         },
     },
@@ -160,16 +158,18 @@ class OpenSearchSearchIndex(SearchIndex):
             }
             for db, branch in meta["indexes"]
         ]
+
+        def change(state: dict[str, Any]) -> None:
+            state["active"] = generation
+
+        # The state first: until the aliases move, readers see the new generation's
+        # checkpoint with the old generation's data, which is at least as far.
+        self._state.update(change)
         if actions:  # one request: readers see the old indexes or the new ones, never a mix
             call(
                 "move the aliases",
                 lambda: self._client.indices.update_aliases(body={"actions": actions}),
             )
-
-        def change(state: dict[str, Any]) -> None:
-            state["active"] = generation
-
-        self._state.update(change)
 
     def drop_generation(self, generation: str) -> None:
         if generation == self.active_generation():
@@ -302,8 +302,11 @@ class OpenSearchSearchIndex(SearchIndex):
         dropped_databases: Iterable[str],
         position: int,
     ) -> None:
+        state = self._state.state()[0]
+        if generation not in state["generations"]:
+            raise Unavailable(f"search generation {generation} was dropped")
         meta = self._state.generation(generation)
-        active = generation == self.active_generation()
+        active = generation == state["active"]
         dropped = set(dropped_databases)
         # Drops first: the changes of a batch are the state after everything in it.
         for db, branch in [pair for pair in meta["indexes"] if pair[0] in dropped]:
@@ -327,7 +330,7 @@ class OpenSearchSearchIndex(SearchIndex):
             actions.append([dumps(part) for part in self._action(generation, change, now)])
             owners.append(pair)
         for pair, item in zip(owners, self._bulk(actions), strict=True):
-            if _failed(item):
+            if _failed(item):  # deterministic: retrying the batch would fail the same way
                 log.error("search index %s/%s not updated: %s", *pair, item)
                 damaged.add(pair)
         meta.update(
@@ -452,10 +455,16 @@ def _check_missing(meta: dict[str, Any], db: str, branch: str) -> None:
 
 
 def _failed(item: dict[str, Any]) -> bool:
-    """Whether one bulk item failed. A 409 is the index holding this version or a newer one
-    (a replay, or a stale write): nothing to do. So is deleting what was never indexed."""
+    """Whether one bulk item failed for good. A 409 is the index holding this version or a
+    newer one (a replay, or a stale write): nothing to do; so is deleting what was never
+    indexed. A refusal for the moment (429, 5xx) raises `Unavailable`: the whole batch is
+    retried, which the versions make harmless."""
     (op, outcome), *_ = item.items()
     status = int(outcome.get("status", 500))
     if status < 300 or status == 409:
         return False
-    return not (op == "delete" and outcome.get("result") == "not_found")
+    if op == "delete" and outcome.get("result") == "not_found":
+        return False
+    if status == 429 or status >= 500:
+        raise Unavailable(f"OpenSearch refused a write for now: {outcome.get('error')}")
+    return True

@@ -165,7 +165,10 @@ class SearchState:
         active = str(state["_source"]["active"])
         self._last_active = active
         if active != guess or not meta.get("found"):
-            return active, self.generation(active)
+            try:
+                return active, self.generation(active)
+            except KeyError:
+                raise Unavailable(f"search generation {active} has no state") from None
         return active, _checked(active, meta["_source"])
 
     def forget_generation(self, generation: str) -> None:

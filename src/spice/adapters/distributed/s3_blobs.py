@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from typing import IO, Any, BinaryIO, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -24,6 +25,9 @@ from spice.domain.errors import NotFound, Unavailable
 PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
 RACED = {"412", "PreconditionFailed", "409", "ConditionalRequestConflict"}
+DENIED = {"403", "AccessDenied", "Forbidden"}
+OWNED = {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}
+HEALTHY_FOR = 30.0  # seconds a successful call counts as a health check
 
 
 def _code(exc: ClientError) -> str:
@@ -64,6 +68,7 @@ class S3BlobStore(BlobStore):
         self._s3 = boto3.client("s3", **options)
         self._ready = False
         self._lock = threading.Lock()
+        self._worked_at = 0.0
 
     def _object(self, key: str) -> str:
         check_key(key)
@@ -74,14 +79,18 @@ class S3BlobStore(BlobStore):
         return self._raw(what, fn, **kwargs)
 
     def _raw(self, what: str, fn: Any, **kwargs: Any) -> Any:
+        """`fn(**kwargs)`; a missing object, a lost race or a refusal is left to the caller
+        as `ClientError`, anything else is `Unavailable`."""
         try:
-            return fn(**kwargs)
+            result = fn(**kwargs)
         except ClientError as exc:
-            if _code(exc) in MISSING | RACED:
+            if _code(exc) in MISSING | RACED | DENIED | OWNED:
                 raise
             raise Unavailable(f"S3 failed to {what}: {exc}") from None
         except BotoCoreError as exc:
             raise Unavailable(f"S3 failed to {what}: {exc}") from None
+        self._worked_at = time.monotonic()
+        return result
 
     def _ensure_bucket(self) -> None:
         if self._ready:
@@ -91,11 +100,11 @@ class S3BlobStore(BlobStore):
                 self._raw("find the bucket", self._s3.head_bucket, Bucket=self.bucket)
             except ClientError as exc:
                 if _code(exc) not in MISSING:
-                    raise
+                    raise Unavailable(f"S3 refused the bucket {self.bucket}: {exc}") from None
                 try:
                     self._raw("make the bucket", self._s3.create_bucket, Bucket=self.bucket)
                 except ClientError as made:
-                    if _code(made) not in ("BucketAlreadyOwnedByYou", "409"):
+                    if _code(made) not in OWNED:  # made meanwhile by another process
                         raise Unavailable(f"S3 failed to make the bucket: {made}") from None
             self._ready = True
 
@@ -106,7 +115,10 @@ class S3BlobStore(BlobStore):
         spool, size, sha256 = spooled(source)
         wanted = BlobInfo(key, size, sha256, content_type)
         with spool:
-            existing = self.info(key)
+            try:
+                existing = self.info(key)
+            except Unavailable:
+                existing = None  # may not describe what it may not list: the write decides
             if existing is not None:
                 return same_blob(existing, wanted)
             try:
@@ -135,8 +147,10 @@ class S3BlobStore(BlobStore):
             got = self._call(
                 "read a blob", self._s3.get_object, Bucket=self.bucket, Key=self._object(key)
             )
-        except ClientError:
-            raise NotFound(f"no blob {key!r}", {"key": key}) from None
+        except ClientError as exc:
+            if _code(exc) in MISSING:
+                raise NotFound(f"no blob {key!r}", {"key": key}) from None
+            raise Unavailable(f"S3 refused to read {key!r}: {exc}") from None
         return cast(IO[bytes], got["Body"])
 
     def info(self, key: str) -> BlobInfo | None:
@@ -144,8 +158,10 @@ class S3BlobStore(BlobStore):
             head = self._call(
                 "describe a blob", self._s3.head_object, Bucket=self.bucket, Key=self._object(key)
             )
-        except ClientError:
-            return None
+        except ClientError as exc:
+            if _code(exc) in MISSING:
+                return None
+            raise Unavailable(f"S3 refused to describe {key!r}: {exc}") from None
         sha256 = head.get("Metadata", {}).get("sha256", "")
         content_type = head.get("ContentType", "application/octet-stream")
         return BlobInfo(key, int(head["ContentLength"]), sha256, content_type)
@@ -173,6 +189,9 @@ class S3BlobStore(BlobStore):
         return True
 
     def health(self) -> dict[str, object]:
+        """Asks S3 only when nothing has worked for HEALTHY_FOR seconds."""
+        if time.monotonic() - self._worked_at < HEALTHY_FOR:
+            return {"ok": True, "reason": None}
         try:
             self._ready = False
             self._ensure_bucket()

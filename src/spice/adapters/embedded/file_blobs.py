@@ -4,7 +4,7 @@ Key `a/b` is the file `a/b~blob` with its description in `a/b~meta`; `~` cannot 
 key, so `a` and `a/b` can both be blobs. A blob is written to a temporary file, synced, then
 linked into place: the link fails when the key exists, so of two writers one wins and the
 other compares. A crash between the link and the description leaves a blob whose
-description is worked out again when first asked for.
+description is worked out again (as is one a crash cut short) when first asked for.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class FileBlobStore(BlobStore):
                     os.fsync(f.fileno())
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(tmp, target)
+                _sync_dir(target.parent)
             except FileExistsError:  # another writer came first
                 stored = self.info(key)
                 assert stored is not None
@@ -70,8 +71,12 @@ class FileBlobStore(BlobStore):
         meta = self._path(info.key, META)
         tmp = self._tmp / uuid.uuid4().hex
         body = {"size": info.size, "sha256": info.sha256, "content_type": info.content_type}
-        tmp.write_text(json.dumps(body), encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(body))
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, meta)
+        _sync_dir(meta.parent)
 
     def open(self, key: str) -> IO[bytes]:
         try:
@@ -83,8 +88,8 @@ class FileBlobStore(BlobStore):
         try:
             body = json.loads(self._path(key, META).read_text(encoding="utf-8"))
             return BlobInfo(key, body["size"], body["sha256"], body["content_type"])
-        except FileNotFoundError:
-            pass
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no description, or one a crash cut short: work it out again
         try:
             with self.open(key) as stream:
                 _, size, sha256 = spooled(stream)
@@ -115,3 +120,12 @@ class FileBlobStore(BlobStore):
     def health(self) -> dict[str, object]:
         ok = os.access(self._data, os.W_OK) and os.access(self._tmp, os.W_OK)
         return {"ok": ok, "reason": None if ok else f"{self.root} is not writable"}
+
+
+def _sync_dir(path: Path) -> None:
+    """Make a new name in `path` survive a power loss."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

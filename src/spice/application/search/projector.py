@@ -7,8 +7,6 @@ below the indexed sequence is stale and skipped, so replaying a batch changes no
 
 from __future__ import annotations
 
-import contextlib
-
 from spice.application.log_follower import LogFollower
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import IndexChange, SearchIndex
@@ -60,16 +58,15 @@ class SearchProjector(LogFollower):
 
     @property
     def position(self) -> int:
-        """The checkpoint of the generation followed: after `rebuild --search` switches to a
-        new generation this may be lower than before, and waits must see that. The last one
-        reached while the index cannot be asked."""
-        with contextlib.suppress(Unavailable):
-            self._position = self.index.checkpoint(self.generation)
+        """The checkpoint of the generation followed, as the last step read it (no I/O: the
+        API asks on its event loop). After `rebuild --search` switches to a new generation
+        it may be lower than before, and waits must see that."""
         return self._position
 
     def step(self) -> tuple[int, bool]:
         generation = self.generation or self.index.active_generation()
         start = self.index.checkpoint(generation)
+        self._position = start
         batch = self.store.read_all(start, self.batch_size)
         if not batch:
             return start, False

@@ -220,12 +220,17 @@ class SearchService:
             request.highlight,
         )
 
-    def search(self, request: SearchRequest) -> dict[str, Any]:
+    def search(self, request: SearchRequest, min_position: int | None = None) -> dict[str, Any]:
+        """Answer from the index, or from the document store (saying why) when the index
+        cannot be read or has not reached `min_position` (the read waited for the document
+        store to reach it, but not for an index that cannot be reached)."""
         query = self.build(request)
         source, warnings = "search_index", []
         try:
-            page = self.index.search(query)
             position: int | None = self.index.checkpoint()
+            if min_position and (position or 0) < min_position:
+                raise Unavailable(f"the search index has reached position {position} only")
+            page = self.index.search(query)
         except Unavailable as exc:
             page = self.scan.search(query)
             source, position = "document_store", None

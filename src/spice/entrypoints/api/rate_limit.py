@@ -2,6 +2,8 @@
 `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
 
 A client is its `rate_limit_key_header` value when that header is set, else its address.
+The header is only as trustworthy as whoever sets it: use it behind a gateway that
+authenticates clients and sets it, since a client choosing its own key is never limited.
 Health checks and the API's own documentation are not counted. When the limiter's store
 cannot be reached, requests are let in (and the failure logged): an outage of Redis must not
 become an outage of the API.

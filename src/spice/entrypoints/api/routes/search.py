@@ -25,7 +25,9 @@ async def _run(
     timeout: float,
 ) -> Response:
     search = container.searches.search
-    result = await read_indexed(waiter, request.db, min_position, timeout, lambda: search(request))
+    result = await read_indexed(
+        waiter, request.db, min_position, timeout, lambda: search(request, min_position)
+    )
     return large_success(result)
 
 
