@@ -199,3 +199,21 @@ def test_a_hop_leading_to_several_classes_needs_a_target(demo: TestClient) -> No
     assert "Customer, Product" in response.json()["message"]
     body["hops"] = [{"predicate": "owner", "target_class": "Customer"}]
     assert demo.post("/api/v1/graph-query/demo", json=body).status_code == 200
+
+
+def test_an_enum_of_numbers_sorts_as_numbers_and_a_mixed_one_refuses(demo: TestClient) -> None:
+    ticket = {
+        "id": "Ticket",
+        "properties": [
+            {"name": "ticket_id", "type": "string", "required": True},
+            {"name": "priority", "type": "enum", "values": [10, 2, 1]},
+            {"name": "size", "type": "enum", "values": ["s", 3]},
+        ],
+    }
+    wait_ok(demo, "POST", f"{DB}/ontology", json=ticket)
+    for n, priority in enumerate([10, 1, 2]):
+        data = {"ticket_id": f"t{n}", "priority": priority, "size": "s"}
+        wait_ok(demo, "POST", f"{DB}/instances/Ticket/create", json={"data": data})
+    assert ids(search(demo, {"class_id": "Ticket", "sort": "priority"})) == ["t1", "t2", "t0"]
+    refused = search(demo, {"class_id": "Ticket", "sort": "size"}, 400)
+    assert "mixes numbers and strings" in refused["message"]

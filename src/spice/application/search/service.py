@@ -58,6 +58,30 @@ def leaf_type(prop: dict[str, Any], rest: list[str]) -> str | None:
     return None
 
 
+def leaf_definition(prop: dict[str, Any], rest: list[str]) -> dict[str, Any] | None:
+    """The definition of the property at a path inside `prop` (nested object properties)."""
+    if not rest:
+        return prop
+    if str(prop["type"]).split("<", 1)[0] != "object":
+        return None
+    nested = (prop.get("constraints") or {}).get("properties") or prop.get("properties") or []
+    inner = next((p for p in nested if p.get("name") == rest[0]), None)
+    return None if inner is None else leaf_definition(inner, rest[1:])
+
+
+def enum_order(prop: dict[str, Any] | None, field: str) -> bool:
+    """Whether an enum sorts as numbers (all its values are) or as text (all are strings);
+    an enum of both has no order to sort by."""
+    values = ((prop or {}).get("constraints") or {}).get("values") or []
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return True
+    if all(isinstance(v, str) for v in values):
+        return False
+    raise BadRequest(
+        f"cannot sort by {field!r}: its enum mixes numbers and strings", {"field": field}
+    )
+
+
 def field_definitions(
     classes: Mapping[str, dict[str, Any]], scope: list[str]
 ) -> dict[str, dict[str, Any]]:
@@ -178,6 +202,9 @@ class SearchService:
             raise BadRequest(f"unknown sort field {request.sort!r}", {"field": request.sort})
         if leaf in NUMERIC_TYPES or leaf in NUMERIC_PARTS:
             return SortKey(request.sort, request.descending, True)
+        if leaf == "enum":
+            numbers = enum_order(leaf_definition(props[head], rest), request.sort)
+            return SortKey(request.sort, request.descending, numbers)
         if leaf in MANY_VALUED or leaf in WITH_PARTS:
             raise BadRequest(
                 f"cannot sort by {request.sort!r}: a {leaf} property is not one value",
