@@ -150,3 +150,19 @@ def test_opensearch_that_cannot_be_reached_raises_unavailable() -> None:
         assert index.health()["ok"] is False
     finally:
         index.close()
+
+
+def test_opensearch_state_deleted_behind_its_back_is_made_again() -> None:
+    url = opensearch_prefix_url()
+    index = OpenSearchSearchIndex(url)
+    try:
+        index.write(index.active_generation(), [put("db", "T", "1", 1)], [], 1)
+        index._delete_index(f"{index.prefix}-meta")
+        with pytest.raises(Unavailable, match="state is missing"):
+            index.search(SearchQuery("db", "main"))
+        assert index.checkpoint() == 0  # a fresh state: the projector starts again
+        index.write(index.active_generation(), [put("db", "T", "1", 1)], [], 1)
+        assert state(index).keys() == {"T/1"}
+    finally:
+        index.close()
+        drop_opensearch_prefix(url)

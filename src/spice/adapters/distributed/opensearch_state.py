@@ -120,8 +120,19 @@ class SearchState:
 
     def state(self) -> tuple[dict[str, Any], int, int]:
         self.ensure()
-        got = call("read the search state", lambda: self._client.get(index=self._meta, id="state"))
+        try:
+            got = call(
+                "read the search state", lambda: self._client.get(index=self._meta, id="state")
+            )
+        except NotFoundError:
+            raise self._lost() from None
         return got["_source"], got["_seq_no"], got["_primary_term"]
+
+    def _lost(self) -> Unavailable:
+        """The state was deleted behind our back: the next call makes a fresh one (the
+        projector then indexes the log again from the start, which versions make safe)."""
+        self._ready = False
+        return Unavailable("search state is missing")
 
     def update(self, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
         """Read, change and write the state, again if another process wrote it meanwhile."""
@@ -155,13 +166,18 @@ class SearchState:
         is the one seen last (readers ask for both on every search)."""
         self.ensure()
         guess = self._last_active
-        got = call(
-            "read the search state",
-            lambda: self._client.mget(index=self._meta, body={"ids": ["state", f"gen-{guess}"]}),
-        )
+        try:
+            got = call(
+                "read the search state",
+                lambda: self._client.mget(
+                    index=self._meta, body={"ids": ["state", f"gen-{guess}"]}
+                ),
+            )
+        except NotFoundError:
+            raise self._lost() from None
         state, meta = got["docs"]
         if not state.get("found"):
-            raise Unavailable("search state is missing")
+            raise self._lost()
         active = str(state["_source"]["active"])
         self._last_active = active
         if active != guess or not meta.get("found"):
