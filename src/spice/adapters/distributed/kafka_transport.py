@@ -8,6 +8,7 @@ by themselves; the caller commits what it has finished.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,6 @@ from urllib.parse import parse_qsl, urlsplit
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from spice.adapters.distributed.redis_command_status import PREFIX
 from spice.application.ports.transport import (
     Message,
     Partition,
@@ -27,6 +27,7 @@ from spice.application.ports.transport import (
 from spice.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)
+PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")  # the characters Kafka allows in topic names
 
 
 def parse_url(url: str) -> tuple[str, str]:
@@ -35,7 +36,7 @@ def parse_url(url: str) -> tuple[str, str]:
     if parts.scheme != "kafka" or not parts.netloc:
         raise ValueError(f"bad Kafka URL {url!r} (kafka://host:port?prefix=name)")
     prefix = dict(parse_qsl(parts.query)).get("prefix", "spice")
-    if not PREFIX.fullmatch(prefix) or ":" in prefix:
+    if not PREFIX.fullmatch(prefix):
         raise ValueError(f"bad topic prefix {prefix!r}")
     return parts.netloc, prefix
 

@@ -206,9 +206,8 @@ class OpenSearchSearchIndex(SearchIndex):
         try:
             generation, meta = self._state.active()
             aliases = self._aliases()
-        except (Unavailable, KeyError) as exc:
-            reason = exc.message if isinstance(exc, Unavailable) else f"no generation {exc}"
-            return {"ok": False, "reason": reason}
+        except Unavailable as exc:
+            return {"ok": False, "reason": exc.message}
         found = {alias for body in aliases.values() for alias in body.get("aliases", {})}
         missing = [f"{db}/{b}" for db, b in meta["indexes"] if self._alias(db, b) not in found]
         damaged = [f"{db}/{b}" for db, b in meta["damaged"]]

@@ -9,6 +9,7 @@ description is worked out again (as is one a crash cut short) when first asked f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -91,9 +92,10 @@ class FileBlobStore(BlobStore):
         except (OSError, ValueError, KeyError, TypeError):
             pass  # no description, or one a crash cut short: work it out again
         try:
-            with self.open(key) as stream:
-                _, size, sha256 = spooled(stream)
-        except NotFound:
+            with open(self._path(key, BLOB), "rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
+        except FileNotFoundError:
             return None
         info = BlobInfo(key, size, sha256, "application/octet-stream")
         self._describe(info)
