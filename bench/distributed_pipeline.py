@@ -27,9 +27,9 @@ from datetime import datetime
 from pathlib import Path
 
 from spice.adapters.distributed.kafka_transport import KafkaTransport
+from spice.application.delivery.remote_progress import PendingCommands
+from spice.application.log.serialization import envelope_from_bytes
 from spice.application.ports.transport import COMMANDS
-from spice.application.remote_progress import PendingCommands
-from spice.application.serialization import envelope_from_bytes
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
 from tests.server import WorkerProcess

@@ -37,8 +37,8 @@ from eventsourcing.domain import DomainEvent
 
 from spice.adapters.embedded.sqlite_event_store import SCHEMA, SQLiteEventStore
 from spice.adapters.sql.event_store import COLUMNS
-from spice.application.ids import new_id
-from spice.application.serialization import utc_now
+from spice.application.commands.ids import new_id
+from spice.application.log.serialization import utc_now
 from spice.domain.events import EventEnvelope
 
 BATCH = 100

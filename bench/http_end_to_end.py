@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from spice.adapters.embedded.sqlite_event_store import SQLiteEventStore
-from spice.application.ids import new_id
+from spice.application.commands.ids import new_id
 from spice.domain.events import EventEnvelope
 from tests.server import ServerProcess
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 
-from spice.application.schema.instances import validate_instance
-from spice.application.schema.ontology import parse_class
-from spice.application.types import TYPES
+from spice.domain.ontology.classes import parse_class
+from spice.domain.ontology.instances import validate_instance
+from spice.domain.types import TYPES
 from tests.server import ServerProcess
 
 PARAMS: dict[str, dict[str, Any]] = {

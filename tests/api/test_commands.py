@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from spice.application.commands import CREATE_DATABASE, Command
-from spice.application.ids import new_id
+from spice.application.commands.ids import new_id
 from spice.bootstrap.settings import Settings
+from spice.domain.commands import CREATE_DATABASE, Command
 from spice.entrypoints.api.app import create_app
 from tests.api.support import CUSTOMER, container_of, wait_command, wait_ok
 

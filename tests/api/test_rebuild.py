@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from spice.application.ports.documents import DocumentStore
-from spice.application.projections import rebuild
-from spice.application.search.projector import SearchProjector, rebuild_search
+from spice.application.projections.documents import rebuild
+from spice.application.projections.search import SearchProjector, rebuild_search
 from spice.application.search.query import SearchQuery
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app

@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 
 from spice.adapters.distributed.kafka_transport import KafkaTransport
-from spice.application.projections import rebuild
-from spice.application.search.projector import SearchProjector, rebuild_search
+from spice.application.log.verification import verify_log
+from spice.application.projections.documents import rebuild
+from spice.application.projections.search import SearchProjector, rebuild_search
 from spice.application.search.query import SearchQuery
-from spice.application.verification import verify_log
 from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
 from tests.server import ServerProcess, WorkerProcess

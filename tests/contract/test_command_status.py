@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from spice.application.ids import new_id
+from spice.application.commands.ids import new_id
 from spice.application.ports.command_status import (
     COMPLETED,
     FAILED,

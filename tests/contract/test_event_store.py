@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from spice.application.ids import new_id
+from spice.application.commands.ids import new_id
+from spice.application.log.serialization import GENESIS_HASH, event_hash, utc_now
+from spice.application.log.verification import verify_log
 from spice.application.ports.event_store import EventStore
-from spice.application.serialization import GENESIS_HASH, event_hash, utc_now
-from spice.application.verification import verify_log
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
 from spice.domain.events import EventEnvelope
 

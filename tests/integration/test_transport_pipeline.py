@@ -17,7 +17,10 @@ from spice.adapters.distributed.postgres_consumer_registry import PostgresConsum
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.transport import InMemoryTransport
-from spice.application import dead_letters
+from spice.application.delivery import dead_letters
+from spice.application.delivery.relay import RELAY, Relay
+from spice.application.delivery.transport_consumer import ATTEMPT, TransportConsumer
+from spice.application.log.serialization import envelope_from_bytes, envelope_to_bytes
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.transport import (
     COMMANDS,
@@ -27,9 +30,6 @@ from spice.application.ports.transport import (
     dlq_topic,
     retry_topic,
 )
-from spice.application.relay import RELAY, Relay
-from spice.application.serialization import envelope_from_bytes, envelope_to_bytes
-from spice.application.transport_consumer import ATTEMPT, TransportConsumer
 from spice.domain.events import EventEnvelope
 from tests.services import drop_postgres_schema, kafka_prefix_url, postgres_schema_url
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from spice.application.schema.properties import parse_property
-from spice.application.types import TypeMismatch, normalise
+from spice.domain.ontology.properties import parse_property
+from spice.domain.types import TypeMismatch, normalise
 
 CASES: list[tuple[dict[str, Any], Any, Any, str]] = [
     # property definition, a value that passes, one that fails, the failure's code

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from spice.application.schema.instances import derive_instance_id, validate_instance
-from spice.application.schema.ontology import parse_class
 from spice.domain.errors import ValidationFailed
+from spice.domain.ontology.classes import parse_class
+from spice.domain.ontology.instances import derive_instance_id, validate_instance
 
 ORDER = parse_class(
     {

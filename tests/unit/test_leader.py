@@ -9,7 +9,7 @@ from typing import Any
 
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
-from spice.application.log_follower import LogFollower
+from spice.application.delivery.follower import LogFollower
 from spice.application.ports.consumer_registry import Claim
 from spice.entrypoints.workers.leader import run_as_leader
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from spice.application.schema.ontology import parse_class, referenced_classes
 from spice.domain.errors import ValidationFailed
+from spice.domain.ontology.classes import parse_class, referenced_classes
 
 
 def errors_of(payload: Any) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from spice.application.types import TYPES, TypeMismatch, canonical_type, describe, normalise
+from spice.domain.types import TYPES, TypeMismatch, canonical_type, describe, normalise
 
 VALID = [
     ("string", "hello", "hello"),

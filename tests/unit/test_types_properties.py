@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spice.application.types import TYPES, TypeMismatch, normalise
+from spice.domain.types import TYPES, TypeMismatch, normalise
 
 ENUM_VALUES = ["gold", "silver", "bronze"]
 OBJECT_FIELDS = [

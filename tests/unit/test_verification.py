@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from spice.adapters.embedded.sqlite_event_store import SQLiteEventStore
-from spice.application.ids import new_id
-from spice.application.serialization import dumps, event_hash, utc_now
-from spice.application.verification import Anchor, check_anchor, verify_log
+from spice.application.commands.ids import new_id
+from spice.application.log.serialization import event_hash, utc_now
+from spice.application.log.verification import Anchor, check_anchor, verify_log
+from spice.domain.canonical import dumps
 from spice.domain.events import EventEnvelope
 
 COUNT = 20

@@ -19,10 +19,12 @@ from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.rate_limit import InMemoryRateLimiter
-from spice.application.command_worker import CommandWorker
-from spice.application.executor import CommandExecutor
-from spice.application.graph_query import GraphQueries
-from spice.application.log_follower import LogFollower
+from spice.application.commands.executor import CommandExecutor
+from spice.application.commands.service import CommandService
+from spice.application.commands.tracking import CommandTracker
+from spice.application.commands.worker import CommandWorker
+from spice.application.delivery.follower import LogFollower
+from spice.application.delivery.remote_progress import PendingCommands, ReadModelWatch
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
@@ -31,13 +33,11 @@ from spice.application.ports.event_store import EventStore
 from spice.application.ports.rate_limit import RateLimit, RateLimiter
 from spice.application.ports.search import SearchIndex
 from spice.application.ports.transport import Transport
-from spice.application.projections import DocumentProjector, rebuild
-from spice.application.queries import Reader
-from spice.application.remote_progress import PendingCommands, ReadModelWatch
-from spice.application.search.projector import SearchProjector
-from spice.application.search.service import SearchService
-from spice.application.service import CommandService
-from spice.application.tracking import CommandTracker
+from spice.application.projections.documents import DocumentProjector, rebuild
+from spice.application.projections.search import SearchProjector
+from spice.application.reads.documents import Reader
+from spice.application.reads.graph_query import GraphQueries
+from spice.application.reads.search import SearchService
 from spice.bootstrap.settings import Settings
 
 log = logging.getLogger(__name__)

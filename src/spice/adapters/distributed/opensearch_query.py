@@ -25,7 +25,7 @@ from spice.application.search.query import (
     numeric,
 )
 from spice.application.search.text import query_tokens
-from spice.application.serialization import dumps
+from spice.domain.canonical import dumps
 
 KEYWORD_LIMIT = 8191  # characters; longer values are kept but not indexed
 MAX_SORT_VALUES = 1000  # paths per instance a sort can use (deeper json is not sortable)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import redis
 
 from spice.application.ports.command_status import CommandStatus, CommandStatusStore
-from spice.application.serialization import dumps, loads
+from spice.domain.canonical import dumps, loads
 from spice.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)

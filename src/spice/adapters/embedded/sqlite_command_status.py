@@ -6,7 +6,7 @@ from pathlib import Path
 
 from spice.adapters.embedded.sqlite_connection import SQLiteDatabase
 from spice.application.ports.command_status import CommandStatus, CommandStatusStore
-from spice.application.serialization import dumps, loads
+from spice.domain.canonical import dumps, loads
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS command_status (

@@ -17,7 +17,7 @@ import tantivy
 
 from spice.application.search.query import Filter, SearchHit, encode_number, numeric
 from spice.application.search.text import query_tokens
-from spice.application.serialization import loads
+from spice.domain.canonical import loads
 
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 

@@ -34,7 +34,7 @@ from spice.adapters.embedded.tantivy_sort import ranked, sorted_page
 from spice.application.ports.search import IndexChange, SearchIndex
 from spice.application.search.query import SearchHit, SearchPage, SearchQuery
 from spice.application.search.text import document_text, highlight, index_tokens
-from spice.application.serialization import dumps
+from spice.domain.canonical import dumps
 from spice.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ import copy
 import threading
 from collections.abc import Iterable, Sequence
 
+from spice.application.log.serialization import GENESIS_HASH, event_hash
 from spice.application.ports.event_store import EventStore
-from spice.application.serialization import GENESIS_HASH, event_hash
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
 from spice.domain.events import EventEnvelope
 

@@ -24,7 +24,7 @@ from spice.application.ports.documents import (
     NodeRefs,
     PathStep,
 )
-from spice.application.serialization import dumps, loads
+from spice.domain.canonical import dumps, loads
 
 Rows = list[tuple[Any, ...]]  # rows as the driver returns them
 GENERATION = re.compile(r"^g[0-9]+$")

@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from spice.adapters.sql.database import SQLDatabase, chunks, placeholders
+from spice.application.log.serialization import GENESIS_HASH, event_hash
 from spice.application.ports.event_store import EventStore
-from spice.application.serialization import GENESIS_HASH, dumps, event_hash, loads
+from spice.domain.canonical import dumps, loads
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
 from spice.domain.events import COMMAND_AGGREGATE, EventEnvelope
 

@@ -1,1 +1,2 @@
-"""Full-text search over instances: the query model, tokenising, and a scan fallback."""
+"""The search language shared by the index and its readers: query model, filters, text
+analysis (CJK included) and a scan fallback."""

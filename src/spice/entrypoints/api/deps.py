@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
-from spice.application.queries import Reader
+from spice.application.reads.documents import Reader
 from spice.bootstrap.container import Container
 from spice.domain import names
 from spice.entrypoints.api.waiting import Waiter

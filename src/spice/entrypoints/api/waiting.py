@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from spice.application.log_follower import LogFollower
+from spice.application.delivery.follower import LogFollower
 from spice.application.ports.command_status import CommandStatus
 from spice.bootstrap.container import Container
 

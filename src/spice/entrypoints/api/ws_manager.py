@@ -7,8 +7,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import CommandStatus
-from spice.application.serialization import utc_now
 
 
 def command_update(status: CommandStatus) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from spice.application.projections import rebuild
-from spice.application.search.projector import rebuild_search
-from spice.application.verification import Anchor, check_anchor
-from spice.application.verification import verify_log as verify
+from spice.application.log.verification import Anchor, check_anchor
+from spice.application.log.verification import verify_log as verify
+from spice.application.projections.documents import rebuild
+from spice.application.projections.search import rebuild_search
 from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from spice.application.log_follower import LogFollower
+from spice.application.delivery.follower import LogFollower
 from spice.application.ports.consumer_registry import CLAIMED, ConsumerRegistry
 
 log = logging.getLogger(__name__)

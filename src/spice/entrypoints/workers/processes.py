@@ -9,12 +9,12 @@ import socket
 import threading
 from collections.abc import Callable
 
-from spice.application import dead_letters
-from spice.application.log_follower import LogFollower
+from spice.application.delivery import dead_letters
+from spice.application.delivery.follower import LogFollower
+from spice.application.delivery.relay import Relay
+from spice.application.delivery.transport_consumer import TransportConsumer
 from spice.application.ports.transport import COMMANDS, EVENTS, Transport
-from spice.application.projections import rebuild
-from spice.application.relay import Relay
-from spice.application.transport_consumer import TransportConsumer
+from spice.application.projections.documents import rebuild
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.workers.leader import run_as_leader

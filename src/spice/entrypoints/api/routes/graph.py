@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from spice.application.graph_query import GraphQuery, Hop, run_graph_query
+from spice.application.reads.graph_query import GraphQuery, Hop, run_graph_query
 from spice.application.search.filters import parse_filter
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import read_indexed

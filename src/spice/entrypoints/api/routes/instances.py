@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from spice.application import commands as c
+from spice.domain import commands as c
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
 from spice.entrypoints.api.schemas import BulkCreate, InstanceCreate, InstanceUpdate, page, success

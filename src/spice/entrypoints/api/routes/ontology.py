@@ -8,15 +8,15 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from spice.application import commands as c
-from spice.application import relationship_graph as graph
-from spice.application.commands import Command
-from spice.application.handlers.evolution import Analysis
-from spice.application.handlers.ontology import analyse_update
-from spice.application.ids import new_id
-from spice.application.queries import Reader
-from spice.application.serialization import check_storable
+from spice.application.commands.ids import new_id
+from spice.application.reads import relationship_graph as graph
+from spice.application.reads.documents import Reader
+from spice.domain import commands as c
 from spice.domain import names
+from spice.domain.canonical import check_storable
+from spice.domain.commands import Command
+from spice.domain.deciders.evolution import Analysis
+from spice.domain.deciders.ontology import analyse_update
 from spice.domain.errors import NotFound, ValidationFailed, field_error
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach

@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from spice.application import commands as c
 from spice.application.ports.command_status import CommandStatus
+from spice.domain import commands as c
 from spice.domain import events as ev
 from spice.domain.errors import NotFound
 from spice.entrypoints.api import deps

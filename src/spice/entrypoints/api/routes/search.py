@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from spice.application.reads.search import SearchRequest
 from spice.application.search.filters import parse_filter
-from spice.application.search.service import SearchRequest
 from spice.domain.errors import BadRequest
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import read_indexed

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from spice.application.types import describe
 from spice.domain.errors import NotFound
+from spice.domain.types import describe
 from spice.entrypoints.api.schemas import success
 
 router = APIRouter(prefix="/api/v1/types", tags=["types"])

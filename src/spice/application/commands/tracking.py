@@ -1,0 +1,118 @@
+"""Command status tracking: transitions with history, and notification of listeners."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from spice.application.log.serialization import utc_now
+from spice.application.ports.command_status import (
+    PENDING,
+    CommandStatus,
+    CommandStatusStore,
+)
+from spice.domain.commands import Command
+
+log = logging.getLogger(__name__)
+Listener = Callable[[CommandStatus], None]
+
+
+class CommandTracker:
+    """The one place command statuses change; listeners (WebSockets, waiters) hear each change."""
+
+    def __init__(self, store: CommandStatusStore) -> None:
+        self.store = store
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def hear_other_processes(self) -> None:
+        """Pass statuses that other processes store (the workers) on to our listeners."""
+        self.store.watch(self._publish)
+
+    def accepted(self, command: Command, aggregate_id: str) -> CommandStatus:
+        now = utc_now()
+        status = CommandStatus(
+            command_id=command.command_id,
+            command_type=command.command_type,
+            status=PENDING,
+            aggregate_id=aggregate_id,
+            actor=command.actor,
+            database=command.database,
+            created_at=now,
+            updated_at=now,
+            message="Command accepted",
+            history=[
+                {"status": PENDING, "timestamp": now, "message": "Command accepted", "progress": 0}
+            ],
+        )
+        if self.store.insert_if_absent(status):
+            self._publish(status)
+            return status
+        return self.store.get(command.command_id) or status
+
+    def transition(
+        self,
+        command_id: str,
+        new_status: str,
+        message: str,
+        progress: int | None = None,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> CommandStatus:
+        with self._lock:
+            return self._transition(command_id, new_status, message, progress, result, error)
+
+    def _transition(
+        self,
+        command_id: str,
+        new_status: str,
+        message: str,
+        progress: int | None,
+        result: dict[str, Any] | None,
+        error: dict[str, Any] | None,
+    ) -> CommandStatus:
+        status = self.store.get(command_id)
+        if status is None:
+            raise LookupError(command_id)
+        if status.is_final:  # a final status never changes; a second report is a no-op
+            return status
+        now = utc_now()
+        status.status = new_status
+        status.message = message
+        status.updated_at = now
+        if progress is not None:
+            status.progress = progress
+        if result is not None:
+            status.result = result
+        if error is not None:
+            status.error = error
+        status.history.append(
+            {
+                "status": new_status,
+                "timestamp": now,
+                "message": message,
+                "progress": status.progress,
+            }
+        )
+        self.store.save(status)
+        self._publish(status)
+        return status
+
+    def get(self, command_id: str) -> CommandStatus | None:
+        return self.store.get(command_id)
+
+    def _publish(self, status: CommandStatus) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(status)
+            except Exception:  # a broken listener must not break the pipeline
+                log.exception("command status listener failed")

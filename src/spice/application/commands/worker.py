@@ -1,0 +1,41 @@
+"""The in-process command worker: follows accepted commands in the log and runs them."""
+
+from __future__ import annotations
+
+from spice.application.commands.executor import CommandExecutor
+from spice.application.delivery.follower import LogFollower
+from spice.application.ports.consumer_registry import ConsumerRegistry
+from spice.domain import events as ev
+
+CONSUMER = "command-worker"
+
+
+class CommandWorker(LogFollower):
+    """At-least-once over the log; the executor makes a second run of a command a no-op."""
+
+    name = "command-worker"
+
+    def __init__(
+        self, executor: CommandExecutor, registry: ConsumerRegistry, batch_size: int = 100
+    ) -> None:
+        super().__init__(executor.store)
+        self.executor = executor
+        self.registry = registry
+        self.batch_size = batch_size
+        self._position = registry.checkpoint(CONSUMER)
+
+    def step(self) -> tuple[int, bool]:
+        start = self.registry.checkpoint(CONSUMER)
+        head = self.store.head_position()
+        batch = self.store.read_all(start, self.batch_size, aggregate_type=ev.COMMAND_AGGREGATE)
+        for envelope in batch:
+            if envelope.event_type == ev.COMMAND_ACCEPTED:
+                self.executor.execute(envelope)
+            self.registry.save_checkpoint(CONSUMER, envelope.position)
+            self._advance(envelope.position)
+        if len(batch) < self.batch_size:
+            # Nothing else of ours up to the head we looked at before reading.
+            reached = max(head, batch[-1].position if batch else start)
+            self.registry.save_checkpoint(CONSUMER, reached)
+            return reached, False
+        return batch[-1].position, True

@@ -1,0 +1,63 @@
+"""The relay: every envelope of the log, in log order, onto the transport.
+
+Accepted commands go to the commands topic, keyed by database, branch and class, so the
+commands on one class run in the order they were accepted; everything else goes to the
+events topic keyed by aggregate id. The checkpoint moves only after the broker acknowledged
+the batch, so a relay that dies publishes its last batch again (consumers skip duplicates)
+and a new relay starts from the checkpoint, or from the start of the log, never "from now".
+"""
+
+from __future__ import annotations
+
+from spice.application.delivery.follower import LogFollower
+from spice.application.log.serialization import envelope_to_bytes
+from spice.application.ports.consumer_registry import ConsumerRegistry
+from spice.application.ports.event_store import EventStore
+from spice.application.ports.transport import COMMANDS, EVENTS, Transport
+from spice.domain import events as ev
+from spice.domain.events import EventEnvelope
+
+RELAY = "relay"
+POSITION = "spice-position"
+
+
+def command_key(envelope: EventEnvelope) -> str:
+    data = envelope.data
+    payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+    parts = (data.get("database"), data.get("branch"), (payload or {}).get("class_id"))
+    return "/".join(str(p) for p in parts if p) or "system"
+
+
+class Relay(LogFollower):
+    name = "relay"
+
+    def __init__(
+        self,
+        store: EventStore,
+        registry: ConsumerRegistry,
+        transport: Transport,
+        batch_size: int = 500,
+    ) -> None:
+        super().__init__(store)
+        self.registry = registry
+        self.transport = transport
+        self.batch_size = batch_size
+        self.commands = transport.topic(COMMANDS)
+        self.events = transport.topic(EVENTS)
+        self._position = registry.checkpoint(RELAY)
+
+    def step(self) -> tuple[int, bool]:
+        start = self.registry.checkpoint(RELAY)
+        batch = self.store.read_all(start, self.batch_size)
+        if not batch:
+            return start, False
+        for envelope in batch:
+            if envelope.event_type == ev.COMMAND_ACCEPTED:
+                topic, key = self.commands, command_key(envelope)
+            else:
+                topic, key = self.events, envelope.aggregate_id
+            headers = {POSITION: str(envelope.position), "event_type": envelope.event_type}
+            self.transport.publish(topic, key, envelope_to_bytes(envelope), headers)
+        self.transport.flush(self._stop.is_set)
+        self.registry.save_checkpoint(RELAY, batch[-1].position)
+        return batch[-1].position, len(batch) == self.batch_size

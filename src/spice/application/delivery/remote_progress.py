@@ -1,0 +1,93 @@
+"""Progress made by other processes, as an API process of the distributed profile sees it.
+
+`ReadModelWatch` follows the document read model's checkpoint (its projector runs in a
+worker process), so reads can wait for a position as they do in one process.
+`PendingCommands` tells whether every command accepted so far has its outcome in the log,
+which is what the API waits for before it refuses a command that may depend on one in
+flight (the command workers run elsewhere).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from spice.application.delivery.follower import LogFollower
+from spice.application.ports.event_store import EventStore
+from spice.domain import events as ev
+
+
+class ReadModelWatch(LogFollower):
+    """Reports the checkpoint of a read model written by another process. A read model that
+    can be rebuilt into a new generation (the search index) may go back: `monotonic=False`
+    reports the checkpoint as it is, so waits see that."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        checkpoint: Callable[[], int],
+        interval: float = 0.05,
+        name: str = "read-model-watch",
+        monotonic: bool = True,
+    ) -> None:
+        self.name = name
+        self.monotonic = monotonic
+        super().__init__(store)
+        self._checkpoint = checkpoint
+        self.interval = interval
+        try:
+            self._position = checkpoint()
+        except Exception:  # noqa: BLE001 - the store may be away; the loop keeps asking
+            self._failing = True
+
+    def step(self) -> tuple[int, bool]:
+        position = self._checkpoint()
+        if not self.monotonic:
+            self._position = position
+        return position, False
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self._advance(self.step()[0])
+                self._failing = False
+            except Exception:  # noqa: BLE001 - the store may be away for a moment
+                self._failing = True
+                self._stop.wait(1.0)
+
+
+class PendingCommands:
+    """Scans accepted commands from a low-water mark: the mark moves past each command once
+    its outcome is in the log. Commands accepted more than `window` positions before this
+    process started are not waited for."""
+
+    def __init__(self, store: EventStore, window: int = 10_000, batch: int = 1000) -> None:
+        self.store = store
+        self.batch = batch
+        self._mark = max(0, store.head_position() - window)
+
+    def _pending(self, head: int) -> bool:
+        waiting: dict[str, int] = {}
+        position = self._mark
+        while chunk := self.store.read_all(
+            position, self.batch, aggregate_type=ev.COMMAND_AGGREGATE
+        ):
+            for envelope in chunk:
+                if envelope.event_type == ev.COMMAND_ACCEPTED and envelope.position <= head:
+                    waiting[envelope.aggregate_id] = envelope.position
+                else:
+                    waiting.pop(envelope.aggregate_id, None)
+            position = chunk[-1].position
+        self._mark = min(waiting.values()) - 1 if waiting else max(self._mark, head)
+        return bool(waiting)
+
+    def settled(self, timeout: float) -> bool:
+        """Wait until every command accepted up to now has an outcome (False on timeout)."""
+        head = self.store.head_position()
+        deadline = time.monotonic() + timeout
+        while self._pending(head):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self.store.wait_for(self.store.head_position(), min(remaining, 0.2))
+        return True

@@ -1,0 +1,232 @@
+"""A handler fed by a transport topic: at-least-once delivery, effects at most once.
+
+Each message is claimed in the consumer registry before it is handled (DUPLICATE and STALE
+ones are skipped, one leased by another worker is tried later) and completed after. A
+failure does not hold up its partition: the message is re-published to the retry topic with
+a time before which it is not tried again, and after `max_attempts` it goes to the dead-letter
+topic. Offsets are committed only up to the first message not finished, and only after what
+was re-published is acknowledged, so a crash at any point loses nothing.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spice.application.log.serialization import envelope_from_bytes
+from spice.application.ports.consumer_registry import CLAIMED, IN_PROGRESS, ConsumerRegistry
+from spice.application.ports.transport import (
+    Message,
+    Partition,
+    Transport,
+    dlq_topic,
+    retry_topic,
+)
+from spice.domain.events import EventEnvelope
+
+log = logging.getLogger(__name__)
+
+ATTEMPT = "spice-attempt"  # failed attempts so far
+NOT_BEFORE = "spice-not-before"  # epoch seconds; a retry waits until then
+ORIGIN = "spice-origin-topic"
+ERROR = "spice-error"
+DEAD_AT = "spice-dead-at"  # epoch nanoseconds the message was dead-lettered
+
+
+@dataclass(order=True)
+class _Held:
+    due: float
+    message: Message = field(compare=False)
+
+
+@dataclass
+class ConsumerStats:
+    handled: int = 0
+    skipped: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+
+
+class _Offsets:
+    """Per partition: offsets received and not finished, and the next offset to commit."""
+
+    def __init__(self) -> None:
+        self.open: dict[Partition, set[int]] = {}
+        self.seen: dict[Partition, int] = {}
+
+    def received(self, m: Message) -> None:
+        part = (m.topic, m.partition)
+        self.open.setdefault(part, set()).add(m.offset)
+        self.seen[part] = max(self.seen.get(part, -1), m.offset)
+
+    def finished(self, m: Message) -> None:
+        self.open.get((m.topic, m.partition), set()).discard(m.offset)
+
+    def committable(self) -> dict[Partition, int]:
+        return {p: min(self.open[p]) if self.open.get(p) else s + 1 for p, s in self.seen.items()}
+
+    def forget(self, parts: list[Partition]) -> None:
+        for part in parts:
+            self.open.pop(part, None)
+            self.seen.pop(part, None)
+
+
+class TransportConsumer:
+    """Runs `handle` for every envelope of `topic` in consumer group `group`."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        registry: ConsumerRegistry,
+        handler: str,
+        topic: str,
+        handle: Callable[[EventEnvelope], object],
+        owner: str,
+        *,
+        max_attempts: int = 5,
+        backoff: float = 0.5,
+        lease_seconds: float = 30.0,
+        version_guard: bool = False,
+    ) -> None:
+        self.transport = transport
+        self.registry = registry
+        self.handler = handler
+        self.topic = topic
+        self.handle = handle
+        self.owner = owner
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.lease_seconds = lease_seconds
+        self.version_guard = version_guard
+        self.stats = ConsumerStats()
+        self._held: list[_Held] = []
+        self._offsets = _Offsets()
+        self._current: list[str] = []
+        self._stop = threading.Event()
+
+    def run(self, batch_size: int = 100, poll: float = 0.2) -> None:
+        """Consume until `stop()`; commits what was finished before returning."""
+        group = f"{self.transport.prefix}.{self.handler}"
+        sub = self.transport.subscribe(
+            group, [self.topic, retry_topic(self.topic)], on_revoke=self._revoked
+        )
+        beat = threading.Thread(target=self._heartbeat, name=f"{self.handler}-lease", daemon=True)
+        beat.start()
+        committed: dict[Partition, int] = {}
+        try:
+            while not self._stop.is_set():
+                for message in sub.poll(batch_size, poll):
+                    self._offsets.received(message)
+                    due = float(message.headers.get(NOT_BEFORE, 0))
+                    if due > time.time():
+                        heapq.heappush(self._held, _Held(due, message))
+                    else:
+                        self._process(message)
+                while self._held and self._held[0].due <= time.time():
+                    self._process(heapq.heappop(self._held).message)
+                self.transport.flush(self._stop.is_set)
+                offsets = self._offsets.committable()
+                moved = {p: o for p, o in offsets.items() if committed.get(p) != o}
+                sub.commit(moved)
+                committed.update(moved)
+        finally:
+            self._stop.set()
+            sub.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _revoked(self, parts: list[Partition]) -> None:
+        # The partitions' next owner reads from their last commit; what we held is its now.
+        gone = set(parts)
+        self._held = [h for h in self._held if (h.message.topic, h.message.partition) not in gone]
+        heapq.heapify(self._held)
+        self._offsets.forget(parts)
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(self.lease_seconds / 3):
+            current = list(self._current)
+            try:
+                lost = self.registry.heartbeat(
+                    self.handler, self.owner, current, self.lease_seconds
+                )
+            except Exception:  # noqa: BLE001 - the lease simply runs out; logged
+                log.exception("%s: heartbeat failed", self.handler)
+                continue
+            if lost:
+                log.warning("%s: lost the lease on %s", self.handler, sorted(lost))
+
+    def _process(self, message: Message) -> None:
+        try:
+            envelope = envelope_from_bytes(message.value)
+        except (ValueError, KeyError, TypeError) as exc:
+            self._dead_letter(message, f"undecodable message: {exc}", None)
+            return
+        attempt = int(message.headers.get(ATTEMPT, 0))
+        guard = (envelope.aggregate_id, envelope.sequence_number) if self.version_guard else None
+        claim = self.registry.claim(
+            self.handler, envelope.event_id, self.owner, self.lease_seconds, *(guard or ())
+        )
+        if claim.outcome == IN_PROGRESS:  # another worker has it; look again after its lease
+            self._retry(message, attempt, self.lease_seconds / 2, "in progress elsewhere")
+            return
+        if claim.outcome != CLAIMED:
+            self.stats.skipped += 1
+            self._offsets.finished(message)
+            return
+        # Claims that never completed are attempts that killed their worker.
+        attempt = max(attempt, claim.attempts - 1)
+        if attempt >= self.max_attempts:
+            self._dead_letter(message, "worker died handling it", envelope.event_id)
+            return
+        self._current.append(envelope.event_id)
+        try:
+            self.handle(envelope)
+            self.registry.complete(self.handler, envelope.event_id, *(guard or ()))
+        except Exception as exc:  # noqa: BLE001 - retried, then dead-lettered
+            log.warning(
+                "%s: %s failed (attempt %d): %s", self.handler, envelope.event_id, attempt + 1, exc
+            )
+            self._failed(message, attempt + 1, f"{type(exc).__name__}: {exc}", envelope.event_id)
+            return
+        finally:
+            self._current.remove(envelope.event_id)
+        self.stats.handled += 1
+        self._offsets.finished(message)
+
+    def _failed(self, message: Message, attempts: int, error: str, event_id: str) -> None:
+        if attempts >= self.max_attempts:
+            self._dead_letter(message, error, event_id)
+            return
+        self.registry.release(self.handler, event_id, self.owner)
+        self._retry(message, attempts, self.backoff * 2 ** (attempts - 1), error)
+
+    def _retry(self, message: Message, attempts: int, delay: float, error: str) -> None:
+        headers = {
+            **message.headers,
+            ATTEMPT: str(attempts),
+            NOT_BEFORE: f"{time.time() + delay:.3f}",
+            ERROR: error[:500],
+        }
+        self.transport.publish(retry_topic(self.topic), message.key, message.value, headers)
+        self.stats.retried += 1
+        self._offsets.finished(message)
+
+    def _dead_letter(self, message: Message, error: str, event_id: str | None) -> None:
+        headers = {
+            **message.headers,
+            ORIGIN: self.topic,
+            ERROR: error[:500],
+            DEAD_AT: str(time.time_ns()),
+        }
+        headers.pop(NOT_BEFORE, None)
+        self.transport.publish(dlq_topic(self.topic), message.key, message.value, headers)
+        if event_id is not None:
+            self.registry.release(self.handler, event_id, self.owner, forget=True)
+        log.error("%s: message %s dead-lettered: %s", self.handler, event_id, error)
+        self.stats.dead_lettered += 1
+        self._offsets.finished(message)

@@ -1,0 +1,1 @@
+"""The log itself: the envelope codec with its hash chain, and verification of the chain."""

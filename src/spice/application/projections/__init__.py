@@ -1,0 +1,1 @@
+"""Building read models from the log: documents and graph edges, and the search index."""

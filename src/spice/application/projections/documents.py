@@ -1,0 +1,200 @@
+"""The document projection: databases, branches, classes and instances from the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spice.application.delivery.follower import LogFollower
+from spice.application.log.serialization import utc_now
+from spice.application.ports.documents import (
+    KIND_BRANCH,
+    KIND_CLASS,
+    KIND_DATABASE,
+    KIND_INSTANCE,
+    DocKey,
+    Document,
+    DocumentStore,
+    DocumentUnitOfWork,
+    Link,
+)
+from spice.application.ports.event_store import EventStore
+from spice.domain import events as ev
+from spice.domain.aggregates import AggregateState, apply
+from spice.domain.events import EventEnvelope
+from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
+from spice.domain.ontology.instances import each_link
+
+STATE_FIELDS = (
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "last_event_id",
+    "last_command_id",
+)
+
+
+def doc_key(event: EventEnvelope) -> DocKey | None:
+    """Where the document of an event's aggregate lives; None for events with no document."""
+    meta, data = event.metadata, event.data
+    db, branch = str(meta.get("database") or ""), str(meta.get("branch") or "")
+    if event.aggregate_type == "Database":
+        return DocKey(KIND_DATABASE, db)
+    if event.aggregate_type == "Branch":
+        return DocKey(KIND_BRANCH, db, data.get("name", branch))
+    if event.aggregate_type == "OntologyClass":
+        return DocKey(KIND_CLASS, db, branch, data["class_id"])
+    if event.aggregate_type == "Instance":
+        return DocKey(KIND_INSTANCE, db, branch, data["class_id"], data["instance_id"])
+    return None
+
+
+def _state(doc: Document | None, aggregate_id: str) -> AggregateState:
+    if doc is None:
+        return AggregateState(aggregate_id)
+    meta = doc.body["_meta"]
+    return AggregateState(
+        aggregate_id=aggregate_id,
+        aggregate_type=meta["aggregate_type"],
+        seq=doc.seq,
+        exists=True,
+        deleted=doc.deleted,
+        body=doc.body["data"],
+        **{f: meta[f] for f in STATE_FIELDS},
+    )
+
+
+def _body(key: DocKey, state: AggregateState, event: EventEnvelope) -> dict[str, Any]:
+    return {
+        "id": key.id or key.cls or key.branch or key.db,
+        "data": state.body,
+        "_meta": {
+            "aggregate_id": state.aggregate_id,
+            "aggregate_type": state.aggregate_type,
+            "sequence_number": state.seq,
+            "position": event.position,
+            "indexed_at": utc_now(),
+            **{f: getattr(state, f) for f in STATE_FIELDS},
+        },
+    }
+
+
+class Relationships:
+    """The relationships of each class, inherited ones included, cached per branch until
+    one of its classes changes."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+
+    def forget(self, db: str, branch: str | None = None) -> None:
+        self._cache = {
+            k: v
+            for k, v in self._cache.items()
+            if not (k[0] == db and (branch is None or k[1] == branch))
+        }
+
+    def lineage(self, uow: DocumentUnitOfWork, key: DocKey) -> list[dict[str, Any]]:
+        cached = self._cache.get((key.db, key.branch, key.cls))
+        if cached is not None:
+            return cached
+        definitions: list[dict[str, Any]] = []
+        cls: str | None = key.cls
+        while cls and len(definitions) < MAX_INHERITANCE_DEPTH:
+            doc = uow.get(DocKey(KIND_CLASS, key.db, key.branch, cls))
+            if doc is None or doc.deleted:
+                break
+            definitions.append(doc.body["data"])
+            cls = doc.body["data"].get("parent_class")
+        self._cache[(key.db, key.branch, key.cls)] = definitions
+        return definitions
+
+    def links(self, uow: DocumentUnitOfWork, key: DocKey, values: dict[str, Any]) -> list[Link]:
+        found: list[Link] = []
+        for definition in self.lineage(uow, key):
+            for rel, ref in each_link(definition, values):
+                cls, _, iid = ref.partition("/")
+                found.append((rel["predicate"], cls, iid))
+        return found
+
+
+def project(
+    uow: DocumentUnitOfWork, event: EventEnvelope, relationships: Relationships | None = None
+) -> None:
+    """Apply one event; an event at or below the document's sequence is stale and ignored.
+    An instance's edges follow its links in the same unit of work."""
+    key = doc_key(event)
+    if key is None:
+        return
+    doc = uow.get(key)
+    if doc is not None and doc.seq >= event.sequence_number:
+        return
+    state = apply(_state(doc, event.aggregate_id), event)
+    uow.put(Document(key, state.seq, state.deleted, event.position, _body(key, state, event)))
+    relationships = relationships or Relationships()
+    if key.kind == KIND_CLASS:
+        relationships.forget(key.db, key.branch)
+    elif key.kind == KIND_INSTANCE:
+        links = [] if state.deleted else relationships.links(uow, key, state.body)
+        uow.set_edges(key.db, key.branch, (key.cls, key.id), links)
+    if event.event_type == ev.DATABASE_DELETED:
+        relationships.forget(key.db)
+        uow.tombstone_database(key.db, state.seq, event.position)
+
+
+class DocumentProjector(LogFollower):
+    """Follows $all into the active generation; output and checkpoint commit together."""
+
+    name = "document-projector"
+
+    def __init__(
+        self,
+        store: EventStore,
+        documents: DocumentStore,
+        batch_size: int = 2000,
+        generation: str | None = None,
+    ) -> None:
+        super().__init__(store)
+        self.documents = documents
+        self.batch_size = batch_size
+        self.generation = generation
+        self.relationships = Relationships()
+        self._position = documents.checkpoint(generation)
+
+    def step(self) -> tuple[int, bool]:
+        with self.documents.unit_of_work(self.generation) as uow:
+            start = uow.checkpoint()
+            batch = self.store.read_all(start, self.batch_size)
+            for event in batch:
+                project(uow, event, self.relationships)
+            if batch:
+                uow.set_checkpoint(batch[-1].position)
+        if not batch:
+            return start, False
+        return batch[-1].position, len(batch) == self.batch_size
+
+
+def rebuild(store: EventStore, documents: DocumentStore, batch_size: int = 2000) -> str:
+    """Build a new generation from the whole log, then make it the active one.
+
+    Readers use the old generation until the switch. The last catch-up and the switch are
+    one commit, so the new generation is never behind what readers saw in the old one (the
+    live projector cannot commit in between). Generations left by an interrupted rebuild
+    are dropped first; the old active one is dropped after the switch.
+    """
+    old = documents.active_generation()
+    for leftover in documents.generations():
+        if leftover != old:
+            documents.drop_generation(leftover)
+    generation = documents.new_generation()
+    projector = DocumentProjector(store, documents, batch_size, generation)
+    projector.run_until_caught_up()
+    with documents.unit_of_work(generation) as uow:
+        position = uow.checkpoint()
+        while batch := store.read_all(position, batch_size):
+            for event in batch:
+                project(uow, event, projector.relationships)
+            position = batch[-1].position
+        uow.set_checkpoint(position)
+        uow.activate()
+    documents.drop_generation(old)
+    return generation

@@ -1,0 +1,137 @@
+"""The search projection: instance state from the log into the search index, in batches.
+
+Each batch folds instance events onto the state the index already holds (looked up once
+per batch), writes the changed instances, and records the position reached. An event at or
+below the indexed sequence is stale and skipped, so replaying a batch changes nothing.
+"""
+
+from __future__ import annotations
+
+from spice.application.delivery.follower import LogFollower
+from spice.application.ports.event_store import EventStore
+from spice.application.ports.search import IndexChange, SearchIndex
+from spice.application.search.query import SearchHit
+from spice.domain import events as ev
+from spice.domain.aggregates import AggregateState, apply
+from spice.domain.errors import Unavailable
+from spice.domain.events import EventEnvelope
+
+StateKey = tuple[str, str, str, str]  # db, branch, class, id
+
+
+def _key(event: EventEnvelope) -> StateKey:
+    meta = event.metadata
+    return (
+        str(meta.get("database") or ""),
+        str(meta.get("branch") or ""),
+        event.data["class_id"],
+        event.data["instance_id"],
+    )
+
+
+def _state(hit: SearchHit | None, aggregate_id: str) -> AggregateState:
+    if hit is None:
+        return AggregateState(aggregate_id)
+    return AggregateState(aggregate_id, "Instance", hit.seq, True, False, dict(hit.data))
+
+
+class SearchProjector(LogFollower):
+    """Follows $all into the search index (the active generation unless given one)."""
+
+    name = "search-projector"
+
+    def __init__(
+        self,
+        store: EventStore,
+        index: SearchIndex,
+        batch_size: int = 5000,
+        generation: str | None = None,
+    ) -> None:
+        super().__init__(store, idle_wait=0.2)
+        self.index = index
+        self.batch_size = batch_size
+        self.generation = generation
+        try:
+            self._position = index.checkpoint(generation)
+        except Unavailable:
+            self._failing = True  # a shared index that is away; the loop retries
+
+    @property
+    def position(self) -> int:
+        """The checkpoint of the generation followed, as the last step read it (no I/O: the
+        API asks on its event loop). After `rebuild --search` switches to a new generation
+        it may be lower than before, and waits must see that."""
+        return self._position
+
+    def step(self) -> tuple[int, bool]:
+        generation = self.generation or self.index.active_generation()
+        start = self.index.checkpoint(generation)
+        self._position = start
+        batch = self.store.read_all(start, self.batch_size)
+        if not batch:
+            return start, False
+        instance_events = [e for e in batch if e.aggregate_type == "Instance"]
+        states = self._prior_states(generation, instance_events)
+        touched: dict[StateKey, int] = {}  # instance -> position of its last event here
+        dropped: list[str] = []
+        for event in batch:
+            if event.event_type == ev.DATABASE_DELETED:
+                db = str(event.metadata.get("database") or "")
+                dropped.append(db)
+                touched = {k: p for k, p in touched.items() if k[0] != db}
+                continue
+            if event.aggregate_type != "Instance":
+                continue
+            key = _key(event)
+            state = states.setdefault(key, AggregateState(event.aggregate_id))
+            if state.seq >= event.sequence_number:
+                continue
+            apply(state, event)
+            touched[key] = event.position
+        changes = [self._change(k, states[k], p) for k, p in touched.items()]
+        self.index.write(generation, changes, dropped, batch[-1].position)
+        return batch[-1].position, len(batch) == self.batch_size
+
+    def _prior_states(
+        self, generation: str, events: list[EventEnvelope]
+    ) -> dict[StateKey, AggregateState]:
+        """Indexed state of every instance whose first event here is not its creation."""
+        first: dict[StateKey, EventEnvelope] = {}
+        for event in events:
+            first.setdefault(_key(event), event)
+        wanted: dict[tuple[str, str], list[StateKey]] = {}
+        for key, event in first.items():
+            if event.event_type != ev.INSTANCE_CREATED:
+                wanted.setdefault(key[:2], []).append(key)
+        states: dict[StateKey, AggregateState] = {}
+        for (db, branch), keys in wanted.items():
+            found = self.index.lookup(generation, db, branch, [f"{k[2]}/{k[3]}" for k in keys])
+            for key in keys:
+                hit = found.get(f"{key[2]}/{key[3]}")
+                states[key] = _state(hit, first[key].aggregate_id)
+        return states
+
+    @staticmethod
+    def _change(key: StateKey, state: AggregateState, position: int) -> IndexChange:
+        db, branch, cls, iid = key
+        if state.deleted:
+            return IndexChange(db, branch, cls, iid, None, state.seq)
+        hit = SearchHit(cls, iid, state.seq, position, 0.0, state.body)
+        return IndexChange(db, branch, cls, iid, hit, state.seq)
+
+
+def rebuild_search(store: EventStore, index: SearchIndex, batch_size: int = 5000) -> str:
+    """Build a new search generation from the whole log, then switch readers to it.
+
+    Readers and the live projector keep the old generation until the switch; after it the
+    live projector continues from the new generation's checkpoint, so nothing is skipped.
+    """
+    old = index.active_generation()
+    for leftover in index.generations():
+        if leftover != old:
+            index.drop_generation(leftover)
+    generation = index.new_generation()
+    SearchProjector(store, index, batch_size, generation).run_until_caught_up()
+    index.activate(generation)
+    index.drop_generation(old)
+    return generation

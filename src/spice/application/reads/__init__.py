@@ -1,0 +1,1 @@
+"""Answering reads: documents, search, graph queries and the class relationship graph."""

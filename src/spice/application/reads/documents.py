@@ -1,0 +1,173 @@
+"""Read side: documents as clients see them, optionally after a given log position."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spice.application.ports.documents import (
+    KIND_BRANCH,
+    KIND_CLASS,
+    KIND_DATABASE,
+    KIND_INSTANCE,
+    DocKey,
+    Document,
+    DocumentStore,
+)
+from spice.domain import names
+from spice.domain.errors import NotFound
+from spice.domain.ontology.classes import descendants, lineage
+from spice.domain.ontology.instances import each_link
+
+
+def present(doc: Document) -> dict[str, Any]:
+    """The public shape of a document: its data, identity and version."""
+    meta = doc.body["_meta"]
+    base: dict[str, Any] = {
+        "sequence_number": doc.seq,
+        "created_at": meta["created_at"],
+        "created_by": meta["created_by"],
+        "updated_at": meta["updated_at"],
+        "updated_by": meta["updated_by"],
+        "indexed_at": meta["indexed_at"],
+        "position": doc.position,
+    }
+    key = doc.key
+    if key.kind == KIND_INSTANCE:
+        return {
+            "id": key.id,
+            "instance_id": key.id,
+            "class_id": key.cls,
+            "database": key.db,
+            "branch": key.branch,
+            "data": doc.body["data"],
+            "last_command_id": meta["last_command_id"],
+            "last_event_id": meta["last_event_id"],
+            **base,
+        }
+    if key.kind == KIND_CLASS:
+        return {**doc.body["data"], "database": key.db, "branch": key.branch, **base}
+    if key.kind == KIND_BRANCH:
+        return {**doc.body["data"], **base}
+    return {**doc.body["data"], **base}
+
+
+class Reader:
+    """Looks documents up; raises NotFound with a message a user can act on."""
+
+    def __init__(self, documents: DocumentStore) -> None:
+        self.documents = documents
+
+    def database(self, db: str) -> dict[str, Any]:
+        names.check_name("database", db, names.DATABASE_NAME)
+        doc = self.documents.get(DocKey(KIND_DATABASE, db))
+        if doc is None:
+            raise NotFound(f"database {db!r} not found", {"database": db})
+        return present(doc)
+
+    def databases(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        docs, total = self.documents.list(KIND_DATABASE, offset=offset, limit=limit)
+        return [present(d) for d in docs], total
+
+    def branch(self, db: str, branch: str) -> dict[str, Any]:
+        self.database(db)
+        doc = self.documents.get(DocKey(KIND_BRANCH, db, branch))
+        if doc is None:
+            raise NotFound(f"branch {branch!r} not found in {db!r}", {"branch": branch})
+        return present(doc)
+
+    def branches(self, db: str) -> tuple[list[dict[str, Any]], int]:
+        self.database(db)
+        docs, total = self.documents.list(KIND_BRANCH, db, limit=1000)
+        return [present(d) for d in docs], total
+
+    def ontology_class(self, db: str, branch: str, class_id: str) -> dict[str, Any]:
+        self.branch(db, branch)
+        names.check_name("class", class_id, names.CLASS_ID)
+        doc = self.documents.get(DocKey(KIND_CLASS, db, branch, class_id))
+        if doc is None:
+            raise NotFound(f"class {class_id!r} not found in {db!r}", {"class_id": class_id})
+        return present(doc)
+
+    def classes(
+        self, db: str, branch: str, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        self.branch(db, branch)
+        docs, total = self.documents.list(KIND_CLASS, db, branch, offset=offset, limit=limit)
+        return [present(d) for d in docs], total
+
+    def instance(self, db: str, branch: str, class_id: str, instance_id: str) -> dict[str, Any]:
+        self.ontology_class(db, branch, class_id)
+        names.check_name("instance id", instance_id, names.INSTANCE_ID)
+        doc = self.documents.get(DocKey(KIND_INSTANCE, db, branch, class_id, instance_id))
+        if doc is None:
+            raise NotFound(
+                f"instance {class_id}/{instance_id} not found",
+                {"class_id": class_id, "instance_id": instance_id},
+            )
+        return present(doc)
+
+    def instances(
+        self,
+        db: str,
+        branch: str,
+        class_id: str,
+        offset: int,
+        limit: int,
+        include_subclasses: bool = True,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Live instances of the class, and of its subclasses unless told otherwise."""
+        self.ontology_class(db, branch, class_id)
+        classes = self.descendants(db, branch, class_id) if include_subclasses else [class_id]
+        docs, total = self.documents.list(KIND_INSTANCE, db, branch, classes, offset, limit)
+        return [present(d) for d in docs], total
+
+    def descendants(self, db: str, branch: str, class_id: str) -> list[str]:
+        """The class and every class that extends it, directly or not."""
+        docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000)
+        return [class_id, *descendants((d.body["data"] for d in docs), class_id)]
+
+    def class_definitions(self, db: str, branch: str) -> list[dict[str, Any]]:
+        self.branch(db, branch)
+        docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000)
+        return [d.body["data"] for d in docs]
+
+    def links(
+        self, db: str, branch: str, class_id: str, instance_id: str, limit: int = 1000
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Links out of an instance, and into it (each under the relationship's inverse
+        name, or `^predicate`). Incoming links are found by scanning the instances of the
+        classes whose relationships point here."""
+        found = self.instance(db, branch, class_id, instance_id)
+        classes = {c["id"]: c for c in self.class_definitions(db, branch)}
+        chain = lineage(classes, class_id)
+        outgoing = [
+            {"predicate": rel["predicate"], "target": ref}
+            for cls in chain
+            for rel, ref in each_link(classes[cls], found["data"])
+        ]
+        me = f"{class_id}/{instance_id}"
+        incoming: list[dict[str, Any]] = []
+        for source in classes.values():
+            for rel in source.get("relationships", []):
+                if rel["target"] not in chain:
+                    continue
+                sources = self.descendants(db, branch, source["id"])
+                offset = 0
+                while len(incoming) < limit:
+                    docs, total = self.documents.list(
+                        KIND_INSTANCE, db, branch, sources, offset, 1000
+                    )
+                    for doc in docs:
+                        value = doc.body["data"].get(rel["predicate"])
+                        if value == me or (isinstance(value, list) and me in value):
+                            incoming.append(
+                                {
+                                    "predicate": rel.get("inverse") or f"^{rel['predicate']}",
+                                    "via": rel["predicate"],
+                                    "source": f"{doc.key.cls}/{doc.key.id}",
+                                }
+                            )
+                    offset += len(docs)
+                    if offset >= total or not docs:
+                        break
+        return {"outgoing": outgoing, "incoming": incoming[:limit]}

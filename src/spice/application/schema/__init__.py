@@ -1,1 +1,0 @@
-"""Class definitions and instance values checked against them."""

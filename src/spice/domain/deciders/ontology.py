@@ -1,0 +1,238 @@
+"""Handlers of ontology class commands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import islice
+from typing import Any
+
+from spice.domain import events as ev
+from spice.domain import names
+from spice.domain.commands import Command
+from spice.domain.deciders.base import (
+    MAX_DEPTH,
+    Change,
+    Decision,
+    WriteModel,
+    check_expected,
+    inherited,
+    require_absent,
+)
+from spice.domain.deciders.evolution import (
+    Analysis,
+    analyse,
+    live_classes,
+    live_instances,
+    parse_migration,
+    schema_diff,
+)
+from spice.domain.errors import Conflict, ValidationFailed, field_error
+from spice.domain.ontology.classes import (
+    descendants,
+    field_names,
+    parse_class,
+    referenced_classes,
+    referrers,
+)
+
+
+def _check_references(model: WriteModel, db: str, branch: str, definition: dict[str, Any]) -> None:
+    wanted = {c: names.class_aggregate(db, branch, c) for c in referenced_classes(definition)}
+    live = model.live_heads(wanted.values())
+    missing = sorted(c for c, agg in wanted.items() if agg not in live)
+    if missing:
+        raise ValidationFailed(
+            f"unknown classes referenced: {', '.join(missing)}",
+            [
+                field_error("relationships", "unknown_target_class", "class not found", c)
+                for c in missing
+            ],
+        )
+
+
+def _distance(classes: dict[str, dict[str, Any]], child: str, ancestor: str) -> int:
+    steps, current = 0, child
+    while current != ancestor and steps <= MAX_DEPTH:
+        current = classes[current].get("parent_class") or ancestor
+        steps += 1
+    return steps
+
+
+def _check_inheritance(
+    model: WriteModel,
+    db: str,
+    branch: str,
+    definition: dict[str, Any],
+    classes: dict[str, dict[str, Any]],
+) -> None:
+    """The parent chain must end, and no field may be declared twice along a chain: not
+    below an ancestor of the class, and not in a subclass of it."""
+    effective = inherited(model, db, branch, definition)
+    own = definition["id"]
+    above = {p["name"] for p in effective["properties"] if p["declared_in"] != own} | {
+        r["predicate"] for r in effective["relationships"] if r["declared_in"] != own
+    }
+    errors = [
+        field_error(name, "duplicate_field", "already inherited", name)
+        for name in field_names(definition)
+        if name in above
+    ]
+    mine = above | set(field_names(definition))
+    below = 0
+    for child in descendants(classes.values(), own):
+        for name in field_names(classes[child]):
+            if name in mine:
+                message = f"subclass {child} declares it already"
+                errors.append(field_error(name, "duplicate_field", message, name))
+        below = max(below, _distance(classes, child, own))
+    if len(effective["ancestors"]) + below >= MAX_DEPTH:
+        message = f"the chain through its subclasses would pass {MAX_DEPTH} classes"
+        errors.append(field_error("parent_class", "inheritance_too_deep", message, None))
+    if errors:
+        raise ValidationFailed("fields declared twice along an inheritance chain", errors)
+
+
+def _definition(
+    model: WriteModel, command: Command
+) -> tuple[str, dict[str, Any], dict[str, dict[str, Any]]]:
+    """The checked definition, with the live classes of the branch it was checked against."""
+    db = str(command.database)
+    model.require_branch(db, command.branch)
+    definition = parse_class(command.payload)
+    _check_references(model, db, command.branch, definition)
+    classes = {c["id"]: c for c in live_classes(model, db, command.branch)}
+    _check_inheritance(model, db, command.branch, definition, classes)
+    return db, definition, classes
+
+
+def create_class(model: WriteModel, command: Command) -> Decision:
+    db, definition, _ = _definition(model, command)
+    class_id = definition["id"]
+    aggregate_id = names.class_aggregate(db, command.branch, class_id)
+    require_absent(model.load(aggregate_id), f"class {class_id!r}")
+    return Decision(
+        [
+            Change(
+                "OntologyClass",
+                aggregate_id,
+                ev.CLASS_CREATED,
+                1,
+                {"class_id": class_id, "definition": definition},
+            )
+        ],
+        {"class_id": class_id},
+    )
+
+
+def analyse_update(model: WriteModel, command: Command) -> tuple[Any, dict[str, Any], Analysis]:
+    """The class update's effect on existing instances (nothing is written)."""
+    payload = dict(command.payload)
+    raw_migration = payload.pop("migration", None)
+    db, definition, classes = _definition(model, replace(command, payload=payload))
+    state = model.require_class(db, command.branch, definition["id"])
+    check_expected(state, command.expected_seq)
+    family = [definition["id"], *descendants(classes.values(), definition["id"])]
+    _check_reparent(model, db, command.branch, state.body, definition, family)
+    old = inherited(model, db, command.branch, state.body)
+    new = inherited(model, db, command.branch, definition)
+    migration = parse_migration(raw_migration, set(field_names(new)))
+    analysis = analyse(model, db, command.branch, new, old, migration, family)
+    analysis.diff = schema_diff(state.body, definition, migration["rename"])
+    return state, definition, analysis
+
+
+def _check_reparent(
+    model: WriteModel,
+    db: str,
+    branch: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    family: list[str],
+) -> None:
+    """A class with instances may gain a parent (its instances are checked like any other
+    change), but not lose or swap one: links elsewhere may rely on what it extended."""
+    before, after = old.get("parent_class"), new.get("parent_class")
+    if before is None or before == after:
+        return
+    if next(live_instances(model, db, branch, family), None) is not None:
+        raise Conflict(
+            f"class {old['id']!r} has instances: its parent {before!r} cannot be removed or "
+            "replaced (links to them may rely on it)",
+            {"parent_class": before, "requested": after},
+        )
+
+
+def update_class(model: WriteModel, command: Command) -> Decision:
+    state, definition, analysis = analyse_update(model, command)
+    if analysis.violations:
+        raise Conflict(
+            f"{len(analysis.violations)} of {analysis.checked} instances would not fit the new "
+            "definition; send a migration (rename, defaults, drop, transform) or fix them first",
+            {
+                "violations": analysis.violations[:100],
+                "total": len(analysis.violations),
+                "checked": analysis.checked,
+                "analyze_url": f"/api/v1/database/{command.database}/ontology/"
+                f"{definition['id']}/analyze",
+            },
+        )
+    return Decision(
+        [
+            Change(
+                "OntologyClass",
+                state.aggregate_id,
+                ev.CLASS_UPDATED,
+                state.seq + 1,
+                {
+                    "class_id": definition["id"],
+                    "definition": definition,
+                    "schema_changes": analysis.diff,
+                },
+            ),
+            *analysis.changes,
+        ],
+        {
+            "class_id": definition["id"],
+            "migrated_instances": analysis.migrated,
+            "schema_changes": analysis.diff,
+        },
+    )
+
+
+def delete_class(model: WriteModel, command: Command) -> Decision:
+    db = str(command.database)
+    model.require_branch(db, command.branch)
+    state = model.require_class(db, command.branch, command.payload.get("class_id"))
+    class_id = str(state.body["id"])
+    check_expected(state, command.expected_seq)
+    classes = live_classes(model, db, command.branch)
+    children = descendants(classes, class_id)
+    if children:
+        raise Conflict(
+            f"class {class_id!r} is extended by {', '.join(children)}; delete those first",
+            {"subclasses": children},
+        )
+    pointing = referrers(classes, class_id)
+    if pointing:
+        raise Conflict(
+            f"class {class_id!r} is the target of relationships of {', '.join(pointing)}",
+            {"referenced_by": pointing},
+        )
+    remaining = list(islice(live_instances(model, db, command.branch, [class_id]), 100))
+    if remaining:
+        raise Conflict(
+            f"class {class_id!r} still has instances; delete them first",
+            {"instances": [s.aggregate_id.split(":", 4)[4] for s in remaining]},
+        )
+    return Decision(
+        [
+            Change(
+                "OntologyClass",
+                state.aggregate_id,
+                ev.CLASS_DELETED,
+                state.seq + 1,
+                {"class_id": class_id},
+            )
+        ],
+        {"class_id": class_id},
+    )

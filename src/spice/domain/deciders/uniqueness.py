@@ -1,0 +1,115 @@
+"""Unique values: claimed by an instance in the same append as its write, released on
+change or delete. A claim is the head of a stream per (class, property, value)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from spice.domain import events as ev
+from spice.domain.canonical import dumps
+from spice.domain.deciders.base import Change, WriteModel
+from spice.domain.errors import Conflict
+
+# (aggregate id, declaring class, property, value)
+Claim = tuple[str, str, str, Any]
+
+
+def claim_id(db: str, branch: str, cls: str, prop: str, value: Any) -> str:
+    digest = hashlib.sha256(dumps(value).encode()).hexdigest()[:40]
+    return f"uniq:{db}:{branch}:{cls}:{prop}:{digest}"
+
+
+def claims_of(
+    db: str, branch: str, definition: dict[str, Any], values: dict[str, Any]
+) -> list[Claim]:
+    """The values of `values` that must be unique: unique properties, and 1:1 link targets
+    (one source per target)."""
+    out: list[Claim] = []
+    for p in definition["properties"]:
+        value = values.get(p["name"])
+        if p.get("unique") and value is not None:
+            cls = p.get("declared_in", definition["id"])
+            out.append((claim_id(db, branch, cls, p["name"], value), cls, p["name"], value))
+    for r in definition["relationships"]:
+        value = values.get(r["predicate"])
+        if r["cardinality"] == "1:1" and value is not None:
+            cls = r.get("declared_in", definition["id"])
+            out.append(
+                (claim_id(db, branch, cls, r["predicate"], value), cls, r["predicate"], value)
+            )
+    return out
+
+
+def claim(
+    model: WriteModel,
+    claims: Iterable[tuple[Claim, str]],
+    path: str = "data",
+    released: Iterable[Change] = (),
+) -> list[Change]:
+    """Changes that claim each value for its instance ref ("Class/id"); 409 naming the
+    holder when another live instance has it, or two in this command want it. Values the
+    same command releases (`released`) are free, and claimed after their release."""
+    wanted = list(claims)
+    freed = {c.aggregate_id: c.seq for c in released}
+    heads = model.store.heads({c[0] for c, _ in wanted} - set(freed))
+    taken: dict[str, str] = {}
+    changes: list[Change] = []
+    conflicts = []
+    for (aggregate_id, cls, prop, value), owner in wanted:
+        head = heads.get(aggregate_id)
+        holder = taken.get(aggregate_id) or (
+            head.data["instance"]
+            if head is not None and head.event_type == ev.UNIQUE_VALUE_CLAIMED
+            else None
+        )
+        if holder is not None and holder != owner:
+            conflicts.append(
+                {"property": prop, "value": value, "held_by": holder, "instance": owner}
+            )
+            continue
+        if holder == owner:
+            continue
+        taken[aggregate_id] = owner
+        seq = freed.get(aggregate_id, head.sequence_number if head is not None else 0) + 1
+        data = {"class_id": cls, "property": prop, "value": value, "instance": owner}
+        changes.append(
+            Change(ev.UNIQUE_AGGREGATE, aggregate_id, ev.UNIQUE_VALUE_CLAIMED, seq, data)
+        )
+    if conflicts:
+        first = conflicts[0]
+        raise Conflict(
+            f"{first['property']}={first['value']!r} is already used by {first['held_by']}",
+            {"path": path, "conflicts": conflicts[:100]},
+        )
+    return changes
+
+
+def release(model: WriteModel, claims: Iterable[Claim], owner: str) -> list[Change]:
+    """Changes that release the values `owner` holds."""
+    return release_all(model, [(c, owner) for c in claims])
+
+
+def release_all(model: WriteModel, held: Iterable[tuple[Claim, str]]) -> list[Change]:
+    """Changes that release each value its owner holds (values held by others are left)."""
+    wanted = list(held)
+    heads = model.store.heads({c[0] for c, _ in wanted})
+    changes = []
+    for (aggregate_id, cls, prop, value), owner in wanted:
+        head = heads.get(aggregate_id)
+        if head is None or head.event_type != ev.UNIQUE_VALUE_CLAIMED:
+            continue
+        if head.data["instance"] != owner:
+            continue
+        data = {"class_id": cls, "property": prop, "value": value, "instance": owner}
+        changes.append(
+            Change(
+                ev.UNIQUE_AGGREGATE,
+                aggregate_id,
+                ev.UNIQUE_VALUE_RELEASED,
+                head.sequence_number + 1,
+                data,
+            )
+        )
+    return changes

@@ -1,0 +1,1 @@
+"""The ontology model: class definitions and instance values checked against them."""
