@@ -39,7 +39,7 @@ from spice.adapters.embedded.sqlite_event_store import SCHEMA, SQLiteEventStore
 from spice.adapters.sql.event_store import COLUMNS
 from spice.application.commands.ids import new_id
 from spice.application.log.serialization import utc_now
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
 
 BATCH = 100
 AIM_VS_PLAIN_BATCHED = 0.5

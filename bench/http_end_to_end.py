@@ -18,7 +18,7 @@ import httpx
 
 from spice.adapters.embedded.sqlite_event_store import SQLiteEventStore
 from spice.application.commands.ids import new_id
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
 from tests.server import ServerProcess
 
 CLASS = {

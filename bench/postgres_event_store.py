@@ -30,7 +30,7 @@ from bench.event_store import BATCH, Calls, _plain_row, build_calls
 from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_event_store import SCHEMA, PostgresEventStore
 from spice.adapters.sql.event_store import COLUMNS
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
 from tests.services import drop_postgres_schema, fresh, service_url
 
 INSERT = f"INSERT INTO events ({COLUMNS}) VALUES ({','.join(['%s'] * 13)})"

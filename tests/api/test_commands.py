@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from spice.application.commands.ids import new_id
 from spice.bootstrap.settings import Settings
-from spice.domain.commands import CREATE_DATABASE, Command
+from spice.domain.commands import CreateDatabase, IssuedCommand
 from spice.entrypoints.api.app import create_app
 from tests.api.support import CUSTOMER, container_of, wait_command, wait_ok
 
@@ -108,7 +108,7 @@ def test_status_of_a_logged_but_untracked_command_is_pending(settings: Settings)
     """A crash between appending a command and tracking it must not hide the command."""
     settings = settings.model_copy(update={"run_workers": False})
     with TestClient(create_app(settings)) as client:
-        command = Command(new_id(), CREATE_DATABASE, "demo", "main", {"name": "demo"}, "kim")
+        command = IssuedCommand(new_id(), CreateDatabase(database="demo", name="demo"), "kim")
         container_of(client).events.append([command.to_envelope("2026-01-01T00:00:00Z")])
         body = client.get(f"/api/v1/commands/{command.command_id}/status").json()
         assert body["status"] == "PENDING"

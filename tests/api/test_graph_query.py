@@ -96,11 +96,22 @@ def test_one_hop_with_filters_as_in_the_seed(logi: TestClient) -> None:
     ]
     assert [n["data_status"] for n in result["nodes"]] == ["FULL", "FULL"]
     customer = result["nodes"][1]
-    assert customer["data"]["name"] == "고객1"
+    assert customer["data"]["data"]["name"] == "고객1"
+    assert (customer["data"]["id"], customer["data"]["class_id"]) == ("cu1", "Customer")
+    assert customer["data"]["sequence_number"] == 1
     assert customer["index_status"]["event_sequence"] == 1
     assert customer["index_status"]["index_age_seconds"] >= 0
     assert result["index_summary"]["statuses"] == {"FULL": 2, "PARTIAL": 0, "MISSING": 0}
     assert result["warnings"] == []
+
+
+def test_the_result_is_also_at_the_top_level_for_seed_era_clients(logi: TestClient) -> None:
+    body = {"start_class": "Order", "hops": [{"predicate": "placed_by"}], "include_paths": True}
+    response = logi.post(f"{GRAPH}?min_position={head(logi)}", json=body).json()
+    assert (response["status"], response["message"]) == ("success", f"{response['count']} nodes")
+    for key in ("nodes", "edges", "paths", "warnings", "page", "count"):
+        assert response[key] == response["data"][key], key
+    assert response["count"] == len(response["nodes"]) > 0
 
 
 def test_three_hops_keep_only_complete_paths(logi: TestClient) -> None:
@@ -204,7 +215,7 @@ def test_statuses_show_lag_and_deletion(logi: TestClient) -> None:
     assert by_id["Order/o9"]["data_status"] == "MISSING"
     assert by_id["Order/o9"]["index_status"] is None
     assert by_id["Customer/cu0"]["data_status"] == "PARTIAL"
-    assert by_id["Customer/cu0"]["data"]["name"] == "고객0"  # the older, indexed state
+    assert by_id["Customer/cu0"]["data"]["data"]["name"] == "고객0"  # the older, indexed state
     assert by_id["Customer/cu0"]["index_status"]["event_sequence"] == 1
     assert by_id["City/seoul"]["data_status"] == "MISSING"
     assert by_id["City/seoul"]["index_status"] == {"tombstoned": True}
@@ -270,13 +281,14 @@ def test_a_damaged_index_degrades_to_the_document_store_until_rebuilt(
         health = client.get("/health").json()
         result = client.post(GRAPH, json={"start_class": "City"}).json()["data"]
         assert [n["data_status"] for n in result["nodes"]] == ["FULL"]
-        assert result["nodes"][0]["data"]["name"] == "서울"
+        assert result["nodes"][0]["data"]["data"]["name"] == "서울"
         assert result["index_summary"]["source"] == "document_store"
         assert "search_index_unavailable" in {w["code"] for w in result["warnings"]}
         found = client.post(f"{DB}/search", json={"query": "서울"}).json()["data"]
         assert [h["id"] for h in found["hits"]] == ["seoul"]
         assert found["index"]["source"] == "document_store"
         assert health["message"].startswith("degraded: search index of logi/main is")
+        assert health["data"]["status"] == "degraded"
         assert health["data"]["search_index"]["ok"] is False
         # Repair while the server keeps answering.
         with open(tmp_path / "rebuild.log", "w") as log:

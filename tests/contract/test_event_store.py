@@ -13,8 +13,8 @@ from spice.application.commands.ids import new_id
 from spice.application.log.serialization import GENESIS_HASH, event_hash, utc_now
 from spice.application.log.verification import verify_log
 from spice.application.ports.event_store import EventStore
+from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
-from spice.domain.events import EventEnvelope
 
 
 def event(aggregate_id: str, seq: int, aggregate_type: str = "Thing", **data: Any) -> EventEnvelope:

@@ -82,4 +82,4 @@ HEAD=$(curl -fsS "${BASE}/health" | jq -r '.data.log_position')
 echo "GRAPH $(curl -fsS -X POST "${BASE}/api/v1/graph-query/${DB}?min_position=${HEAD}" \
   -H 'Content-Type: application/json' \
   -d '{"start_class":"Product","hops":[{"predicate":"owned_by","target_class":"Customer"}],
-       "filters":{"product_id":"prod_001"},"include_documents":true}' | jq -c '.data')"
+       "filters":{"product_id":"prod_001"},"include_documents":true}' | jq -c '{nodes, edges}')"

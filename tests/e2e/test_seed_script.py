@@ -49,7 +49,8 @@ def test_seed_demo_script_runs_as_written(server: ServerProcess) -> None:
         ("Product/prod_001", "FULL"),
         ("Customer/cust_001", "FULL"),
     ]
-    assert graph["nodes"][1]["data"] == {"customer_id": "cust_001", "name": "Alice"}
+    assert graph["nodes"][1]["data"]["data"] == {"customer_id": "cust_001", "name": "Alice"}
+    assert graph["nodes"][1]["data"]["class_id"] == "Customer"
     assert graph["edges"] == [
         {"from_node": "Product/prod_001", "to_node": "Customer/cust_001", "predicate": "owned_by"}
     ]

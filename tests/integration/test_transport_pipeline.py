@@ -30,7 +30,7 @@ from spice.application.ports.transport import (
     dlq_topic,
     retry_topic,
 )
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
 from tests.services import drop_postgres_schema, kafka_prefix_url, postgres_schema_url
 
 

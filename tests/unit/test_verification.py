@@ -14,7 +14,7 @@ from spice.application.commands.ids import new_id
 from spice.application.log.serialization import event_hash, utc_now
 from spice.application.log.verification import Anchor, check_anchor, verify_log
 from spice.domain.canonical import dumps
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
 
 COUNT = 20
 

@@ -21,6 +21,7 @@ from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.rate_limit import InMemoryRateLimiter
 from spice.application.commands.executor import CommandExecutor
 from spice.application.commands.service import CommandService
+from spice.application.commands.status import CommandStatuses
 from spice.application.commands.tracking import CommandTracker
 from spice.application.commands.worker import CommandWorker
 from spice.application.delivery.follower import LogFollower
@@ -37,6 +38,7 @@ from spice.application.projections.documents import DocumentProjector, rebuild
 from spice.application.projections.search import SearchProjector
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph_query import GraphQueries
+from spice.application.reads.health import SystemHealth
 from spice.application.reads.search import SearchService
 from spice.bootstrap.settings import Settings
 
@@ -153,6 +155,9 @@ class Container:
     search_progress: LogFollower
     blobs: BlobStore
     rate_limiter: RateLimiter | None
+    reader: Reader
+    command_statuses: CommandStatuses
+    health: SystemHealth
 
     def start(self) -> None:
         if self.settings.process == "api":
@@ -211,6 +216,16 @@ def build_container(settings: Settings) -> Container:
         )
     searches = SearchService(Reader(documents), search, documents.checkpoint)
     graph = GraphQueries(documents, search, documents.checkpoint, searches)
+    blobs = _blobs(s.blob_location())
+    health = SystemHealth(
+        events,
+        documents,
+        search,
+        blobs,
+        read_progress,
+        search_progress,
+        worker if s.process == "serve" else None,
+    )
     return Container(
         s,
         events,
@@ -229,6 +244,9 @@ def build_container(settings: Settings) -> Container:
         _transport(s.transport_url),
         read_progress,
         search_progress,
-        _blobs(s.blob_location()),
+        blobs,
         _rate_limiter(s),
+        Reader(documents),
+        CommandStatuses(events, tracker, executor),
+        health,
     )

@@ -6,13 +6,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spice.domain import events as ev
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
+from spice.domain.events import (
+    BranchCreated,
+    ClassCreated,
+    ClassUpdated,
+    DatabaseCreated,
+    DomainEvent,
+    InstanceCreated,
+    InstanceUpdated,
+    decode,
+    is_deletion,
+)
 
 
 @dataclass
 class AggregateState:
-    """The state of one stream after its events up to `seq`."""
+    """The state of one stream after its events up to `seq`: `body` is the current
+    value of the aggregate (a definition, an instance's values), the rest its history."""
 
     aggregate_id: str
     aggregate_type: str = ""
@@ -32,30 +43,29 @@ class AggregateState:
         return self.exists and not self.deleted
 
 
-def _apply_body(body: dict[str, Any], event: EventEnvelope) -> dict[str, Any]:
-    data = event.data
-    kind = event.event_type
-    if kind in (ev.DATABASE_CREATED, ev.BRANCH_CREATED):
-        return dict(data)
-    if kind in (ev.CLASS_CREATED, ev.CLASS_UPDATED):
-        return dict(data["definition"])
-    if kind == ev.INSTANCE_CREATED:
-        return dict(data["values"])
-    if kind == ev.INSTANCE_UPDATED:
-        merged = {**body, **data["changes"]}
-        return {k: v for k, v in merged.items() if v is not None}
+def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
+    match event:
+        case DatabaseCreated() | BranchCreated():
+            return event.to_data()
+        case ClassCreated(definition=definition) | ClassUpdated(definition=definition):
+            return dict(definition)
+        case InstanceCreated(values=values):
+            return dict(values)
+        case InstanceUpdated(changes=changes):
+            merged = {**body, **changes}
+            return {k: v for k, v in merged.items() if v is not None}
     return body
 
 
 def apply(state: AggregateState, event: EventEnvelope) -> AggregateState:
     """Fold one event into `state` (in place) and return it."""
     state.aggregate_type = event.aggregate_type
-    state.body = _apply_body(state.body, event)
+    state.body = _apply_body(state.body, decode(event))
     if not state.exists:
         state.exists = True
         state.created_at = event.occurred_at
         state.created_by = event.actor
-    if event.event_type in ev.DELETION_EVENTS:
+    if is_deletion(event):
         state.deleted = True
     state.seq = event.sequence_number
     state.updated_at = event.occurred_at

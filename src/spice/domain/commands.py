@@ -1,52 +1,176 @@
-"""Commands: what a client asks for, stored in the log before anything else happens."""
+"""Commands: one frozen dataclass per thing a client may ask for, named as an imperative.
+
+A command is stored in the log before anything else happens, as a `CommandAccepted`
+envelope whose data is `{command_type, database, branch, payload, expected_seq}`; the
+fields of a command other than those three are its `payload`. The stored names
+(`CREATE_INSTANCE`, ...) are the seed's and never change.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
 
-from spice.domain import events as ev
-from spice.domain.events import EventEnvelope
-from spice.domain.names import command_aggregate
+from spice.domain.envelope import KIND_COMMAND, AggregateType, EventEnvelope
+from spice.domain.events import CommandAccepted
+from spice.domain.names import MAIN_BRANCH, command_aggregate
 
-CREATE_DATABASE = "CREATE_DATABASE"
-DELETE_DATABASE = "DELETE_DATABASE"
-CREATE_ONTOLOGY_CLASS = "CREATE_ONTOLOGY_CLASS"
-UPDATE_ONTOLOGY_CLASS = "UPDATE_ONTOLOGY_CLASS"
-DELETE_ONTOLOGY_CLASS = "DELETE_ONTOLOGY_CLASS"
-CREATE_INSTANCE = "CREATE_INSTANCE"
-BULK_CREATE_INSTANCES = "BULK_CREATE_INSTANCES"
-UPDATE_INSTANCE = "UPDATE_INSTANCE"
-DELETE_INSTANCE = "DELETE_INSTANCE"
+Payload = dict[str, Any]
+_ROUTING = ("database", "branch", "expected_seq")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """Where a command applies (database, branch) and the sequence it expects, if any."""
+
+    command_type: ClassVar[str]
+    database: str | None
+    branch: str = MAIN_BRANCH
+    expected_seq: int | None = None
+
+    def payload(self) -> Payload:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _ROUTING}
+
+    @classmethod
+    def from_payload(
+        cls, payload: Payload, database: str | None, branch: str, expected_seq: int | None
+    ) -> Command:
+        names = [f.name for f in fields(cls) if f.name not in _ROUTING]
+        own = {name: payload[name] for name in names if name in payload}
+        return cls(database=database, branch=branch, expected_seq=expected_seq, **own)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateDatabase(Command):
+    command_type = "CREATE_DATABASE"
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteDatabase(Command):
+    command_type = "DELETE_DATABASE"
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class _ClassDefinitionCommand(Command):
+    """Its payload is the class definition as sent (checked by the decider)."""
+
+    definition: Payload = field(default_factory=dict)
+
+    def payload(self) -> Payload:
+        return dict(self.definition)
+
+    @classmethod
+    def from_payload(
+        cls, payload: Payload, database: str | None, branch: str, expected_seq: int | None
+    ) -> Command:
+        return cls(
+            database=database, branch=branch, expected_seq=expected_seq, definition=dict(payload)
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateClass(_ClassDefinitionCommand):
+    command_type = "CREATE_ONTOLOGY_CLASS"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateClass(_ClassDefinitionCommand):
+    """Replace the whole definition (it may carry a `migration` for existing instances)."""
+
+    command_type = "UPDATE_ONTOLOGY_CLASS"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PatchClass(_ClassDefinitionCommand):
+    """Change only the fields of the definition that are sent; the rest stays."""
+
+    command_type = "PATCH_ONTOLOGY_CLASS"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteClass(Command):
+    command_type = "DELETE_ONTOLOGY_CLASS"
+    class_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateInstance(Command):
+    command_type = "CREATE_INSTANCE"
+    class_id: str
+    data: Payload
+    instance_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BulkCreateInstances(Command):
+    command_type = "BULK_CREATE_INSTANCES"
+    class_id: str
+    instances: list[Payload]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateInstance(Command):
+    command_type = "UPDATE_INSTANCE"
+    class_id: str
+    instance_id: str
+    data: Payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteInstance(Command):
+    command_type = "DELETE_INSTANCE"
+    class_id: str
+    instance_id: str
+
+
+COMMAND_TYPES: dict[str, type[Command]] = {
+    cls.command_type: cls
+    for cls in (
+        CreateDatabase,
+        DeleteDatabase,
+        CreateClass,
+        UpdateClass,
+        PatchClass,
+        DeleteClass,
+        CreateInstance,
+        BulkCreateInstances,
+        UpdateInstance,
+        DeleteInstance,
+    )
+}
 
 
 @dataclass(frozen=True)
-class Command:
-    """One request to change the system, as stored in its `CommandAccepted` envelope."""
+class IssuedCommand:
+    """A command as issued: its id, who issued it, and request metadata (request id,
+    reason, source) that its events carry along."""
 
     command_id: str
-    command_type: str
-    database: str | None
-    branch: str
-    payload: dict[str, Any]
+    command: Command
     actor: str
-    expected_seq: int | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: Payload = field(default_factory=dict)
 
-    def data(self) -> dict[str, Any]:
-        return {
-            "command_type": self.command_type,
-            "database": self.database,
-            "branch": self.branch,
-            "payload": self.payload,
-            "expected_seq": self.expected_seq,
-        }
+    @property
+    def command_type(self) -> str:
+        return self.command.command_type
+
+    def accepted(self) -> CommandAccepted:
+        c = self.command
+        return CommandAccepted(c.command_type, c.database, c.branch, c.payload(), c.expected_seq)
+
+    def data(self) -> Payload:
+        """The stored data of its `CommandAccepted` envelope."""
+        return self.accepted().to_data()
 
     def to_envelope(self, occurred_at: str) -> EventEnvelope:
+        c = self.command
         return EventEnvelope(
             event_id=self.command_id,
-            event_type=ev.COMMAND_ACCEPTED,
-            aggregate_type=ev.COMMAND_AGGREGATE,
+            event_type=CommandAccepted.event_type,
+            aggregate_type=AggregateType.COMMAND.value,
             aggregate_id=command_aggregate(self.command_id),
             sequence_number=1,
             occurred_at=occurred_at,
@@ -54,29 +178,27 @@ class Command:
             data=self.data(),
             metadata={
                 **self.metadata,
-                "kind": ev.KIND_COMMAND,
+                "kind": KIND_COMMAND,
                 "command_id": self.command_id,
-                "command_type": self.command_type,
-                "database": self.database,
-                "branch": self.branch,
+                "command_type": c.command_type,
+                "database": c.database,
+                "branch": c.branch,
             },
         )
 
     @classmethod
-    def from_envelope(cls, envelope: EventEnvelope) -> Command:
+    def from_envelope(cls, envelope: EventEnvelope) -> IssuedCommand:
+        """The command an accepted envelope stores; LookupError for an unknown type."""
         data = envelope.data
+        kind = COMMAND_TYPES.get(data["command_type"])
+        if kind is None:
+            raise LookupError(f"unknown command type {data['command_type']!r}")
+        command = kind.from_payload(
+            data["payload"], data["database"], data["branch"], data["expected_seq"]
+        )
         meta = {
             k: v
             for k, v in envelope.metadata.items()
             if k not in ("kind", "command_id", "command_type", "database", "branch")
         }
-        return cls(
-            command_id=envelope.event_id,
-            command_type=data["command_type"],
-            database=data["database"],
-            branch=data["branch"],
-            payload=data["payload"],
-            actor=envelope.actor,
-            expected_seq=data["expected_seq"],
-            metadata=meta,
-        )
+        return cls(envelope.event_id, command, envelope.actor, meta)

@@ -1,88 +1,264 @@
-"""The event envelope (DESIGN section 4) and the names of every event type."""
+"""Domain events: one frozen dataclass per fact, with the one registry that maps the names
+stored in the log to classes and back, and the upcasters that read older shapes.
+
+An event's fields are its stored `data`, key for key. `schema_version` is the shape it is
+written in now; an envelope of an older version is upcast on read (`decode`) by the chain of
+upcasters registered for its type, and is never rewritten in the log.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
 
-KIND_COMMAND = "command"
-KIND_EVENT = "event"
+from spice.domain.envelope import AggregateType, EventEnvelope
 
-# Commands are stored in the log as envelopes of this aggregate type.
-COMMAND_AGGREGATE = "Command"
-
-COMMAND_ACCEPTED = "CommandAccepted"
-COMMAND_FAILED = "CommandFailed"
-
-DATABASE_CREATED = "DatabaseCreated"
-DATABASE_DELETED = "DatabaseDeleted"
-BRANCH_CREATED = "BranchCreated"
-CLASS_CREATED = "ClassCreated"
-CLASS_UPDATED = "ClassUpdated"
-CLASS_DELETED = "ClassDeleted"
-INSTANCE_CREATED = "InstanceCreated"
-INSTANCE_UPDATED = "InstanceUpdated"
-INSTANCE_DELETED = "InstanceDeleted"
-# A unique value (or the target of a 1:1 link) is held by one instance at a time: its
-# stream is the reservation, and OCC on it makes two claims in a race impossible.
-UNIQUE_AGGREGATE = "UniqueValue"
-UNIQUE_VALUE_CLAIMED = "UniqueValueClaimed"
-UNIQUE_VALUE_RELEASED = "UniqueValueReleased"
-
-DELETION_EVENTS = frozenset({DATABASE_DELETED, CLASS_DELETED, INSTANCE_DELETED})
+Data = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class EventEnvelope:
-    """An immutable fact; `position`, `prev_hash` and `hash` are set by the store."""
+class DomainEvent:
+    """A fact of one aggregate type, named in the past tense."""
 
-    event_id: str
-    event_type: str
-    aggregate_type: str
-    aggregate_id: str
-    sequence_number: int
-    occurred_at: str
-    actor: str
-    data: dict[str, Any]
-    metadata: dict[str, Any] = field(default_factory=dict)
-    schema_version: int = 1
-    position: int = 0
-    prev_hash: str = ""
-    hash: str = ""
+    event_type: ClassVar[str]
+    aggregate_type: ClassVar[AggregateType]
+    schema_version: ClassVar[int] = 1
 
-    @property
-    def kind(self) -> str:
-        return str(self.metadata.get("kind", KIND_EVENT))
+    def to_data(self) -> Data:
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
-    @property
-    def command_id(self) -> str | None:
-        value = self.metadata.get("command_id")
-        return str(value) if value else None
+    @classmethod
+    def from_data(cls, data: Data) -> DomainEvent:
+        """The event from data of the current shape; KeyError when a field is missing."""
+        return cls(**{name: data[name] for name in _field_names(cls)})
 
-    def stored(self, position: int, prev_hash: str, hash_: str) -> EventEnvelope:
-        # Built directly: dataclasses.replace costs twice as much on the append path.
-        return EventEnvelope(
-            self.event_id,
-            self.event_type,
-            self.aggregate_type,
-            self.aggregate_id,
-            self.sequence_number,
-            self.occurred_at,
-            self.actor,
-            self.data,
-            self.metadata,
-            self.schema_version,
-            position,
-            prev_hash,
-            hash_,
-        )
 
-    def same_fact(self, other: EventEnvelope) -> bool:
-        """True when two envelopes describe the same event, ignoring store-set fields."""
-        return (
-            self.event_id == other.event_id
-            and self.event_type == other.event_type
-            and self.aggregate_id == other.aggregate_id
-            and self.sequence_number == other.sequence_number
-            and self.data == other.data
-        )
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+# Databases and branches
+
+
+@dataclass(frozen=True)
+class DatabaseCreated(DomainEvent):
+    event_type = "DatabaseCreated"
+    aggregate_type = AggregateType.DATABASE
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class DatabaseDeleted(DomainEvent):
+    event_type = "DatabaseDeleted"
+    aggregate_type = AggregateType.DATABASE
+    name: str
+
+
+@dataclass(frozen=True)
+class BranchCreated(DomainEvent):
+    event_type = "BranchCreated"
+    aggregate_type = AggregateType.BRANCH
+    database: str
+    name: str
+    from_branch: str | None
+
+
+# Ontology classes
+
+
+@dataclass(frozen=True)
+class ClassCreated(DomainEvent):
+    """A class and its canonical definition (see `spice.domain.ontology.classes`)."""
+
+    event_type = "ClassCreated"
+    aggregate_type = AggregateType.ONTOLOGY_CLASS
+    schema_version = 2
+    class_id: str
+    definition: Data
+
+
+@dataclass(frozen=True)
+class ClassUpdated(DomainEvent):
+    """The whole new definition, with what changed in its fields."""
+
+    event_type = "ClassUpdated"
+    aggregate_type = AggregateType.ONTOLOGY_CLASS
+    schema_version = 2
+    class_id: str
+    definition: Data
+    schema_changes: Data
+
+
+@dataclass(frozen=True)
+class ClassDeleted(DomainEvent):
+    event_type = "ClassDeleted"
+    aggregate_type = AggregateType.ONTOLOGY_CLASS
+    class_id: str
+
+
+# Instances
+
+
+@dataclass(frozen=True)
+class InstanceCreated(DomainEvent):
+    event_type = "InstanceCreated"
+    aggregate_type = AggregateType.INSTANCE
+    class_id: str
+    instance_id: str
+    values: Data
+
+
+@dataclass(frozen=True)
+class InstanceUpdated(DomainEvent):
+    """`changes` holds the new values; None removes a value. `migration` marks changes a
+    class change made (schema evolution), not a write to the instance."""
+
+    event_type = "InstanceUpdated"
+    aggregate_type = AggregateType.INSTANCE
+    schema_version = 2
+    class_id: str
+    instance_id: str
+    changes: Data
+    migration: bool = False
+
+
+@dataclass(frozen=True)
+class InstanceDeleted(DomainEvent):
+    event_type = "InstanceDeleted"
+    aggregate_type = AggregateType.INSTANCE
+    class_id: str
+    instance_id: str
+
+
+# Unique values: claimed by an instance in the same append as its write
+
+
+@dataclass(frozen=True)
+class UniqueValueClaimed(DomainEvent):
+    event_type = "UniqueValueClaimed"
+    aggregate_type = AggregateType.UNIQUE_VALUE
+    class_id: str
+    property: str
+    value: Any
+    instance: str
+
+
+@dataclass(frozen=True)
+class UniqueValueReleased(DomainEvent):
+    event_type = "UniqueValueReleased"
+    aggregate_type = AggregateType.UNIQUE_VALUE
+    class_id: str
+    property: str
+    value: Any
+    instance: str
+
+
+# Commands and their outcomes, in the stream of each command
+
+
+@dataclass(frozen=True)
+class CommandAccepted(DomainEvent):
+    """A command as a client sent it (see `spice.domain.commands.IssuedCommand`)."""
+
+    event_type = "CommandAccepted"
+    aggregate_type = AggregateType.COMMAND
+    command_type: str
+    database: str | None
+    branch: str
+    payload: Data
+    expected_seq: int | None
+
+
+@dataclass(frozen=True)
+class CommandCompleted(DomainEvent):
+    """The command's events were appended in the same transaction as this outcome."""
+
+    event_type = "CommandCompleted"
+    aggregate_type = AggregateType.COMMAND
+    result: Data
+
+
+@dataclass(frozen=True)
+class CommandFailed(DomainEvent):
+    """The command was refused or could not run: `error` is {code, message, details, kind}."""
+
+    event_type = "CommandFailed"
+    aggregate_type = AggregateType.COMMAND
+    error: Data
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {
+    cls.event_type: cls
+    for cls in (
+        DatabaseCreated,
+        DatabaseDeleted,
+        BranchCreated,
+        ClassCreated,
+        ClassUpdated,
+        ClassDeleted,
+        InstanceCreated,
+        InstanceUpdated,
+        InstanceDeleted,
+        UniqueValueClaimed,
+        UniqueValueReleased,
+        CommandAccepted,
+        CommandCompleted,
+        CommandFailed,
+    )
+}
+DELETIONS: tuple[type[DomainEvent], ...] = (DatabaseDeleted, ClassDeleted, InstanceDeleted)
+DELETION_EVENTS = frozenset(cls.event_type for cls in DELETIONS)
+
+
+# Upcasters: (event_type, version read) -> data of the next version.
+
+
+def _class_definition_v1(data: Data) -> Data:
+    """Version 1 definitions had no `title_key` and no class `metadata`."""
+    definition = {"title_key": None, "metadata": {}, **data["definition"]}
+    return {**data, "definition": definition}
+
+
+def _instance_updated_v1(data: Data) -> Data:
+    """Version 1 wrote `migration: true` on migrated changes and nothing otherwise."""
+    return {**data, "migration": bool(data.get("migration", False))}
+
+
+UPCASTERS: dict[tuple[str, int], Callable[[Data], Data]] = {
+    (ClassCreated.event_type, 1): _class_definition_v1,
+    (ClassUpdated.event_type, 1): _class_definition_v1,
+    (InstanceUpdated.event_type, 1): _instance_updated_v1,
+}
+
+
+class UnknownEvent(LookupError):
+    """The log holds an event type (or version) this release does not know."""
+
+
+def upcast(event_type: str, version: int, data: Data) -> Data:
+    """`data` of `event_type` written at `version`, brought to the current shape."""
+    cls = EVENT_TYPES.get(event_type)
+    if cls is None or version > cls.schema_version:
+        raise UnknownEvent(f"{event_type} version {version}")
+    while version < cls.schema_version:
+        data = UPCASTERS[(event_type, version)](data)
+        version += 1
+    return data
+
+
+def decode(envelope: EventEnvelope) -> DomainEvent:
+    """The typed event an envelope stores, in its current shape."""
+    data = upcast(envelope.event_type, envelope.schema_version, envelope.data)
+    return EVENT_TYPES[envelope.event_type].from_data(data)
+
+
+def is_deletion(envelope: EventEnvelope) -> bool:
+    return envelope.event_type in DELETION_EVENTS

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 
 from spice.application.log.serialization import GENESIS_HASH, event_hash
 from spice.application.ports.event_store import EventStore
+from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
-from spice.domain.events import EventEnvelope
 
 
 class InMemoryEventStore(EventStore):

@@ -11,9 +11,10 @@ from spice.adapters.sql.database import SQLDatabase, chunks, placeholders
 from spice.application.log.serialization import GENESIS_HASH, event_hash
 from spice.application.ports.event_store import EventStore
 from spice.domain.canonical import dumps, loads
+from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
-from spice.domain.events import COMMAND_AGGREGATE, EventEnvelope
 
+COMMANDS = AggregateType.COMMAND.value
 COLUMNS = (
     "position, event_id, event_type, aggregate_type, aggregate_id, sequence_number, "
     "occurred_at, actor, data, metadata, schema_version, prev_hash, hash"
@@ -186,12 +187,12 @@ class SQLEventStore(EventStore):
                     q(f"SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"),
                     (after_position, limit),
                 )
-            elif aggregate_type == COMMAND_AGGREGATE:
+            elif aggregate_type == COMMANDS:
                 # The literal lets the planner use the partial index of commands.
                 cursor = conn.execute(
                     q(
-                        f"SELECT {COLUMNS} FROM events WHERE aggregate_type = "
-                        f"'{COMMAND_AGGREGATE}' AND position > ? ORDER BY position LIMIT ?"
+                        f"SELECT {COLUMNS} FROM events WHERE aggregate_type = '{COMMANDS}' "
+                        "AND position > ? ORDER BY position LIMIT ?"
                     ),
                     (after_position, limit),
                 )

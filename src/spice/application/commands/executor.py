@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from spice.application.commands.tracking import CommandTracker
 from spice.application.log.serialization import utc_now
@@ -16,17 +15,16 @@ from spice.application.ports.command_status import (
     CommandStatus,
 )
 from spice.application.ports.event_store import EventStore
-from spice.domain import events as ev
-from spice.domain.commands import Command
+from spice.domain.commands import IssuedCommand
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, WriteModel
+from spice.domain.envelope import KIND_EVENT, EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict, SpiceError
-from spice.domain.events import EventEnvelope
+from spice.domain.events import CommandCompleted, CommandFailed, DomainEvent, decode
 from spice.domain.ids import derived_id
 from spice.domain.names import command_aggregate
 
 log = logging.getLogger(__name__)
-COMMAND_COMPLETED = "CommandCompleted"
 
 
 class _LostRace(Exception):
@@ -50,7 +48,7 @@ class CommandExecutor:
         self.backoff = backoff
 
     def execute(self, envelope: EventEnvelope) -> CommandStatus:
-        command = Command.from_envelope(envelope)
+        command = IssuedCommand.from_envelope(envelope)
         self.tracker.accepted(command, envelope.aggregate_id)
         outcome = self._recorded_outcome(command)
         if outcome is not None:
@@ -76,13 +74,13 @@ class CommandExecutor:
         failure = SpiceError("gave up after repeated concurrent writes", code="RETRIES_EXHAUSTED")
         return self._report(command, self._record_failure(command, failure))
 
-    def _attempt(self, command: Command, recheck: bool) -> EventEnvelope:
+    def _attempt(self, command: IssuedCommand, recheck: bool) -> EventEnvelope:
         """Decide and append; the recorded outcome if an earlier attempt got that far."""
         recorded = self._recorded_outcome(command) if recheck else None
         if recorded is not None:
             return recorded
         try:
-            decision = decide(self.model, command)
+            decision = decide(self.model, command.command, command.command_id)
         except SpiceError as exc:
             return self._record_failure(command, exc)
         return self._commit(command, decision)
@@ -90,42 +88,42 @@ class CommandExecutor:
     def reconcile(self, envelope: EventEnvelope) -> CommandStatus:
         """The status of an accepted command as the log has it: tracked if it was not yet
         (a crash between accepting and tracking), final if its outcome is already recorded."""
-        command = Command.from_envelope(envelope)
+        command = IssuedCommand.from_envelope(envelope)
         status = self.tracker.accepted(command, envelope.aggregate_id)
         if status.is_final:
             return status
         outcome = self._recorded_outcome(command)
         return status if outcome is None else self._report(command, outcome)
 
-    def _recorded_outcome(self, command: Command) -> EventEnvelope | None:
+    def _recorded_outcome(self, command: IssuedCommand) -> EventEnvelope | None:
         head = self.store.head(command_aggregate(command.command_id))
         return head if head is not None and head.sequence_number >= 2 else None
 
     def _envelope(
         self,
-        command: Command,
-        event_id: str,
-        aggregate_type: str,
+        command: IssuedCommand,
+        index: int | str,
         aggregate_id: str,
-        event_type: str,
         seq: int,
-        data: dict[str, Any],
+        event: DomainEvent,
         now: str,
     ) -> EventEnvelope:
+        """The envelope of one event the command causes; its id is derived from the
+        command's, so a second run of the command appends nothing new."""
         meta = command.metadata
         return EventEnvelope(
-            event_id=event_id,
-            event_type=event_type,
-            aggregate_type=aggregate_type,
+            event_id=derived_id(command.command_id, index),
+            event_type=event.event_type,
+            aggregate_type=event.aggregate_type.value,
             aggregate_id=aggregate_id,
             sequence_number=seq,
             occurred_at=now,
             actor=command.actor,
-            data=data,
+            data=event.to_data(),
             metadata={
-                "kind": ev.KIND_EVENT,
-                "database": command.database,
-                "branch": command.branch,
+                "kind": KIND_EVENT,
+                "database": command.command.database,
+                "branch": command.command.branch,
                 "command_id": command.command_id,
                 "command_type": command.command_type,
                 "correlation_id": meta.get("correlation_id") or command.command_id,
@@ -134,22 +132,18 @@ class CommandExecutor:
                 "reason": meta.get("reason"),
                 "source": meta.get("source"),
             },
+            schema_version=event.schema_version,
         )
 
-    def _commit(self, command: Command, decision: Decision) -> EventEnvelope:
+    def _outcome(self, command: IssuedCommand, event: DomainEvent, now: str) -> EventEnvelope:
+        return self._envelope(
+            command, "outcome", command_aggregate(command.command_id), 2, event, now
+        )
+
+    def _commit(self, command: IssuedCommand, decision: Decision) -> EventEnvelope:
         now = utc_now()
-        cid = command.command_id
         envelopes = [
-            self._envelope(
-                command,
-                derived_id(cid, i),
-                ch.aggregate_type,
-                ch.aggregate_id,
-                ch.event_type,
-                ch.seq,
-                ch.data,
-                now,
-            )
+            self._envelope(command, i, ch.aggregate_id, ch.seq, ch.event, now)
             for i, ch in enumerate(decision.changes)
         ]
         result = dict(decision.result)
@@ -158,44 +152,29 @@ class CommandExecutor:
             result.setdefault("aggregate_id", first.aggregate_id)
             result.setdefault("sequence_number", first.seq)
         result["event_count"] = len(envelopes)
-        outcome = self._envelope(
-            command,
-            derived_id(cid, "outcome"),
-            ev.COMMAND_AGGREGATE,
-            command_aggregate(cid),
-            COMMAND_COMPLETED,
-            2,
-            {"result": result},
-            now,
-        )
+        outcome = self._outcome(command, CommandCompleted(result), now)
         if len(envelopes) >= 100:
-            self.tracker.transition(cid, PROCESSING, f"appending {len(envelopes)} events", 50)
+            message = f"appending {len(envelopes)} events"
+            self.tracker.transition(command.command_id, PROCESSING, message, 50)
         try:
             stored = self.store.append([*envelopes, outcome])
         except ConcurrencyConflict as exc:
-            if exc.aggregate_id == outcome.aggregate_id:
-                return self._recorded_outcome(command) or outcome
+            recorded = self._recorded_outcome(command)
+            if exc.aggregate_id == outcome.aggregate_id and recorded is not None:
+                return recorded  # another run of this command got there first
             raise _LostRace() from exc
         return stored[-1]
 
-    def _record_failure(self, command: Command, error: SpiceError) -> EventEnvelope:
-        outcome = self._envelope(
-            command,
-            derived_id(command.command_id, "outcome"),
-            ev.COMMAND_AGGREGATE,
-            command_aggregate(command.command_id),
-            ev.COMMAND_FAILED,
-            2,
+    def _record_failure(self, command: IssuedCommand, error: SpiceError) -> EventEnvelope:
+        failed = CommandFailed(
             {
-                "error": {
-                    "code": error.code,
-                    "message": error.message,
-                    "details": error.details,
-                    "kind": type(error).__name__,
-                }
-            },
-            utc_now(),
+                "code": error.code,
+                "message": error.message,
+                "details": error.details,
+                "kind": type(error).__name__,
+            }
         )
+        outcome = self._outcome(command, failed, utc_now())
         try:
             return self.store.append([outcome])[-1]
         except (ConcurrencyConflict, IdempotencyConflict):  # an outcome is there already
@@ -203,16 +182,18 @@ class CommandExecutor:
             assert recorded is not None
             return recorded
 
-    def _report(self, command: Command, outcome: EventEnvelope) -> CommandStatus:
+    def _report(self, command: IssuedCommand, outcome: EventEnvelope) -> CommandStatus:
         current = self.tracker.get(command.command_id)
         if current is not None and current.is_final:
             return current
-        if outcome.event_type == ev.COMMAND_FAILED:
-            error = outcome.data["error"]
+        event = decode(outcome)
+        if isinstance(event, CommandFailed):
+            error = event.error
             return self.tracker.transition(
                 command.command_id, FAILED, error["message"], 100, error=error
             )
-        result = {**outcome.data["result"], "position": outcome.position}
+        assert isinstance(event, CommandCompleted)
+        result = {**event.result, "position": outcome.position}
         return self.tracker.transition(
             command.command_id, COMPLETED, "Command completed successfully", 100, result=result
         )

@@ -12,7 +12,7 @@ from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.event_store import EventStore
 from spice.domain.canonical import check_storable
-from spice.domain.commands import Command
+from spice.domain.commands import Command, IssuedCommand
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, WriteModel
 from spice.domain.errors import (
@@ -23,7 +23,7 @@ from spice.domain.errors import (
     ValidationFailed,
 )
 from spice.domain.ids import command_id_for_key
-from spice.domain.names import MAIN_BRANCH, command_aggregate
+from spice.domain.names import command_aggregate
 
 # Refusals that a command still in flight may turn into acceptance: a missing database,
 # class or link target, an id taken by an instance being deleted, a sequence not reached yet,
@@ -36,7 +36,9 @@ DrainWait = Callable[[float], bool]
 
 @dataclass(frozen=True)
 class Accepted:
-    command: Command
+    """A stored command with its status; `replayed` when an Idempotency-Key found it."""
+
+    command: IssuedCommand
     status: CommandStatus
     replayed: bool
 
@@ -65,52 +67,40 @@ class CommandService:
 
     def submit(
         self,
-        command_type: str,
-        payload: dict[str, Any],
+        command: Command,
         *,
-        database: str | None = None,
-        branch: str = MAIN_BRANCH,
         actor: str = "anonymous",
-        expected_seq: int | None = None,
         idempotency_key: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> Accepted:
+        """Check `command` and store it; with an `idempotency_key` a retry of the same
+        request returns the command stored first (409 if the request differs)."""
         command_id = (
-            command_id_for_key(f"{actor}\n{command_type}", idempotency_key)
+            command_id_for_key(f"{actor}\n{command.command_type}", idempotency_key)
             if idempotency_key
             else new_id()
         )
-        command = Command(
-            command_id, command_type, database, branch, payload, actor, expected_seq, metadata or {}
-        )
-        check_storable(command.data())
+        issued = IssuedCommand(command_id, command, actor, metadata or {})
+        check_storable(issued.data())
         if idempotency_key:
-            existing = self._existing(command)
+            existing = self._existing(issued)
             if existing is not None:
                 return existing
-        self._precheck(command)
-        stored = self.store.append([command.to_envelope(utc_now())])[0]
-        if stored.data != command.data():
+        self._precheck(issued)
+        stored = self.store.append([issued.to_envelope(utc_now())])[0]
+        if stored.data != issued.data():
             raise IdempotencyConflict("Idempotency-Key was used for a different request")
-        status = self.tracker.accepted(command, command_aggregate(command_id))
-        return Accepted(command, status, replayed=False)
+        status = self.tracker.accepted(issued, command_aggregate(command_id))
+        return Accepted(issued, status, replayed=False)
 
-    def dry_run(
-        self,
-        command_type: str,
-        payload: dict[str, Any],
-        *,
-        database: str | None,
-        branch: str = MAIN_BRANCH,
-        actor: str = "anonymous",
-    ) -> tuple[Command, Decision]:
+    def dry_run(self, command: Command) -> Decision:
         """Check a command as it would run now and return what it would write; nothing is
         stored. Raises the error the command would fail with."""
-        command = Command(new_id(), command_type, database, branch, payload, actor)
-        check_storable(command.data())
-        return command, decide(self.model, command)
+        issued = IssuedCommand(new_id(), command, "anonymous")
+        check_storable(issued.data())
+        return decide(self.model, command, issued.command_id)
 
-    def _existing(self, command: Command) -> Accepted | None:
+    def _existing(self, command: IssuedCommand) -> Accepted | None:
         stored = self.store.get_event(command.command_id)
         if stored is None:
             return None
@@ -119,16 +109,18 @@ class CommandService:
                 "Idempotency-Key was already used for a different request",
                 {"command_id": command.command_id},
             )
+        issued = IssuedCommand.from_envelope(stored)
         status = self.tracker.get(command.command_id) or self.tracker.accepted(
-            Command.from_envelope(stored), stored.aggregate_id
+            issued, stored.aggregate_id
         )
-        return Accepted(Command.from_envelope(stored), status, replayed=True)
+        return Accepted(issued, status, replayed=True)
 
-    def _precheck(self, command: Command) -> None:
+    def _precheck(self, issued: IssuedCommand) -> None:
+        """Decide once without writing, so bad input is refused before it is stored."""
         try:
-            decide(self.model, command)
+            decide(self.model, issued.command, issued.command_id)
         except STATE_DEPENDENT:
             # Earlier commands still in flight may change the answer: let them land first.
             if not self.drain(self.drain_timeout):
                 raise
-            decide(self.model, command)
+            decide(self.model, issued.command, issued.command_id)

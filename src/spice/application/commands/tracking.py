@@ -13,7 +13,7 @@ from spice.application.ports.command_status import (
     CommandStatus,
     CommandStatusStore,
 )
-from spice.domain.commands import Command
+from spice.domain.commands import IssuedCommand
 
 log = logging.getLogger(__name__)
 Listener = Callable[[CommandStatus], None]
@@ -38,7 +38,7 @@ class CommandTracker:
         """Pass statuses that other processes store (the workers) on to our listeners."""
         self.store.watch(self._publish)
 
-    def accepted(self, command: Command, aggregate_id: str) -> CommandStatus:
+    def accepted(self, command: IssuedCommand, aggregate_id: str) -> CommandStatus:
         now = utc_now()
         status = CommandStatus(
             command_id=command.command_id,
@@ -46,7 +46,7 @@ class CommandTracker:
             status=PENDING,
             aggregate_id=aggregate_id,
             actor=command.actor,
-            database=command.database,
+            database=command.command.database,
             created_at=now,
             updated_at=now,
             message="Command accepted",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from spice.application.commands.executor import CommandExecutor
 from spice.application.delivery.follower import LogFollower
 from spice.application.ports.consumer_registry import ConsumerRegistry
-from spice.domain import events as ev
+from spice.domain.envelope import AggregateType
+from spice.domain.events import CommandAccepted
 
 CONSUMER = "command-worker"
 
@@ -27,9 +28,10 @@ class CommandWorker(LogFollower):
     def step(self) -> tuple[int, bool]:
         start = self.registry.checkpoint(CONSUMER)
         head = self.store.head_position()
-        batch = self.store.read_all(start, self.batch_size, aggregate_type=ev.COMMAND_AGGREGATE)
+        commands = AggregateType.COMMAND.value
+        batch = self.store.read_all(start, self.batch_size, aggregate_type=commands)
         for envelope in batch:
-            if envelope.event_type == ev.COMMAND_ACCEPTED:
+            if envelope.event_type == CommandAccepted.event_type:
                 self.executor.execute(envelope)
             self.registry.save_checkpoint(CONSUMER, envelope.position)
             self._advance(envelope.position)

@@ -14,8 +14,8 @@ from spice.application.log.serialization import envelope_to_bytes
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.transport import COMMANDS, EVENTS, Transport
-from spice.domain import events as ev
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
+from spice.domain.events import CommandAccepted
 
 RELAY = "relay"
 POSITION = "spice-position"
@@ -52,7 +52,7 @@ class Relay(LogFollower):
         if not batch:
             return start, False
         for envelope in batch:
-            if envelope.event_type == ev.COMMAND_ACCEPTED:
+            if envelope.event_type == CommandAccepted.event_type:
                 topic, key = self.commands, command_key(envelope)
             else:
                 topic, key = self.events, envelope.aggregate_id

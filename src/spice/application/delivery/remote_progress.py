@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from spice.application.delivery.follower import LogFollower
 from spice.application.ports.event_store import EventStore
-from spice.domain import events as ev
+from spice.domain.envelope import AggregateType
+from spice.domain.events import CommandAccepted
 
 
 class ReadModelWatch(LogFollower):
@@ -70,10 +71,10 @@ class PendingCommands:
         waiting: dict[str, int] = {}
         position = self._mark
         while chunk := self.store.read_all(
-            position, self.batch, aggregate_type=ev.COMMAND_AGGREGATE
+            position, self.batch, aggregate_type=AggregateType.COMMAND.value
         ):
             for envelope in chunk:
-                if envelope.event_type == ev.COMMAND_ACCEPTED and envelope.position <= head:
+                if envelope.event_type == CommandAccepted.event_type and envelope.position <= head:
                     waiting[envelope.aggregate_id] = envelope.position
                 else:
                     waiting.pop(envelope.aggregate_id, None)

@@ -26,7 +26,7 @@ from spice.application.ports.transport import (
     dlq_topic,
     retry_topic,
 )
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from spice.domain.canonical import dumps, loads
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
 
 GENESIS_HASH = "0" * 64
 

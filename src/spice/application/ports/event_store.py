@@ -7,7 +7,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import EventEnvelope
 
 
 class EventStore(ABC):

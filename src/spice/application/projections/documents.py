@@ -18,9 +18,20 @@ from spice.application.ports.documents import (
     Link,
 )
 from spice.application.ports.event_store import EventStore
-from spice.domain import events as ev
 from spice.domain.aggregates import AggregateState, apply
-from spice.domain.events import EventEnvelope
+from spice.domain.envelope import AggregateType, EventEnvelope
+from spice.domain.events import (
+    BranchCreated,
+    ClassCreated,
+    ClassDeleted,
+    ClassUpdated,
+    DatabaseCreated,
+    DatabaseDeleted,
+    InstanceCreated,
+    InstanceDeleted,
+    InstanceUpdated,
+    decode,
+)
 from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
 from spice.domain.ontology.instances import each_link
 
@@ -36,17 +47,34 @@ STATE_FIELDS = (
 
 def doc_key(event: EventEnvelope) -> DocKey | None:
     """Where the document of an event's aggregate lives; None for events with no document."""
-    meta, data = event.metadata, event.data
+    if event.aggregate_type not in DOCUMENTED:
+        return None
+    meta = event.metadata
     db, branch = str(meta.get("database") or ""), str(meta.get("branch") or "")
-    if event.aggregate_type == "Database":
-        return DocKey(KIND_DATABASE, db)
-    if event.aggregate_type == "Branch":
-        return DocKey(KIND_BRANCH, db, data.get("name", branch))
-    if event.aggregate_type == "OntologyClass":
-        return DocKey(KIND_CLASS, db, branch, data["class_id"])
-    if event.aggregate_type == "Instance":
-        return DocKey(KIND_INSTANCE, db, branch, data["class_id"], data["instance_id"])
+    match decode(event):
+        case DatabaseCreated() | DatabaseDeleted():
+            return DocKey(KIND_DATABASE, db)
+        case BranchCreated(name=name):
+            return DocKey(KIND_BRANCH, db, name)
+        case ClassCreated(class_id=cls) | ClassUpdated(class_id=cls) | ClassDeleted(class_id=cls):
+            return DocKey(KIND_CLASS, db, branch, cls)
+        case (
+            InstanceCreated(class_id=cls, instance_id=iid)
+            | InstanceUpdated(class_id=cls, instance_id=iid)
+            | InstanceDeleted(class_id=cls, instance_id=iid)
+        ):
+            return DocKey(KIND_INSTANCE, db, branch, cls, iid)
     return None
+
+
+DOCUMENTED = frozenset(
+    {
+        AggregateType.DATABASE,
+        AggregateType.BRANCH,
+        AggregateType.ONTOLOGY_CLASS,
+        AggregateType.INSTANCE,
+    }
+)
 
 
 def _state(doc: Document | None, aggregate_id: str) -> AggregateState:
@@ -136,7 +164,7 @@ def project(
     elif key.kind == KIND_INSTANCE:
         links = [] if state.deleted else relationships.links(uow, key, state.body)
         uow.set_edges(key.db, key.branch, (key.cls, key.id), links)
-    if event.event_type == ev.DATABASE_DELETED:
+    if event.event_type == DatabaseDeleted.event_type:
         relationships.forget(key.db)
         uow.tombstone_database(key.db, state.seq, event.position)
 

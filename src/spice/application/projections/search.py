@@ -11,28 +11,37 @@ from spice.application.delivery.follower import LogFollower
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import IndexChange, SearchIndex
 from spice.application.search.query import SearchHit
-from spice.domain import events as ev
 from spice.domain.aggregates import AggregateState, apply
+from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.errors import Unavailable
-from spice.domain.events import EventEnvelope
+from spice.domain.events import (
+    DatabaseDeleted,
+    InstanceCreated,
+    InstanceDeleted,
+    InstanceUpdated,
+    decode,
+)
 
 StateKey = tuple[str, str, str, str]  # db, branch, class, id
 
 
 def _key(event: EventEnvelope) -> StateKey:
+    fact = decode(event)
+    assert isinstance(fact, InstanceCreated | InstanceUpdated | InstanceDeleted)
     meta = event.metadata
     return (
         str(meta.get("database") or ""),
         str(meta.get("branch") or ""),
-        event.data["class_id"],
-        event.data["instance_id"],
+        fact.class_id,
+        fact.instance_id,
     )
 
 
 def _state(hit: SearchHit | None, aggregate_id: str) -> AggregateState:
     if hit is None:
         return AggregateState(aggregate_id)
-    return AggregateState(aggregate_id, "Instance", hit.seq, True, False, dict(hit.data))
+    kind = AggregateType.INSTANCE.value
+    return AggregateState(aggregate_id, kind, hit.seq, True, False, dict(hit.data))
 
 
 class SearchProjector(LogFollower):
@@ -70,17 +79,17 @@ class SearchProjector(LogFollower):
         batch = self.store.read_all(start, self.batch_size)
         if not batch:
             return start, False
-        instance_events = [e for e in batch if e.aggregate_type == "Instance"]
+        instance_events = [e for e in batch if e.aggregate_type == AggregateType.INSTANCE]
         states = self._prior_states(generation, instance_events)
         touched: dict[StateKey, int] = {}  # instance -> position of its last event here
         dropped: list[str] = []
         for event in batch:
-            if event.event_type == ev.DATABASE_DELETED:
+            if event.event_type == DatabaseDeleted.event_type:
                 db = str(event.metadata.get("database") or "")
                 dropped.append(db)
                 touched = {k: p for k, p in touched.items() if k[0] != db}
                 continue
-            if event.aggregate_type != "Instance":
+            if event.aggregate_type != AggregateType.INSTANCE:
                 continue
             key = _key(event)
             state = states.setdefault(key, AggregateState(event.aggregate_id))
@@ -101,7 +110,7 @@ class SearchProjector(LogFollower):
             first.setdefault(_key(event), event)
         wanted: dict[tuple[str, str], list[StateKey]] = {}
         for key, event in first.items():
-            if event.event_type != ev.INSTANCE_CREATED:
+            if event.event_type != InstanceCreated.event_type:
                 wanted.setdefault(key[:2], []).append(key)
         states: dict[StateKey, AggregateState] = {}
         for (db, branch), keys in wanted.items():

@@ -61,8 +61,9 @@ class Reader:
         names.check_name("database", db, names.DATABASE_NAME)
         doc = self.documents.get(DocKey(KIND_DATABASE, db))
         if doc is None:
-            raise NotFound(f"database {db!r} not found", {"database": db})
-        return present(doc)
+            raise NotFound(f"database {db!r} not found", {"database": db, "exists": False})
+        # `exists` is what seed-era clients check.
+        return {**present(doc), "exists": True}
 
     def databases(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         docs, total = self.documents.list(KIND_DATABASE, offset=offset, limit=limit)

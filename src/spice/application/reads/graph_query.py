@@ -424,7 +424,7 @@ class GraphQueryRunner:
                 else None,
                 "event_sequence": hit.seq,
             }
-            data = hit.data
+            data = _document(ref, hit)
         node["data"] = data if q.include_documents else None
         return node
 
@@ -443,6 +443,18 @@ class GraphQueryRunner:
             "last_event_id": meta["last_event_id"],
             "last_command_id": meta["last_command_id"],
         }
+
+
+def _document(ref: NodeRef, hit: SearchHit) -> dict[str, Any]:
+    """A node's instance as the seed-era system returned it: its values under `data`."""
+    return {
+        "id": ref[1],
+        "instance_id": ref[1],
+        "class_id": ref[0],
+        "sequence_number": hit.seq,
+        "indexed_at": _iso(hit.indexed_at) if hit.indexed_at else None,
+        "data": hit.data,
+    }
 
 
 def run_graph_query(queries: GraphQueries, q: GraphQuery) -> dict[str, Any]:

@@ -1,29 +1,36 @@
-"""Command handlers: each decides the events a command causes, or raises."""
+"""Deciders: for each command type, the pure function that decides its events or raises.
+
+A decider reads the write model (the log as it is now) and never writes; the application
+runs it once as a precheck when the command is submitted and once in the worker, which
+appends what it decides.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from spice.domain import commands as c
-from spice.domain.commands import Command
 from spice.domain.deciders import databases, instances, ontology
 from spice.domain.deciders.base import Decision, WriteModel
 
-Handler = Callable[[WriteModel, Command], Decision]
+Decider = Callable[[WriteModel, Any, str], Decision]
 
-HANDLERS: dict[str, Handler] = {
-    c.CREATE_DATABASE: databases.create_database,
-    c.DELETE_DATABASE: databases.delete_database,
-    c.CREATE_ONTOLOGY_CLASS: ontology.create_class,
-    c.UPDATE_ONTOLOGY_CLASS: ontology.update_class,
-    c.DELETE_ONTOLOGY_CLASS: ontology.delete_class,
-    c.CREATE_INSTANCE: instances.create_instance,
-    c.BULK_CREATE_INSTANCES: instances.bulk_create_instances,
-    c.UPDATE_INSTANCE: instances.update_instance,
-    c.DELETE_INSTANCE: instances.delete_instance,
+DECIDERS: dict[type[c.Command], Decider] = {
+    c.CreateDatabase: databases.create_database,
+    c.DeleteDatabase: databases.delete_database,
+    c.CreateClass: ontology.create_class,
+    c.UpdateClass: ontology.update_class,
+    c.PatchClass: ontology.patch_class,
+    c.DeleteClass: ontology.delete_class,
+    c.CreateInstance: instances.create_instance,
+    c.BulkCreateInstances: instances.bulk_create_instances,
+    c.UpdateInstance: instances.update_instance,
+    c.DeleteInstance: instances.delete_instance,
 }
 
 
-def decide(model: WriteModel, command: Command) -> Decision:
-    """Run the handler of `command` against the current write model."""
-    return HANDLERS[command.command_type](model, command)
+def decide(model: WriteModel, command: c.Command, command_id: str) -> Decision:
+    """Run the decider of `command` against the write model; `command_id` fixes the ids the
+    command derives (instances without a key), so a re-run decides the same events."""
+    return DECIDERS[type(command)](model, command, command_id)

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from spice.domain import names
 from spice.domain.aggregates import AggregateState, replay
+from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import (
     ConcurrencyConflict,
     Conflict,
@@ -15,23 +16,23 @@ from spice.domain.errors import (
     ValidationFailed,
     field_error,
 )
-from spice.domain.events import DELETION_EVENTS, EventEnvelope
+from spice.domain.events import DomainEvent, is_deletion
 from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
 
 
 @dataclass(frozen=True)
 class Change:
-    """One event to append: `seq` is the aggregate's next sequence number."""
+    """One event to append to a stream: `seq` is the stream's next sequence number."""
 
-    aggregate_type: str
     aggregate_id: str
-    event_type: str
     seq: int
-    data: dict[str, Any]
+    event: DomainEvent
 
 
 @dataclass
 class Decision:
+    """What a command does: the events to append together, and the result to report."""
+
     changes: list[Change]
     result: dict[str, Any] = field(default_factory=dict)
 
@@ -59,7 +60,7 @@ class WriteModel:
     def live_heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
         """Heads of the streams that exist and are not deleted."""
         heads = self.store.heads(aggregate_ids)
-        return {a: h for a, h in heads.items() if h.event_type not in DELETION_EVENTS}
+        return {a: h for a, h in heads.items() if not is_deletion(h)}
 
     def require_database(self, db: str | None) -> AggregateState:
         db = names.check_name("database", db, names.DATABASE_NAME)

@@ -1,10 +1,9 @@
-"""Handlers of database commands."""
+"""Deciders of database commands."""
 
 from __future__ import annotations
 
-from spice.domain import events as ev
 from spice.domain import names
-from spice.domain.commands import Command
+from spice.domain.commands import CreateDatabase, DeleteDatabase
 from spice.domain.deciders.base import (
     Change,
     Decision,
@@ -13,12 +12,12 @@ from spice.domain.deciders.base import (
     require_absent,
 )
 from spice.domain.errors import ValidationFailed, field_error
+from spice.domain.events import BranchCreated, DatabaseCreated, DatabaseDeleted
 
 
-def create_database(model: WriteModel, command: Command) -> Decision:
-    payload = command.payload
-    name = names.check_name("database", payload.get("name"), names.DATABASE_NAME, "name")
-    description = payload.get("description")
+def create_database(model: WriteModel, command: CreateDatabase, _command_id: str) -> Decision:
+    name = names.check_name("database", command.name, names.DATABASE_NAME, "name")
+    description = command.description
     if description is not None and not isinstance(description, str):
         raise ValidationFailed(
             "invalid description", [field_error("description", "type", "a string", description)]
@@ -28,37 +27,17 @@ def create_database(model: WriteModel, command: Command) -> Decision:
     branch_id = names.branch_aggregate(name, names.MAIN_BRANCH)
     return Decision(
         [
-            Change(
-                "Database",
-                db_id,
-                ev.DATABASE_CREATED,
-                1,
-                {"name": name, "description": description},
-            ),
-            Change(
-                "Branch",
-                branch_id,
-                ev.BRANCH_CREATED,
-                1,
-                {"database": name, "name": names.MAIN_BRANCH, "from_branch": None},
-            ),
+            Change(db_id, 1, DatabaseCreated(name, description)),
+            Change(branch_id, 1, BranchCreated(name, names.MAIN_BRANCH, None)),
         ],
         {"database": name},
     )
 
 
-def delete_database(model: WriteModel, command: Command) -> Decision:
+def delete_database(model: WriteModel, command: DeleteDatabase, _command_id: str) -> Decision:
     state = model.require_database(command.database)
     check_expected(state, command.expected_seq)
+    name = str(command.database)
     return Decision(
-        [
-            Change(
-                "Database",
-                state.aggregate_id,
-                ev.DATABASE_DELETED,
-                state.seq + 1,
-                {"name": command.database},
-            )
-        ],
-        {"database": command.database},
+        [Change(state.aggregate_id, state.seq + 1, DatabaseDeleted(name))], {"database": name}
     )

@@ -12,13 +12,13 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from spice.domain import events as ev
 from spice.domain import names
 from spice.domain.aggregates import AggregateState
 from spice.domain.deciders import uniqueness
 from spice.domain.deciders.base import Change, WriteModel
 from spice.domain.deciders.instances import wrong_class_links
 from spice.domain.errors import Conflict, ValidationFailed, field_error
+from spice.domain.events import InstanceUpdated
 from spice.domain.ontology.classes import field_names
 from spice.domain.ontology.instances import links_of, validate_instance
 from spice.domain.types import TypeMismatch, normalise
@@ -170,10 +170,8 @@ def analyse(
         changes.update({k: None for k in mine if k not in valid})
         if changes:
             result.migrated += 1
-            data = {"class_id": class_id, "instance_id": iid, "changes": changes, "migration": True}
-            result.changes.append(
-                Change("Instance", state.aggregate_id, ev.INSTANCE_UPDATED, state.seq + 1, data)
-            )
+            event = InstanceUpdated(class_id, iid, changes, migration=True)
+            result.changes.append(Change(state.aggregate_id, state.seq + 1, event))
     result.violations += _dangling(model, db, branch, links)
     if not result.violations:
         freed = uniqueness.release_all(model, releases)

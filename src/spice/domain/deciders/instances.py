@@ -1,12 +1,16 @@
-"""Handlers of instance commands."""
+"""Deciders of instance commands."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from spice.domain import events as ev
 from spice.domain import names
-from spice.domain.commands import Command
+from spice.domain.commands import (
+    BulkCreateInstances,
+    CreateInstance,
+    DeleteInstance,
+    UpdateInstance,
+)
 from spice.domain.deciders import uniqueness
 from spice.domain.deciders.base import (
     Change,
@@ -16,6 +20,7 @@ from spice.domain.deciders.base import (
     require_absent,
 )
 from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
+from spice.domain.events import InstanceCreated, InstanceDeleted, InstanceUpdated
 from spice.domain.ids import derived_id
 from spice.domain.ontology.instances import (
     derive_instance_id,
@@ -24,11 +29,13 @@ from spice.domain.ontology.instances import (
     validate_instance,
 )
 
+InstanceCommand = CreateInstance | BulkCreateInstances | UpdateInstance | DeleteInstance
 
-def _class_definition(model: WriteModel, command: Command) -> tuple[str, dict[str, Any]]:
+
+def _class_definition(model: WriteModel, command: InstanceCommand) -> tuple[str, dict[str, Any]]:
     db = str(command.database)
     model.require_branch(db, command.branch)
-    return db, model.effective_class(db, command.branch, command.payload.get("class_id"))
+    return db, model.effective_class(db, command.branch, command.class_id)
 
 
 def _check_links(
@@ -114,13 +121,10 @@ def _instance_id(
     return names.check_name("instance id", str(iid), names.INSTANCE_ID, path)
 
 
-def create_instance(model: WriteModel, command: Command) -> Decision:
+def create_instance(model: WriteModel, command: CreateInstance, command_id: str) -> Decision:
     db, definition = _class_definition(model, command)
-    data = command.payload.get("data")
-    values = validate_instance(definition, data)
-    iid = _instance_id(
-        command.command_id, definition, values, command.payload.get("instance_id"), 0, "instance_id"
-    )
+    values = validate_instance(definition, command.data)
+    iid = _instance_id(command_id, definition, values, command.instance_id, 0, "instance_id")
     aggregate_id = names.instance_aggregate(db, command.branch, definition["id"], iid)
     require_absent(model.load(aggregate_id), f"instance {definition['id']}/{iid}")
     _check_link_classes(model, db, command.branch, definition, {"": values})
@@ -129,13 +133,7 @@ def create_instance(model: WriteModel, command: Command) -> Decision:
     claims = uniqueness.claims_of(db, command.branch, definition, values)
     return Decision(
         [
-            Change(
-                "Instance",
-                aggregate_id,
-                ev.INSTANCE_CREATED,
-                1,
-                {"class_id": definition["id"], "instance_id": iid, "values": values},
-            ),
+            Change(aggregate_id, 1, InstanceCreated(definition["id"], iid, values)),
             *uniqueness.claim(model, [(c, owner) for c in claims]),
         ],
         {"class_id": definition["id"], "instance_id": iid},
@@ -143,7 +141,7 @@ def create_instance(model: WriteModel, command: Command) -> Decision:
 
 
 def _validate_rows(
-    command: Command, definition: dict[str, Any], rows: list[Any]
+    command_id: str, definition: dict[str, Any], rows: list[Any]
 ) -> list[tuple[str, dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
     out: list[tuple[str, dict[str, Any]]] = []
@@ -151,7 +149,7 @@ def _validate_rows(
     for i, row in enumerate(rows):
         try:
             values = validate_instance(definition, row)
-            iid = _instance_id(command.command_id, definition, values, None, i, f"instances[{i}]")
+            iid = _instance_id(command_id, definition, values, None, i, f"instances[{i}]")
         except ValidationFailed as exc:
             errors.extend({**e, "path": f"instances[{i}].{e['path']}"} for e in exc.errors)
             continue
@@ -168,15 +166,17 @@ def _validate_rows(
     return out
 
 
-def bulk_create_instances(model: WriteModel, command: Command) -> Decision:
+def bulk_create_instances(
+    model: WriteModel, command: BulkCreateInstances, command_id: str
+) -> Decision:
     db, definition = _class_definition(model, command)
-    rows = command.payload.get("instances")
+    rows = command.instances
     if not isinstance(rows, list) or not rows:
         raise ValidationFailed(
             "instances must be a non-empty list",
             [field_error("instances", "type", "a non-empty list", None)],
         )
-    checked = _validate_rows(command, definition, rows)
+    checked = _validate_rows(command_id, definition, rows)
     class_id = definition["id"]
     ids = {iid: names.instance_aggregate(db, command.branch, class_id, iid) for iid, _ in checked}
     existing = model.store.heads(ids.values())
@@ -186,19 +186,12 @@ def bulk_create_instances(model: WriteModel, command: Command) -> Decision:
             f"{len(taken)} instances already exist (or were deleted)", {"instance_ids": taken[:100]}
         )
     created = {f"{class_id}/{iid}" for iid in ids}
-    rows = {f"instances[{i}]": v for i, (_, v) in enumerate(checked)}
-    _check_link_classes(model, db, command.branch, definition, rows)
+    by_path = {f"instances[{i}]": v for i, (_, v) in enumerate(checked)}
+    _check_link_classes(model, db, command.branch, definition, by_path)
     refs = {f"instances[{i}]": links_of(definition, v) for i, (_, v) in enumerate(checked)}
     _check_links(model, db, command.branch, refs, created)
     changes = [
-        Change(
-            "Instance",
-            ids[iid],
-            ev.INSTANCE_CREATED,
-            1,
-            {"class_id": class_id, "instance_id": iid, "values": values},
-        )
-        for iid, values in checked
+        Change(ids[iid], 1, InstanceCreated(class_id, iid, values)) for iid, values in checked
     ]
     claims = [
         (c, f"{class_id}/{iid}")
@@ -216,9 +209,11 @@ def bulk_create_instances(model: WriteModel, command: Command) -> Decision:
     )
 
 
-def _live_instance(model: WriteModel, command: Command) -> tuple[str, dict[str, Any], Any]:
+def _live_instance(
+    model: WriteModel, command: UpdateInstance | DeleteInstance
+) -> tuple[str, dict[str, Any], Any]:
     db, definition = _class_definition(model, command)
-    iid = names.check_name("instance id", command.payload.get("instance_id"), names.INSTANCE_ID)
+    iid = names.check_name("instance id", command.instance_id, names.INSTANCE_ID)
     state = model.load(names.instance_aggregate(db, command.branch, definition["id"], iid))
     if not state.live:
         gone = " (deleted)" if state.deleted else ""
@@ -230,9 +225,9 @@ def _live_instance(model: WriteModel, command: Command) -> tuple[str, dict[str, 
     return db, definition, state
 
 
-def update_instance(model: WriteModel, command: Command) -> Decision:
+def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str) -> Decision:
     db, definition, state = _live_instance(model, command)
-    values = validate_instance(definition, command.payload.get("data"), partial=True)
+    values = validate_instance(definition, command.data, partial=True)
     keys = [p["name"] for p in definition["properties"] if p["primary_key"]]
     for key in keys:
         if key in values and values[key] != state.body.get(key):
@@ -243,7 +238,7 @@ def update_instance(model: WriteModel, command: Command) -> Decision:
     changes = {k: v for k, v in values.items() if state.body.get(k) != v}
     _check_link_classes(model, db, command.branch, definition, {"": changes})
     _check_links(model, db, command.branch, {"data": links_of(definition, changes)})
-    iid = command.payload["instance_id"]
+    iid = command.instance_id
     owner = f"{definition['id']}/{iid}"
     before = uniqueness.claims_of(db, command.branch, definition, state.body)
     merged = {k: v for k, v in {**state.body, **changes}.items() if v is not None}
@@ -260,11 +255,9 @@ def update_instance(model: WriteModel, command: Command) -> Decision:
     return Decision(
         [
             Change(
-                "Instance",
                 state.aggregate_id,
-                ev.INSTANCE_UPDATED,
                 state.seq + 1,
-                {"class_id": definition["id"], "instance_id": iid, "changes": changes},
+                InstanceUpdated(definition["id"], iid, changes),
             ),
             *reservations,
         ],
@@ -272,19 +265,13 @@ def update_instance(model: WriteModel, command: Command) -> Decision:
     )
 
 
-def delete_instance(model: WriteModel, command: Command) -> Decision:
+def delete_instance(model: WriteModel, command: DeleteInstance, _command_id: str) -> Decision:
     db, definition, state = _live_instance(model, command)
-    iid = command.payload["instance_id"]
+    iid = command.instance_id
     held = uniqueness.claims_of(db, command.branch, definition, state.body)
     return Decision(
         [
-            Change(
-                "Instance",
-                state.aggregate_id,
-                ev.INSTANCE_DELETED,
-                state.seq + 1,
-                {"class_id": definition["id"], "instance_id": iid},
-            ),
+            Change(state.aggregate_id, state.seq + 1, InstanceDeleted(definition["id"], iid)),
             *uniqueness.release(model, held, f"{definition['id']}/{iid}"),
         ],
         {"class_id": definition["id"], "instance_id": iid},

@@ -1,14 +1,12 @@
-"""Handlers of ontology class commands."""
+"""Deciders of ontology class commands."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import islice
 from typing import Any
 
-from spice.domain import events as ev
 from spice.domain import names
-from spice.domain.commands import Command
+from spice.domain.commands import CreateClass, DeleteClass, PatchClass, UpdateClass
 from spice.domain.deciders.base import (
     MAX_DEPTH,
     Change,
@@ -27,6 +25,7 @@ from spice.domain.deciders.evolution import (
     schema_diff,
 )
 from spice.domain.errors import Conflict, ValidationFailed, field_error
+from spice.domain.events import ClassCreated, ClassDeleted, ClassUpdated
 from spice.domain.ontology.classes import (
     descendants,
     field_names,
@@ -93,42 +92,34 @@ def _check_inheritance(
 
 
 def _definition(
-    model: WriteModel, command: Command
+    model: WriteModel, command: CreateClass | UpdateClass, payload: dict[str, Any]
 ) -> tuple[str, dict[str, Any], dict[str, dict[str, Any]]]:
     """The checked definition, with the live classes of the branch it was checked against."""
     db = str(command.database)
     model.require_branch(db, command.branch)
-    definition = parse_class(command.payload)
+    definition = parse_class(payload)
     _check_references(model, db, command.branch, definition)
     classes = {c["id"]: c for c in live_classes(model, db, command.branch)}
     _check_inheritance(model, db, command.branch, definition, classes)
     return db, definition, classes
 
 
-def create_class(model: WriteModel, command: Command) -> Decision:
-    db, definition, _ = _definition(model, command)
+def create_class(model: WriteModel, command: CreateClass, _command_id: str) -> Decision:
+    db, definition, _ = _definition(model, command, command.definition)
     class_id = definition["id"]
     aggregate_id = names.class_aggregate(db, command.branch, class_id)
     require_absent(model.load(aggregate_id), f"class {class_id!r}")
     return Decision(
-        [
-            Change(
-                "OntologyClass",
-                aggregate_id,
-                ev.CLASS_CREATED,
-                1,
-                {"class_id": class_id, "definition": definition},
-            )
-        ],
+        [Change(aggregate_id, 1, ClassCreated(class_id, definition))],
         {"class_id": class_id},
     )
 
 
-def analyse_update(model: WriteModel, command: Command) -> tuple[Any, dict[str, Any], Analysis]:
+def analyse_update(model: WriteModel, command: UpdateClass) -> tuple[Any, dict[str, Any], Analysis]:
     """The class update's effect on existing instances (nothing is written)."""
-    payload = dict(command.payload)
+    payload = dict(command.definition)
     raw_migration = payload.pop("migration", None)
-    db, definition, classes = _definition(model, replace(command, payload=payload))
+    db, definition, classes = _definition(model, command, payload)
     state = model.require_class(db, command.branch, definition["id"])
     check_expected(state, command.expected_seq)
     family = [definition["id"], *descendants(classes.values(), definition["id"])]
@@ -162,7 +153,7 @@ def _check_reparent(
         )
 
 
-def update_class(model: WriteModel, command: Command) -> Decision:
+def update_class(model: WriteModel, command: UpdateClass, _command_id: str) -> Decision:
     state, definition, analysis = analyse_update(model, command)
     if analysis.violations:
         raise Conflict(
@@ -179,15 +170,9 @@ def update_class(model: WriteModel, command: Command) -> Decision:
     return Decision(
         [
             Change(
-                "OntologyClass",
                 state.aggregate_id,
-                ev.CLASS_UPDATED,
                 state.seq + 1,
-                {
-                    "class_id": definition["id"],
-                    "definition": definition,
-                    "schema_changes": analysis.diff,
-                },
+                ClassUpdated(definition["id"], definition, analysis.diff),
             ),
             *analysis.changes,
         ],
@@ -199,10 +184,28 @@ def update_class(model: WriteModel, command: Command) -> Decision:
     )
 
 
-def delete_class(model: WriteModel, command: Command) -> Decision:
+def patched(model: WriteModel, command: PatchClass) -> UpdateClass:
+    """The whole-class update a partial one amounts to: the fields sent replace those of
+    the current definition, the others stay as they are."""
     db = str(command.database)
     model.require_branch(db, command.branch)
-    state = model.require_class(db, command.branch, command.payload.get("class_id"))
+    current = model.require_class(db, command.branch, command.definition.get("id")).body
+    return UpdateClass(
+        database=command.database,
+        branch=command.branch,
+        expected_seq=command.expected_seq,
+        definition={**current, **command.definition},
+    )
+
+
+def patch_class(model: WriteModel, command: PatchClass, command_id: str) -> Decision:
+    return update_class(model, patched(model, command), command_id)
+
+
+def delete_class(model: WriteModel, command: DeleteClass, _command_id: str) -> Decision:
+    db = str(command.database)
+    model.require_branch(db, command.branch)
+    state = model.require_class(db, command.branch, command.class_id)
     class_id = str(state.body["id"])
     check_expected(state, command.expected_seq)
     classes = live_classes(model, db, command.branch)
@@ -225,14 +228,6 @@ def delete_class(model: WriteModel, command: Command) -> Decision:
             {"instances": [s.aggregate_id.split(":", 4)[4] for s in remaining]},
         )
     return Decision(
-        [
-            Change(
-                "OntologyClass",
-                state.aggregate_id,
-                ev.CLASS_DELETED,
-                state.seq + 1,
-                {"class_id": class_id},
-            )
-        ],
+        [Change(state.aggregate_id, state.seq + 1, ClassDeleted(class_id))],
         {"class_id": class_id},
     )

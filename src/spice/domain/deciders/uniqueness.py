@@ -7,10 +7,11 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from spice.domain import events as ev
 from spice.domain.canonical import dumps
 from spice.domain.deciders.base import Change, WriteModel
+from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import Conflict
+from spice.domain.events import UniqueValueClaimed, UniqueValueReleased, decode
 
 # (aggregate id, declaring class, property, value)
 Claim = tuple[str, str, str, Any]
@@ -59,11 +60,7 @@ def claim(
     conflicts = []
     for (aggregate_id, cls, prop, value), owner in wanted:
         head = heads.get(aggregate_id)
-        holder = taken.get(aggregate_id) or (
-            head.data["instance"]
-            if head is not None and head.event_type == ev.UNIQUE_VALUE_CLAIMED
-            else None
-        )
+        holder = taken.get(aggregate_id) or _holder(head)
         if holder is not None and holder != owner:
             conflicts.append(
                 {"property": prop, "value": value, "held_by": holder, "instance": owner}
@@ -73,10 +70,7 @@ def claim(
             continue
         taken[aggregate_id] = owner
         seq = freed.get(aggregate_id, head.sequence_number if head is not None else 0) + 1
-        data = {"class_id": cls, "property": prop, "value": value, "instance": owner}
-        changes.append(
-            Change(ev.UNIQUE_AGGREGATE, aggregate_id, ev.UNIQUE_VALUE_CLAIMED, seq, data)
-        )
+        changes.append(Change(aggregate_id, seq, UniqueValueClaimed(cls, prop, value, owner)))
     if conflicts:
         first = conflicts[0]
         raise Conflict(
@@ -98,18 +92,16 @@ def release_all(model: WriteModel, held: Iterable[tuple[Claim, str]]) -> list[Ch
     changes = []
     for (aggregate_id, cls, prop, value), owner in wanted:
         head = heads.get(aggregate_id)
-        if head is None or head.event_type != ev.UNIQUE_VALUE_CLAIMED:
+        if head is None or _holder(head) != owner:
             continue
-        if head.data["instance"] != owner:
-            continue
-        data = {"class_id": cls, "property": prop, "value": value, "instance": owner}
-        changes.append(
-            Change(
-                ev.UNIQUE_AGGREGATE,
-                aggregate_id,
-                ev.UNIQUE_VALUE_RELEASED,
-                head.sequence_number + 1,
-                data,
-            )
-        )
+        released = UniqueValueReleased(cls, prop, value, owner)
+        changes.append(Change(aggregate_id, head.sequence_number + 1, released))
     return changes
+
+
+def _holder(head: EventEnvelope | None) -> str | None:
+    """The instance ref that holds a value, from the head of its stream."""
+    if head is None:
+        return None
+    event = decode(head)
+    return event.instance if isinstance(event, UniqueValueClaimed) else None

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from spice.domain import names
+from spice.domain.canonical import dumps
 from spice.domain.errors import ValidationFailed, field_error
 from spice.domain.ontology.properties import Errors, label, parse_property
 
@@ -17,7 +18,24 @@ CARDINALITY_ALIASES = {
     "many_to_many": "n:n",
 }
 SINGLE_CARDINALITIES = frozenset({"1:1", "n:1"})
-CLASS_KEYS = {"id", "label", "description", "parent_class", "properties", "relationships"}
+CLASS_KEYS = {
+    "id",
+    "label",
+    "description",
+    "parent_class",
+    "properties",
+    "relationships",
+    "title_key",
+    "metadata",
+}
+# Spellings of seed-era clients: `primaryKey` names the key properties at the class level.
+CLASS_ALIASES = {
+    "parent": "parent_class",
+    "titleKey": "title_key",
+    "primaryKey": "primary_key",
+}
+MAX_METADATA_KEYS = 32
+MAX_METADATA_BYTES = 8 * 1024
 RELATIONSHIP_KEYS = {
     "predicate",
     "target",
@@ -86,8 +104,10 @@ def parse_class(payload: Any) -> dict[str, Any]:
         raise ValidationFailed("a class definition is an object", [])
     errors: Errors = []
     payload = dict(payload)
-    if "parent" in payload and "parent_class" not in payload:
-        payload["parent_class"] = payload.pop("parent")
+    for alias, key in CLASS_ALIASES.items():
+        if alias in payload and key not in payload:
+            payload[key] = payload.pop(alias)
+    _mark_primary_keys(payload, payload.pop("primary_key", None), errors)
     for key in sorted(set(payload) - CLASS_KEYS):
         errors.append(field_error(key, "unknown_field", "not a class field", key))
     class_id = payload.get("id")
@@ -113,6 +133,10 @@ def parse_class(payload: Any) -> dict[str, Any]:
         errors.append(field_error("parent_class", "invalid_identifier", "bad class", parent))
     class_label = label(payload.get("label"), "label", errors)
     description = label(payload.get("description"), "description", errors)
+    title_key = payload.get("title_key")
+    if title_key is not None and title_key not in {p["name"] for p in properties}:
+        errors.append(field_error("title_key", "unknown_property", "a property name", title_key))
+    metadata = _metadata(payload.get("metadata"), errors)
     if errors:
         raise ValidationFailed(f"invalid class definition {class_id!r}", errors)
     return {
@@ -122,7 +146,49 @@ def parse_class(payload: Any) -> dict[str, Any]:
         "parent_class": parent,
         "properties": properties,
         "relationships": relationships,
+        "title_key": title_key,
+        "metadata": metadata,
     }
+
+
+def _mark_primary_keys(payload: dict[str, Any], keys: Any, errors: Errors) -> None:
+    """A class-level `primary_key` (a property name or a list of them) marks those
+    properties as its key."""
+    if keys is None:
+        return
+    wanted = [keys] if isinstance(keys, str) else keys
+    if not isinstance(wanted, list) or not all(isinstance(k, str) for k in wanted):
+        errors.append(field_error("primary_key", "invalid_key", "property names", keys))
+        return
+    raw = payload.get("properties")
+    declared = (
+        {p.get("name"): p for p in raw if isinstance(p, dict)} if isinstance(raw, list) else {}
+    )
+    for name in wanted:
+        if name not in declared:
+            errors.append(field_error("primary_key", "unknown_property", "a property name", name))
+    payload["properties"] = [
+        {**p, "primary_key": True} if isinstance(p, dict) and p.get("name") in wanted else p
+        for p in (raw if isinstance(raw, list) else [])
+    ]
+
+
+def _metadata(value: Any, errors: Errors) -> dict[str, Any]:
+    """Free-form class metadata (owner, source system, ...): a small JSON object."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.append(field_error("metadata", "type", "an object", value))
+        return {}
+    try:
+        size = len(dumps(value))
+    except TypeError:
+        size = MAX_METADATA_BYTES + 1
+    if len(value) > MAX_METADATA_KEYS or size > MAX_METADATA_BYTES:
+        message = f"at most {MAX_METADATA_KEYS} keys and {MAX_METADATA_BYTES} bytes as JSON"
+        errors.append(field_error("metadata", "too_large", message, None))
+        return {}
+    return value
 
 
 def field_names(definition: dict[str, Any]) -> list[str]:

@@ -1,13 +1,19 @@
-"""Request dependencies, in one place."""
+"""Request dependencies, in one place: each route takes the narrow service or query it
+uses, never the whole container."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 
+from spice.application.commands.service import CommandService
+from spice.application.commands.status import CommandStatuses
 from spice.application.reads.documents import Reader
+from spice.application.reads.graph_query import GraphQueries
+from spice.application.reads.health import SystemHealth
+from spice.application.reads.search import SearchService
 from spice.bootstrap.container import Container
 from spice.domain import names
 from spice.entrypoints.api.waiting import Waiter
@@ -24,7 +30,27 @@ def get_waiter(request: Request) -> Waiter:
 
 
 def get_reader(request: Request) -> Reader:
-    return Reader(get_container(request).documents)
+    return get_container(request).reader
+
+
+def get_commands(request: Request) -> CommandService:
+    return get_container(request).commands
+
+
+def get_statuses(request: Request) -> CommandStatuses:
+    return get_container(request).command_statuses
+
+
+def get_searches(request: Request) -> SearchService:
+    return get_container(request).searches
+
+
+def get_graph(request: Request) -> GraphQueries:
+    return get_container(request).graph
+
+
+def get_health(request: Request) -> SystemHealth:
+    return get_container(request).health
 
 
 def get_actor(x_user_id: Annotated[str | None, Header()] = None) -> str:
@@ -38,6 +64,11 @@ def get_branch(branch: Annotated[str, Query(max_length=100)] = names.MAIN_BRANCH
 ContainerDep = Annotated[Container, Depends(get_container)]
 WaiterDep = Annotated[Waiter, Depends(get_waiter)]
 ReaderDep = Annotated[Reader, Depends(get_reader)]
+CommandsDep = Annotated[CommandService, Depends(get_commands)]
+StatusesDep = Annotated[CommandStatuses, Depends(get_statuses)]
+SearchDep = Annotated[SearchService, Depends(get_searches)]
+GraphDep = Annotated[GraphQueries, Depends(get_graph)]
+HealthDep = Annotated[SystemHealth, Depends(get_health)]
 ActorDep = Annotated[str, Depends(get_actor)]
 BranchDep = Annotated[str, Depends(get_branch)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -59,7 +90,7 @@ PollInterval = Annotated[float, Query(ge=0.1, le=5)]
 class WriteOptions:
     """What every write route takes besides its own path and body."""
 
-    container: Container
+    commands: CommandService
     waiter: Waiter
     actor: str
     idempotency_key: str | None
@@ -68,9 +99,17 @@ class WriteOptions:
     request_id: str | None
     poll_interval: float = 0.25
 
+    def metadata(self, sent: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The command's metadata: what the body sent (reason, source, ...) and the
+        request id."""
+        out = dict(sent or {})
+        if self.request_id:
+            out["request_id"] = self.request_id
+        return out
+
 
 def get_write_options(
-    container: ContainerDep,
+    commands: CommandsDep,
     waiter: WaiterDep,
     actor: ActorDep,
     idempotency_key: IdempotencyKey = None,
@@ -78,7 +117,7 @@ def get_write_options(
     timeout: Timeout = 30,
     x_request_id: Annotated[str | None, Header(max_length=200)] = None,
 ) -> WriteOptions:
-    return WriteOptions(container, waiter, actor, idempotency_key, wait, timeout, x_request_id)
+    return WriteOptions(commands, waiter, actor, idempotency_key, wait, timeout, x_request_id)
 
 
 WriteDep = Annotated[WriteOptions, Depends(get_write_options)]

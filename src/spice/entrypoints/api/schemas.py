@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 import orjson
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class DatabaseCreate(BaseModel):
@@ -27,20 +27,65 @@ class ClassDefinition(BaseModel):
     relationships: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class WriteMetadata(BaseModel):
+    """Why and from where a write was made, as seed-era clients send it. `reason` and
+    `source` are recorded in the metadata of every event the write causes; other keys
+    (client_ip, user_agent, ...) stay with the stored command."""
+
+    model_config = ConfigDict(extra="allow")
+    reason: str | None = Field(default=None, max_length=1000)
+    source: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> WriteMetadata:
+        extra = self.model_extra or {}
+        if len(extra) > MAX_METADATA_KEYS:
+            raise ValueError(f"at most {MAX_METADATA_KEYS} keys")
+        if len(orjson.dumps(self.model_dump())) > MAX_METADATA_BYTES:
+            raise ValueError(f"at most {MAX_METADATA_BYTES} bytes as JSON")
+        return self
+
+    def recorded(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+MAX_METADATA_KEYS = 32
+MAX_METADATA_BYTES = 8 * 1024
+
+
+def recorded(metadata: WriteMetadata | None) -> dict[str, Any] | None:
+    return metadata.recorded() if metadata is not None else None
+
+
+class ClassPatch(BaseModel):
+    """Part of a class definition: only the fields sent change."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str | None = Field(default=None, min_length=1, max_length=100)
+    label: Any = None
+    description: Any = None
+    parent_class: Any = None
+    properties: list[dict[str, Any]] | None = None
+    relationships: list[dict[str, Any]] | None = None
+
+
 class InstanceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     data: dict[str, Any]
     instance_id: str | None = Field(default=None, max_length=255)
+    metadata: WriteMetadata | None = None
 
 
 class InstanceUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     data: dict[str, Any]
+    metadata: WriteMetadata | None = None
 
 
 class BulkCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     instances: list[dict[str, Any]] = Field(min_length=1, max_length=100_000)
+    metadata: WriteMetadata | None = None
 
 
 def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:
@@ -59,10 +104,15 @@ def success(data: Any, message: str = "OK") -> dict[str, Any]:
     return {"status": "success", "message": message, "data": data}
 
 
-def large_success(data: Any, message: str = "OK") -> Response:
+def large_success(
+    data: Any, message: str = "OK", top_level: dict[str, Any] | None = None
+) -> Response:
     """`success` rendered straight to JSON bytes, for answers of thousands of values: the
-    framework would otherwise validate the whole body against `dict[str, Any]` first."""
-    body = orjson.dumps(success(data, message), option=orjson.OPT_NON_STR_KEYS)
+    framework would otherwise validate the whole body against `dict[str, Any]` first.
+    `top_level` adds keys beside `status`, `message` and `data`."""
+    body = orjson.dumps(
+        {**(top_level or {}), **success(data, message)}, option=orjson.OPT_NON_STR_KEYS
+    )
     return Response(body, media_type="application/json")
 
 

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.application.ports.command_status import COMPLETED, CommandStatus
+from spice.domain.commands import Command
 from spice.domain.errors import Timeout
-from spice.domain.names import MAIN_BRANCH
 from spice.entrypoints.api.deps import WriteOptions
 from spice.entrypoints.api.errors import error_response, status_of_failure
 from spice.entrypoints.api.waiting import Waiter
@@ -32,26 +32,18 @@ def accepted_body(status: CommandStatus, message: str) -> dict[str, Any]:
 
 async def submit(
     write: WriteOptions,
-    command_type: str,
-    payload: dict[str, Any],
-    *,
-    database: str | None,
-    branch: str = MAIN_BRANCH,
-    expected_seq: int | None = None,
-    message: str = "Command accepted",
+    command: Command,
+    message: str,
+    metadata: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    """Accept the command (202), or with `wait` answer once it has finished."""
-    container = write.container
+    """Accept the command (202), or with `wait` answer once it has finished. `metadata`
+    is what the body said of the write (reason, source), kept with the command."""
     accepted = await run_in_threadpool(
-        lambda: container.commands.submit(
-            command_type,
-            payload,
-            database=database,
-            branch=branch,
+        lambda: write.commands.submit(
+            command,
             actor=write.actor,
-            expected_seq=expected_seq,
             idempotency_key=write.idempotency_key,
-            metadata={"request_id": write.request_id} if write.request_id else None,
+            metadata=write.metadata(metadata),
         )
     )
     if not write.wait:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from spice.entrypoints.api import deps
-from spice.entrypoints.api.routes.ontology_async import load_status
 
 router = APIRouter(prefix="/api/v1/commands", tags=["commands"])
 
 
 @router.get("/{command_id}/status")
-async def command_status(command_id: str, container: deps.ContainerDep) -> dict[str, Any]:
+async def command_status(command_id: str, statuses: deps.StatusesDep) -> dict[str, Any]:
     """Status, progress, history of transitions, and the result or the error."""
-    status = await load_status(container, command_id)
+    status = await run_in_threadpool(statuses.get, command_id)
     return status.to_dict()

@@ -19,13 +19,8 @@ router = APIRouter(prefix="/api/v1/databases", tags=["databases"])
 
 @router.post("", status_code=202)
 async def create_database(body: DatabaseCreate, write: deps.WriteDep) -> JSONResponse:
-    return await submit(
-        write,
-        c.CREATE_DATABASE,
-        body.model_dump(),
-        database=body.name,
-        message=f"Database creation accepted for {body.name!r}",
-    )
+    command = c.CreateDatabase(database=body.name, name=body.name, description=body.description)
+    return await submit(write, command, f"Database creation accepted for {body.name!r}")
 
 
 @router.get("")
@@ -45,21 +40,15 @@ def get_database(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
 async def delete_database(
     db: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None
 ) -> JSONResponse:
-    return await submit(
-        write,
-        c.DELETE_DATABASE,
-        {"name": db},
-        database=db,
-        expected_seq=expected_seq,
-        message=f"Database deletion accepted for {db!r}",
-    )
+    command = c.DeleteDatabase(database=db, expected_seq=expected_seq, name=db)
+    return await submit(write, command, f"Database deletion accepted for {db!r}")
 
 
 @router.get("/{db}/expected-seq")
-async def expected_seq(db: str, container: deps.ContainerDep) -> dict[str, Any]:
+async def expected_seq(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
     """The current sequence of the database aggregate, to send as `expected_seq`."""
     names.check_name("database", db, names.DATABASE_NAME)
-    state = await run_in_threadpool(container.commands.model.require_database, db)
+    state = await run_in_threadpool(commands.model.require_database, db)
     return success({"database": db, "aggregate_id": state.aggregate_id, "expected_seq": state.seq})
 
 

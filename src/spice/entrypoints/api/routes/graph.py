@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from spice.application.reads.graph_query import GraphQuery, Hop, run_graph_query
+from spice.application.reads.graph_query import GraphQueries, GraphQuery, Hop, run_graph_query
 from spice.application.search.filters import parse_filter
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import read_indexed
@@ -18,27 +18,29 @@ from spice.entrypoints.api.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/graph-query/{db}", tags=["graph"])
+SEED_KEYS = ("nodes", "edges", "paths", "warnings", "page", "count")
 
 
 async def _run(
-    container: deps.Container,
+    graph: GraphQueries,
     waiter: deps.Waiter,
     query: GraphQuery,
     min_position: int | None,
     timeout: float,
 ) -> Response:
-    graph = container.graph
     result = await read_indexed(
         waiter, query.db, min_position, timeout, lambda: run_graph_query(graph, query)
     )
-    return large_success(result, f"{result['count']} nodes")
+    # Seed-era clients read the result at the top level of the body; `data` holds the same.
+    top = {key: result[key] for key in SEED_KEYS}
+    return large_success(result, f"{result['count']} nodes", top)
 
 
 @router.post("")
 async def graph_query(
     db: str,
     body: GraphQueryBody,
-    container: deps.ContainerDep,
+    graph: deps.GraphDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
@@ -63,14 +65,14 @@ async def graph_query(
         body.include_documents,
         body.include_provenance,
     )
-    return await _run(container, waiter, query, min_position, timeout)
+    return await _run(graph, waiter, query, min_position, timeout)
 
 
 @router.post("/simple")
 async def simple_graph_query(
     db: str,
     body: SimpleGraphQueryBody,
-    container: deps.ContainerDep,
+    graph: deps.GraphDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
@@ -86,7 +88,7 @@ async def simple_graph_query(
         offset=body.offset,
         include_documents=body.include_documents,
     )
-    return await _run(container, waiter, query, min_position, timeout)
+    return await _run(graph, waiter, query, min_position, timeout)
 
 
 @router.get("/paths")

@@ -9,9 +9,17 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.domain import commands as c
+from spice.domain.events import InstanceCreated
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
-from spice.entrypoints.api.schemas import BulkCreate, InstanceCreate, InstanceUpdate, page, success
+from spice.entrypoints.api.schemas import (
+    BulkCreate,
+    InstanceCreate,
+    InstanceUpdate,
+    page,
+    recorded,
+    success,
+)
 from spice.entrypoints.api.writes import submit
 
 router = APIRouter(prefix="/api/v1/database/{db}/instances/{class_id}", tags=["instances"])
@@ -21,15 +29,11 @@ router = APIRouter(prefix="/api/v1/database/{db}/instances/{class_id}", tags=["i
 async def create_instance(
     db: str, class_id: str, body: InstanceCreate, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
-    payload = {"class_id": class_id, "data": body.data, "instance_id": body.instance_id}
-    return await submit(
-        write,
-        c.CREATE_INSTANCE,
-        payload,
-        database=db,
-        branch=branch,
-        message=f"Instance creation accepted for {class_id}",
+    command = c.CreateInstance(
+        database=db, branch=branch, class_id=class_id, data=body.data, instance_id=body.instance_id
     )
+    message = f"Instance creation accepted for {class_id}"
+    return await submit(write, command, message, recorded(body.metadata))
 
 
 @router.post("/validate")
@@ -37,34 +41,29 @@ async def validate_instance(
     db: str,
     class_id: str,
     body: InstanceCreate,
-    container: deps.ContainerDep,
+    commands: deps.CommandsDep,
     branch: deps.BranchDep,
 ) -> dict[str, Any]:
     """Check an instance as a create would, without writing: 200 with the normalised values
     and the id it would get, or the error the create would fail with."""
-    payload = {"class_id": class_id, "data": body.data, "instance_id": body.instance_id}
-    _, decision = await run_in_threadpool(
-        lambda: container.commands.dry_run(c.CREATE_INSTANCE, payload, database=db, branch=branch)
+    command = c.CreateInstance(
+        database=db, branch=branch, class_id=class_id, data=body.data, instance_id=body.instance_id
     )
-    created = decision.changes[0].data
-    return success(
-        {"valid": True, "instance_id": created["instance_id"], "values": created["values"]}
-    )
+    decision = await run_in_threadpool(commands.dry_run, command)
+    created = decision.changes[0].event
+    assert isinstance(created, InstanceCreated)
+    return success({"valid": True, "instance_id": created.instance_id, "values": created.values})
 
 
 @router.post("/bulk-create", status_code=202)
 async def bulk_create(
     db: str, class_id: str, body: BulkCreate, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
-    payload = {"class_id": class_id, "instances": body.instances}
-    return await submit(
-        write,
-        c.BULK_CREATE_INSTANCES,
-        payload,
-        database=db,
-        branch=branch,
-        message=f"Bulk creation of {len(body.instances)} {class_id} accepted",
+    command = c.BulkCreateInstances(
+        database=db, branch=branch, class_id=class_id, instances=body.instances
     )
+    message = f"Bulk creation of {len(body.instances)} {class_id} accepted"
+    return await submit(write, command, message, recorded(body.metadata))
 
 
 @router.put("/{instance_id}/update", status_code=202)
@@ -77,16 +76,16 @@ async def update_instance(
     branch: deps.BranchDep,
     expected_seq: deps.ExpectedSeq = None,
 ) -> JSONResponse:
-    payload = {"class_id": class_id, "instance_id": instance_id, "data": body.data}
-    return await submit(
-        write,
-        c.UPDATE_INSTANCE,
-        payload,
+    command = c.UpdateInstance(
         database=db,
         branch=branch,
         expected_seq=expected_seq,
-        message=f"Instance update accepted for {class_id}/{instance_id}",
+        class_id=class_id,
+        instance_id=instance_id,
+        data=body.data,
     )
+    message = f"Instance update accepted for {class_id}/{instance_id}"
+    return await submit(write, command, message, recorded(body.metadata))
 
 
 @router.delete("/{instance_id}/delete", status_code=202)
@@ -98,16 +97,14 @@ async def delete_instance(
     branch: deps.BranchDep,
     expected_seq: deps.ExpectedSeq = None,
 ) -> JSONResponse:
-    payload = {"class_id": class_id, "instance_id": instance_id}
-    return await submit(
-        write,
-        c.DELETE_INSTANCE,
-        payload,
+    command = c.DeleteInstance(
         database=db,
         branch=branch,
         expected_seq=expected_seq,
-        message=f"Instance deletion accepted for {class_id}/{instance_id}",
+        class_id=class_id,
+        instance_id=instance_id,
     )
+    return await submit(write, command, f"Instance deletion accepted for {class_id}/{instance_id}")
 
 
 @router.get("")

@@ -8,19 +8,20 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from spice.application.commands.ids import new_id
+from spice.application.commands.service import CommandService
 from spice.application.reads import relationship_graph as graph
 from spice.application.reads.documents import Reader
 from spice.domain import commands as c
 from spice.domain import names
 from spice.domain.canonical import check_storable
-from spice.domain.commands import Command
+from spice.domain.deciders.base import WriteModel
 from spice.domain.deciders.evolution import Analysis
 from spice.domain.deciders.ontology import analyse_update
 from spice.domain.errors import NotFound, ValidationFailed, field_error
+from spice.domain.events import ClassCreated
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
-from spice.entrypoints.api.schemas import ClassDefinition, page, success
+from spice.entrypoints.api.schemas import ClassDefinition, ClassPatch, page, success
 from spice.entrypoints.api.writes import submit
 
 router = APIRouter(prefix="/api/v1/database/{db}/ontology", tags=["ontology"])
@@ -30,33 +31,27 @@ router = APIRouter(prefix="/api/v1/database/{db}/ontology", tags=["ontology"])
 async def create_class(
     db: str, body: ClassDefinition, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
-    return await submit(
-        write,
-        c.CREATE_ONTOLOGY_CLASS,
-        body.model_dump(exclude_unset=True),
-        database=db,
-        branch=branch,
-        message=f"Ontology creation command accepted for {body.id!r}",
+    command = c.CreateClass(
+        database=db, branch=branch, definition=body.model_dump(exclude_unset=True)
     )
+    return await submit(write, command, f"Ontology creation command accepted for {body.id!r}")
 
 
 @router.post("/validate")
 async def validate_class(
-    db: str, body: ClassDefinition, container: deps.ContainerDep, branch: deps.BranchDep
+    db: str, body: ClassDefinition, commands: deps.CommandsDep, branch: deps.BranchDep
 ) -> dict[str, Any]:
     """Check a class definition without writing: as a new class, or, when the class exists,
     as a change to it (with the instances it would break, the first 100)."""
     payload = body.model_dump(exclude_unset=True)
-    exists = await run_in_threadpool(_class_exists, container, db, branch, body.id)
+    exists = await run_in_threadpool(_class_exists, commands.model, db, branch, body.id)
     if not exists:
-        _, decision = await run_in_threadpool(
-            lambda: container.commands.dry_run(
-                c.CREATE_ONTOLOGY_CLASS, payload, database=db, branch=branch
-            )
-        )
-        definition = decision.changes[0].data["definition"]
-        return success({"valid": True, "exists": False, "definition": definition})
-    _, definition, result = await _analyse(container, db, branch, payload)
+        command = c.CreateClass(database=db, branch=branch, definition=payload)
+        decision = await run_in_threadpool(commands.dry_run, command)
+        created = decision.changes[0].event
+        assert isinstance(created, ClassCreated)
+        return success({"valid": True, "exists": False, "definition": created.definition})
+    _, definition, result = await _analyse(commands, db, branch, payload)
     return success(
         {
             "valid": not result.violations,
@@ -72,7 +67,7 @@ async def analyze_change(
     db: str,
     class_id: str,
     body: ClassDefinition,
-    container: deps.ContainerDep,
+    commands: deps.CommandsDep,
     branch: deps.BranchDep,
     offset: deps.Offset = 0,
     limit: deps.Limit = 100,
@@ -81,24 +76,23 @@ async def analyze_change(
     instances: how many are checked, migrated, and which violate it (paged)."""
     _same_id(class_id, body.id)
     _, definition, result = await _analyse(
-        container, db, branch, body.model_dump(exclude_unset=True)
+        commands, db, branch, body.model_dump(exclude_unset=True)
     )
     return success({"definition": definition, "impact": _impact(result, offset, limit)})
 
 
-def _class_exists(container: deps.Container, db: str, branch: str, class_id: str) -> bool:
-    model = container.commands.model
+def _class_exists(model: WriteModel, db: str, branch: str, class_id: str) -> bool:
     model.require_branch(db, branch)
     names.check_name("class", class_id, names.CLASS_ID)
     return model.load(names.class_aggregate(db, branch, class_id)).live
 
 
 async def _analyse(
-    container: deps.Container, db: str, branch: str, payload: dict[str, Any]
+    commands: CommandService, db: str, branch: str, payload: dict[str, Any]
 ) -> tuple[Any, dict[str, Any], Analysis]:
-    command = Command(new_id(), c.UPDATE_ONTOLOGY_CLASS, db, branch, payload, "anonymous")
-    check_storable(command.data())
-    return await run_in_threadpool(analyse_update, container.commands.model, command)
+    command = c.UpdateClass(database=db, branch=branch, definition=payload)
+    check_storable(command.payload())
+    return await run_in_threadpool(analyse_update, commands.model, command)
 
 
 def _impact(result: Analysis, offset: int, limit: int) -> dict[str, Any]:
@@ -185,7 +179,8 @@ async def list_classes(
 ) -> dict[str, Any]:
     await reach(waiter, min_position, timeout)
     items, total = await run_in_threadpool(reader.classes, db, branch, offset, limit)
-    return success({**page(items, total, offset, limit), "classes": items})
+    # `ontologies` is the seed-era name of the same list.
+    return success({**page(items, total, offset, limit), "classes": items, "ontologies": items})
 
 
 @router.get("/{class_id}")
@@ -213,15 +208,35 @@ async def update_class(
 ) -> JSONResponse:
     """Replace the class definition (the body holds the whole new definition)."""
     _same_id(class_id, body.id)
-    return await submit(
-        write,
-        c.UPDATE_ONTOLOGY_CLASS,
-        body.model_dump(exclude_unset=True),
+    command = c.UpdateClass(
         database=db,
         branch=branch,
         expected_seq=expected_seq,
-        message=f"Ontology update command accepted for {class_id!r}",
+        definition=body.model_dump(exclude_unset=True),
     )
+    return await submit(write, command, f"Ontology update command accepted for {class_id!r}")
+
+
+@router.patch("/{class_id}", status_code=202)
+async def patch_class(
+    db: str,
+    class_id: str,
+    body: ClassPatch,
+    write: deps.WriteDep,
+    branch: deps.BranchDep,
+    expected_seq: deps.ExpectedSeq = None,
+) -> JSONResponse:
+    """Change only the fields sent (label, properties, ...); the others stay as they are.
+    The result is checked like a whole-class update, `migration` included."""
+    changes = body.model_dump(exclude_unset=True)
+    _same_id(class_id, changes.pop("id", class_id))
+    command = c.PatchClass(
+        database=db,
+        branch=branch,
+        expected_seq=expected_seq,
+        definition={**changes, "id": class_id},
+    )
+    return await submit(write, command, f"Ontology update command accepted for {class_id!r}")
 
 
 @router.delete("/{class_id}", status_code=202)
@@ -232,12 +247,7 @@ async def delete_class(
     branch: deps.BranchDep,
     expected_seq: deps.ExpectedSeq = None,
 ) -> JSONResponse:
-    return await submit(
-        write,
-        c.DELETE_ONTOLOGY_CLASS,
-        {"class_id": class_id},
-        database=db,
-        branch=branch,
-        expected_seq=expected_seq,
-        message=f"Ontology deletion command accepted for {class_id!r}",
+    command = c.DeleteClass(
+        database=db, branch=branch, expected_seq=expected_seq, class_id=class_id
     )
+    return await submit(write, command, f"Ontology deletion command accepted for {class_id!r}")

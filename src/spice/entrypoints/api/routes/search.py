@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from spice.application.reads.search import SearchRequest
+from spice.application.reads.search import SearchRequest, SearchService
 from spice.application.search.filters import parse_filter
 from spice.domain.errors import BadRequest
 from spice.entrypoints.api import deps
@@ -18,13 +18,13 @@ router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"])
 
 
 async def _run(
-    container: deps.Container,
+    searches: SearchService,
     waiter: deps.Waiter,
     request: SearchRequest,
     min_position: int | None,
     timeout: float,
 ) -> Response:
-    search = container.searches.search
+    search = searches.search
     result = await read_indexed(
         waiter, request.db, min_position, timeout, lambda: search(request, min_position)
     )
@@ -35,7 +35,7 @@ async def _run(
 async def search(
     db: str,
     body: SearchBody,
-    container: deps.ContainerDep,
+    searches: deps.SearchDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     min_position: deps.MinPosition = None,
@@ -59,13 +59,13 @@ async def search(
         body.cursor,
         body.highlight,
     )
-    return await _run(container, waiter, request, min_position, timeout)
+    return await _run(searches, waiter, request, min_position, timeout)
 
 
 @router.get("/instances")
 async def search_instances(
     db: str,
-    container: deps.ContainerDep,
+    searches: deps.SearchDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     search: Annotated[str, Query(max_length=1000, description="full text")] = "",
@@ -102,4 +102,4 @@ async def search_instances(
         offset,
         cursor,
     )
-    return await _run(container, waiter, request, min_position, timeout)
+    return await _run(searches, waiter, request, min_position, timeout)
