@@ -55,8 +55,14 @@ Writer = Callable[[list[EventEnvelope]], None]
 
 
 def ours(url: str) -> tuple[Writer, Callable[[], int], Callable[[], None]]:
-    store = PostgresEventStore(url)
-    return store.append, store.head_position, store.close
+    db = PostgresDatabase(url, max_size=16)
+    store = PostgresEventStore(db)
+
+    def close() -> None:
+        store.close()
+        db.close()
+
+    return store.append, store.head_position, close
 
 
 def plain(url: str, copy: bool) -> tuple[Writer, Callable[[], int], Callable[[], None]]:

@@ -60,9 +60,9 @@ def test_rebuild_never_goes_back_behind_the_live_read_model(demo: TestClient) ->
         return name
 
     documents.new_generation = new_generation_then_write  # type: ignore[method-assign]
-    seen = container.projector.position
+    seen = container.projector.progress.position
     rebuild(container.events, documents)
-    assert documents.checkpoint() >= container.projector.position > seen
+    assert documents.checkpoint() >= container.projector.progress.position > seen
     assert demo.get(f"{base}/b").status_code == 200
 
 
@@ -90,7 +90,7 @@ def test_edges_and_search_index_equal_a_rebuild(demo: TestClient) -> None:
     wait_ok(demo, "PUT", f"{base}/Product/p1/update", json={"data": {"owned_by": "c4"}})
     wait_ok(demo, "DELETE", f"{base}/Product/p2/delete")
     container = container_of(demo)
-    assert container.search_projector.wait_position(container.events.head_position(), 10)
+    assert container.search_projector.progress.wait(container.events.head_position(), 10)
     edges, indexed = container.documents.dump_edges(), _search_state(container)
     assert (("Product", "p1"), "owned_by", ("Customer", "c4")) in [e for _, _, e in edges]
     assert not [e for _, _, e in edges if e[0] == ("Product", "p2")]
@@ -128,10 +128,10 @@ def test_deleting_a_database_drops_its_search_index(demo: TestClient) -> None:
     base = "/api/v1/database/demo/instances/Customer"
     wait_ok(demo, "POST", f"{base}/create", json={"data": {"customer_id": "a", "name": "A"}})
     container = container_of(demo)
-    assert container.search_projector.wait_position(container.events.head_position(), 10)
+    assert container.search_projector.progress.wait(container.events.head_position(), 10)
     assert _search_state(container)
     wait_ok(demo, "DELETE", "/api/v1/databases/demo")
-    assert container.search_projector.wait_position(container.events.head_position(), 10)
+    assert container.search_projector.progress.wait(container.events.head_position(), 10)
     assert _search_state(container) == []
     assert container.search.health()["ok"] is True
 

@@ -142,7 +142,7 @@ def test_an_unreadable_index_list_falls_back_instead_of_failing(settings: Settin
     with TestClient(create_app(settings)) as client:
         wait_ok(client, "POST", "/api/v1/databases", json={"name": "a"})
         # The projector writes its state after each batch: let it finish first.
-        assert container_of(client).search_progress.wait_position(head(client), 10)
+        assert container_of(client).search_progress.wait(head(client), 10)
         garble_search_state(settings)
         response = client.post("/api/v1/database/a/search", json={})
         assert response.status_code == 200

@@ -41,7 +41,7 @@ Factories = list[tuple[str, Callable[[Path], Any]]]
 EVENT_STORE_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryEventStore()),
     ("sqlite", lambda tmp: SQLiteEventStore(tmp / "events.db")),
-    ("postgres", lambda tmp: PostgresEventStore(postgres_schema_url())),
+    ("postgres", lambda tmp: PostgresEventStore(_pool())),
 ]
 # Two stores on one log, as two processes would have.
 SHARED_LOG_FACTORIES: Factories = [
@@ -51,7 +51,7 @@ SHARED_LOG_FACTORIES: Factories = [
 CONSUMER_REGISTRY_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryConsumerRegistry()),
     ("sqlite", lambda tmp: SQLiteConsumerRegistry(tmp / "consumers.db")),
-    ("postgres", lambda tmp: PostgresConsumerRegistry(postgres_schema_url())),
+    ("postgres", lambda tmp: PostgresConsumerRegistry(_pool())),
 ]
 COMMAND_STATUS_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryCommandStatusStore()),
@@ -61,7 +61,7 @@ COMMAND_STATUS_FACTORIES: Factories = [
 DOCUMENT_STORE_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryDocumentStore()),
     ("sqlite", lambda tmp: SQLiteDocumentStore(tmp / "documents.db")),
-    ("postgres", lambda tmp: PostgresDocumentStore(postgres_schema_url())),
+    ("postgres", lambda tmp: PostgresDocumentStore(_pool())),
 ]
 
 TRANSPORT_FACTORIES: Factories = [
@@ -70,8 +70,14 @@ TRANSPORT_FACTORIES: Factories = [
 ]
 
 
-def _twice(factory: Callable[[str], Any], url: str) -> tuple[Any, Any]:
-    return factory(url), factory(url)
+def _pool(url: str | None = None) -> PostgresDatabase:
+    """A pool on a fresh schema (or on `url`); `_close` drops the schema and closes it."""
+    return PostgresDatabase(url or postgres_schema_url())
+
+
+def _twice(factory: Callable[[PostgresDatabase], Any], url: str) -> tuple[Any, Any]:
+    """Two stores on one log, each with a pool of its own, as two processes would have."""
+    return factory(_pool(url)), factory(_pool(url))
 
 
 def _params(factories: Factories) -> dict[str, Any]:
@@ -95,6 +101,8 @@ def _close(adapter: Any) -> None:
     if isinstance(db, PostgresDatabase):
         db.drop_schema()
     adapter.close()
+    if isinstance(db, PostgresDatabase):
+        db.close()  # the store borrowed it
 
 
 @pytest.fixture(**_params(EVENT_STORE_FACTORIES))
@@ -111,6 +119,8 @@ def two_event_stores(
         yield first, second
     finally:
         second.close()
+        if isinstance(getattr(second, "_db", None), PostgresDatabase):
+            second._db.close()  # type: ignore[attr-defined]
         _close(first)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -17,12 +18,15 @@ from tests.server import ServerProcess
 CLASS = {"id": "Item", "properties": [{"name": "item_id", "type": "string", "required": True}]}
 
 
-def spice(*args: str) -> subprocess.CompletedProcess[str]:
+def spice(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI; `env` replaces the SPICE_* variables of this environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SPICE_")}
     return subprocess.run(
         [sys.executable, "-m", "spice.entrypoints.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,
+        env={**clean, **(env or {})},
     )
 
 
@@ -93,3 +97,46 @@ def test_verify_with_an_anchor_finds_events_cut_from_the_end(server: ServerProce
     anchored = spice("verify", "--data-dir", str(server.data_dir), "--anchor", str(anchor))
     assert anchored.returncode == 1
     assert f"truncated at position {head}" in anchored.stderr
+
+
+def test_serve_says_what_it_runs_with(server: ServerProcess) -> None:
+    log = (server.data_dir.parent / f"server-{server.port}.log").read_text()
+    events = (server.data_dir / "events.db").resolve()
+    assert f"event store: sqlite:///{events}" in log
+    assert "search index: tantivy:///" in log
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "line"),
+    [
+        (
+            ["worker", "commands"],
+            {"SPICE_TRANSPORT_URL": "kafka://127.0.0.1:1"},
+            "spice worker: this process of the distributed profile needs SPICE_EVENT_STORE_URL, "
+            "SPICE_CONSUMER_REGISTRY_URL, SPICE_DOCUMENTS_URL, SPICE_COMMAND_STATUS_URL",
+        ),
+        (["relay"], {}, "spice relay: this process of the distributed profile needs"),
+        (["api"], {}, "spice api: this process of the distributed profile needs"),
+        (
+            ["serve"],
+            {"SPICE_EVENT_STORE_URL": "mysql://db/x"},
+            "spice serve: SPICE_EVENT_STORE_URL: unsupported scheme 'mysql'",
+        ),
+        (["serve"], {"SPICE_PORT": "eighty"}, "spice serve: SPICE_PORT: "),
+        (
+            ["verify"],
+            {"SPICE_SQLITE_SYNCHRONOUS": "OFF"},
+            "spice verify: SPICE_SQLITE_SYNCHRONOUS:",
+        ),
+    ],
+    ids=["worker-without-stores", "relay-bare", "api-bare", "bad-scheme", "bad-port", "bad-enum"],
+)
+def test_bad_or_missing_settings_stop_with_one_line(
+    tmp_path: Path, args: list[str], env: dict[str, str], line: str
+) -> None:
+    result = spice(*args, "--data-dir", str(tmp_path / "data"), env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(line), lines[0]
+    assert not (tmp_path / "data").exists()  # nothing was created on the way

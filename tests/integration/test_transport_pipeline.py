@@ -280,7 +280,7 @@ def test_an_event_that_keeps_killing_its_worker_goes_to_the_dlq(
 
 
 def test_a_leader_that_lost_its_lease_runs_again_when_it_gets_it_back() -> None:
-    from spice.entrypoints.workers.leader import LEADERS, run_as_leader
+    from spice.application.delivery.leader import LEADERS, run_as_leader
 
     store, registry = InMemoryEventStore(), InMemoryConsumerRegistry()
     transport = InMemoryTransport()

@@ -36,8 +36,8 @@ def _health(tmp_path: Path, events: InMemoryEventStore, search: TantivySearchInd
         documents,
         search,
         FileBlobStore(str(tmp_path / "blobs")),
-        DocumentProjector(events, documents),
-        SearchProjector(events, search),
+        DocumentProjector(events, documents).progress,
+        SearchProjector(events, search).progress,
         None,
     )
 

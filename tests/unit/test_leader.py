@@ -10,8 +10,8 @@ from typing import Any
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.application.delivery.follower import LogFollower
+from spice.application.delivery.leader import run_as_leader
 from spice.application.ports.consumer_registry import Claim
-from spice.entrypoints.workers.leader import run_as_leader
 
 
 class FlakyRegistry(InMemoryConsumerRegistry):

@@ -4,7 +4,6 @@ translated."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -16,8 +15,6 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from spice.domain.errors import Unavailable
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-_shared: dict[str, tuple[PostgresDatabase, int]] = {}
-_shared_lock = threading.Lock()
 
 
 def split_schema(url: str) -> tuple[str, str]:
@@ -33,7 +30,8 @@ def split_schema(url: str) -> tuple[str, str]:
 
 
 class PostgresDatabase:
-    """A connection pool whose connections use one schema (created when missing).
+    """A connection pool whose connections use one schema (created when missing). Bootstrap
+    makes one per URL and hands it to the stores that use that URL.
 
     Connections are in autocommit mode; `write()` and `read()` open a transaction. Losing the
     server (or waiting too long for a pooled connection) raises `Unavailable`.
@@ -41,20 +39,7 @@ class PostgresDatabase:
 
     mark = "%s"
 
-    @classmethod
-    def shared(cls, url: str, max_size: int = 16) -> PostgresDatabase:
-        """One pool per URL in a process, shared by the stores that use it; each `close()`
-        of a shared database releases one use, the last one closes the pool."""
-        with _shared_lock:
-            db, uses = _shared.get(url, (None, 0))
-            if db is None:
-                db = cls(url, max_size=max_size)
-                db._shared_key = url
-            _shared[url] = (db, uses + 1)
-            return db
-
     def __init__(self, url: str, max_size: int = 8, timeout: float = 30.0) -> None:
-        self._shared_key: str | None = None
         self.url, self.schema = split_schema(url)
         self._timeout = timeout
         try:
@@ -123,11 +108,4 @@ class PostgresDatabase:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(self._ident()))
 
     def close(self) -> None:
-        if self._shared_key is not None:
-            with _shared_lock:
-                db, uses = _shared[self._shared_key]
-                if uses > 1:
-                    _shared[self._shared_key] = (db, uses - 1)
-                    return
-                del _shared[self._shared_key]
         self._pool.close()

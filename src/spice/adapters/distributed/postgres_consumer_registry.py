@@ -7,8 +7,10 @@ from spice.adapters.sql.consumer_registry import SCHEMA, SQLConsumerRegistry
 
 
 class PostgresConsumerRegistry(SQLConsumerRegistry):
-    def __init__(self, url: str) -> None:
-        db = PostgresDatabase.shared(url)
+    """Checkpoints, processed events and leases on `db`, a pool the caller owns and closes
+    after this registry."""
+
+    def __init__(self, db: PostgresDatabase) -> None:
         with db.migration("consumers") as conn:
             conn.execute(SCHEMA)
-        super().__init__(db, greatest="GREATEST")
+        super().__init__(db, greatest="GREATEST", owns_db=False)

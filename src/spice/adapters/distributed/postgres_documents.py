@@ -35,9 +35,10 @@ CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, d
 
 
 class PostgresDocumentStore(SQLDocumentStore):
-    def __init__(self, url: str) -> None:
-        db = PostgresDatabase.shared(url)
-        super().__init__(db)
+    """Documents and edges on `db`, a pool the caller owns and closes after this store."""
+
+    def __init__(self, db: PostgresDatabase) -> None:
+        super().__init__(db, owns_db=False)
         with db.migration("documents") as conn:
             conn.execute(SCHEMA)
             self._ensure_active(conn)

@@ -46,11 +46,11 @@ class PostgresEventStore(SQLEventStore):
 
     integrity_errors = (psycopg.IntegrityError,)
 
-    def __init__(self, url: str) -> None:
-        db = PostgresDatabase.shared(url)
+    def __init__(self, db: PostgresDatabase) -> None:
+        """On `db`, a pool the caller owns and closes after this store."""
         with db.migration("events") as conn:
             conn.execute(SCHEMA)
-        super().__init__(db)
+        super().__init__(db, owns_db=False)
         self._pg = db
         # A channel name is at most 63 bytes; schemas sharing a long prefix only share wake-ups.
         self._channel = f"spice_events_{db.schema}"[:63]

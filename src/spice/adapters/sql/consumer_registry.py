@@ -42,8 +42,9 @@ class SQLConsumerRegistry(ConsumerRegistry):
     are the workers' clocks (seconds since the epoch); keep them in sync (NTP).
     """
 
-    def __init__(self, db: SQLDatabase, greatest: str) -> None:
+    def __init__(self, db: SQLDatabase, greatest: str, owns_db: bool = True) -> None:
         self._db = db
+        self._owns_db = owns_db  # a pool handed in by bootstrap is closed there
         self._q = placeholders(db.mark)
         self._greatest = greatest
 
@@ -192,4 +193,5 @@ class SQLConsumerRegistry(ConsumerRegistry):
         return int(row[0]) if row else 0
 
     def close(self) -> None:
-        self._db.close()
+        if self._owns_db:
+            self._db.close()

@@ -172,8 +172,9 @@ class _UnitOfWork(DocumentUnitOfWork):
 class SQLDocumentStore(DocumentStore):
     """Documents and edges per generation; `generations` says which one is active."""
 
-    def __init__(self, db: SQLDatabase) -> None:
+    def __init__(self, db: SQLDatabase, owns_db: bool = True) -> None:
         self._db = db
+        self._owns_db = owns_db  # a pool handed in by bootstrap is closed there
         self._q = placeholders(db.mark)
 
     @abstractmethod
@@ -392,4 +393,5 @@ class SQLDocumentStore(DocumentStore):
             return [(r[0], r[1], ((r[2], r[3]), r[4], (r[5], r[6]))) for r in rows]
 
     def close(self) -> None:
-        self._db.close()
+        if self._owns_db:
+            self._db.close()

@@ -87,9 +87,10 @@ class SQLEventStore(EventStore):
 
     integrity_errors: tuple[type[Exception], ...] = ()
 
-    def __init__(self, db: SQLDatabase) -> None:
+    def __init__(self, db: SQLDatabase, owns_db: bool = True) -> None:
         super().__init__()
         self._db = db
+        self._owns_db = owns_db  # a pool handed in by bootstrap is closed there
         self._q = placeholders(db.mark)
         self._insert = self._q(f"INSERT INTO events ({COLUMNS}) VALUES ({_marks(13)})")
 
@@ -243,4 +244,5 @@ class SQLEventStore(EventStore):
         return int(row[0] or 0)
 
     def close(self) -> None:
-        self._db.close()
+        if self._owns_db:
+            self._db.close()

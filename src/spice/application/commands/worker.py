@@ -23,7 +23,7 @@ class CommandWorker(LogFollower):
         self.executor = executor
         self.registry = registry
         self.batch_size = batch_size
-        self._position = registry.checkpoint(CONSUMER)
+        self.progress.advance(registry.checkpoint(CONSUMER))
 
     def step(self) -> tuple[int, bool]:
         start = self.registry.checkpoint(CONSUMER)
@@ -34,7 +34,7 @@ class CommandWorker(LogFollower):
             if envelope.event_type == CommandAccepted.event_type:
                 self.executor.execute(envelope)
             self.registry.save_checkpoint(CONSUMER, envelope.position)
-            self._advance(envelope.position)
+            self.progress.advance(envelope.position)
         if len(batch) < self.batch_size:
             # Nothing else of ours up to the head we looked at before reading.
             reached = max(head, batch[-1].position if batch else start)

@@ -44,7 +44,7 @@ class Relay(LogFollower):
         self.batch_size = batch_size
         self.commands = transport.topic(COMMANDS)
         self.events = transport.topic(EVENTS)
-        self._position = registry.checkpoint(RELAY)
+        self.progress.advance(registry.checkpoint(RELAY))
 
     def step(self) -> tuple[int, bool]:
         start = self.registry.checkpoint(RELAY)

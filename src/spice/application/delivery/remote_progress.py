@@ -37,24 +37,19 @@ class ReadModelWatch(LogFollower):
         self._checkpoint = checkpoint
         self.interval = interval
         try:
-            self._position = checkpoint()
+            self.progress.advance(checkpoint())
         except Exception:  # noqa: BLE001 - the store may be away; the loop keeps asking
-            self._failing = True
+            self.progress.mark_failing(True)
 
     def step(self) -> tuple[int, bool]:
         position = self._checkpoint()
         if not self.monotonic:
-            self._position = position
+            self.progress.reset(position)
         return position, False
 
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self._advance(self.step()[0])
-                self._failing = False
-            except Exception:  # noqa: BLE001 - the store may be away for a moment
-                self._failing = True
-                self._stop.wait(1.0)
+    def _idle(self, position: int) -> None:
+        """The checkpoint is another process's: ask again after `interval`."""
+        self._stop.wait(self.interval)
 
 
 class PendingCommands:

@@ -67,6 +67,11 @@ class EventStore(ABC):
             self._appends += 1
             self._appended.notify_all()
 
+    def wake_waiters(self) -> None:
+        """Wake every `wait_for` of this process now, so it checks the head and whether it
+        was cancelled (a follower that stops uses it)."""
+        self._notify_appended()
+
     def wait_for(
         self,
         after_position: int,

@@ -186,7 +186,7 @@ class DocumentProjector(LogFollower):
         self.batch_size = batch_size
         self.generation = generation
         self.relationships = Relationships()
-        self._position = documents.checkpoint(generation)
+        self.progress.advance(documents.checkpoint(generation))
 
     def step(self) -> tuple[int, bool]:
         with self.documents.unit_of_work(self.generation) as uow:

@@ -61,21 +61,16 @@ class SearchProjector(LogFollower):
         self.batch_size = batch_size
         self.generation = generation
         try:
-            self._position = index.checkpoint(generation)
+            self.progress.advance(index.checkpoint(generation))
         except Unavailable:
-            self._failing = True  # a shared index that is away; the loop retries
-
-    @property
-    def position(self) -> int:
-        """The checkpoint of the generation followed, as the last step read it (no I/O: the
-        API asks on its event loop). After `rebuild --search` switches to a new generation
-        it may be lower than before, and waits must see that."""
-        return self._position
+            self.progress.mark_failing(True)  # a shared index that is away; the loop retries
 
     def step(self) -> tuple[int, bool]:
         generation = self.generation or self.index.active_generation()
         start = self.index.checkpoint(generation)
-        self._position = start
+        # After `rebuild --search` switches to a new generation the checkpoint may be lower
+        # than before, and waits must see that.
+        self.progress.reset(start)
         batch = self.store.read_all(start, self.batch_size)
         if not batch:
             return start, False

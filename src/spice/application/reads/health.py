@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from spice.application.delivery.follower import LogFollower
+from spice.application.delivery.progress import Progress
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
@@ -27,10 +27,10 @@ class SystemHealth:
     documents: DocumentStore
     search: SearchIndex
     blobs: BlobStore
-    read_progress: LogFollower
-    search_progress: LogFollower
+    read_progress: Progress
+    search_progress: Progress
     # None in an API process of the distributed profile: its command workers run elsewhere.
-    command_worker: LogFollower | None
+    command_worker: Progress | None
 
     def report(self) -> dict[str, Any]:
         problems: list[str] = []

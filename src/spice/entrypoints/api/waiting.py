@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from spice.application.delivery.follower import LogFollower
+from spice.application.delivery.progress import Progress
 from spice.application.ports.command_status import CommandStatus
 from spice.bootstrap.container import Container
 
@@ -91,7 +91,7 @@ class Waiter:
         async def check() -> tuple[bool, None]:
             # A search index that cannot be reached is not waited for: searches fall back to
             # the document store, which includes the position, and say so.
-            followers: list[LogFollower] = [reads]
+            followers: list[Progress] = [reads]
             if search and not searches.failing:
                 followers.append(searches)
             return all(f.position >= position for f in followers), None

@@ -8,16 +8,26 @@ from pathlib import Path
 
 from rich.console import Console
 
-from spice.bootstrap.settings import Settings
+from spice.bootstrap.settings import Settings, SettingsError, load_settings
 
 console = Console(stderr=True)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
+    """The settings from the environment and the command line (SettingsError if bad)."""
+    overrides: dict[str, object] = {}
     if args.data_dir:
-        settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
-    return settings
+        overrides["data_dir"] = Path(args.data_dir)
+    if getattr(args, "command", "") == "api":
+        overrides["process"] = "api"
+    return load_settings(**overrides)
+
+
+def _announce(what: str, settings: Settings) -> None:
+    """Say what this process is and what it runs with (secrets hidden)."""
+    console.print(what)
+    for line in settings.describe():
+        console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -29,10 +39,10 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.command == "api":
-        settings = settings.model_copy(update={"process": "api"})
+        settings.require_distributed()
     host = args.host or settings.host
     port = args.port or settings.port
-    console.print(f"Spice Harvester on http://{host}:{port} (data in {settings.data_dir})")
+    _announce(f"Spice Harvester {args.command} on http://{host}:{port}", settings)
     # Large read answers allocate many small objects; with the default thresholds the
     # collector's full passes were the slow tail of graph queries. Collect young objects
     # less often and keep what start-up made out of later passes.
@@ -61,16 +71,22 @@ def worker(args: argparse.Namespace) -> int:
     from spice.entrypoints.workers import processes
 
     _logging()
+    settings = _settings(args)
+    settings.require_distributed()
+    _announce(f"Spice Harvester worker {args.kind}", settings)
     if args.kind == "commands":
-        return processes.run_command_worker(_settings(args))
-    return processes.run_projections(_settings(args))
+        return processes.run_command_worker(settings)
+    return processes.run_projections(settings)
 
 
 def relay(args: argparse.Namespace) -> int:
     from spice.entrypoints.workers import processes
 
     _logging()
-    return processes.run_relay(_settings(args))
+    settings = _settings(args)
+    settings.require_distributed()
+    _announce("Spice Harvester relay", settings)
+    return processes.run_relay(settings)
 
 
 def dlq(args: argparse.Namespace) -> int:
@@ -128,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify):
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        console.print(f"spice {args.command}: {exc}", highlight=False, markup=False, soft_wrap=True)
+        return 2
 
 
 if __name__ == "__main__":

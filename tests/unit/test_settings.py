@@ -1,0 +1,69 @@
+"""Settings: URLs checked once, secrets hidden when a process says what it runs with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spice.bootstrap.settings import Settings, SettingsError, load_settings, mask
+
+
+def test_a_url_of_the_wrong_kind_for_its_port_is_refused() -> None:
+    with pytest.raises(
+        SettingsError, match=r"^SPICE_COMMAND_STATUS_URL: unsupported scheme 'kafka'"
+    ):
+        load_settings(command_status_url="kafka://127.0.0.1:9092")
+    for field, url in [
+        ("event_store_url", "postgresql://spice@db/spice"),
+        ("command_status_url", "redis://cache:6379/0"),
+        ("search_url", "opensearch://search:9200"),
+        ("blob_url", "s3://bucket?endpoint=http://s3:9000"),
+        ("transport_url", "kafka://broker:9092"),
+    ]:
+        assert getattr(load_settings(**{field: url}), field) == url
+
+
+def test_the_environment_is_read_and_named_in_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPICE_MAX_BODY_BYTES", "12")
+    with pytest.raises(SettingsError, match=r"^SPICE_MAX_BODY_BYTES: "):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql://spice:hunter2@db:5432/spice?schema=x",
+            "postgresql://spice:***@db:5432/spice?schema=x",
+        ),
+        (
+            "s3://AKIA:very-secret@bucket?endpoint=http://s3:9000",
+            "s3://AKIA:***@bucket?endpoint=http://s3:9000",
+        ),
+        ("redis://cache:6379/0?password=pw", "redis://cache:6379/0?password=***"),
+        ("sqlite:////data/events.db", "sqlite:////data/events.db"),
+    ],
+)
+def test_secrets_are_hidden(url: str, shown: str) -> None:
+    assert mask(url) == shown
+
+
+def test_describe_names_every_port(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        event_store_url="postgresql://u:pw@db/spice",
+        transport_url="kafka://k:9092",
+    )
+    lines = settings.describe()
+    assert lines[0] == "event store: postgresql://u:***@db/spice"
+    assert f"documents: sqlite:///{(tmp_path / 'documents.db').resolve()}" in lines
+    assert "transport: kafka://k:9092" in lines
+    assert not any("pw" in line for line in lines)
+
+
+def test_the_distributed_profile_needs_its_stores_named() -> None:
+    with pytest.raises(SettingsError) as info:
+        Settings(transport_url="kafka://k:9092").require_distributed()
+    assert "SPICE_EVENT_STORE_URL" in str(info.value)
+    assert "SPICE_TRANSPORT_URL" not in str(info.value)
