@@ -16,6 +16,7 @@ from spice.application.ports.documents import (
     Document,
     DocumentStore,
 )
+from spice.application.reads.graph.roots import path_roots
 
 
 def doc(key: DocKey, seq: int = 1, deleted: bool = False, position: int = 1, **body) -> Document:
@@ -265,6 +266,19 @@ def test_a_failed_unit_of_work_does_not_activate(populated: DocumentStore) -> No
     assert populated.active_generation() == active
 
 
+class Walking:
+    """A store seen without a path query of its own, so that `path_roots` walks."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
+
+    def query_path_roots(self, *_: object) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
 @pytest.fixture
 def linked(document_store: DocumentStore) -> DocumentStore:
     """Orders o0-o5 placed by customers; c0-c2 live in cities; c3 lives nowhere; city x is
@@ -330,5 +344,7 @@ def test_edges_forward_and_reverse(linked: DocumentStore) -> None:
 def test_path_roots_pages_start_nodes_with_complete_paths(
     linked: DocumentStore, start: list[str], steps: list, offset: int, limit: int, expected: list
 ) -> None:
-    roots = linked.path_roots("db", "main", start, steps, offset, limit)
+    roots = path_roots(linked, "db", "main", start, steps, offset, limit)
     assert [r[1] for r in roots] == expected
+    walked = path_roots(Walking(linked), "db", "main", start, steps, offset, limit)
+    assert walked == roots  # a store's own query finds what the walk finds

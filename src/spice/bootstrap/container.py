@@ -26,7 +26,7 @@ from spice.application.ports.transport import Transport
 from spice.application.projections.documents import DocumentProjector, rebuild
 from spice.application.projections.search import SearchProjector
 from spice.application.reads.documents import Reader
-from spice.application.reads.graph_query import GraphQueries
+from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
 from spice.application.reads.search import SearchService
 from spice.bootstrap import adapters

@@ -365,7 +365,7 @@ class SQLDocumentStore(DocumentStore):
         rows.sort()
         return [((r[0], r[1]), r[2], (r[3], r[4])) for r in rows]
 
-    def path_roots(
+    def query_path_roots(
         self,
         db: str,
         branch: str,
@@ -373,11 +373,11 @@ class SQLDocumentStore(DocumentStore):
         steps: Sequence[PathStep],
         offset: int,
         limit: int,
-    ) -> NodeRefs:
+    ) -> NodeRefs | None:
         # One statement: the first step's edges, each further step an EXISTS on the one
         # before, so the database walks the primary key (or the target index) in key order.
         if not steps:
-            return super().path_roots(db, branch, start, steps, offset, limit)
+            return None
         with self._db.read() as conn:
             gen = self._active_in(conn)
             sql, args = _path_sql(gen, db, branch, start, steps)

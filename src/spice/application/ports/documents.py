@@ -16,6 +16,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from spice.application.ports.generations import Generations
+
 KIND_DATABASE = "database"
 KIND_BRANCH = "branch"
 KIND_CLASS = "class"
@@ -79,25 +81,9 @@ class DocumentUnitOfWork(ABC):
         """Make this unit's generation the active one, in the same commit as its writes."""
 
 
-class DocumentStore(ABC):
-    """Reads always use the active generation."""
-
-    @abstractmethod
-    def active_generation(self) -> str: ...
-
-    @abstractmethod
-    def new_generation(self) -> str:
-        """Create an empty generation at checkpoint 0 (not active)."""
-
-    @abstractmethod
-    def activate(self, generation: str) -> None:
-        """Make `generation` the one readers and the live projector use."""
-
-    @abstractmethod
-    def drop_generation(self, generation: str) -> None: ...
-
-    @abstractmethod
-    def generations(self) -> list[str]: ...
+class DocumentStore(Generations):
+    """The current document of every database, branch, class and instance, and the graph
+    of links between instances. Reads always use the active generation."""
 
     @abstractmethod
     def unit_of_work(
@@ -150,7 +136,7 @@ class DocumentStore(ABC):
         """Edges with `predicate` leaving `nodes` (or, with `reverse`, arriving at them),
         ordered by source then target."""
 
-    def path_roots(
+    def query_path_roots(
         self,
         db: str,
         branch: str,
@@ -158,38 +144,10 @@ class DocumentStore(ABC):
         steps: Sequence[PathStep],
         offset: int,
         limit: int,
-    ) -> NodeRefs:
-        """Instances of `start` classes from which every step can be followed in turn, in
-        (class, id) order, paged. Nodes may repeat along a path here; a path may end at a
-        deleted instance but not pass through one."""
-        found: NodeRefs = []
-        seen, after = 0, None
-        while len(found) < limit:
-            refs = self.instance_refs(db, branch, start, after, 500)
-            if not refs:
-                break
-            after = refs[-1]
-            reach: dict[NodeRef, set[NodeRef]] = {r: {r} for r in refs}
-            for i, (predicate, reverse, allowed) in enumerate(steps):
-                frontier = {n for nodes in reach.values() for n in nodes}
-                if reverse and i:  # a reverse step never leaves from a deleted node
-                    versions = self.instance_versions(db, branch, list(frontier))
-                    frontier = {n for n in frontier if n in versions and not versions[n][1]}
-                    reach = {r: {n for n in ns if n in frontier} for r, ns in reach.items()}
-                hop: dict[NodeRef, set[NodeRef]] = {}
-                for src, _, dst in self.edges(db, branch, list(frontier), predicate, reverse):
-                    near, far = (dst, src) if reverse else (src, dst)
-                    if far[0] in allowed:
-                        hop.setdefault(near, set()).add(far)
-                reach = {
-                    r: {f for n in nodes for f in hop.get(n, ())} for r, nodes in reach.items()
-                }
-            for ref in refs:
-                if reach[ref]:
-                    if seen >= offset:
-                        found.append(ref)
-                    seen += 1
-        return found[:limit]
+    ) -> NodeRefs | None:
+        """The page of path roots (see `spice.application.reads.graph.roots`) found in one
+        query, for a store that can; None, the default, leaves the walk to the caller."""
+        return None
 
     @abstractmethod
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:

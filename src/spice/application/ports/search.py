@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from spice.application.ports.generations import Generations
 from spice.application.search.query import SearchHit, SearchPage, SearchQuery
 
 
@@ -29,6 +30,8 @@ class IndexChange:
 
 
 class SearchReader(ABC):
+    """What queries need: search, and the indexed state of named instances."""
+
     @abstractmethod
     def search(self, query: SearchQuery) -> SearchPage: ...
 
@@ -37,13 +40,9 @@ class SearchReader(ABC):
         """The indexed state of instances named `Class/id` (absent ones are left out)."""
 
 
-class SearchIndex(SearchReader):
-    """Raises `Unavailable` when the index cannot be read (missing or damaged).
-
-    A `shared` index lives in a service that every process reaches (OpenSearch): one
-    process projects into it and the others read. Otherwise each process keeps its own."""
-
-    shared = False
+class SearchWriter(ABC):
+    """What the search projector needs: the committed state to fold events onto, and
+    batches written with the log position they reach."""
 
     @abstractmethod
     def checkpoint(self, generation: str | None = None) -> int: ...
@@ -65,20 +64,15 @@ class SearchIndex(SearchReader):
         """Apply a batch, then record `position` as reached. Replaying a batch after a crash
         gives the same index, so the checkpoint may trail the index, never lead it."""
 
-    @abstractmethod
-    def active_generation(self) -> str: ...
 
-    @abstractmethod
-    def new_generation(self) -> str: ...
+class SearchIndex(SearchReader, SearchWriter, Generations):
+    """The index as one process holds it. Raises `Unavailable` when it cannot be read
+    (missing or damaged).
 
-    @abstractmethod
-    def activate(self, generation: str) -> None: ...
+    A `shared` index lives in a service that every process reaches (OpenSearch): one
+    process projects into it and the others read. Otherwise each process keeps its own."""
 
-    @abstractmethod
-    def drop_generation(self, generation: str) -> None: ...
-
-    @abstractmethod
-    def generations(self) -> list[str]: ...
+    shared = False
 
     @abstractmethod
     def health(self) -> dict[str, object]:

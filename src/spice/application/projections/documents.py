@@ -18,6 +18,7 @@ from spice.application.ports.documents import (
     Link,
 )
 from spice.application.ports.event_store import EventStore
+from spice.application.projections.generations import rebuild_generation
 from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.events import (
@@ -209,20 +210,17 @@ def rebuild(store: EventStore, documents: DocumentStore, batch_size: int = 2000)
     live projector cannot commit in between). Generations left by an interrupted rebuild
     are dropped first; the old active one is dropped after the switch.
     """
-    old = documents.active_generation()
-    for leftover in documents.generations():
-        if leftover != old:
-            documents.drop_generation(leftover)
-    generation = documents.new_generation()
-    projector = DocumentProjector(store, documents, batch_size, generation)
-    projector.run_until_caught_up()
-    with documents.unit_of_work(generation) as uow:
-        position = uow.checkpoint()
-        while batch := store.read_all(position, batch_size):
-            for event in batch:
-                project(uow, event, projector.relationships)
-            position = batch[-1].position
-        uow.set_checkpoint(position)
-        uow.activate()
-    documents.drop_generation(old)
-    return generation
+
+    def build(generation: str) -> None:
+        projector = DocumentProjector(store, documents, batch_size, generation)
+        projector.run_until_caught_up()
+        with documents.unit_of_work(generation) as uow:
+            position = uow.checkpoint()
+            while batch := store.read_all(position, batch_size):
+                for event in batch:
+                    project(uow, event, projector.relationships)
+                position = batch[-1].position
+            uow.set_checkpoint(position)
+            uow.activate()
+
+    return rebuild_generation(documents, build)

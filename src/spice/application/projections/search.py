@@ -10,6 +10,7 @@ from __future__ import annotations
 from spice.application.delivery.follower import LogFollower
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import IndexChange, SearchIndex
+from spice.application.projections.generations import rebuild_generation
 from spice.application.search.query import SearchHit
 from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
@@ -130,12 +131,9 @@ def rebuild_search(store: EventStore, index: SearchIndex, batch_size: int = 5000
     Readers and the live projector keep the old generation until the switch; after it the
     live projector continues from the new generation's checkpoint, so nothing is skipped.
     """
-    old = index.active_generation()
-    for leftover in index.generations():
-        if leftover != old:
-            index.drop_generation(leftover)
-    generation = index.new_generation()
-    SearchProjector(store, index, batch_size, generation).run_until_caught_up()
-    index.activate(generation)
-    index.drop_generation(old)
-    return generation
+
+    def build(generation: str) -> None:
+        SearchProjector(store, index, batch_size, generation).run_until_caught_up()
+        index.activate(generation)
+
+    return rebuild_generation(index, build)

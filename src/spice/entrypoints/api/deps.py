@@ -11,7 +11,7 @@ from fastapi import Depends, Header, Query, Request
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
 from spice.application.reads.documents import Reader
-from spice.application.reads.graph_query import GraphQueries
+from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
 from spice.application.reads.search import SearchService
 from spice.bootstrap.container import Container

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from spice.application.reads.graph_query import GraphQueries, GraphQuery, Hop, run_graph_query
+from spice.application.reads.graph.query import GraphQuery, Hop
+from spice.application.reads.graph.service import GraphQueries
 from spice.application.search.filters import parse_filter
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import read_indexed
@@ -28,9 +29,7 @@ async def _run(
     min_position: int | None,
     timeout: float,
 ) -> Response:
-    result = await read_indexed(
-        waiter, query.db, min_position, timeout, lambda: run_graph_query(graph, query)
-    )
+    result = await read_indexed(waiter, query.db, min_position, timeout, lambda: graph.run(query))
     # Seed-era clients read the result at the top level of the body; `data` holds the same.
     top = {key: result[key] for key in SEED_KEYS}
     return large_success(result, f"{result['count']} nodes", top)
