@@ -44,23 +44,26 @@ class AggregateState:
 
 
 def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
-    match event:
-        case DatabaseCreated() | BranchCreated():
-            return event.to_data()
-        case ClassCreated(definition=definition) | ClassUpdated(definition=definition):
-            return dict(definition)
-        case InstanceCreated(values=values):
-            return dict(values)
-        case InstanceUpdated(changes=changes):
-            merged = {**body, **changes}
-            return {k: v for k, v in merged.items() if v is not None}
+    # Instances first: most of the log is theirs.
+    if isinstance(event, InstanceCreated):
+        return dict(event.values)
+    if isinstance(event, InstanceUpdated):
+        merged = {**body, **event.changes}
+        return {k: v for k, v in merged.items() if v is not None}
+    if isinstance(event, ClassCreated | ClassUpdated):
+        return dict(event.definition)
+    if isinstance(event, DatabaseCreated | BranchCreated):
+        return event.to_data()
     return body
 
 
-def apply(state: AggregateState, event: EventEnvelope) -> AggregateState:
-    """Fold one event into `state` (in place) and return it."""
+def apply(
+    state: AggregateState, event: EventEnvelope, fact: DomainEvent | None = None
+) -> AggregateState:
+    """Fold one event into `state` (in place) and return it; `fact` is the event decoded
+    already, if the caller has it."""
     state.aggregate_type = event.aggregate_type
-    state.body = _apply_body(state.body, decode(event))
+    state.body = _apply_body(state.body, fact if fact is not None else decode(event))
     if not state.exists:
         state.exists = True
         state.created_at = event.occurred_at

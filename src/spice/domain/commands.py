@@ -42,6 +42,8 @@ class Command:
 
 @dataclass(frozen=True, kw_only=True)
 class CreateDatabase(Command):
+    """Create a database with its `main` branch."""
+
     command_type = "CREATE_DATABASE"
     name: str
     description: str | None = None
@@ -49,6 +51,8 @@ class CreateDatabase(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class DeleteDatabase(Command):
+    """Delete a database; its name cannot be used again."""
+
     command_type = "DELETE_DATABASE"
     name: str
 
@@ -73,6 +77,8 @@ class _ClassDefinitionCommand(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class CreateClass(_ClassDefinitionCommand):
+    """Create a class from its definition."""
+
     command_type = "CREATE_ONTOLOGY_CLASS"
 
 
@@ -92,12 +98,16 @@ class PatchClass(_ClassDefinitionCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class DeleteClass(Command):
+    """Delete a class that has no instances, subclasses or relationships pointing at it."""
+
     command_type = "DELETE_ONTOLOGY_CLASS"
     class_id: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class CreateInstance(Command):
+    """Create an instance; its id comes from `instance_id`, the primary key, or the command."""
+
     command_type = "CREATE_INSTANCE"
     class_id: str
     data: Payload
@@ -106,6 +116,8 @@ class CreateInstance(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class BulkCreateInstances(Command):
+    """Create many instances of one class at once, all or none."""
+
     command_type = "BULK_CREATE_INSTANCES"
     class_id: str
     instances: list[Payload]
@@ -113,6 +125,8 @@ class BulkCreateInstances(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateInstance(Command):
+    """Change some values of an instance (None removes one)."""
+
     command_type = "UPDATE_INSTANCE"
     class_id: str
     instance_id: str
@@ -121,6 +135,8 @@ class UpdateInstance(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class DeleteInstance(Command):
+    """Delete an instance; the deletion is final on its branch."""
+
     command_type = "DELETE_INSTANCE"
     class_id: str
     instance_id: str

@@ -37,10 +37,14 @@ class ValidationFailed(SpiceError):
 
 
 class NotFound(SpiceError):
+    """What the request names does not exist (404)."""
+
     code = "NOT_FOUND"
 
 
 class Conflict(SpiceError):
+    """The request contradicts the current state (409)."""
+
     code = "CONFLICT"
 
 
@@ -66,18 +70,26 @@ class IdempotencyConflict(Conflict):
 
 
 class Forbidden(SpiceError):
+    """The caller may not do this (403)."""
+
     code = "FORBIDDEN"
 
 
 class PayloadTooLarge(SpiceError):
+    """The body is over the limit (413)."""
+
     code = "PAYLOAD_TOO_LARGE"
 
 
 class Timeout(SpiceError):
+    """Waiting for a command or a read position ran out of time (408)."""
+
     code = "TIMEOUT"
 
 
 class Unavailable(SpiceError):
+    """A store or service cannot be reached now (503); trying later may work."""
+
     code = "UNAVAILABLE"
 
 

@@ -49,6 +49,8 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class DatabaseCreated(DomainEvent):
+    """A database came into being."""
+
     event_type = "DatabaseCreated"
     aggregate_type = AggregateType.DATABASE
     name: str
@@ -57,6 +59,8 @@ class DatabaseCreated(DomainEvent):
 
 @dataclass(frozen=True)
 class DatabaseDeleted(DomainEvent):
+    """A database was deleted; its documents are tombstoned."""
+
     event_type = "DatabaseDeleted"
     aggregate_type = AggregateType.DATABASE
     name: str
@@ -64,6 +68,8 @@ class DatabaseDeleted(DomainEvent):
 
 @dataclass(frozen=True)
 class BranchCreated(DomainEvent):
+    """A branch of a database; `from_branch` is None for `main`."""
+
     event_type = "BranchCreated"
     aggregate_type = AggregateType.BRANCH
     database: str
@@ -75,67 +81,75 @@ class BranchCreated(DomainEvent):
 
 
 @dataclass(frozen=True)
-class ClassCreated(DomainEvent):
+class ClassEvent(DomainEvent):
+    """An event of one class's stream."""
+
+    aggregate_type = AggregateType.ONTOLOGY_CLASS
+    class_id: str
+
+
+@dataclass(frozen=True)
+class ClassCreated(ClassEvent):
     """A class and its canonical definition (see `spice.domain.ontology.classes`)."""
 
     event_type = "ClassCreated"
-    aggregate_type = AggregateType.ONTOLOGY_CLASS
     schema_version = 2
-    class_id: str
     definition: Data
 
 
 @dataclass(frozen=True)
-class ClassUpdated(DomainEvent):
+class ClassUpdated(ClassEvent):
     """The whole new definition, with what changed in its fields."""
 
     event_type = "ClassUpdated"
-    aggregate_type = AggregateType.ONTOLOGY_CLASS
     schema_version = 2
-    class_id: str
     definition: Data
     schema_changes: Data
 
 
 @dataclass(frozen=True)
-class ClassDeleted(DomainEvent):
+class ClassDeleted(ClassEvent):
+    """A class was deleted."""
+
     event_type = "ClassDeleted"
-    aggregate_type = AggregateType.ONTOLOGY_CLASS
-    class_id: str
 
 
 # Instances
 
 
 @dataclass(frozen=True)
-class InstanceCreated(DomainEvent):
-    event_type = "InstanceCreated"
+class InstanceEvent(DomainEvent):
+    """An event of one instance's stream."""
+
     aggregate_type = AggregateType.INSTANCE
     class_id: str
     instance_id: str
+
+
+@dataclass(frozen=True)
+class InstanceCreated(InstanceEvent):
+    """An instance with its normalised values."""
+
+    event_type = "InstanceCreated"
     values: Data
 
 
 @dataclass(frozen=True)
-class InstanceUpdated(DomainEvent):
+class InstanceUpdated(InstanceEvent):
     """`changes` holds the new values; None removes a value. `migration` marks changes a
     class change made (schema evolution), not a write to the instance."""
 
     event_type = "InstanceUpdated"
-    aggregate_type = AggregateType.INSTANCE
     schema_version = 2
-    class_id: str
-    instance_id: str
     changes: Data
     migration: bool = False
 
 
 @dataclass(frozen=True)
-class InstanceDeleted(DomainEvent):
+class InstanceDeleted(InstanceEvent):
+    """An instance was deleted (final on its branch)."""
+
     event_type = "InstanceDeleted"
-    aggregate_type = AggregateType.INSTANCE
-    class_id: str
-    instance_id: str
 
 
 # Unique values: claimed by an instance in the same append as its write
@@ -143,6 +157,8 @@ class InstanceDeleted(DomainEvent):
 
 @dataclass(frozen=True)
 class UniqueValueClaimed(DomainEvent):
+    """`instance` ("Class/id") holds `value` of a unique property or 1:1 link."""
+
     event_type = "UniqueValueClaimed"
     aggregate_type = AggregateType.UNIQUE_VALUE
     class_id: str
@@ -153,6 +169,8 @@ class UniqueValueClaimed(DomainEvent):
 
 @dataclass(frozen=True)
 class UniqueValueReleased(DomainEvent):
+    """`instance` no longer holds `value`."""
+
     event_type = "UniqueValueReleased"
     aggregate_type = AggregateType.UNIQUE_VALUE
     class_id: str
@@ -256,6 +274,9 @@ def upcast(event_type: str, version: int, data: Data) -> Data:
 
 def decode(envelope: EventEnvelope) -> DomainEvent:
     """The typed event an envelope stores, in its current shape."""
+    cls = EVENT_TYPES.get(envelope.event_type)
+    if cls is not None and envelope.schema_version == cls.schema_version:
+        return cls.from_data(envelope.data)
     data = upcast(envelope.event_type, envelope.schema_version, envelope.data)
     return EVENT_TYPES[envelope.event_type].from_data(data)
 

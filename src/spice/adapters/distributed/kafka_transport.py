@@ -42,6 +42,9 @@ def parse_url(url: str) -> tuple[str, str]:
 
 
 class KafkaTransport(Transport):
+    """Topics on Apache Kafka: an idempotent producer, consumers in groups with manual commits
+    and cooperative rebalancing; topic names carry the URL's prefix."""
+
     def __init__(self, url: str, session_timeout_ms: int = 10_000) -> None:
         servers, prefix = parse_url(url)
         super().__init__(prefix)

@@ -77,6 +77,9 @@ def call(what: str, fn: Callable[[], T]) -> T:
 
 
 class SearchState:
+    """The state documents of the OpenSearch index (active generation, checkpoints, damaged
+    branches), read and written with optimistic versions."""
+
     def __init__(self, client: OpenSearch, prefix: str) -> None:
         self._client = client
         self._meta = f"{prefix}-meta"

@@ -30,6 +30,8 @@ BLOB, META = "~blob", "~meta"
 
 
 class FileBlobStore(BlobStore):
+    """Blobs as files under one directory, written once under their key with a SHA-256."""
+
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self._tmp = self.root / "tmp"

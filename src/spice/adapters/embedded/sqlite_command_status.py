@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS command_status (
 
 
 class SQLiteCommandStatusStore(CommandStatusStore):
+    """Command statuses in a SQLite file of their own (one process reads and writes them)."""
+
     def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
         self._db = SQLiteDatabase(path, synchronous)
         self._db.connection().executescript(SCHEMA)

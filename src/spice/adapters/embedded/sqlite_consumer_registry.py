@@ -9,6 +9,8 @@ from spice.adapters.sql.consumer_registry import SCHEMA, SQLConsumerRegistry
 
 
 class SQLiteConsumerRegistry(SQLConsumerRegistry):
+    """Checkpoints, processed events and leases in a SQLite file."""
+
     def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
         db = SQLiteDatabase(path, synchronous)
         db.connection().executescript(SCHEMA)

@@ -34,6 +34,8 @@ CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, d
 
 
 class SQLiteDocumentStore(SQLDocumentStore):
+    """Documents and graph edges in a SQLite file, a pair of tables per generation."""
+
     def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
         self._without_edges: set[str] = set()
         db = SQLiteDatabase(path, synchronous)

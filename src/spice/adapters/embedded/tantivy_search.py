@@ -82,6 +82,9 @@ def _facet_value(bucket: dict[str, Any], of_data: bool) -> Any:
 
 
 class TantivySearchIndex(SearchIndex):
+    """A Tantivy index per database and branch under one directory, in generations; CJK text
+    as character unigrams and bigrams. Private to the process that opens it."""
+
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self.schema = build_schema()

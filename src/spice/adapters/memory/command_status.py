@@ -9,6 +9,8 @@ from spice.application.ports.command_status import CommandStatus, CommandStatusS
 
 
 class InMemoryCommandStatusStore(CommandStatusStore):
+    """Command statuses in a dict, for tests and `memory://`."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rows: dict[str, dict] = {}

@@ -16,6 +16,8 @@ from spice.application.ports.consumer_registry import (
 
 
 class InMemoryConsumerRegistry(ConsumerRegistry):
+    """Checkpoints, processed events and leases in dicts, for tests and `memory://`."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._checkpoints: dict[str, int] = {}

@@ -79,6 +79,8 @@ class _UnitOfWork(DocumentUnitOfWork):
 
 
 class InMemoryDocumentStore(DocumentStore):
+    """Documents and edges in dicts, with generations, for tests and `memory://`."""
+
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._counter = itertools.count(1)

@@ -13,6 +13,9 @@ from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
 
 
 class InMemoryEventStore(EventStore):
+    """The log in a list, with the same guarantees as the real stores, for tests and
+    `memory://`."""
+
     def __init__(self) -> None:
         super().__init__()
         self._lock = threading.Lock()

@@ -19,6 +19,8 @@ REPLAYER = "dlq-replay"
 
 @dataclass(frozen=True)
 class DeadLetter:
+    """A message the transport consumer gave up on, with where it came from and why."""
+
     origin: str
     key: str
     error: str

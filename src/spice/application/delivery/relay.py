@@ -29,6 +29,9 @@ def command_key(envelope: EventEnvelope) -> str:
 
 
 class Relay(LogFollower):
+    """Publishes the log to the transport in order, from its checkpoint: accepted commands to
+    the commands topic (keyed by command), events to the events topic (keyed by aggregate)."""
+
     name = "relay"
 
     def __init__(

@@ -45,6 +45,8 @@ class _Held:
 
 @dataclass
 class ConsumerStats:
+    """What a transport consumer did: handled, duplicates, retried, dead-lettered."""
+
     handled: int = 0
     skipped: int = 0
     retried: int = 0

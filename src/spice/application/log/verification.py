@@ -11,6 +11,8 @@ from spice.application.ports.event_store import EventStore
 
 @dataclass(frozen=True)
 class Problem:
+    """One place where the log does not verify: its position, what is wrong, and how."""
+
     position: int
     kind: str  # edited | removed | inserted | truncated
     message: str

@@ -25,6 +25,8 @@ CHUNK = 1024 * 1024
 
 @dataclass(frozen=True)
 class BlobInfo:
+    """A stored blob: its key, size, SHA-256 and description."""
+
     key: str
     size: int
     sha256: str
@@ -72,6 +74,9 @@ def copy_stream(source: IO[bytes], target: IO[bytes]) -> None:
 
 
 class BlobStore(ABC):
+    """Write-once blobs (datasets, snapshots, archives) by key: a key is stored once, with its
+    SHA-256; writing it again with other content is a conflict."""
+
     @abstractmethod
     def put(
         self, key: str, source: bytes | BinaryIO, content_type: str = "application/octet-stream"

@@ -14,6 +14,8 @@ IN_PROGRESS = "IN_PROGRESS"  # another owner holds a live lease: try again later
 
 @dataclass(frozen=True)
 class Claim:
+    """The outcome of claiming an event or a lease: CLAIMED, DUPLICATE, STALE or IN_PROGRESS."""
+
     outcome: str
     attempts: int = 0  # how many times the event was claimed, this claim included
 

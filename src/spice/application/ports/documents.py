@@ -46,6 +46,9 @@ PathStep = tuple[str, bool, Sequence[str]]  # predicate, reverse, classes it may
 
 @dataclass
 class Document:
+    """A read-model document: its key, the aggregate's sequence, whether it is deleted, the
+    log position that wrote it, and its body."""
+
     key: DocKey
     seq: int
     deleted: bool

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RateDecision:
+    """Whether a request may go ahead, and when to retry if not."""
+
     allowed: bool
     limit: int  # the burst
     remaining: int  # requests that could follow at once
@@ -25,6 +27,8 @@ class RateDecision:
 
 @dataclass(frozen=True)
 class RateLimit:
+    """Requests per second and burst allowed per client."""
+
     rate: float  # requests per second, sustained
     burst: int  # requests at once
 
@@ -52,6 +56,8 @@ class RateLimit:
 
 
 class RateLimiter(ABC):
+    """Counts requests per client key (GCRA): in this process, or shared through a store."""
+
     def __init__(self, limit: RateLimit) -> None:
         if limit.rate <= 0 or limit.burst < 1:
             raise ValueError("a rate limit needs a positive rate and a burst of at least 1")

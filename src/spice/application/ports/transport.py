@@ -28,6 +28,8 @@ def dlq_topic(topic: str) -> str:
 
 @dataclass(frozen=True)
 class Message:
+    """A message read from a topic, with its partition, offset, key and headers."""
+
     topic: str
     partition: int
     offset: int

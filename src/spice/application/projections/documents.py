@@ -23,14 +23,11 @@ from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.events import (
     BranchCreated,
-    ClassCreated,
-    ClassDeleted,
-    ClassUpdated,
+    ClassEvent,
     DatabaseCreated,
     DatabaseDeleted,
-    InstanceCreated,
-    InstanceDeleted,
-    InstanceUpdated,
+    DomainEvent,
+    InstanceEvent,
     decode,
 )
 from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
@@ -46,25 +43,18 @@ STATE_FIELDS = (
 )
 
 
-def doc_key(event: EventEnvelope) -> DocKey | None:
+def doc_key(event: EventEnvelope, fact: DomainEvent) -> DocKey | None:
     """Where the document of an event's aggregate lives; None for events with no document."""
-    if event.aggregate_type not in DOCUMENTED:
-        return None
     meta = event.metadata
     db, branch = str(meta.get("database") or ""), str(meta.get("branch") or "")
-    match decode(event):
-        case DatabaseCreated() | DatabaseDeleted():
-            return DocKey(KIND_DATABASE, db)
-        case BranchCreated(name=name):
-            return DocKey(KIND_BRANCH, db, name)
-        case ClassCreated(class_id=cls) | ClassUpdated(class_id=cls) | ClassDeleted(class_id=cls):
-            return DocKey(KIND_CLASS, db, branch, cls)
-        case (
-            InstanceCreated(class_id=cls, instance_id=iid)
-            | InstanceUpdated(class_id=cls, instance_id=iid)
-            | InstanceDeleted(class_id=cls, instance_id=iid)
-        ):
-            return DocKey(KIND_INSTANCE, db, branch, cls, iid)
+    if isinstance(fact, InstanceEvent):
+        return DocKey(KIND_INSTANCE, db, branch, fact.class_id, fact.instance_id)
+    if isinstance(fact, ClassEvent):
+        return DocKey(KIND_CLASS, db, branch, fact.class_id)
+    if isinstance(fact, BranchCreated):
+        return DocKey(KIND_BRANCH, db, fact.name)
+    if isinstance(fact, DatabaseCreated | DatabaseDeleted):
+        return DocKey(KIND_DATABASE, db)
     return None
 
 
@@ -151,13 +141,16 @@ def project(
 ) -> None:
     """Apply one event; an event at or below the document's sequence is stale and ignored.
     An instance's edges follow its links in the same unit of work."""
-    key = doc_key(event)
+    if event.aggregate_type not in DOCUMENTED:
+        return
+    fact = decode(event)
+    key = doc_key(event, fact)
     if key is None:
         return
     doc = uow.get(key)
     if doc is not None and doc.seq >= event.sequence_number:
         return
-    state = apply(_state(doc, event.aggregate_id), event)
+    state = apply(_state(doc, event.aggregate_id), event, fact)
     uow.put(Document(key, state.seq, state.deleted, event.position, _body(key, state, event)))
     relationships = relationships or Relationships()
     if key.kind == KIND_CLASS:

@@ -18,17 +18,23 @@ from spice.domain.errors import Unavailable
 from spice.domain.events import (
     DatabaseDeleted,
     InstanceCreated,
-    InstanceDeleted,
-    InstanceUpdated,
+    InstanceEvent,
     decode,
 )
 
 StateKey = tuple[str, str, str, str]  # db, branch, class, id
 
 
-def _key(event: EventEnvelope) -> StateKey:
+Decoded = tuple[EventEnvelope, InstanceEvent]
+
+
+def _decoded(event: EventEnvelope) -> Decoded:
     fact = decode(event)
-    assert isinstance(fact, InstanceCreated | InstanceUpdated | InstanceDeleted)
+    assert isinstance(fact, InstanceEvent)
+    return event, fact
+
+
+def _key(event: EventEnvelope, fact: InstanceEvent) -> StateKey:
     meta = event.metadata
     return (
         str(meta.get("database") or ""),
@@ -75,8 +81,10 @@ class SearchProjector(LogFollower):
         batch = self.store.read_all(start, self.batch_size)
         if not batch:
             return start, False
-        instance_events = [e for e in batch if e.aggregate_type == AggregateType.INSTANCE]
-        states = self._prior_states(generation, instance_events)
+        facts = {
+            e.position: _decoded(e) for e in batch if e.aggregate_type == AggregateType.INSTANCE
+        }
+        states = self._prior_states(generation, list(facts.values()))
         touched: dict[StateKey, int] = {}  # instance -> position of its last event here
         dropped: list[str] = []
         for event in batch:
@@ -85,25 +93,26 @@ class SearchProjector(LogFollower):
                 dropped.append(db)
                 touched = {k: p for k, p in touched.items() if k[0] != db}
                 continue
-            if event.aggregate_type != AggregateType.INSTANCE:
+            if event.position not in facts:
                 continue
-            key = _key(event)
+            fact = facts[event.position][1]
+            key = _key(event, fact)
             state = states.setdefault(key, AggregateState(event.aggregate_id))
             if state.seq >= event.sequence_number:
                 continue
-            apply(state, event)
+            apply(state, event, fact)
             touched[key] = event.position
         changes = [self._change(k, states[k], p) for k, p in touched.items()]
         self.index.write(generation, changes, dropped, batch[-1].position)
         return batch[-1].position, len(batch) == self.batch_size
 
     def _prior_states(
-        self, generation: str, events: list[EventEnvelope]
+        self, generation: str, events: list[Decoded]
     ) -> dict[StateKey, AggregateState]:
         """Indexed state of every instance whose first event here is not its creation."""
         first: dict[StateKey, EventEnvelope] = {}
-        for event in events:
-            first.setdefault(_key(event), event)
+        for event, fact in events:
+            first.setdefault(_key(event, fact), event)
         wanted: dict[tuple[str, str], list[StateKey]] = {}
         for key, event in first.items():
             if event.event_type != InstanceCreated.event_type:

@@ -6,9 +6,14 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from spice.application.reads.documents import Reader
+from spice.domain.errors import NotFound
+
 
 @dataclass(frozen=True)
 class Edge:
+    """A relationship between two classes, walked forward or by its inverse."""
+
     source: str
     predicate: str
     target: str
@@ -117,3 +122,24 @@ def describe_path(path: list[Edge]) -> dict[str, Any]:
         ],
         "length": len(path),
     }
+
+
+def class_paths(
+    reader: Reader,
+    db: str,
+    branch: str,
+    start: tuple[str, str],
+    end: tuple[str, str | None],
+    max_depth: int,
+    limit: int,
+) -> dict[str, Any]:
+    """The relationship paths between two classes of a branch, described; `start` and
+    `end` are (name of the parameter that named it, class), for the NotFound message."""
+    classes = reader.class_definitions(db, branch)
+    known = {c["id"] for c in classes}
+    for name, value in (start, end):
+        if value is not None and value not in known:
+            raise NotFound(f"class {value!r} not found in {db!r}", {name: value})
+    found, truncated = paths(classes, start[1], end[1], max_depth, limit)
+    described = [describe_path(p) for p in found]
+    return {"paths": described, "count": len(described), "truncated": truncated}

@@ -105,6 +105,8 @@ def field_types(classes: Mapping[str, dict[str, Any]], scope: list[str]) -> dict
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """A search as the API receives it, before it is checked against the ontology."""
+
     db: str
     branch: str
     text: str = ""
@@ -157,6 +159,9 @@ def present_hit(hit: SearchHit, branch: str) -> dict[str, Any]:
 
 
 class SearchService:
+    """Checks a search against the branch's ontology and runs it on the index, or on a scan
+    of the document store (and says so) when the index cannot be read or lags."""
+
     def __init__(
         self, reader: Reader, index: SearchIndex, graph_position: Callable[[], int]
     ) -> None:

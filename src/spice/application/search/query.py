@@ -70,6 +70,8 @@ class SortKey:
 
 @dataclass(frozen=True)
 class SearchQuery:
+    """A checked search: text, filter, sort, facets and page, for one database and branch."""
+
     db: str
     branch: str
     text: str = ""
@@ -85,6 +87,8 @@ class SearchQuery:
 
 @dataclass
 class SearchHit:
+    """One instance as the index holds it, with its score and highlights."""
+
     cls: str
     id: str
     seq: int
@@ -101,6 +105,8 @@ class SearchHit:
 
 @dataclass
 class SearchPage:
+    """A page of hits with the total, facet counts and warnings."""
+
     hits: list[SearchHit]
     total: int
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

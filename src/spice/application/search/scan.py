@@ -51,6 +51,9 @@ def _sort_value(hit: SearchHit, field: str, as_number: bool) -> Any:
 
 
 class DocumentScanSearch(SearchReader):
+    """Search by scanning the document store: slow, but needs no index, so reads fall back
+    to it when the index is missing, damaged or behind."""
+
     def __init__(self, documents: DocumentStore, max_scan: int = 200_000) -> None:
         self.documents = documents
         self.max_scan = max_scan

@@ -13,6 +13,8 @@ class _TooLarge(Exception):
 
 
 class BodyLimitMiddleware:
+    """Refuses bodies over the limit with 413 before they are read whole."""
+
     def __init__(self, app: Any, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes

@@ -27,6 +27,8 @@ EXEMPT = ("/health", "/api/v1/health", "/docs", "/redoc", "/openapi.json")
 
 
 class RateLimitMiddleware:
+    """Answers 429 with Retry-After for a client over its rate, before reading the body."""
+
     def __init__(self, app: Any, key_header: str = "") -> None:
         self.app = app
         self.key_header = key_header.lower().encode()

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class DatabaseCreate(BaseModel):
+    """A database to create."""
+
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=63)
     description: str | None = Field(default=None, max_length=10_000)
@@ -70,6 +72,8 @@ class ClassPatch(BaseModel):
 
 
 class InstanceCreate(BaseModel):
+    """An instance to create, with why and from where (`metadata`)."""
+
     model_config = ConfigDict(extra="forbid")
     data: dict[str, Any]
     instance_id: str | None = Field(default=None, max_length=255)
@@ -77,12 +81,16 @@ class InstanceCreate(BaseModel):
 
 
 class InstanceUpdate(BaseModel):
+    """Values to change (None removes one), with why and from where (`metadata`)."""
+
     model_config = ConfigDict(extra="forbid")
     data: dict[str, Any]
     metadata: WriteMetadata | None = None
 
 
 class BulkCreate(BaseModel):
+    """Instances of one class to create together."""
+
     model_config = ConfigDict(extra="forbid")
     instances: list[dict[str, Any]] = Field(min_length=1, max_length=100_000)
     metadata: WriteMetadata | None = None
@@ -138,6 +146,8 @@ class SearchBody(BaseModel):
 
 
 class HopBody(BaseModel):
+    """One hop of a graph query."""
+
     model_config = ConfigDict(extra="forbid")
     predicate: str = Field(min_length=1, max_length=100)
     target_class: str | None = Field(default=None, max_length=100)

@@ -11,6 +11,8 @@ from spice.application.search.query import Filter
 
 @dataclass(frozen=True)
 class Hop:
+    """One step of a graph query: a relationship followed forward, or backward with `reverse`."""
+
     predicate: str
     target_class: str | None = None
     reverse: bool = False
@@ -27,6 +29,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class GraphQuery:
+    """A multi-hop query as the API receives it, with its limits."""
+
     db: str
     branch: str
     start_class: str

@@ -11,19 +11,29 @@ from starlette.concurrency import run_in_threadpool
 from spice.domain import commands as c
 from spice.domain import names
 from spice.entrypoints.api import deps
+from spice.entrypoints.api.responses import (
+    ERRORS,
+    WRITE,
+    AcceptedBody,
+    BranchList,
+    DatabaseFound,
+    DatabasePage,
+    Envelope,
+    ExpectedSeq,
+)
 from spice.entrypoints.api.schemas import DatabaseCreate, page, success
 from spice.entrypoints.api.writes import submit
 
-router = APIRouter(prefix="/api/v1/databases", tags=["databases"])
+router = APIRouter(prefix="/api/v1/databases", tags=["databases"], responses=ERRORS)
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def create_database(body: DatabaseCreate, write: deps.WriteDep) -> JSONResponse:
     command = c.CreateDatabase(database=body.name, name=body.name, description=body.description)
     return await submit(write, command, f"Database creation accepted for {body.name!r}")
 
 
-@router.get("")
+@router.get("", response_model=Envelope[DatabasePage])
 def list_databases(
     reader: deps.ReaderDep, offset: deps.Offset = 0, limit: deps.Limit = 100
 ) -> dict[str, Any]:
@@ -31,12 +41,12 @@ def list_databases(
     return success({**page(items, total, offset, limit), "databases": items})
 
 
-@router.get("/{db}")
+@router.get("/{db}", response_model=Envelope[DatabaseFound])
 def get_database(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
     return success(reader.database(db))
 
 
-@router.delete("/{db}", status_code=202)
+@router.delete("/{db}", status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def delete_database(
     db: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None
 ) -> JSONResponse:
@@ -44,7 +54,7 @@ async def delete_database(
     return await submit(write, command, f"Database deletion accepted for {db!r}")
 
 
-@router.get("/{db}/expected-seq")
+@router.get("/{db}/expected-seq", response_model=Envelope[ExpectedSeq])
 async def expected_seq(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
     """The current sequence of the database aggregate, to send as `expected_seq`."""
     names.check_name("database", db, names.DATABASE_NAME)
@@ -52,7 +62,7 @@ async def expected_seq(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
     return success({"database": db, "aggregate_id": state.aggregate_id, "expected_seq": state.seq})
 
 
-@router.get("/{db}/branches")
+@router.get("/{db}/branches", response_model=Envelope[BranchList])
 def list_branches(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
     items, total = reader.branches(db)
     return success({"branches": items, "total": total})

@@ -5,20 +5,23 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
+from spice.application.reads import relationship_graph
 from spice.application.reads.graph.query import GraphQuery, Hop
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.search.filters import parse_filter
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import read_indexed
-from spice.entrypoints.api.routes.ontology import class_paths
+from spice.entrypoints.api.responses import ERRORS, ClassPaths, Envelope, GraphBody
 from spice.entrypoints.api.schemas import (
     GraphQueryBody,
     SimpleGraphQueryBody,
     large_success,
+    success,
 )
 
-router = APIRouter(prefix="/api/v1/graph-query/{db}", tags=["graph"])
+router = APIRouter(prefix="/api/v1/graph-query/{db}", tags=["graph"], responses=ERRORS)
 SEED_KEYS = ("nodes", "edges", "paths", "warnings", "page", "count")
 
 
@@ -35,7 +38,7 @@ async def _run(
     return large_success(result, f"{result['count']} nodes", top)
 
 
-@router.post("")
+@router.post("", response_model=GraphBody)
 async def graph_query(
     db: str,
     body: GraphQueryBody,
@@ -67,7 +70,7 @@ async def graph_query(
     return await _run(graph, waiter, query, min_position, timeout)
 
 
-@router.post("/simple")
+@router.post("/simple", response_model=GraphBody)
 async def simple_graph_query(
     db: str,
     body: SimpleGraphQueryBody,
@@ -90,7 +93,7 @@ async def simple_graph_query(
     return await _run(graph, waiter, query, min_position, timeout)
 
 
-@router.get("/paths")
+@router.get("/paths", response_model=Envelope[ClassPaths])
 async def graph_paths(
     db: str,
     reader: deps.ReaderDep,
@@ -102,4 +105,7 @@ async def graph_paths(
 ) -> dict[str, Any]:
     """Ways to get from one class to another over relationships (for building hops)."""
     source, target = ("source_class", source_class), ("target_class", target_class)
-    return await class_paths(reader, db, branch, source, target, max_depth, limit)
+    found = await run_in_threadpool(
+        relationship_graph.class_paths, reader, db, branch, source, target, max_depth, limit
+    )
+    return success(found)

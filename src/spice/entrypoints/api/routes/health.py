@@ -9,12 +9,13 @@ from starlette.concurrency import run_in_threadpool
 from spice.application.reads.health import UNHEALTHY
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.errors import error_body
+from spice.entrypoints.api.responses import ERRORS, Envelope, HealthData
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=ERRORS)
 
 
-@router.get("/health")
-@router.get("/api/v1/health")
+@router.get("/health", response_model=Envelope[HealthData])
+@router.get("/api/v1/health", response_model=Envelope[HealthData])
 async def health(system: deps.HealthDep) -> JSONResponse:
     """`data.status` is `healthy`, `degraded` (search or blob store failing; reads fall back
     to the document store) or `unhealthy` (503: the log or the documents cannot be read),

@@ -12,6 +12,16 @@ from spice.domain import commands as c
 from spice.domain.events import InstanceCreated
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
+from spice.entrypoints.api.responses import (
+    ERRORS,
+    WRITE,
+    AcceptedBody,
+    Envelope,
+    InstanceCheck,
+    InstancePage,
+    InstancePublic,
+    Links,
+)
 from spice.entrypoints.api.schemas import (
     BulkCreate,
     InstanceCreate,
@@ -22,10 +32,12 @@ from spice.entrypoints.api.schemas import (
 )
 from spice.entrypoints.api.writes import submit
 
-router = APIRouter(prefix="/api/v1/database/{db}/instances/{class_id}", tags=["instances"])
+router = APIRouter(
+    prefix="/api/v1/database/{db}/instances/{class_id}", tags=["instances"], responses=ERRORS
+)
 
 
-@router.post("/create", status_code=202)
+@router.post("/create", status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def create_instance(
     db: str, class_id: str, body: InstanceCreate, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
@@ -36,7 +48,7 @@ async def create_instance(
     return await submit(write, command, message, recorded(body.metadata))
 
 
-@router.post("/validate")
+@router.post("/validate", response_model=Envelope[InstanceCheck])
 async def validate_instance(
     db: str,
     class_id: str,
@@ -55,7 +67,7 @@ async def validate_instance(
     return success({"valid": True, "instance_id": created.instance_id, "values": created.values})
 
 
-@router.post("/bulk-create", status_code=202)
+@router.post("/bulk-create", status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def bulk_create(
     db: str, class_id: str, body: BulkCreate, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
@@ -66,7 +78,7 @@ async def bulk_create(
     return await submit(write, command, message, recorded(body.metadata))
 
 
-@router.put("/{instance_id}/update", status_code=202)
+@router.put("/{instance_id}/update", status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def update_instance(
     db: str,
     class_id: str,
@@ -88,7 +100,9 @@ async def update_instance(
     return await submit(write, command, message, recorded(body.metadata))
 
 
-@router.delete("/{instance_id}/delete", status_code=202)
+@router.delete(
+    "/{instance_id}/delete", status_code=202, response_model=AcceptedBody, responses=WRITE
+)
 async def delete_instance(
     db: str,
     class_id: str,
@@ -107,7 +121,7 @@ async def delete_instance(
     return await submit(write, command, f"Instance deletion accepted for {class_id}/{instance_id}")
 
 
-@router.get("")
+@router.get("", response_model=Envelope[InstancePage])
 async def list_instances(
     db: str,
     class_id: str,
@@ -125,7 +139,7 @@ async def list_instances(
     return success({**page(items, total, offset, limit), "instances": items})
 
 
-@router.get("/{instance_id}")
+@router.get("/{instance_id}", response_model=Envelope[InstancePublic])
 async def get_instance(
     db: str,
     class_id: str,
@@ -141,7 +155,7 @@ async def get_instance(
     return success(await run_in_threadpool(reader.instance, db, branch, class_id, instance_id))
 
 
-@router.get("/{instance_id}/links")
+@router.get("/{instance_id}/links", response_model=Envelope[Links])
 async def instance_links(
     db: str,
     class_id: str,

@@ -1,7 +1,9 @@
-"""Ontology classes: /api/v1/database/{db}/ontology (singular, as in the seed)."""
+"""Ontology classes: /api/v1/database/{db}/ontology (singular, as in the seed), and the
+seed's async and sync creation paths under /api/v1/ontology/{db}."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -10,24 +12,40 @@ from starlette.concurrency import run_in_threadpool
 
 from spice.application.commands.service import CommandService
 from spice.application.reads import relationship_graph as graph
-from spice.application.reads.documents import Reader
 from spice.domain import commands as c
 from spice.domain import names
 from spice.domain.canonical import check_storable
 from spice.domain.deciders.base import WriteModel
 from spice.domain.deciders.evolution import Analysis
 from spice.domain.deciders.ontology import analyse_update
-from spice.domain.errors import NotFound, ValidationFailed, field_error
+from spice.domain.errors import ValidationFailed, field_error
 from spice.domain.events import ClassCreated
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import reach
+from spice.entrypoints.api.responses import (
+    ERRORS,
+    WRITE,
+    AcceptedBody,
+    ClassCheck,
+    ClassImpact,
+    ClassPage,
+    ClassPaths,
+    ClassPublic,
+    CompletedBody,
+    Cycles,
+    Envelope,
+    SeedStatus,
+)
 from spice.entrypoints.api.schemas import ClassDefinition, ClassPatch, page, success
-from spice.entrypoints.api.writes import submit
+from spice.entrypoints.api.writes import finish, submit
 
-router = APIRouter(prefix="/api/v1/database/{db}/ontology", tags=["ontology"])
+ONTOLOGY = "/api/v1/database/{db}/ontology"
+CLASS = ONTOLOGY + "/{class_id}"
+SEED = "/api/v1/ontology/{db}"  # the seed's async and sync paths
+router = APIRouter(tags=["ontology"], responses=ERRORS)
 
 
-@router.post("", status_code=202)
+@router.post(ONTOLOGY, status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def create_class(
     db: str, body: ClassDefinition, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
@@ -37,7 +55,7 @@ async def create_class(
     return await submit(write, command, f"Ontology creation command accepted for {body.id!r}")
 
 
-@router.post("/validate")
+@router.post(ONTOLOGY + "/validate", response_model=Envelope[ClassCheck])
 async def validate_class(
     db: str, body: ClassDefinition, commands: deps.CommandsDep, branch: deps.BranchDep
 ) -> dict[str, Any]:
@@ -62,7 +80,7 @@ async def validate_class(
     )
 
 
-@router.post("/{class_id}/analyze")
+@router.post(ONTOLOGY + "/{class_id}/analyze", response_model=Envelope[ClassImpact])
 async def analyze_change(
     db: str,
     class_id: str,
@@ -114,7 +132,7 @@ def _same_id(class_id: str, body_id: str) -> None:
         )
 
 
-@router.get("/circular-references")
+@router.get(ONTOLOGY + "/circular-references", response_model=Envelope[Cycles])
 async def circular_references(
     db: str,
     reader: deps.ReaderDep,
@@ -129,7 +147,7 @@ async def circular_references(
     return success({"cycles": found, "count": len(found), "truncated": truncated})
 
 
-@router.get("/relationship-paths")
+@router.get(ONTOLOGY + "/relationship-paths", response_model=Envelope[ClassPaths])
 async def relationship_paths(
     db: str,
     reader: deps.ReaderDep,
@@ -141,32 +159,13 @@ async def relationship_paths(
 ) -> dict[str, Any]:
     """Paths from class `start` (to class `end`) over relationships, forward and through
     inverses; shortest first, forward before backward."""
-    return await class_paths(reader, db, branch, ("start", start), ("end", end), max_depth, limit)
-
-
-async def class_paths(
-    reader: Reader,
-    db: str,
-    branch: str,
-    start: tuple[str, str],
-    end: tuple[str, str | None],
-    max_depth: int,
-    limit: int,
-) -> dict[str, Any]:
-    """The relationship paths between classes; `start` and `end` are (parameter, class)."""
-    classes = await run_in_threadpool(reader.class_definitions, db, branch)
-    known = {c["id"] for c in classes}
-    for name, value in (start, end):
-        if value is not None and value not in known:
-            raise NotFound(f"class {value!r} not found in {db!r}", {name: value})
-    found, truncated = await run_in_threadpool(
-        graph.paths, classes, start[1], end[1], max_depth, limit
+    found = await run_in_threadpool(
+        graph.class_paths, reader, db, branch, ("start", start), ("end", end), max_depth, limit
     )
-    described = [graph.describe_path(p) for p in found]
-    return success({"paths": described, "count": len(described), "truncated": truncated})
+    return success(found)
 
 
-@router.get("")
+@router.get(ONTOLOGY, response_model=Envelope[ClassPage])
 async def list_classes(
     db: str,
     reader: deps.ReaderDep,
@@ -183,7 +182,7 @@ async def list_classes(
     return success({**page(items, total, offset, limit), "classes": items, "ontologies": items})
 
 
-@router.get("/{class_id}")
+@router.get(CLASS, response_model=Envelope[ClassPublic])
 async def get_class(
     db: str,
     class_id: str,
@@ -197,7 +196,7 @@ async def get_class(
     return success(await run_in_threadpool(reader.ontology_class, db, branch, class_id))
 
 
-@router.put("/{class_id}", status_code=202)
+@router.put(CLASS, status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def update_class(
     db: str,
     class_id: str,
@@ -217,7 +216,7 @@ async def update_class(
     return await submit(write, command, f"Ontology update command accepted for {class_id!r}")
 
 
-@router.patch("/{class_id}", status_code=202)
+@router.patch(CLASS, status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def patch_class(
     db: str,
     class_id: str,
@@ -239,7 +238,7 @@ async def patch_class(
     return await submit(write, command, f"Ontology update command accepted for {class_id!r}")
 
 
-@router.delete("/{class_id}", status_code=202)
+@router.delete(CLASS, status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def delete_class(
     db: str,
     class_id: str,
@@ -251,3 +250,67 @@ async def delete_class(
         database=db, branch=branch, expected_seq=expected_seq, class_id=class_id
     )
     return await submit(write, command, f"Ontology deletion command accepted for {class_id!r}")
+
+
+# The seed's async and sync paths: /api/v1/ontology/{db}/async|sync/...
+
+
+@router.post(SEED + "/async/create", status_code=202, response_model=AcceptedBody)
+async def create_async(
+    db: str, body: ClassDefinition, write: deps.WriteDep, branch: deps.BranchDep
+) -> JSONResponse:
+    command = c.CreateClass(
+        database=db, branch=branch, definition=body.model_dump(exclude_unset=True)
+    )
+    message = f"Ontology creation command accepted for {body.id!r}"
+    return await submit(replace(write, wait=False), command, message)
+
+
+@router.get(SEED + "/async/command/{command_id}/status", response_model=SeedStatus)
+async def status_async(db: str, command_id: str, statuses: deps.StatusesDep) -> dict[str, Any]:
+    status = await run_in_threadpool(statuses.get, command_id)
+    return {
+        "command_id": command_id,
+        "status": status.status,
+        "result": {
+            "message": f"Command is {status.status}",
+            "command_type": status.command_type,
+            "aggregate_id": (status.result or {}).get("aggregate_id", status.aggregate_id),
+            "created_at": status.created_at,
+            "updated_at": status.updated_at,
+            "progress": status.progress,
+            "history": status.history,
+            "result": status.result,
+            "error": status.error,
+        },
+    }
+
+
+@router.post(SEED + "/sync/create", response_model=CompletedBody)
+async def create_sync(
+    db: str,
+    body: ClassDefinition,
+    write: deps.WriteDep,
+    branch: deps.BranchDep,
+    poll_interval: deps.PollInterval = 0.5,
+) -> JSONResponse:
+    """Create a class and answer when it exists (408 with a hint after `timeout`)."""
+    command = c.CreateClass(
+        database=db, branch=branch, definition=body.model_dump(exclude_unset=True)
+    )
+    return await submit(
+        replace(write, wait=True, poll_interval=poll_interval), command, "Command accepted"
+    )
+
+
+@router.get(SEED + "/sync/command/{command_id}/wait", response_model=CompletedBody)
+async def wait_command(
+    db: str,
+    command_id: str,
+    waiter: deps.WaiterDep,
+    statuses: deps.StatusesDep,
+    timeout: deps.Timeout = 30,
+    poll_interval: deps.PollInterval = 0.5,
+) -> JSONResponse:
+    await run_in_threadpool(statuses.get, command_id)
+    return await finish(waiter, command_id, timeout, poll_interval)

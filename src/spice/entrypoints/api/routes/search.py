@@ -12,9 +12,10 @@ from spice.application.search.filters import parse_filter
 from spice.domain.errors import BadRequest
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import read_indexed
+from spice.entrypoints.api.responses import ERRORS, Envelope, SearchResult
 from spice.entrypoints.api.schemas import SearchBody, large_success
 
-router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"])
+router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"], responses=ERRORS)
 
 
 async def _run(
@@ -31,7 +32,7 @@ async def _run(
     return large_success(result)
 
 
-@router.post("/search")
+@router.post("/search", response_model=Envelope[SearchResult])
 async def search(
     db: str,
     body: SearchBody,
@@ -62,7 +63,7 @@ async def search(
     return await _run(searches, waiter, request, min_position, timeout)
 
 
-@router.get("/instances")
+@router.get("/instances", response_model=Envelope[SearchResult])
 async def search_instances(
     db: str,
     searches: deps.SearchDep,

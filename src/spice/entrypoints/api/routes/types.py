@@ -8,19 +8,20 @@ from fastapi import APIRouter
 
 from spice.domain.errors import NotFound
 from spice.domain.types import describe
+from spice.entrypoints.api.responses import ERRORS, Envelope, TypeList
 from spice.entrypoints.api.schemas import success
 
-router = APIRouter(prefix="/api/v1/types", tags=["types"])
+router = APIRouter(prefix="/api/v1/types", tags=["types"], responses=ERRORS)
 
 
-@router.get("")
+@router.get("", response_model=Envelope[TypeList])
 def list_types() -> dict[str, Any]:
     """Every type with its parameters and constraints, an example and its normal form."""
     types = describe()
     return success({"types": types, "count": len(types)})
 
 
-@router.get("/{name}")
+@router.get("/{name}", response_model=Envelope[dict[str, Any]])
 def get_type(name: str) -> dict[str, Any]:
     for described in describe():
         if described["name"] == name:

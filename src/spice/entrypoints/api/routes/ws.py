@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from spice.entrypoints.api.responses import ERRORS, WebSocketStats
 from spice.entrypoints.api.ws_manager import Client, ConnectionManager, command_update
 
-router = APIRouter(tags=["websockets"])
+router = APIRouter(tags=["websockets"], responses=ERRORS)
 
 # Close code for a client that reads too slowly: it reconnects and reads current statuses.
 TRY_AGAIN_LATER = 1013
@@ -118,7 +119,7 @@ async def ws_commands(ws: WebSocket, user_id: str | None = None) -> None:
     await _serve(ws, user_id, None)
 
 
-@router.get("/api/v1/ws/stats")
+@router.get("/api/v1/ws/stats", response_model=WebSocketStats)
 def ws_stats(request: Request) -> dict[str, Any]:
     """Open connections and subscriptions."""
     manager: ConnectionManager = request.app.state.ws_manager

@@ -1,0 +1,333 @@
+"""Response bodies, as `/openapi.json` documents them: every route names its success body
+and the error body, so clients and contract fuzzers know the real shapes.
+
+Documents allow fields beyond the ones named here (a class definition grows with its
+type parameters; a database carries what it was created with)."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+T = TypeVar("T")
+
+
+class ErrorBody(BaseModel):
+    """Every error: 400, 404, 408, 409, 413, 422, 429, 503."""
+
+    status: Literal["error"]
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        400: "Malformed request",
+        404: "Not found",
+        408: "Timed out waiting (a command or a read position)",
+        409: "Conflict: expected_seq, a unique value, an Idempotency-Key, existing data",
+        413: "Body too large",
+        422: "Invalid values, one entry per field in details.errors",
+        429: "Rate limited (Retry-After)",
+        503: "A store is unavailable",
+    }.items()
+}
+
+
+class Envelope(BaseModel, Generic[T]):
+    """`{status, message, data}` of every success."""
+
+    status: Literal["success"]
+    message: str
+    data: T
+
+
+class AcceptedData(BaseModel):
+    """The accepted command and where to follow it."""
+
+    command_id: str
+    status: str
+    command_type: str
+    status_url: str
+
+
+class AcceptedBody(BaseModel):
+    """202: the command is stored; follow it at `data.status_url`."""
+
+    status: Literal["accepted"]
+    message: str
+    command_id: str
+    data: AcceptedData
+
+
+class CompletedData(BaseModel):
+    """The completed command's result and its history of progress."""
+
+    command_id: str
+    status: str
+    execution_time: float
+    result: dict[str, Any] | None
+    progress_history: list[dict[str, Any]]
+
+
+class CompletedBody(BaseModel):
+    """200 with `?wait=true`: the command completed (a failure answers with its error)."""
+
+    status: Literal["success"]
+    message: str
+    command_id: str
+    data: CompletedData
+
+
+WRITE: dict[int | str, dict[str, Any]] = {
+    200: {"model": CompletedBody, "description": "With ?wait=true: the command completed"},
+    **ERRORS,
+}
+
+
+class Versioned(BaseModel):
+    """Who changed a document last, when, and at which sequence and log position."""
+
+    model_config = ConfigDict(extra="allow")
+    sequence_number: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    indexed_at: str
+    position: int
+
+
+class InstancePublic(Versioned):
+    """An instance with its values under `data`."""
+
+    id: str
+    instance_id: str
+    class_id: str
+    database: str
+    branch: str
+    data: dict[str, Any]
+    last_command_id: str
+    last_event_id: str
+
+
+class ClassPublic(Versioned):
+    """A class definition in its canonical form."""
+
+    id: str
+    label: Any
+    description: Any
+    parent_class: str | None
+    properties: list[dict[str, Any]]
+    relationships: list[dict[str, Any]]
+    title_key: str | None = None
+    metadata: dict[str, Any] = {}
+    database: str
+    branch: str
+
+
+class DatabasePublic(Versioned):
+    """A database."""
+
+    name: str
+    description: str | None
+
+
+class DatabaseFound(DatabasePublic):
+    """A database, with `exists` as seed-era clients read it."""
+
+    exists: bool
+
+
+class BranchPublic(Versioned):
+    """A branch of a database."""
+
+    database: str
+    name: str
+    from_branch: str | None
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of items: `next_offset` is None on the last page."""
+
+    items: list[T]
+    count: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+class InstancePage(Page[InstancePublic]):
+    """A page of instances (also under `instances`)."""
+
+    instances: list[InstancePublic]
+
+
+class ClassPage(Page[ClassPublic]):
+    """A page of classes (also under `classes` and the seed-era `ontologies`)."""
+
+    classes: list[ClassPublic]
+    ontologies: list[ClassPublic]
+
+
+class DatabasePage(Page[DatabasePublic]):
+    """A page of databases (also under `databases`)."""
+
+    databases: list[DatabasePublic]
+
+
+class BranchList(BaseModel):
+    """The branches of a database."""
+
+    branches: list[BranchPublic]
+    total: int
+
+
+class ExpectedSeq(BaseModel):
+    """The sequence to send as `expected_seq`."""
+
+    database: str
+    aggregate_id: str
+    expected_seq: int
+
+
+class CommandStatusPublic(BaseModel):
+    """A command's status with its history of transitions and its result or error."""
+
+    command_id: str
+    command_type: str
+    status: Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
+    aggregate_id: str
+    actor: str
+    database: str | None
+    created_at: str
+    updated_at: str
+    message: str
+    progress: int
+    history: list[dict[str, Any]]
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+
+
+class HealthData(BaseModel):
+    """The log head, how far each follower has got, and the stores that can fail alone."""
+
+    status: Literal["healthy", "degraded", "unhealthy"]
+    problems: list[str]
+    log_position: int | None
+    command_worker_position: int | None
+    projection_position: int
+    read_model_generation: str | None
+    search_position: int
+    search_index: dict[str, Any]
+    blob_store: dict[str, Any]
+
+
+class InstanceCheck(BaseModel):
+    """An instance as a create would store it."""
+
+    valid: bool
+    instance_id: str
+    values: dict[str, Any]
+
+
+class ClassCheck(BaseModel):
+    """A class definition as a create or update would store it, with its impact."""
+
+    valid: bool
+    exists: bool
+    definition: dict[str, Any]
+    impact: dict[str, Any] | None = None
+
+
+class ClassImpact(BaseModel):
+    """What a class change would do to existing instances."""
+
+    definition: dict[str, Any]
+    impact: dict[str, Any]
+
+
+class Links(BaseModel):
+    """Links out of an instance and into it."""
+
+    model_config = ConfigDict(extra="allow")
+    outgoing: list[dict[str, Any]]
+    incoming: list[dict[str, Any]]
+
+
+class Cycles(BaseModel):
+    """Cycles among the relationships of classes."""
+
+    cycles: list[dict[str, Any]]
+    count: int
+    truncated: bool
+
+
+class ClassPaths(BaseModel):
+    """Paths between classes over relationships."""
+
+    paths: list[dict[str, Any]]
+    count: int
+    truncated: bool
+
+
+class SearchResult(BaseModel):
+    """Hits, facets, a page with its cursor, warnings, and which index answered."""
+
+    model_config = ConfigDict(extra="allow")
+    hits: list[dict[str, Any]]
+    total: int
+    facets: dict[str, Any]
+    page: dict[str, Any]
+    warnings: list[dict[str, Any]]
+    index: dict[str, Any]
+
+
+class GraphResult(BaseModel):
+    """Nodes with their data status, edges, paths, page, warnings and index summary."""
+
+    model_config = ConfigDict(extra="allow")
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, str]]
+    paths: list[dict[str, Any]] | None
+    count: int
+    page: dict[str, Any]
+    warnings: list[dict[str, Any]]
+    index_summary: dict[str, Any]
+
+
+class GraphBody(Envelope[GraphResult]):
+    """The result also at the top level, as seed-era clients read it."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, str]]
+    paths: list[dict[str, Any]] | None
+    warnings: list[dict[str, Any]]
+    page: dict[str, Any]
+    count: int
+
+
+class TypeList(BaseModel):
+    """The property types with their parameters."""
+
+    types: list[dict[str, Any]]
+    count: int
+
+
+class WebSocketStats(BaseModel):
+    """Open WebSocket connections and their command subscriptions."""
+
+    connections: int
+    subscriptions: int
+
+
+class SeedStatus(BaseModel):
+    """The seed's async status shape: GET /api/v1/ontology/{db}/async/command/{id}/status."""
+
+    command_id: str
+    status: str
+    result: dict[str, Any]
