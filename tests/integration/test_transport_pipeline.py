@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from spice.adapters.distributed.kafka_transport import KafkaTransport
+from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
@@ -31,7 +32,7 @@ from spice.application.ports.transport import (
     retry_topic,
 )
 from spice.domain.envelope import EventEnvelope
-from tests.services import drop_postgres_schema, kafka_prefix_url, postgres_schema_url
+from tests.services import kafka_prefix_url, postgres_schema_url
 
 
 def _event(aggregate: str, seq: int, event_id: str | None = None) -> EventEnvelope:
@@ -71,11 +72,12 @@ def registry(backend: str) -> Iterator[ConsumerRegistry]:
     if backend == "memory":
         yield InMemoryConsumerRegistry()
         return
-    url = postgres_schema_url()
-    made = PostgresConsumerRegistry(url)
+    pool = PostgresDatabase(postgres_schema_url())
+    made = PostgresConsumerRegistry(pool)
     yield made
     made.close()
-    drop_postgres_schema(url)
+    pool.drop_schema()
+    pool.close()
 
 
 def published(transport: Transport, topic: str) -> list[Message]:

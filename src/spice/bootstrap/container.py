@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spice.application.commands.executor import CommandExecutor
-from spice.application.commands.service import CommandService
+from spice.application.commands.service import CommandService, DrainWait
 from spice.application.commands.status import CommandStatuses
 from spice.application.commands.tracking import CommandTracker
 from spice.application.commands.worker import CommandWorker
@@ -110,62 +110,73 @@ def build_container(settings: Settings) -> Container:
     events = adapters.event_store(s, pools)
     registry = adapters.consumer_registry(s, pools)
     documents = adapters.document_store(s, pools)
-    statuses = adapters.command_status_store(s)
-    tracker = CommandTracker(statuses)
+    tracker = CommandTracker(adapters.command_status_store(s))
     executor = CommandExecutor(events, tracker)
     worker = CommandWorker(executor, registry)
     projector = DocumentProjector(events, documents)
-
-    def drain(timeout: float) -> bool:
-        return worker.progress.wait(events.head_position(), timeout)
-
-    read_follower: LogFollower = projector
-    if s.process == "api":
-        read_follower = ReadModelWatch(events, documents.checkpoint)
-        drain = PendingCommands(events).settled
-
-    service = CommandService(events, tracker, drain, s.drain_timeout_seconds)
     search = adapters.search_index(s)
     search_projector = SearchProjector(events, search)
-    search_follower: LogFollower = search_projector
-    if s.process == "api" and search.shared:
-        search_follower = ReadModelWatch(
-            events, search.checkpoint, name="search-watch", monotonic=False
-        )
+    read_follower, search_follower, drain = _followers(
+        s, events, documents, search, worker, projector, search_projector
+    )
     searches = SearchService(Reader(documents), search, documents.checkpoint)
-    graph = GraphQueries(documents, search, documents.checkpoint, searches)
     blobs = adapters.blob_store(s)
-    health = SystemHealth(
-        events,
-        documents,
-        search,
-        blobs,
-        read_follower.progress,
-        search_follower.progress,
-        worker.progress if s.process == "serve" else None,
-    )
+    command_progress = worker.progress if s.process == "serve" else None
     return Container(
-        s,
-        events,
-        registry,
-        documents,
-        statuses,
-        tracker,
-        executor,
-        worker,
-        projector,
-        service,
-        search,
-        search_projector,
-        searches,
-        graph,
-        adapters.transport(s),
-        read_follower,
-        search_follower,
-        blobs,
-        adapters.rate_limiter(s),
-        Reader(documents),
-        CommandStatuses(events, tracker, executor),
-        health,
-        pools,
+        settings=s,
+        events=events,
+        registry=registry,
+        documents=documents,
+        statuses=tracker.store,
+        tracker=tracker,
+        executor=executor,
+        worker=worker,
+        projector=projector,
+        commands=CommandService(events, tracker, drain, s.drain_timeout_seconds),
+        search=search,
+        search_projector=search_projector,
+        searches=searches,
+        graph=GraphQueries(documents, search, documents.checkpoint, searches),
+        transport=adapters.transport(s),
+        read_follower=read_follower,
+        search_follower=search_follower,
+        blobs=blobs,
+        rate_limiter=adapters.rate_limiter(s),
+        reader=Reader(documents),
+        command_statuses=CommandStatuses(events, tracker, executor),
+        health=SystemHealth(
+            events,
+            documents,
+            search,
+            blobs,
+            read_follower.progress,
+            search_follower.progress,
+            command_progress,
+        ),
+        pools=pools,
     )
+
+
+def _followers(
+    s: Settings,
+    events: EventStore,
+    documents: DocumentStore,
+    search: SearchIndex,
+    worker: CommandWorker,
+    projector: DocumentProjector,
+    search_projector: SearchProjector,
+) -> tuple[LogFollower, LogFollower, DrainWait]:
+    """What moves the documents and the search index on, and how to wait for commands in
+    flight: this process's own followers, or in an API process of the distributed profile
+    watches on what the workers write."""
+    if s.process != "api":
+
+        def drain(timeout: float) -> bool:
+            return worker.progress.wait(events.head_position(), timeout)
+
+        return projector, search_projector, drain
+    read: LogFollower = ReadModelWatch(events, documents.checkpoint)
+    searched: LogFollower = search_projector
+    if search.shared:
+        searched = ReadModelWatch(events, search.checkpoint, name="search-watch", monotonic=False)
+    return read, searched, PendingCommands(events).settled

@@ -156,10 +156,9 @@ class InstanceDeleted(InstanceEvent):
 
 
 @dataclass(frozen=True)
-class UniqueValueClaimed(DomainEvent):
-    """`instance` ("Class/id") holds `value` of a unique property or 1:1 link."""
+class UniqueValueEvent(DomainEvent):
+    """An event of the stream of one unique value (of `property` of `class_id`)."""
 
-    event_type = "UniqueValueClaimed"
     aggregate_type = AggregateType.UNIQUE_VALUE
     class_id: str
     property: str
@@ -168,15 +167,17 @@ class UniqueValueClaimed(DomainEvent):
 
 
 @dataclass(frozen=True)
-class UniqueValueReleased(DomainEvent):
+class UniqueValueClaimed(UniqueValueEvent):
+    """`instance` ("Class/id") holds `value` of a unique property or 1:1 link."""
+
+    event_type = "UniqueValueClaimed"
+
+
+@dataclass(frozen=True)
+class UniqueValueReleased(UniqueValueEvent):
     """`instance` no longer holds `value`."""
 
     event_type = "UniqueValueReleased"
-    aggregate_type = AggregateType.UNIQUE_VALUE
-    class_id: str
-    property: str
-    value: Any
-    instance: str
 
 
 # Commands and their outcomes, in the stream of each command

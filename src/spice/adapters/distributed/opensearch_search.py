@@ -25,9 +25,15 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
 
+from spice.adapters.distributed.opensearch_mapping import (
+    BULK_BYTES,
+    INDEX_BODY,
+    MGET_CHUNK,
+    check_damaged,
+    check_missing,
+    failed,
+)
 from spice.adapters.distributed.opensearch_query import (
-    KEYWORD_LIMIT,
-    MAX_SORT_VALUES,
     STORED,
     facet_buckets,
     facet_spec,
@@ -49,43 +55,6 @@ from spice.domain.canonical import dumps
 from spice.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)
-MAX_RESULT_WINDOW = 1_000_000  # graph queries page through every start node by offset
-BULK_BYTES = 8_000_000
-MGET_CHUNK = 1000
-
-INDEX_BODY: dict[str, Any] = {
-    "settings": {
-        "number_of_shards": 1,
-        "number_of_replicas": 0,
-        "max_result_window": MAX_RESULT_WINDOW,
-        "mapping.nested_objects.limit": MAX_SORT_VALUES,
-    },
-    "mappings": {
-        "dynamic": "strict",
-        "_source": {"includes": STORED},
-        "properties": {
-            "key": {"type": "keyword"},
-            "cls": {"type": "keyword"},
-            "iid": {"type": "keyword"},
-            "seq": {"type": "long"},
-            "position": {"type": "long"},
-            "indexed_at": {"type": "double"},
-            "text": {"type": "text", "analyzer": "whitespace", "index_options": "freqs"},
-            "terms": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
-            "nums": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
-            "paths": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
-            "sorts": {
-                "type": "nested",
-                "properties": {
-                    "p": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
-                    "n": {"type": "double"},
-                    "s": {"type": "keyword", "ignore_above": KEYWORD_LIMIT},
-                },
-            },
-            "source": {"type": "object", "enabled": False},
-        },
-    },
-}
 
 
 class OpenSearchSearchIndex(SearchIndex):
@@ -329,7 +298,7 @@ class OpenSearchSearchIndex(SearchIndex):
             actions.append([dumps(part) for part in self._action(generation, change, now)])
             owners.append(pair)
         for pair, item in zip(owners, self._bulk(actions), strict=True):
-            if _failed(item):  # deterministic: retrying the batch would fail the same way
+            if failed(item):  # deterministic: retrying the batch would fail the same way
                 log.error("search index %s/%s not updated: %s", *pair, item)
                 damaged.add(pair)
         meta.update(
@@ -385,18 +354,18 @@ class OpenSearchSearchIndex(SearchIndex):
 
     def fetch(self, db: str, branch: str, keys: Sequence[str]) -> dict[str, SearchHit]:
         _, meta = self._state.active()
-        _check_damaged(meta, db, branch)
+        check_damaged(meta, db, branch)
         if not keys:
             return {}
         try:
             return self._mget(self._alias(db, branch), keys)
         except NotFoundError:
-            _check_missing(meta, db, branch)
+            check_missing(meta, db, branch)
             return {}
 
     def search(self, query: SearchQuery) -> SearchPage:
         _, meta = self._state.active()
-        _check_damaged(meta, query.db, query.branch)
+        check_damaged(meta, query.db, query.branch)
         body: dict[str, Any] = {
             "query": main_query(query),
             "sort": sort_spec(query),
@@ -414,7 +383,7 @@ class OpenSearchSearchIndex(SearchIndex):
         try:
             result = call("search", lambda: self._client.search(body=body, index=alias))
         except NotFoundError:
-            _check_missing(meta, query.db, query.branch)
+            check_missing(meta, query.db, query.branch)
             return SearchPage([], 0, {f: [] for f in query.facets})
         hits = [
             hit_of(h["_source"], h.get("_score") if query.text else None)
@@ -440,30 +409,3 @@ class OpenSearchSearchIndex(SearchIndex):
         )
         for name in names:
             self._delete_index(name)
-
-
-def _check_damaged(meta: dict[str, Any], db: str, branch: str) -> None:
-    if [db, branch] in meta["damaged"]:
-        raise Unavailable(f"search index of {db}/{branch} missed changes after a failed write")
-
-
-def _check_missing(meta: dict[str, Any], db: str, branch: str) -> None:
-    """Raise when a branch index that should exist is not there."""
-    if [db, branch] in meta["indexes"]:
-        raise Unavailable(f"search index of {db}/{branch} is missing")
-
-
-def _failed(item: dict[str, Any]) -> bool:
-    """Whether one bulk item failed for good. A 409 is the index holding this version or a
-    newer one (a replay, or a stale write): nothing to do; so is deleting what was never
-    indexed. A refusal for the moment (429, 5xx) raises `Unavailable`: the whole batch is
-    retried, which the versions make harmless."""
-    (op, outcome), *_ = item.items()
-    status = int(outcome.get("status", 500))
-    if status < 300 or status == 409:
-        return False
-    if op == "delete" and outcome.get("result") == "not_found":
-        return False
-    if status == 429 or status >= 500:
-        raise Unavailable(f"OpenSearch refused a write for now: {outcome.get('error')}")
-    return True

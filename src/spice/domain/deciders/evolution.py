@@ -135,55 +135,85 @@ def analyse(
     classes: list[str],
 ) -> Analysis:
     """Check every live instance of `classes` (the class and its subclasses) against the new
-    effective
-    `definition` (`old` is the effective one it replaces); only the fields it (or a removed
-    field of it) governs are checked. Unique values follow the change: released where they
-    stop being unique (or move, by a rename or a transform), claimed where they start."""
-    governed = {*field_names(definition), *field_names(old), *migration["rename"]}
-    result = Analysis()
-    claims: list[tuple[uniqueness.Claim, str]] = []
-    releases: list[tuple[uniqueness.Claim, str]] = []
-    links: dict[str, list[str]] = {}  # link target -> instances the change points at it
-    lineages: dict[str, list[str]] = {}
+    effective `definition` (`old` is the effective one it replaces); only the fields it (or
+    a removed field of it) governs are checked. Unique values follow the change: released
+    where they stop being unique (or move, by a rename or a transform), claimed where they
+    start."""
+    change = _ClassChange(model, db, branch, definition, old, migration)
     for state in live_instances(model, db, branch, classes):
-        result.checked += 1
+        change.check(state)
+    result = change.result
+    result.violations += _dangling(model, db, branch, change.links)
+    if not result.violations:
+        change.move_unique_values()
+    return result
+
+
+@dataclass
+class _ClassChange:
+    """One class change, checked instance by instance."""
+
+    model: WriteModel
+    db: str
+    branch: str
+    definition: dict[str, Any]
+    old: dict[str, Any]
+    migration: dict[str, Any]
+    result: Analysis = field(default_factory=Analysis)
+    claims: list[tuple[uniqueness.Claim, str]] = field(default_factory=list)
+    releases: list[tuple[uniqueness.Claim, str]] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)  # target -> instances to it
+    lineages: dict[str, list[str]] = field(default_factory=dict)
+    governed: set[str] = field(default_factory=set)  # the fields the change is about
+
+    def __post_init__(self) -> None:
+        renamed = self.migration["rename"]
+        self.governed = {*field_names(self.definition), *field_names(self.old), *renamed}
+
+    def check(self, state: AggregateState) -> None:
+        """Record the instance's violation, or the values the change gives it."""
+        self.result.checked += 1
         _, _, _, class_id, iid = state.aggregate_id.split(":", 4)
         ref = f"{class_id}/{iid}"
-        mine = {k: v for k, v in state.body.items() if k in governed}
-        migrated = _migrate(mine, definition, migration)
+        mine = {k: v for k, v in state.body.items() if k in self.governed}
         try:
-            valid = validate_instance(definition, migrated)
+            valid = validate_instance(
+                self.definition, _migrate(mine, self.definition, self.migration)
+            )
         except ValidationFailed as exc:
-            result.violations.append({"instance": ref, "errors": exc.errors[:20]})
-            continue
-        wrong = wrong_class_links(model, db, branch, definition, valid, lineages)
+            self.result.violations.append({"instance": ref, "errors": exc.errors[:20]})
+            return
+        wrong = wrong_class_links(
+            self.model, self.db, self.branch, self.definition, valid, self.lineages
+        )
         if wrong:
-            result.violations.append({"instance": ref, "errors": wrong})
-            continue
+            self.result.violations.append({"instance": ref, "errors": wrong})
+            return
         changes = {k: v for k, v in valid.items() if state.body.get(k) != v}
-        for target in links_of(definition, changes):
-            links.setdefault(target, []).append(ref)
-        before = uniqueness.claims_of(db, branch, old, state.body)
-        after = uniqueness.claims_of(db, branch, definition, valid)
-        releases += [(c, ref) for c in before if c not in after]
-        claims += [(c, ref) for c in after if c not in before]
+        for target in links_of(self.definition, changes):
+            self.links.setdefault(target, []).append(ref)
+        before = uniqueness.claims_of(self.db, self.branch, self.old, state.body)
+        after = uniqueness.claims_of(self.db, self.branch, self.definition, valid)
+        self.releases += [(c, ref) for c in before if c not in after]
+        self.claims += [(c, ref) for c in after if c not in before]
         changes.update({k: None for k in mine if k not in valid})
         if changes:
-            result.migrated += 1
+            self.result.migrated += 1
             event = InstanceUpdated(class_id, iid, changes, migration=True)
-            result.changes.append(Change(state.aggregate_id, state.seq + 1, event))
-    result.violations += _dangling(model, db, branch, links)
-    if not result.violations:
-        freed = uniqueness.release_all(model, releases)
-        result.changes += freed
+            self.result.changes.append(Change(state.aggregate_id, state.seq + 1, event))
+
+    def move_unique_values(self) -> None:
+        """Release and claim unique values as the change moves them; values that turn out
+        not to be unique become violations."""
+        freed = uniqueness.release_all(self.model, self.releases)
+        self.result.changes += freed
         try:
-            result.changes += uniqueness.claim(model, claims, "instances", freed)
+            self.result.changes += uniqueness.claim(self.model, self.claims, "instances", freed)
         except Conflict as exc:  # existing values are not unique
             for c in exc.details.get("conflicts", []):
                 message = f"also used by {c['held_by']}"
                 error = field_error(c["property"], "unique", message, c["value"])
-                result.violations.append({"instance": c["instance"], "errors": [error]})
-    return result
+                self.result.violations.append({"instance": c["instance"], "errors": [error]})
 
 
 def _dangling(

@@ -113,21 +113,7 @@ def parse_class(payload: Any) -> dict[str, Any]:
     class_id = payload.get("id")
     if not isinstance(class_id, str) or not names.CLASS_ID.fullmatch(class_id):
         errors.append(field_error("id", "invalid_identifier", "invalid class id", class_id))
-    properties = [
-        p
-        for i, raw in enumerate(_list(payload, "properties", errors))
-        if (p := parse_property(raw, f"properties[{i}]", errors))
-    ]
-    relationships = [
-        r
-        for i, raw in enumerate(_list(payload, "relationships", errors))
-        if (r := _relationship(raw, f"relationships[{i}]", errors))
-    ]
-    seen: set[str] = set()
-    for field_name in field_names({"properties": properties, "relationships": relationships}):
-        if field_name in seen:
-            errors.append(field_error(field_name, "duplicate_field", "defined twice", field_name))
-        seen.add(field_name)
+    properties, relationships = _fields(payload, errors)
     parent = payload.get("parent_class")
     if parent is not None and (not isinstance(parent, str) or not names.CLASS_ID.fullmatch(parent)):
         errors.append(field_error("parent_class", "invalid_identifier", "bad class", parent))
@@ -151,6 +137,28 @@ def parse_class(payload: Any) -> dict[str, Any]:
     }
 
 
+def _fields(
+    payload: dict[str, Any], errors: Errors
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The checked properties and relationships; a name may be used once among them."""
+    properties = [
+        p
+        for i, raw in enumerate(_list(payload, "properties", errors))
+        if (p := parse_property(raw, f"properties[{i}]", errors))
+    ]
+    relationships = [
+        r
+        for i, raw in enumerate(_list(payload, "relationships", errors))
+        if (r := _relationship(raw, f"relationships[{i}]", errors))
+    ]
+    seen: set[str] = set()
+    for field_name in field_names({"properties": properties, "relationships": relationships}):
+        if field_name in seen:
+            errors.append(field_error(field_name, "duplicate_field", "defined twice", field_name))
+        seen.add(field_name)
+    return properties, relationships
+
+
 def _mark_primary_keys(payload: dict[str, Any], keys: Any, errors: Errors) -> None:
     """A class-level `primary_key` (a property name or a list of them) marks those
     properties as its key."""
@@ -160,16 +168,16 @@ def _mark_primary_keys(payload: dict[str, Any], keys: Any, errors: Errors) -> No
     if not isinstance(wanted, list) or not all(isinstance(k, str) for k in wanted):
         errors.append(field_error("primary_key", "invalid_key", "property names", keys))
         return
-    raw = payload.get("properties")
-    declared = (
-        {p.get("name"): p for p in raw if isinstance(p, dict)} if isinstance(raw, list) else {}
-    )
+    properties = payload.get("properties")
+    if not isinstance(properties, list):
+        return  # reported with the properties
+    declared = {p.get("name") for p in properties if isinstance(p, dict)}
     for name in wanted:
         if name not in declared:
             errors.append(field_error("primary_key", "unknown_property", "a property name", name))
     payload["properties"] = [
         {**p, "primary_key": True} if isinstance(p, dict) and p.get("name") in wanted else p
-        for p in (raw if isinstance(raw, list) else [])
+        for p in properties
     ]
 
 

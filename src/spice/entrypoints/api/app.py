@@ -37,7 +37,13 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         manager = ConnectionManager()
         manager.bind(asyncio.get_running_loop())
         built.tracker.subscribe(manager.on_status)
-        waiter = Waiter(built, asyncio.get_running_loop())
+        waiter = Waiter(
+            built.tracker,
+            built.read_progress,
+            built.search_progress,
+            built.events.head_position,
+            asyncio.get_running_loop(),
+        )
         waiter.attach()
         app.state.container = built
         app.state.ws_manager = manager

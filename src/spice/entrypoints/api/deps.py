@@ -19,7 +19,7 @@ from spice.domain import names
 from spice.entrypoints.api.waiting import Waiter
 
 
-def get_container(request: Request) -> Container:
+def _container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
@@ -30,27 +30,27 @@ def get_waiter(request: Request) -> Waiter:
 
 
 def get_reader(request: Request) -> Reader:
-    return get_container(request).reader
+    return _container(request).reader
 
 
 def get_commands(request: Request) -> CommandService:
-    return get_container(request).commands
+    return _container(request).commands
 
 
 def get_statuses(request: Request) -> CommandStatuses:
-    return get_container(request).command_statuses
+    return _container(request).command_statuses
 
 
 def get_searches(request: Request) -> SearchService:
-    return get_container(request).searches
+    return _container(request).searches
 
 
 def get_graph(request: Request) -> GraphQueries:
-    return get_container(request).graph
+    return _container(request).graph
 
 
 def get_health(request: Request) -> SystemHealth:
-    return get_container(request).health
+    return _container(request).health
 
 
 def get_actor(x_user_id: Annotated[str | None, Header()] = None) -> str:
@@ -61,7 +61,6 @@ def get_branch(branch: Annotated[str, Query(max_length=100)] = names.MAIN_BRANCH
     return names.check_name("branch", branch, names.BRANCH_NAME)
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
 WaiterDep = Annotated[Waiter, Depends(get_waiter)]
 ReaderDep = Annotated[Reader, Depends(get_reader)]
 CommandsDep = Annotated[CommandService, Depends(get_commands)]

@@ -19,11 +19,10 @@ async def reach(
 ) -> None:
     """Wait until the read model (and, with `search`, the search index) includes
     `min_position`; 400 for a position not yet written, 408 when time runs out."""
-    container = waiter.container
-    followers = [container.read_progress, *([container.search_progress] if search else [])]
+    followers = [waiter.reads, *([waiter.searches] if search else [])]
     if not min_position or all(f.position >= min_position for f in followers):
         return
-    head = await run_in_threadpool(waiter.container.events.head_position)
+    head = await run_in_threadpool(waiter.head_position)
     if min_position > head:
         raise BadRequest(
             f"min_position {min_position} is past the end of the log ({head})",
@@ -34,8 +33,8 @@ async def reach(
             f"read model has not reached position {min_position} within {timeout:g}s",
             {
                 "min_position": min_position,
-                "read_position": container.read_progress.position,
-                **({"search_position": container.search_progress.position} if search else {}),
+                "read_position": waiter.reads.position,
+                **({"search_position": waiter.searches.position} if search else {}),
             },
         )
 

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from spice.application.commands.tracking import CommandTracker
 from spice.application.delivery.progress import Progress
 from spice.application.ports.command_status import CommandStatus
-from spice.bootstrap.container import Container
 
 T = TypeVar("T")
 
@@ -56,21 +56,32 @@ class Signal:
 
 
 class Waiter:
-    """The waits routes need, over one container, woken by its tracker and projector."""
+    """The waits routes need: for a command to end, woken by the tracker, and for the read
+    models to reach a log position, woken by their progress."""
 
-    def __init__(self, container: Container, loop: asyncio.AbstractEventLoop) -> None:
-        self.container = container
+    def __init__(
+        self,
+        tracker: CommandTracker,
+        reads: Progress,
+        searches: Progress,
+        head_position: Callable[[], int],
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        self.tracker = tracker
+        self.reads = reads
+        self.searches = searches
+        self.head_position = head_position
         self.signal = Signal(loop)
 
     def attach(self) -> None:
-        self.container.tracker.subscribe(self.signal.fire)
-        self.container.read_progress.on_progress(self.signal.fire)
-        self.container.search_progress.on_progress(self.signal.fire)
+        self.tracker.subscribe(self.signal.fire)
+        self.reads.on_progress(self.signal.fire)
+        self.searches.on_progress(self.signal.fire)
 
     def detach(self) -> None:
-        self.container.tracker.unsubscribe(self.signal.fire)
-        self.container.read_progress.off_progress(self.signal.fire)
-        self.container.search_progress.off_progress(self.signal.fire)
+        self.tracker.unsubscribe(self.signal.fire)
+        self.reads.off_progress(self.signal.fire)
+        self.searches.off_progress(self.signal.fire)
 
     async def command_final(
         self, command_id: str, timeout: float, poll: float = 0.25
@@ -78,7 +89,7 @@ class Waiter:
         """The command's status once it is COMPLETED or FAILED; the last one seen otherwise."""
 
         async def check() -> tuple[bool, CommandStatus | None]:
-            status = await run_in_threadpool(self.container.tracker.get, command_id)
+            status = await run_in_threadpool(self.tracker.get, command_id)
             return status is not None and status.is_final, status
 
         return (await self.signal.until(check, timeout, poll))[1]
@@ -86,7 +97,7 @@ class Waiter:
     async def position(self, position: int, timeout: float, search: bool = False) -> bool:
         """Whether the document read model (and, with `search`, the search index) has
         included log `position` within `timeout` seconds."""
-        reads, searches = self.container.read_progress, self.container.search_progress
+        reads, searches = self.reads, self.searches
 
         async def check() -> tuple[bool, None]:
             # A search index that cannot be reached is not waited for: searches fall back to

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from spice.entrypoints.api.responses import ERRORS, WebSocketStats
+from spice.entrypoints.api.waiting import Waiter
 from spice.entrypoints.api.ws_manager import Client, ConnectionManager, command_update
 
 router = APIRouter(tags=["websockets"], responses=ERRORS)
@@ -18,8 +19,8 @@ TRY_AGAIN_LATER = 1013
 
 
 async def _offer_current(ws: WebSocket, client: Client, command_id: str) -> None:
-    tracker = ws.app.state.container.tracker
-    status = await run_in_threadpool(tracker.get, command_id)
+    waiter: Waiter = ws.app.state.waiter
+    status = await run_in_threadpool(waiter.tracker.get, command_id)
     if status is not None:
         client.offer(command_update(status))
 
