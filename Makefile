@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[distributed,dev,bench]'
 	touch $(STAMP)
 
-.PHONY: install serve test lint bench
+.PHONY: install serve test test-embedded test-explore lint bench
 install: $(STAMP)
 
 serve: $(STAMP)
@@ -22,8 +22,18 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The services of the distributed profile must be running (scripts/services start); the run
+# stops at once, naming the missing ones, when they are not.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --cov=spice --cov-report=term:skip-covered
+
+# A quick local run without the services: the tests that need them are skipped and counted.
+test-embedded: lint
+	SPICE_REQUIRE_SERVICES=0 $(BIN)/pytest -q
+
+# Property tests with fresh examples and many more of them (the suite uses a fixed set).
+test-explore: $(STAMP)
+	SPICE_HYPOTHESIS_PROFILE=explore $(BIN)/pytest -q tests/unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.event_store

@@ -1,22 +1,27 @@
 """The services of the distributed profile, as `scripts/services start` left them.
 
 Their URLs come from the environment (`SPICE_TEST_POSTGRES_URL`, ...) or from the
-`.services/env` file the script writes. When a service is not running, the tests that need it
-are skipped, unless `SPICE_REQUIRE_SERVICES=1` (set by `.ci/run`), which makes them fail.
+`.services/env` file the script writes. They are required: a run without them stops at once
+naming the missing ones (tests/conftest.py), unless `SPICE_REQUIRE_SERVICES=0`
+(`make test-embedded`), where the tests that need them are skipped and counted.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 ENV_FILE = Path(__file__).resolve().parents[1] / ".services" / "env"
+# The one reason a test may be skipped: `make test-embedded` runs without the services.
+SKIP_NO_SERVICE = "service not running (make test-embedded)"
 
 
 @cache
@@ -33,15 +38,42 @@ def service_url(name: str) -> str | None:
     return os.environ.get(key) or _from_file().get(key)
 
 
+SERVICES = ("postgres", "redis", "kafka", "opensearch", "s3")
+
+
+def services_required() -> bool:
+    """Whether this run needs the services (the default; `SPICE_REQUIRE_SERVICES=0` says not)."""
+    return os.environ.get("SPICE_REQUIRE_SERVICES", "1") != "0"
+
+
+def reachable(url: str) -> bool:
+    """Whether something listens at the URL's host and port (an S3 URL's `endpoint`)."""
+    parts = urlsplit(url)
+    endpoint = dict(parse_qsl(parts.query)).get("endpoint")
+    if parts.scheme == "s3" and endpoint:
+        parts = urlsplit(endpoint)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), 2):
+            return True
+    except OSError:
+        return False
+
+
+def missing_services() -> list[str]:
+    """The services that have no URL or do not answer at it."""
+    return [name for name in SERVICES if not (url := service_url(name)) or not reachable(url)]
+
+
 def require(name: str) -> str:
-    """The URL of service `name`; skips the test (fails it on CI) when there is none."""
+    """The URL of service `name`; without it the test fails, or is skipped when the run
+    said it does without the services (`make test-embedded`)."""
     url = service_url(name)
     if url:
         return url
     message = f"{name} is not running: start it with `scripts/services start {name}`"
-    if os.environ.get("SPICE_REQUIRE_SERVICES") == "1":
+    if services_required():
         pytest.fail(message)
-    pytest.skip(message)
+    pytest.skip(f"{SKIP_NO_SERVICE}: {name}")
 
 
 def fresh(url: str, param: str, tag: str = "t") -> str:

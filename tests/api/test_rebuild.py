@@ -4,9 +4,9 @@ replaying the search projection changes nothing."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from spice.application.ports.documents import DocumentStore
@@ -136,9 +136,10 @@ def test_deleting_a_database_drops_its_search_index(demo: TestClient) -> None:
     assert container.search.health()["ok"] is True
 
 
-def test_a_read_model_from_before_graph_edges_is_rebuilt_at_start(settings: Settings) -> None:
-    if settings.documents_url:
-        pytest.skip("an upgrade of the embedded profile's SQLite file")
+def test_a_read_model_from_before_graph_edges_is_rebuilt_at_start(tmp_path: Path) -> None:
+    """An upgrade of the embedded profile's SQLite file (the distributed tables had edges
+    from the start)."""
+    settings = Settings(data_dir=tmp_path / "data")
     base = "/api/v1/database/demo/instances"
     with TestClient(create_app(settings)) as client:
         wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -55,19 +56,25 @@ def test_a_key_is_written_once(blobs: BlobStore) -> None:
 
 
 def test_concurrent_writers_of_one_key_leave_one_blob(blobs: BlobStore) -> None:
+    """Eight writers released together with different bytes: exactly one stores its blob,
+    the others are refused, and the blob is the winner's (a last-writer-wins store fails)."""
+    writers = 8
+    barrier = threading.Barrier(writers)
+
     def write(n: int) -> str:
+        barrier.wait()
         try:
             blobs.put("race", f"writer {n}".encode())
             return "stored"
         except Conflict:
             return "conflict"
 
-    with ThreadPoolExecutor(4) as pool:
-        outcomes = list(pool.map(write, range(8)))
-    content = blobs.read("race").decode()
-    assert content.startswith("writer ")
-    assert outcomes.count("stored") >= 1 and len(outcomes) == 8
-    assert blobs.info("race").sha256 == hashlib.sha256(content.encode()).hexdigest()  # type: ignore[union-attr]
+    with ThreadPoolExecutor(writers) as pool:
+        outcomes = list(pool.map(write, range(writers)))
+    assert sorted(outcomes) == ["conflict"] * (writers - 1) + ["stored"]
+    content = blobs.read("race")
+    assert content == f"writer {outcomes.index('stored')}".encode()
+    assert blobs.info("race").sha256 == hashlib.sha256(content).hexdigest()  # type: ignore[union-attr]
 
 
 def test_a_large_stream_goes_in_and_out_unchanged(blobs: BlobStore) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from spice.bootstrap.settings import Settings, SettingsError, load_settings, mask
+from spice.bootstrap.settings import Settings, SettingsError, load_settings, mask, settings_table
 
 
 def test_a_url_of_the_wrong_kind_for_its_port_is_refused() -> None:
@@ -67,3 +67,15 @@ def test_the_distributed_profile_needs_its_stores_named() -> None:
         Settings(transport_url="kafka://k:9092").require_distributed()
     assert "SPICE_EVENT_STORE_URL" in str(info.value)
     assert "SPICE_TRANSPORT_URL" not in str(info.value)
+
+
+def test_the_settings_table_in_the_docs_matches_the_code() -> None:
+    """docs/settings.md holds the table `python -m spice.bootstrap.settings` prints."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "settings.md").read_text()
+    start = text.index("<!-- settings table: generated -->\n") + len(
+        "<!-- settings table: generated -->\n"
+    )
+    end = text.index("<!-- end of settings table -->")
+    assert text[start:end] == settings_table()
+    for name in Settings.model_fields:
+        assert f"`SPICE_{name.upper()}`" in text

@@ -10,7 +10,7 @@ from typing import Any
 import phonenumbers
 import pycountry
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from spice.domain.types import TYPES, TypeMismatch, normalise
@@ -162,7 +162,6 @@ def test_every_type_has_both_strategies() -> None:
 
 
 @pytest.mark.parametrize("type_name", sorted(VALID))
-@settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_valid_values_normalise_to_a_fixed_point(type_name: str, data: st.DataObject) -> None:
     value = data.draw(VALID[type_name])
@@ -171,7 +170,6 @@ def test_valid_values_normalise_to_a_fixed_point(type_name: str, data: st.DataOb
 
 
 @pytest.mark.parametrize("type_name", sorted(INVALID))
-@settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_invalid_values_are_refused_with_the_types_code(
     type_name: str, data: st.DataObject

@@ -49,34 +49,109 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
-    data_dir: Path = Path("./spice-data")
-    host: str = "127.0.0.1"
-    port: int = Field(default=8002, ge=1, le=65535)
-    event_store_url: str = ""
-    consumer_registry_url: str = ""
-    documents_url: str = ""
-    command_status_url: str = ""
-    search_url: str = ""
-    transport_url: str = ""
-    blob_url: str = ""
-    # Requests per second and burst per client; 0 is no limit. The limiter keeps its counts in
-    # this process, or in Redis (`rate_limit_url`) to share them among API processes.
-    rate_limit_per_second: float = Field(default=0.0, ge=0)
-    rate_limit_burst: int = Field(default=0, ge=0)
-    rate_limit_url: str = ""
-    rate_limit_key_header: str = ""
-    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
-    max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
-    drain_timeout_seconds: float = Field(default=10.0, ge=0)
-    run_workers: bool = True
-    # "serve": API, command worker and projectors in one process. "api": HTTP and the
-    # search index only; commands run in `spice worker commands`, documents are projected by
-    # `spice worker projections` (the distributed profile).
-    process: Literal["serve", "api"] = "serve"
-    worker_id: str = ""
-    worker_max_attempts: int = Field(default=5, ge=1)
-    worker_lease_seconds: float = Field(default=30.0, gt=0)
-    topic_partitions: int = Field(default=8, ge=1)
+    data_dir: Path = Field(
+        default=Path("./spice-data"),
+        description="Where the embedded stores keep their files (the default of every URL).",
+        json_schema_extra={"profile": "embedded"},
+    )
+    host: str = Field(default="127.0.0.1", description="Address `spice serve`/`api` binds to.")
+    port: int = Field(default=8002, ge=1, le=65535, description="Port of the HTTP API.")
+    event_store_url: str = Field(
+        default="",
+        description="The log: `sqlite:///path`, `memory://` or `postgresql://...?schema=`.",
+        json_schema_extra={"profile": "both"},
+    )
+    consumer_registry_url: str = Field(
+        default="",
+        description="Checkpoints, processed events, leases: `sqlite:`, `memory:`, `postgresql:`.",
+        json_schema_extra={"profile": "both"},
+    )
+    documents_url: str = Field(
+        default="",
+        description="Documents and graph edges: `sqlite:`, `memory:`, `postgresql:`.",
+        json_schema_extra={"profile": "both"},
+    )
+    command_status_url: str = Field(
+        default="",
+        description="Command statuses: `sqlite:`, `memory:` or `redis://...?prefix=`.",
+        json_schema_extra={"profile": "both"},
+    )
+    search_url: str = Field(
+        default="",
+        description="Search index: `tantivy:///path`, `memory://` or `opensearch://...?prefix=`.",
+        json_schema_extra={"profile": "both"},
+    )
+    transport_url: str = Field(
+        default="",
+        description="Kafka (`kafka://host:port?prefix=`); empty: the in-process tail of the log.",
+        json_schema_extra={"profile": "distributed"},
+    )
+    blob_url: str = Field(
+        default="",
+        description="Blobs: `file:///path` or `s3://[key:secret@]bucket?endpoint=&prefix=`.",
+        json_schema_extra={"profile": "both"},
+    )
+    rate_limit_per_second: float = Field(
+        default=0.0, ge=0, description="Requests per second per client; 0 is no limit."
+    )
+    rate_limit_burst: int = Field(
+        default=0, ge=0, description="Requests a client may send at once (0: the rate, rounded up)."
+    )
+    rate_limit_url: str = Field(
+        default="",
+        description="Redis to share rate-limit counts among API processes; empty: per process.",
+        json_schema_extra={"profile": "distributed"},
+    )
+    rate_limit_key_header: str = Field(
+        default="", description="Header that names a client (e.g. `X-Api-Key`); else its address."
+    )
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
+        default="NORMAL",
+        description="`NORMAL` survives a killed process; `FULL` also survives power loss.",
+        json_schema_extra={"profile": "embedded"},
+    )
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024, ge=1024, description="Largest request body (413 above)."
+    )
+    drain_timeout_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long a refused command waits for commands in flight before the refusal "
+        "stands (a class created just before its instances).",
+    )
+    run_workers: bool = Field(
+        default=True,
+        description="Run the command worker and projectors in `spice serve` (tests turn it off).",
+        json_schema_extra={"profile": "embedded"},
+    )
+    process: Literal["serve", "api"] = Field(
+        default="serve",
+        description="`serve`: API, worker and projectors in one process; `api`: HTTP only (set "
+        "by `spice api`).",
+    )
+    worker_id: str = Field(
+        default="",
+        description="Names this process in leases and consumer groups (default host-pid).",
+        json_schema_extra={"profile": "distributed"},
+    )
+    worker_max_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Deliveries of a message before it goes to the dead-letter topic.",
+        json_schema_extra={"profile": "distributed"},
+    )
+    worker_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a worker's claim on a message lasts without a heartbeat.",
+        json_schema_extra={"profile": "distributed"},
+    )
+    topic_partitions: int = Field(
+        default=8,
+        ge=1,
+        description="Partitions of the topics the relay or a worker creates.",
+        json_schema_extra={"profile": "distributed"},
+    )
 
     @field_validator(*SCHEMES, mode="after")
     @classmethod
@@ -163,3 +238,21 @@ def load_settings(**overrides: object) -> Settings:
         field = str(first["loc"][0]) if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{env_name(field)}: {message}") from None
+
+
+def settings_table() -> str:
+    """Every setting as a Markdown table: variable, default, profile, meaning."""
+    rows = ["| variable | default | profile | meaning |", "| --- | --- | --- | --- |"]
+    for name, info in Settings.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        default = info.default
+        if isinstance(default, Path) and not default.is_absolute():
+            default = f"./{default}"
+        shown = f"`{default}`" if default not in ("", None) else "(empty)"
+        profile = str(extra.get("profile", "both"))
+        rows.append(f"| `{env_name(name)}` | {shown} | {profile} | {info.description} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_table(), end="")

@@ -48,13 +48,20 @@ class CommandExecutor:
         self.backoff = backoff
 
     def execute(self, envelope: EventEnvelope) -> CommandStatus:
+        """Run the command to its outcome. Attempts are counted in its status; a run that
+        finds attempts already started (a worker died in one) says so with RETRYING."""
         command = IssuedCommand.from_envelope(envelope)
-        self.tracker.accepted(command, envelope.aggregate_id)
+        status = self.tracker.accepted(command, envelope.aggregate_id)
         outcome = self._recorded_outcome(command)
         if outcome is not None:
             return self._report(command, outcome)
-        self.tracker.transition(command.command_id, PROCESSING, "Processing started", 10)
+        cid, earlier = command.command_id, status.attempts
+        if earlier:
+            message = f"resuming after {earlier} interrupted attempt{'s' * (earlier > 1)}"
+            self.tracker.transition(cid, RETRYING, message, attempts=earlier)
         for attempt in range(1, self.max_attempts + 1):
+            started = "Processing started" if earlier + attempt == 1 else "Processing again"
+            self.tracker.transition(cid, PROCESSING, started, 10, attempts=earlier + attempt)
             try:
                 outcome = self._attempt(command, recheck=attempt > 1)
             except _LostRace:
@@ -64,12 +71,12 @@ class CommandExecutor:
                 if attempt == self.max_attempts:
                     failure = SpiceError(f"internal error: {exc}", code="INTERNAL_ERROR")
                     return self._report(command, self._record_failure(command, failure))
-                message = f"attempt {attempt} failed: {exc}"
+                message = f"attempt {earlier + attempt} failed: {exc}"
             else:
                 # Reporting is outside the retry: if it fails, the worker runs the command
                 # again later and finds this outcome in the log.
                 return self._report(command, outcome)
-            self.tracker.transition(command.command_id, RETRYING, message)
+            self.tracker.transition(cid, RETRYING, message)
             time.sleep(self.backoff * 2 ** (attempt - 1))
         failure = SpiceError("gave up after repeated concurrent writes", code="RETRIES_EXHAUSTED")
         return self._report(command, self._record_failure(command, failure))

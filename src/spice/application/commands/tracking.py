@@ -67,9 +67,14 @@ class CommandTracker:
         progress: int | None = None,
         result: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
+        attempts: int | None = None,
     ) -> CommandStatus:
+        """Move a command to `new_status` (a final status never changes again); `attempts`
+        is how many times its execution has been started."""
         with self._lock:
-            return self._transition(command_id, new_status, message, progress, result, error)
+            return self._transition(
+                command_id, new_status, message, progress, result, error, attempts
+            )
 
     def _transition(
         self,
@@ -79,6 +84,7 @@ class CommandTracker:
         progress: int | None,
         result: dict[str, Any] | None,
         error: dict[str, Any] | None,
+        attempts: int | None,
     ) -> CommandStatus:
         status = self.store.get(command_id)
         if status is None:
@@ -95,6 +101,8 @@ class CommandTracker:
             status.result = result
         if error is not None:
             status.error = error
+        if attempts is not None:
+            status.attempts = attempts
         status.history.append(
             {
                 "status": new_status,

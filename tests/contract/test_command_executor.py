@@ -1,0 +1,243 @@
+"""The command executor under faults, on every event store: transient failures retried,
+retries exhausted, an unexpected error recorded with nothing half-written, a completed
+command run again, an interrupted run resumed, and two executors racing on one instance."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from spice.adapters.memory.command_status import InMemoryCommandStatusStore
+from spice.application.commands.executor import CommandExecutor
+from spice.application.commands.ids import new_id
+from spice.application.commands.tracking import CommandTracker
+from spice.application.log.serialization import utc_now
+from spice.application.ports.command_status import CommandStatus
+from spice.application.ports.event_store import EventStore
+from spice.domain import commands as c
+from spice.domain.envelope import AggregateType, EventEnvelope
+from spice.domain.errors import ConcurrencyConflict
+
+CUSTOMER = {
+    "id": "Customer",
+    "properties": [
+        {"name": "customer_id", "type": "string", "primary_key": True},
+        {"name": "name", "type": "string"},
+    ],
+}
+
+
+class Faults:
+    """Makes appends that carry domain events fail: `fail` times with `error`, or, with
+    `lost_races`, as if another writer always got there first."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self.fail = 0
+        self.error: Exception = OSError("disk I/O error")
+        self.lost_races = False
+        self.original = store.append
+        store.append = self.append  # type: ignore[method-assign]
+
+    def append(self, events: Sequence[EventEnvelope]) -> list[EventEnvelope]:
+        domain = [e for e in events if e.aggregate_type != AggregateType.COMMAND]
+        if domain and self.lost_races:
+            raise ConcurrencyConflict(domain[0].aggregate_id, 0, 1)
+        if domain and self.fail > 0:
+            self.fail -= 1
+            raise self.error
+        return self.original(events)
+
+
+def _executor(store: EventStore, tracker: CommandTracker) -> CommandExecutor:
+    return CommandExecutor(store, tracker, max_attempts=3, backoff=0.001)
+
+
+def _accept(store: EventStore, command: c.Command) -> EventEnvelope:
+    issued = c.IssuedCommand(new_id(), command, "tester")
+    (stored,) = store.append([issued.to_envelope(utc_now())])
+    return stored
+
+
+@pytest.fixture
+def shop(event_store: EventStore) -> tuple[EventStore, CommandTracker]:
+    tracker = CommandTracker(InMemoryCommandStatusStore())
+    executor = _executor(event_store, tracker)
+    for command in (
+        c.CreateDatabase(database="shop", name="shop"),
+        c.CreateClass(database="shop", definition=CUSTOMER),
+        c.CreateInstance(database="shop", class_id="Customer", data={"customer_id": "k"}),
+    ):
+        assert executor.execute(_accept(event_store, command)).status == "COMPLETED"
+    return event_store, tracker
+
+
+def _rename(name: str, expected_seq: int | None = None) -> c.UpdateInstance:
+    return c.UpdateInstance(
+        database="shop",
+        class_id="Customer",
+        instance_id="k",
+        data={"name": name},
+        expected_seq=expected_seq,
+    )
+
+
+def _statuses(status: CommandStatus) -> list[str]:
+    return [h["status"] for h in status.history]
+
+
+def _instance_events(store: EventStore) -> list[EventEnvelope]:
+    return store.read_stream("inst:shop:main:Customer:k")
+
+
+def test_a_transient_failure_is_retried_to_completion(shop: Any) -> None:
+    store, tracker = shop
+    faults = Faults(store)
+    faults.fail = 2
+    status = _executor(store, tracker).execute(_accept(store, _rename("Kim")))
+    assert status.status == "COMPLETED"
+    assert _statuses(status) == [
+        "PENDING",
+        "PROCESSING",
+        "RETRYING",
+        "PROCESSING",
+        "RETRYING",
+        "PROCESSING",
+        "COMPLETED",
+    ]
+    assert status.attempts == 3
+    assert "disk I/O error" in status.history[2]["message"]
+    assert [e.event_type for e in _instance_events(store)] == [
+        "InstanceCreated",
+        "InstanceUpdated",
+    ]
+
+
+def test_an_unexpected_error_fails_with_internal_error_and_writes_no_event(shop: Any) -> None:
+    store, tracker = shop
+    faults = Faults(store)
+    faults.fail, faults.error = 99, RuntimeError("bug")
+    before = store.head_position()
+    accepted = _accept(store, _rename("Kim"))
+    status = _executor(store, tracker).execute(accepted)
+    assert (status.status, status.error["code"], status.attempts) == ("FAILED", "INTERNAL_ERROR", 3)
+    assert "bug" in status.error["message"]
+    written = store.read_all(before, 100)
+    assert [e.event_type for e in written] == ["CommandAccepted", "CommandFailed"]
+    assert len(_instance_events(store)) == 1
+
+
+def test_retries_run_out_after_repeated_lost_races(shop: Any) -> None:
+    store, tracker = shop
+    Faults(store).lost_races = True
+    status = _executor(store, tracker).execute(_accept(store, _rename("Kim")))
+    assert (status.status, status.error["code"]) == ("FAILED", "RETRIES_EXHAUSTED")
+    assert _statuses(status).count("RETRYING") == 3
+    assert len(_instance_events(store)) == 1
+
+
+def test_a_completed_command_run_again_appends_nothing(shop: Any) -> None:
+    store, tracker = shop
+    accepted = _accept(store, _rename("Kim"))
+    first = _executor(store, tracker).execute(accepted)
+    head = store.head_position()
+    again = _executor(store, CommandTracker(InMemoryCommandStatusStore())).execute(accepted)
+    assert store.head_position() == head
+    assert (again.status, again.result) == ("COMPLETED", first.result)
+
+
+def test_a_run_interrupted_by_a_dead_worker_is_resumed_and_counted(shop: Any) -> None:
+    store, tracker = shop
+    accepted = _accept(store, _rename("Kim"))
+    issued = c.IssuedCommand.from_envelope(accepted)
+    tracker.accepted(issued, accepted.aggregate_id)
+    tracker.transition(issued.command_id, "PROCESSING", "Processing started", 10, attempts=1)
+    # ... and the worker died here. Another one runs the command again.
+    status = _executor(store, tracker).execute(accepted)
+    assert status.status == "COMPLETED"
+    assert _statuses(status) == ["PENDING", "PROCESSING", "RETRYING", "PROCESSING", "COMPLETED"]
+    assert status.attempts == 2
+    assert status.history[2]["message"] == "resuming after 1 interrupted attempt"
+
+
+def test_two_executors_racing_on_one_instance_one_wins(shop: Any) -> None:
+    """Both expect sequence 1; whichever appends second finds 2 and fails with 409."""
+    store, tracker = shop
+    commands = [_accept(store, _rename(name, expected_seq=1)) for name in ("Ann", "Bob")]
+    executors = [_executor(store, tracker) for _ in commands]
+    barrier = threading.Barrier(2)
+    results: dict[int, CommandStatus] = {}
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = executors[i].execute(commands[i])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    outcomes = sorted(
+        (r.status, (r.error or {}).get("code"), (r.error or {}).get("kind"))
+        for r in results.values()
+    )
+    assert outcomes == [
+        ("COMPLETED", None, None),
+        ("FAILED", "OCC_CONFLICT", "ConcurrencyConflict"),
+    ]
+    loser = next(r for r in results.values() if r.status == "FAILED")
+    assert loser.error["details"] == {
+        "aggregate_id": "inst:shop:main:Customer:k",
+        "expected_seq": 1,
+        "actual_seq": 2,
+    }
+    assert [e.sequence_number for e in _instance_events(store)] == [1, 2]
+
+
+def test_two_creates_racing_for_one_unique_value_one_wins(event_store: EventStore) -> None:
+    """Both deciders see the value free; the claim stream's sequence lets one append."""
+    tracker = CommandTracker(InMemoryCommandStatusStore())
+    unique = {
+        "id": "Contact",
+        "properties": [
+            {"name": "code", "type": "string", "primary_key": True},
+            {"name": "email", "type": "email", "unique": True},
+        ],
+    }
+    setup = _executor(event_store, tracker)
+    for command in (
+        c.CreateDatabase(database="shop", name="shop"),
+        c.CreateClass(database="shop", definition=unique),
+    ):
+        assert setup.execute(_accept(event_store, command)).status == "COMPLETED"
+    commands = [
+        _accept(
+            event_store,
+            c.CreateInstance(
+                database="shop", class_id="Contact", data={"code": code, "email": "r@example.com"}
+            ),
+        )
+        for code in ("C-1", "C-2")
+    ]
+    barrier = threading.Barrier(2)
+    results: dict[int, CommandStatus] = {}
+
+    def run(i: int) -> None:
+        executor = _executor(event_store, tracker)
+        barrier.wait()
+        results[i] = executor.execute(commands[i])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(r.status for r in results.values()) == ["COMPLETED", "FAILED"]
+    winner = next(r for r in results.values() if r.status == "COMPLETED")
+    loser = next(r for r in results.values() if r.status == "FAILED")
+    assert loser.error["code"] == "CONFLICT"
+    holder = f"Contact/{winner.result['instance_id']}"
+    assert loser.error["details"]["conflicts"][0]["held_by"] == holder
