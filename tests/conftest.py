@@ -23,10 +23,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     missing = missing_services()
     if missing:
-        pytest.exit(
+        raise pytest.UsageError(
             f"services not running: {', '.join(missing)}; start them with "
-            "`scripts/services start`, or run `make test-embedded` to do without them",
-            returncode=3,
+            "`scripts/services start`, or run `make test-embedded` to do without them"
         )
 
 

@@ -68,7 +68,7 @@ def require(name: str) -> str:
     """The URL of service `name`; without it the test fails, or is skipped when the run
     said it does without the services (`make test-embedded`)."""
     url = service_url(name)
-    if url:
+    if url and (services_required() or reachable(url)):
         return url
     message = f"{name} is not running: start it with `scripts/services start {name}`"
     if services_required():
