@@ -39,22 +39,22 @@ def make(request: pytest.FixtureRequest) -> Iterator[Make]:
 
 
 def test_a_burst_is_allowed_then_refused_with_the_wait(make: Make) -> None:
-    limiter = make(2.0, 3)
+    limiter = make(1.0, 3)  # one request a second: the four hits below take far less
     decisions = [limiter.hit("client") for _ in range(4)]
     assert [d.allowed for d in decisions] == [True, True, True, False]
     assert [d.remaining for d in decisions[:3]] == [2, 1, 0]
     refused = decisions[3]
-    assert 0.3 < refused.retry_after <= 0.5  # one request every 0.5 s
+    assert 0 < refused.retry_after <= 1.0
     assert refused.limit == 3 and refused.remaining == 0
 
 
-def test_the_bucket_refills_at_the_rate(make: Make) -> None:
-    limiter = make(10.0, 2)
-    assert all(limiter.hit("c").allowed for _ in range(2))
-    assert not limiter.hit("c").allowed
-    time.sleep(0.15)  # one request's worth (0.1 s) and a margin
+def test_the_bucket_refills_after_the_wait_it_names(make: Make) -> None:
+    limiter = make(1.0, 1)
     assert limiter.hit("c").allowed
-    assert not limiter.hit("c").allowed
+    refused = limiter.hit("c")
+    assert not refused.allowed
+    time.sleep(refused.retry_after + 0.05)  # the wait the limiter named, and a margin
+    assert limiter.hit("c").allowed
 
 
 def test_clients_have_buckets_of_their_own(make: Make) -> None:
@@ -84,3 +84,41 @@ def test_a_limit_needs_a_rate_and_a_burst() -> None:
         InMemoryRateLimiter(RateLimit(0, 5))
     with pytest.raises(ValueError):
         InMemoryRateLimiter(RateLimit(1, 0))
+
+
+class Clock:
+    """A clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_exact_waits_and_refills_on_a_clock_moved_by_hand() -> None:
+    clock = Clock()
+    limiter = InMemoryRateLimiter(RateLimit(2.0, 3), clock=clock)
+    assert [limiter.hit("c").allowed for _ in range(3)] == [True, True, True]
+    refused = limiter.hit("c")
+    assert (refused.allowed, refused.retry_after, refused.reset_after) == (False, 0.5, 1.5)
+    clock.now += 0.49
+    assert not limiter.hit("c").allowed
+    clock.now += 0.01
+    allowed = limiter.hit("c")
+    assert (allowed.allowed, allowed.remaining) == (True, 0)
+    clock.now += 1.5  # full again
+    assert limiter.hit("c").remaining == 2
+
+
+def test_the_algorithm_on_explicit_times() -> None:
+    """GCRA itself, as both adapters run it: one request every 1/rate, `burst` at once."""
+    limit = RateLimit(10.0, 2)
+    first, tat = limit.decide(0.0, 100.0, 1)
+    assert (first.allowed, first.remaining, round(tat, 6)) == (True, 1, 100.1)
+    second, tat = limit.decide(tat, 100.0, 1)
+    assert (second.allowed, second.remaining, round(tat, 6)) == (True, 0, 100.2)
+    third, same = limit.decide(tat, 100.0, 1)
+    assert (third.allowed, round(third.retry_after, 6), same) == (False, 0.1, tat)
+    fourth, _ = limit.decide(tat, 100.1, 1)
+    assert fourth.allowed

@@ -77,3 +77,17 @@ def test_groups_each_get_every_message(transport: Transport) -> None:
             assert [int(m.value) for m in _drain(sub, 5)] == [0, 1, 2, 3, 4]
         finally:
             sub.close()
+
+
+def test_read_to_end_returns_exactly_what_was_published(transport: Transport) -> None:
+    topic = transport.topic(COMMANDS)
+    assert transport.read_to_end(topic) == []
+    for i in range(25):
+        transport.publish(topic, f"agg-{i % 5}", f"{i}".encode())
+    transport.flush()
+    got = transport.read_to_end(topic)
+    assert sorted(int(m.value) for m in got) == list(range(25))
+    assert got == sorted(got, key=lambda m: (m.partition, m.offset))
+    transport.publish(topic, "agg-0", b"late")
+    transport.flush()
+    assert len(transport.read_to_end(topic)) == 26

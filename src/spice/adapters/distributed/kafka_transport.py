@@ -10,11 +10,19 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Producer,
+    TopicPartition,
+)
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from spice.application.ports.transport import (
@@ -132,9 +140,68 @@ class KafkaTransport(Transport):
     ) -> Subscription:
         return _KafkaSubscription(self, group, topics, on_revoke)
 
+    def read_to_end(self, topic: str, timeout: float = 30.0) -> list[Message]:
+        # Assigned partitions, not a group: nothing waits for a rebalance, and the end of
+        # each partition is read from the broker instead of guessed from an empty poll.
+        consumer = Consumer(
+            {
+                "bootstrap.servers": self.servers,
+                "group.id": "spice-reader",
+                "enable.auto.commit": False,
+            }
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            meta = consumer.list_topics(topic, timeout=timeout)
+            parts = sorted(meta.topics[topic].partitions) if topic in meta.topics else []
+            ends = {p: _end(consumer, topic, p, deadline) for p in parts}
+            consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in parts])
+            found: list[Message] = []
+            pending = {p for p, end in ends.items() if end > 0}
+            while pending:
+                if time.monotonic() > deadline:
+                    raise Unavailable(f"could not read {topic} to its end within {timeout:g}s")
+                for raw in consumer.consume(500, 0.5):
+                    if raw.error() is None and raw.partition() in pending:
+                        found.append(_message(raw))
+                        if (raw.offset() or 0) + 1 >= ends[int(raw.partition() or 0)]:
+                            pending.discard(int(raw.partition() or 0))
+            return sorted(found, key=lambda m: (m.partition, m.offset))
+        except KafkaException as exc:
+            raise Unavailable(f"Kafka failed to read {topic}: {exc}") from exc
+        finally:
+            consumer.close()
+
     def close(self) -> None:
         if self._producer is not None:
             self._producer.flush(10)
+
+
+def _end(consumer: Consumer, topic: str, partition: int, deadline: float) -> int:
+    """The offset after the last message of a partition, asked again until `deadline`
+    while the broker cannot say (a topic just made has no elected leader yet)."""
+    while True:
+        try:
+            left = max(0.1, deadline - time.monotonic())
+            return int(consumer.get_watermark_offsets(TopicPartition(topic, partition), left)[1])
+        except KafkaException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _message(raw: Any) -> Message:
+    headers = {str(h[0]): _text(h[1]) for h in raw.headers() or []}
+    value = raw.value() or b""
+    return Message(
+        str(raw.topic()),
+        int(raw.partition() or 0),
+        int(raw.offset() or 0),
+        _text(raw.key()),
+        value.encode() if isinstance(value, str) else value,
+        headers,
+        raw.timestamp()[1] / 1000,
+    )
 
 
 def _text(raw: str | bytes | None) -> str:
@@ -174,19 +241,7 @@ class _KafkaSubscription(Subscription):
                 if error.code() != KafkaError._PARTITION_EOF:
                     log.warning("Kafka consumer: %s", error)
                 continue
-            headers = {str(h[0]): _text(h[1]) for h in raw.headers() or []}
-            value = raw.value() or b""
-            found.append(
-                Message(
-                    str(raw.topic()),
-                    int(raw.partition() or 0),
-                    int(raw.offset() or 0),
-                    _text(raw.key()),
-                    value.encode() if isinstance(value, str) else value,
-                    headers,
-                    raw.timestamp()[1] / 1000,
-                )
-            )
+            found.append(_message(raw))
         return found
 
     def commit(self, offsets: dict[Partition, int]) -> None:

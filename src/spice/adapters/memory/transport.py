@@ -47,8 +47,7 @@ class InMemoryTransport(Transport):
     def flush(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         return None
 
-    def messages(self, topic: str) -> list[Message]:
-        """Every message of a topic (tests)."""
+    def read_to_end(self, topic: str, timeout: float = 30.0) -> list[Message]:
         with self._changed:
             return [m for part in self._topics.get(topic, []) for m in part]
 

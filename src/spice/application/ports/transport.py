@@ -90,6 +90,12 @@ class Transport(ABC):
         """Join `group` on `topics`; `on_revoke` hears partitions taken away by a rebalance."""
 
     @abstractmethod
+    def read_to_end(self, topic: str, timeout: float = 30.0) -> list[Message]:
+        """Every message of `topic` up to the end it has when called, in (partition, offset)
+        order, read outside any consumer group (audits, tests); `Unavailable` when the end is
+        not reached within `timeout`."""
+
+    @abstractmethod
     def delete_topics(self, topics: list[str]) -> None: ...
 
     def close(self) -> None:  # noqa: B027 - optional hook
