@@ -14,6 +14,7 @@ import pytest
 from spice.adapters.distributed.kafka_transport import KafkaTransport
 from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
+from spice.adapters.distributed.postgres_event_store import PostgresEventStore
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.transport import InMemoryTransport
@@ -22,6 +23,7 @@ from spice.application.delivery.relay import RELAY, Relay
 from spice.application.delivery.transport_consumer import ATTEMPT, TransportConsumer
 from spice.application.log.serialization import envelope_from_bytes, envelope_to_bytes
 from spice.application.ports.consumer_registry import ConsumerRegistry
+from spice.application.ports.event_store import EventStore
 from spice.application.ports.transport import (
     COMMANDS,
     EVENTS,
@@ -139,10 +141,23 @@ def _consumer(
     )
 
 
+@pytest.fixture
+def store(backend: str) -> Iterator[EventStore]:
+    """The log the relay reads: in memory, or on PostgreSQL next to Kafka."""
+    if backend == "memory":
+        yield InMemoryEventStore()
+        return
+    pool = PostgresDatabase(postgres_schema_url())
+    made = PostgresEventStore(pool)
+    yield made
+    made.close()
+    pool.drop_schema()
+    pool.close()
+
+
 def test_relay_publishes_the_log_in_order_and_resumes_from_its_checkpoint(
-    transport: Transport, registry: ConsumerRegistry
+    transport: Transport, registry: ConsumerRegistry, store: EventStore
 ) -> None:
-    store = InMemoryEventStore()
     store.append([_event("a", 1), _event("a", 2), _event("b", 1)])
     relay = Relay(store, registry, transport, batch_size=2)
     assert relay.run_until_caught_up() == 3
