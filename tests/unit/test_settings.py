@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings, SettingsError, load_settings, mask, settings_table
 
 
@@ -79,3 +80,18 @@ def test_the_settings_table_in_the_docs_matches_the_code() -> None:
     assert text[start:end] == settings_table()
     for name in Settings.model_fields:
         assert f"`SPICE_{name.upper()}`" in text
+
+
+@pytest.mark.parametrize(("setting", "pragma"), [("NORMAL", 1), ("FULL", 2)])
+def test_sqlite_synchronous_reaches_every_embedded_store(
+    tmp_path: Path, setting: str, pragma: int
+) -> None:
+    """SPICE_SQLITE_SYNCHRONOUS is what each SQLite connection of the embedded profile uses."""
+    container = build_container(Settings(data_dir=tmp_path, sqlite_synchronous=setting))
+    try:
+        stores = [container.events, container.registry, container.documents, container.statuses]
+        for store in stores:
+            with store._db.query() as conn:  # type: ignore[attr-defined]
+                assert conn.execute("PRAGMA synchronous").fetchone()[0] == pragma
+    finally:
+        container.stop()
