@@ -152,6 +152,14 @@ def test_a_patch_changes_only_the_fields_sent(log: Log) -> None:
     assert event.schema_changes == {"added": [], "removed": [], "renamed": [], "changed": []}
 
 
+def test_a_patch_in_seed_era_spellings_replaces_the_fields_they_name(log: Log) -> None:
+    log.given(create_class({**CUSTOMER, "title_key": "customer_id"}))
+    patch = c.PatchClass(database="shop", definition={"id": "Customer", "titleKey": "name"})
+    (event,) = events_of(log.decide(patch))
+    assert isinstance(event, ClassUpdated)
+    assert event.definition["title_key"] == "name"
+
+
 def test_a_patch_of_a_missing_class_is_not_found(log: Log) -> None:
     with pytest.raises(NotFound):
         log.decide(c.PatchClass(database="shop", definition={"id": "Ghost", "label": "x"}))

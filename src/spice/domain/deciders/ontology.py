@@ -27,6 +27,7 @@ from spice.domain.deciders.evolution import (
 from spice.domain.errors import Conflict, ValidationFailed, field_error
 from spice.domain.events import ClassCreated, ClassDeleted, ClassUpdated
 from spice.domain.ontology.classes import (
+    CLASS_ALIASES,
     descendants,
     field_names,
     parse_class,
@@ -190,11 +191,13 @@ def patched(model: WriteModel, command: PatchClass) -> UpdateClass:
     db = str(command.database)
     model.require_branch(db, command.branch)
     current = model.require_class(db, command.branch, command.definition.get("id")).body
+    # Seed-era spellings in a patch replace the canonical fields they name.
+    changes = {CLASS_ALIASES.get(k, k): v for k, v in command.definition.items()}
     return UpdateClass(
         database=command.database,
         branch=command.branch,
         expected_seq=command.expected_seq,
-        definition={**current, **command.definition},
+        definition={**current, **changes},
     )
 
 
