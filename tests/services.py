@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -121,6 +122,20 @@ def distributed_urls() -> Iterator[dict[str, str]]:
     drop_redis_prefix(redis)
     drop_opensearch_prefix(opensearch)
     drop_s3_prefix(s3)
+
+
+@contextmanager
+def postgres_pool() -> Iterator[Any]:
+    """A PostgreSQL pool on a fresh schema of the test database, dropped afterwards; the
+    stores made on it are closed by the caller before it ends."""
+    from spice.adapters.distributed.postgres import PostgresDatabase
+
+    pool = PostgresDatabase(postgres_schema_url())
+    try:
+        yield pool
+    finally:
+        pool.drop_schema()
+        pool.close()
 
 
 def drop_postgres_schema(url: str) -> None:

@@ -10,14 +10,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.application.delivery.follower import LogFollower
 from spice.application.delivery.leader import run_as_leader
 from spice.application.ports.consumer_registry import ConsumerRegistry
-from tests.services import postgres_schema_url
+from tests.services import postgres_pool
 
 LEASE = 1.0  # seconds; renewed every third of it
 
@@ -38,12 +37,10 @@ def registry(request: pytest.FixtureRequest) -> Iterator[ConsumerRegistry]:
     if request.param == "memory":
         yield InMemoryConsumerRegistry()
         return
-    pool = PostgresDatabase(postgres_schema_url())
-    made = PostgresConsumerRegistry(pool)
-    yield made
-    made.close()
-    pool.drop_schema()
-    pool.close()
+    with postgres_pool() as pool:
+        made = PostgresConsumerRegistry(pool)
+        yield made
+        made.close()
 
 
 def _until(check: Callable[[], bool], what: str, timeout: float = 15) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from spice.adapters.distributed.kafka_transport import KafkaTransport
-from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
 from spice.adapters.distributed.postgres_event_store import PostgresEventStore
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
@@ -33,7 +32,7 @@ from spice.application.ports.transport import (
     retry_topic,
 )
 from spice.domain.envelope import EventEnvelope
-from tests.services import kafka_prefix_url, postgres_schema_url
+from tests.services import kafka_prefix_url, postgres_pool
 
 
 def _event(aggregate: str, seq: int, event_id: str | None = None) -> EventEnvelope:
@@ -73,12 +72,10 @@ def registry(backend: str) -> Iterator[ConsumerRegistry]:
     if backend == "memory":
         yield InMemoryConsumerRegistry()
         return
-    pool = PostgresDatabase(postgres_schema_url())
-    made = PostgresConsumerRegistry(pool)
-    yield made
-    made.close()
-    pool.drop_schema()
-    pool.close()
+    with postgres_pool() as pool:
+        made = PostgresConsumerRegistry(pool)
+        yield made
+        made.close()
 
 
 def published(transport: Transport, topic: str) -> list[Message]:
@@ -147,12 +144,10 @@ def store(backend: str) -> Iterator[EventStore]:
     if backend == "memory":
         yield InMemoryEventStore()
         return
-    pool = PostgresDatabase(postgres_schema_url())
-    made = PostgresEventStore(pool)
-    yield made
-    made.close()
-    pool.drop_schema()
-    pool.close()
+    with postgres_pool() as pool:
+        made = PostgresEventStore(pool)
+        yield made
+        made.close()
 
 
 def test_relay_publishes_the_log_in_order_and_resumes_from_its_checkpoint(
