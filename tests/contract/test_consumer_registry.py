@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-import time
+
+import pytest
 
 from spice.application.ports.consumer_registry import (
     CLAIMED,
@@ -70,11 +71,30 @@ def test_completed_event_is_a_duplicate_for_everyone(consumer_registry: Consumer
     assert consumer_registry.is_processed("worker", "e1") is True
 
 
+class Clock:
+    """A clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(consumer_registry: ConsumerRegistry) -> Clock:
+    made = Clock()
+    consumer_registry.clock = made
+    return made
+
+
 def test_expired_lease_is_taken_over_and_attempts_counted(
-    consumer_registry: ConsumerRegistry,
+    consumer_registry: ConsumerRegistry, clock: Clock
 ) -> None:
-    consumer_registry.claim("worker", "e1", "a", lease_seconds=0.2)
-    time.sleep(0.3)
+    consumer_registry.claim("worker", "e1", "a", lease_seconds=30)
+    clock.now += 29.9
+    assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30).outcome == IN_PROGRESS
+    clock.now += 0.1  # the lease ends now
     taken = consumer_registry.claim("worker", "e1", "b", lease_seconds=30)
     assert taken == Claim(CLAIMED, 2)
     # The first owner's heartbeat tells it the lease is gone.
@@ -82,12 +102,14 @@ def test_expired_lease_is_taken_over_and_attempts_counted(
     assert consumer_registry.heartbeat("worker", "b", ["e1"], 30) == set()
 
 
-def test_heartbeat_keeps_a_lease_alive(consumer_registry: ConsumerRegistry) -> None:
-    consumer_registry.claim("worker", "e1", "a", lease_seconds=0.4)
+def test_heartbeat_keeps_a_lease_alive(consumer_registry: ConsumerRegistry, clock: Clock) -> None:
+    consumer_registry.claim("worker", "e1", "a", lease_seconds=10)
     for _ in range(3):
-        time.sleep(0.2)
-        assert consumer_registry.heartbeat("worker", "a", ["e1", "e9"], 0.4) == {"e9"}
+        clock.now += 8  # past the first lease's end by the third beat
+        assert consumer_registry.heartbeat("worker", "a", ["e1", "e9"], 10) == {"e9"}
     assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30).outcome == IN_PROGRESS
+    clock.now += 10
+    assert consumer_registry.claim("worker", "e1", "b", lease_seconds=30).outcome == CLAIMED
 
 
 def test_released_event_can_be_claimed_again_at_once(consumer_registry: ConsumerRegistry) -> None:

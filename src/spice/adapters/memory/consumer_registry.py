@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from spice.application.ports.consumer_registry import (
     CLAIMED,
@@ -53,7 +52,7 @@ class InMemoryConsumerRegistry(ConsumerRegistry):
         aggregate_id: str | None = None,
         seq: int | None = None,
     ) -> Claim:
-        now = time.time()
+        now = self.clock()
         key = (handler, event_id)
         with self._lock:
             holder, expires, attempts = self._leases.get(key, (owner, 0.0, 0))
@@ -73,7 +72,7 @@ class InMemoryConsumerRegistry(ConsumerRegistry):
     def heartbeat(
         self, handler: str, owner: str, event_ids: list[str], lease_seconds: float
     ) -> set[str]:
-        now = time.time()
+        now = self.clock()
         lost = set()
         with self._lock:
             for event_id in event_ids:

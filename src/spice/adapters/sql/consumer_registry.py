@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from spice.adapters.sql.database import SQLDatabase, placeholders
@@ -92,7 +91,7 @@ class SQLConsumerRegistry(ConsumerRegistry):
         aggregate_id: str | None = None,
         seq: int | None = None,
     ) -> Claim:
-        now = time.time()
+        now = self.clock()
         with self._db.write() as conn:
             leased = conn.execute(
                 self._q(
@@ -138,7 +137,7 @@ class SQLConsumerRegistry(ConsumerRegistry):
     ) -> set[str]:
         if not event_ids:
             return set()
-        now = time.time()
+        now = self.clock()
         marks = ", ".join("?" for _ in event_ids)
         with self._db.write() as conn:
             rows = conn.execute(

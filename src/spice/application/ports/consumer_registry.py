@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # What a consumer may do with a delivered event (seed 004 section 5).
@@ -29,6 +31,10 @@ class ConsumerRegistry(ABC):
     worker that died is claimed by another. `complete` also records the aggregate's version
     for the handler: a later delivery of an older event of that aggregate is STALE.
     """
+
+    # Leases are timed by this clock (epoch seconds, the same in every process); tests give
+    # a registry a clock they move by hand.
+    clock: Callable[[], float] = time.time
 
     @abstractmethod
     def checkpoint(self, consumer: str) -> int:
