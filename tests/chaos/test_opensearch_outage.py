@@ -30,7 +30,9 @@ BATCH = 60
 
 def create(api: ServerProcess, start: int) -> None:
     rows = [{"item_id": f"i{n:04d}", "n": n} for n in range(start, start + BATCH)]
-    response = httpx.post(f"{api.url}{DB}/instances/Item/bulk-create", json={"instances": rows})
+    response = httpx.post(
+        f"{api.url}{DB}/instances/Item/bulk-create", json={"instances": rows}, timeout=60
+    )
     assert response.status_code == 202, response.text
     assert wait_all(api, [response.json()["command_id"]]) == ["COMPLETED"]
 

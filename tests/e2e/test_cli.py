@@ -42,7 +42,8 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
             {"instances": [{"item_id": f"i{i}"} for i in range(300)]},
         ),
     ]:
-        assert httpx.post(f"{proc.url}{path}?wait=true", json=body).status_code == 200
+        # A loaded 2-core machine may take more than httpx's default 5 s for the bulk.
+        assert httpx.post(f"{proc.url}{path}?wait=true", json=body, timeout=60).status_code == 200
     yield proc
     proc.stop()
 
@@ -61,6 +62,7 @@ def test_rebuild_while_serving(server: ServerProcess) -> None:
     r = httpx.post(
         f"{server.url}/api/v1/database/cli/instances/Item/create?wait=true",
         json={"data": {"item_id": "after"}},
+        timeout=60,
     )
     assert r.status_code == 200
     assert "after" in listing(server)
