@@ -14,6 +14,7 @@ from spice.application.ports.consumer_registry import (
     Claim,
     ConsumerRegistry,
 )
+from tests.clock import ManualClock
 
 
 def test_checkpoint_of_a_new_consumer_is_zero(consumer_registry: ConsumerRegistry) -> None:
@@ -71,25 +72,15 @@ def test_completed_event_is_a_duplicate_for_everyone(consumer_registry: Consumer
     assert consumer_registry.is_processed("worker", "e1") is True
 
 
-class Clock:
-    """A clock that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock(consumer_registry: ConsumerRegistry) -> Clock:
-    made = Clock()
+def clock(consumer_registry: ConsumerRegistry) -> ManualClock:
+    made = ManualClock()
     consumer_registry.clock = made
     return made
 
 
 def test_expired_lease_is_taken_over_and_attempts_counted(
-    consumer_registry: ConsumerRegistry, clock: Clock
+    consumer_registry: ConsumerRegistry, clock: ManualClock
 ) -> None:
     consumer_registry.claim("worker", "e1", "a", lease_seconds=30)
     clock.now += 29.9
@@ -102,7 +93,9 @@ def test_expired_lease_is_taken_over_and_attempts_counted(
     assert consumer_registry.heartbeat("worker", "b", ["e1"], 30) == set()
 
 
-def test_heartbeat_keeps_a_lease_alive(consumer_registry: ConsumerRegistry, clock: Clock) -> None:
+def test_heartbeat_keeps_a_lease_alive(
+    consumer_registry: ConsumerRegistry, clock: ManualClock
+) -> None:
     consumer_registry.claim("worker", "e1", "a", lease_seconds=10)
     for _ in range(3):
         clock.now += 8  # past the first lease's end by the third beat

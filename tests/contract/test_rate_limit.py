@@ -12,6 +12,7 @@ import pytest
 from spice.adapters.distributed.redis_rate_limit import RedisRateLimiter
 from spice.adapters.memory.rate_limit import InMemoryRateLimiter
 from spice.application.ports.rate_limit import RateLimit, RateLimiter
+from tests.clock import ManualClock
 from tests.services import redis_prefix_url
 
 Make = Callable[[float, int], RateLimiter]
@@ -86,18 +87,8 @@ def test_a_limit_needs_a_rate_and_a_burst() -> None:
         InMemoryRateLimiter(RateLimit(1, 0))
 
 
-class Clock:
-    """A clock that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_exact_waits_and_refills_on_a_clock_moved_by_hand() -> None:
-    clock = Clock()
+    clock = ManualClock(1000.0)
     limiter = InMemoryRateLimiter(RateLimit(2.0, 3), clock=clock)
     assert [limiter.hit("c").allowed for _ in range(3)] == [True, True, True]
     refused = limiter.hit("c")
