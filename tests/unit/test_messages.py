@@ -3,11 +3,15 @@ and upcasting of older shapes on read."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from spice.adapters.memory.command_status import InMemoryCommandStatusStore
 from spice.adapters.memory.event_store import InMemoryEventStore
+from spice.application.commands.executor import CommandExecutor
+from spice.application.commands.tracking import CommandTracker
 from spice.domain import commands as c
 from spice.domain import events as ev
 from spice.domain.aggregates import replay
@@ -124,3 +128,17 @@ def test_the_stored_shape_of_a_command_is_the_seed_s() -> None:
         "payload": {"class_id": "A", "data": {"x": 1}, "instance_id": None},
         "expected_seq": None,
     }
+
+
+def test_a_stored_command_missing_a_field_is_refused_by_its_decider() -> None:
+    """A malformed command in the log becomes a recorded failure, not a stuck worker."""
+    store = InMemoryEventStore()
+    issued = c.IssuedCommand(
+        "0190a000-0000-7000-8000-000000000002", c.CreateDatabase(database="x", name="x"), "kim"
+    )
+    envelope = issued.to_envelope("2026-01-01T00:00:00Z")
+    broken = replace(envelope, data={**envelope.data, "payload": {}})
+    (stored,) = store.append([broken])
+    tracker = CommandTracker(InMemoryCommandStatusStore())
+    status = CommandExecutor(store, tracker).execute(stored)
+    assert (status.status, status.error["code"]) == ("FAILED", "VALIDATION_FAILED")

@@ -35,8 +35,9 @@ class Command:
     def from_payload(
         cls, payload: Payload, database: str | None, branch: str, expected_seq: int | None
     ) -> Command:
-        names = [f.name for f in fields(cls) if f.name not in _ROUTING]
-        own = {name: payload[name] for name in names if name in payload}
+        # A field the stored payload lacks is None: the decider then refuses the command
+        # with a recorded failure, instead of the worker stopping on it.
+        own = {f.name: payload.get(f.name) for f in fields(cls) if f.name not in _ROUTING}
         return cls(database=database, branch=branch, expected_seq=expected_seq, **own)
 
 
