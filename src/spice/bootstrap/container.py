@@ -119,7 +119,8 @@ def build_container(settings: Settings) -> Container:
     read_follower, search_follower, drain = _followers(
         s, events, documents, search, worker, projector, search_projector
     )
-    searches = SearchService(Reader(documents), search, documents.checkpoint)
+    reader = Reader(documents)
+    searches = SearchService(reader, search, documents.checkpoint)
     blobs = adapters.blob_store(s)
     command_progress = worker.progress if s.process == "serve" else None
     return Container(
@@ -142,7 +143,7 @@ def build_container(settings: Settings) -> Container:
         search_follower=search_follower,
         blobs=blobs,
         rate_limiter=adapters.rate_limiter(s),
-        reader=Reader(documents),
+        reader=reader,
         command_statuses=CommandStatuses(events, tracker, executor),
         health=SystemHealth(
             events,

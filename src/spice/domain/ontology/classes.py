@@ -34,6 +34,7 @@ CLASS_ALIASES = {
     "titleKey": "title_key",
     "primaryKey": "primary_key",
 }
+# Bounds of free-form metadata, of a class here and of a write in the API.
 MAX_METADATA_KEYS = 32
 MAX_METADATA_BYTES = 8 * 1024
 RELATIONSHIP_KEYS = {

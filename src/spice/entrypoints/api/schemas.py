@@ -8,6 +8,8 @@ import orjson
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from spice.domain.ontology.classes import MAX_METADATA_BYTES, MAX_METADATA_KEYS
+
 
 class DatabaseCreate(BaseModel):
     """A database to create."""
@@ -49,10 +51,6 @@ class WriteMetadata(BaseModel):
 
     def recorded(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
-
-
-MAX_METADATA_KEYS = 32
-MAX_METADATA_BYTES = 8 * 1024
 
 
 def recorded(metadata: WriteMetadata | None) -> dict[str, Any] | None:
