@@ -21,7 +21,9 @@ from spice.domain.events import EVENT_TYPES, UnknownEvent, decode
 SAMPLES: list[ev.DomainEvent] = [
     ev.DatabaseCreated("shop", None),
     ev.DatabaseDeleted("shop"),
-    ev.BranchCreated("shop", "main", None),
+    ev.BranchCreated("shop", "main", None, None),
+    ev.BranchCreated("shop", "feature/x", "main", 7),
+    ev.BranchDeleted("shop", "feature/x"),
     ev.ClassCreated("A", {"id": "A", "title_key": None, "metadata": {}}),
     ev.ClassUpdated("A", {"id": "A", "title_key": None, "metadata": {}}, {"added": []}),
     ev.ClassDeleted("A"),
@@ -86,6 +88,13 @@ def test_a_version_1_instance_update_gets_its_migration_flag() -> None:
     )
     assert decode(plain) == ev.InstanceUpdated("A", "a", {}, migration=False)
     assert decode(migrated) == ev.InstanceUpdated("A", "a", {}, migration=True)
+
+
+def test_a_version_1_branch_is_main_without_a_fork_point() -> None:
+    data = {"database": "shop", "name": "main", "from_branch": None}
+    assert decode(_envelope("BranchCreated", data, 1)) == ev.BranchCreated(
+        "shop", "main", None, None
+    )
 
 
 def test_an_unknown_type_or_a_future_version_is_refused() -> None:

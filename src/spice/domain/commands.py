@@ -59,6 +59,24 @@ class DeleteDatabase(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CreateBranch(Command):
+    """Create branch `name` from branch `from_branch` (the command's `branch`), at its head
+    or as of log position `at_position`; nothing is copied."""
+
+    command_type = "CREATE_BRANCH"
+    name: str
+    at_position: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteBranch(Command):
+    """Delete branch `name` (never `main`, nor a branch another branch forked from)."""
+
+    command_type = "DELETE_BRANCH"
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class _ClassDefinitionCommand(Command):
     """Its payload is the class definition as sent (checked by the decider)."""
 
@@ -148,6 +166,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
     for cls in (
         CreateDatabase,
         DeleteDatabase,
+        CreateBranch,
+        DeleteBranch,
         CreateClass,
         UpdateClass,
         PatchClass,

@@ -68,13 +68,26 @@ class DatabaseDeleted(DomainEvent):
 
 @dataclass(frozen=True)
 class BranchCreated(DomainEvent):
-    """A branch of a database; `from_branch` is None for `main`."""
+    """A branch of a database; `from_branch` is None for `main`. A branch sees its parent
+    as of `fork_position` (the log position it forked at) plus its own events."""
 
     event_type = "BranchCreated"
     aggregate_type = AggregateType.BRANCH
+    schema_version = 2
     database: str
     name: str
     from_branch: str | None
+    fork_position: int | None
+
+
+@dataclass(frozen=True)
+class BranchDeleted(DomainEvent):
+    """A branch was deleted; its name cannot be used again in its database."""
+
+    event_type = "BranchDeleted"
+    aggregate_type = AggregateType.BRANCH
+    database: str
+    name: str
 
 
 # Ontology classes
@@ -220,6 +233,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         DatabaseCreated,
         DatabaseDeleted,
         BranchCreated,
+        BranchDeleted,
         ClassCreated,
         ClassUpdated,
         ClassDeleted,
@@ -233,7 +247,12 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         CommandFailed,
     )
 }
-DELETIONS: tuple[type[DomainEvent], ...] = (DatabaseDeleted, ClassDeleted, InstanceDeleted)
+DELETIONS: tuple[type[DomainEvent], ...] = (
+    DatabaseDeleted,
+    BranchDeleted,
+    ClassDeleted,
+    InstanceDeleted,
+)
 DELETION_EVENTS = frozenset(cls.event_type for cls in DELETIONS)
 
 
@@ -251,7 +270,13 @@ def _instance_updated_v1(data: Data) -> Data:
     return {**data, "migration": bool(data.get("migration", False))}
 
 
+def _branch_created_v1(data: Data) -> Data:
+    """Version 1 branches were only `main`, which has no fork."""
+    return {**data, "fork_position": None}
+
+
 UPCASTERS: dict[tuple[str, int], Callable[[Data], Data]] = {
+    (BranchCreated.event_type, 1): _branch_created_v1,
     (ClassCreated.event_type, 1): _class_definition_v1,
     (ClassUpdated.event_type, 1): _class_definition_v1,
     (InstanceUpdated.event_type, 1): _instance_updated_v1,

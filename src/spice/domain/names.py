@@ -45,5 +45,28 @@ def instance_aggregate(db: str, branch: str, class_id: str, instance_id: str) ->
     return f"inst:{db}:{branch}:{class_id}:{instance_id}"
 
 
+BRANCH_SCOPED = ("class", "inst", "uniq")
+
+
+def branch_scope(aggregate_id: str) -> tuple[str, str, str, str] | None:
+    """(kind, database, branch, rest) of an aggregate that lives on a branch (classes,
+    instances, unique values), else None."""
+    kind, _, tail = aggregate_id.partition(":")
+    if kind not in BRANCH_SCOPED:
+        return None
+    db, _, tail = tail.partition(":")
+    branch, _, rest = tail.partition(":")
+    return kind, db, branch, rest
+
+
+def on_branch(aggregate_id: str, branch: str) -> str:
+    """The same aggregate id on another branch (ids of other aggregates unchanged)."""
+    scope = branch_scope(aggregate_id)
+    if scope is None:
+        return aggregate_id
+    kind, db, _, rest = scope
+    return f"{kind}:{db}:{branch}:{rest}"
+
+
 def command_aggregate(command_id: str) -> str:
     return f"cmd:{command_id}"

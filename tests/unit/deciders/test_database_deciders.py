@@ -14,7 +14,7 @@ def test_a_database_is_created_with_its_main_branch() -> None:
     decision = Log().decide(c.CreateDatabase(database="shop", name="shop", description="d"))
     assert events_of(decision) == [
         DatabaseCreated("shop", "d"),
-        BranchCreated("shop", "main", None),
+        BranchCreated("shop", "main", None, None),
     ]
     assert [(ch.aggregate_id, ch.seq) for ch in decision.changes] == [
         ("db:shop", 1),

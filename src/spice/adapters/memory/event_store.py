@@ -39,7 +39,10 @@ class InMemoryEventStore(EventStore):
             taken: dict[str, int] = {}
             for e in events:
                 stream = self._streams.get(e.aggregate_id, [])
-                current = taken.get(e.aggregate_id, stream[-1].sequence_number if stream else 0)
+                # A stream's first event may continue a sequence: a branch's stream goes on
+                # from its parent's as of the fork.
+                first = e.sequence_number - 1
+                current = taken.get(e.aggregate_id, stream[-1].sequence_number if stream else first)
                 if e.sequence_number != current + 1:
                     raise ConcurrencyConflict(e.aggregate_id, e.sequence_number - 1, current)
                 taken[e.aggregate_id] = e.sequence_number
@@ -83,13 +86,28 @@ class InMemoryEventStore(EventStore):
         with self._lock:
             return self._by_id.get(event_id)
 
-    def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
+    def heads(
+        self, aggregate_ids: Iterable[str], until_position: int | None = None
+    ) -> dict[str, EventEnvelope]:
+        until = until_position if until_position is not None else 2**62
+        found: dict[str, EventEnvelope] = {}
         with self._lock:
-            return {a: self._streams[a][-1] for a in aggregate_ids if self._streams.get(a)}
+            for a in aggregate_ids:
+                visible = [e for e in self._streams.get(a, []) if (e.position or 0) <= until]
+                if visible:
+                    found[a] = visible[-1]
+        return found
 
-    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
+    def stream_ids(
+        self, prefix: str, after: str = "", limit: int = 1000, until_position: int | None = None
+    ) -> list[str]:
+        until = until_position if until_position is not None else 2**62
         with self._lock:
-            found = sorted(a for a in self._streams if a.startswith(prefix) and a > after)
+            found = sorted(
+                a
+                for a, stream in self._streams.items()
+                if a.startswith(prefix) and a > after and (stream[0].position or 0) <= until
+            )
         return found[:limit]
 
     def head_position(self) -> int:

@@ -131,7 +131,9 @@ class SQLEventStore(EventStore):
         position, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
         heads = {a: seq for a, seq in read_heads() if seq is not None}
         for e in events:
-            current = heads.get(e.aggregate_id, 0)
+            # A stream's first event may continue a sequence: a branch's stream goes on
+            # from its parent's as of the fork.
+            current = heads.get(e.aggregate_id, e.sequence_number - 1)
             if e.sequence_number != current + 1:
                 raise ConcurrencyConflict(e.aggregate_id, e.sequence_number - 1, current)
             heads[e.aggregate_id] = e.sequence_number
@@ -211,30 +213,38 @@ class SQLEventStore(EventStore):
     def get_event(self, event_id: str) -> EventEnvelope | None:
         return self._get_many([event_id]).get(event_id)
 
-    def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
+    def heads(
+        self, aggregate_ids: Iterable[str], until_position: int | None = None
+    ) -> dict[str, EventEnvelope]:
         found: dict[str, EventEnvelope] = {}
+        until = until_position if until_position is not None else 2**62
         with self._db.query() as conn:
             for part in chunks(list(dict.fromkeys(aggregate_ids))):
                 rows = conn.execute(
                     self._q(
                         f"SELECT {COLUMNS} FROM events e WHERE position IN ("
                         "SELECT MAX(position) FROM events "
-                        f"WHERE aggregate_id IN ({_marks(len(part))}) GROUP BY aggregate_id)"
+                        f"WHERE aggregate_id IN ({_marks(len(part))}) AND position <= ? "
+                        "GROUP BY aggregate_id)"
                     ),
-                    part,
+                    [*part, until],
                 ).fetchall()
                 found.update((r[4], row_to_event(r)) for r in rows)
         return found
 
-    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
+    def stream_ids(
+        self, prefix: str, after: str = "", limit: int = 1000, until_position: int | None = None
+    ) -> list[str]:
         # A range on the (aggregate_id, sequence_number) index: the prefix, then past it.
+        until = until_position if until_position is not None else 2**62
         with self._db.query() as conn:
             rows = conn.execute(
                 self._q(
                     "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_id > ? "
-                    "AND aggregate_id >= ? AND aggregate_id < ? ORDER BY aggregate_id LIMIT ?"
+                    "AND aggregate_id >= ? AND aggregate_id < ? AND position <= ? "
+                    "ORDER BY aggregate_id LIMIT ?"
                 ),
-                (after, prefix, prefix + "\U0010ffff", limit),
+                (after, prefix, prefix + "\U0010ffff", until, limit),
             ).fetchall()
         return [r[0] for r in rows]
 

@@ -43,12 +43,17 @@ class EventStore(ABC):
     def get_event(self, event_id: str) -> EventEnvelope | None: ...
 
     @abstractmethod
-    def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
-        """The last event of each stream that exists."""
+    def heads(
+        self, aggregate_ids: Iterable[str], until_position: int | None = None
+    ) -> dict[str, EventEnvelope]:
+        """The last event of each stream that exists (as of `until_position`, if given)."""
 
     @abstractmethod
-    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
-        """Ids of the streams that start with `prefix`, in order, after the id `after`."""
+    def stream_ids(
+        self, prefix: str, after: str = "", limit: int = 1000, until_position: int | None = None
+    ) -> list[str]:
+        """Ids of the streams that start with `prefix`, in order, after the id `after` (only
+        those that began at or before `until_position`, if given)."""
 
     @abstractmethod
     def head_position(self) -> int: ...

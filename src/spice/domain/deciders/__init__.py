@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from spice.domain import commands as c
-from spice.domain.deciders import databases, instances, ontology
+from spice.domain.deciders import branches, databases, instances, ontology
 from spice.domain.deciders.base import Decision, WriteModel
 
 Decider = Callable[[WriteModel, Any, str], Decision]
@@ -19,6 +19,8 @@ Decider = Callable[[WriteModel, Any, str], Decision]
 DECIDERS: dict[type[c.Command], Decider] = {
     c.CreateDatabase: databases.create_database,
     c.DeleteDatabase: databases.delete_database,
+    c.CreateBranch: branches.create_branch,
+    c.DeleteBranch: branches.delete_branch,
     c.CreateClass: ontology.create_class,
     c.UpdateClass: ontology.update_class,
     c.PatchClass: ontology.patch_class,

@@ -38,28 +38,141 @@ class Decision:
 
 
 class Streams(Protocol):
-    """What deciders read of the log: streams, their heads and their ids. The event store
-    port of the application provides it; tests use the in-memory store."""
+    """What deciders read of the log: streams, their heads (as of a position) and their
+    ids, and the position of the log's head. The event store port of the application
+    provides it; tests use the in-memory store."""
 
     def read_stream(self, aggregate_id: str) -> Sequence[EventEnvelope]: ...
 
-    def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]: ...
+    def heads(
+        self, aggregate_ids: Iterable[str], until_position: int | None = None
+    ) -> dict[str, EventEnvelope]: ...
 
-    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]: ...
+    def stream_ids(
+        self, prefix: str, after: str = "", limit: int = 1000, until_position: int | None = None
+    ) -> list[str]: ...
+
+    def head_position(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Level:
+    """One branch of a lineage, and the last log position of it that is visible (None:
+    all of it)."""
+
+    branch: str
+    until: int | None
+
+
+Lineage = tuple[Level, ...]
+MAX_LINEAGE = 64
 
 
 class WriteModel:
-    """Aggregate state as the log has it now: the only basis for decisions."""
+    """Aggregate state as the log has it now: the only basis for decisions.
+
+    A branch stores only its own events. An aggregate on a branch is its parent's as of the
+    fork (recursively) followed by the branch's own events, whose sequence numbers go on
+    from the parent's; a branch's deletion of an inherited aggregate shadows it for good.
+    """
 
     def __init__(self, store: Streams) -> None:
         self.store = store
+        self._lineages: dict[tuple[str, str], Lineage] = {}
+
+    def lineage(self, db: str, branch: str) -> Lineage:
+        """The branch, then each branch it forked from with the position it forked at."""
+        if branch == names.MAIN_BRANCH:
+            return (Level(branch, None),)
+        cached = self._lineages.get((db, branch))
+        if cached is not None:
+            return cached
+        levels: list[Level] = []
+        until: int | None = None
+        current: str | None = branch
+        while current is not None and len(levels) < MAX_LINEAGE:
+            state = replay("", self.store.read_stream(names.branch_aggregate(db, current)))
+            if not state.exists:
+                raise NotFound(f"branch {current!r} not found in {db!r}", {"branch": current})
+            levels.append(Level(current, until))
+            current = state.body.get("from_branch")
+            fork = state.body.get("fork_position")
+            if fork is not None:
+                until = fork if until is None else min(until, fork)
+        lineage = tuple(levels)
+        self._lineages[(db, branch)] = lineage  # a branch's fork never changes
+        return lineage
+
+    def _scoped(self, aggregate_id: str) -> Lineage | None:
+        """The lineage of a branch-scoped aggregate off `main`; None when it has none."""
+        scope = names.branch_scope(aggregate_id)
+        if scope is None or scope[2] == names.MAIN_BRANCH:
+            return None
+        return self.lineage(scope[1], scope[2])
+
+    def read_stream(self, aggregate_id: str) -> list[EventEnvelope]:
+        """The events of an aggregate as its branch sees them (inherited ones first)."""
+        lineage = self._scoped(aggregate_id)
+        if lineage is None:
+            return list(self.store.read_stream(aggregate_id))
+        events: list[EventEnvelope] = []
+        for level in lineage:
+            own = self.store.read_stream(names.on_branch(aggregate_id, level.branch))
+            if level.until is not None:
+                own = [e for e in own if (e.position or 0) <= level.until]
+            events[:0] = own
+            if own and own[0].sequence_number == 1:
+                break
+        return events
 
     def load(self, aggregate_id: str) -> AggregateState:
-        return replay(aggregate_id, self.store.read_stream(aggregate_id))
+        return replay(aggregate_id, self.read_stream(aggregate_id))
+
+    def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
+        """The last event of each stream that exists, as its branch sees it."""
+        found: dict[str, EventEnvelope] = {}
+        scoped: dict[Lineage, list[str]] = {}
+        direct: list[str] = []
+        for aggregate_id in dict.fromkeys(aggregate_ids):
+            lineage = self._scoped(aggregate_id)
+            if lineage is None:
+                direct.append(aggregate_id)
+            else:
+                scoped.setdefault(lineage, []).append(aggregate_id)
+        if direct:
+            found.update(self.store.heads(direct))
+        for lineage, ids in scoped.items():
+            pending = set(ids)
+            for level in lineage:
+                mapped = {names.on_branch(a, level.branch): a for a in pending}
+                for aggregate_id, head in self.store.heads(mapped, level.until).items():
+                    found[mapped[aggregate_id]] = head
+                    pending.discard(mapped[aggregate_id])
+                if not pending:
+                    break
+        return found
+
+    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
+        """Ids of the streams under `prefix` (a branch-scoped prefix, or any other) that
+        exist as the prefix's branch sees them, in order, after `after`."""
+        lineage = self._scoped(prefix)
+        if lineage is None:
+            return self.store.stream_ids(prefix, after, limit)
+        branch = lineage[0].branch
+        found: set[str] = set()
+        for level in lineage:
+            ids = self.store.stream_ids(
+                names.on_branch(prefix, level.branch),
+                names.on_branch(after, level.branch),
+                limit,
+                level.until,
+            )
+            found.update(names.on_branch(a, branch) for a in ids)
+        return sorted(found)[:limit]
 
     def live_heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
         """Heads of the streams that exist and are not deleted."""
-        heads = self.store.heads(aggregate_ids)
+        heads = self.heads(aggregate_ids)
         return {a: h for a, h in heads.items() if not is_deletion(h)}
 
     def require_database(self, db: str | None) -> AggregateState:

@@ -28,7 +28,7 @@ def create_database(model: WriteModel, command: CreateDatabase, _command_id: str
     return Decision(
         [
             Change(db_id, 1, DatabaseCreated(name, description)),
-            Change(branch_id, 1, BranchCreated(name, names.MAIN_BRANCH, None)),
+            Change(branch_id, 1, BranchCreated(name, names.MAIN_BRANCH, None, None)),
         ],
         {"database": name},
     )

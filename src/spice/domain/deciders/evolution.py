@@ -85,7 +85,7 @@ def live_instances(
     for class_id in classes:
         prefix = names.instance_aggregate(db, branch, class_id, "")
         after = ""
-        while ids := model.store.stream_ids(prefix, after, 500):
+        while ids := model.stream_ids(prefix, after, 500):
             live = model.live_heads(ids)
             for aggregate_id in ids:
                 if aggregate_id in live:
@@ -95,7 +95,7 @@ def live_instances(
 
 def live_classes(model: WriteModel, db: str, branch: str) -> list[dict[str, Any]]:
     """The definitions of every live class on the branch."""
-    ids = model.store.stream_ids(names.class_aggregate(db, branch, ""), "", 100_000)
+    ids = model.stream_ids(names.class_aggregate(db, branch, ""), "", 100_000)
     live = model.live_heads(ids)
     return [model.load(a).body for a in ids if a in live]
 

@@ -179,7 +179,7 @@ def bulk_create_instances(
     checked = _validate_rows(command_id, definition, rows)
     class_id = definition["id"]
     ids = {iid: names.instance_aggregate(db, command.branch, class_id, iid) for iid, _ in checked}
-    existing = model.store.heads(ids.values())
+    existing = model.heads(ids.values())
     taken = sorted(iid for iid, agg in ids.items() if agg in existing)
     if taken:
         raise Conflict(

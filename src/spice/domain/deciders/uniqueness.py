@@ -54,7 +54,7 @@ def claim(
     same command releases (`released`) are free, and claimed after their release."""
     wanted = list(claims)
     freed = {c.aggregate_id: c.seq for c in released}
-    heads = model.store.heads({c[0] for c, _ in wanted} - set(freed))
+    heads = model.heads({c[0] for c, _ in wanted} - set(freed))
     taken: dict[str, str] = {}
     changes: list[Change] = []
     conflicts = []
@@ -88,7 +88,7 @@ def release(model: WriteModel, claims: Iterable[Claim], owner: str) -> list[Chan
 def release_all(model: WriteModel, held: Iterable[tuple[Claim, str]]) -> list[Change]:
     """Changes that release each value its owner holds (values held by others are left)."""
     wanted = list(held)
-    heads = model.store.heads({c[0] for c, _ in wanted})
+    heads = model.heads({c[0] for c, _ in wanted})
     changes = []
     for (aggregate_id, cls, prop, value), owner in wanted:
         head = heads.get(aggregate_id)
