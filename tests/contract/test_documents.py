@@ -291,13 +291,13 @@ def linked(document_store: DocumentStore) -> DocumentStore:
     with document_store.unit_of_work() as uow:
         homes = {"c0": "seoul", "c1": "seoul", "c2": "busan"}
         for customer, city in homes.items():
-            uow.set_edges("db", "main", ("Customer", customer), [("lives_in", "City", city)])
+            uow.set_edges("db", "main", ("Customer", customer), [("lives_in", "City", city)], 1)
         for i in range(5):
             uow.set_edges(
-                "db", "main", ("Order", f"o{i}"), [("placed_by", "Customer", f"c{i % 4}")]
+                "db", "main", ("Order", f"o{i}"), [("placed_by", "Customer", f"c{i % 4}")], 1
             )
-        uow.set_edges("db", "main", ("Order", "o4"), [("placed_by", "City", "x")])
-        uow.set_edges("db", "other", ("Order", "o9"), [("placed_by", "Customer", "c0")])
+        uow.set_edges("db", "main", ("Order", "o4"), [("placed_by", "City", "x")], 1)
+        uow.set_edges("db", "other", ("Order", "o9"), [("placed_by", "Customer", "c0")], 1)
     return document_store
 
 

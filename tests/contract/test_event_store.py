@@ -96,6 +96,38 @@ def test_new_stream_must_start_at_one(event_store: EventStore) -> None:
     assert event_store.head_position() == 0
 
 
+def test_a_branch_stream_continues_its_parents_sequence_and_main_does_not(
+    event_store: EventStore,
+) -> None:
+    def on(branch: str, seq: int) -> EventEnvelope:
+        return dataclasses.replace(
+            event(f"inst:db1:{branch}:A:a1", seq), metadata={"database": "db1", "branch": branch}
+        )
+
+    with pytest.raises(ConcurrencyConflict):
+        event_store.append([on("main", 3)])
+    (first,) = event_store.append([on("feature/x", 3)])
+    assert first.sequence_number == 3
+    with pytest.raises(ConcurrencyConflict):
+        event_store.append([on("feature/x", 3)])
+    with pytest.raises(ConcurrencyConflict):
+        event_store.append([on("feature/x", 5)])
+    event_store.append([on("feature/x", 4)])
+    assert [e.sequence_number for e in event_store.read_stream("inst:db1:feature/x:A:a1")] == [
+        3,
+        4,
+    ]
+
+
+def test_heads_and_stream_ids_as_of_a_position(event_store: EventStore) -> None:
+    event_store.append(stream("s:a", 2))  # positions 1, 2
+    event_store.append(stream("s:b", 1))  # position 3
+    assert event_store.heads(["s:a", "s:b"], until_position=1)["s:a"].sequence_number == 1
+    assert "s:b" not in event_store.heads(["s:a", "s:b"], until_position=2)
+    assert event_store.stream_ids("s:", until_position=2) == ["s:a"]
+    assert event_store.stream_ids("s:") == ["s:a", "s:b"]
+
+
 def test_non_contiguous_within_one_batch_conflicts(event_store: EventStore) -> None:
     with pytest.raises(ConcurrencyConflict) as info:
         event_store.append([event("a", 1), event("a", 3)])

@@ -85,7 +85,9 @@ class Container:
             self.search_follower.start()
             return
         if self.documents.needs_rebuild():
-            log.warning("document read model predates graph edges; rebuilding it from the log")
+            log.warning(
+                "document read model predates graph edges or versions; rebuilding it from the log"
+            )
             rebuild(self.events, self.documents)
         if self.settings.run_workers:
             self.worker.start()

@@ -1,4 +1,5 @@
-"""PostgreSQL document and graph read model; each generation is a pair of tables of its own."""
+"""PostgreSQL document and graph read model; each generation has tables of its own
+(documents, edges, and the versions of both that later writes replaced)."""
 
 from __future__ import annotations
 
@@ -27,10 +28,26 @@ CREATE TABLE IF NOT EXISTS edges_{gen} (
     db text COLLATE "C" NOT NULL, branch text COLLATE "C" NOT NULL,
     src_cls text COLLATE "C" NOT NULL, src_id text COLLATE "C" NOT NULL,
     predicate text COLLATE "C" NOT NULL, dst_cls text COLLATE "C" NOT NULL,
-    dst_id text COLLATE "C" NOT NULL,
+    dst_id text COLLATE "C" NOT NULL, position bigint NOT NULL,
     PRIMARY KEY (db, branch, src_cls, src_id, predicate, dst_cls, dst_id)
 );
 CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, dst_id, predicate);
+CREATE TABLE IF NOT EXISTS hist_{gen} (
+    kind text COLLATE "C" NOT NULL, db text COLLATE "C" NOT NULL,
+    branch text COLLATE "C" NOT NULL, cls text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL,
+    seq bigint NOT NULL, deleted smallint NOT NULL, position bigint NOT NULL, body text NOT NULL,
+    valid_to bigint NOT NULL,
+    PRIMARY KEY (kind, db, branch, cls, id, position)
+);
+CREATE TABLE IF NOT EXISTS edge_hist_{gen} (
+    db text COLLATE "C" NOT NULL, branch text COLLATE "C" NOT NULL,
+    src_cls text COLLATE "C" NOT NULL, src_id text COLLATE "C" NOT NULL,
+    predicate text COLLATE "C" NOT NULL, dst_cls text COLLATE "C" NOT NULL,
+    dst_id text COLLATE "C" NOT NULL, position bigint NOT NULL, valid_to bigint NOT NULL,
+    PRIMARY KEY (db, branch, src_cls, src_id, predicate, dst_cls, dst_id, position)
+);
+CREATE INDEX IF NOT EXISTS edge_hist_{gen}_in
+    ON edge_hist_{gen} (db, branch, dst_cls, dst_id, predicate);
 """
 
 
@@ -39,9 +56,16 @@ class PostgresDocumentStore(SQLDocumentStore):
 
     def __init__(self, db: PostgresDatabase) -> None:
         super().__init__(db, owns_db=False)
+        self._outdated: set[str] = set()
         with db.migration("documents") as conn:
             conn.execute(SCHEMA)
             self._ensure_active(conn)
+            # Generations written before document versions were kept are rebuilt.
+            for (name,) in conn.execute(
+                "SELECT name FROM generations g WHERE checkpoint > 0 AND NOT EXISTS "
+                "(SELECT 1 FROM pg_tables WHERE tablename = 'hist_' || g.name)"
+            ).fetchall():
+                self._outdated.add(name)
 
     def _create_generation(self, conn: psycopg.Connection) -> str:
         row = conn.execute("SELECT nextval('generation_numbers')").fetchone()
@@ -53,3 +77,6 @@ class PostgresDocumentStore(SQLDocumentStore):
             if statement.strip():
                 conn.execute(statement)
         return name
+
+    def needs_rebuild(self) -> bool:
+        return self.active_generation() in self._outdated

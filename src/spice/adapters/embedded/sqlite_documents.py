@@ -1,4 +1,5 @@
-"""SQLite document read model; each generation is a pair of tables of its own."""
+"""SQLite document read model; each generation has tables of its own (documents, edges, and
+the versions of both that later writes replaced)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,26 @@ EDGES = """
 CREATE TABLE IF NOT EXISTS edges_{gen} (
     db TEXT NOT NULL, branch TEXT NOT NULL, src_cls TEXT NOT NULL, src_id TEXT NOT NULL,
     predicate TEXT NOT NULL, dst_cls TEXT NOT NULL, dst_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
     PRIMARY KEY (db, branch, src_cls, src_id, predicate, dst_cls, dst_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_{gen}_in ON edges_{gen} (db, branch, dst_cls, dst_id, predicate);
+"""
+VERSIONS = """
+CREATE TABLE IF NOT EXISTS hist_{gen} (
+    kind TEXT NOT NULL, db TEXT NOT NULL, branch TEXT NOT NULL, cls TEXT NOT NULL,
+    id TEXT NOT NULL, seq INTEGER NOT NULL, deleted INTEGER NOT NULL, position INTEGER NOT NULL,
+    body TEXT NOT NULL, valid_to INTEGER NOT NULL,
+    PRIMARY KEY (kind, db, branch, cls, id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS edge_hist_{gen} (
+    db TEXT NOT NULL, branch TEXT NOT NULL, src_cls TEXT NOT NULL, src_id TEXT NOT NULL,
+    predicate TEXT NOT NULL, dst_cls TEXT NOT NULL, dst_id TEXT NOT NULL,
+    position INTEGER NOT NULL, valid_to INTEGER NOT NULL,
+    PRIMARY KEY (db, branch, src_cls, src_id, predicate, dst_cls, dst_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edge_hist_{gen}_in
+    ON edge_hist_{gen} (db, branch, dst_cls, dst_id, predicate);
 """
 
 
@@ -37,18 +55,20 @@ class SQLiteDocumentStore(SQLDocumentStore):
     """Documents and graph edges in a SQLite file, a pair of tables per generation."""
 
     def __init__(self, path: str | Path, synchronous: str = "NORMAL") -> None:
-        self._without_edges: set[str] = set()
+        self._outdated: set[str] = set()
         db = SQLiteDatabase(path, synchronous)
         super().__init__(db)
         db.connection().executescript(SCHEMA)
         with db.write() as conn:
             self._ensure_active(conn)
             for name, checkpoint in conn.execute("SELECT name, checkpoint FROM generations"):
-                exists = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE name = ?", (f"edges_{name}",)
+                # Written before edges, or their versions, were projected.
+                versioned = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = ?", (f"hist_{name}",)
                 ).fetchone()
-                if not exists and checkpoint > 0:
-                    self._without_edges.add(name)  # written before edges were projected
+                if not versioned and checkpoint > 0:
+                    self._outdated.add(name)
+                    conn.execute(f"DROP TABLE IF EXISTS edges_{self._check(name)}")
                 self._create_edges(conn, self._check(name))
 
     def _create_generation(self, conn: sqlite3.Connection) -> str:
@@ -62,9 +82,9 @@ class SQLiteDocumentStore(SQLDocumentStore):
 
     @staticmethod
     def _create_edges(conn: sqlite3.Connection, name: str) -> None:
-        for statement in EDGES.format(gen=name).split(";"):
+        for statement in (EDGES + VERSIONS).format(gen=name).split(";"):
             if statement.strip():
                 conn.execute(statement)
 
     def needs_rebuild(self) -> bool:
-        return self.active_generation() in self._without_edges
+        return self.active_generation() in self._outdated

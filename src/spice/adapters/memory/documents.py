@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 from spice.application.ports.documents import (
     KIND_INSTANCE,
+    VERSIONED,
     BranchEdgeRows,
     DocKey,
     Document,
@@ -20,14 +21,61 @@ from spice.application.ports.documents import (
     Link,
     NodeRef,
     NodeRefs,
+    plain,
 )
+from spice.domain.branching import Level, Lineage
+
+EdgeKey = tuple[str, str, NodeRef]  # database, branch, source
+EdgeSet = tuple[int, list[Link]]  # position written, links
 
 
 class _Generation:
     def __init__(self) -> None:
         self.docs: dict[DocKey, Document] = {}
-        self.edges: dict[tuple[str, str, NodeRef], list[Link]] = {}
+        self.edges: dict[EdgeKey, EdgeSet] = {}
+        # Versions that later writes replaced, with the position where each stopped.
+        self.history: dict[DocKey, list[tuple[Document, int]]] = {}
+        self.edge_history: dict[EdgeKey, list[tuple[EdgeSet, int]]] = {}
         self.checkpoint = 0
+
+    def doc_at(self, key: DocKey, until: int | None) -> Document | None:
+        """The version of `key` current at position `until` (now, if None)."""
+        doc = self.docs.get(key)
+        if doc is not None and (until is None or doc.position <= until):
+            return doc
+        if until is None:
+            return None
+        for old, valid_to in self.history.get(key, []):
+            if old.position <= until < valid_to:
+                return old
+        return None
+
+    def edges_at(self, key: EdgeKey, until: int | None) -> list[Link]:
+        current = self.edges.get(key)
+        if current is not None and (until is None or current[0] <= until):
+            return current[1]
+        if until is not None:
+            for (position, links), valid_to in self.edge_history.get(key, []):
+                if position <= until < valid_to:
+                    return links
+        return []
+
+    def visible(self, key: DocKey, lineage: Lineage) -> tuple[Level, Document] | None:
+        """The level that has `key` as `lineage` sees it, and the version it has."""
+        for level in lineage:
+            doc = self.doc_at(replace(key, branch=level.branch), level.until)
+            if doc is not None:
+                return level, doc
+        return None
+
+    def keys(self, lineage: Lineage, match: Callable[[DocKey], bool]) -> set[DocKey]:
+        """Keys (on the lineage's first branch) of every document some level may have."""
+        found: set[DocKey] = set()
+        branches = {level.branch for level in lineage}
+        for key in [*self.docs, *self.history]:
+            if key.branch in branches and match(key):
+                found.add(replace(key, branch=lineage[0].branch))
+        return found
 
 
 class _UnitOfWork(DocumentUnitOfWork):
@@ -35,8 +83,10 @@ class _UnitOfWork(DocumentUnitOfWork):
         self._gen = gen
         self.name = name
         self._staged: dict[DocKey, Document] = {}
-        self._edges: dict[tuple[str, str, NodeRef], list[Link]] = {}
+        self._edges: dict[EdgeKey, EdgeSet] = {}
         self._dropped: set[str] = set()
+        self._versions: list[tuple[Document, int]] = []
+        self._edge_versions: list[tuple[EdgeKey, EdgeSet, int]] = []
         self._checkpoint = gen.checkpoint
         self.activated = False
 
@@ -50,11 +100,33 @@ class _UnitOfWork(DocumentUnitOfWork):
         doc = self._staged.get(key) or self._gen.docs.get(key)
         return copy.deepcopy(doc)
 
+    def get_in(self, key: DocKey, lineage: Lineage) -> Document | None:
+        for level in lineage:
+            own = replace(key, branch=level.branch)
+            staged = self._staged.get(own)
+            if staged is not None and (level.until is None or staged.position <= level.until):
+                doc: Document | None = staged
+            else:
+                doc = self._gen.doc_at(own, level.until)
+            if doc is not None:
+                return replace(copy.deepcopy(doc), key=key)
+        return None
+
     def put(self, doc: Document) -> None:
+        if doc.key.kind in VERSIONED:
+            old = self.get(doc.key)
+            if old is not None:
+                self._versions.append((old, doc.position))
         self._staged[doc.key] = copy.deepcopy(doc)
 
-    def set_edges(self, db: str, branch: str, source: NodeRef, links: Sequence[Link]) -> None:
-        self._edges[(db, branch, source)] = list(links)
+    def set_edges(
+        self, db: str, branch: str, source: NodeRef, links: Sequence[Link], position: int
+    ) -> None:
+        key = (db, branch, source)
+        old = self._edges.get(key) or self._gen.edges.get(key)
+        if old is not None:
+            self._edge_versions.append((key, old, position))
+        self._edges[key] = (position, list(links))
 
     def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
         self._dropped.add(db)
@@ -75,6 +147,10 @@ class _UnitOfWork(DocumentUnitOfWork):
             self._gen.edges = {k: v for k, v in self._gen.edges.items() if k[0] != db}
         self._gen.edges.update(self._edges)
         self._gen.docs.update(self._staged)
+        for old, valid_to in self._versions:
+            self._gen.history.setdefault(old.key, []).append((old, valid_to))
+        for key, edges, valid_to in self._edge_versions:
+            self._gen.edge_history.setdefault(key, []).append((edges, valid_to))
         self._gen.checkpoint = self._checkpoint
 
 
@@ -123,11 +199,20 @@ class InMemoryDocumentStore(DocumentStore):
     def checkpoint(self, generation: str | None = None) -> int:
         return self._gens[generation or self._active].checkpoint
 
-    def get(self, key: DocKey, include_deleted: bool = False) -> Document | None:
-        doc = self._gens[self._active].docs.get(key)
-        if doc is None or (doc.deleted and not include_deleted):
+    def _lineage(self, kind: str, db: str | None, branch: str | None, as_of: int | None) -> Lineage:
+        if kind not in VERSIONED or db is None or branch is None:
+            return (Level(branch or "", None),)
+        return self.lineage(db, branch, as_of)
+
+    def get(
+        self, key: DocKey, include_deleted: bool = False, as_of: int | None = None
+    ) -> Document | None:
+        lineage = self._lineage(key.kind, key.db, key.branch, as_of)
+        with self._lock:
+            found = self._gens[self._active].visible(key, lineage)
+        if found is None or (found[1].deleted and not include_deleted):
             return None
-        return copy.deepcopy(doc)
+        return replace(copy.deepcopy(found[1]), key=key)
 
     def list(
         self,
@@ -137,20 +222,32 @@ class InMemoryDocumentStore(DocumentStore):
         cls: str | Sequence[str] | None = None,
         offset: int = 0,
         limit: int = 100,
+        as_of: int | None = None,
     ) -> tuple[list[Document], int]:
         classes = None if cls is None else {cls} if isinstance(cls, str) else set(cls)
+        lineage = self._lineage(kind, db, branch, as_of)
+
+        def match(k: DocKey) -> bool:
+            return (
+                k.kind == kind
+                and (db is None or k.db == db)
+                and (branch is None or k.branch in {level.branch for level in lineage})
+                and (classes is None or k.cls in classes)
+            )
+
         with self._lock:
-            docs = self._gens[self._active].docs.values()
+            gen = self._gens[self._active]
+            if branch is None:
+                keys = {k for k in gen.docs if match(k)}
+                found = [(k, gen.docs[k]) for k in keys]
+            else:
+                found = []
+                for key in gen.keys(lineage, match):
+                    seen = gen.visible(key, lineage)
+                    if seen is not None:
+                        found.append((key, seen[1]))
             hits = sorted(
-                (
-                    d
-                    for d in docs
-                    if d.key.kind == kind
-                    and not d.deleted
-                    and (db is None or d.key.db == db)
-                    and (branch is None or d.key.branch == branch)
-                    and (classes is None or d.key.cls in classes)
-                ),
+                (replace(d, key=k) for k, d in found if not d.deleted),
                 key=lambda d: astuple(d.key),
             )
         return [copy.deepcopy(d) for d in hits[offset : offset + limit]], len(hits)
@@ -161,48 +258,68 @@ class InMemoryDocumentStore(DocumentStore):
         yield from (copy.deepcopy(d) for d in sorted(docs, key=lambda d: astuple(d.key)))
 
     def instance_refs(
-        self, db: str, branch: str, classes: Sequence[str], after: NodeRef | None, limit: int
+        self,
+        db: str,
+        branch: str,
+        classes: Sequence[str],
+        after: NodeRef | None,
+        limit: int,
+        as_of: int | None = None,
     ) -> NodeRefs:
-        wanted = set(classes)
-        with self._lock:
-            refs = sorted(
-                (k.cls, k.id)
-                for k, d in self._gens[self._active].docs.items()
-                if k.kind == KIND_INSTANCE
-                and k.db == db
-                and k.branch == branch
-                and k.cls in wanted
-                and not d.deleted
-                and (after is None or (k.cls, k.id) > after)
-            )
-        return refs[:limit]
+        docs, _ = self.list(KIND_INSTANCE, db, branch, classes, 0, 2**31, as_of)
+        refs = [(d.key.cls, d.key.id) for d in docs]
+        return [r for r in refs if after is None or r > after][:limit]
 
-    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
-        docs = self._gens[self._active].docs
-        found = {ref: docs.get(DocKey(KIND_INSTANCE, db, branch, *ref)) for ref in refs}
-        return {ref: copy.deepcopy(doc) for ref, doc in found.items() if doc is not None}
+    def instances(
+        self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
+    ) -> dict[NodeRef, Document]:
+        found = {
+            ref: self.get(DocKey(KIND_INSTANCE, db, branch, *ref), True, as_of) for ref in refs
+        }
+        return {ref: doc for ref, doc in found.items() if doc is not None}
 
     def _all_edges(self, generation: str) -> BranchEdgeRows:
         with self._lock:
             items = list(self._gens[generation].edges.items())
         return sorted(
             (db, branch, (src, pred, (cls, iid)))
-            for (db, branch, src), links in items
+            for (db, branch, src), (_, links) in items
             for pred, cls, iid in links
         )
 
     def edges(
-        self, db: str, branch: str, nodes: Sequence[NodeRef], predicate: str, reverse: bool
+        self,
+        db: str,
+        branch: str,
+        nodes: Sequence[NodeRef],
+        predicate: str,
+        reverse: bool,
+        as_of: int | None = None,
     ) -> EdgeRows:
         wanted = set(nodes)
-        return [
-            row
-            for d, b, row in self._all_edges(self._active)
-            if d == db
-            and b == branch
-            and row[1] == predicate
-            and (row[2] if reverse else row[0]) in wanted
-        ]
+        lineage = self.lineage(db, branch, as_of)
+        if plain(lineage):
+            return [
+                row
+                for d, b, row in self._all_edges(self._active)
+                if d == db
+                and b == branch
+                and row[1] == predicate
+                and (row[2] if reverse else row[0]) in wanted
+            ]
+        rows: EdgeRows = []
+        with self._lock:
+            gen = self._gens[self._active]
+            sources = {src for (d, b, src) in [*gen.edges, *gen.edge_history] if d == db}
+            for src in sources:
+                seen = gen.visible(DocKey(KIND_INSTANCE, db, branch, *src), lineage)
+                if seen is None:
+                    continue
+                level = seen[0]
+                for pred, cls, iid in gen.edges_at((db, level.branch, src), level.until):
+                    if pred == predicate and ((cls, iid) if reverse else src) in wanted:
+                        rows.append((src, pred, (cls, iid)))
+        return sorted(rows)
 
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
         return self._all_edges(generation or self._active)

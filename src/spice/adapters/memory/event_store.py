@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Sequence
 
 from spice.application.log.serialization import GENESIS_HASH, event_hash
-from spice.application.ports.event_store import EventStore
+from spice.application.ports.event_store import EventStore, sequence_before
 from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
 
@@ -39,9 +39,7 @@ class InMemoryEventStore(EventStore):
             taken: dict[str, int] = {}
             for e in events:
                 stream = self._streams.get(e.aggregate_id, [])
-                # A stream's first event may continue a sequence: a branch's stream goes on
-                # from its parent's as of the fork.
-                first = e.sequence_number - 1
+                first = sequence_before(e)
                 current = taken.get(e.aggregate_id, stream[-1].sequence_number if stream else first)
                 if e.sequence_number != current + 1:
                     raise ConcurrencyConflict(e.aggregate_id, e.sequence_number - 1, current)

@@ -13,6 +13,7 @@ from typing import Any
 from spice.adapters.sql.database import Placeholders, SQLDatabase, chunks, placeholders
 from spice.application.ports.documents import (
     KIND_INSTANCE,
+    VERSIONED,
     BranchEdgeRows,
     DocKey,
     Document,
@@ -23,10 +24,13 @@ from spice.application.ports.documents import (
     NodeRef,
     NodeRefs,
     PathStep,
+    plain,
 )
+from spice.domain.branching import Level, Lineage
 from spice.domain.canonical import dumps, loads
 
 Rows = list[tuple[Any, ...]]  # rows as the driver returns them
+Documents = list[Document]
 GENERATION = re.compile(r"^g[0-9]+$")
 
 
@@ -98,6 +102,71 @@ UPSERT_DOC = (
 )
 
 
+# The version a write replaces, kept with the position where it stopped being current.
+SAVE_VERSION = (
+    "INSERT INTO hist_{gen} SELECT kind, db, branch, cls, id, seq, deleted, position, body, ? "
+    f"FROM docs_{{gen}} WHERE {KEY_WHERE} ON CONFLICT DO NOTHING"
+)
+SAVE_EDGES = (
+    "INSERT INTO edge_hist_{gen} SELECT db, branch, src_cls, src_id, predicate, dst_cls, "
+    "dst_id, position, ? FROM edges_{gen} WHERE db = ? AND branch = ? AND src_cls = ? "
+    "AND src_id = ? ON CONFLICT DO NOTHING"
+)
+DOC_COLUMNS = (
+    "x.kind AS kind, x.db AS db, CAST(? AS TEXT) AS branch, x.cls AS cls, x.id AS id, "
+    "x.seq AS seq, x.deleted AS deleted, x.position AS position, x.body AS body"
+)
+EDGE_COLUMNS = "x.src_cls, x.src_id, x.predicate, x.dst_cls, x.dst_id"
+
+
+def _shadowed(gen: str, above: Lineage, kind: str, cls: str, iid: str) -> tuple[str, list[Any]]:
+    """Conditions that keep a row of a lower level out when a level `above` it has any
+    version of the same document (deleted ones too) at that level's cut."""
+    sql, args = "", list[Any]()
+    match = f"s.kind = {kind} AND s.db = x.db AND s.branch = ? AND s.cls = {cls} AND s.id = {iid}"
+    for level in above:
+        if level.until is None:
+            sql += f" AND NOT EXISTS (SELECT 1 FROM docs_{gen} s WHERE {match})"
+            args.append(level.branch)
+        else:
+            sql += (
+                f" AND NOT EXISTS (SELECT 1 FROM docs_{gen} s WHERE {match} AND s.position <= ?)"
+                f" AND NOT EXISTS (SELECT 1 FROM hist_{gen} s WHERE {match} AND s.position <= ?)"
+            )
+            args += [level.branch, level.until, level.branch, level.until]
+    return sql, args
+
+
+def _overlay(
+    gen: str, lineage: Lineage, where: str, args: Sequence[Any], edges: bool = False
+) -> tuple[str, list[Any]]:
+    """SQL of the document rows (or edge rows) matching `where` (on alias x, without the
+    branch) that `lineage` sees: at each level the version current at its cut, unless a
+    level above has the document. Documents are keyed on the lineage's first branch."""
+    parts, params = [], list[Any]()
+    table, versions = ("edges", "edge_hist") if edges else ("docs", "hist")
+    for i, level in enumerate(lineage):
+        if edges:
+            shadow, shadow_args = _shadowed(gen, lineage[:i], "'instance'", "x.src_cls", "x.src_id")
+            columns, head = EDGE_COLUMNS, []
+        else:
+            shadow, shadow_args = _shadowed(gen, lineage[:i], "x.kind", "x.cls", "x.id")
+            columns, head = DOC_COLUMNS, [lineage[0].branch]
+        cut = "" if level.until is None else " AND x.position <= ?"
+        cuts = [] if level.until is None else [level.until]
+        parts.append(
+            f"SELECT {columns} FROM {table}_{gen} x WHERE x.branch = ? AND {where}{cut}{shadow}"
+        )
+        params += [*head, level.branch, *args, *cuts, *shadow_args]
+        if level.until is not None:
+            parts.append(
+                f"SELECT {columns} FROM {versions}_{gen} x WHERE x.branch = ? AND {where}"
+                f" AND x.position <= ? AND x.valid_to > ?{shadow}"
+            )
+            params += [*head, level.branch, *args, level.until, level.until, *shadow_args]
+    return " UNION ALL ".join(parts), params
+
+
 class _UnitOfWork(DocumentUnitOfWork):
     def __init__(self, conn: Any, gen: str, q: Placeholders) -> None:
         self._conn = conn
@@ -122,8 +191,23 @@ class _UnitOfWork(DocumentUnitOfWork):
         ).fetchone()
         return _doc(row) if row else None
 
+    def get_in(self, key: DocKey, lineage: Lineage) -> Document | None:
+        sql, args = _overlay(
+            self._gen,
+            lineage,
+            "x.kind = ? AND x.db = ? AND x.cls = ? AND x.id = ?",
+            [key.kind, key.db, key.cls, key.id],
+        )
+        row = self._conn.execute(self._q(sql), args).fetchone()
+        return _doc(row) if row else None
+
     def put(self, doc: Document) -> None:
         k = doc.key
+        if k.kind in VERSIONED:
+            self._conn.execute(
+                self._q(SAVE_VERSION.format(gen=self._gen)),
+                (doc.position, k.kind, k.db, k.branch, k.cls, k.id),
+            )
         self._conn.execute(
             self._q(UPSERT_DOC.format(gen=self._gen)),
             (
@@ -139,7 +223,12 @@ class _UnitOfWork(DocumentUnitOfWork):
             ),
         )
 
-    def set_edges(self, db: str, branch: str, source: NodeRef, links: Sequence[Link]) -> None:
+    def set_edges(
+        self, db: str, branch: str, source: NodeRef, links: Sequence[Link], position: int
+    ) -> None:
+        self._conn.execute(
+            self._q(SAVE_EDGES.format(gen=self._gen)), (position, db, branch, *source)
+        )
         self._conn.execute(
             self._q(
                 f"DELETE FROM edges_{self._gen} WHERE db = ? AND branch = ? AND src_cls = ? "
@@ -150,9 +239,9 @@ class _UnitOfWork(DocumentUnitOfWork):
         if links:
             self._conn.cursor().executemany(
                 self._q(
-                    f"INSERT INTO edges_{self._gen} VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+                    f"INSERT INTO edges_{self._gen} VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
                 ),
-                [(db, branch, *source, *link) for link in links],
+                [(db, branch, *source, *link, position) for link in links],
             )
 
     def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
@@ -217,8 +306,8 @@ class SQLDocumentStore(DocumentStore):
             if active is None or active[0]:
                 return
             conn.execute(self._q("DELETE FROM generations WHERE name = ?"), (gen,))
-            conn.execute(f"DROP TABLE IF EXISTS docs_{gen}")
-            conn.execute(f"DROP TABLE IF EXISTS edges_{gen}")
+            for table in ("docs", "edges", "hist", "edge_hist"):
+                conn.execute(f"DROP TABLE IF EXISTS {table}_{gen}")
 
     def generations(self) -> list[str]:
         with self._db.query() as conn:
@@ -244,13 +333,31 @@ class SQLDocumentStore(DocumentStore):
                 ).fetchone()
         return int(row[0]) if row else 0
 
-    def get(self, key: DocKey, include_deleted: bool = False) -> Document | None:
+    def _view(self, kind: str, db: str | None, branch: str | None, as_of: int | None) -> Lineage:
+        """The lineage a read overlays; one plain level for what needs no overlay."""
+        if kind not in VERSIONED or db is None or branch is None:
+            return (Level(branch or "", None),)
+        return self.lineage(db, branch, as_of)
+
+    def get(
+        self, key: DocKey, include_deleted: bool = False, as_of: int | None = None
+    ) -> Document | None:
+        lineage = self._view(key.kind, key.db, key.branch, as_of)
         with self._db.read() as conn:
             gen = self._active_in(conn)
-            row = conn.execute(
-                self._q(f"SELECT * FROM docs_{gen} WHERE {KEY_WHERE}"),
-                (key.kind, key.db, key.branch, key.cls, key.id),
-            ).fetchone()
+            if plain(lineage):
+                row = conn.execute(
+                    self._q(f"SELECT * FROM docs_{gen} WHERE {KEY_WHERE}"),
+                    (key.kind, key.db, key.branch, key.cls, key.id),
+                ).fetchone()
+            else:
+                sql, args = _overlay(
+                    gen,
+                    lineage,
+                    "x.kind = ? AND x.db = ? AND x.cls = ? AND x.id = ?",
+                    [key.kind, key.db, key.cls, key.id],
+                )
+                row = conn.execute(self._q(sql), args).fetchone()
         if row is None or (row[6] and not include_deleted):
             return None
         return _doc(row)
@@ -263,7 +370,11 @@ class SQLDocumentStore(DocumentStore):
         cls: str | Sequence[str] | None = None,
         offset: int = 0,
         limit: int = 100,
+        as_of: int | None = None,
     ) -> tuple[list[Document], int]:
+        lineage = self._view(kind, db, branch, as_of)
+        if not plain(lineage):
+            return self._list_overlay(lineage, kind, str(db), cls, offset, limit)
         where, args = ["kind = ?", "deleted = 0"], [kind]
         for column, value in (("db", db), ("branch", branch)):
             if value is not None:
@@ -289,6 +400,30 @@ class SQLDocumentStore(DocumentStore):
             ).fetchall()
         return [_doc(r) for r in rows], count
 
+    def _list_overlay(
+        self,
+        lineage: Lineage,
+        kind: str,
+        db: str,
+        cls: str | Sequence[str] | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Documents, int]:
+        where, args = "x.kind = ? AND x.db = ?", [kind, db]
+        if isinstance(cls, str):
+            where, args = where + " AND x.cls = ?", [*args, cls]
+        elif cls is not None:
+            where, args = where + f" AND x.cls IN ({', '.join('?' * len(cls))})", [*args, *cls]
+        with self._db.read() as conn:
+            sql, params = _overlay(self._active_in(conn), lineage, where, args)
+            view = f"FROM ({sql}) v WHERE v.deleted = 0"
+            count = int(conn.execute(self._q(f"SELECT COUNT(*) {view}"), params).fetchone()[0])
+            rows = conn.execute(
+                self._q(f"SELECT * {view} ORDER BY v.cls, v.id LIMIT ? OFFSET ?"),
+                [*params, limit, offset],
+            ).fetchall()
+        return [_doc(r) for r in rows], count
+
     def dump(self, generation: str | None = None) -> Iterator[Document]:
         with self._db.read() as conn:
             gen = self._check(generation or self._active_in(conn))
@@ -298,9 +433,16 @@ class SQLDocumentStore(DocumentStore):
         yield from (_doc(r) for r in rows)
 
     def instance_refs(
-        self, db: str, branch: str, classes: Sequence[str], after: NodeRef | None, limit: int
+        self,
+        db: str,
+        branch: str,
+        classes: Sequence[str],
+        after: NodeRef | None,
+        limit: int,
+        as_of: int | None = None,
     ) -> NodeRefs:
         # One primary-key range per class keeps the scan on the index.
+        lineage = self._view(KIND_INSTANCE, db, branch, as_of)
         refs: NodeRefs = []
         with self._db.read() as conn:
             gen = self._active_in(conn)
@@ -308,12 +450,19 @@ class SQLDocumentStore(DocumentStore):
                 if after is not None and cls < after[0]:
                     continue
                 start = after[1] if after is not None and cls == after[0] else ""
-                rows = conn.execute(
-                    self._q(
+                args = [KIND_INSTANCE, db, cls, start]
+                if plain(lineage):
+                    sql = (
                         f"SELECT cls, id FROM docs_{gen} WHERE kind = ? AND db = ? "
-                        "AND branch = ? AND cls = ? AND id > ? AND deleted = 0 ORDER BY id LIMIT ?"
-                    ),
-                    [KIND_INSTANCE, db, branch, cls, start, limit - len(refs)],
+                        "AND cls = ? AND id > ? AND branch = ? AND deleted = 0"
+                    )
+                    args.append(branch)
+                else:
+                    where = "x.kind = ? AND x.db = ? AND x.cls = ? AND x.id > ?"
+                    view, args = _overlay(gen, lineage, where, args)
+                    sql = f"SELECT v.cls, v.id FROM ({view}) v WHERE v.deleted = 0"
+                rows = conn.execute(
+                    self._q(f"{sql} ORDER BY id LIMIT ?"), [*args, limit - len(refs)]
                 ).fetchall()
                 refs.extend((r[0], r[1]) for r in rows)
                 if len(refs) >= limit:
@@ -321,47 +470,79 @@ class SQLDocumentStore(DocumentStore):
         return refs
 
     def _rows_by_class(
-        self, sql: str, before: Sequence[Any], refs: Sequence[NodeRef], after: Sequence[Any]
+        self,
+        lineage: Lineage,
+        where: str,
+        before: Sequence[Any],
+        refs: Sequence[NodeRef],
+        after: Sequence[Any],
+        columns: str,
+        edges: bool = False,
     ) -> Rows:
-        """Run `sql` (with `{gen}` and an `{ids}` list) once per class of `refs`, its
-        arguments being `before`, the class, its ids, then `after`, in one snapshot."""
+        """Rows of `columns` matching `where` (on alias x, with an `{ids}` list) as `lineage`
+        sees them, once per class of `refs`, its arguments being `before`, the class, its
+        ids, then `after`, in one snapshot."""
         rows: Rows = []
         with self._db.read() as conn:
             gen = self._active_in(conn)
             for cls, ids in _by_class(refs):
-                text = sql.format(gen=gen, ids=", ".join("?" * len(ids)))
-                rows.extend(conn.execute(self._q(text), [*before, cls, *ids, *after]).fetchall())
+                text = where.format(ids=", ".join("?" * len(ids)))
+                args = [*before, cls, *ids, *after]
+                if plain(lineage):
+                    table = "edges" if edges else "docs"
+                    sql = f"SELECT {columns} FROM {table}_{gen} x WHERE x.branch = ? AND {text}"
+                    args = [lineage[0].branch, *args]
+                else:
+                    view, args = _overlay(gen, lineage, text, args, edges)
+                    sql = f"SELECT {columns} FROM ({view}) x"
+                rows.extend(conn.execute(self._q(sql), args).fetchall())
         return rows
 
-    def _instance_rows(self, columns: str, db: str, branch: str, refs: Sequence[NodeRef]) -> Rows:
-        sql = (
-            f"SELECT {columns} FROM docs_{{gen}} WHERE kind = ? AND db = ? AND branch = ? "
-            "AND cls = ? AND id IN ({ids})"
+    def _instance_rows(
+        self, columns: str, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None
+    ) -> Rows:
+        return self._rows_by_class(
+            self._view(KIND_INSTANCE, db, branch, as_of),
+            "x.kind = ? AND x.db = ? AND x.cls = ? AND x.id IN ({ids})",
+            [KIND_INSTANCE, db],
+            refs,
+            [],
+            columns,
         )
-        return self._rows_by_class(sql, [KIND_INSTANCE, db, branch], refs, [])
 
-    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
-        rows = self._instance_rows("*", db, branch, refs)
+    def instances(
+        self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
+    ) -> dict[NodeRef, Document]:
+        rows = self._instance_rows("*", db, branch, refs, as_of)
         return {(row[3], row[4]): _doc(row) for row in rows}
 
     def instance_versions(
-        self, db: str, branch: str, refs: Sequence[NodeRef]
+        self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
     ) -> dict[NodeRef, tuple[int, bool]]:
-        rows = self._instance_rows("cls, id, seq, deleted", db, branch, refs)
+        rows = self._instance_rows("x.cls, x.id, x.seq, x.deleted", db, branch, refs, as_of)
         return {(r[0], r[1]): (int(r[2]), bool(r[3])) for r in rows}
 
     def edges(
-        self, db: str, branch: str, nodes: Sequence[NodeRef], predicate: str, reverse: bool
+        self,
+        db: str,
+        branch: str,
+        nodes: Sequence[NodeRef],
+        predicate: str,
+        reverse: bool,
+        as_of: int | None = None,
     ) -> EdgeRows:
         # Outgoing edges are found through the primary key, incoming ones through the index
         # on the target; both lead with (db, branch, class) and take the ids as a list.
         near = "dst" if reverse else "src"
-        sql = (
-            "SELECT src_cls, src_id, predicate, dst_cls, dst_id FROM edges_{gen} "
-            f"WHERE db = ? AND branch = ? AND {near}_cls = ? AND {near}_id IN ({{ids}}) "
-            "AND predicate = ?"
+        rows = self._rows_by_class(
+            self._view(KIND_INSTANCE, db, branch, as_of),
+            f"x.db = ? AND x.{near}_cls = ? AND x.{near}_id IN ({{ids}}) AND x.predicate = ?",
+            [db],
+            nodes,
+            [predicate],
+            "x.src_cls, x.src_id, x.predicate, x.dst_cls, x.dst_id",
+            edges=True,
         )
-        rows = self._rows_by_class(sql, [db, branch], nodes, [predicate])
         rows.sort()
         return [((r[0], r[1]), r[2], (r[3], r[4])) for r in rows]
 
@@ -373,10 +554,12 @@ class SQLDocumentStore(DocumentStore):
         steps: Sequence[PathStep],
         offset: int,
         limit: int,
+        as_of: int | None = None,
     ) -> NodeRefs | None:
         # One statement: the first step's edges, each further step an EXISTS on the one
         # before, so the database walks the primary key (or the target index) in key order.
-        if not steps:
+        # Reads that overlay branches or versions are left to the caller's walk.
+        if not steps or not plain(self._view(KIND_INSTANCE, db, branch, as_of)):
             return None
         with self._db.read() as conn:
             gen = self._active_in(conn)

@@ -9,7 +9,7 @@ from typing import Any
 
 from spice.adapters.sql.database import SQLDatabase, chunks, placeholders
 from spice.application.log.serialization import GENESIS_HASH, event_hash
-from spice.application.ports.event_store import EventStore
+from spice.application.ports.event_store import EventStore, sequence_before
 from spice.domain.canonical import dumps, loads
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
@@ -131,9 +131,7 @@ class SQLEventStore(EventStore):
         position, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
         heads = {a: seq for a, seq in read_heads() if seq is not None}
         for e in events:
-            # A stream's first event may continue a sequence: a branch's stream goes on
-            # from its parent's as of the fork.
-            current = heads.get(e.aggregate_id, e.sequence_number - 1)
+            current = heads.get(e.aggregate_id, sequence_before(e))
             if e.sequence_number != current + 1:
                 raise ConcurrencyConflict(e.aggregate_id, e.sequence_number - 1, current)
             heads[e.aggregate_id] = e.sequence_number

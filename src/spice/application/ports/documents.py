@@ -4,6 +4,12 @@ The graph of links between instances (edges per database and branch) is part of 
 read model: an instance's edges are written in the same commit as its document, so the
 graph never names a node whose document is not there.
 
+A branch stores only its own documents and edges; a read on it overlays them on its
+parent's as of the fork (see `spice.domain.branching`). So that a parent can be read as of a
+position, every version of a class or instance document, and every set of edges, that a
+later write replaced is kept with the position where it stopped being current. The same
+versions answer reads `as_of` a log position on any branch.
+
 A generation is a complete read model with its own checkpoint. `spice rebuild` fills a new
 generation from the log and then activates it, while readers keep using the active one.
 """
@@ -11,12 +17,15 @@ generation from the log and then activates it, while readers keep using the acti
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from spice.application.ports.generations import Generations
+from spice.domain import names
+from spice.domain.branching import Fork, Level, Lineage, at, resolve
 
 KIND_DATABASE = "database"
 KIND_BRANCH = "branch"
@@ -56,6 +65,23 @@ class Document:
     body: dict[str, Any]
 
 
+VERSIONED = frozenset({KIND_CLASS, KIND_INSTANCE})
+
+
+def plain(lineage: Lineage) -> bool:
+    """Whether a lineage reads one branch as it is now (no parent, no cut)."""
+    return len(lineage) == 1 and lineage[0].until is None
+
+
+def fork_of(get: Callable[[DocKey], Document | None], db: str, branch: str) -> Fork | None:
+    """(parent, fork position) of a branch from its document; None if it never existed."""
+    doc = get(DocKey(KIND_BRANCH, db, branch))
+    if doc is None:
+        return None
+    data = doc.body["data"]
+    return data.get("from_branch"), data.get("fork_position")
+
+
 class DocumentUnitOfWork(ABC):
     """Writes of one projection batch, committed together with the checkpoint."""
 
@@ -69,15 +95,30 @@ class DocumentUnitOfWork(ABC):
     def get(self, key: DocKey) -> Document | None: ...
 
     @abstractmethod
-    def put(self, doc: Document) -> None: ...
+    def get_in(self, key: DocKey, lineage: Lineage) -> Document | None:
+        """The class or instance document of `key` as `lineage` sees it (deleted ones
+        included), keyed on the lineage's first branch."""
+
+    def visible(self, key: DocKey) -> Document | None:
+        """The document of `key` as its branch sees it: its own, or inherited."""
+        if key.kind not in VERSIONED or key.branch == names.MAIN_BRANCH:
+            return self.get(key)
+        return self.get_in(key, resolve(key.db, key.branch, partial(fork_of, self.get, key.db)))
+
+    @abstractmethod
+    def put(self, doc: Document) -> None:
+        """Write a document; the class or instance version it replaces is kept."""
 
     @abstractmethod
     def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
         """Mark every document of database `db` deleted."""
 
     @abstractmethod
-    def set_edges(self, db: str, branch: str, source: NodeRef, links: Sequence[Link]) -> None:
-        """Replace the outgoing edges of instance `source` (none for a deleted one)."""
+    def set_edges(
+        self, db: str, branch: str, source: NodeRef, links: Sequence[Link], position: int
+    ) -> None:
+        """Replace the outgoing edges of instance `source` (none for a deleted one), as
+        written at log `position`; the edges replaced are kept as a version."""
 
     @abstractmethod
     def activate(self) -> None:
@@ -86,7 +127,27 @@ class DocumentUnitOfWork(ABC):
 
 class DocumentStore(Generations):
     """The current document of every database, branch, class and instance, and the graph
-    of links between instances. Reads always use the active generation."""
+    of links between instances. Reads always use the active generation.
+
+    Reads of classes, instances and edges on a `branch` see what that branch sees; with
+    `as_of` (a log position) they see it as it was then."""
+
+    _lineages: dict[tuple[str, str], Lineage]
+
+    def lineage(self, db: str, branch: str, as_of: int | None = None) -> Lineage:
+        """The levels a read on `branch` (as of a position) overlays; NotFound for a branch
+        that never existed."""
+        if branch == names.MAIN_BRANCH:
+            return at((Level(branch, None),), as_of)
+        cache = self.__dict__.setdefault("_lineages", {})
+        found = cache.get((db, branch))
+        if found is None:
+            get = partial(self.get, include_deleted=True)
+            if fork_of(get, db, branch) is None:
+                # Not projected (yet): read what is there, and look again next time.
+                return at((Level(branch, None),), as_of)
+            found = cache[(db, branch)] = resolve(db, branch, partial(fork_of, get, db))
+        return at(found, as_of)  # a branch's fork never changes
 
     @abstractmethod
     def unit_of_work(
@@ -97,7 +158,9 @@ class DocumentStore(Generations):
     def checkpoint(self, generation: str | None = None) -> int: ...
 
     @abstractmethod
-    def get(self, key: DocKey, include_deleted: bool = False) -> Document | None: ...
+    def get(
+        self, key: DocKey, include_deleted: bool = False, as_of: int | None = None
+    ) -> Document | None: ...
 
     @abstractmethod
     def list(
@@ -108,6 +171,7 @@ class DocumentStore(Generations):
         cls: str | Sequence[str] | None = None,
         offset: int = 0,
         limit: int = 100,
+        as_of: int | None = None,
     ) -> tuple[list[Document], int]:
         """Live documents matching the given key parts (`cls` one class or several), ordered
         by key, and the total count."""
@@ -118,23 +182,38 @@ class DocumentStore(Generations):
 
     @abstractmethod
     def instance_refs(
-        self, db: str, branch: str, classes: Sequence[str], after: NodeRef | None, limit: int
+        self,
+        db: str,
+        branch: str,
+        classes: Sequence[str],
+        after: NodeRef | None,
+        limit: int,
+        as_of: int | None = None,
     ) -> NodeRefs:
         """Live instances of `classes` in (class, id) order, starting after `after`."""
 
     def instance_versions(
-        self, db: str, branch: str, refs: Sequence[NodeRef]
+        self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
     ) -> dict[NodeRef, tuple[int, bool]]:
         """(sequence, deleted) of the instances named by `refs` (a lighter `instances`)."""
-        return {ref: (d.seq, d.deleted) for ref, d in self.instances(db, branch, refs).items()}
+        found = self.instances(db, branch, refs, as_of)
+        return {ref: (d.seq, d.deleted) for ref, d in found.items()}
 
     @abstractmethod
-    def instances(self, db: str, branch: str, refs: Sequence[NodeRef]) -> dict[NodeRef, Document]:
+    def instances(
+        self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
+    ) -> dict[NodeRef, Document]:
         """The instance documents named by `refs`, deleted ones included."""
 
     @abstractmethod
     def edges(
-        self, db: str, branch: str, nodes: Sequence[NodeRef], predicate: str, reverse: bool
+        self,
+        db: str,
+        branch: str,
+        nodes: Sequence[NodeRef],
+        predicate: str,
+        reverse: bool,
+        as_of: int | None = None,
     ) -> EdgeRows:
         """Edges with `predicate` leaving `nodes` (or, with `reverse`, arriving at them),
         ordered by source then target."""
@@ -147,6 +226,7 @@ class DocumentStore(Generations):
         steps: Sequence[PathStep],
         offset: int,
         limit: int,
+        as_of: int | None = None,
     ) -> NodeRefs | None:
         """The page of path roots (see `spice.application.reads.graph.roots`) found in one
         query, for a store that can; None, the default, leaves the walk to the caller."""
@@ -157,7 +237,7 @@ class DocumentStore(Generations):
         """Every edge with its database and branch, ordered, for comparisons and audits."""
 
     def needs_rebuild(self) -> bool:
-        """Whether the active generation predates part of the read model (the graph edges)
+        """Whether the active generation predates part of the read model (graph edges, versions)
         and must be rebuilt from the log before it is used."""
         return False
 

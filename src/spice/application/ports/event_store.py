@@ -8,6 +8,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 
 from spice.domain.envelope import EventEnvelope
+from spice.domain.names import MAIN_BRANCH, branch_scope
+
+
+def sequence_before(event: EventEnvelope) -> int:
+    """The sequence a new stream must be at for `event` to be its first event."""
+    if event.metadata.get("branch", MAIN_BRANCH) != MAIN_BRANCH and branch_scope(
+        event.aggregate_id
+    ):
+        return event.sequence_number - 1
+    return 0
 
 
 class EventStore(ABC):
@@ -15,7 +25,9 @@ class EventStore(ABC):
 
     Contract:
     - `append` writes all events or none. Each event's (aggregate_id, sequence_number) is
-      unique: a taken slot raises ConcurrencyConflict. An `event_id` already stored with the
+      unique: a taken slot raises ConcurrencyConflict. A stream starts at sequence 1, except
+      a stream on a branch other than `main`, whose first event continues the sequence the
+      parent's stream had at the fork (see `sequence_before`). An `event_id` already stored with the
       same fact is a no-op returning the stored event; with another fact, IdempotencyConflict.
     - positions are 1, 2, 3, ... in commit order; readers never see a gap that later fills.
     - every stored event carries the hash chain (`prev_hash`, `hash`).

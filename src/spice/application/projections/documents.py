@@ -23,6 +23,7 @@ from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.events import (
     BranchCreated,
+    BranchDeleted,
     ClassEvent,
     DatabaseCreated,
     DatabaseDeleted,
@@ -51,7 +52,7 @@ def doc_key(event: EventEnvelope, fact: DomainEvent) -> DocKey | None:
         return DocKey(KIND_INSTANCE, db, branch, fact.class_id, fact.instance_id)
     if isinstance(fact, ClassEvent):
         return DocKey(KIND_CLASS, db, branch, fact.class_id)
-    if isinstance(fact, BranchCreated):
+    if isinstance(fact, BranchCreated | BranchDeleted):
         return DocKey(KIND_BRANCH, db, fact.name)
     if isinstance(fact, DatabaseCreated | DatabaseDeleted):
         return DocKey(KIND_DATABASE, db)
@@ -119,7 +120,7 @@ class Relationships:
         definitions: list[dict[str, Any]] = []
         cls: str | None = key.cls
         while cls and len(definitions) < MAX_INHERITANCE_DEPTH:
-            doc = uow.get(DocKey(KIND_CLASS, key.db, key.branch, cls))
+            doc = uow.visible(DocKey(KIND_CLASS, key.db, key.branch, cls))
             if doc is None or doc.deleted:
                 break
             definitions.append(doc.body["data"])
@@ -147,7 +148,7 @@ def project(
     key = doc_key(event, fact)
     if key is None:
         return
-    doc = uow.get(key)
+    doc = uow.visible(key)  # a branch's first write starts from what it inherited
     if doc is not None and doc.seq >= event.sequence_number:
         return
     state = apply(_state(doc, event.aggregate_id), event, fact)
@@ -157,7 +158,7 @@ def project(
         relationships.forget(key.db, key.branch)
     elif key.kind == KIND_INSTANCE:
         links = [] if state.deleted else relationships.links(uow, key, state.body)
-        uow.set_edges(key.db, key.branch, (key.cls, key.id), links)
+        uow.set_edges(key.db, key.branch, (key.cls, key.id), links, event.position or 0)
     if event.event_type == DatabaseDeleted.event_type:
         relationships.forget(key.db)
         uow.tombstone_database(key.db, state.seq, event.position)

@@ -15,6 +15,7 @@ from spice.application.search.query import SearchHit
 from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.errors import Unavailable
+from spice.domain.names import MAIN_BRANCH
 from spice.domain.events import (
     DatabaseDeleted,
     InstanceCreated,
@@ -81,8 +82,13 @@ class SearchProjector(LogFollower):
         batch = self.store.read_all(start, self.batch_size)
         if not batch:
             return start, False
+        # The index holds `main`; reads on other branches, or as of a position, overlay the
+        # document read model instead.
         facts = {
-            e.position: _decoded(e) for e in batch if e.aggregate_type == AggregateType.INSTANCE
+            e.position: _decoded(e)
+            for e in batch
+            if e.aggregate_type == AggregateType.INSTANCE
+            and e.metadata.get("branch") == MAIN_BRANCH
         }
         states = self._prior_states(generation, list(facts.values()))
         touched: dict[StateKey, int] = {}  # instance -> position of its last event here

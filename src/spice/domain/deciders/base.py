@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 from spice.domain import names
 from spice.domain.aggregates import AggregateState, replay
+from spice.domain.branching import Fork, Level, Lineage, resolve
 from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import (
     ConcurrencyConflict,
@@ -55,19 +57,6 @@ class Streams(Protocol):
     def head_position(self) -> int: ...
 
 
-@dataclass(frozen=True)
-class Level:
-    """One branch of a lineage, and the last log position of it that is visible (None:
-    all of it)."""
-
-    branch: str
-    until: int | None
-
-
-Lineage = tuple[Level, ...]
-MAX_LINEAGE = 64
-
-
 class WriteModel:
     """Aggregate state as the log has it now: the only basis for decisions.
 
@@ -85,23 +74,15 @@ class WriteModel:
         if branch == names.MAIN_BRANCH:
             return (Level(branch, None),)
         cached = self._lineages.get((db, branch))
-        if cached is not None:
-            return cached
-        levels: list[Level] = []
-        until: int | None = None
-        current: str | None = branch
-        while current is not None and len(levels) < MAX_LINEAGE:
-            state = replay("", self.store.read_stream(names.branch_aggregate(db, current)))
-            if not state.exists:
-                raise NotFound(f"branch {current!r} not found in {db!r}", {"branch": current})
-            levels.append(Level(current, until))
-            current = state.body.get("from_branch")
-            fork = state.body.get("fork_position")
-            if fork is not None:
-                until = fork if until is None else min(until, fork)
-        lineage = tuple(levels)
-        self._lineages[(db, branch)] = lineage  # a branch's fork never changes
-        return lineage
+        if cached is None:
+            cached = self._lineages[(db, branch)] = resolve(db, branch, partial(self._fork, db))
+        return cached  # a branch's fork never changes
+
+    def _fork(self, db: str, branch: str) -> Fork | None:
+        state = replay("", self.store.read_stream(names.branch_aggregate(db, branch)))
+        if not state.exists:
+            return None
+        return state.body.get("from_branch"), state.body.get("fork_position")
 
     def _scoped(self, aggregate_id: str) -> Lineage | None:
         """The lineage of a branch-scoped aggregate off `main`; None when it has none."""
