@@ -15,13 +15,13 @@ from spice.application.search.query import SearchHit
 from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.errors import Unavailable
-from spice.domain.names import MAIN_BRANCH
 from spice.domain.events import (
     DatabaseDeleted,
     InstanceCreated,
     InstanceEvent,
     decode,
 )
+from spice.domain.names import MAIN_BRANCH
 
 StateKey = tuple[str, str, str, str]  # db, branch, class, id
 

@@ -81,25 +81,32 @@ class Reader:
         docs, total = self.documents.list(KIND_BRANCH, db, limit=1000)
         return [present(d) for d in docs], total
 
-    def ontology_class(self, db: str, branch: str, class_id: str) -> dict[str, Any]:
+    def ontology_class(
+        self, db: str, branch: str, class_id: str, as_of: int | None = None
+    ) -> dict[str, Any]:
         self.branch(db, branch)
         names.check_name("class", class_id, names.CLASS_ID)
-        doc = self.documents.get(DocKey(KIND_CLASS, db, branch, class_id))
+        doc = self.documents.get(DocKey(KIND_CLASS, db, branch, class_id), as_of=as_of)
         if doc is None:
             raise NotFound(f"class {class_id!r} not found in {db!r}", {"class_id": class_id})
         return present(doc)
 
     def classes(
-        self, db: str, branch: str, offset: int, limit: int
+        self, db: str, branch: str, offset: int, limit: int, as_of: int | None = None
     ) -> tuple[list[dict[str, Any]], int]:
         self.branch(db, branch)
-        docs, total = self.documents.list(KIND_CLASS, db, branch, offset=offset, limit=limit)
+        docs, total = self.documents.list(
+            KIND_CLASS, db, branch, offset=offset, limit=limit, as_of=as_of
+        )
         return [present(d) for d in docs], total
 
-    def instance(self, db: str, branch: str, class_id: str, instance_id: str) -> dict[str, Any]:
-        self.ontology_class(db, branch, class_id)
+    def instance(
+        self, db: str, branch: str, class_id: str, instance_id: str, as_of: int | None = None
+    ) -> dict[str, Any]:
+        self.ontology_class(db, branch, class_id, as_of)
         names.check_name("instance id", instance_id, names.INSTANCE_ID)
-        doc = self.documents.get(DocKey(KIND_INSTANCE, db, branch, class_id, instance_id))
+        key = DocKey(KIND_INSTANCE, db, branch, class_id, instance_id)
+        doc = self.documents.get(key, as_of=as_of)
         if doc is None:
             raise NotFound(
                 f"instance {class_id}/{instance_id} not found",
@@ -115,21 +122,28 @@ class Reader:
         offset: int,
         limit: int,
         include_subclasses: bool = True,
+        as_of: int | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """Live instances of the class, and of its subclasses unless told otherwise."""
-        self.ontology_class(db, branch, class_id)
-        classes = self.descendants(db, branch, class_id) if include_subclasses else [class_id]
-        docs, total = self.documents.list(KIND_INSTANCE, db, branch, classes, offset, limit)
+        self.ontology_class(db, branch, class_id, as_of)
+        classes = (
+            self.descendants(db, branch, class_id, as_of) if include_subclasses else [class_id]
+        )
+        docs, total = self.documents.list(KIND_INSTANCE, db, branch, classes, offset, limit, as_of)
         return [present(d) for d in docs], total
 
-    def descendants(self, db: str, branch: str, class_id: str) -> list[str]:
+    def descendants(
+        self, db: str, branch: str, class_id: str, as_of: int | None = None
+    ) -> list[str]:
         """The class and every class that extends it, directly or not."""
-        docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000)
+        docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000, as_of=as_of)
         return [class_id, *descendants((d.body["data"] for d in docs), class_id)]
 
-    def class_definitions(self, db: str, branch: str) -> list[dict[str, Any]]:
+    def class_definitions(
+        self, db: str, branch: str, as_of: int | None = None
+    ) -> list[dict[str, Any]]:
         self.branch(db, branch)
-        docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000)
+        docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000, as_of=as_of)
         return [d.body["data"] for d in docs]
 
     def links(

@@ -120,6 +120,7 @@ class SearchRequest:
     offset: int = 0
     cursor: str | None = None
     highlight: bool = True
+    as_of: int | None = None
 
     def fingerprint(self) -> str:
         parts = replace(self, limit=0, offset=0, cursor=None)
@@ -218,9 +219,10 @@ class SearchService:
         return SortKey(request.sort, request.descending, False)
 
     def build(self, request: SearchRequest) -> SearchQuery:
+        db, branch, as_of = request.db, request.branch, request.as_of
         if request.class_id is not None:
-            self.reader.ontology_class(request.db, request.branch, request.class_id)
-        loaded = {c["id"]: c for c in self.reader.class_definitions(request.db, request.branch)}
+            self.reader.ontology_class(db, branch, request.class_id, as_of)
+        loaded = {c["id"]: c for c in self.reader.class_definitions(db, branch, as_of)}
         classes = None
         if request.class_id is not None:
             classes = [request.class_id, *descendants(loaded.values(), request.class_id)]
@@ -250,6 +252,7 @@ class SearchService:
             offset,
             request.limit,
             request.highlight,
+            as_of,
         )
 
     def search(self, request: SearchRequest, min_position: int | None = None) -> dict[str, Any]:
@@ -258,20 +261,25 @@ class SearchService:
         store to reach it, but not for an index that cannot be reached)."""
         query = self.build(request)
         source, warnings = "search_index", []
-        try:
-            position: int | None = self.index.checkpoint()
-            if min_position and (position or 0) < min_position:
-                raise Unavailable(f"the search index has reached position {position} only")
-            page = self.index.search(query)
-        except Unavailable as exc:
-            page = self.scan.search(query)
-            source, position = "document_store", None
-            warnings.append(
-                {
-                    "code": "search_index_unavailable",
-                    "message": f"{exc.message}; answered by scanning the document store",
-                }
-            )
+        position: int | None = None
+        if query.overlaid:
+            # The index holds main as it is now; the document read model answers the rest.
+            page, source = self.scan.search(query), "document_store"
+        else:
+            try:
+                position = self.index.checkpoint()
+                if min_position and (position or 0) < min_position:
+                    raise Unavailable(f"the search index has reached position {position} only")
+                page = self.index.search(query)
+            except Unavailable as exc:
+                page = self.scan.search(query)
+                source, position = "document_store", None
+                warnings.append(
+                    {
+                        "code": "search_index_unavailable",
+                        "message": f"{exc.message}; answered by scanning the document store",
+                    }
+                )
         graph = self.graph_position()
         lag = None if position is None else max(0, graph - position)
         if lag:

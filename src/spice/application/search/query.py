@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from spice.domain.names import MAIN_BRANCH
+
 Filter = tuple[Any, ...]
 
 SPECIAL_FIELDS = ("class", "id")
@@ -83,6 +85,13 @@ class SearchQuery:
     offset: int = 0
     limit: int = 20
     highlight: bool = True
+    as_of: int | None = None  # a log position: search the branch as it was then
+
+    @property
+    def overlaid(self) -> bool:
+        """Whether the query reads more than `main` as it is now (a branch, or a past
+        position), which only the document read model can answer."""
+        return self.branch != MAIN_BRANCH or self.as_of is not None
 
 
 @dataclass

@@ -63,7 +63,9 @@ class DocumentScanSearch(SearchReader):
         offset = 0
         classes = list(q.classes) if q.classes is not None else None
         while offset < self.max_scan:
-            docs, total = self.documents.list(KIND_INSTANCE, q.db, q.branch, classes, offset, PAGE)
+            docs, total = self.documents.list(
+                KIND_INSTANCE, q.db, q.branch, classes, offset, PAGE, q.as_of
+            )
             for doc in docs:
                 hit = hit_from_document(doc)
                 if q.text and not matches_text(hit.data, q.text):
@@ -110,11 +112,13 @@ class DocumentScanSearch(SearchReader):
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
         return [{"value": v, "count": c} for v, c in ordered[:size]]
 
-    def fetch(self, db: str, branch: str, keys: Sequence[str]) -> dict[str, SearchHit]:
+    def fetch(
+        self, db: str, branch: str, keys: Sequence[str], as_of: int | None = None
+    ) -> dict[str, SearchHit]:
         found: dict[str, SearchHit] = {}
         for key in keys:
             cls, _, iid = key.partition("/")
-            doc = self.documents.get(DocKey(KIND_INSTANCE, db, branch, cls, iid))
+            doc = self.documents.get(DocKey(KIND_INSTANCE, db, branch, cls, iid), as_of=as_of)
             if doc is not None:
                 found[key] = hit_from_document(doc)
         return found

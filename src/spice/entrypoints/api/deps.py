@@ -13,6 +13,7 @@ from spice.application.commands.status import CommandStatuses
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
+from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap.container import Container
 from spice.domain import names
@@ -53,6 +54,23 @@ def get_health(request: Request) -> SystemHealth:
     return _container(request).health
 
 
+def get_refs(request: Request) -> Refs:
+    return _container(request).refs
+
+
+def get_as_of(
+    refs: Annotated[Refs, Depends(get_refs)],
+    as_of: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="read as of a log position, an ISO time or a commit id",
+        ),
+    ] = None,
+) -> int | None:
+    return None if as_of is None else refs.position(as_of)
+
+
 def get_actor(x_user_id: Annotated[str | None, Header()] = None) -> str:
     return x_user_id or "anonymous"
 
@@ -70,6 +88,8 @@ GraphDep = Annotated[GraphQueries, Depends(get_graph)]
 HealthDep = Annotated[SystemHealth, Depends(get_health)]
 ActorDep = Annotated[str, Depends(get_actor)]
 BranchDep = Annotated[str, Depends(get_branch)]
+RefsDep = Annotated[Refs, Depends(get_refs)]
+AsOfDep = Annotated[int | None, Depends(get_as_of)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 ExpectedSeq = Annotated[int | None, Query(ge=0, le=2**62)]
 Offset = Annotated[int, Query(ge=0, le=2**62)]

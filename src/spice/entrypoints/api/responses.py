@@ -143,11 +143,13 @@ class DatabaseFound(DatabasePublic):
 
 
 class BranchPublic(Versioned):
-    """A branch of a database."""
+    """A branch of a database: `main`, or one forked from `from_branch` at log position
+    `fork_position` (it sees its parent as of then, plus its own writes)."""
 
     database: str
     name: str
     from_branch: str | None
+    fork_position: int | None = None
 
 
 class Page(BaseModel, Generic[T]):

@@ -8,6 +8,7 @@ import orjson
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from spice.domain import names
 from spice.domain.ontology.classes import MAX_METADATA_BYTES, MAX_METADATA_KEYS
 
 
@@ -17,6 +18,16 @@ class DatabaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=63)
     description: str | None = Field(default=None, max_length=10_000)
+
+
+class BranchCreate(BaseModel):
+    """A branch to create from `from_branch`, at its head or as of `at` (a log position, an
+    ISO time or a commit id). Nothing is copied."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])
+    from_branch: str = Field(default=names.MAIN_BRANCH, min_length=1, max_length=100)
+    at: str | int | None = Field(default=None, examples=[None, 42, "2026-11-26T09:00:00Z"])
 
 
 class ClassDefinition(BaseModel):

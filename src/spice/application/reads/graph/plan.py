@@ -16,8 +16,8 @@ Classes = dict[str, dict[str, Any]]
 def plan_query(reader: Reader, searches: SearchService | None, q: GraphQuery) -> Plan:
     """The start classes and the classes each hop may land on; BadRequest naming the hop
     that does not fit the ontology."""
-    reader.ontology_class(q.db, q.branch, q.start_class)
-    classes = {c["id"]: c for c in reader.class_definitions(q.db, q.branch)}
+    reader.ontology_class(q.db, q.branch, q.start_class, q.as_of)
+    classes = {c["id"]: c for c in reader.class_definitions(q.db, q.branch, q.as_of)}
     start = _below(classes, q.start_class)
     if q.filter is not None and searches is not None:
         searches.check_filter(q.filter, field_types(classes, start))

@@ -88,19 +88,23 @@ class GraphPresenter:
 
     def describe(self, refs: list[NodeRef]) -> list[dict[str, Any]]:
         qs, q = self.sources, self.q
-        versions = qs.documents.instance_versions(q.db, q.branch, refs)
-        bodies = qs.documents.instances(q.db, q.branch, refs) if q.include_provenance else {}
+        versions = qs.documents.instance_versions(q.db, q.branch, refs, q.as_of)
+        bodies = (
+            qs.documents.instances(q.db, q.branch, refs, q.as_of) if q.include_provenance else {}
+        )
         names = [ref_name(r) for r in refs]
-        source = "search_index"
-        try:
-            payloads = qs.index.fetch(q.db, q.branch, names)
-            search_position: int | None = qs.index.checkpoint()
-        except Unavailable as exc:
-            self.warnings.add(
-                "search_index_unavailable", f"{exc.message}; data from the document store"
-            )
-            payloads = qs.scan.fetch(q.db, q.branch, names)
-            source, search_position = "document_store", None
+        source, search_position = "document_store", None
+        if q.overlaid:  # the index holds main as it is now
+            payloads = qs.scan.fetch(q.db, q.branch, names, q.as_of)
+        else:
+            try:
+                payloads = qs.index.fetch(q.db, q.branch, names)
+                source, search_position = "search_index", qs.index.checkpoint()
+            except Unavailable as exc:
+                self.warnings.add(
+                    "search_index_unavailable", f"{exc.message}; data from the document store"
+                )
+                payloads = qs.scan.fetch(q.db, q.branch, names)
         now = time.time()
         out, statuses = [], {"FULL": 0, "PARTIAL": 0, "MISSING": 0}
         for ref, name in zip(refs, names, strict=True):

@@ -7,6 +7,7 @@ from typing import Any
 
 from spice.application.ports.documents import NodeRef
 from spice.application.search.query import Filter
+from spice.domain.names import MAIN_BRANCH
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class GraphQuery:
     max_paths: int = 100
     include_documents: bool = True
     include_provenance: bool = False
+    as_of: int | None = None  # a log position: the graph as it was then
+
+    @property
+    def overlaid(self) -> bool:
+        """Whether the query reads more than `main` as it is now (see SearchQuery)."""
+        return self.branch != MAIN_BRANCH or self.as_of is not None
 
 
 PATH_BUDGET = 100_000  # paths followed per request, over all start nodes

@@ -22,20 +22,21 @@ def path_roots(
     steps: Sequence[PathStep],
     offset: int,
     limit: int,
+    as_of: int | None = None,
 ) -> NodeRefs:
     """Instances of `start` classes from which every step can be followed in turn, in
     (class, id) order, paged. Nodes may repeat along a path here; a path may end at a
     deleted instance but not pass through one."""
-    found = documents.query_path_roots(db, branch, start, steps, offset, limit)
+    found = documents.query_path_roots(db, branch, start, steps, offset, limit, as_of)
     if found is not None:
         return found
     found, seen, after = [], 0, None
     while len(found) < limit:
-        refs = documents.instance_refs(db, branch, start, after, CHUNK)
+        refs = documents.instance_refs(db, branch, start, after, CHUNK, as_of)
         if not refs:
             break
         after = refs[-1]
-        reach = _follow(documents, db, branch, {r: {r} for r in refs}, steps)
+        reach = _follow(documents, (db, branch, as_of), {r: {r} for r in refs}, steps)
         for ref in refs:
             if reach[ref]:
                 if seen >= offset:
@@ -45,17 +46,21 @@ def path_roots(
 
 
 def _follow(
-    documents: DocumentStore, db: str, branch: str, reach: Reach, steps: Sequence[PathStep]
+    documents: DocumentStore,
+    view: tuple[str, str, int | None],
+    reach: Reach,
+    steps: Sequence[PathStep],
 ) -> Reach:
     """Where each start node gets to after every step (an empty set: it got stuck)."""
+    db, branch, as_of = view
     for i, (predicate, reverse, allowed) in enumerate(steps):
         frontier = {n for nodes in reach.values() for n in nodes}
         if reverse and i:  # a reverse step never leaves from a deleted node
-            versions = documents.instance_versions(db, branch, list(frontier))
+            versions = documents.instance_versions(db, branch, list(frontier), as_of)
             frontier = {n for n in frontier if n in versions and not versions[n][1]}
             reach = {r: {n for n in ns if n in frontier} for r, ns in reach.items()}
         hop: dict[NodeRef, set[NodeRef]] = {}
-        for src, _, dst in documents.edges(db, branch, list(frontier), predicate, reverse):
+        for src, _, dst in documents.edges(db, branch, list(frontier), predicate, reverse, as_of):
             near, far = (dst, src) if reverse else (src, dst)
             if far[0] in allowed:
                 hop.setdefault(near, set()).add(far)

@@ -84,13 +84,13 @@ class GraphQueryRunner:
         size = min(1000, q.offset + q.limit + 1)
         if q.filter is None:
             after: NodeRef | None = None
-            while refs := qs.documents.instance_refs(q.db, q.branch, classes, after, size):
+            while refs := qs.documents.instance_refs(q.db, q.branch, classes, after, size, q.as_of):
                 yield refs
                 after = refs[-1]
             return
         reader: SearchReader = qs.scan
         try:
-            if qs.index.checkpoint() >= qs.graph_position():
+            if not q.overlaid and qs.index.checkpoint() >= qs.graph_position():
                 reader = qs.index
         except (OSError, ValueError, Unavailable):
             pass
@@ -104,6 +104,7 @@ class GraphQueryRunner:
                 offset=offset,
                 limit=size,
                 highlight=False,
+                as_of=q.as_of,
             )
             try:
                 page = reader.search(query)
@@ -126,7 +127,7 @@ class GraphQueryRunner:
                 frontier = self._live(frontier)  # never walk back out of a deleted node
             step: Step = {}
             rows = self.sources.documents.edges(
-                self.q.db, self.q.branch, frontier, hop.predicate, hop.reverse
+                self.q.db, self.q.branch, frontier, hop.predicate, hop.reverse, self.q.as_of
             )
             for row in rows:
                 near, far = (row[2], row[0]) if hop.reverse else (row[0], row[2])
@@ -139,7 +140,9 @@ class GraphQueryRunner:
         return steps
 
     def _live(self, refs: list[NodeRef]) -> list[NodeRef]:
-        versions = self.sources.documents.instance_versions(self.q.db, self.q.branch, refs)
+        versions = self.sources.documents.instance_versions(
+            self.q.db, self.q.branch, refs, self.q.as_of
+        )
         return [r for r in refs if r in versions and not versions[r][1]]
 
     def page(self, plan: Plan) -> tuple[list[Path], bool]:
@@ -159,7 +162,7 @@ class GraphQueryRunner:
         q = self.q
         spec = [(hop.predicate, hop.reverse, sorted(allowed)) for hop, allowed in plan]
         roots = path_roots(
-            self.sources.documents, q.db, q.branch, start, spec, q.offset, q.limit + 1
+            self.sources.documents, q.db, q.branch, start, spec, q.offset, q.limit + 1, q.as_of
         )
         steps = self.expand(plan, roots[: q.limit])
         found: list[Path] = []

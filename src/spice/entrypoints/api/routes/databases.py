@@ -16,12 +16,13 @@ from spice.entrypoints.api.responses import (
     WRITE,
     AcceptedBody,
     BranchList,
+    BranchPublic,
     DatabaseFound,
     DatabasePage,
     Envelope,
     ExpectedSeq,
 )
-from spice.entrypoints.api.schemas import DatabaseCreate, page, success
+from spice.entrypoints.api.schemas import BranchCreate, DatabaseCreate, page, success
 from spice.entrypoints.api.writes import submit
 
 router = APIRouter(prefix="/api/v1/databases", tags=["databases"], responses=ERRORS)
@@ -62,7 +63,37 @@ async def expected_seq(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
     return success({"database": db, "aggregate_id": state.aggregate_id, "expected_seq": state.seq})
 
 
+@router.post("/{db}/branches", status_code=202, response_model=AcceptedBody, responses=WRITE)
+async def create_branch(
+    db: str, body: BranchCreate, write: deps.WriteDep, refs: deps.RefsDep
+) -> JSONResponse:
+    """Fork a branch from `from_branch` at its head (or as of `at`). Nothing is copied: the
+    branch reads its parent as of the fork point plus its own writes."""
+    at = None if body.at is None else await run_in_threadpool(refs.position, str(body.at))
+    command = c.CreateBranch(database=db, branch=body.from_branch, name=body.name, at_position=at)
+    return await submit(write, command, f"Branch creation accepted for {body.name!r}")
+
+
 @router.get("/{db}/branches", response_model=Envelope[BranchList])
 def list_branches(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
     items, total = reader.branches(db)
     return success({"branches": items, "total": total})
+
+
+@router.get("/{db}/branches/{branch:path}", response_model=Envelope[BranchPublic])
+def get_branch(db: str, branch: str, reader: deps.ReaderDep) -> dict[str, Any]:
+    names.check_name("branch", branch, names.BRANCH_NAME)
+    return success(reader.branch(db, branch))
+
+
+@router.delete(
+    "/{db}/branches/{branch:path}", status_code=202, response_model=AcceptedBody, responses=WRITE
+)
+async def delete_branch(
+    db: str, branch: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None
+) -> JSONResponse:
+    """Delete a branch (never `main`, nor one that other branches forked from); its name
+    cannot be used again."""
+    names.check_name("branch", branch, names.BRANCH_NAME)
+    command = c.DeleteBranch(database=db, name=branch, expected_seq=expected_seq)
+    return await submit(write, command, f"Branch deletion accepted for {branch!r}")

@@ -45,6 +45,7 @@ async def graph_query(
     graph: deps.GraphDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
 ) -> Response:
@@ -66,6 +67,7 @@ async def graph_query(
         body.max_paths,
         body.include_documents,
         body.include_provenance,
+        as_of,
     )
     return await _run(graph, waiter, query, min_position, timeout)
 
@@ -77,6 +79,7 @@ async def simple_graph_query(
     graph: deps.GraphDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
 ) -> Response:
@@ -89,6 +92,7 @@ async def simple_graph_query(
         limit=body.limit,
         offset=body.offset,
         include_documents=body.include_documents,
+        as_of=as_of,
     )
     return await _run(graph, waiter, query, min_position, timeout)
 

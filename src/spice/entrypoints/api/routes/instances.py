@@ -128,14 +128,18 @@ async def list_instances(
     reader: deps.ReaderDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
     offset: deps.Offset = 0,
     limit: deps.Limit = 100,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
-    """A page of live instances of the class, ordered by id."""
+    """A page of live instances of the class, ordered by id (as of a point in history
+    with `as_of`)."""
     await reach(waiter, min_position, timeout)
-    items, total = await run_in_threadpool(reader.instances, db, branch, class_id, offset, limit)
+    items, total = await run_in_threadpool(
+        reader.instances, db, branch, class_id, offset, limit, True, as_of
+    )
     return success({**page(items, total, offset, limit), "instances": items})
 
 
@@ -147,12 +151,15 @@ async def get_instance(
     reader: deps.ReaderDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
-    """One instance with its values, sequence number and who changed it last."""
+    """One instance with its values, sequence number and who changed it last (as of a
+    point in history with `as_of`)."""
     await reach(waiter, min_position, timeout)
-    return success(await run_in_threadpool(reader.instance, db, branch, class_id, instance_id))
+    found = await run_in_threadpool(reader.instance, db, branch, class_id, instance_id, as_of)
+    return success(found)
 
 
 @router.get("/{instance_id}/links", response_model=Envelope[Links])

@@ -171,13 +171,14 @@ async def list_classes(
     reader: deps.ReaderDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
     offset: deps.Offset = 0,
     limit: deps.Limit = 100,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     await reach(waiter, min_position, timeout)
-    items, total = await run_in_threadpool(reader.classes, db, branch, offset, limit)
+    items, total = await run_in_threadpool(reader.classes, db, branch, offset, limit, as_of)
     # `ontologies` is the seed-era name of the same list.
     return success({**page(items, total, offset, limit), "classes": items, "ontologies": items})
 
@@ -189,11 +190,12 @@ async def get_class(
     reader: deps.ReaderDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     await reach(waiter, min_position, timeout)
-    return success(await run_in_threadpool(reader.ontology_class, db, branch, class_id))
+    return success(await run_in_threadpool(reader.ontology_class, db, branch, class_id, as_of))
 
 
 @router.put(CLASS, status_code=202, response_model=AcceptedBody, responses=WRITE)

@@ -39,6 +39,7 @@ async def search(
     searches: deps.SearchDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
     min_position: deps.MinPosition = None,
     timeout: deps.ReadTimeout = 10.0,
 ) -> Response:
@@ -59,6 +60,7 @@ async def search(
         body.offset,
         body.cursor,
         body.highlight,
+        as_of,
     )
     return await _run(searches, waiter, request, min_position, timeout)
 
@@ -69,6 +71,7 @@ async def search_instances(
     searches: deps.SearchDep,
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
     search: Annotated[str, Query(max_length=1000, description="full text")] = "",
     class_id: Annotated[str | None, Query(max_length=100)] = None,
     filter: Annotated[str | None, Query(max_length=20_000, description="JSON filter")] = None,
@@ -102,5 +105,6 @@ async def search_instances(
         limit,
         offset,
         cursor,
+        as_of=as_of,
     )
     return await _run(searches, waiter, request, min_position, timeout)
