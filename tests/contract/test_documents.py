@@ -348,3 +348,109 @@ def test_path_roots_pages_start_nodes_with_complete_paths(
     assert [r[1] for r in roots] == expected
     walked = path_roots(Walking(linked), "db", "main", start, steps, offset, limit)
     assert walked == roots  # a store's own query finds what the walk finds
+
+
+# --- versions, as-of reads and branch overlays ------------------------------------------------
+
+
+def _alice(seq: int, position: int, deleted: bool = False, branch: str = "main") -> Document:
+    return instance(
+        "shop",
+        branch,
+        "Customer",
+        "alice",
+        seq=seq,
+        position=position,
+        deleted=deleted,
+        data={"v": seq},
+    )
+
+
+def _branch_doc(name: str, parent: str, fork: int) -> Document:
+    data = {"database": "shop", "name": name, "from_branch": parent, "fork_position": fork}
+    return doc(DocKey(KIND_BRANCH, "shop", name), data=data)
+
+
+def test_reads_as_of_a_position_see_the_version_current_then(
+    document_store: DocumentStore,
+) -> None:
+    for version in (_alice(1, 5), _alice(2, 8), _alice(3, 12, deleted=True)):
+        put_all(document_store, version)  # each in its own unit, like separate batches
+    key = _alice(1, 5).key
+    seen = {
+        at: (found.seq if (found := document_store.get(key, True, at)) else None)
+        for at in (4, 5, 7, 8, 11, 12, None)
+    }
+    assert seen == {4: None, 5: 1, 7: 1, 8: 2, 11: 2, 12: 3, None: 3}
+    for at, expected in ((4, 0), (5, 1), (8, 1), (11, 1), (12, 0)):
+        docs, total = document_store.list(KIND_INSTANCE, "shop", "main", "Customer", as_of=at)
+        assert (len(docs), total) == (expected, expected), at
+    assert document_store.instance_versions("shop", "main", [("Customer", "alice")], 8) == {
+        ("Customer", "alice"): (2, False)
+    }
+
+
+def test_versions_written_in_one_unit_are_kept(document_store: DocumentStore) -> None:
+    put_all(document_store, _alice(1, 5), _alice(2, 8), _alice(3, 12))
+    assert [document_store.get(_alice(1, 5).key, as_of=at).seq for at in (5, 8, 12)] == [1, 2, 3]
+
+
+def test_a_branch_overlays_its_own_documents_on_its_parent_as_of_the_fork(
+    document_store: DocumentStore,
+) -> None:
+    bob = instance("shop", "main", "Customer", "bob", seq=1, position=3)
+    put_all(document_store, _branch_doc("b", "main", 6), _branch_doc("c", "b", 9))
+    put_all(document_store, bob, _alice(1, 5), _alice(2, 8))  # alice v2 after b's fork
+    gone = instance("shop", "b", "Customer", "bob", seq=2, position=7, deleted=True)
+    cara = instance("shop", "b", "Customer", "cara", seq=1, position=8)
+    put_all(document_store, gone, cara, _alice(2, 10, branch="b"))  # alice on b after c forked
+    put_all(document_store, instance("shop", "c", "Customer", "dan", seq=1, position=11))
+
+    def view(branch: str, at: int | None = None) -> list[tuple[str, int]]:
+        docs, total = document_store.list(KIND_INSTANCE, "shop", branch, "Customer", as_of=at)
+        assert total == len(docs)
+        assert all(d.key.branch == branch for d in docs)
+        return [(d.key.id, d.seq) for d in docs]
+
+    assert view("main") == [("alice", 2), ("bob", 1)]
+    assert view("b") == [("alice", 2), ("cara", 1)]  # bob deleted on b; alice v2 is b's own
+    assert view("b", 9) == [("alice", 1), ("cara", 1)]
+    assert view("c") == [("alice", 1), ("cara", 1), ("dan", 1)]
+    assert view("b", 6) == [("alice", 1), ("bob", 1)]
+    tomb = document_store.get(DocKey(KIND_INSTANCE, "shop", "b", "Customer", "bob"), True)
+    assert tomb is not None and tomb.deleted
+    assert document_store.get(DocKey(KIND_INSTANCE, "shop", "b", "Customer", "bob")) is None
+    assert document_store.instance_refs("shop", "c", ["Customer"], ("Customer", "alice"), 5) == [
+        ("Customer", "cara"),
+        ("Customer", "dan"),
+    ]
+
+
+def test_edges_on_a_branch_and_as_of_follow_their_source_document(
+    document_store: DocumentStore,
+) -> None:
+    put_all(document_store, _branch_doc("b", "main", 6))
+    order = instance("shop", "main", "Order", "o1", seq=1, position=2)
+    moved = instance("shop", "main", "Order", "o1", seq=2, position=8)
+    with document_store.unit_of_work() as uow:
+        uow.put(order)
+        uow.set_edges("shop", "main", ("Order", "o1"), [("placed_by", "Customer", "c1")], 2)
+    with document_store.unit_of_work() as uow:
+        uow.put(moved)
+        uow.set_edges("shop", "main", ("Order", "o1"), [("placed_by", "Customer", "c2")], 8)
+
+    def targets(branch: str, at: int | None = None, reverse: bool = False) -> list[str]:
+        nodes = [("Customer", "c1"), ("Customer", "c2")] if reverse else [("Order", "o1")]
+        rows = document_store.edges("shop", branch, nodes, "placed_by", reverse, at)
+        return [row[2][1] for row in rows]
+
+    assert targets("main") == ["c2"]
+    assert targets("main", 7) == ["c1"]
+    assert targets("b") == ["c1"]
+    assert targets("b", reverse=True) == ["c1"]
+    with document_store.unit_of_work() as uow:
+        uow.put(instance("shop", "b", "Order", "o1", seq=2, position=9, deleted=True))
+        uow.set_edges("shop", "b", ("Order", "o1"), [], 9)
+    assert targets("b") == []
+    assert targets("b", reverse=True) == []
+    assert targets("b", 8) == ["c1"]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from spice.domain.errors import NotFound
+from spice.domain.names import MAIN_BRANCH
 
 MAX_LINEAGE = 64
 
@@ -37,7 +38,7 @@ def resolve(db: str, branch: str, fork_of: ForkOf, as_of: int | None = None) -> 
     levels: list[Level] = []
     until, current = as_of, branch
     while len(levels) < MAX_LINEAGE:
-        fork = fork_of(current)
+        fork = (None, None) if current == MAIN_BRANCH else fork_of(current)
         if fork is None:
             raise NotFound(f"branch {current!r} not found in {db!r}", {"branch": current})
         levels.append(Level(current, until))

@@ -102,14 +102,22 @@ class _UnitOfWork(DocumentUnitOfWork):
 
     def get_in(self, key: DocKey, lineage: Lineage) -> Document | None:
         for level in lineage:
-            own = replace(key, branch=level.branch)
-            staged = self._staged.get(own)
-            if staged is not None and (level.until is None or staged.position <= level.until):
-                doc: Document | None = staged
-            else:
-                doc = self._gen.doc_at(own, level.until)
+            doc = self._doc_at(replace(key, branch=level.branch), level.until)
             if doc is not None:
                 return replace(copy.deepcopy(doc), key=key)
+        return None
+
+    def _doc_at(self, key: DocKey, until: int | None) -> Document | None:
+        """The version of `key` current at `until`, this unit's writes included."""
+        doc = self._staged.get(key) or self._gen.docs.get(key)
+        if doc is not None and (until is None or doc.position <= until):
+            return doc
+        if until is None:
+            return None
+        staged = [(old, valid_to) for old, valid_to in self._versions if old.key == key]
+        for old, valid_to in [*self._gen.history.get(key, []), *staged]:
+            if old.position <= until < valid_to:
+                return old
         return None
 
     def put(self, doc: Document) -> None:
