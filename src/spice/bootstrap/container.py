@@ -28,6 +28,7 @@ from spice.application.projections.search import SearchProjector
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
+from spice.application.reads.history import History
 from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap import adapters
@@ -66,6 +67,7 @@ class Container:
     rate_limiter: RateLimiter | None
     reader: Reader
     refs: Refs
+    history: History
     command_statuses: CommandStatuses
     health: SystemHealth
     pools: adapters.Pools = field(default_factory=adapters.Pools)
@@ -149,6 +151,7 @@ def build_container(settings: Settings) -> Container:
         rate_limiter=adapters.rate_limiter(s),
         reader=reader,
         refs=Refs(events),
+        history=History(documents, events),
         command_statuses=CommandStatuses(events, tracker, executor),
         health=SystemHealth(
             events,

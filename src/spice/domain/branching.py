@@ -26,7 +26,8 @@ Fork = tuple[str | None, int | None]  # (parent branch, fork position) of a bran
 ForkOf = Callable[[str], Fork | None]  # None when the branch does not exist
 
 
-def _cut(until: int | None, at: int | None) -> int | None:
+def earlier(until: int | None, at: int | None) -> int | None:
+    """The earlier of two cuts (None: no cut)."""
     if until is None:
         return at
     return until if at is None else min(until, at)
@@ -45,7 +46,7 @@ def resolve(db: str, branch: str, fork_of: ForkOf, as_of: int | None = None) -> 
         parent, position = fork
         if parent is None:
             break
-        until, current = _cut(until, position), parent
+        until, current = earlier(until, position), parent
     return tuple(levels)
 
 
@@ -53,4 +54,4 @@ def at(lineage: Lineage, as_of: int | None) -> Lineage:
     """The same lineage read as of a log position."""
     if as_of is None:
         return lineage
-    return tuple(Level(level.branch, _cut(level.until, as_of)) for level in lineage)
+    return tuple(Level(level.branch, earlier(level.until, as_of)) for level in lineage)

@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS edge_hist_{gen} (
 );
 CREATE INDEX IF NOT EXISTS edge_hist_{gen}_in
     ON edge_hist_{gen} (db, branch, dst_cls, dst_id, predicate);
+CREATE TABLE IF NOT EXISTS commits_{gen} (
+    db text COLLATE "C" NOT NULL, branch text COLLATE "C" NOT NULL, position bigint NOT NULL,
+    command_id text COLLATE "C" NOT NULL, command_type text NOT NULL, actor text NOT NULL,
+    occurred_at text COLLATE "C" NOT NULL, message text, event_count bigint NOT NULL,
+    classes text NOT NULL, PRIMARY KEY (db, branch, position)
+);
+CREATE INDEX IF NOT EXISTS commits_{gen}_id ON commits_{gen} (db, command_id);
 """
 
 
@@ -60,10 +67,11 @@ class PostgresDocumentStore(SQLDocumentStore):
         with db.migration("documents") as conn:
             conn.execute(SCHEMA)
             self._ensure_active(conn)
-            # Generations written before document versions were kept are rebuilt.
+            # Generations written before versions and commits were kept are rebuilt.
             for (name,) in conn.execute(
                 "SELECT name FROM generations g WHERE checkpoint > 0 AND NOT EXISTS "
-                "(SELECT 1 FROM pg_tables WHERE tablename = 'hist_' || g.name)"
+                "(SELECT 1 FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tablename = 'commits_' || g.name)"
             ).fetchall():
                 self._outdated.add(name)
 

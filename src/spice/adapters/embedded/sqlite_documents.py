@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS edge_hist_{gen} (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edge_hist_{gen}_in
     ON edge_hist_{gen} (db, branch, dst_cls, dst_id, predicate);
+CREATE TABLE IF NOT EXISTS commits_{gen} (
+    db TEXT NOT NULL, branch TEXT NOT NULL, position INTEGER NOT NULL,
+    command_id TEXT NOT NULL, command_type TEXT NOT NULL, actor TEXT NOT NULL,
+    occurred_at TEXT NOT NULL, message TEXT, event_count INTEGER NOT NULL,
+    classes TEXT NOT NULL, PRIMARY KEY (db, branch, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS commits_{gen}_id ON commits_{gen} (db, command_id);
 """
 
 
@@ -62,9 +69,9 @@ class SQLiteDocumentStore(SQLDocumentStore):
         with db.write() as conn:
             self._ensure_active(conn)
             for name, checkpoint in conn.execute("SELECT name, checkpoint FROM generations"):
-                # Written before edges, or their versions, were projected.
+                # Written before edges, their versions or commits were projected.
                 versioned = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE name = ?", (f"hist_{name}",)
+                    "SELECT 1 FROM sqlite_master WHERE name = ?", (f"commits_{name}",)
                 ).fetchone()
                 if not versioned and checkpoint > 0:
                     self._outdated.add(name)

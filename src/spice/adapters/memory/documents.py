@@ -13,6 +13,9 @@ from spice.application.ports.documents import (
     KIND_INSTANCE,
     VERSIONED,
     BranchEdgeRows,
+    Commit,
+    CommitFilter,
+    Commits,
     DocKey,
     Document,
     DocumentStore,
@@ -36,6 +39,7 @@ class _Generation:
         # Versions that later writes replaced, with the position where each stopped.
         self.history: dict[DocKey, list[tuple[Document, int]]] = {}
         self.edge_history: dict[EdgeKey, list[tuple[EdgeSet, int]]] = {}
+        self.commits: dict[tuple[str, str, int], Commit] = {}
         self.checkpoint = 0
 
     def doc_at(self, key: DocKey, until: int | None) -> Document | None:
@@ -87,6 +91,7 @@ class _UnitOfWork(DocumentUnitOfWork):
         self._dropped: set[str] = set()
         self._versions: list[tuple[Document, int]] = []
         self._edge_versions: list[tuple[EdgeKey, EdgeSet, int]] = []
+        self._commits: list[Commit] = []
         self._checkpoint = gen.checkpoint
         self.activated = False
 
@@ -147,6 +152,9 @@ class _UnitOfWork(DocumentUnitOfWork):
                     doc.position = position
                     self.put(doc)
 
+    def add_commit(self, commit: Commit) -> None:
+        self._commits.append(commit)
+
     def activate(self) -> None:
         self.activated = True
 
@@ -157,6 +165,8 @@ class _UnitOfWork(DocumentUnitOfWork):
         self._gen.docs.update(self._staged)
         for old, valid_to in self._versions:
             self._gen.history.setdefault(old.key, []).append((old, valid_to))
+        for commit in self._commits:
+            self._gen.commits.setdefault((commit.db, commit.branch, commit.position), commit)
         for key, edges, valid_to in self._edge_versions:
             self._gen.edge_history.setdefault(key, []).append((edges, valid_to))
         self._gen.checkpoint = self._checkpoint
@@ -328,6 +338,34 @@ class InMemoryDocumentStore(DocumentStore):
                     if pred == predicate and ((cls, iid) if reverse else src) in wanted:
                         rows.append((src, pred, (cls, iid)))
         return sorted(rows)
+
+    def commits(
+        self, db: str, lineage: Lineage, where: CommitFilter, offset: int, limit: int
+    ) -> tuple[Commits, int]:
+        cuts = {level.branch: level.until for level in lineage}
+
+        def wanted(c: Commit) -> bool:
+            cut = cuts.get(c.branch, -1)
+            return (
+                c.db == db
+                and c.branch in cuts
+                and (cut is None or c.position <= cut)
+                and (where.actor is None or c.actor == where.actor)
+                and (where.since is None or c.occurred_at >= where.since)
+                and (where.until is None or c.occurred_at <= where.until)
+                and (where.cls is None or where.cls in c.classes)
+                and (where.command_ids is None or c.command_id in where.command_ids)
+            )
+
+        with self._lock:
+            found = [c for c in self._gens[self._active].commits.values() if wanted(c)]
+        found.sort(key=lambda c: -c.position)
+        return found[offset : offset + limit], len(found)
+
+    def commit(self, db: str, command_id: str) -> Commit | None:
+        with self._lock:
+            commits = list(self._gens[self._active].commits.values())
+        return next((c for c in commits if c.db == db and c.command_id == command_id), None)
 
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
         return self._all_edges(generation or self._active)

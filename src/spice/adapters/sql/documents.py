@@ -15,6 +15,9 @@ from spice.application.ports.documents import (
     KIND_INSTANCE,
     VERSIONED,
     BranchEdgeRows,
+    Commit,
+    CommitFilter,
+    Commits,
     DocKey,
     Document,
     DocumentStore,
@@ -36,6 +39,22 @@ GENERATION = re.compile(r"^g[0-9]+$")
 
 def _doc(row: tuple) -> Document:
     return Document(DocKey(*row[:5]), row[5], bool(row[6]), row[7], loads(row[8]))
+
+
+def _commit(row: tuple) -> Commit:
+    db, branch, position, command_id, command_type, actor, at, message, count, classes = row
+    return Commit(
+        db,
+        branch,
+        position,
+        command_id,
+        command_type,
+        actor,
+        at,
+        message,
+        count,
+        tuple(classes.split()),
+    )
 
 
 def _by_class(refs: Sequence[NodeRef], size: int = 500) -> Iterator[tuple[str, list[str]]]:
@@ -254,6 +273,26 @@ class _UnitOfWork(DocumentUnitOfWork):
             (position, db),
         )
 
+    def add_commit(self, commit: Commit) -> None:
+        self._conn.execute(
+            self._q(
+                f"INSERT INTO commits_{self._gen} VALUES (?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT DO NOTHING"
+            ),
+            (
+                commit.db,
+                commit.branch,
+                commit.position,
+                commit.command_id,
+                commit.command_type,
+                commit.actor,
+                commit.occurred_at,
+                commit.message,
+                commit.event_count,
+                "".join(f" {c} " for c in commit.classes),
+            ),
+        )
+
     def activate(self) -> None:
         self._conn.execute(self._q("UPDATE generations SET active = (name = ?)"), (self._gen,))
 
@@ -306,7 +345,7 @@ class SQLDocumentStore(DocumentStore):
             if active is None or active[0]:
                 return
             conn.execute(self._q("DELETE FROM generations WHERE name = ?"), (gen,))
-            for table in ("docs", "edges", "hist", "edge_hist"):
+            for table in ("docs", "edges", "hist", "edge_hist", "commits"):
                 conn.execute(f"DROP TABLE IF EXISTS {table}_{gen}")
 
     def generations(self) -> list[str]:
@@ -568,6 +607,51 @@ class SQLDocumentStore(DocumentStore):
                 self._q(f"{sql} LIMIT ? OFFSET ?"), [*args, limit, offset]
             ).fetchall()
         return [(r[0], r[1]) for r in rows]
+
+    def commits(
+        self, db: str, lineage: Lineage, where: CommitFilter, offset: int, limit: int
+    ) -> tuple[Commits, int]:
+        levels, args = [], list[Any]()
+        for level in lineage:
+            levels.append("branch = ?" + ("" if level.until is None else " AND position <= ?"))
+            args += [level.branch] + ([] if level.until is None else [level.until])
+        clauses = ["db = ?", f"({' OR '.join(f'({lv})' for lv in levels)})"]
+        args = [db, *args]
+        for clause, value in (
+            ("actor = ?", where.actor),
+            ("occurred_at >= ?", where.since),
+            ("occurred_at <= ?", where.until),
+            ("classes LIKE ?", None if where.cls is None else f"% {where.cls} %"),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                args.append(value)
+        if where.command_ids is not None:
+            ids = sorted(where.command_ids) or [""]
+            clauses.append(f"command_id IN ({', '.join('?' * len(ids))})")
+            args += ids
+        text = " AND ".join(clauses)
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            count = conn.execute(self._q(f"SELECT COUNT(*) FROM commits_{gen} WHERE {text}"), args)
+            total = int(count.fetchone()[0])
+            rows = conn.execute(
+                self._q(
+                    f"SELECT * FROM commits_{gen} WHERE {text} "
+                    "ORDER BY position DESC LIMIT ? OFFSET ?"
+                ),
+                [*args, limit, offset],
+            ).fetchall()
+        return [_commit(r) for r in rows], total
+
+    def commit(self, db: str, command_id: str) -> Commit | None:
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            row = conn.execute(
+                self._q(f"SELECT * FROM commits_{gen} WHERE db = ? AND command_id = ?"),
+                (db, command_id),
+            ).fetchone()
+        return _commit(row) if row else None
 
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
         with self._db.read() as conn:

@@ -138,6 +138,8 @@ class CommandExecutor:
                 "request_id": meta.get("request_id"),
                 "reason": meta.get("reason"),
                 "source": meta.get("source"),
+                # The commit message, when the client gave one.
+                **({"message": meta["message"]} if meta.get("message") else {}),
             },
             schema_version=event.schema_version,
         )

@@ -65,6 +65,37 @@ class Document:
     body: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Commit:
+    """A completed command, as history shows it: where and when it landed (`position` is
+    that of its outcome, its events the `event_count` positions before), who made it, its
+    message, and the classes its events touched."""
+
+    db: str
+    branch: str
+    position: int
+    command_id: str
+    command_type: str
+    actor: str
+    occurred_at: str
+    message: str | None
+    event_count: int
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CommitFilter:
+    """Which commits a history shows: by author, time range (ISO, inclusive), a class its
+    events touched, or a set of command ids."""
+
+    actor: str | None = None
+    since: str | None = None
+    until: str | None = None
+    cls: str | None = None
+    command_ids: frozenset[str] | None = None
+
+
+Commits = list[Commit]
 VERSIONED = frozenset({KIND_CLASS, KIND_INSTANCE})
 
 
@@ -119,6 +150,10 @@ class DocumentUnitOfWork(ABC):
     ) -> None:
         """Replace the outgoing edges of instance `source` (none for a deleted one), as
         written at log `position`; the edges replaced are kept as a version."""
+
+    @abstractmethod
+    def add_commit(self, commit: Commit) -> None:
+        """Record a commit (again: no change)."""
 
     @abstractmethod
     def activate(self) -> None:
@@ -231,6 +266,16 @@ class DocumentStore(Generations):
         """The page of path roots (see `spice.application.reads.graph.roots`) found in one
         query, for a store that can; None, the default, leaves the walk to the caller."""
         return None
+
+    @abstractmethod
+    def commits(
+        self, db: str, lineage: Lineage, where: CommitFilter, offset: int, limit: int
+    ) -> tuple[Commits, int]:
+        """Commits that `lineage` sees (each level's up to its cut), newest first, and how
+        many match."""
+
+    @abstractmethod
+    def commit(self, db: str, command_id: str) -> Commit | None: ...
 
     @abstractmethod
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:

@@ -11,6 +11,7 @@ from spice.application.ports.documents import (
     KIND_CLASS,
     KIND_DATABASE,
     KIND_INSTANCE,
+    Commit,
     DocKey,
     Document,
     DocumentStore,
@@ -25,6 +26,7 @@ from spice.domain.events import (
     BranchCreated,
     BranchDeleted,
     ClassEvent,
+    CommandCompleted,
     DatabaseCreated,
     DatabaseDeleted,
     DomainEvent,
@@ -164,6 +166,45 @@ def project(
         uow.tombstone_database(key.db, state.seq, event.position)
 
 
+def commit_of(outcome: EventEnvelope, events: list[EventEnvelope]) -> Commit:
+    """The commit a CommandCompleted outcome closes; `events` are the command's events
+    (the `event_count` positions just before the outcome: one append wrote them all)."""
+    meta = outcome.metadata
+    classes = {str(e.data["class_id"]) for e in events if "class_id" in e.data}
+    return Commit(
+        db=str(meta.get("database") or ""),
+        branch=str(meta.get("branch") or ""),
+        position=outcome.position or 0,
+        command_id=str(meta.get("command_id") or ""),
+        command_type=str(meta.get("command_type") or ""),
+        actor=outcome.actor,
+        occurred_at=outcome.occurred_at,
+        message=next((e.metadata.get("message") for e in events), meta.get("message")),
+        event_count=len(events),
+        classes=tuple(sorted(classes)),
+    )
+
+
+def project_batch(
+    uow: DocumentUnitOfWork,
+    store: EventStore,
+    batch: list[EventEnvelope],
+    relationships: Relationships,
+) -> None:
+    """Project a batch of the log, and record a commit for each command completed in it."""
+    by_position = {e.position: e for e in batch}
+    for event in batch:
+        project(uow, event, relationships)
+        if event.event_type != CommandCompleted.event_type:
+            continue
+        position = event.position or 0
+        count = int(event.data.get("result", {}).get("event_count", 0))
+        events = [by_position.get(p) for p in range(position - count, position)]
+        if None in events:  # the batch began inside the command's events
+            events = list(store.read_all(position - count - 1, count))
+        uow.add_commit(commit_of(event, [e for e in events if e is not None]))
+
+
 class DocumentProjector(LogFollower):
     """Follows $all into the active generation; output and checkpoint commit together."""
 
@@ -187,8 +228,7 @@ class DocumentProjector(LogFollower):
         with self.documents.unit_of_work(self.generation) as uow:
             start = uow.checkpoint()
             batch = self.store.read_all(start, self.batch_size)
-            for event in batch:
-                project(uow, event, self.relationships)
+            project_batch(uow, self.store, batch, self.relationships)
             if batch:
                 uow.set_checkpoint(batch[-1].position)
         if not batch:
@@ -211,8 +251,7 @@ def rebuild(store: EventStore, documents: DocumentStore, batch_size: int = 2000)
         with documents.unit_of_work(generation) as uow:
             position = uow.checkpoint()
             while batch := store.read_all(position, batch_size):
-                for event in batch:
-                    project(uow, event, projector.relationships)
+                project_batch(uow, store, batch, projector.relationships)
                 position = batch[-1].position
             uow.set_checkpoint(position)
             uow.activate()

@@ -13,6 +13,7 @@ from spice.application.commands.status import CommandStatuses
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
+from spice.application.reads.history import History
 from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap.container import Container
@@ -54,6 +55,10 @@ def get_health(request: Request) -> SystemHealth:
     return _container(request).health
 
 
+def get_history(request: Request) -> History:
+    return _container(request).history
+
+
 def get_refs(request: Request) -> Refs:
     return _container(request).refs
 
@@ -89,6 +94,7 @@ HealthDep = Annotated[SystemHealth, Depends(get_health)]
 ActorDep = Annotated[str, Depends(get_actor)]
 BranchDep = Annotated[str, Depends(get_branch)]
 RefsDep = Annotated[Refs, Depends(get_refs)]
+HistoryDep = Annotated[History, Depends(get_history)]
 AsOfDep = Annotated[int | None, Depends(get_as_of)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 ExpectedSeq = Annotated[int | None, Query(ge=0, le=2**62)]
@@ -116,14 +122,18 @@ class WriteOptions:
     wait: bool
     timeout: float
     request_id: str | None
+    commit_message: str | None = None
     poll_interval: float = 0.25
 
     def metadata(self, sent: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The command's metadata: what the body sent (reason, source, ...) and the
-        request id."""
+        """The command's metadata: what the body sent (reason, source, message, ...), the
+        request id, and the commit message of the `X-Commit-Message` header (a `message`
+        in the body wins)."""
         out = dict(sent or {})
         if self.request_id:
             out["request_id"] = self.request_id
+        if self.commit_message and not out.get("message"):
+            out["message"] = self.commit_message
         return out
 
 
@@ -135,8 +145,13 @@ def get_write_options(
     wait: Wait = False,
     timeout: Timeout = 30,
     x_request_id: Annotated[str | None, Header(max_length=200)] = None,
+    x_commit_message: Annotated[
+        str | None, Header(max_length=2000, description="the commit message of this write")
+    ] = None,
 ) -> WriteOptions:
-    return WriteOptions(commands, waiter, actor, idempotency_key, wait, timeout, x_request_id)
+    return WriteOptions(
+        commands, waiter, actor, idempotency_key, wait, timeout, x_request_id, x_commit_message
+    )
 
 
 WriteDep = Annotated[WriteOptions, Depends(get_write_options)]

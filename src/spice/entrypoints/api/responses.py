@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -150,6 +150,9 @@ class BranchPublic(Versioned):
     name: str
     from_branch: str | None
     fork_position: int | None = None
+    head: str | None = Field(default=None, description="the id of its newest commit")
+    ahead: int | None = Field(default=None, description="commits it has that its parent lacks")
+    behind: int | None = Field(default=None, description="commits its parent made since the fork")
 
 
 class Page(BaseModel, Generic[T]):
@@ -180,6 +183,46 @@ class DatabasePage(Page[DatabasePublic]):
     """A page of databases (also under `databases`)."""
 
     databases: list[DatabasePublic]
+
+
+class CommitEvents(BaseModel):
+    """Where a commit's events are in the log."""
+
+    count: int
+    first_position: int | None
+    last_position: int | None
+
+
+class CommitPublic(BaseModel):
+    """A commit: a completed command, with who made it, when, why, and what it wrote."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    commit_id: str
+    parent: str | None
+    database: str
+    branch: str
+    author: str
+    time: str
+    message: str | None
+    command_type: str
+    position: int
+    events: CommitEvents
+    classes: list[str]
+
+
+class CommitPage(Page[CommitPublic]):
+    """A page of commits, newest first (also under `commits`)."""
+
+    commits: list[CommitPublic]
+
+
+class MergeBase(BaseModel):
+    """The newest commit two refs both see (None when they share none)."""
+
+    a: str
+    b: str
+    merge_base: CommitPublic | None
 
 
 class BranchList(BaseModel):

@@ -50,6 +50,7 @@ class WriteMetadata(BaseModel):
     model_config = ConfigDict(extra="allow")
     reason: str | None = Field(default=None, max_length=1000)
     source: str | None = Field(default=None, max_length=1000)
+    message: str | None = Field(default=None, max_length=2000, description="commit message")
 
     @model_validator(mode="after")
     def _bounded(self) -> WriteMetadata:
@@ -64,8 +65,12 @@ class WriteMetadata(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
-def recorded(metadata: WriteMetadata | None) -> dict[str, Any] | None:
-    return metadata.recorded() if metadata is not None else None
+def recorded(metadata: WriteMetadata | None, message: str | None = None) -> dict[str, Any] | None:
+    """What a write body says of itself: its metadata and its commit message."""
+    out = metadata.recorded() if metadata is not None else {}
+    if message:
+        out["message"] = message
+    return out or None
 
 
 class ClassPatch(BaseModel):
@@ -87,6 +92,7 @@ class InstanceCreate(BaseModel):
     data: dict[str, Any]
     instance_id: str | None = Field(default=None, max_length=255)
     metadata: WriteMetadata | None = None
+    message: str | None = Field(default=None, max_length=2000, description="commit message")
 
 
 class InstanceUpdate(BaseModel):
@@ -95,6 +101,7 @@ class InstanceUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     data: dict[str, Any]
     metadata: WriteMetadata | None = None
+    message: str | None = Field(default=None, max_length=2000, description="commit message")
 
 
 class BulkCreate(BaseModel):
@@ -103,6 +110,7 @@ class BulkCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     instances: list[dict[str, Any]] = Field(min_length=1, max_length=100_000)
     metadata: WriteMetadata | None = None
+    message: str | None = Field(default=None, max_length=2000, description="commit message")
 
 
 def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:

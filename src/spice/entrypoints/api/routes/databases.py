@@ -75,15 +75,17 @@ async def create_branch(
 
 
 @router.get("/{db}/branches", response_model=Envelope[BranchList])
-def list_branches(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
+def list_branches(db: str, reader: deps.ReaderDep, history: deps.HistoryDep) -> dict[str, Any]:
+    """Every branch with its fork point, head commit, and commits ahead of and behind its
+    parent."""
     items, total = reader.branches(db)
-    return success({"branches": items, "total": total})
+    return success({"branches": [history.branch(db, b["name"]) for b in items], "total": total})
 
 
 @router.get("/{db}/branches/{branch:path}", response_model=Envelope[BranchPublic])
-def get_branch(db: str, branch: str, reader: deps.ReaderDep) -> dict[str, Any]:
+def get_branch(db: str, branch: str, history: deps.HistoryDep) -> dict[str, Any]:
     names.check_name("branch", branch, names.BRANCH_NAME)
-    return success(reader.branch(db, branch))
+    return success(history.branch(db, branch))
 
 
 @router.delete(

@@ -45,7 +45,7 @@ async def create_instance(
         database=db, branch=branch, class_id=class_id, data=body.data, instance_id=body.instance_id
     )
     message = f"Instance creation accepted for {class_id}"
-    return await submit(write, command, message, recorded(body.metadata))
+    return await submit(write, command, message, recorded(body.metadata, body.message))
 
 
 @router.post("/validate", response_model=Envelope[InstanceCheck])
@@ -75,7 +75,7 @@ async def bulk_create(
         database=db, branch=branch, class_id=class_id, instances=body.instances
     )
     message = f"Bulk creation of {len(body.instances)} {class_id} accepted"
-    return await submit(write, command, message, recorded(body.metadata))
+    return await submit(write, command, message, recorded(body.metadata, body.message))
 
 
 @router.put("/{instance_id}/update", status_code=202, response_model=AcceptedBody, responses=WRITE)
@@ -97,7 +97,7 @@ async def update_instance(
         data=body.data,
     )
     message = f"Instance update accepted for {class_id}/{instance_id}"
-    return await submit(write, command, message, recorded(body.metadata))
+    return await submit(write, command, message, recorded(body.metadata, body.message))
 
 
 @router.delete(

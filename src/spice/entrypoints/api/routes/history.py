@@ -1,0 +1,71 @@
+"""Version control reads: /api/v1/databases/{db}/commits (history), one commit, and the
+common ancestor of two refs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from spice.entrypoints.api import deps
+from spice.entrypoints.api.responses import (
+    ERRORS,
+    CommitPage,
+    CommitPublic,
+    Envelope,
+    MergeBase,
+)
+from spice.entrypoints.api.schemas import page, success
+
+router = APIRouter(prefix="/api/v1/databases/{db}", tags=["version control"], responses=ERRORS)
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/commits", response_model=Envelope[CommitPage])
+async def history(
+    db: str,
+    history: deps.HistoryDep,
+    branch: deps.BranchDep,
+    offset: deps.Offset = 0,
+    limit: deps.Limit = 100,
+    author: Text = None,
+    since: Annotated[str | None, Query(max_length=64, description="ISO time, inclusive")] = None,
+    until: Annotated[str | None, Query(max_length=64, description="ISO time, inclusive")] = None,
+    class_id: Text = None,
+    instance_id: Annotated[str | None, Query(max_length=255)] = None,
+) -> dict[str, Any]:
+    """The commits a branch sees (its own, then its parent's up to the fork), newest first;
+    filtered by author, time range, a class their events touched, or one instance (with
+    `class_id`). Every completed command is a commit."""
+    items, total = await run_in_threadpool(
+        lambda: history.log(
+            db,
+            branch,
+            offset,
+            limit,
+            author=author,
+            since=since,
+            until=until,
+            class_id=class_id,
+            instance_id=instance_id,
+        )
+    )
+    return success({**page(items, total, offset, limit), "commits": items})
+
+
+@router.get("/commits/{commit_id}", response_model=Envelope[CommitPublic])
+async def get_commit(db: str, commit_id: str, history: deps.HistoryDep) -> dict[str, Any]:
+    """One commit with the events it wrote (`written`)."""
+    return success(await run_in_threadpool(history.commit, db, commit_id))
+
+
+@router.get("/merge-base", response_model=Envelope[MergeBase])
+async def merge_base(
+    db: str,
+    history: deps.HistoryDep,
+    a: Annotated[str, Query(min_length=1, max_length=100, description="a branch or commit")],
+    b: Annotated[str, Query(min_length=1, max_length=100, description="a branch or commit")],
+) -> dict[str, Any]:
+    """The common ancestor of two refs: the newest commit both see."""
+    return success(await run_in_threadpool(history.merge_base, db, a, b))
