@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seed 004 section 7, steps 1 to 5, as written there (only the host is a parameter).
 # Then waits for the commands, prints their final statuses one per line, and runs step 5
-# again once the index has caught up. Section 7.1 needs branches, which are not built yet.
+# again once the index has caught up. Then section 7.1, the what-if on a branch, as
+# written, with <expected_seq> taken from step 2's answer as the seed says.
 set -euo pipefail
 BASE=${BASE:-http://localhost:8002}
 DB=demo_db_$(date +%s)
@@ -83,3 +84,27 @@ echo "GRAPH $(curl -fsS -X POST "${BASE}/api/v1/graph-query/${DB}?min_position=$
   -H 'Content-Type: application/json' \
   -d '{"start_class":"Product","hops":[{"predicate":"owned_by","target_class":"Customer"}],
        "filters":{"product_id":"prod_001"},"include_documents":true}' | jq -c '{nodes, edges}')"
+
+# 7.1) 브랜치 기반 what-if (데이터 복사 없음)
+# 1) main에서 브랜치 생성
+curl -fsS -X POST "${BASE}/api/v1/databases/${DB}/branches" \
+  -H 'Content-Type: application/json' \
+  -d '{"name":"feature/whatif","from_branch":"main"}'
+echo
+
+# 2) 브랜치에서 federated 조회
+BRANCH_GRAPH=$(curl -fsS -X POST "${BASE}/api/v1/graph-query/${DB}?branch=feature/whatif" \
+  -H 'Content-Type: application/json' \
+  -d '{"start_class":"Product","hops":[],"filters":{"product_id":"prod_001"},"include_documents":true}')
+echo "${BRANCH_GRAPH}" | jq .
+EXPECTED_SEQ=$(echo "${BRANCH_GRAPH}" | jq -r '.nodes[0].index_status.event_sequence')
+
+# 3) 브랜치에서 업데이트(OCC): expected_seq는 nodes[].index_status.event_sequence에서 가져옵니다
+WHATIF_CMD=$(curl -fsS -X PUT "${BASE}/api/v1/database/${DB}/instances/Product/prod_001/update?branch=feature/whatif&expected_seq=${EXPECTED_SEQ}" \
+  -H 'Content-Type: application/json' \
+  -d '{"data":{"name":"Shirt (WhatIf)"}}' | jq -r '.command_id')
+
+curl -fsS "${BASE}/api/v1/ontology/${DB}/sync/command/${WHATIF_CMD}/wait?timeout=10" >/dev/null
+echo "WHATIF $(curl -fsS "${BASE}/api/v1/commands/${WHATIF_CMD}/status" | jq -r '.status')"
+echo "BRANCH_DOC $(curl -fsS "${BASE}/api/v1/database/${DB}/instances/Product/prod_001?branch=feature/whatif" | jq -c '.data.data.name')"
+echo "MAIN_DOC $(curl -fsS "${BASE}/api/v1/database/${DB}/instances/Product/prod_001" | jq -c '.data.data.name')"

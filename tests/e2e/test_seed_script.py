@@ -1,4 +1,5 @@
-"""The seed's demo script (section 7, steps 1-5) with curl and jq against a real server."""
+"""The seed's demo script (section 7, steps 1-5, and 7.1 on a branch) with curl and jq
+against a real server."""
 
 from __future__ import annotations
 
@@ -55,3 +56,7 @@ def test_seed_demo_script_runs_as_written(server: ServerProcess) -> None:
     assert graph["edges"] == [
         {"from_node": "Product/prod_001", "to_node": "Customer/cust_001", "predicate": "owned_by"}
     ]
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert lines["WHATIF"] == "COMPLETED"
+    assert lines["BRANCH_DOC"] == '"Shirt (WhatIf)"'
+    assert lines["MAIN_DOC"] == '"Shirt"'

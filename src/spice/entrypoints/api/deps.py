@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
+from spice.application.ports.documents import KIND_BRANCH, DocKey
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
@@ -80,8 +82,25 @@ def get_actor(x_user_id: Annotated[str | None, Header()] = None) -> str:
     return x_user_id or "anonymous"
 
 
-def get_branch(branch: Annotated[str, Query(max_length=100)] = names.MAIN_BRANCH) -> str:
-    return names.check_name("branch", branch, names.BRANCH_NAME)
+async def get_branch(
+    request: Request, branch: Annotated[str, Query(max_length=100)] = names.MAIN_BRANCH
+) -> str:
+    """The branch a request names. A branch the read model does not know yet may be one
+    whose creation the client was just told was accepted: the request then waits (within
+    the drain timeout) for pending commands and the read model, so that a read right after
+    the create sees the branch, as the seed's what-if demo expects."""
+    names.check_name("branch", branch, names.BRANCH_NAME)
+    db = request.path_params.get("db")
+    if branch == names.MAIN_BRANCH or not isinstance(db, str):
+        return branch
+    container = _container(request)
+    key = DocKey(KIND_BRANCH, db, branch)
+    if await run_in_threadpool(container.documents.get, key, True) is None:
+        commands = container.commands
+        if await run_in_threadpool(commands.drain, commands.drain_timeout):
+            head = await run_in_threadpool(container.events.head_position)
+            await get_waiter(request).position(head, commands.drain_timeout)
+    return branch
 
 
 WaiterDep = Annotated[Waiter, Depends(get_waiter)]
