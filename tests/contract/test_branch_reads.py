@@ -24,7 +24,10 @@ from spice.application.log.serialization import utc_now
 from spice.application.ports.documents import KIND_INSTANCE, DocKey, DocumentStore
 from spice.application.ports.event_store import EventStore
 from spice.application.projections.documents import DocumentProjector
+from spice.application.reads.diff import Diffs, instance_change
 from spice.application.reads.documents import Reader
+from spice.application.reads.history import History
+from spice.application.reads.refs import Refs
 from spice.application.reads.graph.roots import path_roots
 from spice.application.search.query import SearchQuery
 from spice.application.search.scan import DocumentScanSearch
@@ -228,6 +231,21 @@ def test_a_branch_reads_as_its_rebuild(
     rebuild(events, db, fork, until, target)
     DocumentProjector(events, documents).run_until_caught_up()
     assert reads(documents, db, BRANCH, until) == reads(documents, target, "main", None)
+    assert_diff_is_complete(events, documents, db, (BRANCH, until))
+
+
+def assert_diff_is_complete(
+    events: EventStore, documents: DocumentStore, db: str, branch: tuple[str, int | None]
+) -> None:
+    """The diff, which looks only at what the two sides wrote apart, finds every instance a
+    comparison of all of them finds."""
+    diffs = Diffs(documents, History(documents, events, Refs(events)))
+    nodes = [("Customer", i) for i in CUSTOMERS] + [("Order", i) for i in ORDERS]
+    for a, b in (((names.MAIN_BRANCH, None), branch), (branch, (names.MAIN_BRANCH, None))):
+        before = documents.instances(db, a[0], nodes, a[1])
+        after = documents.instances(db, b[0], nodes, b[1])
+        every = [instance_change(n, before.get(n), after.get(n)) for n in nodes]
+        assert diffs.data(db, a, b, 0, 100)["items"] == [c for c in every if c is not None]
 
 
 COUNTER = itertools.count()

@@ -25,6 +25,7 @@ from spice.application.ports.search import SearchIndex
 from spice.application.ports.transport import Transport
 from spice.application.projections.documents import DocumentProjector, rebuild
 from spice.application.projections.search import SearchProjector
+from spice.application.reads.diff import Diffs
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
@@ -68,6 +69,7 @@ class Container:
     reader: Reader
     refs: Refs
     history: History
+    diffs: Diffs
     command_statuses: CommandStatuses
     health: SystemHealth
     pools: adapters.Pools = field(default_factory=adapters.Pools)
@@ -126,6 +128,8 @@ def build_container(settings: Settings) -> Container:
         s, events, documents, search, worker, projector, search_projector
     )
     reader = Reader(documents)
+    refs = Refs(events)
+    history = History(documents, events, refs)
     searches = SearchService(reader, search, documents.checkpoint)
     blobs = adapters.blob_store(s)
     command_progress = worker.progress if s.process == "serve" else None
@@ -150,8 +154,9 @@ def build_container(settings: Settings) -> Container:
         blobs=blobs,
         rate_limiter=adapters.rate_limiter(s),
         reader=reader,
-        refs=Refs(events),
-        history=History(documents, events),
+        refs=refs,
+        history=history,
+        diffs=Diffs(documents, history),
         command_statuses=CommandStatuses(events, tracker, executor),
         health=SystemHealth(
             events,

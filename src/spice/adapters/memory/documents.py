@@ -339,6 +339,22 @@ class InMemoryDocumentStore(DocumentStore):
                         rows.append((src, pred, (cls, iid)))
         return sorted(rows)
 
+    def written_between(
+        self, db: str, branch: str, kind: str, after: int | None, until: int | None
+    ) -> set[tuple[str, str]]:
+        low, high = -1 if after is None else after, 2**62 if until is None else until
+        with self._lock:
+            gen = self._gens[self._active]
+            versions = [*gen.docs.values(), *(d for vs in gen.history.values() for d, _ in vs)]
+        return {
+            (d.key.cls, d.key.id)
+            for d in versions
+            if d.key.kind == kind
+            and d.key.db == db
+            and d.key.branch == branch
+            and low < d.position <= high
+        }
+
     def commits(
         self, db: str, lineage: Lineage, where: CommitFilter, offset: int, limit: int
     ) -> tuple[Commits, int]:

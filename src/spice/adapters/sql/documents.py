@@ -608,6 +608,21 @@ class SQLDocumentStore(DocumentStore):
             ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def written_between(
+        self, db: str, branch: str, kind: str, after: int | None, until: int | None
+    ) -> set[tuple[str, str]]:
+        where = "kind = ? AND db = ? AND branch = ? AND position > ? AND position <= ?"
+        args = [kind, db, branch, -1 if after is None else after, 2**62 if until is None else until]
+        with self._db.read() as conn:
+            gen = self._active_in(conn)
+            found: set[tuple[str, str]] = set()
+            for table in ("docs", "hist"):
+                rows = conn.execute(
+                    self._q(f"SELECT DISTINCT cls, id FROM {table}_{gen} WHERE {where}"), args
+                ).fetchall()
+                found.update((r[0], r[1]) for r in rows)
+        return found
+
     def commits(
         self, db: str, lineage: Lineage, where: CommitFilter, offset: int, limit: int
     ) -> tuple[Commits, int]:

@@ -268,6 +268,13 @@ class DocumentStore(Generations):
         return None
 
     @abstractmethod
+    def written_between(
+        self, db: str, branch: str, kind: str, after: int | None, until: int | None
+    ) -> set[tuple[str, str]]:
+        """(class, id) of the documents of `kind` that `branch` itself wrote (not its
+        parents) at positions in (`after`, `until`]; None bounds are open."""
+
+    @abstractmethod
     def commits(
         self, db: str, lineage: Lineage, where: CommitFilter, offset: int, limit: int
     ) -> tuple[Commits, int]:

@@ -8,13 +8,14 @@ from typing import Any
 from spice.application.ports.documents import Commit, CommitFilter, DocumentStore
 from spice.application.ports.event_store import EventStore
 from spice.application.reads.documents import Reader
-from spice.application.reads.refs import parse_time
+from spice.application.reads.refs import Refs, parse_time
 from spice.domain import names
 from spice.domain.branching import Level, Lineage, at, earlier
 from spice.domain.deciders.base import WriteModel
 from spice.domain.errors import BadRequest, NotFound
 
 MAX_EVENTS_SHOWN = 1000
+View = tuple[str, int | None]  # (branch, as_of) a ref reads
 
 
 def _stamp(text: str | None, name: str) -> str | None:
@@ -31,9 +32,10 @@ class History:
     """Reads of the commit history kept by the document read model, with the log for what
     a commit wrote and which commits touched an instance."""
 
-    def __init__(self, documents: DocumentStore, events: EventStore) -> None:
+    def __init__(self, documents: DocumentStore, events: EventStore, refs: Refs) -> None:
         self.documents = documents
         self.events = events
+        self.refs = refs
         self.reader = Reader(documents)
 
     def present(self, commit: Commit, parent: Commit | None) -> dict[str, Any]:
@@ -152,17 +154,30 @@ class History:
         behind = self._count(db, parents) - self._count(db, at(parents, fork))
         return {**info, "ahead": ahead, "behind": behind}
 
-    def ref(self, db: str, ref: str) -> Lineage:
-        """What a ref sees: a branch, or a commit (its branch as of the commit)."""
+    def view(self, db: str, ref: str) -> View:
+        """(branch, as_of) of a ref: a branch, a commit id (its branch as of the commit), or
+        `branch@point` (a log position, an ISO time or a commit id)."""
+        branch, sep, point = ref.partition("@")
+        if sep:
+            self.reader.branch(db, branch)
+            return branch, self.refs.position(point)
         if names.BRANCH_NAME.fullmatch(ref):
             try:
-                return self._lineage(db, ref)
+                self.reader.branch(db, ref)
+                return ref, None
             except NotFound:
                 pass
         commit = self.documents.commit(db, ref)
         if commit is None:
-            raise BadRequest(f"{ref!r} is neither a branch nor a commit of {db!r}", {"ref": ref})
-        return at(self.documents.lineage(db, commit.branch), commit.position)
+            raise BadRequest(
+                f"{ref!r} is neither a branch, a commit of {db!r} nor branch@point", {"ref": ref}
+            )
+        return commit.branch, commit.position
+
+    def ref(self, db: str, ref: str) -> Lineage:
+        """What a ref sees: the levels it overlays, each with its cut."""
+        branch, as_of = self.view(db, ref)
+        return self.documents.lineage(db, branch, as_of)
 
     def merge_base(self, db: str, first: str, second: str) -> dict[str, Any]:
         """The newest commit both refs see: their common ancestor."""

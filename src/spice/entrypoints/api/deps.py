@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
 from spice.application.ports.documents import KIND_BRANCH, DocKey
+from spice.application.reads.diff import Diffs
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
@@ -59,6 +60,10 @@ def get_health(request: Request) -> SystemHealth:
 
 def get_history(request: Request) -> History:
     return _container(request).history
+
+
+def get_diffs(request: Request) -> Diffs:
+    return _container(request).diffs
 
 
 def get_refs(request: Request) -> Refs:
@@ -114,6 +119,7 @@ ActorDep = Annotated[str, Depends(get_actor)]
 BranchDep = Annotated[str, Depends(get_branch)]
 RefsDep = Annotated[Refs, Depends(get_refs)]
 HistoryDep = Annotated[History, Depends(get_history)]
+DiffsDep = Annotated[Diffs, Depends(get_diffs)]
 AsOfDep = Annotated[int | None, Depends(get_as_of)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 ExpectedSeq = Annotated[int | None, Query(ge=0, le=2**62)]

@@ -217,6 +217,42 @@ class CommitPage(Page[CommitPublic]):
     commits: list[CommitPublic]
 
 
+class DiffCounts(BaseModel):
+    added: int
+    removed: int
+    changed: int
+
+
+class SchemaDiff(BaseModel):
+    """Classes added and removed (their definitions), and changed (what changed)."""
+
+    counts: DiffCounts
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+
+
+class DataDiff(BaseModel):
+    """Instances added, removed and changed, counted, then a page of them by (class, id)."""
+
+    counts: DiffCounts
+    total: int
+    items: list[dict[str, Any]]
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+class Diff(BaseModel):
+    """What changed from one ref (`from`) to another (`to`)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    from_: dict[str, Any] = Field(alias="from")
+    to: dict[str, Any]
+    schema_: SchemaDiff = Field(alias="schema")
+    data: DataDiff
+
+
 class MergeBase(BaseModel):
     """The newest commit two refs both see (None when they share none)."""
 

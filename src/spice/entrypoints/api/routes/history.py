@@ -13,6 +13,7 @@ from spice.entrypoints.api.responses import (
     ERRORS,
     CommitPage,
     CommitPublic,
+    Diff,
     Envelope,
     MergeBase,
 )
@@ -60,12 +61,38 @@ async def get_commit(db: str, commit_id: str, history: deps.HistoryDep) -> dict[
     return success(await run_in_threadpool(history.commit, db, commit_id))
 
 
+Ref = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="a branch, a commit id, or branch@point (a position, ISO time or commit)",
+    ),
+]
+
+
+@router.get("/diff", response_model=Envelope[Diff])
+async def diff(
+    db: str,
+    diffs: deps.DiffsDep,
+    from_ref: Annotated[str, Query(alias="from", min_length=1, max_length=200)],
+    to_ref: Annotated[str, Query(alias="to", min_length=1, max_length=200)],
+    offset: deps.Offset = 0,
+    limit: deps.Limit = 100,
+) -> dict[str, Any]:
+    """What changed from one ref to another (a branch, a commit id, or branch@point for a
+    branch as of a log position, an ISO time or a commit): the schema (classes, their
+    properties and relationships added, removed, changed) and the data (instances added,
+    removed, changed with old and new value per property), counts first, data paged."""
+    return success(await run_in_threadpool(diffs.diff, db, from_ref, to_ref, offset, limit))
+
+
 @router.get("/merge-base", response_model=Envelope[MergeBase])
 async def merge_base(
     db: str,
     history: deps.HistoryDep,
-    a: Annotated[str, Query(min_length=1, max_length=100, description="a branch or commit")],
-    b: Annotated[str, Query(min_length=1, max_length=100, description="a branch or commit")],
+    a: Ref,
+    b: Ref,
 ) -> dict[str, Any]:
     """The common ancestor of two refs: the newest commit both see."""
     return success(await run_in_threadpool(history.merge_base, db, a, b))
