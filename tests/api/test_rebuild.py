@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from spice.application.ports.documents import DocumentStore
@@ -136,9 +137,12 @@ def test_deleting_a_database_drops_its_search_index(demo: TestClient) -> None:
     assert container.search.health()["ok"] is True
 
 
-def test_a_read_model_from_before_graph_edges_is_rebuilt_at_start(tmp_path: Path) -> None:
-    """An upgrade of the embedded profile's SQLite file (the distributed tables had edges
-    from the start)."""
+@pytest.mark.parametrize("table", ["edges", "hist", "commits"])
+def test_a_read_model_from_before_graph_edges_versions_or_commits_is_rebuilt_at_start(
+    tmp_path: Path, table: str
+) -> None:
+    """An upgrade of the embedded profile's SQLite file, written before graph edges (or
+    document versions, or commits) were projected."""
     settings = Settings(data_dir=tmp_path / "data")
     base = "/api/v1/database/demo/instances"
     with TestClient(create_app(settings)) as client:
@@ -155,7 +159,7 @@ def test_a_read_model_from_before_graph_edges_is_rebuilt_at_start(tmp_path: Path
         wait_ok(client, "POST", f"{base}/Product/create", json={"data": data})
         generation = container_of(client).documents.active_generation()
     with sqlite3.connect(settings.data_dir / "documents.db") as conn:
-        conn.execute(f"DROP TABLE edges_{generation}")  # as written by an older version
+        conn.execute(f"DROP TABLE {table}_{generation}")  # as written by an older version
     with TestClient(create_app(settings)) as client:
         body = {"start_class": "Product", "hops": [{"predicate": "owned_by"}]}
         result = client.post("/api/v1/graph-query/demo", json=body).json()["data"]

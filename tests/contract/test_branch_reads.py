@@ -26,9 +26,9 @@ from spice.application.ports.event_store import EventStore
 from spice.application.projections.documents import DocumentProjector
 from spice.application.reads.diff import Diffs, instance_change
 from spice.application.reads.documents import Reader
+from spice.application.reads.graph.roots import path_roots
 from spice.application.reads.history import History
 from spice.application.reads.refs import Refs
-from spice.application.reads.graph.roots import path_roots
 from spice.application.search.query import SearchQuery
 from spice.application.search.scan import DocumentScanSearch
 from spice.domain import commands as c

@@ -70,10 +70,11 @@ class SQLiteDocumentStore(SQLDocumentStore):
             self._ensure_active(conn)
             for name, checkpoint in conn.execute("SELECT name, checkpoint FROM generations"):
                 # Written before edges, their versions or commits were projected.
-                versioned = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE name = ?", (f"commits_{name}",)
-                ).fetchone()
-                if not versioned and checkpoint > 0:
+                found = conn.execute(
+                    f"SELECT COUNT(*) FROM sqlite_master WHERE name IN ({', '.join('?' * 4)})",
+                    [f"{t}_{name}" for t in ("edges", "hist", "edge_hist", "commits")],
+                ).fetchone()[0]
+                if found < 4 and checkpoint > 0:
                     self._outdated.add(name)
                     conn.execute(f"DROP TABLE IF EXISTS edges_{self._check(name)}")
                 self._create_edges(conn, self._check(name))
