@@ -142,3 +142,42 @@ def test_bad_or_missing_settings_stop_with_one_line(
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(line), lines[0]
     assert not (tmp_path / "data").exists()  # nothing was created on the way
+
+
+def test_branch_log_and_diff_against_a_running_server(server: ServerProcess) -> None:
+    to = ("--server", server.url)
+    made = spice("branch", "create", "cli", "feature/x", *to)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("created feature/x from main at ")
+    r = httpx.put(
+        f"{server.url}/api/v1/database/cli/instances/Item/i7/update?branch=feature/x&wait=true",
+        json={"data": {"item_id": "i7"}, "message": "touch i7"},
+        headers={"X-User-Id": "lee"},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    created = httpx.post(
+        f"{server.url}/api/v1/database/cli/instances/Item/create?branch=feature/x&wait=true",
+        json={"data": {"item_id": "only-here"}},
+        timeout=60,
+    )
+    assert created.status_code == 200
+    listed = spice("branch", "list", "cli", *to)
+    assert listed.returncode == 0, listed.stderr
+    lines = {line.split("\t")[0]: line for line in listed.stdout.splitlines()}
+    assert "ahead 2 behind 1" in lines["feature/x"]  # behind: its own creation, on main
+    history = spice("log", "cli", "--branch", "feature/x", "--limit", "3", *to)
+    assert history.returncode == 0, history.stderr
+    newest, second = history.stdout.splitlines()[:2]
+    assert "CREATE_INSTANCE" in newest
+    assert "lee" in second and "touch i7" in second
+    changed = spice("diff", "cli", "main", "feature/x", *to)
+    assert changed.returncode == 0, changed.stderr
+    assert "+ Item/only-here" in changed.stdout
+    assert "{'added': 1, 'removed': 0, 'changed': 0}" in changed.stdout
+    refused = spice("branch", "delete", "cli", "main", *to)
+    assert refused.returncode == 1
+    assert "409" in refused.stderr and "main" in refused.stderr
+    assert spice("branch", "delete", "cli", "feature/x", *to).returncode == 0
+    away = spice("log", "cli", "--server", "http://127.0.0.1:9")
+    assert away.returncode == 1 and "cannot reach" in away.stderr

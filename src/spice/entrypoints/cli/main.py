@@ -1,4 +1,5 @@
-"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify."""
+"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify; and branch,
+log and diff against a running server."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from spice.bootstrap.settings import Settings, SettingsError, load_settings
+from spice.entrypoints.cli import client
 
 console = Console(stderr=True)
 
@@ -143,9 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     p_verify.set_defaults(func=verify)
     for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify):
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")
+    client.add_commands(sub)
     args = parser.parse_args(argv)
     try:
+        if hasattr(args, "client"):
+            return int(args.client(args, client.Stdout()))
         return int(args.func(args))
+    except client.ServerError as exc:
+        console.print(f"spice {args.command}: {exc}", highlight=False, markup=False, soft_wrap=True)
+        return 1
     except SettingsError as exc:
         console.print(f"spice {args.command}: {exc}", highlight=False, markup=False, soft_wrap=True)
         return 2

@@ -1,0 +1,131 @@
+"""`spice branch`, `spice log` and `spice diff`: version control against a running server,
+through its HTTP API (so they work the same on both profiles)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import httpx
+
+DEFAULT_SERVER = "http://127.0.0.1:8002"
+
+
+class Out(Protocol):
+    """Where results are written (stdout by default)."""
+
+    def print(self, line: str) -> None: ...
+
+
+class Stdout:
+    def print(self, line: str) -> None:
+        sys.stdout.write(line + "\n")
+
+
+class ServerError(Exception):
+    """The server refused or could not be reached; the message says why."""
+
+
+def _call(args: argparse.Namespace, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    server = args.server or os.environ.get("SPICE_SERVER") or DEFAULT_SERVER
+    headers = {"X-User-Id": args.user} if args.user else {}
+    try:
+        response = httpx.request(
+            method, f"{server}{path}", headers=headers, timeout=args.timeout, **kwargs
+        )
+    except httpx.HTTPError as exc:
+        raise ServerError(f"cannot reach {server}: {exc}") from None
+    body: dict[str, Any] = response.json() if response.content else {}
+    if response.status_code >= 400:
+        raise ServerError(f"{response.status_code} {body.get('code')}: {body.get('message')}")
+    return body
+
+
+def branch(args: argparse.Namespace, out: Out) -> int:
+    db = quote(args.database, safe="")
+    if args.action == "list":
+        data = _call(args, "GET", f"/api/v1/databases/{db}/branches")["data"]
+        for b in data["branches"]:
+            parent = f"from {b['from_branch']}@{b['fork_position']}" if b["from_branch"] else ""
+            counts = "" if b["ahead"] is None else f"ahead {b['ahead']} behind {b['behind']}"
+            out.print(f"{b['name']}\t{b['head'] or '-'}\t{parent}\t{counts}".rstrip())
+        return 0
+    if not args.name:
+        raise ServerError(f"spice branch {args.action} needs a branch name")
+    if args.action == "create":
+        body: dict[str, Any] = {"name": args.name, "from_branch": args.from_branch}
+        if args.at:
+            body["at"] = args.at
+        result = _call(args, "POST", f"/api/v1/databases/{db}/branches?wait=true", json=body)[
+            "data"
+        ]["result"]
+        out.print(f"created {args.name} from {args.from_branch} at {result['fork_position']}")
+        return 0
+    name = quote(args.name, safe="/")
+    _call(args, "DELETE", f"/api/v1/databases/{db}/branches/{name}?wait=true")
+    out.print(f"deleted {args.name}")
+    return 0
+
+
+def log(args: argparse.Namespace, out: Out) -> int:
+    db = quote(args.database, safe="")
+    params = {"branch": args.branch, "limit": args.limit}
+    data = _call(args, "GET", f"/api/v1/databases/{db}/commits", params=params)["data"]
+    for c in data["commits"]:
+        message = f"  {c['message']}" if c["message"] else ""
+        out.print(f"{c['id']}  {c['time']}  {c['author']}  {c['command_type']}{message}")
+    return 0
+
+
+def diff(args: argparse.Namespace, out: Out) -> int:
+    db = quote(args.database, safe="")
+    params = {"from": args.source, "to": args.target, "limit": args.limit}
+    data = _call(args, "GET", f"/api/v1/databases/{db}/diff", params=params)["data"]
+    schema, rows = data["schema"], data["data"]
+    out.print(f"schema: {schema['counts']}")
+    for cls in schema["added"]:
+        out.print(f"+ class {cls['id']}")
+    for cls in schema["removed"]:
+        out.print(f"- class {cls['id']}")
+    for cls in schema["changed"]:
+        out.print(f"~ class {cls['class_id']}")
+    out.print(f"data: {rows['counts']}")
+    marks = {"added": "+", "removed": "-", "changed": "~"}
+    for item in rows["items"]:
+        out.print(f"{marks[item['change']]} {item['class_id']}/{item['instance_id']}")
+        for p in item.get("properties", []):
+            out.print(f"    {p['property']}: {p['old']!r} -> {p['new']!r}")
+    if rows["next_offset"] is not None:
+        out.print(f"... {rows['total'] - len(rows['items'])} more (--limit)")
+    return 0
+
+
+def add_commands(sub: Any) -> list[argparse.ArgumentParser]:
+    """The client commands, for the `spice` parser."""
+    p_branch = sub.add_parser("branch", help="list, create or delete branches (running server)")
+    p_branch.add_argument("action", choices=["list", "create", "delete"])
+    p_branch.add_argument("database")
+    p_branch.add_argument("name", nargs="?")
+    p_branch.add_argument("--from", dest="from_branch", default="main")
+    p_branch.add_argument("--at", help="fork as of a log position, an ISO time or a commit")
+    p_branch.set_defaults(client=branch)
+    p_log = sub.add_parser("log", help="the commits a branch sees, newest first")
+    p_log.add_argument("database")
+    p_log.add_argument("--branch", default="main")
+    p_log.add_argument("--limit", type=int, default=20)
+    p_log.set_defaults(client=log)
+    p_diff = sub.add_parser("diff", help="schema and data from one ref to another")
+    p_diff.add_argument("database")
+    p_diff.add_argument("source", help="a branch, a commit, or branch@point")
+    p_diff.add_argument("target", help="a branch, a commit, or branch@point")
+    p_diff.add_argument("--limit", type=int, default=100)
+    p_diff.set_defaults(client=diff)
+    parsers = [p_branch, p_log, p_diff]
+    for p in parsers:
+        p.add_argument("--server", help=f"server URL (default $SPICE_SERVER or {DEFAULT_SERVER})")
+        p.add_argument("--user", help="act as this user (X-User-Id)")
+        p.add_argument("--timeout", type=float, default=60.0)
+    return parsers
