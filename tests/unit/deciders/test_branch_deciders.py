@@ -8,6 +8,9 @@ import dataclasses
 import pytest
 
 from spice.domain import commands as c
+from spice.domain.aggregates import replay
+from spice.domain.deciders.base import SNAPSHOT_AFTER, WriteModel
+from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, Conflict, NotFound, ValidationFailed
 from spice.domain.events import BranchCreated, BranchDeleted, InstanceUpdated
 from tests.unit.deciders.support import (
@@ -125,3 +128,33 @@ def test_main_and_a_branch_with_children_cannot_be_deleted(log: Log) -> None:
     ]
     with pytest.raises(NotFound):
         log.decide(_on(customer("c9"), "b"))
+
+
+def test_a_long_stream_is_loaded_from_its_snapshot_and_equals_a_full_replay(log: Log) -> None:
+    """The write model keeps the state of long streams, and reads only the events after it;
+    the state is the same as a replay of the whole stream, on main and on a branch."""
+    for i in range(SNAPSHOT_AFTER + 4):
+        log.given(_update("c1", "main", name=f"n{i}"))
+    log.given(_branch("x"))
+    for i in range(3):
+        log.given(_update("c1", "x", name=f"x{i}"))
+    reads: list[tuple[str, int]] = []
+    store = log.model.store
+    original = store.read_stream
+
+    def recorded(aggregate_id: str, from_seq: int = 1) -> list[EventEnvelope]:
+        reads.append((aggregate_id, from_seq))
+        return list(original(aggregate_id, from_seq))
+
+    for aggregate_id in ("inst:shop:main:Customer:c1", "inst:shop:x:Customer:c1"):
+        log.model.load(aggregate_id)  # remembered
+        log.given(_update("c1", aggregate_id.split(":")[2], name="later"))
+        store.read_stream = recorded  # type: ignore[method-assign]
+        try:
+            state = log.model.load(aggregate_id)
+        finally:
+            store.read_stream = original  # type: ignore[method-assign]
+        assert all(from_seq > SNAPSHOT_AFTER for _, from_seq in reads)
+        full = replay(aggregate_id, WriteModel(store).read_stream(aggregate_id))
+        assert state == full and state.body["name"] == "later"
+        reads.clear()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Protocol
 
 from spice.domain import names
-from spice.domain.aggregates import AggregateState, replay
+from spice.domain.aggregates import AggregateState, apply, replay
 from spice.domain.branching import Fork, Level, Lineage, resolve
 from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import (
@@ -44,7 +46,7 @@ class Streams(Protocol):
     ids, and the position of the log's head. The event store port of the application
     provides it; tests use the in-memory store."""
 
-    def read_stream(self, aggregate_id: str) -> Sequence[EventEnvelope]: ...
+    def read_stream(self, aggregate_id: str, from_seq: int = 1) -> Sequence[EventEnvelope]: ...
 
     def heads(
         self, aggregate_ids: Iterable[str], until_position: int | None = None
@@ -55,6 +57,10 @@ class Streams(Protocol):
     ) -> list[str]: ...
 
     def head_position(self) -> int: ...
+
+
+SNAPSHOT_AFTER = 16  # events; shorter streams are read whole
+MAX_SNAPSHOTS = 10_000
 
 
 class WriteModel:
@@ -68,6 +74,9 @@ class WriteModel:
     def __init__(self, store: Streams) -> None:
         self.store = store
         self._lineages: dict[tuple[str, str], Lineage] = {}
+        # Snapshots of long streams, in memory: a load reads only the events after one.
+        self._states: OrderedDict[str, AggregateState] = OrderedDict()
+        self._states_lock = threading.Lock()
 
     def lineage(self, db: str, branch: str) -> Lineage:
         """The branch, then each branch it forked from with the position it forked at."""
@@ -91,23 +100,39 @@ class WriteModel:
             return None
         return self.lineage(scope[1], scope[2])
 
-    def read_stream(self, aggregate_id: str) -> list[EventEnvelope]:
-        """The events of an aggregate as its branch sees them (inherited ones first)."""
+    def read_stream(self, aggregate_id: str, after_seq: int = 0) -> list[EventEnvelope]:
+        """The events of an aggregate as its branch sees them (inherited ones first), after
+        sequence `after_seq`."""
         lineage = self._scoped(aggregate_id)
         if lineage is None:
-            return list(self.store.read_stream(aggregate_id))
+            return list(self.store.read_stream(aggregate_id, after_seq + 1))
         events: list[EventEnvelope] = []
         for level in lineage:
-            own = self.store.read_stream(names.on_branch(aggregate_id, level.branch))
+            own = self.store.read_stream(names.on_branch(aggregate_id, level.branch), after_seq + 1)
             if level.until is not None:
                 own = [e for e in own if (e.position or 0) <= level.until]
             events[:0] = own
-            if own and own[0].sequence_number == 1:
+            if own and own[0].sequence_number == after_seq + 1:
                 break
         return events
 
     def load(self, aggregate_id: str) -> AggregateState:
-        return replay(aggregate_id, self.read_stream(aggregate_id))
+        with self._states_lock:
+            known = self._states.get(aggregate_id)
+            if known is not None:
+                self._states.move_to_end(aggregate_id)
+        if known is None:
+            state = replay(aggregate_id, self.read_stream(aggregate_id))
+        else:
+            state = replace(known)  # events replace a body, never change it in place
+            for event in self.read_stream(aggregate_id, known.seq):
+                apply(state, event)
+        if state.seq >= SNAPSHOT_AFTER:
+            with self._states_lock:
+                self._states[aggregate_id] = replace(state)
+                while len(self._states) > MAX_SNAPSHOTS:
+                    self._states.popitem(last=False)
+        return state
 
     def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
         """The last event of each stream that exists, as its branch sees it."""
