@@ -30,6 +30,7 @@ from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
 from spice.application.reads.history import History
+from spice.application.reads.lineage import Lineages
 from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap import adapters
@@ -70,6 +71,7 @@ class Container:
     refs: Refs
     history: History
     diffs: Diffs
+    lineages: Lineages
     command_statuses: CommandStatuses
     health: SystemHealth
     pools: adapters.Pools = field(default_factory=adapters.Pools)
@@ -157,6 +159,7 @@ def build_container(settings: Settings) -> Container:
         refs=refs,
         history=history,
         diffs=Diffs(documents, history),
+        lineages=Lineages(events, reader),
         command_statuses=CommandStatuses(events, tracker, executor),
         health=SystemHealth(
             events,

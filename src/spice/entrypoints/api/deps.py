@@ -17,6 +17,7 @@ from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
 from spice.application.reads.history import History
+from spice.application.reads.lineage import Lineages
 from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap.container import Container
@@ -64,6 +65,10 @@ def get_history(request: Request) -> History:
 
 def get_diffs(request: Request) -> Diffs:
     return _container(request).diffs
+
+
+def get_lineages(request: Request) -> Lineages:
+    return _container(request).lineages
 
 
 def get_refs(request: Request) -> Refs:
@@ -120,6 +125,7 @@ BranchDep = Annotated[str, Depends(get_branch)]
 RefsDep = Annotated[Refs, Depends(get_refs)]
 HistoryDep = Annotated[History, Depends(get_history)]
 DiffsDep = Annotated[Diffs, Depends(get_diffs)]
+LineagesDep = Annotated[Lineages, Depends(get_lineages)]
 AsOfDep = Annotated[int | None, Depends(get_as_of)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 ExpectedSeq = Annotated[int | None, Query(ge=0, le=2**62)]

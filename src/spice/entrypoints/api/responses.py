@@ -261,6 +261,55 @@ class MergeBase(BaseModel):
     merge_base: CommitPublic | None
 
 
+class InstanceChange(BaseModel):
+    """One change of an instance: the event, who made it, its command and commit, the
+    branch it was written on, and the values it set."""
+
+    model_config = ConfigDict(extra="allow")
+    sequence_number: int
+    event_type: str
+    time: str
+    actor: str
+    branch: str
+    commit: str | None
+
+
+class Timeline(Page[InstanceChange]):
+    """An instance's changes, oldest first (also under `changes`)."""
+
+    changes: list[InstanceChange]
+
+
+class Replayed(BaseModel):
+    """An instance's state rebuilt from the log, with `_metadata.command_history`."""
+
+    model_config = ConfigDict(extra="allow")
+    class_id: str
+    instance_id: str
+    sequence_number: int
+    deleted: bool
+    data: dict[str, Any]
+
+
+class BlameLine(BaseModel):
+    """A current value, the change that set it, and its chain of causes."""
+
+    model_config = ConfigDict(extra="allow")
+    property: str
+    value: Any
+    commit: str | None
+    actor: str
+    time: str
+    causes: list[dict[str, Any]]
+
+
+class Blame(BaseModel):
+    class_id: str
+    instance_id: str
+    branch: str
+    blame: list[BlameLine]
+
+
 class BranchList(BaseModel):
     """The branches of a database."""
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -21,7 +21,10 @@ from spice.entrypoints.api.responses import (
     InstancePage,
     InstancePublic,
     Links,
+    Replayed,
+    Timeline,
 )
+from spice.entrypoints.api.responses import Blame as BlameBody
 from spice.entrypoints.api.schemas import (
     BulkCreate,
     InstanceCreate,
@@ -177,3 +180,57 @@ async def instance_links(
     inverse predicate (or `^predicate` when it has none)."""
     await reach(waiter, min_position, timeout)
     return success(await run_in_threadpool(reader.links, db, branch, class_id, instance_id))
+
+
+@router.get("/{instance_id}/history", response_model=Envelope[Timeline])
+async def instance_history(
+    db: str,
+    class_id: str,
+    instance_id: str,
+    lineages: deps.LineagesDep,
+    branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
+    offset: deps.Offset = 0,
+    limit: deps.Limit = 100,
+) -> dict[str, Any]:
+    """The instance's timeline, oldest first: each change with its actor, command, commit,
+    message and the branch it was written on (a parent's, for what a branch inherited)."""
+    items, total = await run_in_threadpool(
+        lineages.timeline, db, branch, class_id, instance_id, offset, limit, as_of
+    )
+    return success({**page(items, total, offset, limit), "changes": items})
+
+
+@router.get("/{instance_id}/replay", response_model=Envelope[Replayed])
+async def replay_instance(
+    db: str,
+    class_id: str,
+    instance_id: str,
+    lineages: deps.LineagesDep,
+    branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
+) -> dict[str, Any]:
+    """The state replayed from the log (as of a point with `as_of`), with the chain of
+    commands that made it under `_metadata.command_history`."""
+    return success(
+        await run_in_threadpool(lineages.replay, db, branch, class_id, instance_id, as_of)
+    )
+
+
+@router.get("/{instance_id}/blame", response_model=Envelope[BlameBody])
+async def blame(
+    db: str,
+    class_id: str,
+    instance_id: str,
+    lineages: deps.LineagesDep,
+    branch: deps.BranchDep,
+    as_of: deps.AsOfDep,
+    property: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
+    """For each current value (or one `property`): the change that set it (event, command,
+    commit, actor, time, branch) and `causes`, the chain from the event to the command and
+    the commit that explains why the value is there."""
+    found = await run_in_threadpool(
+        lineages.blame, db, branch, class_id, instance_id, as_of, property
+    )
+    return success(found)
