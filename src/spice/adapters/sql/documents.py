@@ -186,6 +186,32 @@ def _overlay(
     return " UNION ALL ".join(parts), params
 
 
+def _row_in(
+    conn: Any, q: Placeholders, gen: str, key: DocKey, lineage: Lineage
+) -> tuple[Any, ...] | None:
+    """The row of one document as `lineage` sees it, keyed on the lineage's first branch:
+    at each level the current row if it is within the cut, else the newest replaced version
+    within it (one index seek each), else the next level."""
+    name = lineage[0].branch
+    for level in lineage:
+        args = (key.kind, key.db, level.branch, key.cls, key.id)
+        row = conn.execute(q(f"SELECT * FROM docs_{gen} WHERE {KEY_WHERE}"), args).fetchone()
+        if row is not None and (level.until is None or row[7] <= level.until):
+            return (*row[:2], name, *row[3:])
+        if level.until is None:
+            continue
+        old = conn.execute(
+            q(
+                f"SELECT kind, db, branch, cls, id, seq, deleted, position, body FROM hist_{gen} "
+                f"WHERE {KEY_WHERE} AND position <= ? ORDER BY position DESC LIMIT 1"
+            ),
+            (*args, level.until),
+        ).fetchone()
+        if old is not None:
+            return (*old[:2], name, *old[3:])
+    return None
+
+
 class _UnitOfWork(DocumentUnitOfWork):
     def __init__(self, conn: Any, gen: str, q: Placeholders) -> None:
         self._conn = conn
@@ -211,13 +237,7 @@ class _UnitOfWork(DocumentUnitOfWork):
         return _doc(row) if row else None
 
     def get_in(self, key: DocKey, lineage: Lineage) -> Document | None:
-        sql, args = _overlay(
-            self._gen,
-            lineage,
-            "x.kind = ? AND x.db = ? AND x.cls = ? AND x.id = ?",
-            [key.kind, key.db, key.cls, key.id],
-        )
-        row = self._conn.execute(self._q(sql), args).fetchone()
+        row = _row_in(self._conn, self._q, self._gen, key, lineage)
         return _doc(row) if row else None
 
     def put(self, doc: Document) -> None:
@@ -390,13 +410,7 @@ class SQLDocumentStore(DocumentStore):
                     (key.kind, key.db, key.branch, key.cls, key.id),
                 ).fetchone()
             else:
-                sql, args = _overlay(
-                    gen,
-                    lineage,
-                    "x.kind = ? AND x.db = ? AND x.cls = ? AND x.id = ?",
-                    [key.kind, key.db, key.cls, key.id],
-                )
-                row = conn.execute(self._q(sql), args).fetchone()
+                row = _row_in(conn, self._q, gen, key, lineage)
         if row is None or (row[6] and not include_deleted):
             return None
         return _doc(row)
