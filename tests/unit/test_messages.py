@@ -24,6 +24,7 @@ SAMPLES: list[ev.DomainEvent] = [
     ev.BranchCreated("shop", "main", None, None),
     ev.BranchCreated("shop", "feature/x", "main", 7),
     ev.BranchDeleted("shop", "feature/x"),
+    ev.BranchMerged("shop", "feature/x", "main", 12, ["c1"]),
     ev.ClassCreated("A", {"id": "A", "title_key": None, "metadata": {}}),
     ev.ClassUpdated("A", {"id": "A", "title_key": None, "metadata": {}}, {"added": []}),
     ev.ClassDeleted("A"),

@@ -77,6 +77,19 @@ class DeleteBranch(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class MergeBranch(Command):
+    """Merge branch `source` into the command's branch (the branch it forked from), three
+    way against their common ancestor. Conflicts fail the merge (`strategy` "fail"), or
+    are settled for the target ("ours"), the source ("theirs"), or one by one in
+    `resolutions` ({"Class/id" or "Class/id.property": "ours" | "theirs"})."""
+
+    command_type = "MERGE_BRANCH"
+    source: str
+    strategy: str = "fail"
+    resolutions: Payload = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class _ClassDefinitionCommand(Command):
     """Its payload is the class definition as sent (checked by the decider)."""
 
@@ -168,6 +181,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         DeleteDatabase,
         CreateBranch,
         DeleteBranch,
+        MergeBranch,
         CreateClass,
         UpdateClass,
         PatchClass,

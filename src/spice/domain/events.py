@@ -81,6 +81,20 @@ class BranchCreated(DomainEvent):
 
 
 @dataclass(frozen=True)
+class BranchMerged(DomainEvent):
+    """Branch `name` was merged into `into` as of log position `source_position` (the next
+    merge starts from there); `commits` are the branch's commits it brought."""
+
+    event_type = "BranchMerged"
+    aggregate_type = AggregateType.BRANCH
+    database: str
+    name: str
+    into: str
+    source_position: int
+    commits: list[str]
+
+
+@dataclass(frozen=True)
 class BranchDeleted(DomainEvent):
     """A branch was deleted; its name cannot be used again in its database."""
 
@@ -234,6 +248,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         DatabaseDeleted,
         BranchCreated,
         BranchDeleted,
+        BranchMerged,
         ClassCreated,
         ClassUpdated,
         ClassDeleted,

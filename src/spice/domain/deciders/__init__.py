@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from spice.domain import commands as c
-from spice.domain.deciders import branches, databases, instances, ontology
+from spice.domain.deciders import branches, databases, instances, merges, ontology
 from spice.domain.deciders.base import Decision, WriteModel
 
 Decider = Callable[[WriteModel, Any, str], Decision]
@@ -21,6 +21,7 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.DeleteDatabase: databases.delete_database,
     c.CreateBranch: branches.create_branch,
     c.DeleteBranch: branches.delete_branch,
+    c.MergeBranch: merges.merge_branch,
     c.CreateClass: ontology.create_class,
     c.UpdateClass: ontology.update_class,
     c.PatchClass: ontology.patch_class,

@@ -252,3 +252,51 @@ def require_absent(state: AggregateState, what: str) -> None:
         raise Conflict(
             f"{what} already exists", {"aggregate_id": state.aggregate_id, "actual_seq": state.seq}
         )
+
+
+class Staged(WriteModel):
+    """A write model that also sees changes decided but not appended yet: one command that
+    runs several decisions in turn (a merge) decides each against the ones before it."""
+
+    def __init__(self, model: WriteModel) -> None:
+        super().__init__(model.store)
+        self._lineages = model._lineages
+        self.changes: list[Change] = []
+        self._pending: dict[str, list[EventEnvelope]] = {}
+
+    def add(self, changes: Iterable[Change]) -> None:
+        for change in changes:
+            event = change.event
+            envelope = EventEnvelope(
+                event_id=f"staged-{len(self.changes)}",
+                event_type=event.event_type,
+                aggregate_type=event.aggregate_type.value,
+                aggregate_id=change.aggregate_id,
+                sequence_number=change.seq,
+                occurred_at="",
+                actor="",
+                data=event.to_data(),
+                metadata={},
+            )
+            self._pending.setdefault(change.aggregate_id, []).append(envelope)
+            self.changes.append(change)
+
+    def read_stream(self, aggregate_id: str, after_seq: int = 0) -> list[EventEnvelope]:
+        staged = self._pending.get(aggregate_id, [])
+        return [
+            *super().read_stream(aggregate_id, after_seq),
+            *(e for e in staged if e.sequence_number > after_seq),
+        ]
+
+    def load(self, aggregate_id: str) -> AggregateState:
+        return replay(aggregate_id, self.read_stream(aggregate_id))
+
+    def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
+        wanted = list(aggregate_ids)
+        found = super().heads(wanted)
+        found.update((a, self._pending[a][-1]) for a in wanted if a in self._pending)
+        return found
+
+    def stream_ids(self, prefix: str, after: str = "", limit: int = 1000) -> list[str]:
+        staged = {a for a in self._pending if a.startswith(prefix) and a > after}
+        return sorted({*super().stream_ids(prefix, after, limit), *staged})[:limit]

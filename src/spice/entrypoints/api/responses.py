@@ -253,6 +253,14 @@ class Diff(BaseModel):
     data: DataDiff
 
 
+class MergePlan(BaseModel):
+    """What a merge would do (`simulate`): its result and the events it would write."""
+
+    model_config = ConfigDict(extra="allow")
+    result: dict[str, Any]
+    events: list[dict[str, Any]]
+
+
 class MergeBase(BaseModel):
     """The newest commit two refs both see (None when they share none)."""
 

@@ -30,6 +30,24 @@ class BranchCreate(BaseModel):
     at: str | int | None = Field(default=None, examples=[None, 42, "2026-11-26T09:00:00Z"])
 
 
+class MergeRequest(BaseModel):
+    """Merge `source` into `target` (the branch it forked from), three-way. Conflicts fail
+    the merge (409 listing them) unless `strategy` is "ours" (the target's side) or
+    "theirs" (the source's), or `resolutions` settles them one by one ({"Class/id" or
+    "Class/id.property": "ours" | "theirs"}). `simulate` answers what the merge would write
+    and writes nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])
+    target: str = Field(default=names.MAIN_BRANCH, min_length=1, max_length=100)
+    strategy: Literal["fail", "ours", "theirs"] = "fail"
+    resolutions: dict[str, Literal["ours", "theirs"]] = Field(
+        default_factory=dict, max_length=10_000
+    )
+    simulate: bool = False
+    message: str | None = Field(default=None, max_length=2000, description="commit message")
+
+
 class ClassDefinition(BaseModel):
     """An ontology class; see the type list for property types."""
 

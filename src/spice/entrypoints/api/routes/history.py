@@ -6,18 +6,24 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from spice.domain import commands as c
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import (
     ERRORS,
+    WRITE,
+    AcceptedBody,
     CommitPage,
     CommitPublic,
     Diff,
     Envelope,
     MergeBase,
+    MergePlan,
 )
-from spice.entrypoints.api.schemas import page, success
+from spice.entrypoints.api.schemas import MergeRequest, page, recorded, success
+from spice.entrypoints.api.writes import submit
 
 router = APIRouter(prefix="/api/v1/databases/{db}", tags=["version control"], responses=ERRORS)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -96,3 +102,42 @@ async def merge_base(
 ) -> dict[str, Any]:
     """The common ancestor of two refs: the newest commit both see."""
     return success(await run_in_threadpool(history.merge_base, db, a, b))
+
+
+@router.post(
+    "/merge",
+    status_code=202,
+    response_model=AcceptedBody,
+    responses={**WRITE, 200: {"model": Envelope[MergePlan], "description": "simulated"}},
+)
+async def merge(
+    db: str, body: MergeRequest, write: deps.WriteDep, commands: deps.CommandsDep
+) -> JSONResponse:
+    """Merge a branch into the branch it forked from, three-way against their common
+    ancestor (the fork, or the last merge): one command whose events on the target name the
+    source's commits. A property both sides changed differently, a change on one side of
+    what the other deleted, and a change the target's schema or unique values refuse are
+    conflicts. With `simulate` the answer is what the merge would write (200), nothing is
+    written."""
+    command = c.MergeBranch(
+        database=db,
+        branch=body.target,
+        source=body.source,
+        strategy=body.strategy,
+        resolutions=dict(body.resolutions),
+    )
+    if body.simulate:
+        decision = await run_in_threadpool(commands.dry_run, command)
+        events = [
+            {
+                "aggregate_id": ch.aggregate_id,
+                "sequence_number": ch.seq,
+                "event_type": ch.event.event_type,
+                "data": ch.event.to_data(),
+            }
+            for ch in decision.changes
+        ]
+        return JSONResponse(success({"result": decision.result, "events": events}))
+    message = f"Merge of {body.source!r} into {body.target!r} accepted"
+    response: JSONResponse = await submit(write, command, message, recorded(None, body.message))
+    return response
