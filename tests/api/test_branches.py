@@ -128,7 +128,7 @@ def test_a_delete_on_a_branch_is_a_tombstone_the_parent_never_resurrects(
     }
     on_branch = _graph(shop, BRANCH, body)
     assert on_branch["nodes"] == []  # the only path ran through the deleted product
-    on_main = _graph(shop, "main", body)
+    on_main = _graph(shop, "main", body, min_position=head(shop))
     assert sorted(n["id"] for n in on_main["nodes"]) == ["Customer/cust_001", "Product/prod_001"]
     forward = {"start_class": "Product", "hops": [{"predicate": "owned_by"}]}
     assert _graph(shop, BRANCH, forward)["nodes"] == []
@@ -148,7 +148,9 @@ def test_a_deleted_node_reached_on_a_branch_is_missing_and_tombstoned(shop: Test
     assert nodes["Customer/cust_001"]["data_status"] == "MISSING"
     assert nodes["Customer/cust_001"]["index_status"] == {"tombstoned": True}
     assert nodes["Product/prod_001"]["data_status"] == "FULL"
-    main_nodes = {n["id"]: n for n in _graph(shop, "main", body)["nodes"]}
+    # main's payloads come from the search index: wait for it to have every write
+    answer = _graph(shop, "main", body, min_position=head(shop))
+    main_nodes = {n["id"]: n for n in answer["nodes"]}
     assert main_nodes["Customer/cust_001"]["data_status"] == "FULL"
 
 

@@ -17,7 +17,7 @@ import pytest
 from spice.adapters.distributed.opensearch_search import OpenSearchSearchIndex
 from spice.adapters.embedded.tantivy_search import TantivySearchIndex
 from spice.adapters.memory.documents import InMemoryDocumentStore
-from spice.application.ports.documents import KIND_INSTANCE, DocKey, Document
+from spice.application.ports.documents import KIND_CLASS, KIND_INSTANCE, DocKey, Document
 from spice.application.ports.search import IndexChange
 from spice.application.search.query import SearchHit, SearchQuery, SortKey
 from spice.application.search.scan import DocumentScanSearch
@@ -79,6 +79,9 @@ def _loaded(index: Any) -> tuple[Any, Any]:
     documents = InMemoryDocumentStore()
     changes = []
     with documents.unit_of_work() as uow:
+        for cls in ("Order", "Parcel", "Return"):  # a scan of every class lists them
+            body = {"id": cls, "data": {"id": cls}, "_meta": {}}
+            uow.put(Document(DocKey(KIND_CLASS, "db", "main", cls), 1, False, 0, body))
         for i in range(400):
             cls = ["Order", "Parcel", "Return"][i % 3]
             iid = f"id{rng.randint(0, 10**6):07d}_{i}"

@@ -11,7 +11,13 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from spice.application.ports.documents import KIND_INSTANCE, DocKey, Document, DocumentStore
+from spice.application.ports.documents import (
+    KIND_CLASS,
+    KIND_INSTANCE,
+    DocKey,
+    Document,
+    DocumentStore,
+)
 from spice.application.ports.search import SearchReader
 from spice.application.search.query import (
     SearchHit,
@@ -59,24 +65,34 @@ class DocumentScanSearch(SearchReader):
         self.max_scan = max_scan
 
     def _matches(self, q: SearchQuery) -> tuple[list[SearchHit], bool]:
+        """The matching instances, and whether the scan stopped at `max_scan` before the
+        end. Pages by key (not by offset), so a scan of a branch's overlay stays linear."""
         found: list[SearchHit] = []
-        offset = 0
-        classes = list(q.classes) if q.classes is not None else None
-        while offset < self.max_scan:
-            docs, total = self.documents.list(
-                KIND_INSTANCE, q.db, q.branch, classes, offset, PAGE, q.as_of
+        if q.classes is not None:
+            classes = list(q.classes)
+        else:
+            listed, _ = self.documents.list(
+                KIND_CLASS, q.db, q.branch, limit=100_000, as_of=q.as_of
             )
-            for doc in docs:
+            classes = [d.key.cls for d in listed]
+        after, scanned = None, 0
+        while refs := self.documents.instance_refs(q.db, q.branch, classes, after, PAGE, q.as_of):
+            if scanned >= self.max_scan:
+                return found, True
+            docs = self.documents.instances(q.db, q.branch, refs, q.as_of)
+            for ref in refs:
+                doc = docs.get(ref)
+                if doc is None or doc.deleted:
+                    continue
                 hit = hit_from_document(doc)
                 if q.text and not matches_text(hit.data, q.text):
                     continue
                 if q.filter is not None and not evaluate(q.filter, hit.cls, hit.id, hit.data):
                     continue
                 found.append(hit)
-            offset += len(docs)
-            if not docs or offset >= total:
-                return found, False
-        return found, True
+            scanned += len(refs)
+            after = refs[-1]
+        return found, False
 
     def search(self, query: SearchQuery) -> SearchPage:
         hits, truncated = self._matches(query)
