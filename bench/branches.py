@@ -10,9 +10,12 @@ reads on a branch against the same reads on main.
   within 1.5x): instance get, a page of the instance list, a graph query with one hop, and
   a filtered search (a branch is searched in the document read model, main in the index).
 
-Not measured: diff and merge, which are not built yet.
+- Diff and merge of CHANGES instances a branch added (bulk-created on it): the diff from
+  main to the branch (counts over all, a page of 1,000 rows; aim under 450 ms), and the
+  merge into main through the API to COMPLETED (aim under 1 s). Baseline: the same rows
+  bulk-created straight on main, to COMPLETED.
 
-Run: .venv/bin/python -m bench.branches [--instances N] [--events N]
+Run: .venv/bin/python -m bench.branches [--instances N] [--events N] [--changes N]
 """
 
 from __future__ import annotations
@@ -110,6 +113,8 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--changes", type=int, default=10_000)
+    parser.add_argument("--merge-only", action="store_true", help="only the diff and merge")
     args = parser.parse_args()
     console = Console()
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,6 +129,10 @@ def main() -> None:
 
 def run(console: Console, client: httpx.Client, args: argparse.Namespace) -> None:
     n = args.repeat
+    if args.changes:
+        diff_and_merge(console, client, args.changes)
+    if args.merge_only:
+        return
     console.print(f"loading: empty database, {args.instances:,} instances, {args.events:,} events")
     _database(client, "empty", 0)
     _database(client, "big", args.instances)
@@ -196,3 +205,48 @@ def run(console: Console, client: httpx.Client, args: argparse.Namespace) -> Non
 
 if __name__ == "__main__":
     main()
+
+
+def diff_and_merge(console: Console, client: httpx.Client, changes: int) -> None:
+    """A branch that added `changes` instances: its diff from main, and its merge."""
+    _ok(client.post("/api/v1/databases?wait=true", json={"name": "merging"}))
+    _ok(client.post("/api/v1/database/merging/ontology?wait=true", json=ITEM))
+    _ok(client.post("/api/v1/databases/merging/branches?wait=true", json={"name": "wide"}))
+    rows = [{"item_id": f"n{i:06d}", "name": f"새 품목 {i}", "qty": i % 7} for i in range(changes)]
+    bulk = "/api/v1/database/merging/instances/Item/bulk-create?wait=true&timeout=300"
+    started = time.perf_counter()
+    _ok(client.post(bulk.replace("?", "?branch=wide&"), json={"instances": rows}, timeout=600))
+    on_branch = (time.perf_counter() - started) * 1000
+    diff = _timed(
+        lambda: client.get(
+            "/api/v1/databases/merging/diff", params={"from": "main", "to": "wide", "limit": 1000}
+        ),
+        5,
+    )
+    started = time.perf_counter()
+    merged = _ok(
+        client.post(
+            "/api/v1/databases/merging/merge?wait=true&timeout=600",
+            json={"source": "wide"},
+            timeout=900,
+        )
+    )
+    merge_ms = (time.perf_counter() - started) * 1000
+    _ok(client.post("/api/v1/databases?wait=true", json={"name": "straight"}))
+    _ok(client.post("/api/v1/database/straight/ontology?wait=true", json=ITEM))
+    started = time.perf_counter()
+    _ok(client.post(bulk.replace("merging", "straight"), json={"instances": rows}, timeout=600))
+    straight = (time.perf_counter() - started) * 1000
+    table = Table(title=f"diff and merge of {changes:,} instances a branch added (ms)")
+    for column in ("", "ms", "vs bulk create on main"):
+        table.add_column(column)
+    table.add_row("bulk create on main (baseline)", f"{straight:.0f}", "")
+    table.add_row("bulk create on the branch", f"{on_branch:.0f}", f"{on_branch / straight:.2f}x")
+    table.add_row(
+        "diff main -> branch, p50 (page of 1,000)",
+        f"{pct(diff, 0.5):.0f}",
+        f"{pct(diff, 0.5) / straight:.2f}x",
+    )
+    table.add_row("merge into main, to COMPLETED", f"{merge_ms:.0f}", f"{merge_ms / straight:.2f}x")
+    console.print(table)
+    console.print(f"merge wrote {merged['data']['result']['events']:,} events")
