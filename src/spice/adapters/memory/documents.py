@@ -217,15 +217,10 @@ class InMemoryDocumentStore(DocumentStore):
     def checkpoint(self, generation: str | None = None) -> int:
         return self._gens[generation or self._active].checkpoint
 
-    def _lineage(self, kind: str, db: str | None, branch: str | None, as_of: int | None) -> Lineage:
-        if kind not in VERSIONED or db is None or branch is None:
-            return (Level(branch or "", None),)
-        return self.lineage(db, branch, as_of)
-
     def get(
         self, key: DocKey, include_deleted: bool = False, as_of: int | None = None
     ) -> Document | None:
-        lineage = self._lineage(key.kind, key.db, key.branch, as_of)
+        lineage = self.read_lineage(key.kind, key.db, key.branch, as_of)
         with self._lock:
             found = self._gens[self._active].visible(key, lineage)
         if found is None or (found[1].deleted and not include_deleted):
@@ -243,7 +238,7 @@ class InMemoryDocumentStore(DocumentStore):
         as_of: int | None = None,
     ) -> tuple[list[Document], int]:
         classes = None if cls is None else {cls} if isinstance(cls, str) else set(cls)
-        lineage = self._lineage(kind, db, branch, as_of)
+        lineage = self.read_lineage(kind, db, branch, as_of)
 
         def match(k: DocKey) -> bool:
             return (

@@ -29,7 +29,7 @@ from spice.application.ports.documents import (
     PathStep,
     plain,
 )
-from spice.domain.branching import Level, Lineage
+from spice.domain.branching import Lineage
 from spice.domain.canonical import dumps, loads
 
 Rows = list[tuple[Any, ...]]  # rows as the driver returns them
@@ -392,16 +392,10 @@ class SQLDocumentStore(DocumentStore):
                 ).fetchone()
         return int(row[0]) if row else 0
 
-    def _view(self, kind: str, db: str | None, branch: str | None, as_of: int | None) -> Lineage:
-        """The lineage a read overlays; one plain level for what needs no overlay."""
-        if kind not in VERSIONED or db is None or branch is None:
-            return (Level(branch or "", None),)
-        return self.lineage(db, branch, as_of)
-
     def get(
         self, key: DocKey, include_deleted: bool = False, as_of: int | None = None
     ) -> Document | None:
-        lineage = self._view(key.kind, key.db, key.branch, as_of)
+        lineage = self.read_lineage(key.kind, key.db, key.branch, as_of)
         with self._db.read() as conn:
             gen = self._active_in(conn)
             if plain(lineage):
@@ -425,7 +419,7 @@ class SQLDocumentStore(DocumentStore):
         limit: int = 100,
         as_of: int | None = None,
     ) -> tuple[list[Document], int]:
-        lineage = self._view(kind, db, branch, as_of)
+        lineage = self.read_lineage(kind, db, branch, as_of)
         if not plain(lineage):
             return self._list_overlay(lineage, kind, str(db), cls, offset, limit)
         where, args = ["kind = ?", "deleted = 0"], [kind]
@@ -441,17 +435,22 @@ class SQLDocumentStore(DocumentStore):
             args.extend(cls)
         clause = " AND ".join(where)
         with self._db.read() as conn:
-            gen = self._active_in(conn)
-            total = conn.execute(self._q(f"SELECT COUNT(*) FROM docs_{gen} WHERE {clause}"), args)
-            count = int(total.fetchone()[0])
-            rows = conn.execute(
-                self._q(
-                    f"SELECT * FROM docs_{gen} WHERE {clause} "
-                    "ORDER BY kind, db, branch, cls, id LIMIT ? OFFSET ?"
-                ),
-                [*args, limit, offset],
-            ).fetchall()
+            source = f"docs_{self._active_in(conn)} WHERE {clause}"
+            order = "kind, db, branch, cls, id"
+            rows, count = self._counted(conn, source, args, order, limit, offset)
         return [_doc(r) for r in rows], count
+
+    def _counted(
+        self, conn: Any, source: str, args: Sequence[Any], order: str, limit: int, offset: int
+    ) -> tuple[Rows, int]:
+        """A page of the rows of `source` (a table or subquery, with its conditions) in
+        `order`, and how many there are in all."""
+        total = conn.execute(self._q(f"SELECT COUNT(*) FROM {source}"), args).fetchone()[0]
+        rows = conn.execute(
+            self._q(f"SELECT * FROM {source} ORDER BY {order} LIMIT ? OFFSET ?"),
+            [*args, limit, offset],
+        ).fetchall()
+        return rows, int(total)
 
     def _list_overlay(
         self,
@@ -469,12 +468,8 @@ class SQLDocumentStore(DocumentStore):
             where, args = where + f" AND x.cls IN ({', '.join('?' * len(cls))})", [*args, *cls]
         with self._db.read() as conn:
             sql, params = _overlay(self._active_in(conn), lineage, where, args)
-            view = f"FROM ({sql}) v WHERE v.deleted = 0"
-            count = int(conn.execute(self._q(f"SELECT COUNT(*) {view}"), params).fetchone()[0])
-            rows = conn.execute(
-                self._q(f"SELECT * {view} ORDER BY v.cls, v.id LIMIT ? OFFSET ?"),
-                [*params, limit, offset],
-            ).fetchall()
+            source = f"({sql}) v WHERE v.deleted = 0"
+            rows, count = self._counted(conn, source, params, "v.cls, v.id", limit, offset)
         return [_doc(r) for r in rows], count
 
     def dump(self, generation: str | None = None) -> Iterator[Document]:
@@ -495,7 +490,7 @@ class SQLDocumentStore(DocumentStore):
         as_of: int | None = None,
     ) -> NodeRefs:
         # One primary-key range per class keeps the scan on the index.
-        lineage = self._view(KIND_INSTANCE, db, branch, as_of)
+        lineage = self.read_lineage(KIND_INSTANCE, db, branch, as_of)
         refs: NodeRefs = []
         with self._db.read() as conn:
             gen = self._active_in(conn)
@@ -555,7 +550,7 @@ class SQLDocumentStore(DocumentStore):
         self, columns: str, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None
     ) -> Rows:
         return self._rows_by_class(
-            self._view(KIND_INSTANCE, db, branch, as_of),
+            self.read_lineage(KIND_INSTANCE, db, branch, as_of),
             "x.kind = ? AND x.db = ? AND x.cls = ? AND x.id IN ({ids})",
             [KIND_INSTANCE, db],
             refs,
@@ -588,7 +583,7 @@ class SQLDocumentStore(DocumentStore):
         # on the target; both lead with (db, branch, class) and take the ids as a list.
         near = "dst" if reverse else "src"
         rows = self._rows_by_class(
-            self._view(KIND_INSTANCE, db, branch, as_of),
+            self.read_lineage(KIND_INSTANCE, db, branch, as_of),
             f"x.db = ? AND x.{near}_cls = ? AND x.{near}_id IN ({{ids}}) AND x.predicate = ?",
             [db],
             nodes,
@@ -612,7 +607,7 @@ class SQLDocumentStore(DocumentStore):
         # One statement: the first step's edges, each further step an EXISTS on the one
         # before, so the database walks the primary key (or the target index) in key order.
         # Reads that overlay branches or versions are left to the caller's walk.
-        if not steps or not plain(self._view(KIND_INSTANCE, db, branch, as_of)):
+        if not steps or not plain(self.read_lineage(KIND_INSTANCE, db, branch, as_of)):
             return None
         with self._db.read() as conn:
             gen = self._active_in(conn)
@@ -661,16 +656,8 @@ class SQLDocumentStore(DocumentStore):
             args += ids
         text = " AND ".join(clauses)
         with self._db.read() as conn:
-            gen = self._active_in(conn)
-            count = conn.execute(self._q(f"SELECT COUNT(*) FROM commits_{gen} WHERE {text}"), args)
-            total = int(count.fetchone()[0])
-            rows = conn.execute(
-                self._q(
-                    f"SELECT * FROM commits_{gen} WHERE {text} "
-                    "ORDER BY position DESC LIMIT ? OFFSET ?"
-                ),
-                [*args, limit, offset],
-            ).fetchall()
+            source = f"commits_{self._active_in(conn)} WHERE {text}"
+            rows, total = self._counted(conn, source, args, "position DESC", limit, offset)
         return [_commit(r) for r in rows], total
 
     def commit(self, db: str, command_id: str) -> Commit | None:

@@ -184,6 +184,15 @@ class DocumentStore(Generations):
             found = cache[(db, branch)] = resolve(db, branch, partial(fork_of, get, db))
         return at(found, as_of)  # a branch's fork never changes
 
+    def read_lineage(
+        self, kind: str, db: str | None, branch: str | None, as_of: int | None
+    ) -> Lineage:
+        """The lineage a read of `kind` overlays; one plain level for what has no versions
+        (databases, branches) or names no branch."""
+        if kind not in VERSIONED or db is None or branch is None:
+            return (Level(branch or "", None),)
+        return self.lineage(db, branch, as_of)
+
     @abstractmethod
     def unit_of_work(
         self, generation: str | None = None
