@@ -203,10 +203,6 @@ def run(console: Console, client: httpx.Client, args: argparse.Namespace) -> Non
     console.print(table)
 
 
-if __name__ == "__main__":
-    main()
-
-
 def diff_and_merge(console: Console, client: httpx.Client, changes: int) -> None:
     """A branch that added `changes` instances: its diff from main, and its merge."""
     _ok(client.post("/api/v1/databases?wait=true", json={"name": "merging"}))
@@ -226,7 +222,7 @@ def diff_and_merge(console: Console, client: httpx.Client, changes: int) -> None
     started = time.perf_counter()
     merged = _ok(
         client.post(
-            "/api/v1/databases/merging/merge?wait=true&timeout=600",
+            "/api/v1/databases/merging/merge?wait=true&timeout=300",
             json={"source": "wide"},
             timeout=900,
         )
@@ -250,3 +246,7 @@ def diff_and_merge(console: Console, client: httpx.Client, changes: int) -> None
     table.add_row("merge into main, to COMPLETED", f"{merge_ms:.0f}", f"{merge_ms / straight:.2f}x")
     console.print(table)
     console.print(f"merge wrote {merged['data']['result']['events']:,} events")
+
+
+if __name__ == "__main__":
+    main()
