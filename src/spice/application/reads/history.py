@@ -66,9 +66,7 @@ class History:
     def parent(self, db: str, commit: Commit) -> Commit | None:
         """The commit before `commit` on its branch (or, for a branch's first, the last one
         its parent had at the fork)."""
-        lineage = at(self.documents.lineage(db, commit.branch), commit.position - 1)
-        found, _ = self.documents.commits(db, lineage, CommitFilter(), 0, 1)
-        return found[0] if found else None
+        return self.head(db, at(self.documents.lineage(db, commit.branch), commit.position - 1))
 
     def log(
         self,
@@ -133,6 +131,7 @@ class History:
         }
 
     def head(self, db: str, lineage: Lineage) -> Commit | None:
+        """The newest commit `lineage` sees."""
         found, _ = self.documents.commits(db, lineage, CommitFilter(), 0, 1)
         return found[0] if found else None
 

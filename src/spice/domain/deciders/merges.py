@@ -102,11 +102,12 @@ class Merge:
         heads = self.model.store.heads(ids)
         return [a for a in ids if (heads[a].position or 0) > self.base]
 
-    def choose(self, key: str, conflict: dict[str, Any]) -> str | None:
-        """How a conflict is settled ("ours", "theirs"), or None to fail the merge."""
+    def choose(self, key: str, conflict: dict[str, Any], within: str | None = None) -> str | None:
+        """How a conflict is settled ("ours", "theirs"), or None to fail the merge; the
+        conflict of a property is also settled by a resolution of its instance (`within`)."""
         choice = self.resolutions.get(key)
-        if choice is None and "." in key:
-            choice = self.resolutions.get(key.split(".", 1)[0])
+        if choice is None and within is not None:
+            choice = self.resolutions.get(within)
         if choice is None and self.strategy != "fail":
             choice = self.strategy
         if choice is None:
@@ -114,6 +115,13 @@ class Merge:
         else:
             self.settled.append({**conflict, "resolution": choice})
         return choice
+
+    def only_ours(self, key: str, conflict: dict[str, Any]) -> None:
+        """A conflict only keeping the target's side settles."""
+        if self.resolutions.get(key, self.strategy) == "ours":
+            self.settled.append({**conflict, "resolution": "ours"})
+        else:
+            self.conflicts.append(conflict)
 
     def apply(self, key: str, command: c.Command) -> None:
         """Decide `command` on the target as it stands with the merge's changes so far; a
@@ -128,11 +136,7 @@ class Merge:
                 "message": exc.message,
                 "details": exc.details,
             }
-            # The target's rules cannot be overridden: only keeping the target settles it.
-            if self.resolutions.get(key, self.strategy) == "ours":
-                self.settled.append({**conflict, "resolution": "ours"})
-            else:
-                self.conflicts.append(conflict)
+            self.only_ours(key, conflict)  # the target's rules cannot be overridden
             return
         self.staged.add(decision.changes)
 
@@ -203,8 +207,9 @@ def _merge_instance(merge: Merge, aggregate_id: str) -> None:
                 "base": base,
                 "ours": None,
                 "theirs": theirs,
+                "message": "a deletion is final on its branch: only ours settles this",
             }
-            merge.choose(key, conflict)  # a deletion is final on its branch: ours either way
+            merge.only_ours(key, conflict)
             return
         merge.apply(
             key,
@@ -228,7 +233,7 @@ def _merge_instance(merge: Merge, aggregate_id: str) -> None:
                 "ours": mine,
                 "theirs": new,
             }
-            if merge.choose(f"{key}.{prop}", conflict) != "theirs":
+            if merge.choose(f"{key}.{prop}", conflict, key) != "theirs":
                 continue
         changes[prop] = new
     if changes:
