@@ -40,3 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.http_end_to_end
 	$(BIN)/python -m bench.validation
 	$(BIN)/python -m bench.read_side
+	$(BIN)/python -m bench.branches
