@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, replace
+from typing import TypeVar
 
 from spice.application.ports.documents import (
     KIND_INSTANCE,
@@ -32,6 +33,32 @@ EdgeKey = tuple[str, str, NodeRef]  # database, branch, source
 EdgeSet = tuple[int, list[Link]]  # position written, links
 
 
+V = TypeVar("V")
+
+
+def _current_at(
+    current: V | None,
+    replaced: Iterable[tuple[V, int]],
+    until: int | None,
+    start: Callable[[V], int],
+) -> V | None:
+    """The version current at position `until` (now, if None): `current` if it had begun by
+    then, else the replaced version (with the position where it stopped) that spans it."""
+    if current is not None and (until is None or start(current) <= until):
+        return current
+    if until is None:
+        return None
+    return next((old for old, valid_to in replaced if start(old) <= until < valid_to), None)
+
+
+def _doc_start(doc: Document) -> int:
+    return doc.position
+
+
+def _edges_start(edges: EdgeSet) -> int:
+    return edges[0]
+
+
 class _Generation:
     def __init__(self) -> None:
         self.docs: dict[DocKey, Document] = {}
@@ -44,25 +71,13 @@ class _Generation:
 
     def doc_at(self, key: DocKey, until: int | None) -> Document | None:
         """The version of `key` current at position `until` (now, if None)."""
-        doc = self.docs.get(key)
-        if doc is not None and (until is None or doc.position <= until):
-            return doc
-        if until is None:
-            return None
-        for old, valid_to in self.history.get(key, []):
-            if old.position <= until < valid_to:
-                return old
-        return None
+        return _current_at(self.docs.get(key), self.history.get(key, []), until, _doc_start)
 
     def edges_at(self, key: EdgeKey, until: int | None) -> list[Link]:
-        current = self.edges.get(key)
-        if current is not None and (until is None or current[0] <= until):
-            return current[1]
-        if until is not None:
-            for (position, links), valid_to in self.edge_history.get(key, []):
-                if position <= until < valid_to:
-                    return links
-        return []
+        found = _current_at(
+            self.edges.get(key), self.edge_history.get(key, []), until, _edges_start
+        )
+        return found[1] if found is not None else []
 
     def visible(self, key: DocKey, lineage: Lineage) -> tuple[Level, Document] | None:
         """The level that has `key` as `lineage` sees it, and the version it has."""
@@ -114,16 +129,10 @@ class _UnitOfWork(DocumentUnitOfWork):
 
     def _doc_at(self, key: DocKey, until: int | None) -> Document | None:
         """The version of `key` current at `until`, this unit's writes included."""
-        doc = self._staged.get(key) or self._gen.docs.get(key)
-        if doc is not None and (until is None or doc.position <= until):
-            return doc
-        if until is None:
-            return None
+        current = self._staged.get(key) or self._gen.docs.get(key)
         staged = [(old, valid_to) for old, valid_to in self._versions if old.key == key]
-        for old, valid_to in [*self._gen.history.get(key, []), *staged]:
-            if old.position <= until < valid_to:
-                return old
-        return None
+        replaced = [*self._gen.history.get(key, []), *staged]
+        return _current_at(current, replaced, until, _doc_start)
 
     def put(self, doc: Document) -> None:
         if doc.key.kind in VERSIONED:

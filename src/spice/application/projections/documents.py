@@ -179,7 +179,7 @@ def commit_of(outcome: EventEnvelope, events: list[EventEnvelope]) -> Commit:
         command_type=str(meta.get("command_type") or ""),
         actor=outcome.actor,
         occurred_at=outcome.occurred_at,
-        message=next((e.metadata.get("message") for e in events), meta.get("message")),
+        message=meta.get("message"),  # the outcome carries its command's message
         event_count=len(events),
         classes=tuple(sorted(classes)),
     )

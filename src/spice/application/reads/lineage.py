@@ -10,7 +10,7 @@ from typing import Any
 from spice.application.ports.event_store import EventStore
 from spice.application.reads.documents import Reader
 from spice.domain import names
-from spice.domain.aggregates import AggregateState, apply
+from spice.domain.aggregates import AggregateState, apply, replay
 from spice.domain.deciders.base import WriteModel
 from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import BadRequest, NotFound
@@ -121,9 +121,7 @@ class Lineages:
     ) -> dict[str, Any]:
         """The state rebuilt from the log, with the chain of commands that made it."""
         stream = self._stream(db, branch, class_id, instance_id, as_of)
-        state = AggregateState(stream[-1].aggregate_id)
-        for event in stream:
-            apply(state, event)
+        state = replay(stream[-1].aggregate_id, stream)
         commands = self._commands(stream)
         history = [
             {
@@ -167,8 +165,8 @@ class Lineages:
         state = AggregateState(stream[-1].aggregate_id)
         setter: dict[str, EventEnvelope] = {}
         for event in stream:
-            apply(state, event)
             fact = decode(event)
+            apply(state, event, fact)
             if isinstance(fact, InstanceCreated):
                 setter = dict.fromkeys(fact.values, event)
             elif isinstance(fact, InstanceUpdated):
