@@ -34,12 +34,6 @@ MAX_CONFLICTS = 1000
 Conflicts = list[dict[str, Any]]
 
 
-def _load_at(model: WriteModel, aggregate_id: str, until: int) -> AggregateState:
-    """An aggregate as its branch saw it at log position `until`."""
-    stream = [e for e in model.read_stream(aggregate_id) if (e.position or 0) <= until]
-    return replay(aggregate_id, stream)
-
-
 def _body(state: AggregateState) -> dict[str, Any] | None:
     """The value of an aggregate, None when it does not exist (or no longer does)."""
     return dict(state.body) if state.live else None
@@ -140,10 +134,13 @@ class Merge:
             return
         self.staged.add(decision.changes)
 
-    def note_commits(self, aggregate_id: str) -> None:
-        for event in self.model.store.read_stream(aggregate_id):
-            if (event.position or 0) > self.base and event.command_id:
-                self.commits.add(event.command_id)
+    def sides(self, aggregate_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The value of a source aggregate at the common ancestor and now, from one read of
+        its stream; the commits the source made to it since are noted."""
+        stream = self.model.read_stream(aggregate_id)
+        before = [e for e in stream if (e.position or 0) <= self.base]
+        self.commits.update(e.command_id for e in stream[len(before) :] if e.command_id is not None)
+        return _body(replay(aggregate_id, before)), _body(replay(aggregate_id, stream))
 
 
 def _class_key(aggregate_id: str) -> str:
@@ -152,9 +149,8 @@ def _class_key(aggregate_id: str) -> str:
 
 def _merge_class(merge: Merge, aggregate_id: str) -> None:
     on_target = names.on_branch(aggregate_id, merge.target)
-    base = _body(_load_at(merge.model, aggregate_id, merge.base))
+    base, theirs = merge.sides(aggregate_id)
     ours = _body(merge.staged.load(on_target))
-    theirs = _body(merge.model.load(aggregate_id))
     if theirs in (base, ours):
         return
     key = _class_key(aggregate_id)
@@ -176,9 +172,9 @@ def _merge_instance(merge: Merge, aggregate_id: str) -> None:
     _, _, _, rest = names.branch_scope(aggregate_id) or ("", "", "", "")
     class_id, iid = rest.split(":", 1)
     key = f"{class_id}/{iid}"
-    base = _body(_load_at(merge.model, aggregate_id, merge.base))
+    base, theirs = merge.sides(aggregate_id)
     target_state = merge.staged.load(on_target)
-    ours, theirs = _body(target_state), _body(merge.model.load(aggregate_id))
+    ours = _body(target_state)
     if theirs in (base, ours):
         return
     db, target = merge.db, merge.target
@@ -250,10 +246,8 @@ def merge_branch(model: WriteModel, command: c.MergeBranch, command_id: str) -> 
     classes, instances_changed = merge.changed("class"), merge.changed("inst")
     for aggregate_id in classes:
         _merge_class(merge, aggregate_id)
-        merge.note_commits(aggregate_id)
     for aggregate_id in instances_changed:
         _merge_instance(merge, aggregate_id)
-        merge.note_commits(aggregate_id)
     if merge.conflicts:
         raise Conflict(
             f"{len(merge.conflicts)} conflicts merging {merge.source!r} into {merge.target!r}; "
