@@ -138,6 +138,21 @@ def postgres_pool() -> Iterator[Any]:
         pool.close()
 
 
+@contextmanager
+def consumer_registry(backend: str) -> Iterator[Any]:
+    """A consumer registry in memory, or on PostgreSQL in a fresh schema ("postgres")."""
+    from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
+    from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
+
+    if backend == "memory":
+        yield InMemoryConsumerRegistry()
+        return
+    with postgres_pool() as pool:
+        made = PostgresConsumerRegistry(pool)
+        yield made
+        made.close()
+
+
 def drop_postgres_schema(url: str) -> None:
     from spice.adapters.distributed.postgres import PostgresDatabase
 

@@ -10,13 +10,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
-from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.application.delivery.follower import LogFollower
 from spice.application.delivery.leader import run_as_leader
 from spice.application.ports.consumer_registry import ConsumerRegistry
-from tests.services import postgres_pool
+from tests.services import consumer_registry
 
 LEASE = 1.0  # seconds; renewed every third of it
 
@@ -34,13 +32,8 @@ class Counting(LogFollower):
 
 @pytest.fixture(params=["memory", "postgres"])
 def registry(request: pytest.FixtureRequest) -> Iterator[ConsumerRegistry]:
-    if request.param == "memory":
-        yield InMemoryConsumerRegistry()
-        return
-    with postgres_pool() as pool:
-        made = PostgresConsumerRegistry(pool)
+    with consumer_registry(request.param) as made:
         yield made
-        made.close()
 
 
 def _until(check: Callable[[], bool], what: str, timeout: float = 15) -> None:

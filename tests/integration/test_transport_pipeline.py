@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from spice.adapters.distributed.kafka_transport import KafkaTransport
-from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
 from spice.adapters.distributed.postgres_event_store import PostgresEventStore
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.event_store import InMemoryEventStore
@@ -32,7 +31,7 @@ from spice.application.ports.transport import (
     retry_topic,
 )
 from spice.domain.envelope import EventEnvelope
-from tests.services import kafka_prefix_url, postgres_pool
+from tests.services import consumer_registry, kafka_prefix_url, postgres_pool
 
 
 def _event(aggregate: str, seq: int, event_id: str | None = None) -> EventEnvelope:
@@ -69,13 +68,8 @@ def transport(backend: str) -> Iterator[Transport]:
 
 @pytest.fixture
 def registry(backend: str) -> Iterator[ConsumerRegistry]:
-    if backend == "memory":
-        yield InMemoryConsumerRegistry()
-        return
-    with postgres_pool() as pool:
-        made = PostgresConsumerRegistry(pool)
+    with consumer_registry(backend) as made:
         yield made
-        made.close()
 
 
 def published(transport: Transport, topic: str) -> list[Message]:
