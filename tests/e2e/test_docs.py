@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,14 +20,6 @@ ADDRESS = re.compile(r"(?:localhost|127\.0\.0\.1):8002")
 
 def runnable(path: Path) -> list[str]:
     return BLOCK.findall(path.read_text())
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path / "data")
-    proc.start()
-    yield proc
-    proc.stop()
 
 
 def test_the_readme_marks_its_examples_runnable() -> None:

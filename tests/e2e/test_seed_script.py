@@ -7,22 +7,11 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.server import ServerProcess
 
 SCRIPT = Path(__file__).with_name("seed_demo_section_7.sh")
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path / "data")
-    proc.start()
-    yield proc
-    proc.stop()
 
 
 def test_seed_demo_script_runs_as_written(server: ServerProcess) -> None:
