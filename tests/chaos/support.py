@@ -207,6 +207,10 @@ def restart_service(name: str, down_seconds: float = 2.0) -> None:
 
 
 def set_up_chaos_database(api: ServerProcess) -> None:
+    """Create the database and its class. The first command of a cluster just started waits
+    for the workers' first partition assignment, which a cold Kafka may take well over the
+    default 30 s wait to give, so these waits get two minutes."""
     setup = [("/api/v1/databases", {"name": "chaos"}), ("/api/v1/database/chaos/ontology", CLASS)]
     for path, body in setup:
-        assert httpx.post(f"{api.url}{path}?wait=true", json=body, timeout=60).status_code == 200
+        r = httpx.post(f"{api.url}{path}?wait=true&timeout=120", json=body, timeout=150)
+        assert r.status_code == 200, (path, r.status_code, r.text)
