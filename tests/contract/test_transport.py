@@ -91,3 +91,26 @@ def test_read_to_end_returns_exactly_what_was_published(transport: Transport) ->
     transport.publish(topic, "agg-0", b"late")
     transport.flush()
     assert len(transport.read_to_end(topic)) == 26
+
+
+def test_unread_spans_what_a_group_has_not_committed(transport: Transport) -> None:
+    topic = transport.topic(COMMANDS)
+    assert transport.unread("gu", topic) == {}
+    for i in range(12):
+        transport.publish(topic, f"agg-{i % 4}", f"{i}".encode())
+    transport.flush()
+    published = transport.read_to_end(topic)
+    ends = _next_offsets(published)
+    assert transport.unread("gu", topic) == {part: (0, end) for part, end in ends.items()}
+    sub = transport.subscribe("gu", [topic])
+    try:
+        got = _drain(sub, 12)
+        first = got[0]
+        sub.commit({(first.topic, first.partition): first.offset + 1})
+    finally:
+        sub.close()
+    spans = transport.unread("gu", topic)
+    part = (first.topic, first.partition)
+    expected = {p: (0, end) for p, end in ends.items()} | {part: (first.offset + 1, ends[part])}
+    assert spans == {p: span for p, span in expected.items() if span[0] < span[1]}
+    assert transport.unread("other", topic) == {p: (0, end) for p, end in ends.items()}

@@ -13,7 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from spice.adapters.distributed.kafka_transport import KafkaTransport
+from spice.application.delivery.transport_consumer import ERROR, ORIGIN
+from spice.application.ports.transport import COMMANDS, dlq_topic
 from tests.server import ServerProcess
+from tests.services import distributed_urls, kafka_prefix_url
 
 CLASS = {"id": "Item", "properties": [{"name": "item_id", "type": "string", "required": True}]}
 
@@ -181,3 +185,36 @@ def test_branch_log_and_diff_against_a_running_server(server: ServerProcess) -> 
     assert spice("branch", "delete", "cli", "feature/x", *to).returncode == 0
     away = spice("log", "cli", "--server", "http://127.0.0.1:9")
     assert away.returncode == 1 and "cannot reach" in away.stderr
+
+
+def test_dlq_replay_lists_then_sends_back_each_letter_once(tmp_path: Path) -> None:
+    kafka = KafkaTransport(kafka_prefix_url())
+    commands = kafka.topic(COMMANDS)
+    with distributed_urls() as urls:
+        env = {f"SPICE_{k.upper()}": v for k, v in urls.items()}
+        env |= {"SPICE_TRANSPORT_URL": f"kafka://{kafka.servers}?prefix={kafka.prefix}"}
+        try:
+            kafka.ensure_topics(kafka.pipeline_topics(), 2)
+            keys = ["cmd-1", "cmd-2"]
+            for key in keys:
+                headers = {ORIGIN: commands, ERROR: f"{key} broke", "spice-trace": key}
+                kafka.publish(dlq_topic(commands), key, key.encode(), headers)
+            kafka.flush()
+            data = str(tmp_path / "data")
+            listed = spice("dlq", "replay", "--dry-run", "--data-dir", data, env=env)
+            assert listed.returncode == 0, listed.stderr
+            assert "cmd-1 broke" in listed.stderr and "cmd-2 broke" in listed.stderr
+            assert "2 dead letters found on commands" in listed.stderr
+            assert kafka.read_to_end(commands) == []  # a dry run sends nothing
+            replayed = spice("dlq", "replay", "--data-dir", data, env=env)
+            assert replayed.returncode == 0, replayed.stderr
+            assert "2 dead letters replayed on commands" in replayed.stderr
+            back = kafka.read_to_end(commands)
+            assert sorted((m.key, m.value) for m in back) == [(k, k.encode()) for k in keys]
+            assert all(m.headers == {"spice-trace": m.key} for m in back)  # fresh attempts
+            again = spice("dlq", "replay", "--data-dir", data, env=env)
+            assert "0 dead letters replayed on commands" in again.stderr
+            assert len(kafka.read_to_end(commands)) == 2
+        finally:
+            kafka.delete_topics(kafka.pipeline_topics())
+            kafka.close()

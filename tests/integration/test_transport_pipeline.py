@@ -77,11 +77,6 @@ def published(transport: Transport, topic: str) -> list[Message]:
     return transport.read_to_end(topic)
 
 
-def idle(transport: Transport) -> float:
-    """How long a DLQ replay waits for more letters (a Kafka group needs to join first)."""
-    return 0.1 if isinstance(transport, InMemoryTransport) else 3.0
-
-
 class Running:
     """A consumer on its own thread, stopped at the end of the test."""
 
@@ -238,15 +233,15 @@ def test_a_poison_message_goes_to_the_dlq_and_can_be_replayed(
     r = run(consumer)
     r.until(lambda: consumer.stats.dead_lettered == 2)
     assert effects == ["ok-1"]
-    letters = dead_letters.replay(transport, topic, idle=idle(transport), dry_run=True)
+    letters = dead_letters.replay(transport, topic, dry_run=True)
     assert sorted(letter.key for letter in letters) == ["bad", "x"]
     assert any("cannot handle this" in letter.error for letter in letters)
     healthy.set()  # the bug is fixed: replay
-    assert len(dead_letters.replay(transport, topic, idle=idle(transport))) == 2
+    assert len(dead_letters.replay(transport, topic)) == 2
     r.until(lambda: "bad-1" in effects)
     r.until(lambda: consumer.stats.dead_lettered == 3)  # the undecodable one, again
     assert len(published(transport, dlq_topic(topic))) == 3
-    assert dead_letters.replay(transport, topic, idle=idle(transport), dry_run=True)[-1].key == "x"
+    assert dead_letters.replay(transport, topic, dry_run=True)[-1].key == "x"
     assert effects.count("bad-1") == 1
 
 

@@ -90,6 +90,29 @@ class MergeBranch(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RevertCommit(Command):
+    """Undo what commit `commit` changed, on the command's branch (which must see it), as
+    new events. A later change to what the commit changed is a conflict, settled as for a
+    merge: "ours" keeps the branch's value, "theirs" the value before the commit."""
+
+    command_type = "REVERT_COMMIT"
+    commit: str
+    strategy: str = "fail"
+    resolutions: Payload = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResetBranch(Command):
+    """Bring the classes and instances of the command's branch back to what they were at
+    log position `to_position`, as new events (history is kept)."""
+
+    command_type = "RESET_BRANCH"
+    to_position: int
+    strategy: str = "fail"
+    resolutions: Payload = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class _ClassDefinitionCommand(Command):
     """Its payload is the class definition as sent (checked by the decider)."""
 
@@ -182,6 +205,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         CreateBranch,
         DeleteBranch,
         MergeBranch,
+        RevertCommit,
+        ResetBranch,
         CreateClass,
         UpdateClass,
         PatchClass,

@@ -29,6 +29,7 @@ from spice.application.ports.transport import (
     Message,
     Partition,
     Revoked,
+    Span,
     Subscription,
     Transport,
 )
@@ -154,7 +155,7 @@ class KafkaTransport(Transport):
             deadline = time.monotonic() + timeout
             meta = consumer.list_topics(topic, timeout=timeout)
             parts = sorted(meta.topics[topic].partitions) if topic in meta.topics else []
-            ends = {p: _end(consumer, topic, p, deadline) for p in parts}
+            ends = {p: _watermarks(consumer, topic, p, deadline)[1] for p in parts}
             consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in parts])
             found: list[Message] = []
             pending = {p for p, end in ends.items() if end > 0}
@@ -172,18 +173,43 @@ class KafkaTransport(Transport):
         finally:
             consumer.close()
 
+    def unread(self, group: str, topic: str, timeout: float = 30.0) -> dict[Partition, Span]:
+        # A consumer of the group that never subscribes: it reads the group's committed
+        # offsets without joining it, so no rebalance is caused or waited for.
+        consumer = Consumer(
+            {"bootstrap.servers": self.servers, "group.id": group, "enable.auto.commit": False}
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            meta = consumer.list_topics(topic, timeout=timeout)
+            parts = sorted(meta.topics[topic].partitions) if topic in meta.topics else []
+            committed = consumer.committed([TopicPartition(topic, p) for p in parts], timeout)
+            spans: dict[Partition, Span] = {}
+            for tp in committed:
+                low, end = _watermarks(consumer, topic, tp.partition, deadline)
+                first = max(low, tp.offset) if tp.offset >= 0 else low
+                if end > first:
+                    spans[(topic, tp.partition)] = (first, end)
+            return spans
+        except KafkaException as exc:
+            raise Unavailable(f"Kafka failed to read the offsets of {topic}: {exc}") from exc
+        finally:
+            consumer.close()
+
     def close(self) -> None:
         if self._producer is not None:
             self._producer.flush(10)
 
 
-def _end(consumer: Consumer, topic: str, partition: int, deadline: float) -> int:
-    """The offset after the last message of a partition, asked again until `deadline`
-    while the broker cannot say (a topic just made has no elected leader yet)."""
+def _watermarks(consumer: Consumer, topic: str, partition: int, deadline: float) -> Span:
+    """The first offset a partition still holds and the one after its last message, asked
+    again until `deadline` while the broker cannot say (a topic just made has no elected
+    leader yet)."""
     while True:
         try:
             left = max(0.1, deadline - time.monotonic())
-            return int(consumer.get_watermark_offsets(TopicPartition(topic, partition), left)[1])
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), left)
+            return int(low), int(high)
         except KafkaException:
             if time.monotonic() > deadline:
                 raise

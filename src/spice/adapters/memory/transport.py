@@ -11,6 +11,7 @@ from spice.application.ports.transport import (
     Message,
     Partition,
     Revoked,
+    Span,
     Subscription,
     Transport,
 )
@@ -55,6 +56,14 @@ class InMemoryTransport(Transport):
         self, group: str, topics: list[str], on_revoke: Revoked | None = None
     ) -> Subscription:
         return _MemorySubscription(self, group, topics)
+
+    def unread(self, group: str, topic: str, timeout: float = 30.0) -> dict[Partition, Span]:
+        with self._changed:
+            spans = {
+                (topic, p): (self._committed.get((group, (topic, p)), 0), len(log))
+                for p, log in enumerate(self._topics.get(topic, []))
+            }
+        return {part: span for part, span in spans.items() if span[1] > span[0]}
 
     def delete_topics(self, topics: list[str]) -> None:
         with self._changed:

@@ -12,7 +12,8 @@ from spice.application.delivery.transport_consumer import (
     NOT_BEFORE,
     ORIGIN,
 )
-from spice.application.ports.transport import Transport, dlq_topic
+from spice.application.ports.transport import Partition, Transport, dlq_topic
+from spice.domain.errors import Unavailable
 
 REPLAYER = "dlq-replay"
 
@@ -28,26 +29,32 @@ class DeadLetter:
 
 
 def replay(
-    transport: Transport, topic: str, idle: float = 3.0, dry_run: bool = False
+    transport: Transport, topic: str, dry_run: bool = False, timeout: float = 60.0
 ) -> list[DeadLetter]:
     """Publish each dead letter of `topic` to its origin with a fresh count of attempts.
 
-    Replayed letters are committed in a consumer group of their own, so running this twice
-    does not replay them twice. Letters that die again while this runs are left for the next
-    run. With `dry_run`, only lists them.
+    The letters replayed are those the broker holds when this starts, read to those end
+    offsets (no guessing from an empty poll). They are committed in a consumer group of
+    their own, so running this twice does not replay them twice; letters that die again
+    while this runs lie past those ends and are left for the next run. With `dry_run`,
+    only lists them. `Unavailable` when the letters cannot all be read within `timeout`.
     """
-    started = time.time_ns()
-    sub = transport.subscribe(f"{transport.prefix}.{REPLAYER}", [dlq_topic(topic)])
+    group = f"{transport.prefix}.{REPLAYER}"
+    spans = transport.unread(group, dlq_topic(topic), timeout)
+    if not spans:
+        return []
+    deadline = time.monotonic() + timeout
+    sub = transport.subscribe(group, [dlq_topic(topic)])
     letters: list[DeadLetter] = []
     try:
-        offsets: dict[tuple[str, int], int] = {}
-        newer: set[tuple[str, int]] = set()
-        while batch := sub.poll(500, idle):
-            for m in batch:
+        offsets: dict[Partition, int] = {}
+        while len(offsets) < len(spans) or any(offsets[p] < spans[p][1] for p in spans):
+            if time.monotonic() > deadline:
+                raise Unavailable(f"could not read the dead letters of {topic} in {timeout:g}s")
+            for m in sub.poll(500, 0.5):
                 part = (m.topic, m.partition)
-                if part in newer or int(m.headers.get(DEAD_AT, 0)) >= started:
-                    newer.add(part)
-                    continue
+                if part not in spans or m.offset >= spans[part][1]:
+                    continue  # dead after this replay began
                 origin = m.headers.get(ORIGIN, topic)
                 letters.append(DeadLetter(origin, m.key, m.headers.get(ERROR, ""), m.offset))
                 offsets[part] = m.offset + 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 Partition = tuple[str, int]  # (topic, partition)
 Revoked = Callable[[list[Partition]], None]
+Span = tuple[int, int]  # offsets [first, end) of a partition
 
 # Topics of the command pipeline, under the transport's prefix.
 COMMANDS = "commands"
@@ -94,6 +95,11 @@ class Transport(ABC):
         """Every message of `topic` up to the end it has when called, in (partition, offset)
         order, read outside any consumer group (audits, tests); `Unavailable` when the end is
         not reached within `timeout`."""
+
+    @abstractmethod
+    def unread(self, group: str, topic: str, timeout: float = 30.0) -> dict[Partition, Span]:
+        """Per partition of `topic` holding messages `group` has not committed, the offsets
+        [next to read, end) as the broker reports them now; `Unavailable` past `timeout`."""
 
     @abstractmethod
     def delete_topics(self, topics: list[str]) -> None: ...

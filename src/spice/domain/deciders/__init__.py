@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from spice.domain import commands as c
-from spice.domain.deciders import branches, databases, instances, merges, ontology
+from spice.domain.deciders import branches, databases, instances, merges, ontology, reverts
 from spice.domain.deciders.base import Decision, WriteModel
 
 Decider = Callable[[WriteModel, Any, str], Decision]
@@ -22,6 +22,8 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.CreateBranch: branches.create_branch,
     c.DeleteBranch: branches.delete_branch,
     c.MergeBranch: merges.merge_branch,
+    c.RevertCommit: reverts.revert_commit,
+    c.ResetBranch: reverts.reset_branch,
     c.CreateClass: ontology.create_class,
     c.UpdateClass: ontology.update_class,
     c.PatchClass: ontology.patch_class,

@@ -43,8 +43,8 @@ class Decision:
 
 class Streams(Protocol):
     """What deciders read of the log: streams, their heads (as of a position) and their
-    ids, and the position of the log's head. The event store port of the application
-    provides it; tests use the in-memory store."""
+    ids, a run of the log by position (a commit's events), and the position of its head.
+    The event store port of the application provides it; tests use the in-memory store."""
 
     def read_stream(self, aggregate_id: str, from_seq: int = 1) -> Sequence[EventEnvelope]: ...
 
@@ -55,6 +55,10 @@ class Streams(Protocol):
     def stream_ids(
         self, prefix: str, after: str = "", limit: int = 1000, until_position: int | None = None
     ) -> list[str]: ...
+
+    def read_all(
+        self, after_position: int = 0, limit: int = 1000, aggregate_type: str | None = None
+    ) -> Sequence[EventEnvelope]: ...
 
     def head_position(self) -> int: ...
 

@@ -30,22 +30,42 @@ class BranchCreate(BaseModel):
     at: str | int | None = Field(default=None, examples=[None, 42, "2026-11-26T09:00:00Z"])
 
 
-class MergeRequest(BaseModel):
-    """Merge `source` into `target` (the branch it forked from), three-way. Conflicts fail
-    the merge (409 listing them) unless `strategy` is "ours" (the target's side) or
-    "theirs" (the source's), or `resolutions` settles them one by one ({"Class/id" or
-    "Class/id.property": "ours" | "theirs"}). `simulate` answers what the merge would write
-    and writes nothing."""
+class _ThreeWayRequest(BaseModel):
+    """How conflicts are settled: they fail the command (409 listing them) unless
+    `strategy` is "ours" (the target's side) or "theirs" (the side brought in), or
+    `resolutions` settles them one by one ({"Class/id" or "Class/id.property": "ours" |
+    "theirs"}). `simulate` answers what the command would write and writes nothing."""
 
     model_config = ConfigDict(extra="forbid")
-    source: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])
-    target: str = Field(default=names.MAIN_BRANCH, min_length=1, max_length=100)
     strategy: Literal["fail", "ours", "theirs"] = "fail"
     resolutions: dict[str, Literal["ours", "theirs"]] = Field(
         default_factory=dict, max_length=10_000
     )
     simulate: bool = False
     message: str | None = Field(default=None, max_length=2000, description="commit message")
+
+
+class MergeRequest(_ThreeWayRequest):
+    """Merge `source` into `target` (the branch it forked from), three-way."""
+
+    source: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])
+    target: str = Field(default=names.MAIN_BRANCH, min_length=1, max_length=100)
+
+
+class RevertRequest(_ThreeWayRequest):
+    """Undo commit `commit` on `branch` (which must see it) with new events; "theirs" takes
+    the value from before the commit where the branch changed it since."""
+
+    commit: str = Field(min_length=1, max_length=200)
+    branch: str = Field(default=names.MAIN_BRANCH, min_length=1, max_length=100)
+
+
+class ResetRequest(_ThreeWayRequest):
+    """Bring `branch`'s classes and instances back to what they were at `to` (a log
+    position, an ISO time or a commit id) with new events; history is kept."""
+
+    branch: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])
+    to: str = Field(min_length=1, max_length=100, examples=["2026-11-26T10:00:00Z"])
 
 
 class ClassDefinition(BaseModel):

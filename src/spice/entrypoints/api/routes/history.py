@@ -1,5 +1,5 @@
-"""Version control reads: /api/v1/databases/{db}/commits (history), one commit, and the
-common ancestor of two refs."""
+"""Version control: /api/v1/databases/{db}/commits (history), one commit, diff, the common
+ancestor of two refs; merge, revert and reset."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from spice.application.commands.service import CommandService
 from spice.domain import commands as c
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import (
@@ -22,7 +23,14 @@ from spice.entrypoints.api.responses import (
     MergeBase,
     MergePlan,
 )
-from spice.entrypoints.api.schemas import MergeRequest, page, recorded, success
+from spice.entrypoints.api.schemas import (
+    MergeRequest,
+    ResetRequest,
+    RevertRequest,
+    page,
+    recorded,
+    success,
+)
 from spice.entrypoints.api.writes import submit
 
 router = APIRouter(prefix="/api/v1/databases/{db}", tags=["version control"], responses=ERRORS)
@@ -104,12 +112,34 @@ async def merge_base(
     return success(await run_in_threadpool(history.merge_base, db, a, b))
 
 
-@router.post(
-    "/merge",
-    status_code=202,
-    response_model=AcceptedBody,
-    responses={**WRITE, 200: {"model": Envelope[MergePlan], "description": "simulated"}},
-)
+async def _three_way(
+    command: c.Command,
+    body: MergeRequest | RevertRequest | ResetRequest,
+    accepted: str,
+    write: deps.WriteOptions,
+    commands: CommandService,
+) -> JSONResponse:
+    """Run a merge, revert or reset, or with `simulate` answer what it would write (200)."""
+    if body.simulate:
+        decision = await run_in_threadpool(commands.dry_run, command)
+        events = [
+            {
+                "aggregate_id": ch.aggregate_id,
+                "sequence_number": ch.seq,
+                "event_type": ch.event.event_type,
+                "data": ch.event.to_data(),
+            }
+            for ch in decision.changes
+        ]
+        return JSONResponse(success({"result": decision.result, "events": events}))
+    response: JSONResponse = await submit(write, command, accepted, recorded(None, body.message))
+    return response
+
+
+THREE_WAY = {**WRITE, 200: {"model": Envelope[MergePlan], "description": "simulated"}}
+
+
+@router.post("/merge", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
 async def merge(
     db: str, body: MergeRequest, write: deps.WriteDep, commands: deps.CommandsDep
 ) -> JSONResponse:
@@ -126,18 +156,49 @@ async def merge(
         strategy=body.strategy,
         resolutions=dict(body.resolutions),
     )
-    if body.simulate:
-        decision = await run_in_threadpool(commands.dry_run, command)
-        events = [
-            {
-                "aggregate_id": ch.aggregate_id,
-                "sequence_number": ch.seq,
-                "event_type": ch.event.event_type,
-                "data": ch.event.to_data(),
-            }
-            for ch in decision.changes
-        ]
-        return JSONResponse(success({"result": decision.result, "events": events}))
-    message = f"Merge of {body.source!r} into {body.target!r} accepted"
-    response: JSONResponse = await submit(write, command, message, recorded(None, body.message))
-    return response
+    accepted = f"Merge of {body.source!r} into {body.target!r} accepted"
+    return await _three_way(command, body, accepted, write, commands)
+
+
+@router.post("/revert", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
+async def revert(
+    db: str, body: RevertRequest, write: deps.WriteDep, commands: deps.CommandsDep
+) -> JSONResponse:
+    """Revert a commit on a branch that sees it: new events put back, per property, what
+    the commit changed (a created instance is deleted, a class change undone). History is
+    not rewritten; the revert is a commit of its own. A property changed again since the
+    commit is a conflict; a deleted instance is not brought back (a deletion is final on
+    its branch; only "ours" settles that)."""
+    command = c.RevertCommit(
+        database=db,
+        branch=body.branch,
+        commit=body.commit,
+        strategy=body.strategy,
+        resolutions=dict(body.resolutions),
+    )
+    accepted = f"Revert of commit {body.commit!r} on {body.branch!r} accepted"
+    return await _three_way(command, body, accepted, write, commands)
+
+
+@router.post("/reset", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
+async def reset(
+    db: str,
+    body: ResetRequest,
+    write: deps.WriteDep,
+    commands: deps.CommandsDep,
+    refs: deps.RefsDep,
+) -> JSONResponse:
+    """Reset a branch's content (its classes and instances) to what it was at a log
+    position, an ISO time or a commit, with new events: the branch reads as it did then,
+    and its history keeps everything in between. An instance deleted since is not brought
+    back (only "ours" settles that)."""
+    position = await run_in_threadpool(refs.position, body.to)
+    command = c.ResetBranch(
+        database=db,
+        branch=body.branch,
+        to_position=position,
+        strategy=body.strategy,
+        resolutions=dict(body.resolutions),
+    )
+    accepted = f"Reset of {body.branch!r} to {body.to!r} (position {position}) accepted"
+    return await _three_way(command, body, accepted, write, commands)
