@@ -187,6 +187,47 @@ def test_branch_log_and_diff_against_a_running_server(server: ServerProcess) -> 
     assert away.returncode == 1 and "cannot reach" in away.stderr
 
 
+def test_merge_revert_and_reset_against_a_running_server(server: ServerProcess) -> None:
+    to = ("--server", server.url)
+    assert spice("branch", "create", "cli", "dev", *to).returncode == 0
+    items = f"{server.url}/api/v1/database/cli/instances/Item"
+    before = httpx.get(f"{server.url}/api/v1/databases/cli/commits?limit=1").json()
+    point = before["data"]["commits"][0]["position"]
+    for branch, value in (("dev", "from-dev"), ("main", "from-main")):
+        r = httpx.put(
+            f"{items}/i1/update?branch={branch}&wait=true",
+            json={"data": {"item_id": value}},
+            timeout=60,
+        )
+        assert r.status_code == 200, r.text
+    refused = spice("merge", "cli", "dev", *to)
+    assert refused.returncode == 1
+    assert "409 CONFLICT" in refused.stderr
+    assert "Item/i1.item_id (property): base 'i1', ours 'from-main', theirs 'from-dev'" in (
+        refused.stderr
+    )
+    settle = ("--resolve", "Item/i1=theirs")
+    planned = spice("merge", "cli", "dev", *settle, "--dry-run", *to)
+    assert planned.returncode == 0, planned.stderr
+    assert planned.stdout.splitlines()[:2] == [
+        "would write 1 events on main",
+        "  Item/i1.item_id (property): kept theirs",
+    ]
+    merged = spice("merge", "cli", "dev", *settle, "-m", "take dev's", *to)
+    assert merged.returncode == 0, merged.stderr
+    assert merged.stdout.startswith("wrote 1 events on main")
+    assert httpx.get(f"{items}/i1").json()["data"]["data"]["item_id"] == "from-dev"
+    newest = spice("log", "cli", "--limit", "1", *to).stdout.split()[0]
+    reverted = spice("revert", "cli", newest, *to)
+    assert reverted.returncode == 0, reverted.stderr
+    assert httpx.get(f"{items}/i1").json()["data"]["data"]["item_id"] == "from-main"
+    reset = spice("reset", "cli", "main", str(point), "-m", "back", *to)
+    assert reset.returncode == 0, reset.stderr
+    assert httpx.get(f"{items}/i1").json()["data"]["data"]["item_id"] == "i1"
+    bad = spice("merge", "cli", "dev", "--resolve", "Item/i1", *to)
+    assert bad.returncode == 1 and "--resolve takes KEY=ours or KEY=theirs" in bad.stderr
+
+
 def test_dlq_replay_lists_then_sends_back_each_letter_once(tmp_path: Path) -> None:
     kafka = KafkaTransport(kafka_prefix_url())
     commands = kafka.topic(COMMANDS)

@@ -1,5 +1,6 @@
-"""`spice branch`, `spice log` and `spice diff`: version control against a running server,
-through its HTTP API (so they work the same on both profiles)."""
+"""`spice branch`, `spice log`, `spice diff`, `spice merge`, `spice revert` and `spice reset`:
+version control against a running server, through its HTTP API (so they work the same on
+both profiles)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import quote
 import httpx
 
 DEFAULT_SERVER = "http://127.0.0.1:8002"
+MAX_SHOWN = 50  # conflicts listed by a refused merge, revert or reset
 
 
 class Out(Protocol):
@@ -40,7 +42,11 @@ def _call(args: argparse.Namespace, method: str, path: str, **kwargs: Any) -> di
         raise ServerError(f"cannot reach {server}: {exc}") from None
     body: dict[str, Any] = response.json() if response.content else {}
     if response.status_code >= 400:
-        raise ServerError(f"{response.status_code} {body.get('code')}: {body.get('message')}")
+        lines = [f"{response.status_code} {body.get('code')}: {body.get('message')}"]
+        for c in (body.get("details") or {}).get("conflicts", [])[:MAX_SHOWN]:
+            sides = f"base {c.get('base')!r}, ours {c.get('ours')!r}, theirs {c.get('theirs')!r}"
+            lines.append(f"  {c['key']} ({c['kind']}): {c.get('message') or sides}")
+        raise ServerError("\n".join(lines))
     return body
 
 
@@ -103,6 +109,42 @@ def diff(args: argparse.Namespace, out: Out) -> int:
     return 0
 
 
+def _three_way(args: argparse.Namespace, out: Out, path: str, body: dict[str, Any]) -> int:
+    """Send a merge, revert or reset (or, with --dry-run, what it would write)."""
+    resolutions: dict[str, str] = {}
+    for item in args.resolve or []:
+        key, _, side = item.rpartition("=")
+        if not key or side not in ("ours", "theirs"):
+            raise ServerError(f"--resolve takes KEY=ours or KEY=theirs, not {item!r}")
+        resolutions[key] = side
+    body |= {"strategy": args.strategy, "resolutions": resolutions, "simulate": args.dry_run}
+    if args.message:
+        body["message"] = args.message
+    db = quote(args.database, safe="")
+    query = "" if args.dry_run else "?wait=true"
+    data = _call(args, "POST", f"/api/v1/databases/{db}/{path}{query}", json=body)["data"]
+    result = data["result"]
+    verb = "would write" if args.dry_run else "wrote"
+    out.print(f"{verb} {result['events']} events on {result.get('target') or result['branch']}")
+    for settled in result["resolved"]:
+        out.print(f"  {settled['key']} ({settled['kind']}): kept {settled['resolution']}")
+    for event in data.get("events", []):
+        out.print(f"  {event['event_type']} {event['aggregate_id']}")
+    return 0
+
+
+def merge(args: argparse.Namespace, out: Out) -> int:
+    return _three_way(args, out, "merge", {"source": args.source, "target": args.into})
+
+
+def revert(args: argparse.Namespace, out: Out) -> int:
+    return _three_way(args, out, "revert", {"commit": args.commit, "branch": args.branch})
+
+
+def reset(args: argparse.Namespace, out: Out) -> int:
+    return _three_way(args, out, "reset", {"branch": args.branch, "to": args.to})
+
+
 def add_commands(sub: Any) -> list[argparse.ArgumentParser]:
     """The client commands, for the `spice` parser."""
     p_branch = sub.add_parser("branch", help="list, create or delete branches (running server)")
@@ -123,7 +165,27 @@ def add_commands(sub: Any) -> list[argparse.ArgumentParser]:
     p_diff.add_argument("target", help="a branch, a commit, or branch@point")
     p_diff.add_argument("--limit", type=int, default=100)
     p_diff.set_defaults(client=diff)
-    parsers = [p_branch, p_log, p_diff]
+    p_merge = sub.add_parser("merge", help="merge a branch into the branch it forked from")
+    p_merge.add_argument("database")
+    p_merge.add_argument("source")
+    p_merge.add_argument("--into", default="main", help="the branch it forked from")
+    p_merge.set_defaults(client=merge)
+    p_revert = sub.add_parser("revert", help="undo one commit with new events")
+    p_revert.add_argument("database")
+    p_revert.add_argument("commit")
+    p_revert.add_argument("--branch", default="main")
+    p_revert.set_defaults(client=revert)
+    p_reset = sub.add_parser("reset", help="bring a branch back to a point, with new events")
+    p_reset.add_argument("database")
+    p_reset.add_argument("branch")
+    p_reset.add_argument("to", help="a log position, an ISO time or a commit")
+    p_reset.set_defaults(client=reset)
+    for p in (p_merge, p_revert, p_reset):
+        p.add_argument("--strategy", choices=["fail", "ours", "theirs"], default="fail")
+        p.add_argument("--resolve", action="append", metavar="KEY=SIDE", help="Class/id[.prop]")
+        p.add_argument("--dry-run", action="store_true", help="show what it would write")
+        p.add_argument("-m", "--message", help="commit message")
+    parsers = [p_branch, p_log, p_diff, p_merge, p_revert, p_reset]
     for p in parsers:
         p.add_argument("--server", help=f"server URL (default $SPICE_SERVER or {DEFAULT_SERVER})")
         p.add_argument("--user", help="act as this user (X-User-Id)")

@@ -1,5 +1,5 @@
 """The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify; and branch,
-log and diff against a running server."""
+log, diff, merge, revert and reset against a running server."""
 
 from __future__ import annotations
 
