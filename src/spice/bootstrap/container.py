@@ -31,6 +31,7 @@ from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
 from spice.application.reads.history import History
 from spice.application.reads.lineage import Lineages
+from spice.application.reads.proposals import Proposals
 from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap import adapters
@@ -72,6 +73,7 @@ class Container:
     history: History
     diffs: Diffs
     lineages: Lineages
+    proposals: Proposals
     command_statuses: CommandStatuses
     health: SystemHealth
     pools: adapters.Pools = field(default_factory=adapters.Pools)
@@ -132,6 +134,7 @@ def build_container(settings: Settings) -> Container:
     reader = Reader(documents)
     refs = Refs(events)
     history = History(documents, events, refs)
+    diffs = Diffs(documents, history)
     searches = SearchService(reader, search, documents.checkpoint)
     blobs = adapters.blob_store(s)
     command_progress = worker.progress if s.process == "serve" else None
@@ -158,7 +161,8 @@ def build_container(settings: Settings) -> Container:
         reader=reader,
         refs=refs,
         history=history,
-        diffs=Diffs(documents, history),
+        diffs=diffs,
+        proposals=Proposals(events, diffs),
         lineages=Lineages(events, reader),
         command_statuses=CommandStatuses(events, tracker, executor),
         health=SystemHealth(

@@ -12,9 +12,13 @@ from spice.domain.events import (
     ClassCreated,
     ClassUpdated,
     DatabaseCreated,
+    DatabaseSettingsChanged,
     DomainEvent,
     InstanceCreated,
     InstanceUpdated,
+    ProposalClosed,
+    ProposalMerged,
+    ProposalOpened,
     decode,
     is_deletion,
 )
@@ -54,6 +58,13 @@ def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
         return dict(event.definition)
     if isinstance(event, DatabaseCreated | BranchCreated):
         return event.to_data()
+    if isinstance(event, DatabaseSettingsChanged):
+        settings = {k: v for k, v in event.to_data().items() if k != "database"}
+        return {**body, "settings": settings}
+    if isinstance(event, ProposalOpened):
+        return {**event.to_data(), "status": "open"}
+    if isinstance(event, ProposalMerged | ProposalClosed):
+        return {**body, "status": "merged" if isinstance(event, ProposalMerged) else "closed"}
     return body
 
 

@@ -113,6 +113,58 @@ class ResetBranch(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ConfigureDatabase(Command):
+    """Set the database's settings: the branches written only through proposals, and how
+    many approvals a proposal into one needs."""
+
+    command_type = "CONFIGURE_DATABASE"
+    protected_branches: list[str] = field(default_factory=list)
+    required_approvals: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenProposal(Command):
+    """Propose merging `source` into the command's branch (the branch it forked from)."""
+
+    command_type = "OPEN_PROPOSAL"
+    source: str
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommentProposal(Command):
+    command_type = "COMMENT_PROPOSAL"
+    number: int
+    comment: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApproveProposal(Command):
+    command_type = "APPROVE_PROPOSAL"
+    number: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergeProposal(Command):
+    """Merge an open proposal (as `MergeBranch` does), once it has the approvals its target
+    needs; the one way to write to a protected branch."""
+
+    command_type = "MERGE_PROPOSAL"
+    number: int
+    strategy: str = "fail"
+    resolutions: Payload = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseProposal(Command):
+    command_type = "CLOSE_PROPOSAL"
+    number: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class _ClassDefinitionCommand(Command):
     """Its payload is the class definition as sent (checked by the decider)."""
 
@@ -207,6 +259,12 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         MergeBranch,
         RevertCommit,
         ResetBranch,
+        ConfigureDatabase,
+        OpenProposal,
+        CommentProposal,
+        ApproveProposal,
+        MergeProposal,
+        CloseProposal,
         CreateClass,
         UpdateClass,
         PatchClass,

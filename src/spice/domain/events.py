@@ -95,6 +95,67 @@ class BranchMerged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class DatabaseSettingsChanged(DomainEvent):
+    """The database's settings now: writes to `protected_branches` go through proposals,
+    which merge after `required_approvals` approvals."""
+
+    event_type = "DatabaseSettingsChanged"
+    aggregate_type = AggregateType.DATABASE
+    database: str
+    protected_branches: list[str]
+    required_approvals: int
+
+
+# Proposals: who did what is the envelope's actor and time.
+
+
+@dataclass(frozen=True)
+class ProposalOpened(DomainEvent):
+    """Proposal `number` asks to merge `source` into `target`."""
+
+    event_type = "ProposalOpened"
+    aggregate_type = AggregateType.PROPOSAL
+    database: str
+    number: int
+    source: str
+    target: str
+    title: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class ProposalCommented(DomainEvent):
+    event_type = "ProposalCommented"
+    aggregate_type = AggregateType.PROPOSAL
+    comment: str
+
+
+@dataclass(frozen=True)
+class ProposalApproved(DomainEvent):
+    event_type = "ProposalApproved"
+    aggregate_type = AggregateType.PROPOSAL
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class ProposalMerged(DomainEvent):
+    """The proposal's source was merged into its target by the same command."""
+
+    event_type = "ProposalMerged"
+    aggregate_type = AggregateType.PROPOSAL
+    source_position: int
+
+
+@dataclass(frozen=True)
+class ProposalClosed(DomainEvent):
+    """Closed without merging."""
+
+    event_type = "ProposalClosed"
+    aggregate_type = AggregateType.PROPOSAL
+    comment: str | None
+
+
+@dataclass(frozen=True)
 class BranchDeleted(DomainEvent):
     """A branch was deleted; its name cannot be used again in its database."""
 
@@ -249,6 +310,12 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         BranchCreated,
         BranchDeleted,
         BranchMerged,
+        DatabaseSettingsChanged,
+        ProposalOpened,
+        ProposalCommented,
+        ProposalApproved,
+        ProposalMerged,
+        ProposalClosed,
         ClassCreated,
         ClassUpdated,
         ClassDeleted,

@@ -45,6 +45,11 @@ def instance_aggregate(db: str, branch: str, class_id: str, instance_id: str) ->
     return f"inst:{db}:{branch}:{class_id}:{instance_id}"
 
 
+def proposal_aggregate(db: str, number: int) -> str:
+    """Proposals are numbered per database; the padding keeps their streams in order."""
+    return f"prop:{db}:{number:09d}"
+
+
 BRANCH_SCOPED = ("class", "inst", "uniq")
 
 

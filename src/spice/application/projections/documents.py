@@ -202,7 +202,10 @@ def project_batch(
         events = [by_position.get(p) for p in range(position - count, position)]
         if None in events:  # the batch began inside the command's events
             events = list(store.read_all(position - count - 1, count))
-        uow.add_commit(commit_of(event, [e for e in events if e is not None]))
+        written = [e for e in events if e is not None]
+        if written and all(e.aggregate_type == AggregateType.PROPOSAL for e in written):
+            continue  # a proposal's conversation is not a change of any branch
+        uow.add_commit(commit_of(event, written))
 
 
 class DocumentProjector(LogFollower):

@@ -11,7 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 from spice.domain import commands as c
-from spice.domain.deciders import branches, databases, instances, merges, ontology, reverts
+from spice.domain.deciders import (
+    branches,
+    databases,
+    instances,
+    merges,
+    ontology,
+    proposals,
+    reverts,
+)
 from spice.domain.deciders.base import Decision, WriteModel
 
 Decider = Callable[[WriteModel, Any, str], Decision]
@@ -24,6 +32,12 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.MergeBranch: merges.merge_branch,
     c.RevertCommit: reverts.revert_commit,
     c.ResetBranch: reverts.reset_branch,
+    c.ConfigureDatabase: proposals.configure_database,
+    c.OpenProposal: proposals.open_proposal,
+    c.CommentProposal: proposals.comment_proposal,
+    c.ApproveProposal: proposals.approve_proposal,
+    c.MergeProposal: proposals.merge_proposal,
+    c.CloseProposal: proposals.close_proposal,
     c.CreateClass: ontology.create_class,
     c.UpdateClass: ontology.update_class,
     c.PatchClass: ontology.patch_class,
@@ -38,4 +52,5 @@ DECIDERS: dict[type[c.Command], Decider] = {
 def decide(model: WriteModel, command: c.Command, command_id: str) -> Decision:
     """Run the decider of `command` against the write model; `command_id` fixes the ids the
     command derives (instances without a key), so a re-run decides the same events."""
+    proposals.guard(model, command)
     return DECIDERS[type(command)](model, command, command_id)

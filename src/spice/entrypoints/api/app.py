@@ -21,6 +21,7 @@ from spice.entrypoints.api.routes import (
     history,
     instances,
     ontology,
+    proposals,
     search,
     types,
     ws,
@@ -67,7 +68,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     # Added last, so it runs first: a refused request costs no body reading.
     app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     errors.install(app)
-    routers = (health, databases, history, ontology, search, instances, graph, commands)
+    routers = (health, databases, history, proposals, ontology, search, instances, graph, commands)
     for module in (*routers, types, ws):
         app.include_router(module.router)
     return app

@@ -18,6 +18,7 @@ from spice.application.reads.graph.service import GraphQueries
 from spice.application.reads.health import SystemHealth
 from spice.application.reads.history import History
 from spice.application.reads.lineage import Lineages
+from spice.application.reads.proposals import Proposals
 from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap.container import Container
@@ -69,6 +70,10 @@ def get_diffs(request: Request) -> Diffs:
 
 def get_lineages(request: Request) -> Lineages:
     return _container(request).lineages
+
+
+def get_proposals(request: Request) -> Proposals:
+    return _container(request).proposals
 
 
 def get_refs(request: Request) -> Refs:
@@ -123,6 +128,7 @@ HealthDep = Annotated[SystemHealth, Depends(get_health)]
 ActorDep = Annotated[str, Depends(get_actor)]
 BranchDep = Annotated[str, Depends(get_branch)]
 RefsDep = Annotated[Refs, Depends(get_refs)]
+ProposalsDep = Annotated[Proposals, Depends(get_proposals)]
 HistoryDep = Annotated[History, Depends(get_history)]
 DiffsDep = Annotated[Diffs, Depends(get_diffs)]
 LineagesDep = Annotated[Lineages, Depends(get_lineages)]

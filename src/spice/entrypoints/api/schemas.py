@@ -68,6 +68,38 @@ class ResetRequest(_ThreeWayRequest):
     to: str = Field(min_length=1, max_length=100, examples=["2026-11-26T10:00:00Z"])
 
 
+class SettingsRequest(BaseModel):
+    """The database's settings: writes to `protected_branches` go only through proposals,
+    which merge once they have `required_approvals` approvals."""
+
+    model_config = ConfigDict(extra="forbid")
+    protected_branches: list[str] = Field(
+        default_factory=lambda: [names.MAIN_BRANCH], max_length=100, examples=[["main"]]
+    )
+    required_approvals: int = Field(default=0, ge=0, le=10)
+
+
+class ProposalRequest(BaseModel):
+    """Propose merging `source` into `target` (the branch it forked from)."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])
+    target: str = Field(default=names.MAIN_BRANCH, min_length=1, max_length=100)
+    title: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+
+
+class ProposalNote(BaseModel):
+    """A comment (required when commenting, optional when approving or closing)."""
+
+    model_config = ConfigDict(extra="forbid")
+    comment: str | None = Field(default=None, min_length=1, max_length=10_000)
+
+
+class ProposalMergeRequest(_ThreeWayRequest):
+    """Merge the proposal's source into its target (conflicts settled as for a merge)."""
+
+
 class ClassDefinition(BaseModel):
     """An ontology class; see the type list for property types."""
 

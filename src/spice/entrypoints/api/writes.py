@@ -13,6 +13,7 @@ from spice.domain.commands import Command
 from spice.domain.errors import Timeout
 from spice.entrypoints.api.deps import WriteOptions
 from spice.entrypoints.api.errors import error_response, status_of_failure
+from spice.entrypoints.api.schemas import success
 from spice.entrypoints.api.waiting import Waiter
 
 
@@ -28,6 +29,30 @@ def accepted_body(status: CommandStatus, message: str) -> dict[str, Any]:
         "status_url": status_url(status.command_id),
     }
     return {"status": "accepted", "message": message, "command_id": status.command_id, "data": data}
+
+
+async def simulate_or_submit(
+    write: WriteOptions,
+    command: Command,
+    simulate: bool,
+    message: str,
+    metadata: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """With `simulate`, what the command would write now (200; nothing is stored, and a
+    refusal is the error it would fail with); else `submit`."""
+    if not simulate:
+        return await submit(write, command, message, metadata)
+    decision = await run_in_threadpool(write.commands.dry_run, command)
+    events = [
+        {
+            "aggregate_id": ch.aggregate_id,
+            "sequence_number": ch.seq,
+            "event_type": ch.event.event_type,
+            "data": ch.event.to_data(),
+        }
+        for ch in decision.changes
+    ]
+    return JSONResponse(success({"result": decision.result, "events": events}))
 
 
 async def submit(

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from spice.application.commands.service import CommandService
 from spice.domain import commands as c
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import (
@@ -31,7 +30,7 @@ from spice.entrypoints.api.schemas import (
     recorded,
     success,
 )
-from spice.entrypoints.api.writes import submit
+from spice.entrypoints.api.writes import simulate_or_submit
 
 router = APIRouter(prefix="/api/v1/databases/{db}", tags=["version control"], responses=ERRORS)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -112,37 +111,11 @@ async def merge_base(
     return success(await run_in_threadpool(history.merge_base, db, a, b))
 
 
-async def _three_way(
-    command: c.Command,
-    body: MergeRequest | RevertRequest | ResetRequest,
-    accepted: str,
-    write: deps.WriteOptions,
-    commands: CommandService,
-) -> JSONResponse:
-    """Run a merge, revert or reset, or with `simulate` answer what it would write (200)."""
-    if body.simulate:
-        decision = await run_in_threadpool(commands.dry_run, command)
-        events = [
-            {
-                "aggregate_id": ch.aggregate_id,
-                "sequence_number": ch.seq,
-                "event_type": ch.event.event_type,
-                "data": ch.event.to_data(),
-            }
-            for ch in decision.changes
-        ]
-        return JSONResponse(success({"result": decision.result, "events": events}))
-    response: JSONResponse = await submit(write, command, accepted, recorded(None, body.message))
-    return response
-
-
 THREE_WAY = {**WRITE, 200: {"model": Envelope[MergePlan], "description": "simulated"}}
 
 
 @router.post("/merge", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
-async def merge(
-    db: str, body: MergeRequest, write: deps.WriteDep, commands: deps.CommandsDep
-) -> JSONResponse:
+async def merge(db: str, body: MergeRequest, write: deps.WriteDep) -> JSONResponse:
     """Merge a branch into the branch it forked from, three-way against their common
     ancestor (the fork, or the last merge): one command whose events on the target name the
     source's commits. A property both sides changed differently, a change on one side of
@@ -157,13 +130,13 @@ async def merge(
         resolutions=dict(body.resolutions),
     )
     accepted = f"Merge of {body.source!r} into {body.target!r} accepted"
-    return await _three_way(command, body, accepted, write, commands)
+    return await simulate_or_submit(
+        write, command, body.simulate, accepted, recorded(None, body.message)
+    )
 
 
 @router.post("/revert", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
-async def revert(
-    db: str, body: RevertRequest, write: deps.WriteDep, commands: deps.CommandsDep
-) -> JSONResponse:
+async def revert(db: str, body: RevertRequest, write: deps.WriteDep) -> JSONResponse:
     """Revert a commit on a branch that sees it: new events put back, per property, what
     the commit changed (a created instance is deleted, a class change undone). History is
     not rewritten; the revert is a commit of its own. A property changed again since the
@@ -177,7 +150,9 @@ async def revert(
         resolutions=dict(body.resolutions),
     )
     accepted = f"Revert of commit {body.commit!r} on {body.branch!r} accepted"
-    return await _three_way(command, body, accepted, write, commands)
+    return await simulate_or_submit(
+        write, command, body.simulate, accepted, recorded(None, body.message)
+    )
 
 
 @router.post("/reset", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
@@ -185,7 +160,6 @@ async def reset(
     db: str,
     body: ResetRequest,
     write: deps.WriteDep,
-    commands: deps.CommandsDep,
     refs: deps.RefsDep,
 ) -> JSONResponse:
     """Reset a branch's content (its classes and instances) to what it was at a log
@@ -201,4 +175,6 @@ async def reset(
         resolutions=dict(body.resolutions),
     )
     accepted = f"Reset of {body.branch!r} to {body.to!r} (position {position}) accepted"
-    return await _three_way(command, body, accepted, write, commands)
+    return await simulate_or_submit(
+        write, command, body.simulate, accepted, recorded(None, body.message)
+    )
