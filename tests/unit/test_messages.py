@@ -25,6 +25,12 @@ SAMPLES: list[ev.DomainEvent] = [
     ev.BranchCreated("shop", "feature/x", "main", 7),
     ev.BranchDeleted("shop", "feature/x"),
     ev.BranchMerged("shop", "feature/x", "main", 12, ["c1"]),
+    ev.DatabaseSettingsChanged("shop", ["main"], 1),
+    ev.ProposalOpened("shop", 1, "feature/x", "main", "Ages", None),
+    ev.ProposalCommented("looks right"),
+    ev.ProposalApproved(None),
+    ev.ProposalMerged(40),
+    ev.ProposalClosed("not needed"),
     ev.ClassCreated("A", {"id": "A", "title_key": None, "metadata": {}}),
     ev.ClassUpdated("A", {"id": "A", "title_key": None, "metadata": {}}, {"added": []}),
     ev.ClassDeleted("A"),
@@ -117,7 +123,22 @@ COMMANDS: list[c.Command] = [
     c.BulkCreateInstances(database="shop", class_id="A", instances=[{"x": 1}]),
     c.UpdateInstance(database="shop", class_id="A", instance_id="a", data={"x": 2}),
     c.DeleteInstance(database="shop", class_id="A", instance_id="a", expected_seq=3),
+    c.CreateBranch(database="shop", name="dev", at_position=3),
+    c.DeleteBranch(database="shop", name="dev"),
+    c.MergeBranch(database="shop", source="dev", resolutions={"A/a": "ours"}),
+    c.RevertCommit(database="shop", branch="dev", commit="0190a000", strategy="theirs"),
+    c.ResetBranch(database="shop", branch="dev", to_position=12),
+    c.ConfigureDatabase(database="shop", protected_branches=["main"], required_approvals=2),
+    c.OpenProposal(database="shop", source="dev", title="t", description=None),
+    c.CommentProposal(database="shop", number=1, comment="c"),
+    c.ApproveProposal(database="shop", number=1),
+    c.MergeProposal(database="shop", number=1, strategy="ours"),
+    c.CloseProposal(database="shop", number=1, comment=None),
 ]
+
+
+def test_every_command_type_has_a_round_trip_sample() -> None:
+    assert {type(command) for command in COMMANDS} == set(c.COMMAND_TYPES.values())
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: type(c).__name__)
