@@ -113,3 +113,22 @@ def test_the_algorithm_on_explicit_times() -> None:
     assert (third.allowed, round(third.retry_after, 6), same) == (False, 0.1, tat)
     fourth, _ = limit.decide(tat, 100.1, 1)
     assert fourth.allowed
+
+
+def test_the_in_process_limiter_forgets_idle_clients_past_its_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("spice.adapters.memory.rate_limit.MAX_CLIENTS", 4)
+    clock = ManualClock(1000.0)
+    limiter = InMemoryRateLimiter(RateLimit(1.0, 1), clock=clock)
+    for key in ("a", "b", "c", "d"):
+        assert limiter.hit(key).allowed
+    clock.now += 0.5  # all four are still within their window
+    assert limiter.hit("e").allowed  # over the bound: keeps the two latest of those active
+    assert not limiter.hit("e").allowed  # e is kept, and still limited
+    assert limiter.hit("a").allowed is True  # a was swept out: starts afresh
+    clock.now += 10  # the others fell idle: the next sweep forgets them
+    for key in ("f", "g", "h", "i"):
+        limiter.hit(key)
+    assert set(limiter._tats) == {"f", "g", "h", "i"}
+    assert limiter.hit("f").allowed is False  # the active ones keep their state
