@@ -9,7 +9,8 @@ import pytest
 
 from spice.domain import commands as c
 from spice.domain.aggregates import replay
-from spice.domain.deciders.base import SNAPSHOT_AFTER, WriteModel
+from spice.domain.deciders import decide
+from spice.domain.deciders.base import SNAPSHOT_AFTER, Staged, WriteModel
 from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, Conflict, NotFound, ValidationFailed
 from spice.domain.events import BranchCreated, BranchDeleted, InstanceUpdated
@@ -158,3 +159,19 @@ def test_a_long_stream_is_loaded_from_its_snapshot_and_equals_a_full_replay(log:
         full = replay(aggregate_id, WriteModel(store).read_stream(aggregate_id))
         assert state == full and state.body["name"] == "later"
         reads.clear()
+
+
+def test_a_staged_model_answers_class_checks_once_until_a_class_change_is_staged(
+    log: Log,
+) -> None:
+    staged = Staged(log.model)
+    before = staged.effective_class("shop", "main", "Customer")
+    staged.effective_class("shop", "main", "Customer")["properties"].clear()  # a copy
+    assert staged.effective_class("shop", "main", "Customer") == before
+    staged.add(log.decide(customer("c9")).changes)  # instances keep the answers
+    assert staged.effective_class("shop", "main", "Customer") == before
+    extra = {"name": "tier", "type": "string"}
+    wider = {**CUSTOMER, "properties": [*CUSTOMER["properties"], extra]}
+    staged.add(decide(staged, c.UpdateClass(database="shop", definition=wider), "x").changes)
+    after = staged.effective_class("shop", "main", "Customer")
+    assert [p["name"] for p in after["properties"]][-1] == "tier"

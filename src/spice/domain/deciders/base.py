@@ -260,15 +260,39 @@ def require_absent(state: AggregateState, what: str) -> None:
 
 class Staged(WriteModel):
     """A write model that also sees changes decided but not appended yet: one command that
-    runs several decisions in turn (a merge) decides each against the ones before it."""
+    runs several decisions in turn (a merge) decides each against the ones before it.
+
+    The branch and class checks each of those decisions repeats are answered once, until a
+    change other than to an instance (or a unique value) is staged."""
 
     def __init__(self, model: WriteModel) -> None:
         super().__init__(model.store)
         self._lineages = model._lineages
         self.changes: list[Change] = []
         self._pending: dict[str, list[EventEnvelope]] = {}
+        self._checked: dict[tuple[str, ...], Any] = {}
+        self._stored: dict[str, list[EventEnvelope]] = {}
+
+    def require_branch(self, db: str | None, branch: str) -> None:
+        key = ("branch", str(db), branch)
+        if key not in self._checked:
+            super().require_branch(db, branch)
+            self._checked[key] = True
+
+    def effective_class(self, db: str, branch: str, class_id: Any) -> dict[str, Any]:
+        key = ("class", db, branch, str(class_id))
+        found = self._checked.get(key)
+        if found is None:
+            found = self._checked[key] = super().effective_class(db, branch, class_id)
+        return dict(found)
 
     def add(self, changes: Iterable[Change]) -> None:
+        changes = list(changes)
+        if any(
+            (names.branch_scope(change.aggregate_id) or ("",))[0] not in ("inst", "uniq")
+            for change in changes
+        ):
+            self._checked.clear()
         for change in changes:
             event = change.event
             envelope = EventEnvelope(
@@ -287,8 +311,11 @@ class Staged(WriteModel):
 
     def read_stream(self, aggregate_id: str, after_seq: int = 0) -> list[EventEnvelope]:
         staged = self._pending.get(aggregate_id, [])
+        stored = self._stored.get(aggregate_id)
+        if stored is None:  # the log as of this decision: read once per stream
+            stored = self._stored[aggregate_id] = super().read_stream(aggregate_id)
         return [
-            *super().read_stream(aggregate_id, after_seq),
+            *(e for e in stored if e.sequence_number > after_seq),
             *(e for e in staged if e.sequence_number > after_seq),
         ]
 
