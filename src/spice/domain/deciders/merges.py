@@ -17,11 +17,8 @@ class Merge(ThreeWay):
     """The source's changes since the common ancestor, brought onto the target."""
 
     def __init__(self, model: WriteModel, command: c.MergeBranch, command_id: str) -> None:
-        db = str(model.require_database(command.database).body["name"])
-        target = names.check_name("branch", command.branch, names.BRANCH_NAME, "branch")
+        super().__init__(model, command, command_id)
         self.source = names.check_name("branch", command.source, names.BRANCH_NAME, "source")
-        super().__init__(model, db, target, command.strategy, command.resolutions, command_id)
-        model.require_branch(self.db, self.target)
         model.require_branch(self.db, self.source)
         branch = model.load(names.branch_aggregate(self.db, self.source))
         if branch.body.get("from_branch") != self.target:

@@ -9,6 +9,7 @@ protected branch takes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from spice.domain import commands as c
@@ -19,6 +20,7 @@ from spice.domain.deciders.base import Change, Decision, WriteModel
 from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
 from spice.domain.events import (
     DatabaseSettingsChanged,
+    DomainEvent,
     ProposalApproved,
     ProposalClosed,
     ProposalCommented,
@@ -161,31 +163,32 @@ def _open(model: WriteModel, database: Any, number: Any) -> tuple[str, Aggregate
     return db, state
 
 
-def comment_proposal(model: WriteModel, command: c.CommentProposal, _command_id: str) -> Decision:
+def _note(
+    model: WriteModel,
+    command: c.CommentProposal | c.ApproveProposal | c.CloseProposal,
+    event: Callable[[str | None], DomainEvent],
+    required: bool,
+    **result: Any,
+) -> Decision:
+    """A comment, an approval or a closing of an open proposal, with its text."""
     db, state = _open(model, command.database, command.number)
-    comment = str(_text(command.comment, "comment", MAX_TEXT, True))
+    comment = _text(command.comment, "comment", MAX_TEXT, required)
     return Decision(
-        [Change(state.aggregate_id, state.seq + 1, ProposalCommented(comment))],
-        {"database": db, "number": command.number},
+        [Change(state.aggregate_id, state.seq + 1, event(comment))],
+        {"database": db, "number": command.number, **result},
     )
+
+
+def comment_proposal(model: WriteModel, command: c.CommentProposal, _command_id: str) -> Decision:
+    return _note(model, command, lambda text: ProposalCommented(str(text)), required=True)
 
 
 def approve_proposal(model: WriteModel, command: c.ApproveProposal, _command_id: str) -> Decision:
-    db, state = _open(model, command.database, command.number)
-    comment = _text(command.comment, "comment", MAX_TEXT, False)
-    return Decision(
-        [Change(state.aggregate_id, state.seq + 1, ProposalApproved(comment))],
-        {"database": db, "number": command.number},
-    )
+    return _note(model, command, ProposalApproved, required=False)
 
 
 def close_proposal(model: WriteModel, command: c.CloseProposal, _command_id: str) -> Decision:
-    db, state = _open(model, command.database, command.number)
-    comment = _text(command.comment, "comment", MAX_TEXT, False)
-    return Decision(
-        [Change(state.aggregate_id, state.seq + 1, ProposalClosed(comment))],
-        {"database": db, "number": command.number, "status": "closed"},
-    )
+    return _note(model, command, ProposalClosed, required=False, status="closed")
 
 
 def approvers(model: WriteModel, aggregate_id: str) -> list[str]:

@@ -52,10 +52,8 @@ class Revert(ThreeWay):
     """A commit's changes, undone on the target."""
 
     def __init__(self, model: WriteModel, command: c.RevertCommit, command_id: str) -> None:
-        db = str(model.require_database(command.database).body["name"])
-        target = names.check_name("branch", command.branch, names.BRANCH_NAME, "branch")
-        super().__init__(model, db, target, command.strategy, command.resolutions, command_id)
-        model.require_branch(db, target)
+        super().__init__(model, command, command_id)
+        db, target = self.db, self.target
         commit = command.commit
         if not isinstance(commit, str) or not 0 < len(commit) <= MAX_COMMIT_ID:
             raise ValidationFailed(
@@ -95,10 +93,7 @@ class Reset(ThreeWay):
     """The target's classes and instances brought back to their values at a log position."""
 
     def __init__(self, model: WriteModel, command: c.ResetBranch, command_id: str) -> None:
-        db = str(model.require_database(command.database).body["name"])
-        target = names.check_name("branch", command.branch, names.BRANCH_NAME, "branch")
-        super().__init__(model, db, target, command.strategy, command.resolutions, command_id)
-        model.require_branch(db, target)
+        super().__init__(model, command, command_id)
         point = command.to_position
         head = model.store.head_position()
         if not isinstance(point, int) or isinstance(point, bool) or not 0 <= point <= head:

@@ -43,19 +43,20 @@ def body(state: AggregateState) -> dict[str, Any] | None:
 
 
 class ThreeWay:
-    """One command bringing changes onto `target`: how conflicts are settled, the conflicts
-    found, and the target's changes so far. Subclasses say which aggregates changed and
-    what their base and wanted values are (`sides`)."""
+    """One command bringing changes onto its branch (the target, which must exist): how
+    conflicts are settled, the conflicts found, and the target's changes so far.
+    Subclasses say which aggregates changed and what their base and wanted values are
+    (`sides`)."""
 
     def __init__(
         self,
         model: WriteModel,
-        db: str,
-        target: str,
-        strategy: str,
-        resolutions: Any,
+        command: c.MergeBranch | c.RevertCommit | c.ResetBranch,
         command_id: str,
     ) -> None:
+        db = str(model.require_database(command.database).body["name"])
+        target = names.check_name("branch", command.branch, names.BRANCH_NAME, "branch")
+        strategy, resolutions = command.strategy, command.resolutions
         if strategy not in STRATEGIES:
             raise ValidationFailed(
                 "unknown strategy",
@@ -69,6 +70,7 @@ class ThreeWay:
                 "resolutions map a conflict ('Class/id' or 'Class/id.property') to ours or theirs",
                 [field_error("resolutions", "type", "{key: ours | theirs}", resolutions)],
             )
+        model.require_branch(db, target)
         self.model, self.db, self.target, self.command_id = model, db, target, command_id
         self.strategy, self.resolutions = strategy, resolutions
         self.staged = Staged(model)
