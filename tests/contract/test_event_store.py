@@ -218,6 +218,19 @@ def test_heads_are_last_event_per_existing_stream(event_store: EventStore) -> No
     assert event_store.heads([]) == {}
 
 
+def test_streams_read_together_are_whole_and_in_order(event_store: EventStore) -> None:
+    event_store.append([event("a", 1), event("b", 1), event("a", 2)])
+    event_store.append([event("a", 3), event("c", 1)])
+    ids = ["a", "missing", *(f"x{i}" for i in range(1200)), "b"]  # "b" in a later chunk
+    found = event_store.read_streams(ids)
+    assert set(found) == set(ids)
+    assert found["a"] == event_store.read_stream("a")
+    assert [e.sequence_number for e in found["a"]] == [1, 2, 3]
+    assert found["b"] == event_store.read_stream("b")
+    assert found["missing"] == [] and found["x1199"] == []
+    assert event_store.read_streams([]) == {}
+
+
 def test_head_position(event_store: EventStore) -> None:
     assert event_store.head_position() == 0
     event_store.append(stream("a", 2))

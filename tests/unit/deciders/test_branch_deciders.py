@@ -175,3 +175,22 @@ def test_a_staged_model_answers_class_checks_once_until_a_class_change_is_staged
     staged.add(decide(staged, c.UpdateClass(database="shop", definition=wider), "x").changes)
     after = staged.effective_class("shop", "main", "Customer")
     assert [p["name"] for p in after["properties"]][-1] == "tier"
+
+
+def test_streams_read_together_equal_streams_read_one_by_one(log: Log) -> None:
+    log.given(_branch("feature/x"), _update("c1", "feature/x", name="Lee"))
+    log.given(customer("c2"), _on(customer("c3"), "feature/x"), _branch("deep", "feature/x"))
+    log.given(_update("c1", "deep", name="Park"), _update("c1", "main", name="Main"))
+    ids = [
+        f"inst:shop:{branch}:Customer:{cid}"
+        for branch in ("main", "feature/x", "deep")
+        for cid in ("c1", "c2", "c3", "c4")
+    ]
+    together = log.model.read_streams([*ids, "db:shop", "class:shop:deep:Customer"])
+    for aggregate_id in [*ids, "db:shop", "class:shop:deep:Customer"]:
+        assert together[aggregate_id] == log.model.read_stream(aggregate_id), aggregate_id
+    assert [e.data.get("changes") for e in together["inst:shop:deep:Customer:c1"][1:]] == [
+        {"name": "Lee"},
+        {"name": "Park"},
+    ]
+    assert together["inst:shop:deep:Customer:c2"] == []  # created on main after the fork

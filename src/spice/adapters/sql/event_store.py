@@ -178,6 +178,21 @@ class SQLEventStore(EventStore):
             ).fetchall()
         return [row_to_event(r) for r in rows]
 
+    def read_streams(self, aggregate_ids: Iterable[str]) -> dict[str, list[EventEnvelope]]:
+        found: dict[str, list[EventEnvelope]] = {a: [] for a in aggregate_ids}
+        with self._db.query() as conn:
+            for part in chunks(list(found)):
+                rows = conn.execute(
+                    self._q(
+                        f"SELECT {COLUMNS} FROM events WHERE aggregate_id IN "
+                        f"({_marks(len(part))}) ORDER BY aggregate_id, sequence_number"
+                    ),
+                    part,
+                ).fetchall()
+                for row in rows:
+                    found[row[4]].append(row_to_event(row))
+        return found
+
     def read_all(
         self, after_position: int = 0, limit: int = 1000, aggregate_type: str | None = None
     ) -> list[EventEnvelope]:

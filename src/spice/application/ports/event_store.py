@@ -45,6 +45,11 @@ class EventStore(ABC):
         self, aggregate_id: str, from_seq: int = 1, to_seq: int | None = None
     ) -> list[EventEnvelope]: ...
 
+    def read_streams(self, aggregate_ids: Iterable[str]) -> dict[str, list[EventEnvelope]]:
+        """Several whole streams at once (an empty list for one that does not exist);
+        stores override this to read them in a few queries instead of one each."""
+        return {a: self.read_stream(a) for a in dict.fromkeys(aggregate_ids)}
+
     @abstractmethod
     def read_all(
         self, after_position: int = 0, limit: int = 1000, aggregate_type: str | None = None

@@ -56,6 +56,8 @@ class Streams(Protocol):
         self, prefix: str, after: str = "", limit: int = 1000, until_position: int | None = None
     ) -> list[str]: ...
 
+    def read_streams(self, aggregate_ids: Iterable[str]) -> dict[str, list[EventEnvelope]]: ...
+
     def read_all(
         self, after_position: int = 0, limit: int = 1000, aggregate_type: str | None = None
     ) -> Sequence[EventEnvelope]: ...
@@ -119,6 +121,37 @@ class WriteModel:
             if own and own[0].sequence_number == after_seq + 1:
                 break
         return events
+
+    def read_streams(self, aggregate_ids: Iterable[str]) -> dict[str, list[EventEnvelope]]:
+        """Whole streams as their branches see them, in a few reads of the store: one per
+        level of each lineage involved."""
+        found: dict[str, list[EventEnvelope]] = {}
+        scoped: dict[Lineage, list[str]] = {}
+        direct: list[str] = []
+        for aggregate_id in dict.fromkeys(aggregate_ids):
+            lineage = self._scoped(aggregate_id)
+            if lineage is None:
+                direct.append(aggregate_id)
+            else:
+                scoped.setdefault(lineage, []).append(aggregate_id)
+        if direct:
+            found.update(self.store.read_streams(direct))
+        for lineage, ids in scoped.items():
+            pending: dict[str, list[EventEnvelope]] = {a: [] for a in ids}
+            for level in lineage:
+                mapped = {names.on_branch(a, level.branch): a for a in pending}
+                for stored_id, events in self.store.read_streams(mapped).items():
+                    own = [
+                        e for e in events if level.until is None or (e.position or 0) <= level.until
+                    ]
+                    aggregate_id = mapped[stored_id]
+                    pending[aggregate_id][:0] = own
+                    if own and own[0].sequence_number == 1:  # it began on this level
+                        found[aggregate_id] = pending.pop(aggregate_id)
+                if not pending:
+                    break
+            found.update(pending)
+        return found
 
     def load(self, aggregate_id: str) -> AggregateState:
         with self._states_lock:
@@ -309,13 +342,22 @@ class Staged(WriteModel):
             self._pending.setdefault(change.aggregate_id, []).append(envelope)
             self.changes.append(change)
 
+    def prefetch(self, aggregate_ids: Iterable[str]) -> None:
+        """Read these streams now, together, for the decisions that follow."""
+        wanted = [a for a in aggregate_ids if a not in self._stored]
+        self._stored.update(super().read_streams(wanted))
+
+    def stored_stream(self, aggregate_id: str) -> list[EventEnvelope]:
+        """A stream as the log has it (nothing staged), read once per decision."""
+        stored = self._stored.get(aggregate_id)
+        if stored is None:
+            stored = self._stored[aggregate_id] = super().read_stream(aggregate_id)
+        return stored
+
     def read_stream(self, aggregate_id: str, after_seq: int = 0) -> list[EventEnvelope]:
         staged = self._pending.get(aggregate_id, [])
-        stored = self._stored.get(aggregate_id)
-        if stored is None:  # the log as of this decision: read once per stream
-            stored = self._stored[aggregate_id] = super().read_stream(aggregate_id)
         return [
-            *(e for e in stored if e.sequence_number > after_seq),
+            *(e for e in self.stored_stream(aggregate_id) if e.sequence_number > after_seq),
             *(e for e in staged if e.sequence_number > after_seq),
         ]
 

@@ -55,7 +55,7 @@ class Merge(ThreeWay):
     def sides(self, aggregate_id: str) -> Sides:
         """The value of a source aggregate at the common ancestor and now, from one read of
         its stream; the commits the source made to it since are noted."""
-        stream = self.model.read_stream(aggregate_id)
+        stream = self.stream(aggregate_id)
         before = [e for e in stream if (e.position or 0) <= self.base]
         self.commits.update(e.command_id for e in stream[len(before) :] if e.command_id is not None)
         return body(replay(aggregate_id, before)), body(replay(aggregate_id, stream))

@@ -83,7 +83,7 @@ class Revert(ThreeWay):
         self.last = outcome.position or 0
 
     def sides(self, aggregate_id: str) -> Sides:
-        stream = self.model.read_stream(aggregate_id)
+        stream = self.stream(aggregate_id)
         before = [e for e in stream if (e.position or 0) < self.first]
         after = [e for e in stream if (e.position or 0) <= self.last]
         return body(replay(aggregate_id, after)), body(replay(aggregate_id, before))
@@ -121,7 +121,7 @@ class Reset(ThreeWay):
         return list(found)
 
     def sides(self, aggregate_id: str) -> Sides:
-        stream = self.model.read_stream(aggregate_id)
+        stream = self.stream(aggregate_id)
         then = [e for e in stream if (e.position or 0) <= self.point]
         return body(replay(aggregate_id, stream)), body(replay(aggregate_id, then))
 

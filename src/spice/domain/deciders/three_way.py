@@ -20,6 +20,7 @@ from spice.domain import names
 from spice.domain.aggregates import AggregateState
 from spice.domain.deciders import instances, ontology
 from spice.domain.deciders.base import Decision, Staged, WriteModel
+from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import Conflict, SpiceError, ValidationFailed, field_error
 
 STRATEGIES = ("fail", "ours", "theirs")
@@ -33,6 +34,7 @@ STEPS: dict[type[c.Command], Callable[[WriteModel, Any, str], Decision]] = {
     c.DeleteInstance: instances.delete_instance,
 }
 MAX_CONFLICTS = 1000
+BATCH = 500  # aggregates whose streams are read together
 Conflicts = list[dict[str, Any]]
 Sides = tuple[dict[str, Any] | None, dict[str, Any] | None]
 
@@ -121,14 +123,19 @@ class ThreeWay:
 
     def bring(self, aggregate_ids: list[str]) -> None:
         """Bring the changes of these class and instance aggregates (of any branch) onto the
-        target, classes first."""
+        target, classes first; their streams and the target's are read a batch at a time."""
         kinds = {a: (names.branch_scope(a) or ("",))[0] for a in aggregate_ids}
-        for aggregate_id in aggregate_ids:
-            if kinds[aggregate_id] == "class":
-                _bring_class(self, aggregate_id)
-        for aggregate_id in aggregate_ids:
-            if kinds[aggregate_id] == "inst":
-                _bring_instance(self, aggregate_id)
+        for kind, step in (("class", _bring_class), ("inst", _bring_instance)):
+            ids = [a for a in aggregate_ids if kinds[a] == kind]
+            for start in range(0, len(ids), BATCH):
+                part = ids[start : start + BATCH]
+                self.staged.prefetch([*part, *(names.on_branch(a, self.target) for a in part)])
+                for aggregate_id in part:
+                    step(self, aggregate_id)
+
+    def stream(self, aggregate_id: str) -> list[EventEnvelope]:
+        """An aggregate's stream as the log has it, for `sides`."""
+        return self.staged.stored_stream(aggregate_id)
 
     def refuse_conflicts(self, what: str) -> None:
         if self.conflicts:
