@@ -224,6 +224,13 @@ def test_merge_revert_and_reset_against_a_running_server(server: ServerProcess) 
     reset = spice("reset", "cli", "main", str(point), "-m", "back", *to)
     assert reset.returncode == 0, reset.stderr
     assert httpx.get(f"{items}/i1").json()["data"]["data"]["item_id"] == "i1"
+    r = httpx.put(f"{items}/i2/update?wait=true", json={"data": {"item_id": "main-2"}}, timeout=60)
+    assert r.status_code == 200, r.text
+    rebased = spice("rebase", "cli", "dev", *to)
+    assert rebased.returncode == 0, rebased.stderr
+    assert rebased.stdout.startswith("wrote ") and "events on dev" in rebased.stdout
+    on_dev = httpx.get(f"{items}/i2?branch=dev").json()["data"]["data"]
+    assert on_dev["item_id"] == "main-2"
     bad = spice("merge", "cli", "dev", "--resolve", "Item/i1", *to)
     assert bad.returncode == 1 and "--resolve takes KEY=ours or KEY=theirs" in bad.stderr
 

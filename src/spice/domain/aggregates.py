@@ -9,6 +9,7 @@ from typing import Any
 from spice.domain.envelope import EventEnvelope
 from spice.domain.events import (
     BranchCreated,
+    BranchRebased,
     ClassCreated,
     ClassUpdated,
     DatabaseCreated,
@@ -58,6 +59,8 @@ def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
         return dict(event.definition)
     if isinstance(event, DatabaseCreated | BranchCreated):
         return event.to_data()
+    if isinstance(event, BranchRebased):
+        return {**body, "rebased_position": event.position}
     if isinstance(event, DatabaseSettingsChanged):
         settings = {k: v for k, v in event.to_data().items() if k != "database"}
         return {**body, "settings": settings}

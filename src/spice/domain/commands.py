@@ -90,6 +90,18 @@ class MergeBranch(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RebaseBranch(Command):
+    """Bring the changes the command's branch's parent made since the fork (or the last
+    rebase) onto the branch, three-way, so that it differs from its parent's head only by
+    its own changes. Conflicts are settled as for a merge: "ours" keeps the branch's value,
+    "theirs" takes the parent's."""
+
+    command_type = "REBASE_BRANCH"
+    strategy: str = "fail"
+    resolutions: Payload = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class RevertCommit(Command):
     """Undo what commit `commit` changed, on the command's branch (which must see it), as
     new events. A later change to what the commit changed is a conflict, settled as for a
@@ -257,6 +269,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         CreateBranch,
         DeleteBranch,
         MergeBranch,
+        RebaseBranch,
         RevertCommit,
         ResetBranch,
         ConfigureDatabase,

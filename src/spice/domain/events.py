@@ -95,6 +95,20 @@ class BranchMerged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class BranchRebased(DomainEvent):
+    """Branch `name` took in its parent `onto`'s changes up to log position `position`:
+    from then on it differs from its parent only by its own changes, and its next merge
+    into `onto` and next rebase start from there."""
+
+    event_type = "BranchRebased"
+    aggregate_type = AggregateType.BRANCH
+    database: str
+    name: str
+    onto: str
+    position: int
+
+
+@dataclass(frozen=True)
 class DatabaseSettingsChanged(DomainEvent):
     """The database's settings now: writes to `protected_branches` go through proposals,
     which merge after `required_approvals` approvals."""
@@ -310,6 +324,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         BranchCreated,
         BranchDeleted,
         BranchMerged,
+        BranchRebased,
         DatabaseSettingsChanged,
         ProposalOpened,
         ProposalCommented,

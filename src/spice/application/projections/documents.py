@@ -25,6 +25,8 @@ from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.events import (
     BranchCreated,
     BranchDeleted,
+    BranchMerged,
+    BranchRebased,
     ClassEvent,
     CommandCompleted,
     DatabaseCreated,
@@ -54,7 +56,7 @@ def doc_key(event: EventEnvelope, fact: DomainEvent) -> DocKey | None:
         return DocKey(KIND_INSTANCE, db, branch, fact.class_id, fact.instance_id)
     if isinstance(fact, ClassEvent):
         return DocKey(KIND_CLASS, db, branch, fact.class_id)
-    if isinstance(fact, BranchCreated | BranchDeleted):
+    if isinstance(fact, BranchCreated | BranchDeleted | BranchMerged | BranchRebased):
         return DocKey(KIND_BRANCH, db, fact.name)
     if isinstance(fact, DatabaseCreated | DatabaseDeleted):
         return DocKey(KIND_DATABASE, db)

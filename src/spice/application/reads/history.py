@@ -140,7 +140,8 @@ class History:
 
     def branch(self, db: str, branch: str) -> dict[str, Any]:
         """A branch with its head commit and, off main, how many commits it has that its
-        parent lacks (`ahead`) and the parent has made since the fork (`behind`)."""
+        parent lacks (`ahead`) and the parent has made since the fork or its last rebase
+        (`behind`)."""
         found = self.reader.branch(db, branch)
         lineage = self.documents.lineage(db, branch)
         head = self.head(db, lineage)
@@ -150,7 +151,8 @@ class History:
             return {**info, "ahead": None, "behind": None}
         parents = self.documents.lineage(db, parent)
         ahead = self._count(db, (Level(branch, None),))
-        behind = self._count(db, parents) - self._count(db, at(parents, fork))
+        since = max(fork, found.get("rebased_position") or 0)  # a rebase took them in
+        behind = self._count(db, parents) - self._count(db, at(parents, since))
         return {**info, "ahead": ahead, "behind": behind}
 
     def view(self, db: str, ref: str) -> View:

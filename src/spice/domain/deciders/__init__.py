@@ -30,6 +30,7 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.CreateBranch: branches.create_branch,
     c.DeleteBranch: branches.delete_branch,
     c.MergeBranch: merges.merge_branch,
+    c.RebaseBranch: merges.rebase_branch,
     c.RevertCommit: reverts.revert_commit,
     c.ResetBranch: reverts.reset_branch,
     c.ConfigureDatabase: proposals.configure_database,

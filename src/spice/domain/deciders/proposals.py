@@ -44,6 +44,7 @@ GUARDED = (
     c.UpdateInstance,
     c.DeleteInstance,
     c.MergeBranch,
+    c.RebaseBranch,
     c.RevertCommit,
     c.ResetBranch,
 )

@@ -53,7 +53,7 @@ class ThreeWay:
     def __init__(
         self,
         model: WriteModel,
-        command: c.MergeBranch | c.RevertCommit | c.ResetBranch,
+        command: c.MergeBranch | c.RebaseBranch | c.RevertCommit | c.ResetBranch,
         command_id: str,
     ) -> None:
         db = str(model.require_database(command.database).body["name"])

@@ -150,9 +150,14 @@ class BranchPublic(Versioned):
     name: str
     from_branch: str | None
     fork_position: int | None = None
+    rebased_position: int | None = Field(
+        default=None, description="the parent's head it last took in by a rebase"
+    )
     head: str | None = Field(default=None, description="the id of its newest commit")
     ahead: int | None = Field(default=None, description="commits it has that its parent lacks")
-    behind: int | None = Field(default=None, description="commits its parent made since the fork")
+    behind: int | None = Field(
+        default=None, description="commits its parent made since the fork or the last rebase"
+    )
 
 
 class Page(BaseModel, Generic[T]):

@@ -52,6 +52,13 @@ class MergeRequest(_ThreeWayRequest):
     target: str = Field(default=names.MAIN_BRANCH, min_length=1, max_length=100)
 
 
+class RebaseRequest(_ThreeWayRequest):
+    """Bring the parent's changes since the fork (or the last rebase) onto `branch`;
+    "ours" keeps the branch's value where both changed, "theirs" takes the parent's."""
+
+    branch: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])
+
+
 class RevertRequest(_ThreeWayRequest):
     """Undo commit `commit` on `branch` (which must see it) with new events; "theirs" takes
     the value from before the commit where the branch changed it since."""

@@ -1,6 +1,6 @@
-"""`spice branch`, `spice log`, `spice diff`, `spice merge`, `spice revert` and `spice reset`:
-version control against a running server, through its HTTP API (so they work the same on
-both profiles)."""
+"""`spice branch`, `spice log`, `spice diff`, `spice merge`, `spice rebase`, `spice revert` and
+`spice reset`: version control against a running server, through its HTTP API (so they work
+the same on both profiles)."""
 
 from __future__ import annotations
 
@@ -137,6 +137,10 @@ def merge(args: argparse.Namespace, out: Out) -> int:
     return _three_way(args, out, "merge", {"source": args.source, "target": args.into})
 
 
+def rebase(args: argparse.Namespace, out: Out) -> int:
+    return _three_way(args, out, "rebase", {"branch": args.branch})
+
+
 def revert(args: argparse.Namespace, out: Out) -> int:
     return _three_way(args, out, "revert", {"commit": args.commit, "branch": args.branch})
 
@@ -170,6 +174,10 @@ def add_commands(sub: Any) -> list[argparse.ArgumentParser]:
     p_merge.add_argument("source")
     p_merge.add_argument("--into", default="main", help="the branch it forked from")
     p_merge.set_defaults(client=merge)
+    p_rebase = sub.add_parser("rebase", help="bring the parent's changes onto a branch")
+    p_rebase.add_argument("database")
+    p_rebase.add_argument("branch")
+    p_rebase.set_defaults(client=rebase)
     p_revert = sub.add_parser("revert", help="undo one commit with new events")
     p_revert.add_argument("database")
     p_revert.add_argument("commit")
@@ -180,12 +188,12 @@ def add_commands(sub: Any) -> list[argparse.ArgumentParser]:
     p_reset.add_argument("branch")
     p_reset.add_argument("to", help="a log position, an ISO time or a commit")
     p_reset.set_defaults(client=reset)
-    for p in (p_merge, p_revert, p_reset):
+    for p in (p_merge, p_rebase, p_revert, p_reset):
         p.add_argument("--strategy", choices=["fail", "ours", "theirs"], default="fail")
         p.add_argument("--resolve", action="append", metavar="KEY=SIDE", help="Class/id[.prop]")
         p.add_argument("--dry-run", action="store_true", help="show what it would write")
         p.add_argument("-m", "--message", help="commit message")
-    parsers = [p_branch, p_log, p_diff, p_merge, p_revert, p_reset]
+    parsers = [p_branch, p_log, p_diff, p_merge, p_rebase, p_revert, p_reset]
     for p in parsers:
         p.add_argument("--server", help=f"server URL (default $SPICE_SERVER or {DEFAULT_SERVER})")
         p.add_argument("--user", help="act as this user (X-User-Id)")

@@ -1,5 +1,5 @@
 """Version control: /api/v1/databases/{db}/commits (history), one commit, diff, the common
-ancestor of two refs; merge, revert and reset."""
+ancestor of two refs; merge, rebase, revert and reset."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from spice.entrypoints.api.responses import (
 )
 from spice.entrypoints.api.schemas import (
     MergeRequest,
+    RebaseRequest,
     ResetRequest,
     RevertRequest,
     page,
@@ -130,6 +131,26 @@ async def merge(db: str, body: MergeRequest, write: deps.WriteDep) -> JSONRespon
         resolutions=dict(body.resolutions),
     )
     accepted = f"Merge of {body.source!r} into {body.target!r} accepted"
+    return await simulate_or_submit(
+        write, command, body.simulate, accepted, recorded(None, body.message)
+    )
+
+
+@router.post("/rebase", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
+async def rebase(db: str, body: RebaseRequest, write: deps.WriteDep) -> JSONResponse:
+    """Rebase a branch onto its parent's head: the parent's changes since the fork (or the
+    last rebase) are brought onto the branch three-way, as new events on the branch, so that
+    it differs from its parent only by its own changes. The branch's commits stay as they
+    were (history is not rewritten); its next merge starts from the parent as of the
+    rebase, and `behind` counts from there. Conflicts as for a merge ("ours" is the
+    branch)."""
+    command = c.RebaseBranch(
+        database=db,
+        branch=body.branch,
+        strategy=body.strategy,
+        resolutions=dict(body.resolutions),
+    )
+    accepted = f"Rebase of {body.branch!r} accepted"
     return await simulate_or_submit(
         write, command, body.simulate, accepted, recorded(None, body.message)
     )
