@@ -31,6 +31,7 @@ from spice.application.ports.transport import (
     retry_topic,
 )
 from spice.domain.envelope import EventEnvelope
+from tests.clock import ManualClock
 from tests.services import consumer_registry, kafka_prefix_url, postgres_pool
 
 
@@ -245,16 +246,21 @@ def test_a_poison_message_goes_to_the_dlq_and_can_be_replayed(
     assert effects.count("bad-1") == 1
 
 
-def test_an_event_leased_by_a_dead_worker_is_handled_after_its_lease(
+def test_an_event_leased_by_a_dead_worker_waits_for_the_lease_then_is_handled(
     transport: Transport, registry: ConsumerRegistry, run: Start
 ) -> None:
+    clock = ManualClock()
+    registry.clock = clock  # leases run out only when the test says so
     effects = list[Any]()
-    registry.claim("h", "a-1", "dead-worker", lease_seconds=3.0)  # claimed, never completed
+    registry.claim("h", "a-1", "dead-worker", lease_seconds=30.0)  # claimed, never completed
     consumer = _consumer(transport, registry, effects.append, lease_seconds=0.4)
     transport.publish(transport.topic(EVENTS), "a", envelope_to_bytes(_event("a", 1)))
     r = run(consumer)
+    r.until(lambda: consumer.stats.retried >= 2)  # looked twice: still leased
+    assert effects == []
+    clock.now += 30.1
     r.until(lambda: effects == [_event("a", 1)], seconds=10)
-    assert consumer.stats.retried >= 1
+    assert consumer.stats.dead_lettered == 0
 
 
 def test_an_event_that_keeps_killing_its_worker_goes_to_the_dlq(
@@ -274,6 +280,8 @@ def test_a_leader_that_lost_its_lease_runs_again_when_it_gets_it_back() -> None:
     from spice.application.delivery.leader import LEADERS, run_as_leader
 
     store, registry = InMemoryEventStore(), InMemoryConsumerRegistry()
+    clock = ManualClock()
+    registry.clock = clock  # b's lease runs out only when the test says so
     transport = InMemoryTransport()
     transport.ensure_topics(transport.pipeline_topics(), 4)
     relay = Relay(store, registry, transport)
@@ -287,8 +295,11 @@ def test_a_leader_that_lost_its_lease_runs_again_when_it_gets_it_back() -> None:
         _until(lambda: registry.checkpoint(RELAY) == 1)
         registry.release(LEADERS, "relay", "a", forget=True)
         registry.claim(LEADERS, "relay", "b", lease_seconds=0.3)  # b takes over, then dies
-        time.sleep(0.5)
+        _until(lambda: not relay.running)  # a's next heartbeat found the lease lost
         store.append([_event("a", 2)])
+        time.sleep(0.5)  # a asks for the lease more than once meanwhile
+        assert registry.checkpoint(RELAY) == 1  # a stood by while b held it
+        clock.now += 0.31
         _until(lambda: registry.checkpoint(RELAY) == 2)  # a is active again
     finally:
         stopped.set()

@@ -63,6 +63,11 @@ class LogFollower(ABC):
         self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """Whether its thread is following the log now."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         self._stop.set()
         self.store.wake_waiters()
