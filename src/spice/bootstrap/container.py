@@ -12,6 +12,7 @@ from spice.application.commands.service import CommandService, DrainWait
 from spice.application.commands.status import CommandStatuses
 from spice.application.commands.tracking import CommandTracker
 from spice.application.commands.worker import CommandWorker
+from spice.application.datasets.service import Datasets
 from spice.application.delivery.follower import LogFollower
 from spice.application.delivery.progress import Progress
 from spice.application.delivery.remote_progress import PendingCommands, ReadModelWatch
@@ -74,6 +75,7 @@ class Container:
     diffs: Diffs
     lineages: Lineages
     proposals: Proposals
+    datasets: Datasets
     command_statuses: CommandStatuses
     health: SystemHealth
     pools: adapters.Pools = field(default_factory=adapters.Pools)
@@ -163,6 +165,7 @@ def build_container(settings: Settings) -> Container:
         history=history,
         diffs=diffs,
         proposals=Proposals(events, diffs),
+        datasets=Datasets(events, blobs, s.max_body_bytes),
         lineages=Lineages(events, reader),
         command_statuses=CommandStatuses(events, tracker, executor),
         health=SystemHealth(

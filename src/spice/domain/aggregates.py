@@ -14,6 +14,7 @@ from spice.domain.events import (
     ClassUpdated,
     DatabaseCreated,
     DatabaseSettingsChanged,
+    DatasetVersionAdded,
     DomainEvent,
     InstanceCreated,
     InstanceUpdated,
@@ -61,6 +62,10 @@ def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
         return event.to_data()
     if isinstance(event, BranchRebased):
         return {**body, "rebased_position": event.position}
+    if isinstance(event, DatasetVersionAdded):
+        version = {k: v for k, v in event.to_data().items() if k not in ("database", "name")}
+        versions = [*body.get("versions", []), version]
+        return {"database": event.database, "name": event.name, "versions": versions}
     if isinstance(event, DatabaseSettingsChanged):
         settings = {k: v for k, v in event.to_data().items() if k != "database"}
         return {**body, "settings": settings}

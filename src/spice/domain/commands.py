@@ -125,6 +125,23 @@ class ResetBranch(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AddDatasetVersion(Command):
+    """Record a file stored in the blob store as the next version of dataset `name` (the
+    first makes the dataset). The same bytes as the latest version add nothing."""
+
+    command_type = "ADD_DATASET_VERSION"
+    name: str
+    sha256: str
+    blob_key: str
+    filename: str
+    format: str
+    size: int
+    source: str
+    tables: list[Payload] = field(default_factory=list)
+    detected: Payload = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConfigureDatabase(Command):
     """Set the database's settings: the branches written only through proposals, and how
     many approvals a proposal into one needs."""
@@ -273,6 +290,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         RevertCommit,
         ResetBranch,
         ConfigureDatabase,
+        AddDatasetVersion,
         OpenProposal,
         CommentProposal,
         ApproveProposal,

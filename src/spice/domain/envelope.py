@@ -24,6 +24,8 @@ class AggregateType(StrEnum):
     # A unique value (or the target of a 1:1 link) is held by one instance at a time: its
     # stream is the reservation, and OCC on it makes two claims in a race impossible.
     UNIQUE_VALUE = "UniqueValue"
+    # An uploaded file (a dataset) and its versions, each stored whole in the blob store.
+    DATASET = "Dataset"
     # A proposal (pull request) to merge one branch into another, with its conversation.
     PROPOSAL = "Proposal"
     # Commands are stored in the log as envelopes of this aggregate type.

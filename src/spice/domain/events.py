@@ -120,6 +120,27 @@ class DatabaseSettingsChanged(DomainEvent):
     required_approvals: int
 
 
+@dataclass(frozen=True)
+class DatasetVersionAdded(DomainEvent):
+    """Version `version` of dataset `name`: the file's bytes are the blob `blob_key`
+    (content-addressed by `sha256`); `tables` are what was read from it (name, columns,
+    row count), `detected` how (encoding, delimiter, sheets), `source` where it came from."""
+
+    event_type = "DatasetVersionAdded"
+    aggregate_type = AggregateType.DATASET
+    database: str
+    name: str
+    version: int
+    sha256: str
+    blob_key: str
+    filename: str
+    format: str
+    size: int
+    source: str
+    tables: list[Data]
+    detected: Data
+
+
 # Proposals: who did what is the envelope's actor and time.
 
 
@@ -326,6 +347,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         BranchMerged,
         BranchRebased,
         DatabaseSettingsChanged,
+        DatasetVersionAdded,
         ProposalOpened,
         ProposalCommented,
         ProposalApproved,

@@ -10,6 +10,7 @@ DATABASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
 BRANCH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,99}$")
 CLASS_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
+DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}$")
 
 MAIN_BRANCH = "main"
@@ -43,6 +44,10 @@ def class_aggregate(db: str, branch: str, class_id: str) -> str:
 
 def instance_aggregate(db: str, branch: str, class_id: str, instance_id: str) -> str:
     return f"inst:{db}:{branch}:{class_id}:{instance_id}"
+
+
+def dataset_aggregate(db: str, name: str) -> str:
+    return f"dataset:{db}:{name}"
 
 
 def proposal_aggregate(db: str, number: int) -> str:

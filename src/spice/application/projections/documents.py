@@ -20,6 +20,7 @@ from spice.application.ports.documents import (
 )
 from spice.application.ports.event_store import EventStore
 from spice.application.projections.generations import rebuild_generation
+from spice.domain import commands as c
 from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.events import (
@@ -63,6 +64,17 @@ def doc_key(event: EventEnvelope, fact: DomainEvent) -> DocKey | None:
     return None
 
 
+# Commands that are not commits of any branch: they write no branch's data.
+OFF_BRANCH = frozenset(
+    cls.command_type
+    for cls in (
+        c.AddDatasetVersion,
+        c.OpenProposal,
+        c.CommentProposal,
+        c.ApproveProposal,
+        c.CloseProposal,
+    )
+)
 DOCUMENTED = frozenset(
     {
         AggregateType.DATABASE,
@@ -204,10 +216,9 @@ def project_batch(
         events = [by_position.get(p) for p in range(position - count, position)]
         if None in events:  # the batch began inside the command's events
             events = list(store.read_all(position - count - 1, count))
-        written = [e for e in events if e is not None]
-        if written and all(e.aggregate_type == AggregateType.PROPOSAL for e in written):
-            continue  # a proposal's conversation is not a change of any branch
-        uow.add_commit(commit_of(event, written))
+        if event.metadata.get("command_type") in OFF_BRANCH:
+            continue  # a proposal's conversation or a dataset is not a change of a branch
+        uow.add_commit(commit_of(event, [e for e in events if e is not None]))
 
 
 class DocumentProjector(LogFollower):

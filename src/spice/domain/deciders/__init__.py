@@ -14,6 +14,7 @@ from spice.domain import commands as c
 from spice.domain.deciders import (
     branches,
     databases,
+    datasets,
     instances,
     merges,
     ontology,
@@ -34,6 +35,7 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.RevertCommit: reverts.revert_commit,
     c.ResetBranch: reverts.reset_branch,
     c.ConfigureDatabase: proposals.configure_database,
+    c.AddDatasetVersion: datasets.add_dataset_version,
     c.OpenProposal: proposals.open_proposal,
     c.CommentProposal: proposals.comment_proposal,
     c.ApproveProposal: proposals.approve_proposal,

@@ -16,6 +16,7 @@ from spice.entrypoints.api.rate_limit import RateLimitMiddleware
 from spice.entrypoints.api.routes import (
     commands,
     databases,
+    datasets,
     graph,
     health,
     history,
@@ -68,7 +69,18 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     # Added last, so it runs first: a refused request costs no body reading.
     app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     errors.install(app)
-    routers = (health, databases, history, proposals, ontology, search, instances, graph, commands)
+    routers = (
+        health,
+        databases,
+        history,
+        proposals,
+        datasets,
+        ontology,
+        search,
+        instances,
+        graph,
+        commands,
+    )
     for module in (*routers, types, ws):
         app.include_router(module.router)
     return app

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
+from spice.application.datasets.service import Datasets
 from spice.application.ports.documents import KIND_BRANCH, DocKey
 from spice.application.reads.diff import Diffs
 from spice.application.reads.documents import Reader
@@ -72,6 +73,10 @@ def get_lineages(request: Request) -> Lineages:
     return _container(request).lineages
 
 
+def get_datasets(request: Request) -> Datasets:
+    return _container(request).datasets
+
+
 def get_proposals(request: Request) -> Proposals:
     return _container(request).proposals
 
@@ -129,6 +134,7 @@ ActorDep = Annotated[str, Depends(get_actor)]
 BranchDep = Annotated[str, Depends(get_branch)]
 RefsDep = Annotated[Refs, Depends(get_refs)]
 ProposalsDep = Annotated[Proposals, Depends(get_proposals)]
+DatasetsDep = Annotated[Datasets, Depends(get_datasets)]
 HistoryDep = Annotated[History, Depends(get_history)]
 DiffsDep = Annotated[Diffs, Depends(get_diffs)]
 LineagesDep = Annotated[Lineages, Depends(get_lineages)]

@@ -1,0 +1,267 @@
+"""Reading an uploaded file into tables: CSV (delimiter, quoting and encoding detected),
+Excel .xlsx (every sheet a table), JSON (an array of objects, or an object holding one) and
+JSON Lines. Every cell is kept as text (None when empty); types are inferred later.
+
+A file that cannot be read is refused with `ValidationFailed` naming the file, the row (and
+sheet) and the reason; nothing of it is kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from charset_normalizer import from_bytes
+
+from spice.domain.errors import ValidationFailed, field_error
+
+FORMATS = ("csv", "xlsx", "json", "jsonl")
+DELIMITERS = ",;\t|"
+SNIFF_BYTES = 64 * 1024
+MAX_COLUMNS = 1000
+# Encodings tried, in order, when a file has no byte-order mark and is not UTF-8; what
+# charset-normalizer finds comes after these (Korean spreadsheets are mostly CP949).
+KOREAN = ("cp949",)
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+Cell = str | None
+
+
+@dataclass
+class Table:
+    """One table of a file: a CSV, a sheet, or the records of a JSON file."""
+
+    name: str
+    columns: list[str]
+    rows: list[list[Cell]]
+
+    def summary(self) -> dict[str, Any]:
+        return {"name": self.name, "columns": self.columns, "rows": len(self.rows)}
+
+
+@dataclass
+class ParsedFile:
+    """What was read and how: the format, and for text files the encoding and delimiter."""
+
+    filename: str
+    format: str
+    tables: list[Table]
+    detected: dict[str, Any] = field(default_factory=dict)
+
+
+def _refuse(
+    filename: str, reason: str, row: int | None = None, sheet: str | None = None
+) -> NoReturn:
+    where = "".join(
+        [f", sheet {sheet!r}" if sheet is not None else "", f", row {row}" if row else ""]
+    )
+    error = {**field_error("file", "unreadable", reason, filename), "row": row, "sheet": sheet}
+    raise ValidationFailed(f"{filename}{where}: {reason}", [error])
+
+
+def format_of(filename: str, data: bytes) -> str:
+    """The format a file's name says, else what its first bytes look like."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix in ("csv", "tsv", "txt"):
+        return "csv"
+    if suffix in ("xlsx", "xlsm"):
+        return "xlsx"
+    if suffix in ("jsonl", "ndjson"):
+        return "jsonl"
+    if suffix == "json":
+        return "json"
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    head = data.lstrip()[:1]
+    if head == b"[":
+        return "json"
+    if head == b"{":
+        return "jsonl" if b"\n{" in data.strip() else "json"
+    return "csv"
+
+
+def decode(filename: str, data: bytes) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                _refuse(filename, f"not valid {encoding} text at byte {exc.start}")
+    for encoding in ("utf-8", *KOREAN):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data[:SNIFF_BYTES]).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding), best.encoding
+        except UnicodeDecodeError:
+            pass
+    _refuse(filename, "the text encoding could not be recognised (UTF-8, UTF-16, CP949, ...)")
+
+
+def _cell(value: Any) -> Cell:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text if text.strip() else None
+
+
+def _columns(filename: str, header: list[Any], sheet: str | None = None) -> list[str]:
+    names = [str(h).strip() if h is not None else "" for h in header]
+    while names and not names[-1]:
+        names.pop()
+    if not names:
+        _refuse(filename, "the first row holds no column names", 1, sheet)
+    if len(names) > MAX_COLUMNS:
+        _refuse(filename, f"more than {MAX_COLUMNS} columns", 1, sheet)
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not name:
+            _refuse(filename, f"column {i + 1} has no name", 1, sheet)
+        if name in seen:
+            _refuse(filename, f"column {name!r} appears twice", 1, sheet)
+        seen[name] = i
+    return names
+
+
+def _rows(
+    filename: str, columns: list[str], rows: list[list[Any]], sheet: str | None = None
+) -> list[list[Cell]]:
+    """Rows as cells, one per column; an empty row is skipped, a longer one refused, a
+    shorter one filled with empty cells. Row numbers count the header as row 1."""
+    out: list[list[Cell]] = []
+    width = len(columns)
+    for number, raw in enumerate(rows, start=2):
+        cells = [_cell(v) for v in raw]
+        while len(cells) > width and cells[-1] is None:
+            cells.pop()
+        if not any(c is not None for c in cells):
+            continue
+        if len(cells) > width:
+            _refuse(
+                filename, f"{len(cells)} values where the header has {width} columns", number, sheet
+            )
+        out.append(cells + [None] * (width - len(cells)))
+    return out
+
+
+def _csv(filename: str, data: bytes) -> ParsedFile:
+    text, encoding = decode(filename, data)
+    sample = text[:SNIFF_BYTES]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = "\t" if "\t" in sample.split("\n", 1)[0] else ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        _refuse(filename, f"not a readable CSV: {exc}")
+    if not records:
+        _refuse(filename, "the file is empty")
+    columns = _columns(filename, records[0])
+    table = Table(
+        filename.rsplit(".", 1)[0] or filename, columns, _rows(filename, columns, records[1:])
+    )
+    return ParsedFile(filename, "csv", [table], {"encoding": encoding, "delimiter": delimiter})
+
+
+def _xlsx(filename: str, data: bytes) -> ParsedFile:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        _refuse(filename, f"not a readable .xlsx workbook: {exc}")
+    tables: list[Table] = []
+    try:
+        for sheet in book.worksheets:
+            values = [list(r) for r in sheet.iter_rows(values_only=True)]
+            while values and not any(_cell(v) is not None for v in values[0]):
+                values.pop(0)  # leading blank rows
+            if not values:
+                continue  # an empty sheet is no table
+            columns = _columns(filename, values[0], sheet.title)
+            tables.append(
+                Table(sheet.title, columns, _rows(filename, columns, values[1:], sheet.title))
+            )
+    finally:
+        book.close()
+    if not tables:
+        _refuse(filename, "the workbook has no sheet with data")
+    return ParsedFile(filename, "xlsx", tables, {"sheets": [t.name for t in tables]})
+
+
+def _records(filename: str, records: list[Any], first_row: int = 1) -> Table:
+    columns: dict[str, None] = {}
+    for number, record in enumerate(records, start=first_row):
+        if not isinstance(record, dict):
+            _refuse(filename, "each record must be a JSON object", number)
+        columns.update(dict.fromkeys(str(k) for k in record))
+    names = list(columns)
+    if not names:
+        _refuse(filename, "no records with fields")
+    rows = [[_json_cell(record.get(name)) for name in names] for record in records]
+    return Table(filename.rsplit(".", 1)[0] or filename, names, rows)
+
+
+def _json_cell(value: Any) -> Cell:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _cell(value)
+
+
+def _json(filename: str, data: bytes) -> ParsedFile:
+    text, encoding = decode(filename, data)
+    try:
+        found = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _refuse(filename, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    if isinstance(found, dict):
+        lists = [v for v in found.values() if isinstance(v, list)]
+        if len(lists) != 1:
+            _refuse(filename, "a JSON object must hold exactly one array of records")
+        found = lists[0]
+    if not isinstance(found, list) or not found:
+        _refuse(filename, "expected a non-empty array of records")
+    return ParsedFile(filename, "json", [_records(filename, found)], {"encoding": encoding})
+
+
+def _jsonl(filename: str, data: bytes) -> ParsedFile:
+    text, encoding = decode(filename, data)
+    records: list[Any] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            _refuse(filename, f"not valid JSON: {exc.msg}", number)
+    if not records:
+        _refuse(filename, "the file is empty")
+    return ParsedFile(filename, "jsonl", [_records(filename, records)], {"encoding": encoding})
+
+
+READERS = {"csv": _csv, "xlsx": _xlsx, "json": _json, "jsonl": _jsonl}
+
+
+def read_file(filename: str, data: bytes) -> ParsedFile:
+    """The tables of a file; `ValidationFailed` (naming file, row and reason) when it cannot
+    be read."""
+    if not data.strip():
+        _refuse(filename, "the file is empty")
+    return READERS[format_of(filename, data)](filename, data)

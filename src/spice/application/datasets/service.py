@@ -1,0 +1,221 @@
+"""Datasets: files uploaded, or fetched from a URL or a Google Sheets share link, kept
+whole and once in the blob store under their SHA-256, each upload a version of a named
+dataset (an `AddDatasetVersion` command). Previews and column profiles read the stored
+bytes again; the log says which versions exist."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from email.message import Message
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from spice.application.datasets.files import ParsedFile, Table, read_file
+from spice.application.datasets.profile import profile
+from spice.application.ports.blobs import BlobStore
+from spice.application.ports.event_store import EventStore
+from spice.domain import commands as c
+from spice.domain import names
+from spice.domain.aggregates import replay
+from spice.domain.deciders.base import WriteModel
+from spice.domain.errors import BadRequest, NotFound
+
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "jsonl": "application/x-ndjson",
+}
+SHEETS = re.compile(r"^/spreadsheets/d/([A-Za-z0-9_-]+)")
+GID = re.compile(r"gid=(\d+)")
+MAX_DATASETS = 100_000
+CACHED_FILES = 8
+
+
+def blob_key(sha256: str) -> str:
+    """Datasets are content-addressed: the same bytes are stored once."""
+    return f"datasets/sha256/{sha256}"
+
+
+def sheets_export(url: str) -> str | None:
+    """The CSV export of a Google Sheets share link (its tab's `gid`, else the first), or
+    None when `url` is not one."""
+    parts = urlsplit(url)
+    found = SHEETS.match(parts.path)
+    if found is None:
+        return None
+    gid = GID.search(f"{parts.query}&{parts.fragment}")
+    tab = gid.group(1) if gid else "0"
+    return f"{parts.scheme}://{parts.netloc}/spreadsheets/d/{found.group(1)}/export?format=csv&gid={tab}"
+
+
+def _filename(response: httpx.Response, url: str) -> str:
+    disposition = response.headers.get("content-disposition")
+    if disposition:
+        message = Message()
+        message["content-disposition"] = disposition
+        name = message.get_filename()
+        if name:
+            return name.rsplit("/", 1)[-1]
+    tail = urlsplit(url).path.rsplit("/", 1)[-1]
+    return tail or "download"
+
+
+class Datasets:
+    """Storing and reading dataset versions."""
+
+    def __init__(self, events: EventStore, blobs: BlobStore, max_bytes: int) -> None:
+        self.events = events
+        self.blobs = blobs
+        self.max_bytes = max_bytes
+        self._files: OrderedDict[str, ParsedFile] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def fetch(self, url: str, timeout: float = 60.0) -> tuple[str, bytes, str]:
+        """(filename, bytes, source) of an http(s) URL; a Google Sheets share link is read
+        as its tab's CSV export."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise BadRequest("url must be an http(s) URL", {"url": url})
+        export = sheets_export(url)
+        target = export or url
+        try:
+            with httpx.stream("GET", target, timeout=timeout, follow_redirects=True) as response:
+                if response.status_code != 200:
+                    raise BadRequest(
+                        f"{target} answered {response.status_code}",
+                        {"url": url, "status": response.status_code},
+                    )
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise BadRequest(
+                            f"{target} is larger than {self.max_bytes} bytes", {"url": url}
+                        )
+                    chunks.append(chunk)
+                name = _filename(response, target)
+        except httpx.HTTPError as exc:
+            raise BadRequest(f"could not fetch {target}: {exc}", {"url": url}) from None
+        if export is not None and not name.lower().endswith(".csv"):
+            name = f"{name}.csv"
+        return name, b"".join(chunks), url
+
+    def store(
+        self, db: str, name: str, filename: str, data: bytes, source: str
+    ) -> c.AddDatasetVersion:
+        """Read the file (refused with the file, row and reason if it cannot be), keep its
+        bytes in the blob store, and answer the command that records the version."""
+        names.check_name("dataset", name, names.DATASET_NAME, "name")
+        WriteModel(self.events).require_database(db)
+        parsed = read_file(filename, data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        info = self.blobs.put(blob_key(sha256), data, CONTENT_TYPES[parsed.format])
+        self._remember(sha256, parsed)
+        return c.AddDatasetVersion(
+            database=db,
+            name=name,
+            sha256=sha256,
+            blob_key=info.key,
+            filename=filename,
+            format=parsed.format,
+            size=info.size,
+            source=source,
+            tables=[t.summary() for t in parsed.tables],
+            detected=parsed.detected,
+        )
+
+    def _remember(self, sha256: str, parsed: ParsedFile) -> None:
+        with self._lock:
+            self._files[sha256] = parsed
+            self._files.move_to_end(sha256)
+            while len(self._files) > CACHED_FILES:
+                self._files.popitem(last=False)
+
+    def _state(self, db: str, name: str) -> dict[str, Any]:
+        WriteModel(self.events).require_database(db)
+        state = replay("", self.events.read_stream(names.dataset_aggregate(db, name)))
+        if not state.exists:
+            raise NotFound(f"dataset {name!r} not found in {db!r}", {"dataset": name})
+        return state.body
+
+    def list(self, db: str) -> list[dict[str, Any]]:
+        """Every dataset of a database with its latest version."""
+        WriteModel(self.events).require_database(db)
+        found = []
+        for aggregate_id in self.events.stream_ids(f"dataset:{db}:", "", MAX_DATASETS):
+            body = replay(aggregate_id, self.events.read_stream(aggregate_id)).body
+            found.append(
+                {
+                    "name": body["name"],
+                    "versions": len(body["versions"]),
+                    "latest": body["versions"][-1],
+                }
+            )
+        return found
+
+    def get(self, db: str, name: str) -> dict[str, Any]:
+        body = self._state(db, name)
+        return {"name": name, "database": db, "versions": body["versions"]}
+
+    def version(self, db: str, name: str, version: int | None) -> dict[str, Any]:
+        versions = self._state(db, name)["versions"]
+        if version is None:
+            return dict(versions[-1])
+        if not 1 <= version <= len(versions):
+            raise NotFound(
+                f"dataset {name!r} has no version {version}",
+                {"dataset": name, "version": version, "latest": len(versions)},
+            )
+        return dict(versions[version - 1])
+
+    def table(
+        self, db: str, name: str, version: int | None, table: str | None
+    ) -> tuple[dict[str, Any], Table]:
+        """A version and one of its tables (the first unless named)."""
+        found = self.version(db, name, version)
+        with self._lock:
+            parsed = self._files.get(found["sha256"])
+        if parsed is None:
+            parsed = read_file(found["filename"], self.blobs.read(found["blob_key"]))
+            self._remember(found["sha256"], parsed)
+        tables = {t.name: t for t in parsed.tables}
+        chosen = parsed.tables[0] if table is None else tables.get(table)
+        if chosen is None:
+            raise NotFound(
+                f"version {found['version']} of {name!r} has no table {table!r}",
+                {"table": table, "tables": list(tables)},
+            )
+        return found, chosen
+
+    def preview(
+        self, db: str, name: str, version: int | None, table: str | None, offset: int, limit: int
+    ) -> dict[str, Any]:
+        found, chosen = self.table(db, name, version, table)
+        rows = chosen.rows[offset : offset + limit]
+        return {
+            "dataset": name,
+            "version": found["version"],
+            "table": chosen.name,
+            "columns": chosen.columns,
+            "rows": rows,
+            "total": len(chosen.rows),
+            "offset": offset,
+            "next_offset": offset + len(rows) if offset + len(rows) < len(chosen.rows) else None,
+        }
+
+    def profile(self, db: str, name: str, version: int | None, table: str | None) -> dict[str, Any]:
+        found, chosen = self.table(db, name, version, table)
+        return {
+            "dataset": name,
+            "version": found["version"],
+            "table": chosen.name,
+            "rows": len(chosen.rows),
+            "columns": profile(chosen),
+        }

@@ -1,0 +1,116 @@
+"""Datasets: /api/v1/databases/{db}/datasets. Upload a file (multipart) or fetch one from an
+http(s) URL or a Google Sheets share link as the next version of a named dataset; list
+datasets and versions, preview rows, profile columns."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from spice.entrypoints.api import deps
+from spice.entrypoints.api.responses import ERRORS, WRITE, AcceptedBody, Envelope
+from spice.entrypoints.api.schemas import success
+from spice.entrypoints.api.writes import submit
+
+router = APIRouter(prefix="/api/v1/databases/{db}/datasets", tags=["datasets"], responses=ERRORS)
+Version = Annotated[int | None, Query(ge=1, le=10**9, description="default: the latest")]
+TableName = Annotated[str | None, Query(max_length=200, description="default: the first")]
+
+
+class FromUrl(BaseModel):
+    """An http(s) URL of a CSV, XLSX, JSON or JSON Lines file, or a Google Sheets share link
+    (read as the CSV export of the tab its `gid` names)."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        examples=["https://docs.google.com/spreadsheets/d/1AbC/edit#gid=0"],
+    )
+
+
+class DatasetPublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+
+
+@router.post("/{name}/versions", status_code=202, response_model=AcceptedBody, responses=WRITE)
+async def upload(
+    db: str,
+    name: str,
+    write: deps.WriteDep,
+    datasets: deps.DatasetsDep,
+    file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or JSON Lines")],
+    source: Annotated[str | None, Form(max_length=2000)] = None,
+) -> JSONResponse:
+    """Upload a file as the next version of dataset `name` (made by its first version). The
+    file is read first (a file that cannot be is 422 naming the file, the row and the
+    reason, and nothing is kept), then stored once under its SHA-256; the same bytes as the
+    latest version add no version. `Idempotency-Key` makes a retry answer the same."""
+    data = await file.read()
+    filename = file.filename or name
+    command = await run_in_threadpool(
+        datasets.store, db, name, filename, data, source or f"upload:{filename}"
+    )
+    return await submit(write, command, f"Version of dataset {name!r} accepted")
+
+
+@router.post(
+    "/{name}/versions/from-url", status_code=202, response_model=AcceptedBody, responses=WRITE
+)
+async def from_url(
+    db: str, name: str, body: FromUrl, write: deps.WriteDep, datasets: deps.DatasetsDep
+) -> JSONResponse:
+    """Fetch a file from an http(s) URL, or a Google Sheets share link as its tab's CSV
+    export, as the next version of dataset `name`; then as an upload."""
+    filename, data, source = await run_in_threadpool(datasets.fetch, body.url)
+    command = await run_in_threadpool(datasets.store, db, name, filename, data, source)
+    return await submit(write, command, f"Version of dataset {name!r} accepted")
+
+
+@router.get("", response_model=Envelope[dict[str, Any]])
+async def list_datasets(db: str, datasets: deps.DatasetsDep) -> dict[str, Any]:
+    """Every dataset of the database, with its latest version."""
+    found = await run_in_threadpool(datasets.list, db)
+    return success({"datasets": found, "total": len(found)})
+
+
+@router.get("/{name}", response_model=Envelope[DatasetPublic])
+async def get_dataset(db: str, name: str, datasets: deps.DatasetsDep) -> dict[str, Any]:
+    """A dataset with every version: file name, format, size, SHA-256, source, the tables
+    read from it (columns, row count) and how (encoding, delimiter, sheets)."""
+    return success(await run_in_threadpool(datasets.get, db, name))
+
+
+@router.get("/{name}/preview", response_model=Envelope[dict[str, Any]])
+async def preview(
+    db: str,
+    name: str,
+    datasets: deps.DatasetsDep,
+    version: Version = None,
+    table: TableName = None,
+    offset: deps.Offset = 0,
+    limit: deps.Limit = 100,
+) -> dict[str, Any]:
+    """Rows of a table of a version (cells as text, null when empty), paged."""
+    return success(
+        await run_in_threadpool(datasets.preview, db, name, version, table, offset, limit)
+    )
+
+
+@router.get("/{name}/profile", response_model=Envelope[dict[str, Any]])
+async def profile(
+    db: str,
+    name: str,
+    datasets: deps.DatasetsDep,
+    version: Version = None,
+    table: TableName = None,
+) -> dict[str, Any]:
+    """Per column of a table: count, nulls and null ratio, distinct values and ratio, min
+    and max (numeric when every value is a number), the most common values and samples
+    spread over the whole table."""
+    return success(await run_in_threadpool(datasets.profile, db, name, version, table))

@@ -1,0 +1,227 @@
+"""Datasets through the API: uploads in every format and encoding, versions kept once per
+content, previews and profiles, files fetched from a URL or a Google Sheets share link, and
+bad files refused naming the file, row and reason with nothing kept."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook
+
+from tests.api.support import container_of, head
+
+DATASETS = "/api/v1/databases/demo/datasets"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+KOREAN = '이름,도시,금액\n김철수,서울,"1,200"\n이영희,부산,800\n'
+
+
+def _upload(client: TestClient, name: str, filename: str, data: bytes, **headers: str) -> Any:
+    return client.post(
+        f"{DATASETS}/{name}/versions?wait=true&timeout=10",
+        files={"file": (filename, data, "application/octet-stream")},
+        headers=headers,
+    )
+
+
+def _rows(client: TestClient, name: str, **params: Any) -> Any:
+    r = client.get(f"{DATASETS}/{name}/preview", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+def test_a_csv_upload_is_a_version_kept_once_per_content(demo: TestClient) -> None:
+    data = (SHARED / "small" / "customers.csv").read_bytes()
+    first = _upload(demo, "customers", "customers.csv", data)
+    assert first.status_code == 200, first.text
+    result = first.json()["data"]["result"]
+    assert (result["version"], result["unchanged"]) == (1, False)
+    assert result["tables"][0]["rows"] == 10 and len(result["tables"][0]["columns"]) == 10
+    again = _upload(demo, "customers", "customers.csv", data).json()["data"]["result"]
+    assert (again["version"], again["unchanged"]) == (1, True)
+    extra = "C011,박민수,minsu@example.com,010-1111-2222,1999-01-01,2024-01-01,대전,한국,,FALSE"
+    changed = _upload(demo, "customers", "customers.csv", data.rstrip() + f"\n{extra}\n".encode())
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["data"]["result"]["version"] == 2
+    shown = demo.get(f"{DATASETS}/customers").json()["data"]
+    assert [v["version"] for v in shown["versions"]] == [1, 2]
+    assert shown["versions"][0]["detected"] == {"encoding": "utf-8", "delimiter": ","}
+    listed = demo.get(DATASETS).json()["data"]
+    assert [(d["name"], d["versions"]) for d in listed["datasets"]] == [("customers", 2)]
+    page = _rows(demo, "customers", offset=9, limit=5)
+    assert page["total"] == 11 and page["next_offset"] is None
+    assert page["rows"][1][:3] == ["C011", "박민수", "minsu@example.com"]
+    assert page["rows"][1][8] is None  # an empty cell
+    assert _rows(demo, "customers", version=1)["total"] == 10
+    profile = demo.get(f"{DATASETS}/customers/profile").json()["data"]
+    purchases = next(c for c in profile["columns"] if c["name"] == "total_purchases")
+    assert (purchases["nulls"], purchases["numeric"], purchases["min"]) == (1, True, 45000.0)
+    assert purchases["null_ratio"] == round(1 / 11, 4)
+    country = next(c for c in profile["columns"] if c["name"] == "country")
+    assert country["top_values"] == [{"value": "한국", "count": 11}]
+    assert country["distinct_ratio"] == round(1 / 11, 4)
+    # Datasets are not commits of any branch.
+    commits = demo.get("/api/v1/databases/demo/commits").json()["data"]["commits"]
+    assert "ADD_DATASET_VERSION" not in {c["command_type"] for c in commits}
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "encoding", "delimiter"),
+    [
+        ("k.csv", KOREAN.encode("cp949"), "cp949", ","),
+        ("k.csv", KOREAN.encode("utf-8-sig"), "utf-8-sig", ","),
+        (
+            "k.tsv",
+            KOREAN.replace(",", "\t").replace('"1\t200"', "1,200").encode("utf-16"),
+            "utf-16",
+            "\t",
+        ),
+        ("k.csv", KOREAN.replace(",", ";").replace('"1;200"', '"1,200"').encode(), "utf-8", ";"),
+    ],
+    ids=["cp949", "utf8-bom", "utf16-tab", "semicolon"],
+)
+def test_encodings_and_delimiters_are_detected(
+    demo: TestClient, filename: str, data: bytes, encoding: str, delimiter: str
+) -> None:
+    r = _upload(demo, "korean", filename, data)
+    assert r.status_code == 200, r.text
+    version = demo.get(f"{DATASETS}/korean").json()["data"]["versions"][-1]
+    assert version["detected"] == {"encoding": encoding, "delimiter": delimiter}
+    page = _rows(demo, "korean")
+    assert page["columns"] == ["이름", "도시", "금액"]
+    assert page["rows"] == [["김철수", "서울", "1,200"], ["이영희", "부산", "800"]]
+
+
+def test_quoted_fields_keep_their_commas_and_line_breaks(demo: TestClient) -> None:
+    data = b'id,note\n1,"a, b"\n2,"two\nlines"\n\n3,plain\n'
+    assert _upload(demo, "notes", "notes.csv", data).status_code == 200
+    assert _rows(demo, "notes")["rows"] == [["1", "a, b"], ["2", "two\nlines"], ["3", "plain"]]
+
+
+def test_every_sheet_of_a_workbook_and_json_files_are_tables(demo: TestClient) -> None:
+    book = Workbook()
+    first = book.active
+    first.title = "주문"
+    first.append(["order_id", "qty", "paid"])
+    first.append(["o1", 3, True])
+    first.append(["o2", None, False])
+    book.create_sheet("empty")
+    second = book.create_sheet("items")
+    second.append(["sku"])
+    second.append(["S-1"])
+    raw = io.BytesIO()
+    book.save(raw)
+    assert _upload(demo, "book", "book.xlsx", raw.getvalue()).status_code == 200
+    version = demo.get(f"{DATASETS}/book").json()["data"]["versions"][0]
+    assert [t["name"] for t in version["tables"]] == ["주문", "items"]
+    assert version["detected"] == {"sheets": ["주문", "items"]}
+    assert _rows(demo, "book")["rows"] == [["o1", "3", "True"], ["o2", None, "False"]]
+    assert _rows(demo, "book", table="items")["rows"] == [["S-1"]]
+    assert demo.get(f"{DATASETS}/book/preview", params={"table": "nope"}).status_code == 404
+    records = [{"id": 1, "tags": ["a"], "ok": True}, {"id": 2, "extra": "x"}]
+    assert _upload(demo, "js", "r.json", json.dumps({"data": records}).encode()).status_code == 200
+    assert _rows(demo, "js")["columns"] == ["id", "tags", "ok", "extra"]
+    assert _rows(demo, "js")["rows"] == [["1", '["a"]', "true", None], ["2", None, None, "x"]]
+    lines = "\n".join(json.dumps(r) for r in records).encode()
+    assert _upload(demo, "jl", "r.jsonl", lines).status_code == 200
+    assert _rows(demo, "jl")["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("long.csv", b"a,b\n1,2\n1,2,3\n", "long.csv, row 3: 3 values where the header has 2"),
+        ("empty.csv", b"\n\n", "empty.csv: the file is empty"),
+        ("dup.csv", b"a,a\n1,2\n", "dup.csv, row 1: column 'a' appears twice"),
+        ("broken.xlsx", b"PK\x03\x04not a zip", "broken.xlsx: not a readable .xlsx workbook"),
+        ("bad.json", b'[{"a": 1}, ', "bad.json: not valid JSON"),
+        ("bad.jsonl", b'{"a": 1}\n[1]\n', "bad.jsonl, row 2: each record must be a JSON object"),
+    ],
+    ids=["long-row", "empty", "duplicate-column", "corrupt-xlsx", "bad-json", "bad-jsonl"],
+)
+def test_a_bad_file_is_refused_naming_file_row_and_reason_and_nothing_is_kept(
+    demo: TestClient, filename: str, data: bytes, message: str
+) -> None:
+    before = head(demo)
+    r = _upload(demo, "bad", filename, data)
+    assert r.status_code == 422
+    assert r.json()["message"].startswith(message), r.json()["message"]
+    assert r.json()["details"]["errors"][0]["value"] == filename
+    assert head(demo) == before
+    assert container_of(demo).blobs.list_keys("datasets/") == []
+    assert demo.get(f"{DATASETS}/bad").status_code == 404
+
+
+def test_a_retry_with_the_same_idempotency_key_answers_the_same_version(demo: TestClient) -> None:
+    data = b"id\n1\n"
+    first = _upload(demo, "ids", "ids.csv", data, **{"Idempotency-Key": "upload-1"})
+    second = _upload(demo, "ids", "ids.csv", data, **{"Idempotency-Key": "upload-1"})
+    assert first.json()["data"]["command_id"] == second.json()["data"]["command_id"]
+    assert second.json()["data"]["result"]["version"] == 1
+    assert len(demo.get(f"{DATASETS}/ids").json()["data"]["versions"]) == 1
+    assert _upload(demo, "ids", "ids.csv", data, **{"Idempotency-Key": "upload-1"}).is_success
+    other = _upload(demo, "ids", "ids.csv", b"id\n2\n", **{"Idempotency-Key": "upload-1"})
+    assert other.status_code == 409  # the key was used for other content
+
+
+class _Files(BaseHTTPRequestHandler):
+    """Serves a CSV, and a Google Sheets CSV export per tab, as Google names them."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the handler's protocol
+        if self.path == "/files/stock.csv":
+            self._send(b"sku,qty\nS1,3\n", None)
+        elif self.path.startswith("/spreadsheets/d/SHEET123/export?format=csv&gid=7"):
+            self._send("지점,매출\n강남,1200\n".encode(), "재고 - 지점.csv")
+        else:
+            self.send_error(404)
+
+    def _send(self, body: bytes, filename: str | None) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        if filename:
+            quoted = filename.encode().hex("%", 1).upper()
+            self.send_header("Content-Disposition", f"attachment; filename*=UTF-8''%{quoted}")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: Any) -> None:
+        return None
+
+
+@pytest.fixture
+def files_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def _from_url(client: TestClient, name: str, url: str) -> Any:
+    return client.post(f"{DATASETS}/{name}/versions/from-url?wait=true", json={"url": url})
+
+
+def test_files_come_from_a_url_and_from_a_google_sheets_share_link(
+    demo: TestClient, files_server: str
+) -> None:
+    r = _from_url(demo, "stock", f"{files_server}/files/stock.csv")
+    assert r.status_code == 200, r.text
+    assert _rows(demo, "stock")["rows"] == [["S1", "3"]]
+    share = f"{files_server}/spreadsheets/d/SHEET123/edit?usp=sharing#gid=7"
+    r = _from_url(demo, "sales", share)
+    assert r.status_code == 200, r.text
+    version = demo.get(f"{DATASETS}/sales").json()["data"]["versions"][0]
+    assert (version["filename"], version["source"]) == ("재고 - 지점.csv", share)
+    assert _rows(demo, "sales")["rows"] == [["강남", "1200"]]
+    missing = _from_url(demo, "gone", f"{files_server}/files/none.csv")
+    assert missing.status_code == 400 and "404" in missing.json()["message"]
+    assert _from_url(demo, "ftp", "ftp://example.com/x.csv").status_code == 400
+    assert demo.get(f"{DATASETS}/gone").status_code == 404
