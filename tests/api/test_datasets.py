@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from tests.api.support import container_of, head
 
 DATASETS = "/api/v1/databases/demo/datasets"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+SHARED = Path(__file__).resolve().parents[1] / "data" / "datasets"  # copied from the shared set
 KOREAN = '이름,도시,금액\n김철수,서울,"1,200"\n이영희,부산,800\n'
 
 
@@ -225,3 +225,71 @@ def test_files_come_from_a_url_and_from_a_google_sheets_share_link(
     assert missing.status_code == 400 and "404" in missing.json()["message"]
     assert _from_url(demo, "ftp", "ftp://example.com/x.csv").status_code == 400
     assert demo.get(f"{DATASETS}/gone").status_code == 404
+
+
+def test_inference_and_an_ontology_suggested_from_uploaded_datasets(demo: TestClient) -> None:
+    for name in ("warehouses", "orders", "clients"):
+        data = (SHARED / "synthetic_3pl" / f"{name}.csv").read_bytes()
+        assert _upload(demo, name, f"{name}.csv", data).status_code == 200
+    r = demo.get(f"{DATASETS}/orders/inference")
+    assert r.status_code == 200, r.text
+    inferred = r.json()["data"]
+    types = {c["name"]: c["type"] for c in inferred["columns"]}
+    assert types["order_datetime"] == "datetime" and types["currency"] == "enum"
+    assert inferred["primary_key"] == ["order_id"]
+    assert inferred["suggested_class"]["id"] == "Orders"
+    before = head(demo)
+    suggested = demo.post(f"{DATASETS}/suggest-ontology", json={}).json()["data"]
+    assert head(demo) == before  # a suggestion writes nothing
+    by_id = {cls["id"]: cls for cls in suggested["classes"]}
+    assert by_id["Orders"]["relationships"] == [
+        {"predicate": "client", "target": "Clients", "cardinality": "n:1"},
+        {"predicate": "ship_from_warehouse", "target": "Warehouses", "cardinality": "n:1"},
+    ]
+    for cls in suggested["classes"]:  # the suggestion is an ontology the server accepts
+        created = demo.post("/api/v1/database/demo/ontology?wait=true", json=cls)
+        assert created.status_code == 200, created.text
+    only = demo.post(f"{DATASETS}/suggest-ontology", json={"datasets": ["clients"]}).json()
+    assert [c["id"] for c in only["data"]["classes"]] == ["Clients"]
+    assert demo.post(f"{DATASETS}/suggest-ontology", json={"datasets": ["x"]}).status_code == 404
+
+
+def test_the_seed_era_inline_suggestion(demo: TestClient) -> None:
+    body = {
+        "data": [
+            ["P-1", "사과", 1200, True, "2024-03-05", "kim@example.com"],
+            ["P-2", "배", 800.5, False, "2024-03-06", "lee@example.com"],
+            ["P-3", "감", None, True, "2024-03-07", "park@example.com"],
+        ],
+        "columns": ["product_id", "이름", "price", "active", "released", "contact"],
+        "class_name": "Product",
+        "include_complex_types": True,
+    }
+    r = demo.post("/api/v1/database/demo/suggest-schema-from-data", json=body)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["status"] == "success"
+    schema = answer["suggested_schema"]
+    assert schema["id"] == "Product" and schema["label"] == "Product"
+    props = {p["name"]: p for p in schema["properties"]}
+    assert props["product_id"]["primary_key"] is True
+    assert props["field_2"]["label"] == {"ko": "이름"}
+    assert [props[n]["type"] for n in ("price", "active", "released", "contact")] == [
+        "decimal",
+        "boolean",
+        "date",
+        "email",
+    ]
+    assert "required" not in props["price"]  # one row has no price
+    basic = demo.post(
+        "/api/v1/database/demo/suggest-schema-from-data",
+        json={**body, "include_complex_types": False},
+    ).json()["suggested_schema"]
+    assert {p["name"]: p["type"] for p in basic["properties"]}["contact"] == "string"
+    missing = demo.post("/api/v1/database/nodb/suggest-schema-from-data", json=body)
+    assert missing.status_code == 404
+    ragged = demo.post(
+        "/api/v1/database/demo/suggest-schema-from-data",
+        json={"data": [["a", "b", "c"]], "columns": ["x", "y"]},
+    )
+    assert ragged.status_code == 422

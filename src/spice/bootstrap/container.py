@@ -165,7 +165,7 @@ def build_container(settings: Settings) -> Container:
         history=history,
         diffs=diffs,
         proposals=Proposals(events, diffs),
-        datasets=Datasets(events, blobs, s.max_body_bytes),
+        datasets=Datasets(events, blobs, s.max_upload_bytes),
         lineages=Lineages(events, reader),
         command_statuses=CommandStatuses(events, tracker, executor),
         health=SystemHealth(

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=32 * 1024 * 1024, ge=1024, description="Largest request body (413 above)."
     )
+    max_upload_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024,
+        description="Largest dataset file, uploaded or fetched from a URL (413 above).",
+    )
     drain_timeout_seconds: float = Field(
         default=10.0,
         ge=0,

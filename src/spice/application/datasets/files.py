@@ -256,6 +256,14 @@ def _jsonl(filename: str, data: bytes) -> ParsedFile:
     return ParsedFile(filename, "jsonl", [_records(filename, records)], {"encoding": encoding})
 
 
+def table_of(columns: list[str], data: list[list[Any]], name: str = "data") -> Table:
+    """A table from rows sent inline (numbers, booleans and nulls as a file would have
+    them: text, or empty)."""
+    names = _columns(name, list(columns))
+    rows = [[_json_cell(v) for v in row] for row in data]
+    return Table(name, names, _rows(name, names, rows))
+
+
 READERS = {"csv": _csv, "xlsx": _xlsx, "json": _json, "jsonl": _jsonl}
 
 

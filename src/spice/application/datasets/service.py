@@ -15,8 +15,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from spice.application.datasets.files import ParsedFile, Table, read_file
+from spice.application.datasets.files import ParsedFile, Table, read_file, table_of
+from spice.application.datasets.inference import infer_table
 from spice.application.datasets.profile import profile
+from spice.application.datasets.suggest import (
+    find_links,
+    link_predicate,
+    property_name,
+    suggest_class,
+)
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.event_store import EventStore
 from spice.domain import commands as c
@@ -145,7 +152,7 @@ class Datasets:
             raise NotFound(f"dataset {name!r} not found in {db!r}", {"dataset": name})
         return state.body
 
-    def list(self, db: str) -> list[dict[str, Any]]:
+    def list_datasets(self, db: str) -> list[dict[str, Any]]:
         """Every dataset of a database with its latest version."""
         WriteModel(self.events).require_database(db)
         found = []
@@ -219,3 +226,87 @@ class Datasets:
             "rows": len(chosen.rows),
             "columns": profile(chosen),
         }
+
+    def inference(
+        self, db: str, name: str, version: int | None, table: str | None
+    ) -> dict[str, Any]:
+        """The inferred type of each column of a table, its primary key, and the class
+        suggested for it."""
+        found, chosen = self.table(db, name, version, table)
+        inferred = infer_table(chosen)
+        title = name if len(self._tables(found)) == 1 else f"{name}_{chosen.name}"
+        return {
+            "dataset": name,
+            "version": found["version"],
+            **inferred,
+            "suggested_class": suggest_class(chosen, inferred, title),
+        }
+
+    def _tables(self, found: dict[str, Any]) -> list[dict[str, Any]]:
+        tables: list[dict[str, Any]] = found["tables"]
+        return tables
+
+    def suggest_ontology(self, db: str, wanted: list[str] | None) -> dict[str, Any]:
+        """A class per table of the latest version of each dataset (or of those named),
+        with relationships where one table's column holds another's keys; targets come
+        before the classes that link to them."""
+        chosen = wanted or [d["name"] for d in self.list_datasets(db)]
+        tables: dict[str, tuple[Table, dict[str, Any]]] = {}
+        for name in chosen:
+            found = self.version(db, name, None)
+            for summary in self._tables(found):
+                _, table = self.table(db, name, found["version"], summary["name"])
+                key = name if len(self._tables(found)) == 1 else f"{name}_{table.name}"
+                tables[key] = (table, infer_table(table))
+        classes = {key: suggest_class(t, inferred, key) for key, (t, inferred) in tables.items()}
+        links = find_links(tables)
+        for link in links:
+            # The linking column becomes the relationship (its key keeps its property).
+            source = classes[link["dataset"]]
+            link["predicate"] = link_predicate(link["column"])
+            if link["cardinality"] == "n:1":
+                column = tables[link["dataset"]][0].columns.index(link["column"])
+                named = property_name(link["column"], column)
+                source["properties"] = [p for p in source["properties"] if p["name"] != named]
+            source.setdefault("relationships", []).append(
+                {
+                    "predicate": link["predicate"],
+                    "target": classes[link["target_dataset"]]["id"],
+                    "cardinality": link["cardinality"],
+                }
+            )
+        order = _dependencies_first(
+            list(classes), [(x["dataset"], x["target_dataset"]) for x in links]
+        )
+        return {"classes": [classes[k] for k in order], "links": links}
+
+    def suggest_inline(
+        self,
+        db: str,
+        columns: list[str],
+        data: list[list[Any]],
+        class_name: str | None,
+        complex_types: bool,
+    ) -> dict[str, Any]:
+        """The seed-era inline suggestion: rows sent in the request, nothing stored."""
+        WriteModel(self.events).require_database(db)
+        table = table_of(columns, data)
+        inferred = infer_table(table)
+        schema = suggest_class(table, inferred, class_name or "Suggested", complex_types)
+        return {
+            "status": "success",
+            "message": f"suggested class {schema['id']!r} from {len(table.rows)} rows",
+            "suggested_schema": schema,
+            "analysis": inferred,
+        }
+
+
+def _dependencies_first(names: list[str], edges: list[tuple[str, str]]) -> list[str]:
+    """`names` with each link's target before its source (a cycle keeps the given order),
+    so that the classes can be created one after another."""
+    needs = {n: {t for s, t in edges if s == n and t != n} for n in names}
+    done: list[str] = []
+    while len(done) < len(names):
+        ready = [n for n in names if n not in done and needs[n] <= set(done)]
+        done.append(ready[0] if ready else next(n for n in names if n not in done))
+    return done

@@ -65,7 +65,11 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         description="Event-sourced knowledge graph: commands, ontology, instances, search, graph.",
         lifespan=lifespan,
     )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     # Added last, so it runs first: a refused request costs no body reading.
     app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     errors.install(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from spice.entrypoints.api.errors import error_body
@@ -12,21 +13,28 @@ class _TooLarge(Exception):
     pass
 
 
+# Dataset uploads take files, under a limit of their own.
+UPLOADS = re.compile(r"^/api/v1/databases/[^/]+/datasets/[^/]+/versions$")
+
+
 class BodyLimitMiddleware:
     """Refuses bodies over the limit with 413 before they are read whole."""
 
-    def __init__(self, app: Any, max_bytes: int) -> None:
+    def __init__(self, app: Any, max_bytes: int, max_upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes or max_bytes
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = bool(UPLOADS.match(scope.get("path", "")))
+        limit = self.max_upload_bytes if upload else self.max_bytes
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._refuse(send, limit)
             return
         seen = 0
         too_large = False
@@ -37,7 +45,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     too_large = True
                     raise _TooLarge()
             return message
@@ -50,21 +58,21 @@ class BodyLimitMiddleware:
                 await send(message)
             elif not refused:
                 refused = True
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
         except _TooLarge:
             if not refused:
                 refused = True
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
-    async def _refuse(self, send: Any) -> None:
+    async def _refuse(self, send: Any, limit: int) -> None:
         body = json.dumps(
             error_body(
                 "PAYLOAD_TOO_LARGE",
-                f"request body over {self.max_bytes} bytes",
-                {"max_bytes": self.max_bytes},
+                f"request body over {limit} bytes",
+                {"max_bytes": limit},
             )
         ).encode()
         await send(

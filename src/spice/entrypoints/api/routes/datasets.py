@@ -16,7 +16,8 @@ from spice.entrypoints.api.responses import ERRORS, WRITE, AcceptedBody, Envelop
 from spice.entrypoints.api.schemas import success
 from spice.entrypoints.api.writes import submit
 
-router = APIRouter(prefix="/api/v1/databases/{db}/datasets", tags=["datasets"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["datasets"], responses=ERRORS)
+DATASETS = "/databases/{db}/datasets"
 Version = Annotated[int | None, Query(ge=1, le=10**9, description="default: the latest")]
 TableName = Annotated[str | None, Query(max_length=200, description="default: the first")]
 
@@ -38,7 +39,9 @@ class DatasetPublic(BaseModel):
     name: str
 
 
-@router.post("/{name}/versions", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@router.post(
+    f"{DATASETS}/{{name}}/versions", status_code=202, response_model=AcceptedBody, responses=WRITE
+)
 async def upload(
     db: str,
     name: str,
@@ -60,7 +63,10 @@ async def upload(
 
 
 @router.post(
-    "/{name}/versions/from-url", status_code=202, response_model=AcceptedBody, responses=WRITE
+    f"{DATASETS}/{{name}}/versions/from-url",
+    status_code=202,
+    response_model=AcceptedBody,
+    responses=WRITE,
 )
 async def from_url(
     db: str, name: str, body: FromUrl, write: deps.WriteDep, datasets: deps.DatasetsDep
@@ -72,21 +78,21 @@ async def from_url(
     return await submit(write, command, f"Version of dataset {name!r} accepted")
 
 
-@router.get("", response_model=Envelope[dict[str, Any]])
+@router.get(DATASETS, response_model=Envelope[dict[str, Any]])
 async def list_datasets(db: str, datasets: deps.DatasetsDep) -> dict[str, Any]:
     """Every dataset of the database, with its latest version."""
-    found = await run_in_threadpool(datasets.list, db)
+    found = await run_in_threadpool(datasets.list_datasets, db)
     return success({"datasets": found, "total": len(found)})
 
 
-@router.get("/{name}", response_model=Envelope[DatasetPublic])
+@router.get(f"{DATASETS}/{{name}}", response_model=Envelope[DatasetPublic])
 async def get_dataset(db: str, name: str, datasets: deps.DatasetsDep) -> dict[str, Any]:
     """A dataset with every version: file name, format, size, SHA-256, source, the tables
     read from it (columns, row count) and how (encoding, delimiter, sheets)."""
     return success(await run_in_threadpool(datasets.get, db, name))
 
 
-@router.get("/{name}/preview", response_model=Envelope[dict[str, Any]])
+@router.get(f"{DATASETS}/{{name}}/preview", response_model=Envelope[dict[str, Any]])
 async def preview(
     db: str,
     name: str,
@@ -102,7 +108,7 @@ async def preview(
     )
 
 
-@router.get("/{name}/profile", response_model=Envelope[dict[str, Any]])
+@router.get(f"{DATASETS}/{{name}}/profile", response_model=Envelope[dict[str, Any]])
 async def profile(
     db: str,
     name: str,
@@ -114,3 +120,60 @@ async def profile(
     and max (numeric when every value is a number), the most common values and samples
     spread over the whole table."""
     return success(await run_in_threadpool(datasets.profile, db, name, version, table))
+
+
+@router.get(f"{DATASETS}/{{name}}/inference", response_model=Envelope[dict[str, Any]])
+async def inference(
+    db: str,
+    name: str,
+    datasets: deps.DatasetsDep,
+    version: Version = None,
+    table: TableName = None,
+) -> dict[str, Any]:
+    """The inferred type of each column (`type`, `confidence`, `reason`, runner-up
+    `candidates`, risk `flags`), the primary key, and the class suggested for the table."""
+    return success(await run_in_threadpool(datasets.inference, db, name, version, table))
+
+
+class OntologyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    datasets: list[str] | None = Field(
+        default=None, max_length=1000, description="default: every dataset of the database"
+    )
+
+
+@router.post(f"{DATASETS}/suggest-ontology", response_model=Envelope[dict[str, Any]])
+async def suggest_ontology(
+    db: str, datasets: deps.DatasetsDep, body: OntologyRequest | None = None
+) -> dict[str, Any]:
+    """A class per table of the latest version of each dataset, and the links between
+    them found by value containment and name similarity (many-to-one towards a table's
+    key), as relationships of the classes. Nothing is written."""
+    wanted = body.datasets if body is not None else None
+    return success(await run_in_threadpool(datasets.suggest_ontology, db, wanted))
+
+
+class InlineData(BaseModel):
+    """Rows given inline, as the seed-era system took them."""
+
+    model_config = ConfigDict(extra="forbid")
+    data: list[list[Any]] = Field(max_length=100_000)
+    columns: list[str] = Field(min_length=1, max_length=1000)
+    class_name: str | None = Field(default=None, max_length=100)
+    include_complex_types: bool = True
+
+
+@router.post("/database/{db}/suggest-schema-from-data")
+async def suggest_schema_from_data(
+    db: str, body: InlineData, datasets: deps.DatasetsDep
+) -> dict[str, Any]:
+    """Suggest a class from rows sent inline (the seed-era endpoint): `suggested_schema`
+    is the class definition, `analysis` the inference per column. Nothing is written."""
+    return await run_in_threadpool(
+        datasets.suggest_inline,
+        db,
+        body.columns,
+        body.data,
+        body.class_name,
+        body.include_complex_types,
+    )

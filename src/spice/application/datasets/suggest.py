@@ -1,0 +1,161 @@
+"""From inferred columns to an ontology: a class per table (id and label from the table's
+name, properties typed and constrained, the primary key), and links between tables found
+by value containment and name similarity (many-to-one, towards a table's key)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spice.application.datasets.files import Table
+from spice.domain import names
+
+BASIC = {"string", "text", "integer", "decimal", "boolean", "date", "datetime"}
+CONTAINED = 0.95  # share of a column's distinct values found in the target key
+WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    return [w.lower() for w in WORD.findall(spaced)]
+
+
+def class_id(name: str) -> str:
+    """A class id from a table's name ("order_items" -> "OrderItems"); "Table" + its
+    position when the name has no Latin letters or digits."""
+    base = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    made = "".join(w.capitalize() for w in _words(base))
+    if not made or not made[0].isalpha():
+        made = f"T{made}" if made else "Table"
+    return made[:100]
+
+
+def property_name(column: str, position: int) -> str:
+    """A property name from a column's header ("unitPrice" -> "unit_price"); `field_N`
+    when the header has no Latin letters or digits (its text stays the label)."""
+    made = "_".join(_words(column))
+    if not made:
+        return f"field_{position + 1}"
+    if not (made[0].isalpha() or made[0] == "_"):
+        made = f"f_{made}"
+    return made[:100]
+
+
+def _language(text: str) -> str:
+    if re.search(r"[가-힣]", text):
+        return "ko"
+    if re.search(r"[぀-ヿ]", text):
+        return "ja"
+    if re.search(r"[一-鿿]", text):
+        return "zh"
+    return "en"
+
+
+def _label(text: str) -> str | dict[str, str]:
+    language = _language(text)
+    return text if language == "en" else {language: text}
+
+
+def suggest_class(
+    table: Table, inferred: dict[str, Any], name: str | None = None, complex_types: bool = True
+) -> dict[str, Any]:
+    """A class definition for a table, from its inferred columns."""
+    key = inferred["primary_key"]
+    properties: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for i, column in enumerate(inferred["columns"]):
+        prop = property_name(column["name"], i)
+        while prop in taken:
+            prop = f"{prop}_{i + 1}"
+        taken.add(prop)
+        kind = column["type"]
+        if not complex_types and kind not in BASIC:
+            kind = "string"
+        spec: dict[str, Any] = {"name": prop, "type": kind, "label": _label(column["name"])}
+        params = column.get("params") or {}
+        if kind == "enum":
+            spec["values"] = params["values"]
+        if kind == "money" and params.get("currency"):
+            spec["currencies"] = [params["currency"]]
+        if column["required"]:
+            spec["required"] = True
+        if key == [column["name"]]:
+            spec["primary_key"] = True
+        properties.append(spec)
+    title = name or table.name
+    suggestion: dict[str, Any] = {
+        "id": class_id(title),
+        "label": _label(title),
+        "properties": properties,
+    }
+    if len(key) > 1:
+        suggestion["metadata"] = {"composite_key": [property_name(k, 0) for k in key]}
+    return suggestion
+
+
+def _stem(word: str) -> str:
+    return word[:-3] if word.endswith("ies") else word.rstrip("s")
+
+
+def _name_score(column: str, table: str, target_column: str) -> float:
+    """How much a column's name points at a table: its words name the table, or it is
+    named as the table's key."""
+    words = {_stem(w) for w in _words(column) if w not in ("id", "no", "code", "key")}
+    table_words = {_stem(w) for w in _words(table)}
+    if column == target_column:
+        return 1.0 if words & table_words else 0.6
+    return 0.8 if words & table_words else 0.0
+
+
+def find_links(tables: dict[str, tuple[Table, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Links from columns to other tables' single-column keys, where (nearly) every value
+    of the column is a key of the target: many-to-one, one target per column (one-to-one
+    when the column is its own table's key and its name names the target)."""
+    keys: dict[str, tuple[str, set[str]]] = {}
+    for name, (table, inferred) in tables.items():
+        if len(inferred["primary_key"]) == 1:
+            column = inferred["primary_key"][0]
+            at = table.columns.index(column)
+            keys[name] = (column, {v for r in table.rows if (v := r[at]) is not None})
+    links: list[dict[str, Any]] = []
+    for name, (table, inferred) in tables.items():
+        own = inferred["primary_key"]
+        for at, column in enumerate(table.columns):
+            is_key = own == [column]  # its own key may still name another table's (1:1)
+            values = {v for r in table.rows if (v := r[at]) is not None}
+            if not values:
+                continue
+            best: tuple[float, str, str, float] | None = None
+            for target, (target_column, key_values) in keys.items():
+                if target == name:
+                    continue
+                contained = len(values & key_values) / len(values)
+                if contained < CONTAINED:
+                    continue
+                named = _name_score(column, target, target_column)
+                if is_key and named < 1.0:
+                    continue
+                score = contained + named
+                if best is None or score > best[0]:
+                    best = (score, target, target_column, contained)
+            if best is not None:
+                links.append(
+                    {
+                        "dataset": name,
+                        "column": column,
+                        "target_dataset": best[1],
+                        "target_column": best[2],
+                        "cardinality": "1:1" if is_key else "n:1",
+                        "confidence": round(min(1.0, best[0] / 2), 4),
+                        "containment": round(best[3], 4),
+                    }
+                )
+    return links
+
+
+def link_predicate(column: str) -> str:
+    """A relationship name from the linking column ("ship_from_warehouse" stays, "sku_id"
+    becomes "sku")."""
+    words = [w for w in _words(column) if w not in ("id",)] or _words(column)
+    made = "_".join(words)
+    return made if names.PROPERTY_NAME.fullmatch(made) else "links_to"
