@@ -266,3 +266,29 @@ def test_dlq_replay_lists_then_sends_back_each_letter_once(tmp_path: Path) -> No
         finally:
             kafka.delete_topics(kafka.pipeline_topics())
             kafka.close()
+
+
+def test_infer_reads_local_files_without_a_server(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "datasets"
+    found = spice(
+        "infer", str(data / "synthetic_3pl"), str(data / "small" / "customers.csv"), "--json"
+    )
+    assert found.returncode == 0, found.stderr
+    datasets = {d["name"]: d for d in json.loads(found.stdout)["datasets"]}
+    assert len(datasets) == 16
+    orders = datasets["orders.csv"]
+    assert orders["primary_key"] == ["order_id"]
+    assert {"column": "ship_from_warehouse", "target_dataset": "warehouses.csv"}.items() <= (
+        orders["links"][1].items()
+    )
+    email = next(c for c in datasets["customers.csv"]["columns"] if c["name"] == "email_address")
+    assert set(email) == {"name", "type", "confidence", "reason", "candidates", "flags"}
+    assert (email["type"], email["confidence"]) == ("email", 1.0)
+    readable = spice("infer", str(data / "small" / "products.csv"))
+    assert readable.returncode == 0 and "productSKU" in readable.stdout
+    (tmp_path / "bad.csv").write_text("a,b\n1,2,3\n")
+    refused = spice("infer", str(tmp_path / "bad.csv"))
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "spice infer: bad.csv, row 2: 3 values where the header has 2 columns"
+    )

@@ -1,5 +1,5 @@
-"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify; and branch,
-log, diff, merge, revert and reset against a running server."""
+"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify; infer on local
+files; and branch, log, diff, merge, rebase, revert and reset against a running server."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 from rich.console import Console
 
 from spice.bootstrap.settings import Settings, SettingsError, load_settings
-from spice.entrypoints.cli import client
+from spice.domain.errors import SpiceError
+from spice.entrypoints.cli import client, infer
 
 console = Console(stderr=True)
 
@@ -146,12 +147,16 @@ def main(argv: list[str] | None = None) -> int:
     for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify):
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")
     client.add_commands(sub)
+    infer.add_command(sub)
     args = parser.parse_args(argv)
     try:
         if hasattr(args, "client"):
             return int(args.client(args, client.Stdout()))
         return int(args.func(args))
     except client.ServerError as exc:
+        console.print(f"spice {args.command}: {exc}", highlight=False, markup=False, soft_wrap=True)
+        return 1
+    except SpiceError as exc:  # a file `spice infer` cannot read, say
         console.print(f"spice {args.command}: {exc}", highlight=False, markup=False, soft_wrap=True)
         return 1
     except SettingsError as exc:
