@@ -225,6 +225,9 @@ def test_files_come_from_a_url_and_from_a_google_sheets_share_link(
     assert missing.status_code == 400 and "404" in missing.json()["message"]
     assert _from_url(demo, "ftp", "ftp://example.com/x.csv").status_code == 400
     assert demo.get(f"{DATASETS}/gone").status_code == 404
+    container_of(demo).datasets.max_bytes = 8  # SPICE_MAX_UPLOAD_BYTES, made tiny
+    too_big = _from_url(demo, "big", f"{files_server}/files/stock.csv")
+    assert too_big.status_code == 413 and too_big.json()["details"]["max_bytes"] == 8
 
 
 def test_inference_and_an_ontology_suggested_from_uploaded_datasets(demo: TestClient) -> None:

@@ -30,7 +30,7 @@ from spice.domain import commands as c
 from spice.domain import names
 from spice.domain.aggregates import replay
 from spice.domain.deciders.base import WriteModel
-from spice.domain.errors import BadRequest, NotFound
+from spice.domain.errors import BadRequest, NotFound, PayloadTooLarge
 
 CONTENT_TYPES = {
     "csv": "text/csv",
@@ -103,8 +103,9 @@ class Datasets:
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise BadRequest(
-                            f"{target} is larger than {self.max_bytes} bytes", {"url": url}
+                        raise PayloadTooLarge(
+                            f"{target} is larger than {self.max_bytes} bytes",
+                            {"url": url, "max_bytes": self.max_bytes},
                         )
                     chunks.append(chunk)
                 name = _filename(response, target)

@@ -1,6 +1,7 @@
 """Datasets: /api/v1/databases/{db}/datasets. Upload a file (multipart) or fetch one from an
 http(s) URL or a Google Sheets share link as the next version of a named dataset; list
-datasets and versions, preview rows, profile columns."""
+datasets and versions, preview rows, profile columns, infer column types, suggest an
+ontology; and the seed-era /api/v1/database/{db}/suggest-schema-from-data."""
 
 from __future__ import annotations
 
