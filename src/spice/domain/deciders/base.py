@@ -106,6 +106,20 @@ class WriteModel:
             return None
         return self.lineage(scope[1], scope[2])
 
+    def _by_lineage(
+        self, aggregate_ids: Iterable[str]
+    ) -> tuple[list[str], dict[Lineage, list[str]]]:
+        """The ids read directly (main, or not on a branch), and the others by lineage."""
+        direct: list[str] = []
+        scoped: dict[Lineage, list[str]] = {}
+        for aggregate_id in dict.fromkeys(aggregate_ids):
+            lineage = self._scoped(aggregate_id)
+            if lineage is None:
+                direct.append(aggregate_id)
+            else:
+                scoped.setdefault(lineage, []).append(aggregate_id)
+        return direct, scoped
+
     def read_stream(self, aggregate_id: str, after_seq: int = 0) -> list[EventEnvelope]:
         """The events of an aggregate as its branch sees them (inherited ones first), after
         sequence `after_seq`."""
@@ -126,14 +140,7 @@ class WriteModel:
         """Whole streams as their branches see them, in a few reads of the store: one per
         level of each lineage involved."""
         found: dict[str, list[EventEnvelope]] = {}
-        scoped: dict[Lineage, list[str]] = {}
-        direct: list[str] = []
-        for aggregate_id in dict.fromkeys(aggregate_ids):
-            lineage = self._scoped(aggregate_id)
-            if lineage is None:
-                direct.append(aggregate_id)
-            else:
-                scoped.setdefault(lineage, []).append(aggregate_id)
+        direct, scoped = self._by_lineage(aggregate_ids)
         if direct:
             found.update(self.store.read_streams(direct))
         for lineage, ids in scoped.items():
@@ -174,14 +181,7 @@ class WriteModel:
     def heads(self, aggregate_ids: Iterable[str]) -> dict[str, EventEnvelope]:
         """The last event of each stream that exists, as its branch sees it."""
         found: dict[str, EventEnvelope] = {}
-        scoped: dict[Lineage, list[str]] = {}
-        direct: list[str] = []
-        for aggregate_id in dict.fromkeys(aggregate_ids):
-            lineage = self._scoped(aggregate_id)
-            if lineage is None:
-                direct.append(aggregate_id)
-            else:
-                scoped.setdefault(lineage, []).append(aggregate_id)
+        direct, scoped = self._by_lineage(aggregate_ids)
         if direct:
             found.update(self.store.heads(direct))
         for lineage, ids in scoped.items():
