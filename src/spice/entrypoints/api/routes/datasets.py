@@ -164,7 +164,17 @@ class InlineData(BaseModel):
     include_complex_types: bool = True
 
 
-@router.post("/database/{db}/suggest-schema-from-data")
+class SuggestedSchema(BaseModel):
+    """The seed-era answer: the class suggested and the inference behind it."""
+
+    model_config = ConfigDict(extra="allow")
+    status: str
+    message: str
+    suggested_schema: dict[str, Any]
+    analysis: dict[str, Any]
+
+
+@router.post("/database/{db}/suggest-schema-from-data", response_model=SuggestedSchema)
 async def suggest_schema_from_data(
     db: str, body: InlineData, datasets: deps.DatasetsDep
 ) -> dict[str, Any]:
