@@ -41,3 +41,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.validation
 	$(BIN)/python -m bench.read_side
 	$(BIN)/python -m bench.branches
+	$(BIN)/python -m bench.inference
