@@ -276,7 +276,7 @@ def test_the_seed_era_inline_suggestion(demo: TestClient) -> None:
     assert schema["id"] == "Product" and schema["label"] == "Product"
     props = {p["name"]: p for p in schema["properties"]}
     assert props["product_id"]["primary_key"] is True
-    assert props["field_2"]["label"] == {"ko": "이름"}
+    assert props["ireum"]["label"] == {"ko": "이름"}
     assert [props[n]["type"] for n in ("price", "active", "released", "contact")] == [
         "decimal",
         "boolean",

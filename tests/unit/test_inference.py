@@ -11,7 +11,13 @@ import pytest
 
 from spice.application.datasets.files import Table, read_file, table_of
 from spice.application.datasets.inference import infer_column, infer_table
-from spice.application.datasets.suggest import class_id, find_links, property_name, suggest_class
+from spice.application.datasets.suggest import (
+    class_id,
+    find_links,
+    property_name,
+    romanized,
+    suggest_class,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "inference"
 SHARED = Path(__file__).resolve().parents[1] / "data" / "datasets"  # copied from the shared set
@@ -118,10 +124,10 @@ FOREIGN_KEYS = [
 def test_a_suggested_class_is_named_and_typed_from_the_table() -> None:
     table = _table("hard_cases.csv")
     suggestion = suggest_class(table, infer_table(table), "주문 내역")
-    assert suggestion["id"] == "Table" and suggestion["label"] == {"ko": "주문 내역"}
+    assert suggestion["id"] == "JumunNaeyeok" and suggestion["label"] == {"ko": "주문 내역"}
     first, amount = suggestion["properties"][0], suggestion["properties"][2]
     assert first == {
-        "name": "field_1",
+        "name": "jumunbeonho",
         "type": "string",
         "label": {"ko": "주문번호"},
         "required": True,
@@ -130,7 +136,9 @@ def test_a_suggested_class_is_named_and_typed_from_the_table() -> None:
     assert amount["type"] == "money" and amount["currencies"] == ["KRW"]
     assert class_id("order_items.csv") == "OrderItems"
     assert property_name("unitPrice", 0) == "unit_price"
-    assert property_name("금액_USD", 3) == "usd"
+    assert property_name("금액_USD", 3) == "geumaek_usd"
+    assert property_name("注文番号", 3) == "field_4"  # no romanisation of kanji or hanzi
+    assert romanized("닭값 했다") == "dakgap haetda"
 
 
 @pytest.mark.parametrize("relative", sorted(LABELS))

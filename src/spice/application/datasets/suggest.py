@@ -15,14 +15,37 @@ CONTAINED = 0.95  # share of a column's distinct values found in the target key
 WORD = re.compile(r"[A-Za-z0-9]+")
 
 
+# Revised Romanization of Korean, letter by letter (no sound changes across syllables): the
+# letters of each initial consonant, vowel and final consonant of a Hangul syllable, in
+# Unicode order; "-" spells nothing (a silent initial ㅇ, no final consonant).
+INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()  # noqa: SIM905 - a table
+VOWELS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()  # noqa: SIM905
+FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()  # noqa: SIM905
+
+
+def romanized(text: str) -> str:
+    """Hangul syllables spelled in Latin letters (주문번호 -> jumunbeonho); other text as
+    it is."""
+    out = []
+    for char in text:
+        index = ord(char) - 0xAC00
+        if 0 <= index < 11172:
+            initial, vowel, final = index // 588, index % 588 // 28, index % 28
+            spelled = INITIALS[initial] + VOWELS[vowel] + FINALS[final]
+            out.append(spelled.replace("-", ""))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _words(text: str) -> list[str]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", romanized(text))
     return [w.lower() for w in WORD.findall(spaced)]
 
 
 def class_id(name: str) -> str:
-    """A class id from a table's name ("order_items" -> "OrderItems"); "Table" + its
-    position when the name has no Latin letters or digits."""
+    """A class id from a table's name ("order_items" -> "OrderItems", "주문 내역" ->
+    "JumunNaeyeok"); "Table" when the name has no Latin letters, digits or Hangul."""
     base = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     made = "".join(w.capitalize() for w in _words(base))
     if not made or not made[0].isalpha():
@@ -31,8 +54,9 @@ def class_id(name: str) -> str:
 
 
 def property_name(column: str, position: int) -> str:
-    """A property name from a column's header ("unitPrice" -> "unit_price"); `field_N`
-    when the header has no Latin letters or digits (its text stays the label)."""
+    """A property name from a column's header ("unitPrice" -> "unit_price", "결제금액" ->
+    "gyeoljegeumaek"); `field_N` when the header has no Latin letters, digits or Hangul
+    (Japanese or Chinese). The header stays the property's label."""
     made = "_".join(_words(column))
     if not made:
         return f"field_{position + 1}"
