@@ -47,12 +47,22 @@ def instance_aggregate(db: str, branch: str, class_id: str, instance_id: str) ->
 
 
 def dataset_aggregate(db: str, name: str) -> str:
-    return f"dataset:{db}:{name}"
+    return f"{dataset_prefix(db)}{name}"
+
+
+def dataset_prefix(db: str) -> str:
+    """What the ids of a database's dataset streams begin with."""
+    return f"dataset:{db}:"
 
 
 def proposal_aggregate(db: str, number: int) -> str:
     """Proposals are numbered per database; the padding keeps their streams in order."""
-    return f"prop:{db}:{number:09d}"
+    return f"{proposal_prefix(db)}{number:09d}"
+
+
+def proposal_prefix(db: str) -> str:
+    """What the ids of a database's proposal streams begin with."""
+    return f"prop:{db}:"
 
 
 BRANCH_SCOPED = ("class", "inst", "uniq")

@@ -20,7 +20,6 @@ from charset_normalizer import from_bytes
 
 from spice.domain.errors import ValidationFailed, field_error
 
-FORMATS = ("csv", "xlsx", "json", "jsonl")
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
 MAX_COLUMNS = 1000

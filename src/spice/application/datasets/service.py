@@ -157,7 +157,7 @@ class Datasets:
         """Every dataset of a database with its latest version."""
         WriteModel(self.events).require_database(db)
         found = []
-        for aggregate_id in self.events.stream_ids(f"dataset:{db}:", "", MAX_DATASETS):
+        for aggregate_id in self.events.stream_ids(names.dataset_prefix(db), "", MAX_DATASETS):
             body = replay(aggregate_id, self.events.read_stream(aggregate_id)).body
             found.append(
                 {
@@ -183,16 +183,21 @@ class Datasets:
             )
         return dict(versions[version - 1])
 
-    def table(
-        self, db: str, name: str, version: int | None, table: str | None
-    ) -> tuple[dict[str, Any], Table]:
-        """A version and one of its tables (the first unless named)."""
-        found = self.version(db, name, version)
+    def _parsed(self, found: dict[str, Any]) -> ParsedFile:
+        """The tables of a version, read again from its stored bytes unless cached."""
         with self._lock:
             parsed = self._files.get(found["sha256"])
         if parsed is None:
             parsed = read_file(found["filename"], self.blobs.read(found["blob_key"]))
             self._remember(found["sha256"], parsed)
+        return parsed
+
+    def table(
+        self, db: str, name: str, version: int | None, table: str | None
+    ) -> tuple[dict[str, Any], Table]:
+        """A version and one of its tables (the first unless named)."""
+        found = self.version(db, name, version)
+        parsed = self._parsed(found)
         tables = {t.name: t for t in parsed.tables}
         chosen = parsed.tables[0] if table is None else tables.get(table)
         if chosen is None:
@@ -235,17 +240,13 @@ class Datasets:
         suggested for it."""
         found, chosen = self.table(db, name, version, table)
         inferred = infer_table(chosen)
-        title = name if len(self._tables(found)) == 1 else f"{name}_{chosen.name}"
+        title = _table_title(name, len(found["tables"]), chosen)
         return {
             "dataset": name,
             "version": found["version"],
             **inferred,
             "suggested_class": suggest_class(chosen, inferred, title),
         }
-
-    def _tables(self, found: dict[str, Any]) -> list[dict[str, Any]]:
-        tables: list[dict[str, Any]] = found["tables"]
-        return tables
 
     def suggest_ontology(self, db: str, wanted: list[str] | None) -> dict[str, Any]:
         """A class per table of the latest version of each dataset (or of those named),
@@ -254,10 +255,9 @@ class Datasets:
         chosen = wanted or [d["name"] for d in self.list_datasets(db)]
         tables: dict[str, tuple[Table, dict[str, Any]]] = {}
         for name in chosen:
-            found = self.version(db, name, None)
-            for summary in self._tables(found):
-                _, table = self.table(db, name, found["version"], summary["name"])
-                key = name if len(self._tables(found)) == 1 else f"{name}_{table.name}"
+            parsed = self._parsed(self.version(db, name, None))
+            for table in parsed.tables:
+                key = _table_title(name, len(parsed.tables), table)
                 tables[key] = (table, infer_table(table))
         classes = {key: suggest_class(t, inferred, key) for key, (t, inferred) in tables.items()}
         links = find_links(tables)
@@ -300,6 +300,12 @@ class Datasets:
             "suggested_schema": schema,
             "analysis": inferred,
         }
+
+
+def _table_title(dataset: str, tables: int, table: Table) -> str:
+    """What a table of a dataset is called in suggestions: the dataset's name, with the
+    sheet's when the file has several."""
+    return dataset if tables == 1 else f"{dataset}_{table.name}"
 
 
 def _dependencies_first(names: list[str], edges: list[tuple[str, str]]) -> list[str]:

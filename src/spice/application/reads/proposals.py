@@ -23,9 +23,6 @@ from spice.domain.events import (
     ProposalMerged,
 )
 
-STATUSES = ("open", "merged", "closed")
-MAX_PROPOSALS = 1_000_000
-
 
 def _said(event: EventEnvelope) -> dict[str, Any]:
     return {"by": event.actor, "at": event.occurred_at}
@@ -83,7 +80,7 @@ class Proposals:
     ) -> tuple[list[dict[str, Any]], int]:
         """The proposals of a database, newest first, optionally of one status."""
         proposals.settings(WriteModel(self.events), db)  # NotFound for an unknown database
-        ids = self.events.stream_ids(f"prop:{db}:", "", MAX_PROPOSALS)
+        ids = self.events.stream_ids(names.proposal_prefix(db), "", proposals.MAX_PROPOSALS)
         found = [self._present(list(self.events.read_stream(a))) for a in reversed(ids)]
         if status is not None:
             found = [p for p in found if p["status"] == status]

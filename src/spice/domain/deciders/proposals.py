@@ -139,7 +139,7 @@ def open_proposal(model: WriteModel, command: c.OpenProposal, _command_id: str) 
             "branch it forked from",
             [field_error("source", "not_a_child", target, source)],
         )
-    number = len(model.store.stream_ids(f"prop:{db}:", "", MAX_PROPOSALS)) + 1
+    number = len(model.store.stream_ids(names.proposal_prefix(db), "", MAX_PROPOSALS)) + 1
     event = ProposalOpened(db, number, source, target, title, description)
     return Decision(
         [Change(names.proposal_aggregate(db, number), 1, event)],
