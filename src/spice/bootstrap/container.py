@@ -12,6 +12,7 @@ from spice.application.commands.service import CommandService, DrainWait
 from spice.application.commands.status import CommandStatuses
 from spice.application.commands.tracking import CommandTracker
 from spice.application.commands.worker import CommandWorker
+from spice.application.datasets.imports import Imports
 from spice.application.datasets.service import Datasets
 from spice.application.delivery.follower import LogFollower
 from spice.application.delivery.progress import Progress
@@ -37,6 +38,7 @@ from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap import adapters
 from spice.bootstrap.settings import Settings
+from spice.domain.commands import RunImport
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class Container:
     lineages: Lineages
     proposals: Proposals
     datasets: Datasets
+    imports: Imports
     command_statuses: CommandStatuses
     health: SystemHealth
     pools: adapters.Pools = field(default_factory=adapters.Pools)
@@ -139,6 +142,9 @@ def build_container(settings: Settings) -> Container:
     diffs = Diffs(documents, history)
     searches = SearchService(reader, search, documents.checkpoint)
     blobs = adapters.blob_store(s)
+    datasets = Datasets(events, blobs, s.max_upload_bytes)
+    imports = Imports(events, datasets)
+    executor.runners[RunImport] = imports.runner(executor.run_child)
     command_progress = worker.progress if s.process == "serve" else None
     return Container(
         settings=s,
@@ -165,7 +171,8 @@ def build_container(settings: Settings) -> Container:
         history=history,
         diffs=diffs,
         proposals=Proposals(events, diffs),
-        datasets=Datasets(events, blobs, s.max_upload_bytes),
+        datasets=datasets,
+        imports=imports,
         lineages=Lineages(events, reader),
         command_statuses=CommandStatuses(events, tracker, executor),
         health=SystemHealth(

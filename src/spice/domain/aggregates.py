@@ -18,6 +18,7 @@ from spice.domain.events import (
     DomainEvent,
     InstanceCreated,
     InstanceUpdated,
+    MappingSaved,
     ProposalClosed,
     ProposalMerged,
     ProposalOpened,
@@ -62,7 +63,7 @@ def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
         return event.to_data()
     if isinstance(event, BranchRebased):
         return {**body, "rebased_position": event.position}
-    if isinstance(event, DatasetVersionAdded):
+    if isinstance(event, DatasetVersionAdded | MappingSaved):
         version = {k: v for k, v in event.to_data().items() if k not in ("database", "name")}
         versions = [*body.get("versions", []), version]
         return {"database": event.database, "name": event.name, "versions": versions}

@@ -142,6 +142,43 @@ class AddDatasetVersion(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SaveMapping(Command):
+    """Save `spec` (how dataset columns become classes, properties and links) as the next
+    version of mapping `name`; the same spec as the latest version adds nothing."""
+
+    command_type = "SAVE_MAPPING"
+    name: str
+    spec: Payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunImport(Command):
+    """Import the datasets a mapping names: the classes it defines that do not exist yet,
+    then their rows, each batch an `ImportRows` command of its own. Without `allow_partial`
+    nothing is written when a row is refused."""
+
+    command_type = "RUN_IMPORT"
+    mapping: str
+    mapping_version: int | None = None
+    allow_partial: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportRows(Command):
+    """Create instances of `class_id` from rows of one dataset version. `source` names the
+    dataset, version, content hash and table; each row carries its number, its values, the
+    cells each value came from and its key. A row whose instance this dataset made already
+    is skipped; with `allow_partial` refused rows are reported and the others created."""
+
+    command_type = "IMPORT_ROWS"
+    class_id: str
+    source: Payload
+    rows: list[Payload]
+    key: list[str] = field(default_factory=list)
+    allow_partial: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConfigureDatabase(Command):
     """Set the database's settings: the branches written only through proposals, and how
     many approvals a proposal into one needs."""
@@ -291,6 +328,9 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         ResetBranch,
         ConfigureDatabase,
         AddDatasetVersion,
+        SaveMapping,
+        RunImport,
+        ImportRows,
         OpenProposal,
         CommentProposal,
         ApproveProposal,

@@ -26,6 +26,8 @@ class AggregateType(StrEnum):
     UNIQUE_VALUE = "UniqueValue"
     # An uploaded file (a dataset) and its versions, each stored whole in the blob store.
     DATASET = "Dataset"
+    # How the columns of datasets become classes, properties and links, in versions.
+    MAPPING = "Mapping"
     # A proposal (pull request) to merge one branch into another, with its conversation.
     PROPOSAL = "Proposal"
     # Commands are stored in the log as envelopes of this aggregate type.

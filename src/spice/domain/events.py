@@ -141,6 +141,19 @@ class DatasetVersionAdded(DomainEvent):
     detected: Data
 
 
+@dataclass(frozen=True)
+class MappingSaved(DomainEvent):
+    """Version `version` of mapping `name`: `spec` says how dataset columns become classes,
+    properties and links."""
+
+    event_type = "MappingSaved"
+    aggregate_type = AggregateType.MAPPING
+    database: str
+    name: str
+    version: int
+    spec: Data
+
+
 # Proposals: who did what is the envelope's actor and time.
 
 
@@ -348,6 +361,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         BranchRebased,
         DatabaseSettingsChanged,
         DatasetVersionAdded,
+        MappingSaved,
         ProposalOpened,
         ProposalCommented,
         ProposalApproved,

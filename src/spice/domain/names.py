@@ -11,6 +11,7 @@ BRANCH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,99}$")
 CLASS_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+MAPPING_NAME = DATASET_NAME
 INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}$")
 
 MAIN_BRANCH = "main"
@@ -53,6 +54,15 @@ def dataset_aggregate(db: str, name: str) -> str:
 def dataset_prefix(db: str) -> str:
     """What the ids of a database's dataset streams begin with."""
     return f"dataset:{db}:"
+
+
+def mapping_aggregate(db: str, name: str) -> str:
+    return f"{mapping_prefix(db)}{name}"
+
+
+def mapping_prefix(db: str) -> str:
+    """What the ids of a database's mapping streams begin with."""
+    return f"mapping:{db}:"
 
 
 def proposal_aggregate(db: str, number: int) -> str:

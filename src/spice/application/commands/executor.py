@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from spice.application.commands.tracking import CommandTracker
 from spice.application.log.serialization import utc_now
@@ -15,7 +17,7 @@ from spice.application.ports.command_status import (
     CommandStatus,
 )
 from spice.application.ports.event_store import EventStore
-from spice.domain.commands import IssuedCommand
+from spice.domain.commands import Command, IssuedCommand
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, WriteModel
 from spice.domain.envelope import KIND_EVENT, EventEnvelope
@@ -31,8 +33,19 @@ class _LostRace(Exception):
     """Another writer appended between our read and our append: decide again."""
 
 
+# Reports a long command's progress (0-100) with a message.
+Progress = Callable[[int, str], None]
+# Runs a command that issues commands of its own (an import run) after its decider has
+# checked it, and answers its outcome; `planned` is what the decider answered.
+Runner = Callable[[IssuedCommand, Decision, Progress], Decision]
+
+
 class CommandExecutor:
-    """Idempotent: a command whose outcome is already in the log is only reported again."""
+    """Idempotent: a command whose outcome is already in the log is only reported again.
+
+    A command with a runner (an import run) issues child commands, each its own commit with
+    an id derived from the parent's: a run resumed after a crash finds the children it
+    already ran and only reports them again."""
 
     def __init__(
         self,
@@ -46,6 +59,22 @@ class CommandExecutor:
         self.model = WriteModel(store)
         self.max_attempts = max_attempts
         self.backoff = backoff
+        self.runners: dict[type[Command], Runner] = {}
+
+    def run_child(self, parent: IssuedCommand, index: int, command: Command) -> CommandStatus:
+        """Store child `index` of `parent` (once) and run it to its outcome here."""
+        meta = {**parent.metadata, "parent_command_id": parent.command_id}
+        child = IssuedCommand(
+            derived_id(parent.command_id, f"child/{index}"), command, parent.actor, meta
+        )
+        envelope = self.store.get_event(child.command_id)
+        if envelope is None:
+            try:
+                envelope = self.store.append([child.to_envelope(utc_now())])[0]
+            except (ConcurrencyConflict, IdempotencyConflict):  # another run stored it
+                envelope = self.store.get_event(child.command_id)
+                assert envelope is not None
+        return self.execute(envelope)
 
     def execute(self, envelope: EventEnvelope) -> CommandStatus:
         """Run the command to its outcome. Attempts are counted in its status; a run that
@@ -88,9 +117,18 @@ class CommandExecutor:
             return recorded
         try:
             decision = decide(self.model, command.command, command.command_id)
+            runner = self.runners.get(type(command.command))
+            if runner is not None:
+                decision = runner(command, decision, self._progress(command.command_id))
         except SpiceError as exc:
             return self._record_failure(command, exc)
         return self._commit(command, decision)
+
+    def _progress(self, command_id: str) -> Progress:
+        def report(progress: int, message: str) -> None:
+            self.tracker.transition(command_id, PROCESSING, message, max(10, min(99, progress)))
+
+        return report
 
     def reconcile(self, envelope: EventEnvelope) -> CommandStatus:
         """The status of an accepted command as the log has it: tracked if it was not yet
@@ -114,6 +152,7 @@ class CommandExecutor:
         seq: int,
         event: DomainEvent,
         now: str,
+        extra: dict[str, Any] | None = None,
     ) -> EventEnvelope:
         """The envelope of one event the command causes; its id is derived from the
         command's, so a second run of the command appends nothing new."""
@@ -140,6 +179,7 @@ class CommandExecutor:
                 "source": meta.get("source"),
                 # The commit message, when the client gave one.
                 **({"message": meta["message"]} if meta.get("message") else {}),
+                **(extra or {}),
             },
             schema_version=event.schema_version,
         )
@@ -152,7 +192,7 @@ class CommandExecutor:
     def _commit(self, command: IssuedCommand, decision: Decision) -> EventEnvelope:
         now = utc_now()
         envelopes = [
-            self._envelope(command, i, ch.aggregate_id, ch.seq, ch.event, now)
+            self._envelope(command, i, ch.aggregate_id, ch.seq, ch.event, now, ch.metadata)
             for i, ch in enumerate(decision.changes)
         ]
         result = dict(decision.result)

@@ -42,6 +42,12 @@ class Table:
     name: str
     columns: list[str]
     rows: list[list[Cell]]
+    # Where each row is in the file (a CSV's or sheet's header is row 1, a JSON file's
+    # first record is 1); empty when rows are numbered from 1 as they come.
+    numbers: list[int] = field(default_factory=list)
+
+    def row_number(self, index: int) -> int:
+        return self.numbers[index] if self.numbers else index + 1
 
     def summary(self) -> dict[str, Any]:
         return {"name": self.name, "columns": self.columns, "rows": len(self.rows)}
@@ -135,14 +141,20 @@ def _columns(filename: str, header: list[Any], sheet: str | None = None) -> list
     return names
 
 
-def _rows(
-    filename: str, columns: list[str], rows: list[list[Any]], sheet: str | None = None
-) -> list[list[Cell]]:
+def _table(
+    filename: str,
+    name: str,
+    columns: list[str],
+    rows: list[list[Any]],
+    sheet: str | None = None,
+    header_row: int = 1,
+) -> Table:
     """Rows as cells, one per column; an empty row is skipped, a longer one refused, a
     shorter one filled with empty cells. Row numbers count the header as row 1."""
     out: list[list[Cell]] = []
+    numbers: list[int] = []
     width = len(columns)
-    for number, raw in enumerate(rows, start=2):
+    for number, raw in enumerate(rows, start=header_row + 1):
         cells = [_cell(v) for v in raw]
         while len(cells) > width and cells[-1] is None:
             cells.pop()
@@ -153,7 +165,8 @@ def _rows(
                 filename, f"{len(cells)} values where the header has {width} columns", number, sheet
             )
         out.append(cells + [None] * (width - len(cells)))
-    return out
+        numbers.append(number)
+    return Table(name, columns, out, numbers)
 
 
 def _csv(filename: str, data: bytes) -> ParsedFile:
@@ -171,9 +184,7 @@ def _csv(filename: str, data: bytes) -> ParsedFile:
     if not records:
         _refuse(filename, "the file is empty")
     columns = _columns(filename, records[0])
-    table = Table(
-        filename.rsplit(".", 1)[0] or filename, columns, _rows(filename, columns, records[1:])
-    )
+    table = _table(filename, filename.rsplit(".", 1)[0] or filename, columns, records[1:])
     return ParsedFile(filename, "csv", [table], {"encoding": encoding, "delimiter": delimiter})
 
 
@@ -188,14 +199,14 @@ def _xlsx(filename: str, data: bytes) -> ParsedFile:
     try:
         for sheet in book.worksheets:
             values = [list(r) for r in sheet.iter_rows(values_only=True)]
+            header = 1
             while values and not any(_cell(v) is not None for v in values[0]):
                 values.pop(0)  # leading blank rows
+                header += 1
             if not values:
                 continue  # an empty sheet is no table
             columns = _columns(filename, values[0], sheet.title)
-            tables.append(
-                Table(sheet.title, columns, _rows(filename, columns, values[1:], sheet.title))
-            )
+            tables.append(_table(filename, sheet.title, columns, values[1:], sheet.title, header))
     finally:
         book.close()
     if not tables:
@@ -260,7 +271,7 @@ def table_of(columns: list[str], data: list[list[Any]], name: str = "data") -> T
     them: text, or empty)."""
     names = _columns(name, list(columns))
     rows = [[_json_cell(v) for v in row] for row in data]
-    return Table(name, names, _rows(name, names, rows))
+    return _table(name, name, names, rows)
 
 
 READERS = {"csv": _csv, "xlsx": _xlsx, "json": _json, "jsonl": _jsonl}

@@ -21,7 +21,7 @@ from spice.application.datasets.profile import profile
 from spice.application.datasets.suggest import (
     find_links,
     link_predicate,
-    property_name,
+    property_names,
     suggest_class,
 )
 from spice.application.ports.blobs import BlobStore
@@ -31,6 +31,7 @@ from spice.domain import names
 from spice.domain.aggregates import replay
 from spice.domain.deciders.base import WriteModel
 from spice.domain.errors import BadRequest, NotFound, PayloadTooLarge
+from spice.domain.mappings import PARSED
 
 CONTENT_TYPES = {
     "csv": "text/csv",
@@ -254,32 +255,52 @@ class Datasets:
         before the classes that link to them."""
         chosen = wanted or [d["name"] for d in self.list_datasets(db)]
         tables: dict[str, tuple[Table, dict[str, Any]]] = {}
+        sources: dict[str, dict[str, Any]] = {}
         for name in chosen:
-            parsed = self._parsed(self.version(db, name, None))
+            found = self.version(db, name, None)
+            parsed = self._parsed(found)
             for table in parsed.tables:
                 key = _table_title(name, len(parsed.tables), table)
                 tables[key] = (table, infer_table(table))
+                sources[key] = {"dataset": name, "version": found["version"], "table": table.name}
         classes = {key: suggest_class(t, inferred, key) for key, (t, inferred) in tables.items()}
+        for key, (table, inferred) in tables.items():
+            sources[key].update(_source(classes[key]["id"], table, inferred))
         links = find_links(tables)
         for link in links:
-            # The linking column becomes the relationship (its key keeps its property).
+            # The linking column becomes the relationship (a key's column keeps its property).
             source = classes[link["dataset"]]
+            mapped = sources[link["dataset"]]
             link["predicate"] = link_predicate(link["column"])
-            if link["cardinality"] == "n:1":
-                column = tables[link["dataset"]][0].columns.index(link["column"])
-                named = property_name(link["column"], column)
+            target = classes[link["target_dataset"]]["id"]
+            in_key = link["column"] in tables[link["dataset"]][1]["primary_key"]
+            if link["cardinality"] == "n:1" and not in_key:
+                named = property_names(tables[link["dataset"]][0].columns)[
+                    tables[link["dataset"]][0].columns.index(link["column"])
+                ]
                 source["properties"] = [p for p in source["properties"] if p["name"] != named]
+                mapped["properties"] = [p for p in mapped["properties"] if p["property"] != named]
             source.setdefault("relationships", []).append(
                 {
                     "predicate": link["predicate"],
-                    "target": classes[link["target_dataset"]]["id"],
+                    "target": target,
                     "cardinality": link["cardinality"],
                 }
+            )
+            mapped["links"].append(
+                {"predicate": link["predicate"], "column": link["column"], "target": target}
             )
         order = _dependencies_first(
             list(classes), [(x["dataset"], x["target_dataset"]) for x in links]
         )
-        return {"classes": [classes[k] for k in order], "links": links}
+        return {
+            "classes": [classes[k] for k in order],
+            "links": links,
+            "mapping": {
+                "classes": [classes[k] for k in order],
+                "sources": [sources[k] for k in order],
+            },
+        }
 
     def suggest_inline(
         self,
@@ -300,6 +321,41 @@ class Datasets:
             "suggested_schema": schema,
             "analysis": inferred,
         }
+
+
+def _source(class_id: str, table: Table, inferred: dict[str, Any]) -> dict[str, Any]:
+    """How a table's columns map onto the class suggested for it: each column its
+    property, trimmed; the inferred primary key as the key (none: ids from row numbers)."""
+    props = property_names(table.columns)
+    named = dict(zip(table.columns, props, strict=True))
+    return {
+        "class_id": class_id,
+        "key": [named[k] for k in inferred["primary_key"]],
+        "properties": [
+            {"property": prop, "column": column["name"], "transforms": _transforms(column)}
+            for prop, column in zip(props, inferred["columns"], strict=True)
+        ],
+        "links": [],
+    }
+
+
+def _transforms(column: dict[str, Any]) -> list[dict[str, Any]]:
+    """Trim, then read the value in the written form inference accepted (`1,200원`,
+    `2024년 3월 5일`, `예`); date-times without a zone are read as UTC (change
+    `timezone` in the mapping when they are local times)."""
+    out: list[dict[str, Any]] = [{"op": "trim"}]
+    kind = column["type"]
+    if kind in PARSED:
+        parse: dict[str, Any] = {"op": "parse", "as": kind}
+        params = column.get("params") or {}
+        if kind == "date" and params.get("format"):
+            parse["format"] = params["format"]
+        if kind == "money" and params.get("currency"):
+            parse["currency"] = params["currency"]
+        if kind == "datetime":
+            parse["timezone"] = "Z"
+        out.append(parse)
+    return out
 
 
 def _table_title(dataset: str, tables: int, table: Table) -> str:

@@ -65,6 +65,19 @@ def property_name(column: str, position: int) -> str:
     return made[:100]
 
 
+def property_names(columns: list[str]) -> list[str]:
+    """The property name of each column, distinct within the table."""
+    out: list[str] = []
+    taken: set[str] = set()
+    for i, column in enumerate(columns):
+        prop = property_name(column, i)
+        while prop in taken:
+            prop = f"{prop}_{i + 1}"
+        taken.add(prop)
+        out.append(prop)
+    return out
+
+
 def _language(text: str) -> str:
     if re.search(r"[가-힣]", text):
         return "ko"
@@ -86,12 +99,8 @@ def suggest_class(
     """A class definition for a table, from its inferred columns."""
     key = inferred["primary_key"]
     properties: list[dict[str, Any]] = []
-    taken: set[str] = set()
-    for i, column in enumerate(inferred["columns"]):
-        prop = property_name(column["name"], i)
-        while prop in taken:
-            prop = f"{prop}_{i + 1}"
-        taken.add(prop)
+    props = property_names([column["name"] for column in inferred["columns"]])
+    for prop, column in zip(props, inferred["columns"], strict=True):
         kind = column["type"]
         if not complex_types and kind not in BASIC:
             kind = "string"
@@ -113,7 +122,8 @@ def suggest_class(
         "properties": properties,
     }
     if len(key) > 1:
-        suggestion["metadata"] = {"composite_key": [property_name(k, 0) for k in key]}
+        named = dict(zip(table.columns, props, strict=True))
+        suggestion["metadata"] = {"composite_key": [named[k] for k in key]}
     return suggestion
 
 

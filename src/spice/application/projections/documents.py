@@ -69,6 +69,8 @@ OFF_BRANCH = frozenset(
     cls.command_type
     for cls in (
         c.AddDatasetVersion,
+        c.SaveMapping,
+        c.RunImport,
         c.OpenProposal,
         c.CommentProposal,
         c.ApproveProposal,

@@ -31,6 +31,8 @@ class Change:
     aggregate_id: str
     seq: int
     event: DomainEvent
+    # Metadata of this event alone (an imported value's cells), beside the command's.
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -337,7 +339,7 @@ class Staged(WriteModel):
                 occurred_at="",
                 actor="",
                 data=event.to_data(),
-                metadata={},
+                metadata=change.metadata or {},
             )
             self._pending.setdefault(change.aggregate_id, []).append(envelope)
             self.changes.append(change)

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
+from spice.application.datasets.imports import Imports
 from spice.application.datasets.service import Datasets
 from spice.application.ports.documents import KIND_BRANCH, DocKey
 from spice.application.reads.diff import Diffs
@@ -77,6 +78,10 @@ def get_datasets(request: Request) -> Datasets:
     return _container(request).datasets
 
 
+def get_imports(request: Request) -> Imports:
+    return _container(request).imports
+
+
 def get_proposals(request: Request) -> Proposals:
     return _container(request).proposals
 
@@ -135,6 +140,7 @@ BranchDep = Annotated[str, Depends(get_branch)]
 RefsDep = Annotated[Refs, Depends(get_refs)]
 ProposalsDep = Annotated[Proposals, Depends(get_proposals)]
 DatasetsDep = Annotated[Datasets, Depends(get_datasets)]
+ImportsDep = Annotated[Imports, Depends(get_imports)]
 HistoryDep = Annotated[History, Depends(get_history)]
 DiffsDep = Annotated[Diffs, Depends(get_diffs)]
 LineagesDep = Annotated[Lineages, Depends(get_lineages)]

@@ -1,0 +1,278 @@
+"""Import runs: a mapping's classes created where missing, then the rows of its datasets
+written as `ImportRows` commands in batches, targets of links first. A dry run decides the
+same commands against a staged write model and writes nothing; a run without
+`allow_partial` does that first, so a refused row leaves the database as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
+from spice.application.datasets.plans import SourcePlan, dependency_order, plan_source, ref_maker
+from spice.application.datasets.service import Datasets
+from spice.application.ports.command_status import COMPLETED, CommandStatus
+from spice.application.ports.event_store import EventStore
+from spice.domain import commands as c
+from spice.domain import names
+from spice.domain.aggregates import replay
+from spice.domain.deciders import decide
+from spice.domain.deciders.base import Decision, Staged, WriteModel
+from spice.domain.errors import NotFound, SpiceError, ValidationFailed
+from spice.domain.ontology.classes import parse_class
+
+REPORTED = 1000
+MAX_MAPPINGS = 10_000
+# Runs child command `index` of a parent to its outcome.
+RunChild = Callable[[c.IssuedCommand, int, c.Command], CommandStatus]
+Progress = Callable[[int, str], None]
+
+
+class Imports:
+    """Mappings as saved, dry runs of them, and the runner of import runs."""
+
+    def __init__(self, events: EventStore, datasets: Datasets) -> None:
+        self.events = events
+        self.datasets = datasets
+        self.model = WriteModel(events)
+
+    # Mappings -----------------------------------------------------------------------------
+
+    def mappings(self, db: str) -> list[dict[str, Any]]:
+        self.model.require_database(db)
+        found = []
+        for aggregate_id in self.events.stream_ids(names.mapping_prefix(db), "", MAX_MAPPINGS):
+            body = replay(aggregate_id, self.events.read_stream(aggregate_id)).body
+            found.append(
+                {
+                    "name": body["name"],
+                    "versions": len(body["versions"]),
+                    "latest": body["versions"][-1],
+                }
+            )
+        return found
+
+    def mapping(self, db: str, name: str, version: int | None = None) -> dict[str, Any]:
+        """A mapping with its versions, or (`version`) one version of it."""
+        self.model.require_database(db)
+        names.check_name("mapping", name, names.MAPPING_NAME, "name")
+        state = replay("", self.events.read_stream(names.mapping_aggregate(db, name)))
+        if not state.exists:
+            raise NotFound(f"mapping {name!r} not found in {db!r}", {"mapping": name})
+        versions = state.body["versions"]
+        if version is None:
+            return {"name": name, "database": db, "versions": versions}
+        if not 1 <= version <= len(versions):
+            raise NotFound(
+                f"mapping {name!r} has no version {version}",
+                {"mapping": name, "version": version, "latest": len(versions)},
+            )
+        return {"name": name, "database": db, **versions[version - 1]}
+
+    # Plans and dry runs -------------------------------------------------------------------
+
+    def plan(
+        self,
+        model: WriteModel,
+        db: str,
+        branch: str,
+        spec: dict[str, Any],
+        datasets: list[dict[str, Any]],
+    ) -> list[SourcePlan]:
+        """The rows of each source, in the order they are written."""
+        definitions = {d["id"]: d for d in (parse_class(raw) for raw in spec["classes"])}
+        for source in spec["sources"]:
+            # A class the mapping makes, or one missing (the run says so), is not there yet.
+            with suppress(NotFound, ValidationFailed):
+                definitions[source["class_id"]] = model.effective_class(
+                    db, branch, source["class_id"]
+                )
+        keys = {s["class_id"]: s["key"] for s in spec["sources"]}
+        ref_of = ref_maker(definitions, keys)
+        plans = []
+        for i in dependency_order(spec["sources"]):
+            source, dataset = spec["sources"][i], datasets[i]
+            _, table = self.datasets.table(
+                db, dataset["dataset"], dataset["version"], dataset["table"]
+            )
+            plans.append(plan_source(source, dataset, table, ref_of))
+        return plans
+
+    def dry_run(self, db: str, branch: str, name: str, version: int | None) -> dict[str, Any]:
+        """What a run of the mapping would write now, with every refused row; nothing is
+        stored."""
+        command = c.RunImport(database=db, branch=branch, mapping=name, mapping_version=version)
+        planned = decide(self.model, command, "dry-run")
+        spec = self.mapping(db, name, planned.result["mapping_version"])["spec"]
+        plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
+        staged = Staged(self.model)
+        created = _stage_classes(staged, db, branch, spec)
+        report = _Report(planned.result, created)
+        for plan in plans:
+            report.refuse(plan)
+            for batch in plan.batches():
+                rows = _rows_command(db, branch, plan, batch, allow_partial=True)
+                decision = decide(staged, rows, "dry-run")
+                staged.add(decision.changes)
+                report.add(plan, decision.result)
+        return {**report.result(), "dry_run": True}
+
+    # Runs ---------------------------------------------------------------------------------
+
+    def runner(
+        self, run_child: RunChild
+    ) -> Callable[[c.IssuedCommand, Decision, Progress], Decision]:
+        """The executor's runner of `RunImport` commands."""
+
+        def run(issued: c.IssuedCommand, planned: Decision, progress: Progress) -> Decision:
+            command = issued.command
+            assert isinstance(command, c.RunImport)
+            db, branch = str(command.database), command.branch
+            if not command.allow_partial:
+                checked = self.dry_run(
+                    db, branch, command.mapping, planned.result["mapping_version"]
+                )
+                if checked["refused"]:
+                    raise ValidationFailed(
+                        f"{checked['refused']} rows refused; nothing imported",
+                        _field_errors(checked["refused_rows"]),
+                    )
+            spec = self.mapping(db, command.mapping, planned.result["mapping_version"])["spec"]
+            children = 0
+            created = []
+            for raw in spec["classes"]:
+                if _class_exists(self.model, db, branch, raw["id"]):
+                    continue
+                status = run_child(
+                    issued, children, c.CreateClass(database=db, branch=branch, definition=raw)
+                )
+                children += 1
+                _require(status)
+                created.append(raw["id"])
+            plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
+            report = _Report(planned.result, created)
+            total = sum(len(p.rows) for p in plans) or 1
+            done = 0
+            for plan in plans:
+                report.refuse(plan)
+                for batch in plan.batches():
+                    rows = _rows_command(db, branch, plan, batch, command.allow_partial)
+                    status = run_child(issued, children, rows)
+                    children += 1
+                    report.add(plan, _require(status))
+                    done += len(batch)
+                    progress(10 + 89 * done // total, f"{done} of {total} rows written")
+            return Decision([], {**report.result(), "commands": children})
+
+        return run
+
+
+def _field_errors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Refused rows as the error shape's field errors, each naming its dataset and row."""
+    return [
+        {
+            **e,
+            "path": f"{r['dataset']}[row {r['row']}].{e['path']}",
+            "dataset": r["dataset"],
+            "row": r["row"],
+        }
+        for r in rows
+        for e in r["errors"]
+    ][:REPORTED]
+
+
+def _class_exists(model: WriteModel, db: str, branch: str, class_id: str) -> bool:
+    try:
+        model.require_class(db, branch, class_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _stage_classes(staged: Staged, db: str, branch: str, spec: dict[str, Any]) -> list[str]:
+    created = []
+    for raw in spec["classes"]:
+        if _class_exists(staged, db, branch, raw["id"]):
+            continue
+        decision = decide(
+            staged, c.CreateClass(database=db, branch=branch, definition=raw), "dry-run"
+        )
+        staged.add(decision.changes)
+        created.append(raw["id"])
+    return created
+
+
+def _rows_command(
+    db: str, branch: str, plan: SourcePlan, batch: list[dict[str, Any]], allow_partial: bool
+) -> c.ImportRows:
+    return c.ImportRows(
+        database=db,
+        branch=branch,
+        class_id=plan.source["class_id"],
+        source=plan.dataset,
+        rows=batch,
+        key=plan.source["key"],
+        allow_partial=allow_partial,
+    )
+
+
+def _require(status: CommandStatus) -> dict[str, Any]:
+    """A child's result; its error, raised again, when it failed."""
+    if status.status == COMPLETED:
+        return status.result or {}
+    error = status.error or {}
+    raise SpiceError(
+        error.get("message", "an import step failed"),
+        error.get("details"),
+        code=error.get("code", "IMPORT_FAILED"),
+    )
+
+
+class _Report:
+    """Counts per class and the refused rows (the first thousand) of a run."""
+
+    def __init__(self, planned: dict[str, Any], created: list[str]) -> None:
+        self.planned = planned
+        self.created = created
+        self.by_class: dict[str, dict[str, int]] = {}
+        self.refused_rows: list[dict[str, Any]] = []
+
+    def _count(self, plan: SourcePlan) -> dict[str, int]:
+        return self.by_class.setdefault(
+            plan.source["class_id"], {"rows": 0, "created": 0, "skipped": 0, "refused": 0}
+        )
+
+    def refuse(self, plan: SourcePlan) -> None:
+        """Rows the transforms refused (before any command saw them)."""
+        counts = self._count(plan)
+        counts["rows"] += len(plan.rows) + len(plan.refused)
+        counts["refused"] += len(plan.refused)
+        self._keep(plan, plan.refused)
+
+    def add(self, plan: SourcePlan, result: dict[str, Any]) -> None:
+        counts = self._count(plan)
+        for key in ("created", "skipped", "refused"):
+            counts[key] += int(result.get(key, 0))
+        self._keep(plan, result.get("refused_rows", []))
+
+    def _keep(self, plan: SourcePlan, rows: list[dict[str, Any]]) -> None:
+        room = REPORTED - len(self.refused_rows)
+        self.refused_rows += [
+            {"dataset": plan.dataset["dataset"], "class_id": plan.source["class_id"], **r}
+            for r in rows[:room]
+        ]
+
+    def result(self) -> dict[str, Any]:
+        totals = {
+            k: sum(c[k] for c in self.by_class.values())
+            for k in ("rows", "created", "skipped", "refused")
+        }
+        return {
+            "mapping": self.planned["mapping"],
+            "mapping_version": self.planned["mapping_version"],
+            "datasets": self.planned["datasets"],
+            "classes_created": self.created,
+            **totals,
+            "by_class": self.by_class,
+            "refused_rows": self.refused_rows,
+        }
