@@ -28,6 +28,16 @@ def _branch_of(event: EventEnvelope) -> str:
     return scope[2] if scope else ""
 
 
+def _cell(event: EventEnvelope, prop: str) -> dict[str, Any] | None:
+    """The dataset cell an imported value came from (its column, or the columns joined
+    into it), when the event that set it was an import."""
+    found = event.metadata.get("provenance")
+    if not isinstance(found, dict) or prop not in found.get("cells", {}):
+        return None
+    where = {k: found.get(k) for k in ("dataset", "version", "sha256", "table", "row")}
+    return {"kind": "source", **where, "column": found["cells"][prop]}
+
+
 class Lineages:
     """Reads the lineage of instances from the log (exact, whatever the read model)."""
 
@@ -93,6 +103,8 @@ class Lineages:
             "reason": event.metadata.get("reason"),
             "source": event.metadata.get("source"),
         }
+        if event.metadata.get("provenance"):
+            change["provenance"] = event.metadata["provenance"]
         if isinstance(fact, InstanceCreated):
             change["values"] = fact.values
         elif isinstance(fact, InstanceUpdated):
@@ -192,6 +204,9 @@ class Lineages:
             causes: list[dict[str, Any]] = [
                 {"kind": "event", **{k: change[k] for k in ("event_id", "event_type", "position")}},
             ]
+            cell = _cell(event, name)
+            if cell is not None:
+                causes.append(cell)
             if command is not None:
                 causes.append({"kind": "command", **command})
             causes.append(
@@ -214,6 +229,7 @@ class Lineages:
                     "time": event.occurred_at,
                     "branch": change["branch"],
                     "message": change["message"],
+                    **({"cell": {k: v for k, v in cell.items() if k != "kind"}} if cell else {}),
                     "causes": causes,
                 }
             )

@@ -19,7 +19,7 @@ from spice.domain.errors import SpiceError
 SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson"}  # in a directory
 
 
-def _files(paths: list[str]) -> list[Path]:
+def files_of(paths: list[str]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -35,7 +35,7 @@ def _files(paths: list[str]) -> list[Path]:
 def infer_paths(paths: list[str]) -> dict[str, Any]:
     """The inference of every table of the files, with the links between them."""
     tables: dict[str, tuple[Table, dict[str, Any]]] = {}
-    for path in _files(paths):
+    for path in files_of(paths):
         parsed = read_file(path.name, path.read_bytes())
         for table in parsed.tables:
             name = path.name if len(parsed.tables) == 1 else f"{path.name}#{table.name}"

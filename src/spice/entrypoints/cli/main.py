@@ -11,7 +11,7 @@ from rich.console import Console
 
 from spice.bootstrap.settings import Settings, SettingsError, load_settings
 from spice.domain.errors import SpiceError
-from spice.entrypoints.cli import client, infer
+from spice.entrypoints.cli import client, importer, infer
 
 console = Console(stderr=True)
 
@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")
     client.add_commands(sub)
     infer.add_command(sub)
+    importer.add_command(sub)
     args = parser.parse_args(argv)
     try:
         if hasattr(args, "client"):
