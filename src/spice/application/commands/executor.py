@@ -29,6 +29,11 @@ from spice.domain.names import command_aggregate
 log = logging.getLogger(__name__)
 
 
+def child_id(parent_id: str, index: int) -> str:
+    """The id of child command `index` of a command that issues commands (an import run)."""
+    return derived_id(parent_id, f"child/{index}")
+
+
 class _LostRace(Exception):
     """Another writer appended between our read and our append: decide again."""
 

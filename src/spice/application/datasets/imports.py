@@ -9,6 +9,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
+from spice.application.commands.executor import child_id
 from spice.application.datasets.plans import SourcePlan, dependency_order, plan_source, ref_maker
 from spice.application.datasets.service import Datasets
 from spice.application.ports.command_status import COMPLETED, CommandStatus
@@ -119,6 +120,14 @@ class Imports:
 
     # Runs ---------------------------------------------------------------------------------
 
+    def _made_elsewhere(self, db: str, branch: str, class_id: str, child: str) -> bool:
+        """Whether the class exists and was not made by this run's child `child` (an
+        interrupted attempt of the same run)."""
+        if not _class_exists(self.model, db, branch, class_id):
+            return False
+        stream = self.model.read_stream(names.class_aggregate(db, branch, class_id))
+        return not stream or stream[0].command_id != child
+
     def runner(
         self, run_child: RunChild
     ) -> Callable[[c.IssuedCommand, Decision, Progress], Decision]:
@@ -138,31 +147,27 @@ class Imports:
                         _field_errors(checked["refused_rows"]),
                     )
             spec = self.mapping(db, command.mapping, planned.result["mapping_version"])["spec"]
-            children = 0
+            # Children are numbered by their place in the plan, so that a run resumed after
+            # a crash finds each one it ran under the same id.
             created = []
-            for raw in spec["classes"]:
-                if _class_exists(self.model, db, branch, raw["id"]):
+            for index, raw in enumerate(spec["classes"]):
+                if self._made_elsewhere(db, branch, raw["id"], child_id(issued.command_id, index)):
                     continue
-                status = run_child(
-                    issued, children, c.CreateClass(database=db, branch=branch, definition=raw)
-                )
-                children += 1
-                _require(status)
+                make = c.CreateClass(database=db, branch=branch, definition=raw)
+                _require(run_child(issued, index, make))
                 created.append(raw["id"])
             plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
             report = _Report(planned.result, created)
             total = sum(len(p.rows) for p in plans) or 1
-            done = 0
+            done, index, ran = 0, len(spec["classes"]), len(created)
             for plan in plans:
                 report.refuse(plan)
                 for batch in plan.batches():
                     rows = _rows_command(db, branch, plan, batch, command.allow_partial)
-                    status = run_child(issued, children, rows)
-                    children += 1
-                    report.add(plan, _require(status))
-                    done += len(batch)
+                    report.add(plan, _require(run_child(issued, index, rows)))
+                    index, ran, done = index + 1, ran + 1, done + len(batch)
                     progress(10 + 89 * done // total, f"{done} of {total} rows written")
-            return Decision([], {**report.result(), "commands": children})
+            return Decision([], {**report.result(), "commands": ran})
 
         return run
 

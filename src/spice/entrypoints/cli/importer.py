@@ -29,9 +29,9 @@ SHOWN = 20  # refused rows printed
 class Api:
     """The few calls an import makes, with errors as one readable line."""
 
-    def __init__(self, base: str, timeout: float) -> None:
+    def __init__(self, base: str, timeout: float, http: httpx.Client | None = None) -> None:
         self.base = base.rstrip("/")
-        self.http = httpx.Client(base_url=self.base, timeout=timeout)
+        self.http = http or httpx.Client(base_url=self.base, timeout=timeout)
 
     def call(self, method: str, path: str, ok: tuple[int, ...] = (200, 202), **kw: Any) -> Any:
         try:
@@ -163,9 +163,9 @@ def _report(result: dict[str, Any], console: Console) -> None:
     )
 
 
-def run_import(args: argparse.Namespace) -> int:
+def run_import(args: argparse.Namespace, api: Api | None = None) -> int:
     console = Console(stderr=False)
-    api = Api(args.url, args.timeout)
+    api = api or Api(args.url, args.timeout)
     db = args.database
     files = files_of([args.path])
     if not files:
