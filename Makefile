@@ -42,3 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.read_side
 	$(BIN)/python -m bench.branches
 	$(BIN)/python -m bench.inference
+	$(BIN)/python -m bench.onboarding

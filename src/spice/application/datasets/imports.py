@@ -100,15 +100,22 @@ class Imports:
         return plans
 
     def dry_run(self, db: str, branch: str, name: str, version: int | None) -> dict[str, Any]:
-        """What a run of the mapping would write now, with every refused row; nothing is
+        """What a run of the mapping would do now, with every refused row; nothing is
         stored."""
         command = c.RunImport(database=db, branch=branch, mapping=name, mapping_version=version)
         planned = decide(self.model, command, "dry-run")
         spec = self.mapping(db, name, planned.result["mapping_version"])["spec"]
-        plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
+        report, _ = self._staged_run(db, branch, spec, planned.result)
+        return {**report.result(), "dry_run": True}
+
+    def _staged_run(
+        self, db: str, branch: str, spec: dict[str, Any], planned: dict[str, Any]
+    ) -> tuple[_Report, list[SourcePlan]]:
+        """Every command of a run decided in turn against a staged write model: the report
+        it would give, and the plans (a run that checks first then writes these)."""
+        plans = self.plan(self.model, db, branch, spec, planned["datasets"])
         staged = Staged(self.model)
-        created = _stage_classes(staged, db, branch, spec)
-        report = _Report(planned.result, created)
+        report = _Report(planned, _stage_classes(staged, db, branch, spec))
         for plan in plans:
             report.refuse(plan)
             for batch in plan.batches():
@@ -116,7 +123,7 @@ class Imports:
                 decision = decide(staged, rows, "dry-run")
                 staged.add(decision.changes)
                 report.add(plan, decision.result)
-        return {**report.result(), "dry_run": True}
+        return report, plans
 
     # Runs ---------------------------------------------------------------------------------
 
@@ -137,16 +144,16 @@ class Imports:
             command = issued.command
             assert isinstance(command, c.RunImport)
             db, branch = str(command.database), command.branch
-            if not command.allow_partial:
-                checked = self.dry_run(
-                    db, branch, command.mapping, planned.result["mapping_version"]
-                )
-                if checked["refused"]:
-                    raise ValidationFailed(
-                        f"{checked['refused']} rows refused; nothing imported",
-                        _field_errors(checked["refused_rows"]),
-                    )
             spec = self.mapping(db, command.mapping, planned.result["mapping_version"])["spec"]
+            plans = None
+            if not command.allow_partial:
+                checked, plans = self._staged_run(db, branch, spec, planned.result)
+                refused = checked.result()
+                if refused["refused"]:
+                    raise ValidationFailed(
+                        f"{refused['refused']} rows refused; nothing imported",
+                        _field_errors(refused["refused_rows"]),
+                    )
             # Children are numbered by their place in the plan, so that a run resumed after
             # a crash finds each one it ran under the same id.
             created = []
@@ -156,7 +163,8 @@ class Imports:
                 make = c.CreateClass(database=db, branch=branch, definition=raw)
                 _require(run_child(issued, index, make))
                 created.append(raw["id"])
-            plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
+            if plans is None:
+                plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
             report = _Report(planned.result, created)
             total = sum(len(p.rows) for p in plans) or 1
             done, index, ran = 0, len(spec["classes"]), len(created)

@@ -42,7 +42,7 @@ CONTENT_TYPES = {
 SHEETS = re.compile(r"^/spreadsheets/d/([A-Za-z0-9_-]+)")
 GID = re.compile(r"gid=(\d+)")
 MAX_DATASETS = 100_000
-CACHED_FILES = 8
+CACHED_FILES = 32  # parsed files kept: an import reads every dataset of its mapping
 
 
 def blob_key(sha256: str) -> str:

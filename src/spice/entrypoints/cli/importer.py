@@ -134,7 +134,13 @@ def _run(api: Api, args: argparse.Namespace, db: str, console: Console) -> dict[
             f"  {e.get('path')}: {e.get('message')} ({e.get('value')!r})" for e in errors[:SHOWN]
         ]
         raise ServerError("\n".join(lines))
-    return dict(status["result"])
+    result = dict(status["result"])
+    if result["by_class"]:
+        # Answer once reads show the import (the read model follows the log).
+        cls = quote(sorted(result["by_class"])[0])
+        query = f"limit=1&branch={branch}&min_position={result['position']}&timeout=300"
+        api.call("GET", f"/api/v1/database/{db}/instances/{cls}?{query}")
+    return result
 
 
 def _bar(console: Console) -> Progress:
