@@ -1,12 +1,14 @@
 """Column type inference: accuracy on the labelled set and rows per second, beside DuckDB's
-CSV sniffer on the same files in the same run.
+CSV sniffer and frictionless's `describe` on the same files in the same run.
 
 The labelled set (tests/data/inference/labels.json) gives the expected ontology type of every
 column of the small and synthetic 3PL datasets and of a file of hard cases. DuckDB's types are
 mapped onto ours (BIGINT -> integer, DOUBLE -> decimal, DATE -> date, TIMESTAMP -> datetime,
 BOOLEAN -> boolean, TIME -> time, VARCHAR -> string); it has no email, phone, money,
 percentage, enum and other types of ours, so a column labelled with one of those counts as
-missed. Baseline for speed: reading the same files into tables (the floor inference adds to).
+missed. frictionless's Table Schema types are mapped the same way (number -> decimal,
+geopoint -> coordinate, object/array -> json). Baseline for speed: reading the same files
+into tables (the floor inference adds to).
 
 Run: .venv/bin/python -m bench.inference [--repeat N]
 """
@@ -78,6 +80,38 @@ def duckdb(labels: dict[str, dict[str, str]]) -> tuple[int, int] | None:
     return right, total
 
 
+# frictionless (Table Schema) types onto ours; `number` is a decimal, `year` an integer.
+FRICTIONLESS_TYPES = {
+    "integer": "integer",
+    "number": "decimal",
+    "date": "date",
+    "datetime": "datetime",
+    "time": "time",
+    "boolean": "boolean",
+    "duration": "duration",
+    "object": "json",
+    "array": "json",
+    "year": "integer",
+    "geopoint": "coordinate",
+    "string": "string",
+}
+
+
+def frictionless(labels: dict[str, dict[str, str]]) -> tuple[int, int] | None:
+    try:
+        from frictionless import describe
+    except ImportError:
+        return None
+    right, total = 0, 0
+    for relative, expected in labels.items():
+        resource: Any = describe(str(_path(relative)))
+        found = {f.name: FRICTIONLESS_TYPES.get(f.type, f.type) for f in resource.schema.fields}
+        for column, kind in expected.items():
+            total += 1
+            right += found.get(column) == kind
+    return right, total
+
+
 def speed(repeat: int) -> tuple[int, float, float]:
     files = [(p.name, p.read_bytes()) for p in sorted((DATA / "datasets").rglob("*.csv"))]
     read_best = infer_best = float("inf")
@@ -111,6 +145,11 @@ def main() -> None:
         table.add_row("DuckDB sniff_csv", "not installed (pip install duckdb)", "")
     else:
         table.add_row("DuckDB sniff_csv (mapped)", str(peer[0]), f"{peer[0] / peer[1]:.1%}")
+    other = frictionless(labels)
+    if other is None:
+        table.add_row("frictionless describe", "not installed (pip install frictionless)", "")
+    else:
+        table.add_row("frictionless describe (mapped)", str(other[0]), f"{other[0] / other[1]:.1%}")
     console.print(table)
     for line in wrong:
         console.print(f"  missed {line}")
