@@ -224,3 +224,73 @@ def test_an_interrupted_run_resumes_without_doubling_a_row(
     ]
     assert len(created) == 5
     assert r.json()["data"]["result"]["commands"] == 7
+
+
+BAD_SPECS = [
+    [],
+    {"sources": [{"dataset": "orders"}]},
+    {"sources": [{"dataset": "orders", "class_id": "Orders", "properties": "x"}]},
+    {"sources": [{"dataset": "orders", "class_id": "Orders", "key": "order_id"}]},
+    {"sources": [{"dataset": "orders", "class_id": "Orders", "version": "1"}]},
+    {"sources": [{"dataset": "orders", "class_id": "Orders", "table": 5}]},
+    {
+        "sources": [
+            {
+                "dataset": "orders",
+                "class_id": "Orders",
+                "properties": [
+                    {
+                        "property": "p",
+                        "column": "amount",
+                        "transforms": [{"op": "replace", "old": ""}],
+                    }
+                ],
+            }
+        ]
+    },
+    {
+        "sources": [
+            {
+                "dataset": "orders",
+                "class_id": "Orders",
+                "properties": [{"property": "p", "columns": [1, None]}],
+            }
+        ]
+    },
+    {"sources": [{"dataset": "orders", "class_id": "Orders"}], "classes": ["x"]},
+    {"sources": [{"dataset": "orders", "class_id": "Orders", "links": [{"predicate": "a b"}]}]},
+]
+
+
+@pytest.mark.parametrize("spec", BAD_SPECS, ids=range(len(BAD_SPECS)))
+def test_a_bad_mapping_is_a_clear_4xx_and_stores_nothing(shop: TestClient, spec: Any) -> None:
+    _upload(shop, "orders", ORDERS)
+    before = head(shop)
+    r = shop.put(f"{DB}/mappings/m?wait=true", json=spec)
+    assert 400 <= r.status_code < 500, r.text
+    assert r.json()["status"] == "error" and r.json()["message"]
+    assert head(shop) == before
+    assert shop.put(f"{DB}/mappings/bad%20name", json=SPEC_OK).status_code == 422
+
+
+def test_imports_of_what_does_not_exist_are_refused(shop: TestClient) -> None:
+    _upload(shop, "orders", ORDERS)
+    _save(shop, SPEC_OK)
+    assert shop.post(f"{DB}/mappings/m/dry-run?branch=nope").status_code == 404
+    assert shop.post(f"{DB}/mappings/nope/dry-run").status_code == 404
+    assert shop.post("/api/v1/databases/nope/imports", json={"mapping": "m"}).status_code == 404
+    r = shop.post(f"{DB}/mappings/m/dry-run")
+    assert r.status_code == 404 and "Orders" in r.json()["message"]  # no such class anywhere
+    assert _run(shop, mapping="m", mapping_version=0).status_code == 422
+
+
+SPEC_OK = {
+    "sources": [
+        {
+            "dataset": "orders",
+            "class_id": "Orders",
+            "key": ["order_id"],
+            "properties": [{"property": "order_id", "column": "order_id"}],
+        }
+    ]
+}

@@ -230,6 +230,8 @@ def _transforms(raw: Any, path: str, errors: Errors) -> list[dict[str, Any]]:
             bad.append("to")
         if t["op"] == "parse" and t.get("as") not in PARSED:
             bad.append("as")
+        if t["op"] == "replace" and not t.get("old"):
+            bad.append("old")
         if bad:
             errors.append(field_error(f"{where}.{bad[0]}", "invalid_transform", t["op"], t))
             continue
@@ -339,7 +341,9 @@ def parse_spec(raw: Any, parse_class: Callable[[Any], dict[str, Any]]) -> dict[s
             parse_class(definition)
             classes.append(definition)  # as written: the import creates it as sent
         except ValidationFailed as exc:
-            errors += [{**e, "path": f"classes[{i}].{e['path']}"} for e in exc.errors]
+            errors += [{**e, "path": f"classes[{i}].{e['path']}"} for e in exc.errors] or [
+                field_error(f"classes[{i}]", "type", exc.message, definition)
+            ]
     sources_raw = _list(raw, "sources", "spec", errors)
     if not sources_raw or len(sources_raw) > MAX_SOURCES:
         errors.append(field_error("sources", "required", "one source or more", sources_raw))
