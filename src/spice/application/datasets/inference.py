@@ -20,6 +20,7 @@ from typing import Any
 import phonenumbers
 
 from spice.application.datasets.files import Table
+from spice.domain.mappings import CURRENCY_MARKS
 
 SAMPLE = 2000
 ACCEPT = 0.95  # share of sampled values a type must accept to be chosen
@@ -300,23 +301,12 @@ def _choose(
 
 
 def _currency(values: list[str]) -> str | None:
-    marks = {
-        "₩": "KRW",
-        "원": "KRW",
-        "$": "USD",
-        "달러": "USD",
-        "€": "EUR",
-        "£": "GBP",
-        "¥": "JPY",
-        "円": "JPY",
-        "元": "CNY",
-    }
     found = set()
     for v in values:
         m = MONEY.match(v)
         if m:
             mark = m.group("pre") or m.group("post") or ""
-            found.add(marks.get(mark, mark))
+            found.add(CURRENCY_MARKS.get(mark, mark))
     return found.pop() if len(found) == 1 else None
 
 
