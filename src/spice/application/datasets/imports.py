@@ -11,7 +11,7 @@ from typing import Any
 
 from spice.application.commands.executor import child_id
 from spice.application.datasets.plans import SourcePlan, dependency_order, plan_source, ref_maker
-from spice.application.datasets.service import Datasets
+from spice.application.datasets.service import Datasets, versioned
 from spice.application.ports.command_status import COMPLETED, CommandStatus
 from spice.application.ports.event_store import EventStore
 from spice.domain import commands as c
@@ -21,6 +21,7 @@ from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, Staged, WriteModel
 from spice.domain.errors import NotFound, SpiceError, ValidationFailed
 from spice.domain.ontology.classes import parse_class
+from spice.domain.versions import pick
 
 REPORTED = 1000
 MAX_MAPPINGS = 10_000
@@ -41,17 +42,7 @@ class Imports:
 
     def mappings(self, db: str) -> list[dict[str, Any]]:
         self.model.require_database(db)
-        found = []
-        for aggregate_id in self.events.stream_ids(names.mapping_prefix(db), "", MAX_MAPPINGS):
-            body = replay(aggregate_id, self.events.read_stream(aggregate_id)).body
-            found.append(
-                {
-                    "name": body["name"],
-                    "versions": len(body["versions"]),
-                    "latest": body["versions"][-1],
-                }
-            )
-        return found
+        return versioned(self.events, names.mapping_prefix(db), MAX_MAPPINGS)
 
     def mapping(self, db: str, name: str, version: int | None = None) -> dict[str, Any]:
         """A mapping with its versions, or (`version`) one version of it."""
@@ -63,12 +54,7 @@ class Imports:
         versions = state.body["versions"]
         if version is None:
             return {"name": name, "database": db, "versions": versions}
-        if not 1 <= version <= len(versions):
-            raise NotFound(
-                f"mapping {name!r} has no version {version}",
-                {"mapping": name, "version": version, "latest": len(versions)},
-            )
-        return {"name": name, "database": db, **versions[version - 1]}
+        return {"name": name, "database": db, **pick(versions, version, "mapping", name)}
 
     # Plans and dry runs -------------------------------------------------------------------
 

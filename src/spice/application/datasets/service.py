@@ -32,6 +32,7 @@ from spice.domain.aggregates import replay
 from spice.domain.deciders.base import WriteModel
 from spice.domain.errors import BadRequest, NotFound, PayloadTooLarge
 from spice.domain.mappings import PARSED
+from spice.domain.versions import pick
 
 CONTENT_TYPES = {
     "csv": "text/csv",
@@ -157,32 +158,14 @@ class Datasets:
     def list_datasets(self, db: str) -> list[dict[str, Any]]:
         """Every dataset of a database with its latest version."""
         WriteModel(self.events).require_database(db)
-        found = []
-        for aggregate_id in self.events.stream_ids(names.dataset_prefix(db), "", MAX_DATASETS):
-            body = replay(aggregate_id, self.events.read_stream(aggregate_id)).body
-            found.append(
-                {
-                    "name": body["name"],
-                    "versions": len(body["versions"]),
-                    "latest": body["versions"][-1],
-                }
-            )
-        return found
+        return versioned(self.events, names.dataset_prefix(db))
 
     def get(self, db: str, name: str) -> dict[str, Any]:
         body = self._state(db, name)
         return {"name": name, "database": db, "versions": body["versions"]}
 
     def version(self, db: str, name: str, version: int | None) -> dict[str, Any]:
-        versions = self._state(db, name)["versions"]
-        if version is None:
-            return dict(versions[-1])
-        if not 1 <= version <= len(versions):
-            raise NotFound(
-                f"dataset {name!r} has no version {version}",
-                {"dataset": name, "version": version, "latest": len(versions)},
-            )
-        return dict(versions[version - 1])
+        return dict(pick(self._state(db, name)["versions"], version, "dataset", name))
 
     def _parsed(self, found: dict[str, Any]) -> ParsedFile:
         """The tables of a version, read again from its stored bytes unless cached."""
@@ -321,6 +304,17 @@ class Datasets:
             "suggested_schema": schema,
             "analysis": inferred,
         }
+
+
+def versioned(events: EventStore, prefix: str, limit: int = MAX_DATASETS) -> list[dict[str, Any]]:
+    """Each stream of numbered versions under `prefix`: its name, how many versions, and
+    the latest."""
+    found = []
+    for aggregate_id in events.stream_ids(prefix, "", limit):
+        body = replay(aggregate_id, events.read_stream(aggregate_id)).body
+        versions = body["versions"]
+        found.append({"name": body["name"], "versions": len(versions), "latest": versions[-1]})
+    return found
 
 
 def _source(class_id: str, table: Table, inferred: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from spice.domain.events import InstanceCreated, MappingSaved
 from spice.domain.mappings import import_id, parse_spec
 from spice.domain.ontology.classes import parse_class
 from spice.domain.ontology.instances import links_of, validate_instance
+from spice.domain.versions import pick
 
 MAX_ROWS = 50_000
 REPORTED = 1000  # refused rows a result lists in full
@@ -47,19 +48,15 @@ def dataset_table(
         raise NotFound(
             f"{path}: dataset {source['dataset']!r} not found", {"dataset": source["dataset"]}
         )
-    versions = state.body["versions"]
-    wanted = source.get("version", len(versions))
-    if not 1 <= wanted <= len(versions):
-        raise NotFound(
-            f"{path}: dataset {source['dataset']!r} has no version {wanted}",
-            {"dataset": source["dataset"], "version": wanted, "latest": len(versions)},
-        )
-    version = versions[wanted - 1]
+    version = pick(
+        state.body["versions"], source.get("version"), "dataset", source["dataset"], f"{path}: "
+    )
     tables = {t["name"]: t for t in version["tables"]}
     table = tables.get(source["table"]) if "table" in source else version["tables"][0]
     if table is None:
         raise NotFound(
-            f"{path}: version {wanted} of {source['dataset']!r} has no table {source['table']!r}",
+            f"{path}: version {version['version']} of {source['dataset']!r} has no table "
+            f"{source['table']!r}",
             {"table": source["table"], "tables": list(tables)},
         )
     return version, table
@@ -93,14 +90,8 @@ def run_import(model: WriteModel, command: RunImport, _command_id: str) -> Decis
     state = model.load(names.mapping_aggregate(db, name))
     if not state.exists:
         raise NotFound(f"mapping {name!r} not found in {db!r}", {"mapping": name})
-    versions = state.body["versions"]
-    wanted = command.mapping_version or len(versions)
-    if not 1 <= wanted <= len(versions):
-        raise NotFound(
-            f"mapping {name!r} has no version {wanted}",
-            {"mapping": name, "version": wanted, "latest": len(versions)},
-        )
-    spec = versions[wanted - 1]["spec"]
+    version = pick(state.body["versions"], command.mapping_version, "mapping", name)
+    spec, wanted = version["spec"], version["version"]
     datasets = []
     for i, source in enumerate(spec["sources"]):
         version, table = dataset_table(model, db, source, f"sources[{i}]")
