@@ -3,6 +3,7 @@ executor, `decide` asks a decider what a command would do now, without HTTP."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from spice.adapters.memory.command_status import InMemoryCommandStatusStore
@@ -68,6 +69,23 @@ ORDER: dict[str, Any] = {
     ],
     "relationships": [{"predicate": "placed_by", "target": "Customer", "cardinality": "n:1"}],
 }
+
+
+def dataset_version(sha: str = "ab" * 32, **changes: Any) -> c.AddDatasetVersion:
+    """Version of dataset `orders` (a CSV with columns id, amount, customer) in `shop`."""
+    command = c.AddDatasetVersion(
+        database="shop",
+        name="orders",
+        sha256=sha,
+        blob_key=f"datasets/sha256/{sha}",
+        filename="orders.csv",
+        format="csv",
+        size=10,
+        source="upload:orders.csv",
+        tables=[{"name": "orders", "columns": ["id", "amount", "customer"], "rows": 3}],
+        detected={"encoding": "utf-8"},
+    )
+    return dataclasses.replace(command, **changes)
 
 
 def customer(cid: str, name: str = "Kim", **values: Any) -> c.CreateInstance:

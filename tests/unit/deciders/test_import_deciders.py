@@ -19,6 +19,7 @@ from tests.unit.deciders.support import (
     create_class,
     customer,
     database,
+    dataset_version,
     events_of,
 )
 
@@ -35,24 +36,12 @@ SPEC: dict[str, Any] = {
 }
 
 
-def _dataset() -> c.AddDatasetVersion:
-    return c.AddDatasetVersion(
-        database="shop",
-        name="orders",
-        sha256="ab" * 32,
-        blob_key="datasets/sha256/" + "ab" * 32,
-        filename="orders.csv",
-        format="csv",
-        size=10,
-        source="upload:orders.csv",
-        tables=[{"name": "orders", "columns": ["id", "amount", "customer"], "rows": 3}],
-    )
-
-
 @pytest.fixture
 def log() -> Log:
     log = Log()
-    log.given(database(), create_class(CUSTOMER), create_class(ORDER), _dataset(), customer("c1"))
+    log.given(
+        database(), create_class(CUSTOMER), create_class(ORDER), dataset_version(), customer("c1")
+    )
     return log
 
 
