@@ -294,3 +294,20 @@ SPEC_OK = {
         }
     ]
 }
+
+
+def test_an_import_goes_to_the_branch_it_names_and_not_to_a_protected_one(
+    shop: TestClient,
+) -> None:
+    _loaded(shop)
+    wait_ok(shop, "POST", f"{DB}/branches", json={"name": "onboarding"})
+    settings = {"protected_branches": ["main"], "required_approvals": 1}
+    wait_ok(shop, "PUT", f"{DB}/settings", json=settings)
+    refused = shop.post(f"{DB}/imports", json={"mapping": "m"})
+    assert refused.status_code == 409 and refused.json()["code"] == "PROTECTED_BRANCH"
+    r = shop.post(f"{DB}/imports?branch=onboarding&wait=true&timeout=60", json={"mapping": "m"})
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["result"]["created"] == 5
+    on_branch = shop.get("/api/v1/database/shop/instances/Orders?branch=onboarding&limit=10")
+    assert on_branch.json()["data"]["total"] == 3
+    assert shop.get("/api/v1/database/shop/ontology/Orders").status_code == 404

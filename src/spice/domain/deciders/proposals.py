@@ -43,6 +43,8 @@ GUARDED = (
     c.BulkCreateInstances,
     c.UpdateInstance,
     c.DeleteInstance,
+    c.RunImport,
+    c.ImportRows,
     c.MergeBranch,
     c.RebaseBranch,
     c.RevertCommit,
