@@ -241,3 +241,54 @@ def test_two_creates_racing_for_one_unique_value_one_wins(event_store: EventStor
     assert loser.error["code"] == "CONFLICT"
     holder = f"Contact/{winner.result['instance_id']}"
     assert loser.error["details"]["conflicts"][0]["held_by"] == holder
+
+
+def _service_and_executor(store: EventStore, tracker: CommandTracker) -> tuple[Any, Any]:
+    from spice.application.commands.decisions import Decisions
+    from spice.application.commands.service import CommandService
+
+    decisions = Decisions()
+    service = CommandService(store, tracker, lambda _t: True, 0.1, decisions)
+    executor = CommandExecutor(store, tracker, max_attempts=3, backoff=0.001, decisions=decisions)
+    return service, executor
+
+
+def test_the_precheck_decision_is_used_when_nothing_else_was_written(
+    shop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, tracker = shop
+    service, executor = _service_and_executor(store, tracker)
+    accepted = service.submit(_rename("Lee"))
+    import spice.application.commands.executor as module
+
+    def no_second_decision(*_args: Any) -> Any:
+        raise AssertionError("decided again on an unchanged log")
+
+    monkeypatch.setattr(module, "decide", no_second_decision)
+    envelope = store.get_event(accepted.command.command_id)
+    assert executor.execute(envelope).status == "COMPLETED"
+    assert _instance_events(store)[-1].data["changes"] == {"name": "Lee"}
+
+
+def test_a_write_between_precheck_and_run_makes_the_run_decide_again(shop: Any) -> None:
+    """The kept decision would still append (a new instance takes no expected sequence),
+    but its link target was deleted meanwhile: only deciding again sees that."""
+    store, tracker = shop
+    service, executor = _service_and_executor(store, tracker)
+    order = {
+        "id": "Order",
+        "properties": [{"name": "order_id", "type": "string", "primary_key": True}],
+        "relationships": [{"predicate": "buyer", "target": "Customer", "cardinality": "n:1"}],
+    }
+    assert (
+        executor.execute(_accept(store, c.CreateClass(database="shop", definition=order))).status
+        == "COMPLETED"
+    )
+    data = {"order_id": "o1", "buyer": "k"}
+    first = service.submit(c.CreateInstance(database="shop", class_id="Order", data=data))
+    delete = c.DeleteInstance(database="shop", class_id="Customer", instance_id="k")
+    assert executor.execute(_accept(store, delete)).status == "COMPLETED"
+    status = executor.execute(store.get_event(first.command.command_id))
+    assert status.status == "FAILED", status
+    assert status.error["details"]["errors"][0]["code"] == "link_target_not_found"
+    assert store.read_stream("inst:shop:main:Order:o1") == []

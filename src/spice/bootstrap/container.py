@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from spice.application.commands.decisions import Decisions
 from spice.application.commands.executor import CommandExecutor
 from spice.application.commands.service import CommandService, DrainWait
 from spice.application.commands.status import CommandStatuses
@@ -128,7 +129,8 @@ def build_container(settings: Settings) -> Container:
     registry = adapters.consumer_registry(s, pools)
     documents = adapters.document_store(s, pools)
     tracker = CommandTracker(adapters.command_status_store(s))
-    executor = CommandExecutor(events, tracker)
+    decisions = Decisions()  # prechecks handed to this process's worker
+    executor = CommandExecutor(events, tracker, decisions=decisions)
     worker = CommandWorker(executor, registry)
     projector = DocumentProjector(events, documents)
     search = adapters.search_index(s)
@@ -156,7 +158,7 @@ def build_container(settings: Settings) -> Container:
         executor=executor,
         worker=worker,
         projector=projector,
-        commands=CommandService(events, tracker, drain, s.drain_timeout_seconds),
+        commands=CommandService(events, tracker, drain, s.drain_timeout_seconds, decisions),
         search=search,
         search_projector=search_projector,
         searches=searches,

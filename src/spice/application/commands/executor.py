@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from spice.application.commands.decisions import Decisions
 from spice.application.commands.tracking import CommandTracker
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import (
@@ -58,9 +59,11 @@ class CommandExecutor:
         tracker: CommandTracker,
         max_attempts: int = 5,
         backoff: float = 0.05,
+        decisions: Decisions | None = None,
     ) -> None:
         self.store = store
         self.tracker = tracker
+        self.decisions = decisions or Decisions()
         self.model = WriteModel(store)
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -121,7 +124,10 @@ class CommandExecutor:
         if recorded is not None:
             return recorded
         try:
-            decision = decide(self.model, command.command, command.command_id)
+            head = self.store.head_position()
+            decision = self.decisions.take(command.command_id, head) if not recheck else None
+            if decision is None:
+                decision = decide(self.model, command.command, command.command_id)
             runner = self.runners.get(type(command.command))
             if runner is not None:
                 decision = runner(command, decision, self._progress(command.command_id))

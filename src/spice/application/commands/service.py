@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from spice.application.commands.decisions import Decisions
 from spice.application.commands.ids import new_id
 from spice.application.commands.tracking import CommandTracker
 from spice.application.log.serialization import utc_now
@@ -58,8 +59,10 @@ class CommandService:
         tracker: CommandTracker,
         drain: DrainWait,
         drain_timeout: float = 10.0,
+        decisions: Decisions | None = None,
     ) -> None:
         self.store = store
+        self.decisions = decisions or Decisions()
         self.tracker = tracker
         self.model = WriteModel(store)
         self.drain = drain
@@ -86,10 +89,13 @@ class CommandService:
             existing = self._existing(issued)
             if existing is not None:
                 return existing
-        self._precheck(issued)
+        before = self.store.head_position()
+        decision = self._precheck(issued)
         stored = self.store.append([issued.to_envelope(utc_now())])[0]
         if stored.data != issued.data():
             raise IdempotencyConflict("Idempotency-Key was used for a different request")
+        if decision is not None and stored.position == before + 1:
+            self.decisions.keep(command_id, before + 1, decision)  # decided on this very log
         status = self.tracker.accepted(issued, command_aggregate(command_id))
         return Accepted(issued, status, replayed=False)
 
@@ -115,12 +121,14 @@ class CommandService:
         )
         return Accepted(issued, status, replayed=True)
 
-    def _precheck(self, issued: IssuedCommand) -> None:
-        """Decide once without writing, so bad input is refused before it is stored."""
+    def _precheck(self, issued: IssuedCommand) -> Decision | None:
+        """Decide once without writing, so bad input is refused before it is stored; the
+        decision when it was made on the log as it first was (none after a wait)."""
         try:
-            decide(self.model, issued.command, issued.command_id)
+            return decide(self.model, issued.command, issued.command_id)
         except STATE_DEPENDENT:
             # Earlier commands still in flight may change the answer: let them land first.
             if not self.drain(self.drain_timeout):
                 raise
             decide(self.model, issued.command, issued.command_id)
+            return None
