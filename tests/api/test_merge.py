@@ -176,3 +176,37 @@ def test_a_new_class_merges_with_its_instances_and_bad_requests_are_refused(
     assert _merge(demo, target="dev", source="main").status_code == 422  # not its parent
     assert _merge(demo, source="ghost").status_code == 404
     assert _merge(demo, strategy="maybe").status_code == 422
+
+
+def test_instances_a_branch_added_merge_together_and_a_refused_one_is_named(
+    demo: TestClient,
+) -> None:
+    """Creates are decided a class at a time; when the target refuses one of them (its
+    email was taken on main since the fork), the conflict names that instance alone and
+    `ours` still brings the others, with their links among themselves."""
+    member = {
+        "id": "Member",
+        "properties": [
+            {"name": "member_id", "type": "string", "primary_key": True},
+            {"name": "email", "type": "email", "unique": True},
+        ],
+        "relationships": [{"predicate": "referred_by", "target": "Member", "cardinality": "n:1"}],
+    }
+    wait_ok(demo, "POST", "/api/v1/database/demo/ontology", json=member)
+    _fork(demo)
+    members = "/api/v1/database/demo/instances/Member"
+    rows = [
+        {"member_id": f"n{i}", "email": f"n{i}@example.com", **({"referred_by": "n0"} if i else {})}
+        for i in range(5)
+    ]
+    wait_ok(demo, "POST", f"{members}/bulk-create?branch=dev", json={"instances": rows})
+    taken = {"data": {"member_id": "m1", "email": "n3@example.com"}}
+    wait_ok(demo, "POST", f"{members}/create", json=taken)
+    refused = _merge(demo)
+    assert refused.status_code == 409, refused.text
+    conflicts = refused.json()["details"]["conflicts"]
+    assert [(c["key"], c["kind"]) for c in conflicts] == [("Member/n3", "refused_by_target")]
+    assert _merge(demo, strategy="ours").status_code == 200
+    found = [demo.get(f"{members}/n{i}").status_code for i in range(5)]
+    assert found == [200, 200, 200, 404, 200]
+    assert demo.get(f"{members}/n4").json()["data"]["data"]["referred_by"] == "Member/n0"

@@ -177,8 +177,29 @@ def bulk_create_instances(
             [field_error("instances", "type", "a non-empty list", None)],
         )
     checked = _validate_rows(command_id, definition, rows)
+    changes = create_checked(model, db, command.branch, definition, checked)
+    return Decision(
+        changes,
+        {
+            "class_id": definition["id"],
+            "count": len(changes),
+            "instance_ids": [iid for iid, _ in checked][:100],
+        },
+    )
+
+
+def create_checked(
+    model: WriteModel,
+    db: str,
+    branch: str,
+    definition: dict[str, Any],
+    checked: list[tuple[str, dict[str, Any]]],
+) -> list[Change]:
+    """The changes that create these instances of a class at once, from (id, validated
+    values): each id must be new, each link point at a live instance of the right class
+    (or one of these), each unique value be free. A few reads for all of them."""
     class_id = definition["id"]
-    ids = {iid: names.instance_aggregate(db, command.branch, class_id, iid) for iid, _ in checked}
+    ids = {iid: names.instance_aggregate(db, branch, class_id, iid) for iid, _ in checked}
     existing = model.heads(ids.values())
     taken = sorted(iid for iid, agg in ids.items() if agg in existing)
     if taken:
@@ -187,26 +208,18 @@ def bulk_create_instances(
         )
     created = {f"{class_id}/{iid}" for iid in ids}
     by_path = {f"instances[{i}]": v for i, (_, v) in enumerate(checked)}
-    _check_link_classes(model, db, command.branch, definition, by_path)
+    _check_link_classes(model, db, branch, definition, by_path)
     refs = {f"instances[{i}]": links_of(definition, v) for i, (_, v) in enumerate(checked)}
-    _check_links(model, db, command.branch, refs, created)
+    _check_links(model, db, branch, refs, created)
     changes = [
         Change(ids[iid], 1, InstanceCreated(class_id, iid, values)) for iid, values in checked
     ]
     claims = [
         (c, f"{class_id}/{iid}")
         for iid, values in checked
-        for c in uniqueness.claims_of(db, command.branch, definition, values)
+        for c in uniqueness.claims_of(db, branch, definition, values)
     ]
-    changes += uniqueness.claim(model, claims, "instances")
-    return Decision(
-        changes,
-        {
-            "class_id": class_id,
-            "count": len(changes),
-            "instance_ids": [iid for iid, _ in checked][:100],
-        },
-    )
+    return changes + uniqueness.claim(model, claims, "instances")
 
 
 def _live_instance(

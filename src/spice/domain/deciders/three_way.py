@@ -22,6 +22,7 @@ from spice.domain.deciders import instances, ontology
 from spice.domain.deciders.base import Decision, Staged, WriteModel
 from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import Conflict, SpiceError, ValidationFailed, field_error
+from spice.domain.ontology.instances import validate_instance
 
 STRATEGIES = ("fail", "ours", "theirs")
 # The deciders the changes are replayed through.
@@ -78,6 +79,8 @@ class ThreeWay:
         self.staged = Staged(model)
         self.conflicts: Conflicts = []
         self.settled: Conflicts = []
+        # Instances to create, by class, decided together when the batch ends.
+        self.creates: dict[str, list[tuple[str, dict[str, Any]]]] = {}
 
     def sides(self, aggregate_id: str) -> Sides:
         """The value of an aggregate at the base and the value wanted on the target."""
@@ -104,9 +107,35 @@ class ThreeWay:
         else:
             self.conflicts.append(conflict)
 
+    def create(self, class_id: str, iid: str, values: dict[str, Any]) -> None:
+        """Create an instance on the target: with the others of its class in this batch,
+        in one decision (the common case of a branch that added many)."""
+        self.creates.setdefault(class_id, []).append((iid, values))
+
+    def flush(self) -> None:
+        """Decide the creates gathered so far, a class at a time; when a class's creates
+        are refused together, each is decided alone, so the conflicts name the instances."""
+        creates, self.creates = self.creates, {}
+        db, target = self.db, self.target
+        for class_id, rows in creates.items():
+            try:
+                definition = self.staged.effective_class(db, target, class_id)
+                checked = [(iid, validate_instance(definition, v)) for iid, v in rows]
+                changes = instances.create_checked(self.staged, db, target, definition, checked)
+            except SpiceError:
+                for iid, values in rows:
+                    command = c.CreateInstance(
+                        database=db, branch=target, class_id=class_id, instance_id=iid, data=values
+                    )
+                    self.apply(f"{class_id}/{iid}", command)
+                continue
+            self.staged.add(changes)
+
     def apply(self, key: str, command: c.Command) -> None:
         """Decide `command` on the target as it stands with the changes so far; a refusal is
         a conflict the target raises."""
+        if self.creates:
+            self.flush()  # a change may need an instance created before it
         try:
             decision = STEPS[type(command)](self.staged, command, self.command_id)
         except SpiceError as exc:
@@ -132,6 +161,7 @@ class ThreeWay:
                 self.staged.prefetch([*part, *(names.on_branch(a, self.target) for a in part)])
                 for aggregate_id in part:
                     step(self, aggregate_id)
+                self.flush()
 
     def stream(self, aggregate_id: str) -> list[EventEnvelope]:
         """An aggregate's stream as the log has it, for `sides`."""
@@ -221,12 +251,7 @@ def _bring_instance(run: ThreeWay, aggregate_id: str) -> None:
             }
             run.only_ours(key, conflict)
             return
-        run.apply(
-            key,
-            c.CreateInstance(
-                database=db, branch=target, class_id=class_id, instance_id=iid, data=theirs
-            ),
-        )
+        run.create(class_id, iid, theirs)
         return
     changes: dict[str, Any] = {}
     before = base or {}
