@@ -454,3 +454,23 @@ def test_edges_on_a_branch_and_as_of_follow_their_source_document(
     assert targets("b") == []
     assert targets("b", reverse=True) == []
     assert targets("b", 8) == ["c1"]
+
+
+def test_written_since_names_a_branchs_own_documents_changed_after_a_position(
+    document_store: DocumentStore,
+) -> None:
+    put_all(
+        document_store,
+        instance("shop", "main", "Customer", "old", position=3),
+        instance("shop", "main", "Customer", "new", position=9),
+        instance("shop", "main", "Customer", "gone", position=10, deleted=True),
+        instance("shop", "main", "Order", "o1", position=11),
+        instance("shop", "dev", "Customer", "mine", position=12),
+        instance("other", "main", "Customer", "elsewhere", position=13),
+    )
+    found = document_store.written_since("shop", "main", ["Customer"], 5)
+    assert sorted(found) == [("Customer", "gone"), ("Customer", "new")]
+    everything = document_store.written_since("shop", "main", ["Customer", "Order"], 0)
+    assert len(everything) == 4
+    assert document_store.written_since("shop", "dev", ["Customer"], 0) == [("Customer", "mine")]
+    assert document_store.written_since("shop", "main", [], 0) == []

@@ -191,9 +191,10 @@ def main_query(q: SearchQuery) -> dict[str, Any]:
         filters.append({"terms": {"cls": list(q.classes)}})
     if q.filter is not None:
         filters.append(filter_query(q.filter))
-    if not must and not filters:
+    left_out = [{"terms": {"key": sorted(q.exclude)}}] if q.exclude else []
+    if not must and not filters and not left_out:
         return _everything()
-    return {"bool": {"must": must, "filter": filters}}
+    return {"bool": {"must": must, "filter": filters, "must_not": left_out}}
 
 
 def sort_spec(q: SearchQuery) -> list[Any]:

@@ -345,6 +345,8 @@ class TantivySearchIndex(SearchIndex):
         builder = QueryBuilder(index, self.schema)
         searcher = index.searcher()
         main = builder.main(q.text, q.classes, q.filter)
+        if q.exclude:
+            main = builder.minus(main, builder.keys(sorted(q.exclude)))
         if q.sort is not None:
             hits, total = sorted_page(searcher, builder, main, q)
         else:

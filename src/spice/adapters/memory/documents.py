@@ -292,6 +292,21 @@ class InMemoryDocumentStore(DocumentStore):
         refs = [(d.key.cls, d.key.id) for d in docs]
         return [r for r in refs if after is None or r > after][:limit]
 
+    def written_since(
+        self, db: str, branch: str, classes: Sequence[str], position: int
+    ) -> NodeRefs:
+        wanted = set(classes)
+        with self._lock:
+            docs = list(self._gens[self._active].docs.values())
+        return [
+            (d.key.cls, d.key.id)
+            for d in docs
+            if d.key.kind == KIND_INSTANCE
+            and (d.key.db, d.key.branch) == (db, branch)
+            and d.key.cls in wanted
+            and d.position > position
+        ]
+
     def instances(
         self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
     ) -> dict[NodeRef, Document]:

@@ -537,6 +537,22 @@ class SQLDocumentStore(DocumentStore):
                     break
         return refs
 
+    def written_since(
+        self, db: str, branch: str, classes: Sequence[str], position: int
+    ) -> NodeRefs:
+        if not classes:
+            return []
+        marks = ", ".join("?" * len(classes))
+        with self._db.read() as conn:
+            rows = conn.execute(
+                self._q(
+                    f"SELECT cls, id FROM docs_{self._active_in(conn)} WHERE kind = ? AND db = ?"
+                    f" AND branch = ? AND cls IN ({marks}) AND position > ?"
+                ),
+                [KIND_INSTANCE, db, branch, *classes, position],
+            ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
     def _rows_by_class(
         self,
         lineage: Lineage,

@@ -236,6 +236,13 @@ class DocumentStore(Generations):
     ) -> NodeRefs:
         """Live instances of `classes` in (class, id) order, starting after `after`."""
 
+    @abstractmethod
+    def written_since(
+        self, db: str, branch: str, classes: Sequence[str], position: int
+    ) -> NodeRefs:
+        """Instances of `classes` whose document on `branch` itself (no overlay) was last
+        written after log `position`, deleted ones included."""
+
     def instance_versions(
         self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
     ) -> dict[NodeRef, tuple[int, bool]]:

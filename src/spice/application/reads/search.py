@@ -13,10 +13,12 @@ from typing import Any
 from spice.application.ports.search import SearchIndex
 from spice.application.reads.documents import Reader
 from spice.application.search.filters import fields_of, special_conditions
+from spice.application.search.overlay import IndexedOverlaySearch
 from spice.application.search.query import (
     SPECIAL_FIELDS,
     Filter,
     SearchHit,
+    SearchPage,
     SearchQuery,
     SortKey,
 )
@@ -169,7 +171,14 @@ class SearchService:
         self.reader = reader
         self.index = index
         self.scan = DocumentScanSearch(reader.documents)
+        self.overlay = IndexedOverlaySearch(reader.documents, index)
         self.graph_position = graph_position
+
+    def _overlaid(self, query: SearchQuery) -> SearchPage | None:
+        try:
+            return self.overlay.search(query)
+        except Unavailable:
+            return None  # the scan answers, as it does for main
 
     def _check_field(self, name: str, types: dict[str, str], role: str) -> str:
         if name in SPECIAL_FIELDS and role != "sort":
@@ -263,8 +272,11 @@ class SearchService:
         source, warnings = "search_index", []
         position: int | None = None
         if query.overlaid:
-            # The index holds main as it is now; the document read model answers the rest.
-            page, source = self.scan.search(query), "document_store"
+            # The index holds main as it is now: a branch's search takes what it can from it
+            # and the branch's differences from the document read model, else scans that.
+            page, source = self._overlaid(query), "search_index_overlay"
+            if page is None:
+                page, source = self.scan.search(query), "document_store"
         else:
             try:
                 position = self.index.checkpoint()

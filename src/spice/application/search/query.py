@@ -86,6 +86,8 @@ class SearchQuery:
     limit: int = 20
     highlight: bool = True
     as_of: int | None = None  # a log position: search the branch as it was then
+    # Instances ("Class/id") left out: a branch's search takes these from its overlay.
+    exclude: frozenset[str] = frozenset()
 
     @property
     def overlaid(self) -> bool:

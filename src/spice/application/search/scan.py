@@ -23,6 +23,7 @@ from spice.application.search.query import (
     SearchHit,
     SearchPage,
     SearchQuery,
+    SortKey,
     evaluate,
     numeric,
     values_at,
@@ -56,6 +57,31 @@ def _sort_value(hit: SearchHit, field: str, as_number: bool) -> Any:
     return numeric(values[0]) if as_number else values[0]
 
 
+def ordered(hits: list[SearchHit], sort: SortKey | None) -> list[SearchHit]:
+    """Hits in the order a search answers them: by key, or by the sort field's value (ties
+    by key, hits without a value last)."""
+    hits = sorted(hits, key=lambda h: h.key)
+    if sort is None:
+        return hits
+    values = {h.key: _sort_value(h, sort.field, sort.numeric) for h in hits}
+    present = [h for h in hits if values[h.key] is not None]
+    absent = [h for h in hits if values[h.key] is None]
+    present.sort(key=lambda h: values[h.key], reverse=sort.descending)
+    return present + absent
+
+
+def matching(q: SearchQuery, doc: Document | None) -> SearchHit | None:
+    """The hit of a document when it is live and matches the query's text and filter."""
+    if doc is None or doc.deleted:
+        return None
+    hit = hit_from_document(doc)
+    if q.text and not matches_text(hit.data, q.text):
+        return None
+    if q.filter is not None and not evaluate(q.filter, hit.cls, hit.id, hit.data):
+        return None
+    return hit
+
+
 class DocumentScanSearch(SearchReader):
     """Search by scanning the document store: slow, but needs no index, so reads fall back
     to it when the index is missing, damaged or behind."""
@@ -80,30 +106,14 @@ class DocumentScanSearch(SearchReader):
             if scanned >= self.max_scan:
                 return found, True
             docs = self.documents.instances(q.db, q.branch, refs, q.as_of)
-            for ref in refs:
-                doc = docs.get(ref)
-                if doc is None or doc.deleted:
-                    continue
-                hit = hit_from_document(doc)
-                if q.text and not matches_text(hit.data, q.text):
-                    continue
-                if q.filter is not None and not evaluate(q.filter, hit.cls, hit.id, hit.data):
-                    continue
-                found.append(hit)
+            found += [hit for ref in refs if (hit := matching(q, docs.get(ref))) is not None]
             scanned += len(refs)
             after = refs[-1]
         return found, False
 
     def search(self, query: SearchQuery) -> SearchPage:
         hits, truncated = self._matches(query)
-        hits.sort(key=lambda h: h.key)
-        if query.sort is not None:
-            sort = query.sort
-            values = {h.key: _sort_value(h, sort.field, sort.numeric) for h in hits}
-            present = [h for h in hits if values[h.key] is not None]
-            absent = [h for h in hits if values[h.key] is None]
-            present.sort(key=lambda h: values[h.key], reverse=sort.descending)
-            hits = present + absent
+        hits = ordered(hits, query.sort)
         facets = {name: self._facet(hits, name, query.facet_size) for name in query.facets}
         page = hits[query.offset : query.offset + query.limit]
         if query.text and query.highlight:

@@ -1,0 +1,71 @@
+"""Search on a branch from the index of `main` plus what the branch sees differently.
+
+The index holds `main` as it is now. A branch sees `main` as of its fork, with its own
+writes on top (and those of the branches between). An instance that neither the branch
+(nor a branch between) wrote, nor `main` changed since the fork, is the same on both: the
+index answers for all of those, and the few that differ are read from the document read
+model as the branch sees them and checked against the query. Together that is exactly
+what a scan of the branch would find, at the cost of an index query and of the
+differences."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spice.application.ports.documents import KIND_CLASS, DocumentStore
+from spice.application.ports.search import SearchIndex
+from spice.application.search.query import SearchPage, SearchQuery
+from spice.application.search.scan import matching, ordered
+from spice.domain.names import MAIN_BRANCH
+
+MAX_DIFFERENCES = 10_000  # past this many, a scan of the branch costs about as much
+
+
+class IndexedOverlaySearch:
+    """Answers a branch's search from main's index and the branch's differences, or says
+    it cannot (None): text (ranked by relevance) and facets are left to the scan, as are
+    past positions, a branch with many differences, and an index ahead of the documents."""
+
+    def __init__(self, documents: DocumentStore, index: SearchIndex) -> None:
+        self.documents = documents
+        self.index = index
+
+    def search(self, q: SearchQuery) -> SearchPage | None:
+        if q.branch == MAIN_BRANCH or q.as_of is not None or q.text or q.facets:
+            return None
+        lineage = self.documents.lineage(q.db, q.branch)
+        fork = lineage[-1]
+        if len(lineage) < 2 or fork.branch != MAIN_BRANCH or fork.until is None:
+            return None
+        documents_at = self.documents.checkpoint()
+        indexed_at = self.index.checkpoint()
+        if indexed_at > documents_at:
+            return None  # the index has main's changes the documents do not show yet
+        classes = list(q.classes) if q.classes is not None else self._classes(q)
+        differ = set(
+            self.documents.written_since(q.db, MAIN_BRANCH, classes, min(fork.until, indexed_at))
+        )
+        for level in lineage[:-1]:
+            differ.update(self.documents.written_since(q.db, level.branch, classes, 0))
+        if len(differ) > MAX_DIFFERENCES:
+            return None
+        window = replace(
+            q,
+            branch=MAIN_BRANCH,
+            exclude=frozenset(f"{cls}/{iid}" for cls, iid in differ),
+            offset=0,
+            limit=q.offset + q.limit,
+            highlight=False,
+        )
+        from_index = self.index.search(window)
+        if self.index.checkpoint() > documents_at:
+            return None  # main moved on in the index while it answered
+        seen = self.documents.instances(q.db, q.branch, sorted(differ))
+        own = [hit for hit in (matching(q, seen.get(ref)) for ref in sorted(differ)) if hit]
+        hits = ordered([*from_index.hits, *own], q.sort)
+        page = hits[q.offset : q.offset + q.limit]
+        return SearchPage(page, from_index.total + len(own), {}, from_index.warnings)
+
+    def _classes(self, q: SearchQuery) -> list[str]:
+        listed, _ = self.documents.list(KIND_CLASS, q.db, q.branch, limit=100_000)
+        return [d.key.cls for d in listed]
