@@ -311,3 +311,13 @@ def test_an_import_goes_to_the_branch_it_names_and_not_to_a_protected_one(
     on_branch = shop.get("/api/v1/database/shop/instances/Orders?branch=onboarding&limit=10")
     assert on_branch.json()["data"]["total"] == 3
     assert shop.get("/api/v1/database/shop/ontology/Orders").status_code == 404
+
+
+def test_a_partial_run_whose_batch_is_refused_answers_as_the_batch_did(shop: TestClient) -> None:
+    """With `allow_partial` nothing is checked before the batches run: a batch refused as a
+    whole (its class exists nowhere) fails the run with the batch's own 404, not a 500."""
+    _upload(shop, "orders", ORDERS)
+    _save(shop, SPEC_OK)
+    r = _run(shop, allow_partial=True)
+    assert r.status_code == 404, r.text
+    assert "Orders" in r.json()["message"]

@@ -19,7 +19,7 @@ from spice.domain import names
 from spice.domain.aggregates import replay
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, Staged, WriteModel
-from spice.domain.errors import NotFound, SpiceError, ValidationFailed
+from spice.domain.errors import BadRequest, Conflict, NotFound, SpiceError, ValidationFailed
 from spice.domain.ontology.classes import parse_class
 from spice.domain.versions import pick
 
@@ -215,16 +215,29 @@ def _rows_command(
     )
 
 
+# The kinds of refusal a child's failure is raised again as (a subclass as its base: a lost
+# race on a value is a conflict of the run too).
+AGAIN: dict[str, type[SpiceError]] = {
+    "NotFound": NotFound,
+    "Conflict": Conflict,
+    "ConcurrencyConflict": Conflict,
+    "IdempotencyConflict": Conflict,
+    "BadRequest": BadRequest,
+}
+
+
 def _require(status: CommandStatus) -> dict[str, Any]:
-    """A child's result; its error, raised again, when it failed."""
+    """A child's result; when it failed, its error raised again as the same kind of
+    refusal (so the run answers 404, 409 or 422 as the child did)."""
     if status.status == COMPLETED:
         return status.result or {}
     error = status.error or {}
-    raise SpiceError(
-        error.get("message", "an import step failed"),
-        error.get("details"),
-        code=error.get("code", "IMPORT_FAILED"),
-    )
+    message = error.get("message", "an import step failed")
+    details = error.get("details") or {}
+    if error.get("kind") == "ValidationFailed":
+        raise ValidationFailed(message, details.get("errors", []))
+    kind = AGAIN.get(str(error.get("kind")), SpiceError)
+    raise kind(message, details, code=error.get("code", "IMPORT_FAILED"))
 
 
 class _Report:
