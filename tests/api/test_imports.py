@@ -5,6 +5,8 @@ a run interrupted midway that finishes without doubling a row."""
 
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from spice.application.datasets import plans
 from spice.domain.commands import RunImport
+from spice.entrypoints.cli.client import ServerError
+from spice.entrypoints.cli.importer import Api, run_import
 from tests.api.support import container_of, head, wait_ok
 
 DB = "/api/v1/databases/shop"
@@ -321,3 +325,25 @@ def test_a_partial_run_whose_batch_is_refused_answers_as_the_batch_did(shop: Tes
     r = _run(shop, allow_partial=True)
     assert r.status_code == 404, r.text
     assert "Orders" in r.json()["message"]
+
+
+def test_spice_import_refuses_a_mapping_file_it_cannot_read(
+    shop: TestClient, tmp_path: Path
+) -> None:
+    (tmp_path / "warehouses.csv").write_text(WAREHOUSES, encoding="utf-8")
+    mapping = tmp_path / "shop.mapping.json"
+    mapping.write_text('{"sources": [', encoding="utf-8")  # an edit that broke it
+    args = argparse.Namespace(
+        path=str(tmp_path / "warehouses.csv"),
+        database="shop",
+        url=str(shop.base_url),
+        yes=True,
+        mapping=str(mapping),
+        mapping_name="m",
+        branch="main",
+        allow_partial=False,
+        timeout=60.0,
+    )
+    with pytest.raises(ServerError, match="not a readable JSON mapping"):
+        run_import(args, Api(args.url, args.timeout, shop))
+    assert shop.get(f"{DB}/mappings").json()["data"]["total"] == 0

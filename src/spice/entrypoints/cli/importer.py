@@ -85,11 +85,12 @@ def _upload(api: Api, db: str, files: list[Path], console: Console) -> list[str]
 def _mapping(
     args: argparse.Namespace, api: Api, db: str, names: list[str], console: Console
 ) -> dict[str, Any]:
-    """The mapping given, or the server's suggestion written to a file to edit."""
+    """The mapping file when it exists (edits of an earlier suggestion are kept), else the
+    server's suggestion written to it to edit."""
     path = Path(args.mapping) if args.mapping else Path(f"{db}.mapping.json")
-    if args.mapping and path.is_file():
+    if path.is_file():
         console.print(f"using mapping {path}")
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        return _read_mapping(path)
     suggested = api.call(
         "POST", f"/api/v1/databases/{db}/datasets/suggest-ontology", json={"datasets": names}
     )["data"]
@@ -104,7 +105,17 @@ def _mapping(
         answer = console.input("edit it if you like, then press Enter to import (n to stop): ")
         if answer.strip().lower() in ("n", "no"):
             raise ServerError(f"stopped; import later with --mapping {path}")
-    return dict(json.loads(path.read_text(encoding="utf-8")))
+    return _read_mapping(path)
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ServerError(f"{path}: not a readable JSON mapping: {exc}") from None
+    if not isinstance(spec, dict):
+        raise ServerError(f"{path}: a mapping is a JSON object")
+    return spec
 
 
 def _run(api: Api, args: argparse.Namespace, db: str, console: Console) -> dict[str, Any]:
@@ -195,7 +206,9 @@ def add_command(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--url", default=DEFAULT_SERVER, help=f"the server (default {DEFAULT_SERVER})")
     p.add_argument("--yes", action="store_true", help="accept the suggested mapping without asking")
     p.add_argument(
-        "--mapping", help="a mapping file to use; when missing, the suggestion is written there"
+        "--mapping",
+        help="the mapping file (default NAME.mapping.json): used when it exists, else the "
+        "suggestion is written there",
     )
     p.add_argument("--mapping-name", default="import", help="the name the mapping is saved under")
     p.add_argument("--branch", default="main")
