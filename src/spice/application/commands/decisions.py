@@ -29,11 +29,8 @@ class Decisions:
             while len(self._kept) > self.max_kept:
                 self._kept.popitem(last=False)
 
-    def take(self, command_id: str, head: int) -> Decision | None:
-        """The kept decision if the log still ends at the command (`head` is its head
-        position now); it is forgotten either way."""
+    def take(self, command_id: str) -> tuple[int, Decision] | None:
+        """The kept decision with the position of its command, forgotten here: it holds
+        only while the log still ends at that position (the caller compares its head)."""
         with self._lock:
-            kept = self._kept.pop(command_id, None)
-        if kept is None or kept[0] != head:
-            return None
-        return kept[1]
+            return self._kept.pop(command_id, None)

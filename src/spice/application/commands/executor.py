@@ -72,9 +72,7 @@ class CommandExecutor:
     def run_child(self, parent: IssuedCommand, index: int, command: Command) -> CommandStatus:
         """Store child `index` of `parent` (once) and run it to its outcome here."""
         meta = {**parent.metadata, "parent_command_id": parent.command_id}
-        child = IssuedCommand(
-            derived_id(parent.command_id, f"child/{index}"), command, parent.actor, meta
-        )
+        child = IssuedCommand(child_id(parent.command_id, index), command, parent.actor, meta)
         envelope = self.store.get_event(child.command_id)
         if envelope is None:
             try:
@@ -124,8 +122,8 @@ class CommandExecutor:
         if recorded is not None:
             return recorded
         try:
-            head = self.store.head_position()
-            decision = self.decisions.take(command.command_id, head) if not recheck else None
+            kept = None if recheck else self.decisions.take(command.command_id)
+            decision = kept[1] if kept and kept[0] == self.store.head_position() else None
             if decision is None:
                 decision = decide(self.model, command.command, command.command_id)
             runner = self.runners.get(type(command.command))
