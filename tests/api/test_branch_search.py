@@ -60,6 +60,15 @@ def test_a_branch_search_equals_a_scan_of_the_branch(demo: TestClient) -> None:
         _update(demo, f"c{i:02d}", "main", 30)  # main after the fork: not on the branch
     _delete(demo, "c04", "main")
     _customer(demo, "m1", "main", 30)
+    # A class main made after the fork: the branch does not see it or its instances.
+    late = {
+        "id": "Late",
+        "properties": [{"name": "late_id", "type": "string"}, {"name": "age", "type": "integer"}],
+    }
+    wait_ok(demo, "POST", f"{DB}/ontology", json=late)
+    wait_ok(
+        demo, "POST", f"{DB}/instances/Late/create", json={"data": {"late_id": "l1", "age": 30}}
+    )
     _update(demo, "c05", "dev", 30)  # the branch's own
     _update(demo, "c02", "dev", 44)  # both changed it
     _delete(demo, "c06", "dev")

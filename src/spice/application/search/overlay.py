@@ -52,6 +52,7 @@ class IndexedOverlaySearch:
         window = replace(
             q,
             branch=MAIN_BRANCH,
+            classes=tuple(classes),  # the branch's: main may have classes made since the fork
             exclude=frozenset(f"{cls}/{iid}" for cls, iid in differ),
             offset=0,
             limit=q.offset + q.limit,
