@@ -177,6 +177,11 @@ class _Files(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the handler's protocol
         if self.path == "/files/stock.csv":
             self._send(b"sku,qty\nS1,3\n", None)
+        elif self.path == "/moved":  # a redirect, as file hosts answer
+            self.send_response(302)
+            self.send_header("Location", "/files/stock.csv")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif self.path.startswith("/spreadsheets/d/SHEET123/export?format=csv&gid=7"):
             self._send("지점,매출\n강남,1200\n".encode(), "재고 - 지점.csv")
         else:
@@ -212,6 +217,7 @@ def _from_url(client: TestClient, name: str, url: str) -> Any:
 def test_files_come_from_a_url_and_from_a_google_sheets_share_link(
     demo: TestClient, files_server: str
 ) -> None:
+    container_of(demo).datasets.allow_private = True  # SPICE_FETCH_PRIVATE_NETWORKS: loopback
     r = _from_url(demo, "stock", f"{files_server}/files/stock.csv")
     assert r.status_code == 200, r.text
     assert _rows(demo, "stock")["rows"] == [["S1", "3"]]
@@ -228,6 +234,44 @@ def test_files_come_from_a_url_and_from_a_google_sheets_share_link(
     container_of(demo).datasets.max_bytes = 8  # SPICE_MAX_UPLOAD_BYTES, made tiny
     too_big = _from_url(demo, "big", f"{files_server}/files/stock.csv")
     assert too_big.status_code == 413 and too_big.json()["details"]["max_bytes"] == 8
+
+
+def test_a_url_on_the_servers_own_network_is_refused_unless_allowed(
+    demo: TestClient, files_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server fetches a URL on a client's behalf: by default it refuses loopback,
+    private and link-local addresses, whatever name they are reached by, and redirects to
+    them; nothing is stored."""
+    port = files_server.rsplit(":", 1)[1]
+    for url in (
+        f"{files_server}/files/stock.csv",
+        f"http://localhost:{port}/files/stock.csv",
+        "http://10.1.2.3/x.csv",
+        "http://169.254.169.254/latest/meta-data",
+        f"http://[::1]:{port}/files/stock.csv",
+    ):
+        r = _from_url(demo, "stock", url)
+        assert r.status_code == 400, (url, r.text)
+        assert "non-public address" in r.json()["message"], r.text
+    assert _from_url(demo, "nohost", "http://no-such-host.invalid/x.csv").status_code == 400
+    assert demo.get(f"{DATASETS}/stock").status_code == 404
+    datasets = container_of(demo).datasets
+    datasets.allow_private = True
+    assert _from_url(demo, "stock", f"{files_server}/moved").status_code == 200
+    datasets.allow_private = False
+    # As if the first address were public: the redirect's target is checked on its own.
+    checked: list[str] = []
+    real = datasets._check_address
+
+    def public_first(url: str) -> None:
+        checked.append(url)
+        if len(checked) > 1:
+            real(url)
+
+    monkeypatch.setattr(datasets, "_check_address", public_first)
+    r = _from_url(demo, "again", f"{files_server}/moved")
+    assert r.status_code == 400 and "non-public address" in r.json()["message"], r.text
+    assert checked == [f"{files_server}/moved", f"{files_server}/files/stock.csv"]
 
 
 def test_inference_and_an_ontology_suggested_from_uploaded_datasets(demo: TestClient) -> None:

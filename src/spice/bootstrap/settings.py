@@ -118,6 +118,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest dataset file, uploaded or fetched from a URL (413 above).",
     )
+    fetch_private_networks: bool = Field(
+        default=False,
+        description="Let dataset URLs reach loopback, private, link-local and other "
+        "non-public addresses (off: such a URL is refused, since the server fetches it on a "
+        "client's behalf).",
+    )
     drain_timeout_seconds: float = Field(
         default=10.0,
         ge=0,

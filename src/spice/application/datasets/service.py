@@ -6,9 +6,13 @@ bytes again; the log says which versions exist."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
+import socket
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +47,7 @@ CONTENT_TYPES = {
 SHEETS = re.compile(r"^/spreadsheets/d/([A-Za-z0-9_-]+)")
 GID = re.compile(r"gid=(\d+)")
 MAX_DATASETS = 100_000
+MAX_REDIRECTS = 5
 CACHED_FILES = 32  # parsed files kept: an import reads every dataset of its mapping
 
 
@@ -78,10 +83,13 @@ def _filename(response: httpx.Response, url: str) -> str:
 class Datasets:
     """Storing and reading dataset versions."""
 
-    def __init__(self, events: EventStore, blobs: BlobStore, max_bytes: int) -> None:
+    def __init__(
+        self, events: EventStore, blobs: BlobStore, max_bytes: int, allow_private: bool = False
+    ) -> None:
         self.events = events
         self.blobs = blobs
         self.max_bytes = max_bytes
+        self.allow_private = allow_private
         self._files: OrderedDict[str, ParsedFile] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -94,7 +102,7 @@ class Datasets:
         export = sheets_export(url)
         target = export or url
         try:
-            with httpx.stream("GET", target, timeout=timeout, follow_redirects=True) as response:
+            with self._get(target, timeout) as response:
                 if response.status_code != 200:
                     raise BadRequest(
                         f"{target} answered {response.status_code}",
@@ -116,6 +124,40 @@ class Datasets:
         if export is not None and not name.lower().endswith(".csv"):
             name = f"{name}.csv"
         return name, b"".join(chunks), url
+
+    @contextmanager
+    def _get(self, url: str, timeout: float) -> Iterator[httpx.Response]:
+        """A streamed GET that follows redirects itself, checking every address it is sent
+        to (a public URL may redirect to the server's own network)."""
+        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                self._check_address(url)
+                with client.stream("GET", url) as response:
+                    if not response.is_redirect:
+                        yield response
+                        return
+                    url = str(response.next_request.url) if response.next_request else url
+            raise BadRequest(f"{url}: more than {MAX_REDIRECTS} redirects", {"url": url})
+
+    def _check_address(self, url: str) -> None:
+        """Refuse a URL whose host resolves to a non-public address, unless allowed."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BadRequest("url must be an http(s) URL", {"url": url})
+        if self.allow_private:
+            return
+        try:
+            found = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise BadRequest(f"cannot resolve {parts.hostname}: {exc}", {"url": url}) from None
+        for *_, address in found:
+            ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
+            if not ip.is_global:
+                raise BadRequest(
+                    f"{parts.hostname} is a non-public address ({ip}): the server fetches "
+                    "only from public addresses unless SPICE_FETCH_PRIVATE_NETWORKS is on",
+                    {"url": url, "address": str(ip)},
+                )
 
     def store(
         self, db: str, name: str, filename: str, data: bytes, source: str
