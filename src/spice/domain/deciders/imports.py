@@ -14,7 +14,7 @@ from spice.domain.errors import NotFound, ValidationFailed, field_error
 from spice.domain.events import InstanceCreated, MappingSaved
 from spice.domain.mappings import import_id, parse_spec
 from spice.domain.ontology.classes import parse_class
-from spice.domain.ontology.instances import links_of, validate_instance
+from spice.domain.ontology.instances import each_link, links_of, validate_instance
 from spice.domain.versions import pick
 
 MAX_ROWS = 50_000
@@ -200,13 +200,8 @@ def import_rows(model: WriteModel, command: ImportRows, _command_id: str) -> Dec
     kept = []
     for iid, values, row in fresh:
         errors = [
-            field_error(
-                _predicate_of(definition, values, ref),
-                "link_target_not_found",
-                f"no live instance {ref}",
-                ref,
-            )
-            for ref in links_of(definition, values)
+            field_error(rel["predicate"], "link_target_not_found", f"no live instance {ref}", ref)
+            for rel, ref in each_link(definition, values)
             if ref not in created_refs and wanted[ref] not in live
         ]
         errors += wrong_class_links(model, db, command.branch, definition, values, lineages)
@@ -245,11 +240,3 @@ def import_rows(model: WriteModel, command: ImportRows, _command_id: str) -> Dec
             "count": len(changes),
         },
     )
-
-
-def _predicate_of(definition: dict[str, Any], values: dict[str, Any], ref: str) -> str:
-    for rel in definition["relationships"]:
-        value = values.get(rel["predicate"])
-        if value == ref or (isinstance(value, list) and ref in value):
-            return str(rel["predicate"])
-    return "links"
