@@ -300,9 +300,9 @@ class Datasets:
             target = classes[link["target_dataset"]]["id"]
             in_key = link["column"] in tables[link["dataset"]][1]["primary_key"]
             if link["cardinality"] == "n:1" and not in_key:
-                named = property_names(tables[link["dataset"]][0].columns)[
-                    tables[link["dataset"]][0].columns.index(link["column"])
-                ]
+                named = next(
+                    p["property"] for p in mapped["properties"] if p["column"] == link["column"]
+                )
                 source["properties"] = [p for p in source["properties"] if p["name"] != named]
                 mapped["properties"] = [p for p in mapped["properties"] if p["property"] != named]
             source.setdefault("relationships", []).append(
