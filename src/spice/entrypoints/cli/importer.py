@@ -19,10 +19,10 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from spice.application.datasets.suggest import romanized
+from spice.application.ports.command_status import FINAL_STATUSES
 from spice.entrypoints.cli.client import DEFAULT_SERVER, ServerError
 from spice.entrypoints.cli.infer import files_of
 
-FINAL = ("COMPLETED", "FAILED", "CANCELLED")
 SHOWN = 20  # refused rows printed
 
 
@@ -131,10 +131,10 @@ def _run(api: Api, args: argparse.Namespace, db: str, console: Console) -> dict[
                 task,
                 completed=status.get("progress") or 0,
                 description="importing"
-                if status["status"] not in FINAL
+                if status["status"] not in FINAL_STATUSES
                 else status["status"].lower(),
             )
-            if status["status"] in FINAL:
+            if status["status"] in FINAL_STATUSES:
                 break
             time.sleep(0.3)
     if status["status"] != "COMPLETED":
