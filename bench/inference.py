@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +71,22 @@ def duckdb(labels: dict[str, dict[str, str]]) -> tuple[int, int] | None:
         import duckdb as db
     except ImportError:
         return None
+
+    def types(path: Path) -> dict[str, str]:
+        found: Any = db.sql(f"SELECT Columns FROM sniff_csv('{path}')").fetchall()
+        return {c["name"]: DUCKDB_TYPES.get(c["type"], c["type"]) for c in found[0][0]}
+
+    return _scored(labels, types)
+
+
+def _scored(
+    labels: dict[str, dict[str, str]], types: Callable[[Path], dict[str, str]]
+) -> tuple[int, int]:
+    """(right, total) over the labelled columns, by a peer's types per file (mapped onto
+    ours)."""
     right, total = 0, 0
     for relative, expected in labels.items():
-        found_rows: Any = db.sql(f"SELECT Columns FROM sniff_csv('{_path(relative)}')").fetchall()
-        found = {c["name"]: DUCKDB_TYPES.get(c["type"], c["type"]) for c in found_rows[0][0]}
+        found = types(_path(relative))
         for column, kind in expected.items():
             total += 1
             right += found.get(column) == kind
@@ -102,14 +115,12 @@ def frictionless(labels: dict[str, dict[str, str]]) -> tuple[int, int] | None:
         from frictionless import describe
     except ImportError:
         return None
-    right, total = 0, 0
-    for relative, expected in labels.items():
-        resource: Any = describe(str(_path(relative)))
-        found = {f.name: FRICTIONLESS_TYPES.get(f.type, f.type) for f in resource.schema.fields}
-        for column, kind in expected.items():
-            total += 1
-            right += found.get(column) == kind
-    return right, total
+
+    def types(path: Path) -> dict[str, str]:
+        resource: Any = describe(str(path))
+        return {f.name: FRICTIONLESS_TYPES.get(f.type, f.type) for f in resource.schema.fields}
+
+    return _scored(labels, types)
 
 
 def speed(repeat: int) -> tuple[int, float, float]:
