@@ -94,6 +94,12 @@ class WorkerProcess:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def log_tail(self, lines: int = 15) -> str:
+        """The last lines the process wrote (stdout and stderr)."""
+        path = self.data_dir.parent / f"{self.name}.log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
     def kill(self) -> None:
         if self.alive():
             assert self.proc is not None

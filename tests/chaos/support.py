@@ -191,6 +191,8 @@ def running_cluster(tmp_path: Path, workers: int = 2) -> Iterator[Cluster]:
             process.start()
         found.api.start(timeout=60)
         try:
+            dead = [p for p in processes if not p.alive()]
+            assert not dead, "\n".join(f"{p.name} exited:\n{p.log_tail()}" for p in dead)
             yield found
         finally:
             found.api.stop()
@@ -208,8 +210,8 @@ def restart_service(name: str, down_seconds: float = 2.0) -> None:
 
 def set_up_chaos_database(api: ServerProcess) -> None:
     """Create the database and its class. The first command of a cluster just started waits
-    for the workers' first partition assignment, which a cold Kafka may take well over the
-    default 30 s wait to give, so these waits get two minutes."""
+    for the workers' first partition assignment (a new consumer group on a cold Kafka), so
+    these waits are generous."""
     setup = [("/api/v1/databases", {"name": "chaos"}), ("/api/v1/database/chaos/ontology", CLASS)]
     for path, body in setup:
         r = httpx.post(f"{api.url}{path}?wait=true&timeout=120", json=body, timeout=150)

@@ -43,7 +43,10 @@ class PostgresDatabase:
         self.url, self.schema = split_schema(url)
         self._timeout = timeout
         try:
-            with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
+            with psycopg.connect(self.url, connect_timeout=10) as conn, conn.transaction():
+                # `IF NOT EXISTS` does not make concurrent creations safe: processes
+                # starting at once on a new schema would fail on its unique name.
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock(""),))
                 conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(self._ident()))
         except psycopg.OperationalError as exc:
             raise Unavailable(f"PostgreSQL is not reachable: {exc}") from exc
@@ -57,6 +60,10 @@ class PostgresDatabase:
             open=True,
             name=f"spice-{self.schema}",
         )
+
+    def _lock(self, name: str) -> str:
+        """The advisory lock key of creating `name` in this schema ("" for the schema)."""
+        return f"{self.schema}.{name}"
 
     def _ident(self) -> sql.Identifier:
         return sql.Identifier(self.schema)
@@ -99,7 +106,7 @@ class PostgresDatabase:
         """A transaction holding an advisory lock, so that processes starting at the same
         time do not create the same tables at once."""
         with self.connection() as conn, conn.transaction():  # no pipeline: DDL scripts
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.{name}",))
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock(name),))
             yield conn
 
     def drop_schema(self) -> None:
