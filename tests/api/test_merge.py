@@ -173,7 +173,7 @@ def test_a_new_class_merges_with_its_instances_and_bad_requests_are_refused(
     )
     assert _merge(demo).status_code == 200
     assert demo.get("/api/v1/database/demo/instances/Note/n1").status_code == 200
-    assert _merge(demo, target="dev", source="main").status_code == 422  # not its parent
+    assert _merge(demo, target="dev", source="dev").status_code == 422  # into itself
     assert _merge(demo, source="ghost").status_code == 404
     assert _merge(demo, strategy="maybe").status_code == 422
 
@@ -210,3 +210,54 @@ def test_instances_a_branch_added_merge_together_and_a_refused_one_is_named(
     found = [demo.get(f"{members}/n{i}").status_code for i in range(5)]
     assert found == [200, 200, 200, 404, 200]
     assert demo.get(f"{members}/n4").json()["data"]["data"]["referred_by"] == "Member/n0"
+
+
+def test_sibling_branches_merge_against_the_fork_they_share(demo: TestClient) -> None:
+    """`a` and `b` forked from main at different points: merging `a` into `b` brings only
+    what `a` changed since the older fork (not main as `a` saw it, which would undo main's
+    change that only `b` sees), and merging back brings `b`'s own change and that one."""
+    _create(demo, "c1")
+    _create(demo, "c2")
+    wait_ok(demo, "POST", "/api/v1/databases/demo/branches", json={"name": "a"})
+    _update(demo, "c2", "main", age=30)  # after a's fork, before b's
+    wait_ok(demo, "POST", "/api/v1/databases/demo/branches", json={"name": "b"})
+    _update(demo, "c1", "a", name="from a")
+    _create(demo, "c5", "a")
+    _update(demo, "c1", "b", age=50)
+    into_b = _merge(demo, source="a", target="b")
+    assert into_b.status_code == 200, into_b.text
+    assert into_b.json()["data"]["result"]["events"] == 2  # c1's name and c5
+    assert _data(demo, "c1", "b") == {"customer_id": "c1", "name": "from a", "age": 50}
+    assert _data(demo, "c2", "b")["age"] == 30
+    assert _data(demo, "c5", "b")["name"] == "c5"
+    into_a = _merge(demo, source="b", target="a")
+    assert into_a.status_code == 200, into_a.text
+    assert _data(demo, "c1", "a") == {"customer_id": "c1", "name": "from a", "age": 50}
+    assert _data(demo, "c2", "a")["age"] == 30
+    assert _data(demo, "c2") == {"customer_id": "c2", "name": "c2", "age": 30}
+    assert _data(demo, "c1") == {"customer_id": "c1", "name": "c1"}  # main untouched
+    again = _merge(demo, source="a", target="b")  # each holds the other now
+    assert again.json()["data"]["result"]["events"] == 0, again.text
+
+
+def test_a_branch_merges_into_its_grandparent_and_conflicts_hold(demo: TestClient) -> None:
+    """dev2 forked from dev: it merges straight into main with what it sees of dev, and
+    a change main made to the same property since is a conflict."""
+    _create(demo, "c1")
+    _create(demo, "c2")
+    _fork(demo)
+    _update(demo, "c1", "dev", name="dev")
+    wait_ok(
+        demo, "POST", "/api/v1/databases/demo/branches", json={"name": "dev2", "from_branch": "dev"}
+    )
+    _update(demo, "c1", "dev", age=7)  # after dev2's fork: dev2 does not see it
+    _update(demo, "c2", "dev2", name="dev2")
+    _update(demo, "c2", "main", name="main")
+    failed = _merge(demo, source="dev2")
+    assert failed.status_code == 409
+    keys = [c["key"] for c in failed.json()["details"]["conflicts"]]
+    assert keys == ["Customer/c2.name"]
+    ok = _merge(demo, source="dev2", strategy="theirs")
+    assert ok.status_code == 200, ok.text
+    assert _data(demo, "c1") == {"customer_id": "c1", "name": "dev"}
+    assert _data(demo, "c2")["name"] == "dev2"

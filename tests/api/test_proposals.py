@@ -97,9 +97,12 @@ def test_proposals_are_listed_closed_and_refused_when_bad(demo: TestClient) -> N
     only_open = demo.get(f"{DB}/proposals", params={"status": "open"}).json()["data"]
     assert only_open["total"] == 1
     assert _post(demo, "/proposals/1/comments", comment="late").status_code == 409
-    wrong_parent = _post(demo, "/proposals", source="dev2", title="skip a level")
-    assert wrong_parent.status_code == 422
-    assert wrong_parent.json()["details"]["errors"][0]["code"] == "not_a_child"
+    skips_a_level = _post(demo, "/proposals", source="dev2", title="dev2 into main")
+    assert skips_a_level.status_code == 200
+    assert skips_a_level.json()["data"]["result"]["number"] == 3
+    into_itself = _post(demo, "/proposals", source="main", title="main into main")
+    assert into_itself.status_code == 422
+    assert into_itself.json()["details"]["errors"][0]["code"] == "same_branch"
     assert _post(demo, "/proposals", source="nope", title="x").status_code == 404
     assert _post(demo, "/proposals", source="dev", title="").status_code == 422
     assert _post(demo, "/proposals/2/comments", comment="").status_code == 422

@@ -78,8 +78,8 @@ class DeleteBranch(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class MergeBranch(Command):
-    """Merge branch `source` into the command's branch (the branch it forked from), three
-    way against their common ancestor. Conflicts fail the merge (`strategy` "fail"), or
+    """Merge branch `source` into the command's branch (any other), three way against
+    their common ancestor. Conflicts fail the merge (`strategy` "fail"), or
     are settled for the target ("ours"), the source ("theirs"), or one by one in
     `resolutions` ({"Class/id" or "Class/id.property": "ours" | "theirs"})."""
 

@@ -134,12 +134,10 @@ def open_proposal(model: WriteModel, command: c.OpenProposal, _command_id: str) 
     description = _text(command.description, "description", MAX_TEXT, False)
     model.require_branch(db, target)
     model.require_branch(db, source)
-    parent = model.load(names.branch_aggregate(db, source)).body.get("from_branch")
-    if parent != target:
+    if source == target:
         raise ValidationFailed(
-            f"branch {source!r} forked from {parent!r}: a proposal merges a branch into the "
-            "branch it forked from",
-            [field_error("source", "not_a_child", target, source)],
+            f"a proposal merges a branch into another; {source!r} is both",
+            [field_error("source", "same_branch", "another branch", source)],
         )
     number = len(model.store.stream_ids(names.proposal_prefix(db), "", MAX_PROPOSALS)) + 1
     event = ProposalOpened(db, number, source, target, title, description)

@@ -46,7 +46,7 @@ class _ThreeWayRequest(BaseModel):
 
 
 class MergeRequest(_ThreeWayRequest):
-    """Merge `source` into `target` (the branch it forked from), three-way."""
+    """Merge `source` into `target` (any other branch), three-way."""
 
     source: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])
     target: str = Field(default=names.MAIN_BRANCH, min_length=1, max_length=100)
@@ -87,7 +87,7 @@ class SettingsRequest(BaseModel):
 
 
 class ProposalRequest(BaseModel):
-    """Propose merging `source` into `target` (the branch it forked from)."""
+    """Propose merging `source` into `target` (any other branch)."""
 
     model_config = ConfigDict(extra="forbid")
     source: str = Field(min_length=1, max_length=100, examples=["feature/whatif"])

@@ -117,12 +117,12 @@ THREE_WAY = {**WRITE, 200: {"model": Envelope[MergePlan], "description": "simula
 
 @router.post("/merge", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
 async def merge(db: str, body: MergeRequest, write: deps.WriteDep) -> JSONResponse:
-    """Merge a branch into the branch it forked from, three-way against their common
-    ancestor (the fork, or the last merge): one command whose events on the target name the
-    source's commits. A property both sides changed differently, a change on one side of
-    what the other deleted, and a change the target's schema or unique values refuse are
-    conflicts. With `simulate` the answer is what the merge would write (200), nothing is
-    written."""
+    """Merge a branch into another, three-way against their common ancestor (the fork they
+    share, or the newer state one took in from the other by a merge or rebase): one
+    command whose events on the target name the source's commits. A property both sides
+    changed differently, a change on one side of what the other deleted, and a change the
+    target's schema or unique values refuse are conflicts. With `simulate` the answer is
+    what the merge would write (200), nothing is written."""
     command = c.MergeBranch(
         database=db,
         branch=body.target,

@@ -59,7 +59,7 @@ async def put_settings(db: str, body: SettingsRequest, write: deps.WriteDep) -> 
 
 @router.post("/proposals", status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def open_proposal(db: str, body: ProposalRequest, write: deps.WriteDep) -> JSONResponse:
-    """Propose merging `source` into `target` (the branch it forked from); the proposal's
+    """Propose merging `source` into `target` (any other branch); the proposal's
     number is in the command's result."""
     command = c.OpenProposal(
         database=db,
