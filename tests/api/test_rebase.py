@@ -88,3 +88,20 @@ def test_rebase_conflicts_are_settled_like_a_merges(demo: TestClient) -> None:
     main = demo.post(f"{DB}/rebase?wait=true", json={"branch": "main"})
     assert main.status_code == 422
     assert demo.post(f"{DB}/rebase?wait=true", json={"branch": "nope"}).status_code == 404
+
+
+def test_a_rebase_after_a_merge_starts_from_the_merge(demo: TestClient) -> None:
+    """What dev merged into main is not the parent's change to take in again: dev's later
+    change to the same property is no conflict, and main's own change since comes."""
+    _create(demo, "c1")
+    _create(demo, "c2")
+    wait_ok(demo, "POST", f"{DB}/branches", json={"name": "dev"})
+    _update(demo, "c1", "dev", name="first")
+    merged = demo.post(f"{DB}/merge?wait=true", json={"source": "dev"})
+    assert merged.status_code == 200, merged.text
+    _update(demo, "c1", "dev", name="second")
+    _update(demo, "c2", "main", age=9)
+    r = _rebase(demo)
+    assert r.status_code == 200, r.text
+    assert _data(demo, "c1", "dev")["name"] == "second"
+    assert _data(demo, "c2", "dev")["age"] == 9
