@@ -96,8 +96,6 @@ def test_conflicts_fail_the_merge_unless_settled(demo: TestClient) -> None:
     }
     assert conflicts["Customer/c2"]["kind"] == "changed_on_source_deleted_on_target"
     assert _data(demo, "c1")["name"] == "main name"  # nothing written
-    # a deletion is final on its branch: "theirs" cannot bring c2 back
-    assert _merge(demo, strategy="theirs").status_code == 409
     ok = _merge(demo, resolutions={"Customer/c1.name": "theirs", "Customer/c2": "ours"})
     assert ok.status_code == 200, ok.text
     assert _data(demo, "c1")["name"] == "dev name"

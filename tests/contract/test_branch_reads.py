@@ -1,8 +1,8 @@
 """A branch reads exactly as a database rebuilt from its parent's log up to the fork point
-plus the branch's own events would: instances (deleted ones too), classes, edges both ways,
-path roots and a scan search, also as of a position after the fork. Random writes land on
-the parent and on the branch, before and after the fork; each profile's event store and
-document read model run the real executor and projector."""
+plus the branch's own events would: instances (deleted and restored ones too), classes,
+edges both ways, path roots and a scan search, also as of a position after the fork.
+Random writes land on the parent and on the branch, before and after the fork; each
+profile's event store and document read model run the real executor and projector."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ Op = tuple[str, Callable[[str], c.Command]]
 
 
 def _instance_op(draw: Callable[..., Any]) -> Callable[[str], c.Command]:
-    kind = draw(st.sampled_from(["create", "update", "update", "update", "delete"]))
+    kind = draw(st.sampled_from(["create", "update", "update", "update", "delete", "restore"]))
     cls, ids = draw(st.sampled_from([("Customer", CUSTOMERS), ("Order", ORDERS)]))
     iid = draw(st.sampled_from(ids))
     if cls == "Customer":
@@ -91,6 +91,8 @@ def _instance_op(draw: Callable[..., Any]) -> Callable[[str], c.Command]:
             return c.CreateInstance(database=db, class_id=cls, data={key: iid, **values})
         if kind == "update":
             return c.UpdateInstance(database=db, class_id=cls, instance_id=iid, data=values)
+        if kind == "restore":
+            return c.RestoreInstance(database=db, class_id=cls, instance_id=iid)
         return c.DeleteInstance(database=db, class_id=cls, instance_id=iid)
 
     return build

@@ -17,6 +17,7 @@ from spice.domain.events import (
     DatasetVersionAdded,
     DomainEvent,
     InstanceCreated,
+    InstanceRestored,
     InstanceUpdated,
     MappingSaved,
     ProposalClosed,
@@ -52,7 +53,7 @@ class AggregateState:
 
 def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
     # Instances first: most of the log is theirs.
-    if isinstance(event, InstanceCreated):
+    if isinstance(event, InstanceCreated | InstanceRestored):
         return dict(event.values)
     if isinstance(event, InstanceUpdated):
         merged = {**body, **event.changes}
@@ -83,13 +84,16 @@ def apply(
     """Fold one event into `state` (in place) and return it; `fact` is the event decoded
     already, if the caller has it."""
     state.aggregate_type = event.aggregate_type
-    state.body = _apply_body(state.body, fact if fact is not None else decode(event))
+    fact = fact if fact is not None else decode(event)
+    state.body = _apply_body(state.body, fact)
     if not state.exists:
         state.exists = True
         state.created_at = event.occurred_at
         state.created_by = event.actor
     if is_deletion(event):
         state.deleted = True
+    elif isinstance(fact, InstanceRestored):
+        state.deleted = False
     state.seq = event.sequence_number
     state.updated_at = event.occurred_at
     state.updated_by = event.actor

@@ -308,11 +308,24 @@ class UpdateInstance(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class DeleteInstance(Command):
-    """Delete an instance; the deletion is final on its branch."""
+    """Delete an instance; its id is not used again on its branch (a restore brings the
+    same instance back)."""
 
     command_type = "DELETE_INSTANCE"
     class_id: str
     instance_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestoreInstance(Command):
+    """Bring back an instance deleted on the command's branch (or inherited deleted), with
+    the values it had when deleted or with `data` (checked as for a create against the
+    class as it is now: its schema, links and unique values)."""
+
+    command_type = "RESTORE_INSTANCE"
+    class_id: str
+    instance_id: str
+    data: Payload | None = None
 
 
 COMMAND_TYPES: dict[str, type[Command]] = {
@@ -344,6 +357,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         BulkCreateInstances,
         UpdateInstance,
         DeleteInstance,
+        RestoreInstance,
     )
 }
 

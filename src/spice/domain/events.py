@@ -283,9 +283,19 @@ class InstanceUpdated(InstanceEvent):
 
 @dataclass(frozen=True)
 class InstanceDeleted(InstanceEvent):
-    """An instance was deleted (final on its branch)."""
+    """An instance was deleted; its id is not created again on its branch (a restore
+    brings the same instance back)."""
 
     event_type = "InstanceDeleted"
+
+
+@dataclass(frozen=True)
+class InstanceRestored(InstanceEvent):
+    """An instance deleted on its branch lives again there with these values (a restore,
+    or a revert, reset or merge that brings it back); its history goes on."""
+
+    event_type = "InstanceRestored"
+    values: Data
 
 
 # Unique values: claimed by an instance in the same append as its write
@@ -373,6 +383,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         InstanceCreated,
         InstanceUpdated,
         InstanceDeleted,
+        InstanceRestored,
         UniqueValueClaimed,
         UniqueValueReleased,
         CommandAccepted,

@@ -18,6 +18,7 @@ from spice.domain.events import (
     CommandAccepted,
     InstanceCreated,
     InstanceDeleted,
+    InstanceRestored,
     InstanceUpdated,
     decode,
 )
@@ -105,7 +106,7 @@ class Lineages:
         }
         if event.metadata.get("provenance"):
             change["provenance"] = event.metadata["provenance"]
-        if isinstance(fact, InstanceCreated):
+        if isinstance(fact, InstanceCreated | InstanceRestored):
             change["values"] = fact.values
         elif isinstance(fact, InstanceUpdated):
             change["changes"] = fact.changes
@@ -179,7 +180,7 @@ class Lineages:
         for event in stream:
             fact = decode(event)
             apply(state, event, fact)
-            if isinstance(fact, InstanceCreated):
+            if isinstance(fact, InstanceCreated | InstanceRestored):
                 setter = dict.fromkeys(fact.values, event)
             elif isinstance(fact, InstanceUpdated):
                 setter.update(dict.fromkeys(fact.changes, event))

@@ -53,6 +53,7 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.BulkCreateInstances: instances.bulk_create_instances,
     c.UpdateInstance: instances.update_instance,
     c.DeleteInstance: instances.delete_instance,
+    c.RestoreInstance: instances.restore_instance,
 }
 
 

@@ -284,7 +284,7 @@ def check_expected(state: AggregateState, expected_seq: int | None) -> None:
 def require_absent(state: AggregateState, what: str) -> None:
     if state.deleted:
         raise Conflict(
-            f"{what} was deleted; deletion is final on its branch and the id cannot be reused",
+            f"{what} was deleted and its id cannot be reused; restore it instead",
             {"aggregate_id": state.aggregate_id, "actual_seq": state.seq},
         )
     if state.exists:

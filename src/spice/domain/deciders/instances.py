@@ -9,6 +9,7 @@ from spice.domain.commands import (
     BulkCreateInstances,
     CreateInstance,
     DeleteInstance,
+    RestoreInstance,
     UpdateInstance,
 )
 from spice.domain.deciders import uniqueness
@@ -20,7 +21,12 @@ from spice.domain.deciders.base import (
     require_absent,
 )
 from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
-from spice.domain.events import InstanceCreated, InstanceDeleted, InstanceUpdated
+from spice.domain.events import (
+    InstanceCreated,
+    InstanceDeleted,
+    InstanceRestored,
+    InstanceUpdated,
+)
 from spice.domain.ids import derived_id
 from spice.domain.ontology.instances import (
     derive_instance_id,
@@ -29,7 +35,9 @@ from spice.domain.ontology.instances import (
     validate_instance,
 )
 
-InstanceCommand = CreateInstance | BulkCreateInstances | UpdateInstance | DeleteInstance
+InstanceCommand = (
+    CreateInstance | BulkCreateInstances | UpdateInstance | DeleteInstance | RestoreInstance
+)
 
 
 def _class_definition(model: WriteModel, command: InstanceCommand) -> tuple[str, dict[str, Any]]:
@@ -241,13 +249,7 @@ def _live_instance(
 def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str) -> Decision:
     db, definition, state = _live_instance(model, command)
     values = validate_instance(definition, command.data, partial=True)
-    keys = [p["name"] for p in definition["properties"] if p["primary_key"]]
-    for key in keys:
-        if key in values and values[key] != state.body.get(key):
-            raise ValidationFailed(
-                "primary key values cannot change",
-                [field_error(key, "immutable", "part of the id", values[key])],
-            )
+    _keep_keys(definition, values, state.body)
     changes = {k: v for k, v in values.items() if state.body.get(k) != v}
     _check_link_classes(model, db, command.branch, definition, {"": changes})
     _check_links(model, db, command.branch, {"data": links_of(definition, changes)})
@@ -275,6 +277,46 @@ def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str
             *reservations,
         ],
         result,
+    )
+
+
+def _keep_keys(definition: dict[str, Any], values: dict[str, Any], body: dict[str, Any]) -> None:
+    """Primary key values in `values` must be those of the instance (they make its id)."""
+    for key in (p["name"] for p in definition["properties"] if p["primary_key"]):
+        if key in values and values[key] != body.get(key):
+            raise ValidationFailed(
+                "primary key values cannot change",
+                [field_error(key, "immutable", "part of the id", values[key])],
+            )
+
+
+def restore_instance(model: WriteModel, command: RestoreInstance, _command_id: str) -> Decision:
+    db, definition = _class_definition(model, command)
+    class_id = definition["id"]
+    iid = names.check_name("instance id", command.instance_id, names.INSTANCE_ID)
+    state = model.load(names.instance_aggregate(db, command.branch, class_id, iid))
+    if not state.exists:
+        raise NotFound(
+            f"instance {class_id}/{iid} not found", {"instance_id": iid, "class_id": class_id}
+        )
+    if not state.deleted:
+        raise Conflict(
+            f"instance {class_id}/{iid} is not deleted: nothing to restore",
+            {"instance_id": iid, "class_id": class_id},
+        )
+    check_expected(state, command.expected_seq)
+    values = validate_instance(definition, state.body if command.data is None else command.data)
+    _keep_keys(definition, values, state.body)
+    _check_link_classes(model, db, command.branch, definition, {"": values})
+    _check_links(model, db, command.branch, {"data": links_of(definition, values)})
+    owner = f"{class_id}/{iid}"
+    claims = uniqueness.claims_of(db, command.branch, definition, values)
+    return Decision(
+        [
+            Change(state.aggregate_id, state.seq + 1, InstanceRestored(class_id, iid, values)),
+            *uniqueness.claim(model, [(c, owner) for c in claims]),
+        ],
+        {"class_id": class_id, "instance_id": iid, "sequence_number": state.seq + 1},
     )
 
 

@@ -43,6 +43,7 @@ GUARDED = (
     c.BulkCreateInstances,
     c.UpdateInstance,
     c.DeleteInstance,
+    c.RestoreInstance,
     c.RunImport,
     c.ImportRows,
     c.MergeBranch,

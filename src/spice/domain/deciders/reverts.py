@@ -6,8 +6,7 @@ Revert: for each class and instance the commit wrote, its value after the commit
 base and its value before is what is wanted; a later change to the same property is a
 conflict. Reset: every class and instance whose value on the branch differs from its value
 at the point is brought back to it (nothing to conflict with but the branch's own rules).
-A deletion stays final on its branch: bringing a deleted instance back is a conflict only
-"ours" settles.
+An instance deleted since comes back with the values it had (`InstanceRestored`).
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ STEPS: dict[type[c.Command], Callable[[WriteModel, Any, str], Decision]] = {
     c.CreateInstance: instances.create_instance,
     c.UpdateInstance: instances.update_instance,
     c.DeleteInstance: instances.delete_instance,
+    c.RestoreInstance: instances.restore_instance,
 }
 MAX_CONFLICTS = 1000
 BATCH = 500  # aggregates whose streams are read together
@@ -240,18 +241,25 @@ def _bring_instance(run: ThreeWay, aggregate_id: str) -> None:
             )
         return
     if ours is None:
-        if target_state.deleted:
+        if not target_state.deleted:
+            run.create(class_id, iid, theirs)
+            return
+        if base is not None:  # the target deleted what the side brought in changed
             conflict = {
                 "key": key,
                 "kind": "changed_on_source_deleted_on_target",
                 "base": base,
                 "ours": None,
                 "theirs": theirs,
-                "message": "a deletion is final on its branch: only ours settles this",
             }
-            run.only_ours(key, conflict)
-            return
-        run.create(class_id, iid, theirs)
+            if run.choose(key, conflict) != "theirs":
+                return
+        run.apply(
+            key,
+            c.RestoreInstance(
+                database=db, branch=target, class_id=class_id, instance_id=iid, data=theirs
+            ),
+        )
         return
     changes: dict[str, Any] = {}
     before = base or {}

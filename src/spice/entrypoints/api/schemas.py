@@ -181,6 +181,16 @@ class InstanceUpdate(BaseModel):
     message: str | None = Field(default=None, max_length=2000, description="commit message")
 
 
+class InstanceRestore(BaseModel):
+    """A deleted instance to bring back: with the values it had, or with `data` (its
+    primary key values unchanged)."""
+
+    model_config = ConfigDict(extra="forbid")
+    data: dict[str, Any] | None = None
+    metadata: WriteMetadata | None = None
+    message: str | None = Field(default=None, max_length=2000, description="commit message")
+
+
 class BulkCreate(BaseModel):
     """Instances of one class to create together."""
 

@@ -161,8 +161,8 @@ async def revert(db: str, body: RevertRequest, write: deps.WriteDep) -> JSONResp
     """Revert a commit on a branch that sees it: new events put back, per property, what
     the commit changed (a created instance is deleted, a class change undone). History is
     not rewritten; the revert is a commit of its own. A property changed again since the
-    commit is a conflict; a deleted instance is not brought back (a deletion is final on
-    its branch; only "ours" settles that)."""
+    commit is a conflict; an instance the commit deleted comes back with the values it
+    had (`InstanceRestored`), its unique values and links checked as for a create."""
     command = c.RevertCommit(
         database=db,
         branch=body.branch,
@@ -185,8 +185,8 @@ async def reset(
 ) -> JSONResponse:
     """Reset a branch's content (its classes and instances) to what it was at a log
     position, an ISO time or a commit, with new events: the branch reads as it did then,
-    and its history keeps everything in between. An instance deleted since is not brought
-    back (only "ours" settles that)."""
+    and its history keeps everything in between. An instance deleted since comes back with
+    the values it had then."""
     position = await run_in_threadpool(refs.position, body.to)
     command = c.ResetBranch(
         database=db,

@@ -28,6 +28,7 @@ from spice.entrypoints.api.responses import Blame as BlameBody
 from spice.entrypoints.api.schemas import (
     BulkCreate,
     InstanceCreate,
+    InstanceRestore,
     InstanceUpdate,
     page,
     recorded,
@@ -122,6 +123,34 @@ async def delete_instance(
         instance_id=instance_id,
     )
     return await submit(write, command, f"Instance deletion accepted for {class_id}/{instance_id}")
+
+
+@router.post(
+    "/{instance_id}/restore", status_code=202, response_model=AcceptedBody, responses=WRITE
+)
+async def restore_instance(
+    db: str,
+    class_id: str,
+    instance_id: str,
+    write: deps.WriteDep,
+    branch: deps.BranchDep,
+    body: InstanceRestore | None = None,
+    expected_seq: deps.ExpectedSeq = None,
+) -> JSONResponse:
+    """Bring back an instance deleted on the branch (or deleted before the branch forked),
+    with the values it had or with `data`, checked as a create is (schema, links, unique
+    values); 409 when it is not deleted. The instance keeps its id and its history."""
+    body = body or InstanceRestore()
+    command = c.RestoreInstance(
+        database=db,
+        branch=branch,
+        expected_seq=expected_seq,
+        class_id=class_id,
+        instance_id=instance_id,
+        data=body.data,
+    )
+    message = f"Instance restore accepted for {class_id}/{instance_id}"
+    return await submit(write, command, message, recorded(body.metadata, body.message))
 
 
 @router.get("", response_model=Envelope[InstancePage])
