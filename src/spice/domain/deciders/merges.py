@@ -101,19 +101,7 @@ class Merge(ThreeWay):
     def changed(self) -> list[str]:
         """The class and instance streams the source sees changed since the base: on each
         level of its lineage, those with an event the base does not see."""
-        found: set[str] = set()
-        for level in self.model.lineage(self.db, self.source):
-            since = self.base.cuts.get(level.branch, 0)
-            if level.until is not None and level.until <= since:
-                continue
-            for kind in ("class", "inst"):
-                prefix = f"{kind}:{self.db}:{level.branch}:"
-                ids = self.model.store.stream_ids(prefix, "", 1_000_000, level.until)
-                heads = self.model.store.heads(ids, level.until)
-                found.update(
-                    names.on_branch(a, self.source) for a in ids if (heads[a].position or 0) > since
-                )
-        return sorted(found)
+        return self.written_after(self.source, lambda branch: self.base.cuts.get(branch, 0))
 
     def sides(self, aggregate_id: str) -> Sides:
         """The value of a source aggregate at the common ancestor and now; the commits the

@@ -24,7 +24,6 @@ from spice.domain.errors import NotFound, ValidationFailed, field_error
 from spice.domain.events import CommandCompleted
 
 REVERTIBLE = ("class", "inst")
-MAX_STREAMS = 1_000_000
 MAX_COMMIT_ID = 200
 
 
@@ -104,20 +103,7 @@ class Reset(ThreeWay):
 
     def changed(self) -> list[str]:
         """The classes and instances the target sees that were written after the point."""
-        found: dict[str, None] = {}
-        for level in self.model.lineage(self.db, self.target):
-            if level.until is not None and level.until <= self.point:
-                continue
-            for kind in REVERTIBLE:
-                prefix = f"{kind}:{self.db}:{level.branch}:"
-                ids = self.model.store.stream_ids(prefix, "", MAX_STREAMS, level.until)
-                heads = self.model.store.heads(ids, level.until)
-                found.update(
-                    (names.on_branch(a, self.target), None)
-                    for a in ids
-                    if (heads[a].position or 0) > self.point
-                )
-        return list(found)
+        return self.written_after(self.target, lambda _branch: self.point)
 
     def sides(self, aggregate_id: str) -> Sides:
         stream = self.stream(aggregate_id)

@@ -36,6 +36,7 @@ STEPS: dict[type[c.Command], Callable[[WriteModel, Any, str], Decision]] = {
     c.RestoreInstance: instances.restore_instance,
 }
 MAX_CONFLICTS = 1000
+MAX_STREAMS = 1_000_000  # of a class or instance prefix, read for what changed
 BATCH = 500  # aggregates whose streams are read together
 Conflicts = list[dict[str, Any]]
 Sides = tuple[dict[str, Any] | None, dict[str, Any] | None]
@@ -163,6 +164,23 @@ class ThreeWay:
                 for aggregate_id in part:
                     step(self, aggregate_id)
                 self.flush()
+
+    def written_after(self, branch: str, since: Callable[[str], int]) -> list[str]:
+        """The class and instance streams `branch` sees (named on it) that have an event
+        past `since(level)` on some level of its lineage."""
+        found: set[str] = set()
+        for level in self.model.lineage(self.db, branch):
+            after = since(level.branch)
+            if level.until is not None and level.until <= after:
+                continue
+            for kind in ("class", "inst"):
+                prefix = f"{kind}:{self.db}:{level.branch}:"
+                ids = self.model.store.stream_ids(prefix, "", MAX_STREAMS, level.until)
+                heads = self.model.store.heads(ids, level.until)
+                found.update(
+                    names.on_branch(a, branch) for a in ids if (heads[a].position or 0) > after
+                )
+        return sorted(found)
 
     def stream(self, aggregate_id: str) -> list[EventEnvelope]:
         """An aggregate's stream as the log has it, for `sides`."""
