@@ -56,6 +56,11 @@ CREATE TABLE IF NOT EXISTS commits_{gen} (
 );
 CREATE INDEX IF NOT EXISTS commits_{gen}_id ON commits_{gen} (db, command_id);
 """
+# What a branch wrote after a position (a branch's search and diff), without a scan of
+# every document of its database; made on open too, for generations made before it.
+WRITTEN = """
+CREATE INDEX IF NOT EXISTS docs_{gen}_written ON docs_{gen} (kind, db, branch, position)
+"""
 
 
 class PostgresDocumentStore(SQLDocumentStore):
@@ -74,6 +79,8 @@ class PostgresDocumentStore(SQLDocumentStore):
                 "AND tablename = 'commits_' || g.name)"
             ).fetchall():
                 self._outdated.add(name)
+            for (name,) in conn.execute("SELECT name FROM generations").fetchall():
+                conn.execute(WRITTEN.format(gen=self._check(name)))
 
     def _create_generation(self, conn: psycopg.Connection) -> str:
         row = conn.execute("SELECT nextval('generation_numbers')").fetchone()
@@ -81,7 +88,7 @@ class PostgresDocumentStore(SQLDocumentStore):
         number = row[0]
         name = f"g{number}"
         conn.execute("INSERT INTO generations VALUES (%s, %s, 0, false)", (name, number))
-        for statement in TABLES.format(gen=name).split(";"):  # one at a time in a pipeline
+        for statement in (TABLES + WRITTEN).format(gen=name).split(";"):  # one at a time
             if statement.strip():
                 conn.execute(statement)
         return name

@@ -56,6 +56,11 @@ CREATE TABLE IF NOT EXISTS commits_{gen} (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS commits_{gen}_id ON commits_{gen} (db, command_id);
 """
+# What a branch wrote after a position (a branch's search and diff), without a scan of
+# every document of its database.
+WRITTEN = """
+CREATE INDEX IF NOT EXISTS docs_{gen}_written ON docs_{gen} (kind, db, branch, position)
+"""
 
 
 class SQLiteDocumentStore(SQLDocumentStore):
@@ -90,7 +95,7 @@ class SQLiteDocumentStore(SQLDocumentStore):
 
     @staticmethod
     def _create_edges(conn: sqlite3.Connection, name: str) -> None:
-        for statement in (EDGES + VERSIONS).format(gen=name).split(";"):
+        for statement in (EDGES + VERSIONS + ";" + WRITTEN).format(gen=name).split(";"):
             if statement.strip():
                 conn.execute(statement)
 

@@ -139,6 +139,13 @@ EDGE_COLUMNS = "x.src_cls, x.src_id, x.predicate, x.dst_cls, x.dst_id"
 KEY_COLUMNS = "x.cls AS cls, x.id AS id, x.deleted AS deleted"
 
 
+# A level's cut on documents is written `+position`: the unary plus keeps the planner from
+# reading a level through the index of positions (`docs_*_written`, made for what a branch
+# wrote since a point), which would read all of a big level to sort it again, instead of
+# its primary key in id order.
+CUT = "+"
+
+
 def _shadowed(gen: str, above: Lineage, kind: str, cls: str, iid: str) -> tuple[str, list[Any]]:
     """Conditions that keep a row of a lower level out when a level `above` it has any
     version of the same document (deleted ones too) at that level's cut."""
@@ -150,7 +157,8 @@ def _shadowed(gen: str, above: Lineage, kind: str, cls: str, iid: str) -> tuple[
             args.append(level.branch)
         else:
             sql += (
-                f" AND NOT EXISTS (SELECT 1 FROM docs_{gen} s WHERE {match} AND s.position <= ?)"
+                f" AND NOT EXISTS (SELECT 1 FROM docs_{gen} s WHERE {match}"
+                f" AND {CUT}s.position <= ?)"
                 f" AND NOT EXISTS (SELECT 1 FROM hist_{gen} s WHERE {match} AND s.position <= ?)"
             )
             args += [level.branch, level.until, level.branch, level.until]
@@ -182,7 +190,7 @@ def _overlay(
         else:
             shadow, shadow_args = _shadowed(gen, lineage[:i], "x.kind", "x.cls", "x.id")
             columns, head = DOC_COLUMNS, [lineage[0].branch]
-        cut = "" if level.until is None else " AND x.position <= ?"
+        cut = "" if level.until is None else f" AND {CUT}x.position <= ?"
         cuts = [] if level.until is None else [level.until]
         parts.append(
             f"SELECT {columns} FROM {table}_{gen} x WHERE x.branch = ? AND {where}{cut}{shadow}"
