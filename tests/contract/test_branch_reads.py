@@ -181,9 +181,10 @@ def reads(documents: DocumentStore, db: str, branch: str, as_of: int | None) -> 
     for cls, iid in nodes:
         doc = documents.get(DocKey(KIND_INSTANCE, db, branch, cls, iid), True, as_of)
         out[f"{cls}/{iid}"] = None if doc is None else (doc.seq, doc.deleted, doc.body["data"])
-    for cls in ("Customer", "Order"):
-        docs, total = documents.list(KIND_INSTANCE, db, branch, cls, 1, 2, as_of)
-        out[f"page {cls}"] = ([d.key.id for d in docs], total)
+    for cls in ("Customer", "Order", None):
+        for offset in range(6):  # pages over the places a branch's differences merge in
+            docs, total = documents.list(KIND_INSTANCE, db, branch, cls, offset, 2, as_of)
+            out[f"page {cls} {offset}"] = ([d.key.id for d in docs], total)
         out[f"refs {cls}"] = documents.instance_refs(db, branch, [cls], None, 100, as_of)
     for reverse in (False, True):
         out[f"edges {reverse}"] = documents.edges(db, branch, nodes, "placed_by", reverse, as_of)

@@ -426,6 +426,43 @@ def test_a_branch_overlays_its_own_documents_on_its_parent_as_of_the_fork(
     ]
 
 
+def test_every_page_of_a_branch_merges_its_differences_into_its_parent_in_order(
+    document_store: DocumentStore,
+) -> None:
+    """A branch's pages come from its parent's rows now and the few documents that differ
+    (the branch's own, and the parent's since the fork), merged in key order: every page,
+    at every offset and size, is the slice of the branch's view."""
+    main = [
+        instance("shop", "main", "Customer", f"k{i:02d}", seq=1, position=i + 1) for i in range(30)
+    ]
+    put_all(document_store, *main, _branch_doc("b", "main", 40))
+    put_all(
+        document_store,
+        instance("shop", "main", "Customer", "k05", seq=2, position=41),  # after the fork
+        instance("shop", "main", "Customer", "k10", seq=2, position=42, deleted=True),
+        instance("shop", "main", "Customer", "k31", seq=1, position=43),
+        instance("shop", "main", "Product", "p1", seq=1, position=44),
+    )
+    put_all(
+        document_store,
+        instance("shop", "b", "Customer", "k03", seq=2, position=50, deleted=True),
+        instance("shop", "b", "Customer", "k07", seq=2, position=51),
+        *(
+            instance("shop", "b", "Customer", new, seq=1, position=52 + i)
+            for i, new in enumerate(["k15a", "a00", "z99", "k29a"])
+        ),
+    )
+    expected = sorted({f"k{i:02d}" for i in range(30)} - {"k03"} | {"k15a", "a00", "z99", "k29a"})
+    for limit in (1, 3, 7, 40):
+        for offset in range(len(expected) + 2):
+            docs, total = document_store.list(KIND_INSTANCE, "shop", "b", "Customer", offset, limit)
+            assert (ids(docs), total) == (expected[offset : offset + limit], len(expected))
+    docs, total = document_store.list(KIND_INSTANCE, "shop", "b", None, 0, 100)
+    assert (ids(docs), total) == (expected, len(expected))  # main's later class is not seen
+    seqs = {d.key.id: d.seq for d in docs}
+    assert (seqs["k05"], seqs["k07"], seqs["k10"]) == (1, 2, 1)  # as of the fork, and b's own
+
+
 def test_edges_on_a_branch_and_as_of_follow_their_source_document(
     document_store: DocumentStore,
 ) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from heapq import merge
 from typing import Any
 
 from spice.adapters.sql.database import Placeholders, SQLDatabase, chunks, placeholders
@@ -137,6 +139,9 @@ DOC_COLUMNS = (
 )
 EDGE_COLUMNS = "x.src_cls, x.src_id, x.predicate, x.dst_cls, x.dst_id"
 KEY_COLUMNS = "x.cls AS cls, x.id AS id, x.deleted AS deleted"
+# A branch's list page is read from its base level's own rows when the documents the
+# levels above wrote (and the base since its cut) are at most this many.
+MAX_LIST_DIFFERENCES = 2000
 
 
 # A level's cut on documents is written `+position`: the unary plus keeps the planner from
@@ -489,9 +494,16 @@ class SQLDocumentStore(DocumentStore):
             gen = self._active_in(conn)
             # Page over narrow rows (class and id), then read the page's documents: sorting
             # every document's body to skip `offset` of them is what made deep pages slow.
-            sql, params = _overlay(gen, lineage, where, args, keys_only=True)
-            source = f"({sql}) v WHERE v.deleted = 0"
-            keys, count = self._counted(conn, source, params, "v.cls, v.id", limit, offset)
+            classes = [cls] if isinstance(cls, str) else cls
+            found = self._page_by_differences(
+                conn, gen, lineage, where, args, classes, offset, limit
+            )
+            if found is None:
+                sql, params = _overlay(gen, lineage, where, args, keys_only=True)
+                source = f"({sql}) v WHERE v.deleted = 0"
+                keys, count = self._counted(conn, source, params, "v.cls, v.id", limit, offset)
+            else:
+                keys, count = found
             rows = [
                 _row_in(
                     conn, self._q, gen, DocKey(kind, db, lineage[0].branch, k[0], k[1]), lineage
@@ -499,6 +511,101 @@ class SQLDocumentStore(DocumentStore):
                 for k in keys
             ]
         return [_doc(r) for r in rows if r is not None], count
+
+    def _page_by_differences(
+        self,
+        conn: Any,
+        gen: str,
+        lineage: Lineage,
+        where: str,
+        args: Sequence[Any],
+        classes: Sequence[str] | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[NodeRefs, int] | None:
+        """(keys of a page, total) of a lineage's live documents matching `where`, merged
+        from the base level's own rows now and the documents that differ from them: those
+        any level above has (at its cut), and those the base wrote since its cut. The rest
+        of the base is as it was at the cut. `where` (on alias x) holds the kind and
+        database (the first two `args`) and the `classes` (None: all). None when too many
+        differ."""
+        base = lineage[-1]
+        if base.until is None:
+            return None
+        q, cap = self._q, MAX_LIST_DIFFERENCES + 1
+        differ: set[NodeRef] = set()
+        for level in lineage[:-1]:
+            cut, cuts = ("", []) if level.until is None else (" AND x.position <= ?", [level.until])
+            # Every document a level wrote has a current row; one whose current row is past
+            # the cut had its version at the cut replaced.
+            for table in ("docs",) if level.until is None else ("docs", "hist"):
+                sql = f"SELECT x.cls, x.id FROM {table}_{gen} x WHERE x.branch = ? AND {where}"
+                rows = conn.execute(q(f"{sql}{cut} LIMIT ?"), [level.branch, *args, *cuts, cap])
+                differ.update((r[0], r[1]) for r in rows.fetchall())
+        # By kind and database only, so that the index of positions serves it (with a
+        # class, the planner reads the class's rows instead); the classes are kept here.
+        since = conn.execute(
+            q(
+                f"SELECT x.cls, x.id FROM docs_{gen} x WHERE x.branch = ? AND x.kind = ? "
+                "AND x.db = ? AND x.position > ? LIMIT ?"
+            ),
+            [base.branch, *args[:2], base.until, cap],
+        )
+        differ.update((r[0], r[1]) for r in since.fetchall() if classes is None or r[0] in classes)
+        if len(differ) > MAX_LIST_DIFFERENCES:
+            return None
+        base_rows = f"docs_{gen} x WHERE x.branch = ? AND x.deleted = 0"
+        live: NodeRefs = []  # what differs, as the lineage sees it
+        on_base: NodeRefs = []  # what differs, among the base's live rows now
+        for cls, ids in _by_class(sorted(differ)):
+            text = where + f" AND x.cls = ? AND x.id IN ({', '.join('?' * len(ids))})"
+            view, params = _overlay(gen, lineage, text, [*args, cls, *ids], keys_only=True)
+            rows = conn.execute(
+                q(f"SELECT v.cls, v.id FROM ({view}) v WHERE v.deleted = 0"), params
+            )
+            live += [(r[0], r[1]) for r in rows.fetchall()]
+            rows = conn.execute(
+                q(f"SELECT x.cls, x.id FROM {base_rows} AND {text}"),
+                [base.branch, *args, cls, *ids],
+            )
+            on_base += [(r[0], r[1]) for r in rows.fetchall()]
+        live.sort()
+        on_base.sort()
+        rows_of_base = f"{base_rows} AND {where}"
+        count = conn.execute(q(f"SELECT COUNT(*) FROM {rows_of_base}"), [base.branch, *args])
+        count_base = int(count.fetchone()[0])
+        total = count_base - len(on_base) + len(live)
+        # The page's first key is at most len(live) places after the base's row at offset
+        # - len(live); a window that long, plus what differs, covers the page.
+        start = max(0, offset - len(live))
+        width = limit + 2 * (len(live) + len(on_base)) + 1
+        window = [
+            (r[0], r[1])
+            for r in conn.execute(
+                q(f"SELECT x.cls, x.id FROM {rows_of_base} ORDER BY x.cls, x.id LIMIT ? OFFSET ?"),
+                [base.branch, *args, width, start],
+            ).fetchall()
+        ]
+        if not window:  # the base has no rows past `start`
+            if count_base == len(on_base):  # nor any that do not differ: all is the lineage's
+                return live[offset : offset + limit], total
+            return [], total  # start >= count_base > 0, so offset >= total
+        first = window[0]
+        # The place of the window's first key among all: the base's rows before it that do
+        # not differ, and the differing ones the lineage sees before it.
+        index = start - bisect_left(on_base, first) + bisect_left(live, first)
+        # The window's rows that do not differ reach past the page on their own, so the
+        # differing keys past its end (between rows not read) are never reached.
+        page: NodeRefs = []
+        for key in merge([k for k in window if k not in differ], live[bisect_left(live, first) :]):
+            if index >= offset + limit:
+                break
+            if index >= offset:
+                page.append(key)
+            index += 1
+        if len(page) < min(limit, total - offset):
+            return None  # the window fell short (it should not): the overlay answers
+        return page, total
 
     def dump(self, generation: str | None = None) -> Iterator[Document]:
         with self._db.read() as conn:
