@@ -102,6 +102,25 @@ def test_odd_input_is_refused_not_a_server_error(
     assert search(events, body, status)["status"] == "error"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"range": {"lines.qty": {"gte": NaN}}}',
+        '{"range": {"lines.qty": {"lt": Infinity}}}',
+        '{"term": {"note": -Infinity}}',
+    ],
+)
+def test_a_bound_that_is_not_a_number_is_refused_not_an_empty_answer(
+    events: TestClient, raw: str
+) -> None:
+    """Python's JSON reader takes NaN and Infinity; a filter on them is 422, never an
+    answer that quietly matches nothing."""
+    body = f'{{"class_id": "Event", "filter": {raw}}}'.encode()
+    r = events.post(f"{DB}/search", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json()["details"]["errors"][0]["message"] == "a finite number"
+
+
 def test_a_crafted_cursor_is_refused(events: TestClient) -> None:
     cursor = base64.urlsafe_b64encode(b'{"o": 1e999, "q": "x"}').decode()
     assert "cursor" in search(events, {"cursor": cursor}, 400)["message"]

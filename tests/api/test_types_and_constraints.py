@@ -3,6 +3,7 @@ unique values, defaults, primary keys and dry runs."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -167,6 +168,27 @@ def test_unique_values_are_held_by_one_instance(client: TestClient) -> None:
     assert create(client, {"code": "C-3", "email": "a@example.com"}).status_code == 200
     wait_ok(client, "DELETE", f"{BASE}/instances/Contact/C-3/delete")
     assert create(client, {"code": "C-4", "email": "a@example.com"}).status_code == 200
+
+
+def test_unique_text_is_compared_in_nfc(client: TestClient) -> None:
+    """The same text precomposed (NFC) and with combining marks (NFD) is one value."""
+    wait_ok(client, "POST", "/api/v1/databases", json={"name": "shop"})
+    tag = {
+        "id": "Tag",
+        "properties": [
+            {"name": "tag_id", "type": "string", "primary_key": True},
+            {"name": "name", "type": "string", "unique": True},
+        ],
+    }
+    wait_ok(client, "POST", f"{BASE}/ontology", json=tag)
+    tags = f"{BASE}/instances/Tag/create?wait=true"
+    composed = "caf\u00e9 \ud55c\uae00"  # café 한글
+    decomposed = "cafe\u0301 \u1112\u1161\u11ab\u1100\u1173\u11af"
+    assert unicodedata.normalize("NFC", decomposed) == composed != decomposed
+    assert client.post(tags, json={"data": {"tag_id": "t1", "name": composed}}).status_code == 200
+    taken = client.post(tags, json={"data": {"tag_id": "t2", "name": decomposed}})
+    assert taken.status_code == 409, taken.text
+    assert taken.json()["details"]["conflicts"][0]["held_by"] == "Tag/t1"
 
 
 def test_unique_values_in_one_bulk_and_in_a_race(client: TestClient) -> None:

@@ -8,6 +8,7 @@ Forms: {"term": {"field": value}}, {"in": {"field": [values]}},
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from spice.application.search.query import RANGE_OPS, Filter, numeric
@@ -73,6 +74,8 @@ class _Parser:
     def scalar(self, value: Any, at: str) -> Any:
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
             raise self.fail(at, "a number within 64-bit integers", value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(at, "a finite number", str(value))
         if isinstance(value, bool | int | float | str):
             return value
         raise self.fail(at, "a string, number or boolean", value)
@@ -85,6 +88,8 @@ class _Parser:
         for op, bound in value.items():
             if isinstance(bound, int) and not isinstance(bound, bool) and abs(bound) >= 2**63:
                 raise self.fail(f"{at}.{op}", "a number within 64-bit integers", bound)
+            if isinstance(bound, float) and not math.isfinite(bound):
+                raise self.fail(f"{at}.{op}", "a finite number", str(bound))
             if isinstance(bound, bool) or numeric(bound) is None:
                 raise self.fail(
                     f"{at}.{op}", "a number, decimal string, date, date-time or time", bound

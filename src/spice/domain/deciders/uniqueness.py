@@ -4,6 +4,7 @@ change or delete. A claim is the head of a stream per (class, property, value)."
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,10 @@ Claim = tuple[str, str, str, Any]
 
 
 def claim_id(db: str, branch: str, cls: str, prop: str, value: Any) -> str:
+    """The stream of one unique value. Text is compared in NFC: `café` typed precomposed
+    and with a combining accent (as some systems send it) is one value."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value)
     digest = hashlib.sha256(dumps(value).encode()).hexdigest()[:40]
     return f"uniq:{db}:{branch}:{cls}:{prop}:{digest}"
 
