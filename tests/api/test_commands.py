@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from spice.application.commands.ids import new_id
@@ -29,6 +30,33 @@ def test_idempotency_key_maps_a_retry_to_the_same_command(client: TestClient) ->
     commands = container_of(client).events.read_all(0, 100, "Command")
     accepted = [e for e in commands if e.event_type == "CommandAccepted"]
     assert len(accepted) == 1
+
+
+def test_a_retry_racing_its_original_gets_the_originals_answer(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The retry looked for its key before the original was stored, and the original ran
+    before the retry's check (which now fails: the database exists): the retry still
+    answers the original command, not 409."""
+    headers = {"Idempotency-Key": "race-1"}
+    first = client.post("/api/v1/databases?wait=true", json={"name": "demo"}, headers=headers)
+    assert first.status_code == 200
+    service = container_of(client).commands
+    looked = service._existing
+    seen: list[bool] = []
+
+    def too_early(issued: Any) -> Any:
+        if not seen:  # the first look happens before the original is stored
+            seen.append(True)
+            return None
+        return looked(issued)
+
+    monkeypatch.setattr(service, "_existing", too_early)
+    retry = client.post("/api/v1/databases", json={"name": "demo"}, headers=headers)
+    assert retry.status_code == 202, retry.text
+    assert retry.json()["command_id"] == first.json()["command_id"]
+    plain = client.post("/api/v1/databases", json={"name": "demo"})  # no key: a new request
+    assert plain.status_code == 409
 
 
 def test_sync_create_and_wait(client: TestClient) -> None:

@@ -21,6 +21,7 @@ from spice.domain.errors import (
     Conflict,
     IdempotencyConflict,
     NotFound,
+    SpiceError,
     ValidationFailed,
 )
 from spice.domain.ids import command_id_for_key
@@ -90,7 +91,15 @@ class CommandService:
             if existing is not None:
                 return existing
         before = self.store.head_position()
-        decision = self._precheck(issued)
+        try:
+            decision = self._precheck(issued)
+        except SpiceError:
+            # A retry racing its original: the original was stored (and may have run,
+            # which is why the check now fails) after the look above. Its answer stands.
+            existing = self._existing(issued) if idempotency_key else None
+            if existing is None:
+                raise
+            return existing
         stored = self.store.append([issued.to_envelope(utc_now())])[0]
         if stored.data != issued.data():
             raise IdempotencyConflict("Idempotency-Key was used for a different request")
