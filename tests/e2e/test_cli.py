@@ -292,3 +292,21 @@ def test_infer_reads_local_files_without_a_server(tmp_path: Path) -> None:
     assert refused.stderr.strip() == (
         "spice infer: bad.csv, row 2: 3 values where the header has 2 columns"
     )
+
+
+def test_serving_beyond_loopback_without_sign_in_refuses_to_start(tmp_path: Path) -> None:
+    """Anyone who can reach such a server could do anything: it says why in one line and
+    exits non-zero, before binding."""
+    done = spice(
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "1",
+        "--data-dir",
+        str(tmp_path),
+        env={"SPICE_AUTH_SECRET": ""},
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert "binding to 0.0.0.0 needs authentication: set SPICE_AUTH_SECRET" in line

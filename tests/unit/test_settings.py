@@ -95,3 +95,22 @@ def test_sqlite_synchronous_reaches_every_embedded_store(
                 assert conn.execute("PRAGMA synchronous").fetchone()[0] == pragma
     finally:
         container.stop()
+
+
+@pytest.mark.parametrize("secret", ["short", "changeme" * 4, "x" * 32])
+def test_a_weak_signing_secret_is_refused(secret: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(auth_secret=secret)
+    assert str(info.value).startswith("SPICE_AUTH_SECRET: a secret of 32+ characters")
+
+
+def test_binding_beyond_loopback_needs_sign_in() -> None:
+    for host in ("127.0.0.1", "::1", "localhost"):
+        Settings(host=host).require_safe_binding()
+        assert Settings(host=host).anonymous_is_local_admin()
+    with pytest.raises(SettingsError) as info:
+        Settings(host="0.0.0.0").require_safe_binding()
+    assert "SPICE_AUTH_SECRET" in str(info.value)
+    secured = Settings(host="0.0.0.0", auth_secret="a-long-enough-signing-secret-0123456789")
+    secured.require_safe_binding()
+    assert not secured.anonymous_is_local_admin()

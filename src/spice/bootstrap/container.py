@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from spice.application.auth import Authenticator
 from spice.application.commands.decisions import Decisions
 from spice.application.commands.executor import CommandExecutor
 from spice.application.commands.service import CommandService, DrainWait
@@ -39,7 +40,10 @@ from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap import adapters
 from spice.bootstrap.settings import Settings
-from spice.domain.commands import RunImport
+from spice.domain.commands import CreateUser, RunImport
+from spice.domain.deciders.base import WriteModel
+from spice.domain.errors import Conflict
+from spice.domain.names import user_aggregate
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +82,7 @@ class Container:
     diffs: Diffs
     lineages: Lineages
     proposals: Proposals
+    auth: Authenticator
     datasets: Datasets
     imports: Imports
     command_statuses: CommandStatuses
@@ -93,6 +98,26 @@ class Container:
     def search_progress(self) -> Progress:
         """How far the search index has got."""
         return self.search_follower.progress
+
+    def ensure_admin(self) -> None:
+        """Make the administrator the settings name when sign-in is configured with a
+        password for it and no such user exists yet (a first start)."""
+        s = self.settings
+        if not (s.auth_secret and s.admin_password):
+            return
+        if self.auth.model.load(user_aggregate(s.admin_username)).exists:
+            return
+        command = CreateUser(
+            database=None,
+            username=s.admin_username,
+            password_hash=self.auth.hash_password(s.admin_password),
+            admin=True,
+        )
+        try:
+            self.commands.submit(command, actor="system")
+        except Conflict:
+            return  # another process made it first
+        log.info("administrator %r created from the settings", s.admin_username)
 
     def start(self) -> None:
         if self.settings.process == "api":
@@ -173,6 +198,12 @@ def build_container(settings: Settings) -> Container:
         history=history,
         diffs=diffs,
         proposals=Proposals(events, diffs),
+        auth=Authenticator(
+            WriteModel(events),
+            s.auth_secret,
+            s.access_token_minutes * 60,
+            s.refresh_token_days * 86400,
+        ),
         datasets=datasets,
         imports=imports,
         lineages=Lineages(events, reader),

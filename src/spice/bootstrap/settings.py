@@ -3,6 +3,7 @@ checked once at start-up: a bad value stops the process with one line naming the
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Literal
@@ -34,6 +35,12 @@ DISTRIBUTED_REQUIRED = (
     "transport_url",
 )
 SECRET_QUERY_KEYS = ("password", "secret", "token", "key")
+MIN_SECRET = 32
+MIN_PASSWORD = 12
+KNOWN_SECRETS = frozenset(
+    {"changeme", "change-me", "secret", "password", "admin", "spice", "default", "test"}
+    | {"changeme" * 4, "secret" * 6, "x" * 32, "0" * 32}
+)
 
 
 class SettingsError(Exception):
@@ -163,6 +170,57 @@ class Settings(BaseSettings):
         description="Partitions of the topics the relay or a worker creates.",
         json_schema_extra={"profile": "distributed"},
     )
+
+    auth_secret: str = Field(
+        default="",
+        description="Signs access and refresh tokens (32+ characters, not a known default); "
+        "empty: no sign-in, and the server may only bind to a loopback address.",
+        json_schema_extra={"profile": "both"},
+    )
+    access_token_minutes: float = Field(
+        default=15, gt=0, le=24 * 60, description="How long an access token is valid."
+    )
+    refresh_token_days: float = Field(
+        default=7, gt=0, le=90, description="How long a refresh token is valid."
+    )
+    admin_username: str = Field(
+        default="admin", description="The administrator made at start when it does not exist."
+    )
+    admin_password: str = Field(
+        default="",
+        description="Password of that administrator (12+ characters); empty: none is made.",
+    )
+
+    @field_validator("auth_secret", mode="after")
+    @classmethod
+    def _strong_secret(cls, value: str) -> str:
+        if value and (len(value) < MIN_SECRET or value.lower() in KNOWN_SECRETS):
+            raise ValueError(f"a secret of {MIN_SECRET}+ characters, not a known default")
+        return value
+
+    @field_validator("admin_password", mode="after")
+    @classmethod
+    def _strong_password(cls, value: str) -> str:
+        if value and (len(value) < MIN_PASSWORD or value.lower() in KNOWN_SECRETS):
+            raise ValueError(f"a password of {MIN_PASSWORD}+ characters, not a known default")
+        return value
+
+    def anonymous_is_local_admin(self) -> bool:
+        """Whether a request without credentials acts as the local administrator: only on
+        a server bound to a loopback address (the seed demo runs there as written)."""
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return self.host == "localhost"
+
+    def require_safe_binding(self) -> None:
+        """Refuse to serve beyond loopback without sign-in configured."""
+        if not self.anonymous_is_local_admin() and not self.auth_secret:
+            raise SettingsError(
+                f"binding to {self.host} needs authentication: set {env_name('auth_secret')} "
+                f"(and {env_name('admin_password')} for a first administrator), or bind to "
+                "127.0.0.1"
+            )
 
     @field_validator(*SCHEMES, mode="after")
     @classmethod

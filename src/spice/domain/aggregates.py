@@ -8,6 +8,7 @@ from typing import Any
 
 from spice.domain.envelope import EventEnvelope
 from spice.domain.events import (
+    ApiKeyIssued,
     BranchCreated,
     BranchRebased,
     ClassCreated,
@@ -23,6 +24,8 @@ from spice.domain.events import (
     ProposalClosed,
     ProposalMerged,
     ProposalOpened,
+    UserCreated,
+    UserPasswordChanged,
     decode,
     is_deletion,
 )
@@ -60,8 +63,10 @@ def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
         return {k: v for k, v in merged.items() if v is not None}
     if isinstance(event, ClassCreated | ClassUpdated):
         return dict(event.definition)
-    if isinstance(event, DatabaseCreated | BranchCreated):
+    if isinstance(event, DatabaseCreated | BranchCreated | UserCreated | ApiKeyIssued):
         return event.to_data()
+    if isinstance(event, UserPasswordChanged):
+        return {**body, "password_hash": event.password_hash}
     if isinstance(event, BranchRebased):
         return {**body, "rebased_position": event.position}
     if isinstance(event, DatasetVersionAdded | MappingSaved):

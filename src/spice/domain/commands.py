@@ -328,6 +328,40 @@ class RestoreInstance(Command):
     data: Payload | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class CreateUser(Command):
+    """Create user `username`; the password arrives hashed (the log never holds it)."""
+
+    command_type = "CREATE_USER"
+    username: str
+    password_hash: str
+    admin: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangePassword(Command):
+    command_type = "CHANGE_PASSWORD"
+    username: str
+    password_hash: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueApiKey(Command):
+    """A key for user `username`, named `name`; only the secret's hash is stored."""
+
+    command_type = "ISSUE_API_KEY"
+    key_id: str
+    username: str
+    name: str
+    secret_hash: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeApiKey(Command):
+    command_type = "REVOKE_API_KEY"
+    key_id: str
+
+
 COMMAND_TYPES: dict[str, type[Command]] = {
     cls.command_type: cls
     for cls in (
@@ -358,6 +392,10 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         UpdateInstance,
         DeleteInstance,
         RestoreInstance,
+        CreateUser,
+        ChangePassword,
+        IssueApiKey,
+        RevokeApiKey,
     )
 }
 

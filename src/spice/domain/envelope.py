@@ -30,6 +30,10 @@ class AggregateType(StrEnum):
     MAPPING = "Mapping"
     # A proposal (pull request) to merge one branch into another, with its conversation.
     PROPOSAL = "Proposal"
+    # A user of the system (name, password hash, whether an administrator), and an API key
+    # of a user (its secret's hash; revoked is final).
+    USER = "User"
+    API_KEY = "ApiKey"
     # Commands are stored in the log as envelopes of this aggregate type.
     COMMAND = "Command"
 

@@ -69,6 +69,13 @@ class IdempotencyConflict(Conflict):
     code = "IDEMPOTENCY_CONFLICT"
 
 
+class Unauthenticated(SpiceError):
+    """No valid credentials: a missing, expired, revoked or wrong token, key or password
+    (401)."""
+
+    code = "UNAUTHENTICATED"
+
+
 class Forbidden(SpiceError):
     """The caller may not do this (403)."""
 

@@ -203,6 +203,53 @@ class ProposalClosed(DomainEvent):
     comment: str | None
 
 
+# Users and their API keys: the log is where credentials live too, so every change to
+# who may do what is an event with its actor and time. Only hashes are stored.
+
+
+@dataclass(frozen=True)
+class UserCreated(DomainEvent):
+    """A user who signs in with a password (`password_hash`: argon2id)."""
+
+    event_type = "UserCreated"
+    aggregate_type = AggregateType.USER
+    username: str
+    password_hash: str
+    admin: bool
+
+
+@dataclass(frozen=True)
+class UserPasswordChanged(DomainEvent):
+    """The user's password changed; tokens issued before it no longer refresh."""
+
+    event_type = "UserPasswordChanged"
+    aggregate_type = AggregateType.USER
+    username: str
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class ApiKeyIssued(DomainEvent):
+    """A key a service uses in place of a user's password (`secret_hash`: SHA-256 of the
+    random secret, which is shown once)."""
+
+    event_type = "ApiKeyIssued"
+    aggregate_type = AggregateType.API_KEY
+    key_id: str
+    username: str
+    name: str
+    secret_hash: str
+
+
+@dataclass(frozen=True)
+class ApiKeyRevoked(DomainEvent):
+    """The key no longer authenticates anyone (final)."""
+
+    event_type = "ApiKeyRevoked"
+    aggregate_type = AggregateType.API_KEY
+    key_id: str
+
+
 @dataclass(frozen=True)
 class BranchDeleted(DomainEvent):
     """A branch was deleted; its name cannot be used again in its database."""
@@ -377,6 +424,10 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         ProposalApproved,
         ProposalMerged,
         ProposalClosed,
+        UserCreated,
+        UserPasswordChanged,
+        ApiKeyIssued,
+        ApiKeyRevoked,
         ClassCreated,
         ClassUpdated,
         ClassDeleted,
@@ -396,6 +447,7 @@ DELETIONS: tuple[type[DomainEvent], ...] = (
     BranchDeleted,
     ClassDeleted,
     InstanceDeleted,
+    ApiKeyRevoked,
 )
 DELETION_EVENTS = frozenset(cls.event_type for cls in DELETIONS)
 

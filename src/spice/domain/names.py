@@ -13,6 +13,8 @@ PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 MAPPING_NAME = DATASET_NAME
 INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}$")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{0,99}$")
+API_KEY_ID = re.compile(r"^[a-z0-9]{8,32}$")
 
 MAIN_BRANCH = "main"
 
@@ -100,3 +102,11 @@ def on_branch(aggregate_id: str, branch: str) -> str:
 
 def command_aggregate(command_id: str) -> str:
     return f"cmd:{command_id}"
+
+
+def user_aggregate(username: str) -> str:
+    return f"user:{username}"
+
+
+def api_key_aggregate(key_id: str) -> str:
+    return f"apikey:{key_id}"

@@ -75,6 +75,10 @@ OFF_BRANCH = frozenset(
         c.CommentProposal,
         c.ApproveProposal,
         c.CloseProposal,
+        c.CreateUser,
+        c.ChangePassword,
+        c.IssueApiKey,
+        c.RevokeApiKey,
     )
 )
 DOCUMENTED = frozenset(

@@ -21,6 +21,7 @@ from spice.domain.deciders import (
     ontology,
     proposals,
     reverts,
+    users,
 )
 from spice.domain.deciders.base import Decision, WriteModel
 
@@ -54,6 +55,10 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.UpdateInstance: instances.update_instance,
     c.DeleteInstance: instances.delete_instance,
     c.RestoreInstance: instances.restore_instance,
+    c.CreateUser: users.create_user,
+    c.ChangePassword: users.change_password,
+    c.IssueApiKey: users.issue_api_key,
+    c.RevokeApiKey: users.revoke_api_key,
 }
 
 

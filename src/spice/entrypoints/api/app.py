@@ -6,14 +6,15 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
-from spice.entrypoints.api import errors
+from spice.entrypoints.api import deps, errors
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.rate_limit import RateLimitMiddleware
 from spice.entrypoints.api.routes import (
+    auth,
     commands,
     databases,
     datasets,
@@ -53,6 +54,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         app.state.ws_manager = manager
         app.state.waiter = waiter
         built.start()
+        await asyncio.to_thread(built.ensure_admin)
         try:
             yield
         finally:
@@ -65,6 +67,9 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         version="0.1.0",
         description="Event-sourced knowledge graph: commands, ontology, instances, search, graph.",
         lifespan=lifespan,
+        # Every route knows who calls; on a server bound beyond loopback that means
+        # credentials (a few routes, such as sign-in and health, are open).
+        dependencies=[Depends(deps.get_identity)],
     )
     app.add_middleware(
         BodyLimitMiddleware,
@@ -76,6 +81,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     errors.install(app)
     routers = (
         health,
+        auth,
         databases,
         history,
         proposals,

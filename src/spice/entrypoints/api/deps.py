@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
+from spice.application.auth import KEY_PREFIX, LOCAL, Authenticator, Identity
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
 from spice.application.datasets.imports import Imports
@@ -25,6 +27,7 @@ from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap.container import Container
 from spice.domain import names
+from spice.domain.errors import Forbidden, Unauthenticated
 from spice.entrypoints.api.waiting import Waiter
 
 
@@ -103,8 +106,74 @@ def get_as_of(
     return None if as_of is None else refs.position(as_of)
 
 
-def get_actor(x_user_id: Annotated[str | None, Header()] = None) -> str:
+# Routes anyone may call, signed in or not.
+OPEN_PATHS = frozenset(
+    {
+        "/health",
+        "/api/v1/health",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/openapi.json",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+    }
+)
+
+
+async def get_identity(
+    connection: HTTPConnection,
+    authorization: Annotated[
+        str | None, Header(description="`Bearer <access token>` or `ApiKey <key>`")
+    ] = None,
+    x_api_key: Annotated[str | None, Header(description="an API key")] = None,
+) -> Identity:
+    """Who calls: the user a bearer token or an API key names (401 when it does not
+    verify), else the local administrator on a server bound to loopback, else 401."""
+    auth: Authenticator = connection.app.state.container.auth
+    scheme, _, credential = (authorization or "").partition(" ")
+    if scheme.lower() == "bearer" and credential:
+        return await run_in_threadpool(auth.identify_token, credential.strip())
+    # An X-API-Key that is not one of ours may be a gateway's (the rate limiter can key on
+    # it): it is left alone rather than refused.
+    ours = x_api_key if x_api_key and x_api_key.startswith(KEY_PREFIX) else ""
+    key = ours or (credential.strip() if scheme.lower() == "apikey" else "")
+    if key:
+        return await run_in_threadpool(auth.identify_key, key)
+    if authorization:
+        raise Unauthenticated("the Authorization header takes `Bearer <token>` or `ApiKey <key>`")
+    settings = connection.app.state.container.settings
+    if settings.anonymous_is_local_admin() or connection.url.path in OPEN_PATHS:
+        return LOCAL
+    raise Unauthenticated("sign in (POST /api/v1/auth/login) or send an API key")
+
+
+IdentityDep = Annotated[Identity, Depends(get_identity)]
+
+
+def get_actor(identity: IdentityDep, x_user_id: Annotated[str | None, Header()] = None) -> str:
+    """The actor of a write: the signed-in user; on a loopback server without credentials,
+    whoever `X-User-Id` names (the seed-era clients and the demo rely on it)."""
+    if identity.method != "local":
+        return identity.username
     return x_user_id or "anonymous"
+
+
+def require_admin(identity: IdentityDep) -> Identity:
+    if not identity.admin:
+        raise Forbidden("administrators only")
+    return identity
+
+
+AdminDep = Annotated[Identity, Depends(require_admin)]
+
+
+def get_authenticator(request: Request) -> Authenticator:
+    auth: Authenticator = _container(request).auth
+    return auth
+
+
+AuthDep = Annotated[Authenticator, Depends(get_authenticator)]
 
 
 async def get_branch(

@@ -20,6 +20,7 @@ STATUS_BY_ERROR: list[tuple[type[e.SpiceError], int]] = [
     (e.ValidationFailed, 422),
     (e.NotFound, 404),
     (e.Conflict, 409),
+    (e.Unauthenticated, 401),
     (e.Forbidden, 403),
     (e.PayloadTooLarge, 413),
     (e.Timeout, 408),

@@ -45,6 +45,8 @@ def serve(args: argparse.Namespace) -> int:
         settings.require_distributed()
     host = args.host or settings.host
     port = args.port or settings.port
+    settings = settings.model_copy(update={"host": host})  # the app answers by where it binds
+    settings.require_safe_binding()
     _announce(f"Spice Harvester {args.command} on http://{host}:{port}", settings)
     # Large read answers allocate many small objects; with the default thresholds the
     # collector's full passes were the slow tail of graph queries. Collect young objects

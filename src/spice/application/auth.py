@@ -1,0 +1,177 @@
+"""Who a request is.
+
+Users sign in with a password (stored as an argon2id hash) and get a short-lived access
+token and a longer refresh token: JWTs signed with the server's secret (HS256), naming the
+user and the version of their stream. Services use API keys, `spk_<key id>_<secret>`, of
+which only the secret's SHA-256 is stored. Every check reads the user's or the key's
+stream, so a password change (which ends the tokens issued before it) or a revoked key
+takes effect at once, in every process that reads the same log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from spice.domain import names
+from spice.domain.aggregates import AggregateState
+from spice.domain.deciders.base import WriteModel
+from spice.domain.errors import Unauthenticated, ValidationFailed, field_error
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1000
+KEY_PREFIX = "spk_"
+ALGORITHM = "HS256"
+REFUSED = "wrong user name or password"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An authenticated caller (`method`: token or api_key), or the local administrator of
+    a server bound to loopback (`local`: a request without credentials)."""
+
+    username: str
+    admin: bool
+    method: str
+
+
+LOCAL = Identity("anonymous", True, "local")
+
+
+class Authenticator:
+    """Passwords, tokens and API keys over the users and keys in the log."""
+
+    def __init__(
+        self,
+        model: WriteModel,
+        secret: str,
+        access_seconds: float,
+        refresh_seconds: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.model = model
+        self._secret = secret
+        self.access_seconds, self.refresh_seconds = access_seconds, refresh_seconds
+        self.clock = clock
+        self._hasher = PasswordHasher()
+        self._dummy = self._hasher.hash(secrets.token_hex(16))  # for unknown users
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._secret)
+
+    def hash_password(self, password: Any, path: str = "password") -> str:
+        if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+            raise ValidationFailed(
+                f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+                [field_error(path, "length", f"{MIN_PASSWORD}..{MAX_PASSWORD}", None)],
+            )
+        return self._hasher.hash(password)
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        """Tokens for a user whose password matches; one refusal for every failure."""
+        self._require_enabled()
+        user = self._user(username)
+        try:
+            self._hasher.verify(user.body["password_hash"] if user.live else self._dummy, password)
+        except (VerificationError, InvalidHashError):
+            raise Unauthenticated(REFUSED) from None
+        if not user.live:
+            raise Unauthenticated(REFUSED)
+        return self._tokens(user)
+
+    def refresh(self, token: str) -> dict[str, Any]:
+        """New tokens for a valid refresh token of a user whose password has not changed."""
+        return self._tokens(self._checked(token, "refresh"))
+
+    def identify_token(self, token: str) -> Identity:
+        user = self._checked(token, "access")
+        return Identity(str(user.body["username"]), bool(user.body["admin"]), "token")
+
+    def identify_key(self, key: str) -> Identity:
+        key_id, secret = _split_key(key)
+        state = self.model.load(names.api_key_aggregate(key_id))
+        if not state.live or not hmac.compare_digest(state.body["secret_hash"], _digest(secret)):
+            raise Unauthenticated("unknown or revoked API key")
+        user = self._user(str(state.body["username"]))
+        if not user.live:
+            raise Unauthenticated("the key's user no longer exists")
+        return Identity(str(user.body["username"]), bool(user.body["admin"]), "api_key")
+
+    @staticmethod
+    def new_key() -> tuple[str, str, str]:
+        """(key id, the key to hand out once, the secret's hash to store)."""
+        key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+        return key_id, f"{KEY_PREFIX}{key_id}_{secret}", _digest(secret)
+
+    def _require_enabled(self) -> None:
+        if not self.enabled:
+            raise Unauthenticated("sign-in is not configured on this server (SPICE_AUTH_SECRET)")
+
+    def _user(self, username: str) -> AggregateState:
+        if not isinstance(username, str) or not names.USERNAME.fullmatch(username):
+            return AggregateState("")
+        return self.model.load(names.user_aggregate(username))
+
+    def _tokens(self, user: AggregateState) -> dict[str, Any]:
+        now = int(self.clock())
+        claims = {"sub": user.body["username"], "adm": bool(user.body["admin"]), "ver": user.seq}
+        access = {**claims, "typ": "access", "iat": now, "exp": now + self.access_seconds}
+        refresh = {**claims, "typ": "refresh", "iat": now, "exp": now + self.refresh_seconds}
+        return {
+            "access_token": jwt.encode(access, self._secret, ALGORITHM),
+            "refresh_token": jwt.encode(refresh, self._secret, ALGORITHM),
+            "token_type": "bearer",
+            "expires_in": int(self.access_seconds),
+        }
+
+    def _checked(self, token: str, kind: str) -> AggregateState:
+        """The user a token of `kind` names, if it verifies, is current and the user's
+        stream is still at the version it was issued for."""
+        self._require_enabled()
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                [ALGORITHM],
+                # Times are checked below against this authenticator's clock.
+                options={
+                    "require": ["exp", "sub", "typ", "ver"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
+            )
+        except jwt.PyJWTError:
+            raise Unauthenticated("invalid token") from None
+        if claims["typ"] != kind:
+            raise Unauthenticated(
+                f"not an {kind} token" if kind == "access" else "not a refresh token"
+            )
+        if claims["exp"] <= self.clock():
+            raise Unauthenticated("token expired")
+        user = self._user(str(claims["sub"]))
+        if not user.live or user.seq != claims["ver"]:
+            raise Unauthenticated("token revoked (the password changed or the user is gone)")
+        return user
+
+
+def _digest(secret: str) -> str:
+    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    body = key.removeprefix(KEY_PREFIX) if key.startswith(KEY_PREFIX) else ""
+    key_id, _, secret = body.partition("_")
+    if not names.API_KEY_ID.fullmatch(key_id) or not secret:
+        raise Unauthenticated("malformed API key")
+    return key_id, secret

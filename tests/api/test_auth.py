@@ -1,0 +1,188 @@
+"""Authentication through the API: a server bound beyond loopback answers only signed-in
+callers (tokens from a password, or API keys); the actor of a write is who signed in, not
+a header; tokens expire, refresh, and end with a password change; keys are revoked at once.
+On loopback without credentials a request acts as the local administrator (the seed demo)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from spice.bootstrap.settings import Settings
+from spice.entrypoints.api.app import create_app
+from tests.api.support import container_of, head
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def secured(settings: Settings) -> Iterator[TestClient]:
+    """A server that says it binds to every address, with sign-in and a first admin."""
+    update = {
+        "host": "0.0.0.0",
+        "auth_secret": "k" * 24 + "-test-only-secret",
+        "admin_password": PASSWORD,
+    }
+    with TestClient(create_app(settings.model_copy(update=update))) as client:
+        _until_signed_in(client, "admin", PASSWORD)
+        yield client
+
+
+def _until_signed_in(client: TestClient, username: str, password: str) -> dict[str, Any]:
+    """The tokens of a user whose creation was just accepted (it completes shortly)."""
+    deadline = time.monotonic() + 15
+    while True:
+        r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        if r.status_code == 200 or time.monotonic() > deadline:
+            assert r.status_code == 200, r.text
+            tokens: dict[str, Any] = r.json()["data"]
+            return tokens
+        time.sleep(0.05)
+
+
+def _bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def _wait(client: TestClient, method: str, url: str, headers: dict[str, str], **kw: Any) -> Any:
+    sep = "&" if "?" in url else "?"
+    return client.request(method, f"{url}{sep}wait=true&timeout=10", headers=headers, **kw)
+
+
+def test_without_credentials_only_the_open_routes_answer(secured: TestClient) -> None:
+    before = head(secured)
+    for method, url in (("GET", "/api/v1/databases"), ("POST", "/api/v1/databases")):
+        r = secured.request(method, url, json={"name": "demo"})
+        assert r.status_code == 401, r.text
+        assert r.json()["code"] == "UNAUTHENTICATED"
+    assert head(secured) == before  # the refused write stored nothing
+    assert secured.get("/health").status_code == 200
+    wrong = secured.get("/api/v1/databases", headers={"Authorization": "Bearer not-a-token"})
+    assert wrong.status_code == 401
+    other = secured.get("/api/v1/databases", headers={"Authorization": "Basic YTpi"})
+    assert other.status_code == 401
+
+
+def test_a_signed_in_user_writes_as_themself_whatever_the_header_says(
+    secured: TestClient,
+) -> None:
+    tokens = _until_signed_in(secured, "admin", PASSWORD)
+    me = secured.get("/api/v1/auth/me", headers=_bearer(tokens)).json()["data"]
+    assert me == {"username": "admin", "admin": True, "method": "token"}
+    headers = {**_bearer(tokens), "X-User-Id": "mallory"}
+    done = _wait(secured, "POST", "/api/v1/databases", headers, json={"name": "demo"})
+    assert done.status_code == 200, done.text
+    url = f"/api/v1/commands/{done.json()['command_id']}/status"
+    assert secured.get(url, headers=headers).json()["actor"] == "admin"
+    for bad in (
+        {"username": "admin", "password": "wrong password!"},
+        {"username": "nobody", "password": PASSWORD},
+    ):
+        refused = secured.post("/api/v1/auth/login", json=bad)
+        assert refused.status_code == 401
+        assert refused.json()["message"] == "wrong user name or password"
+
+
+def test_tokens_expire_refresh_and_end_when_the_password_changes(secured: TestClient) -> None:
+    auth = container_of(secured).auth
+    tokens = _until_signed_in(secured, "admin", PASSWORD)
+    now = time.time()
+    auth.clock = lambda: now + 16 * 60  # past the access token's 15 minutes
+    expired = secured.get("/api/v1/auth/me", headers=_bearer(tokens))
+    assert expired.status_code == 401 and expired.json()["message"] == "token expired"
+    renewed = secured.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert renewed.status_code == 200, renewed.text
+    fresh = renewed.json()["data"]
+    assert secured.get("/api/v1/auth/me", headers=_bearer(fresh)).status_code == 200
+    swapped = secured.post("/api/v1/auth/refresh", json={"refresh_token": fresh["access_token"]})
+    assert swapped.status_code == 401  # an access token does not refresh
+    changed = _wait(
+        secured,
+        "PUT",
+        "/api/v1/auth/users/admin/password",
+        _bearer(fresh),
+        json={"password": "a new long password"},
+    )
+    assert changed.status_code == 200, changed.text
+    assert secured.get("/api/v1/auth/me", headers=_bearer(fresh)).status_code == 401
+    stale = secured.post("/api/v1/auth/refresh", json={"refresh_token": fresh["refresh_token"]})
+    assert stale.status_code == 401
+    _until_signed_in(secured, "admin", "a new long password")
+    short = _wait(
+        secured,
+        "PUT",
+        "/api/v1/auth/users/admin/password",
+        _bearer(_until_signed_in(secured, "admin", "a new long password")),
+        json={"password": "short"},
+    )
+    assert short.status_code == 422
+
+
+def test_users_and_api_keys(secured: TestClient) -> None:
+    admin = _bearer(_until_signed_in(secured, "admin", PASSWORD))
+    made = _wait(
+        secured,
+        "POST",
+        "/api/v1/auth/users",
+        admin,
+        json={"username": "kim", "password": "kim's password"},
+    )
+    assert made.status_code == 200, made.text
+    kim = _bearer(_until_signed_in(secured, "kim", "kim's password"))
+    assert secured.get("/api/v1/auth/me", headers=kim).json()["data"]["admin"] is False
+    forbidden = secured.post(
+        "/api/v1/auth/users", headers=kim, json={"username": "lee", "password": "lee's password"}
+    )
+    assert forbidden.status_code == 403
+    issued = secured.post("/api/v1/auth/keys", headers=kim, json={"name": "loader"})
+    assert issued.status_code == 200, issued.text
+    result = issued.json()["data"]["result"]
+    key, key_id = result["key"], result["key_id"]
+    for header in ({"X-API-Key": key}, {"Authorization": f"ApiKey {key}"}):
+        me = secured.get("/api/v1/auth/me", headers=header).json()["data"]
+        assert me == {"username": "kim", "admin": False, "method": "api_key"}
+    admins = secured.post("/api/v1/auth/keys", headers=admin, json={"name": "ops"}).json()
+    not_hers = secured.delete(
+        f"/api/v1/auth/keys/{admins['data']['result']['key_id']}", headers=kim
+    )
+    assert not_hers.status_code == 403
+    for_other = secured.post(
+        "/api/v1/auth/keys", headers=kim, json={"name": "x", "username": "admin"}
+    )
+    assert for_other.status_code == 403
+    revoked = _wait(secured, "DELETE", f"/api/v1/auth/keys/{key_id}", kim)
+    assert revoked.status_code == 200, revoked.text
+    assert secured.get("/api/v1/auth/me", headers={"X-API-Key": key}).status_code == 401
+    for bad in ("spk_nothing", key[:-2] + "xx", "plain"):
+        assert secured.get("/api/v1/auth/me", headers={"X-API-Key": bad}).status_code == 401
+
+
+def test_the_log_holds_hashes_never_passwords_or_keys(secured: TestClient) -> None:
+    admin = _bearer(_until_signed_in(secured, "admin", PASSWORD))
+    _wait(
+        secured,
+        "POST",
+        "/api/v1/auth/users",
+        admin,
+        json={"username": "kim", "password": "kim's password"},
+    )
+    key = secured.post("/api/v1/auth/keys", headers=admin, json={"name": "ops"}).json()
+    secret = key["data"]["result"]["key"].split("_", 2)[2]
+    text = json.dumps([e.data for e in container_of(secured).events.read_all(0, 10_000)])
+    assert "$argon2id$" in text and "sha256:" in text
+    for plain in (PASSWORD, "kim's password", secret):
+        assert plain not in text
+
+
+def test_on_loopback_a_request_without_credentials_is_the_local_admin(client: TestClient) -> None:
+    me = client.get("/api/v1/auth/me").json()["data"]
+    assert me == {"username": "anonymous", "admin": True, "method": "local"}
+    bad = client.get("/api/v1/auth/me", headers={"Authorization": "Bearer forged"})
+    assert bad.status_code == 401  # credentials that are sent must verify
+    login = client.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+    assert login.status_code == 401  # no sign-in configured
