@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -91,3 +92,29 @@ def garble_search_state(settings: Settings) -> None:
     root = settings.data_dir / "search"
     generation = (root / "ACTIVE").read_text().strip()
     (root / generation / "INDEXES").write_text(json.dumps({"not": "a list"}))
+
+
+ADMIN_PASSWORD = "correct horse battery"
+# Settings of a server that says it binds to every address, with sign-in and a first admin.
+SECURED = {
+    "host": "0.0.0.0",
+    "auth_secret": "k" * 24 + "-test-only-secret",
+    "admin_password": ADMIN_PASSWORD,
+}
+
+
+def signed_in(client: TestClient, username: str, password: str) -> dict[str, Any]:
+    """The tokens of a user, whose creation may just have been accepted (it completes
+    shortly)."""
+    deadline = time.monotonic() + 15
+    while True:
+        r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        if r.status_code == 200 or time.monotonic() > deadline:
+            assert r.status_code == 200, r.text
+            tokens: dict[str, Any] = r.json()["data"]
+            return tokens
+        time.sleep(0.05)
+
+
+def bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}

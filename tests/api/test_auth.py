@@ -12,41 +12,27 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketDenialResponse
 
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import container_of, head
+from tests.api.support import (
+    ADMIN_PASSWORD,
+    SECURED,
+    bearer,
+    container_of,
+    head,
+    signed_in,
+)
 
-PASSWORD = "correct horse battery"
+PASSWORD = ADMIN_PASSWORD
 
 
 @pytest.fixture
 def secured(settings: Settings) -> Iterator[TestClient]:
-    """A server that says it binds to every address, with sign-in and a first admin."""
-    update = {
-        "host": "0.0.0.0",
-        "auth_secret": "k" * 24 + "-test-only-secret",
-        "admin_password": PASSWORD,
-    }
-    with TestClient(create_app(settings.model_copy(update=update))) as client:
-        _until_signed_in(client, "admin", PASSWORD)
+    with TestClient(create_app(settings.model_copy(update=SECURED))) as client:
+        signed_in(client, "admin", PASSWORD)
         yield client
-
-
-def _until_signed_in(client: TestClient, username: str, password: str) -> dict[str, Any]:
-    """The tokens of a user whose creation was just accepted (it completes shortly)."""
-    deadline = time.monotonic() + 15
-    while True:
-        r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
-        if r.status_code == 200 or time.monotonic() > deadline:
-            assert r.status_code == 200, r.text
-            tokens: dict[str, Any] = r.json()["data"]
-            return tokens
-        time.sleep(0.05)
-
-
-def _bearer(tokens: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
 def _wait(client: TestClient, method: str, url: str, headers: dict[str, str], **kw: Any) -> Any:
@@ -71,10 +57,10 @@ def test_without_credentials_only_the_open_routes_answer(secured: TestClient) ->
 def test_a_signed_in_user_writes_as_themself_whatever_the_header_says(
     secured: TestClient,
 ) -> None:
-    tokens = _until_signed_in(secured, "admin", PASSWORD)
-    me = secured.get("/api/v1/auth/me", headers=_bearer(tokens)).json()["data"]
+    tokens = signed_in(secured, "admin", PASSWORD)
+    me = secured.get("/api/v1/auth/me", headers=bearer(tokens)).json()["data"]
     assert me == {"username": "admin", "admin": True, "method": "token"}
-    headers = {**_bearer(tokens), "X-User-Id": "mallory"}
+    headers = {**bearer(tokens), "X-User-Id": "mallory"}
     done = _wait(secured, "POST", "/api/v1/databases", headers, json={"name": "demo"})
     assert done.status_code == 200, done.text
     url = f"/api/v1/commands/{done.json()['command_id']}/status"
@@ -90,41 +76,41 @@ def test_a_signed_in_user_writes_as_themself_whatever_the_header_says(
 
 def test_tokens_expire_refresh_and_end_when_the_password_changes(secured: TestClient) -> None:
     auth = container_of(secured).auth
-    tokens = _until_signed_in(secured, "admin", PASSWORD)
+    tokens = signed_in(secured, "admin", PASSWORD)
     now = time.time()
     auth.clock = lambda: now + 16 * 60  # past the access token's 15 minutes
-    expired = secured.get("/api/v1/auth/me", headers=_bearer(tokens))
+    expired = secured.get("/api/v1/auth/me", headers=bearer(tokens))
     assert expired.status_code == 401 and expired.json()["message"] == "token expired"
     renewed = secured.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert renewed.status_code == 200, renewed.text
     fresh = renewed.json()["data"]
-    assert secured.get("/api/v1/auth/me", headers=_bearer(fresh)).status_code == 200
+    assert secured.get("/api/v1/auth/me", headers=bearer(fresh)).status_code == 200
     swapped = secured.post("/api/v1/auth/refresh", json={"refresh_token": fresh["access_token"]})
     assert swapped.status_code == 401  # an access token does not refresh
     changed = _wait(
         secured,
         "PUT",
         "/api/v1/auth/users/admin/password",
-        _bearer(fresh),
+        bearer(fresh),
         json={"password": "a new long password"},
     )
     assert changed.status_code == 200, changed.text
-    assert secured.get("/api/v1/auth/me", headers=_bearer(fresh)).status_code == 401
+    assert secured.get("/api/v1/auth/me", headers=bearer(fresh)).status_code == 401
     stale = secured.post("/api/v1/auth/refresh", json={"refresh_token": fresh["refresh_token"]})
     assert stale.status_code == 401
-    _until_signed_in(secured, "admin", "a new long password")
+    signed_in(secured, "admin", "a new long password")
     short = _wait(
         secured,
         "PUT",
         "/api/v1/auth/users/admin/password",
-        _bearer(_until_signed_in(secured, "admin", "a new long password")),
+        bearer(signed_in(secured, "admin", "a new long password")),
         json={"password": "short"},
     )
     assert short.status_code == 422
 
 
 def test_users_and_api_keys(secured: TestClient) -> None:
-    admin = _bearer(_until_signed_in(secured, "admin", PASSWORD))
+    admin = bearer(signed_in(secured, "admin", PASSWORD))
     made = _wait(
         secured,
         "POST",
@@ -133,7 +119,7 @@ def test_users_and_api_keys(secured: TestClient) -> None:
         json={"username": "kim", "password": "kim's password"},
     )
     assert made.status_code == 200, made.text
-    kim = _bearer(_until_signed_in(secured, "kim", "kim's password"))
+    kim = bearer(signed_in(secured, "kim", "kim's password"))
     assert secured.get("/api/v1/auth/me", headers=kim).json()["data"]["admin"] is False
     forbidden = secured.post(
         "/api/v1/auth/users", headers=kim, json={"username": "lee", "password": "lee's password"}
@@ -163,7 +149,7 @@ def test_users_and_api_keys(secured: TestClient) -> None:
 
 
 def test_the_log_holds_hashes_never_passwords_or_keys(secured: TestClient) -> None:
-    admin = _bearer(_until_signed_in(secured, "admin", PASSWORD))
+    admin = bearer(signed_in(secured, "admin", PASSWORD))
     _wait(
         secured,
         "POST",
@@ -186,3 +172,23 @@ def test_on_loopback_a_request_without_credentials_is_the_local_admin(client: Te
     assert bad.status_code == 401  # credentials that are sent must verify
     login = client.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
     assert login.status_code == 401  # no sign-in configured
+
+
+def test_a_websocket_streams_the_signed_in_users_commands_only(secured: TestClient) -> None:
+    admin = bearer(signed_in(secured, "admin", PASSWORD))
+    body = {"username": "kim", "password": "kim's password"}
+    assert _wait(secured, "POST", "/api/v1/auth/users", admin, json=body).status_code == 200
+    kim = bearer(signed_in(secured, "kim", "kim's password"))
+    with secured.websocket_connect("/api/v1/ws/commands?user_id=admin", headers=kim) as ws:
+        hello = ws.receive_json()
+        assert hello["type"] == "connection_established" and hello["user_id"] == "kim"
+        secured.post("/api/v1/databases", headers=admin, json={"name": "admins"})
+        kims = secured.post("/api/v1/databases", headers=kim, json={"name": "kims"}).json()
+        update = ws.receive_json()
+        assert update["command_id"] == kims["command_id"], update  # not admin's
+    with (
+        pytest.raises(WebSocketDenialResponse) as denied,
+        secured.websocket_connect("/api/v1/ws/commands"),
+    ):
+        pass  # no credentials beyond loopback: refused before the socket opens
+    assert denied.value.status_code == 401

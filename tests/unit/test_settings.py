@@ -114,3 +114,11 @@ def test_binding_beyond_loopback_needs_sign_in() -> None:
     secured = Settings(host="0.0.0.0", auth_secret="a-long-enough-signing-secret-0123456789")
     secured.require_safe_binding()
     assert not secured.anonymous_is_local_admin()
+
+
+def test_a_weak_first_admin_password_is_refused() -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(admin_password="admin")
+    assert (
+        str(info.value) == "SPICE_ADMIN_PASSWORD: a password of 12+ characters, not a known default"
+    )

@@ -35,8 +35,8 @@ DISTRIBUTED_REQUIRED = (
     "transport_url",
 )
 SECRET_QUERY_KEYS = ("password", "secret", "token", "key")
-MIN_SECRET = 32
-MIN_PASSWORD = 12
+# Settings that hold a secret: what it is and its least length (empty: not set).
+STRONG = {"auth_secret": ("secret", 32), "admin_password": ("password", 12)}
 KNOWN_SECRETS = frozenset(
     {"changeme", "change-me", "secret", "password", "admin", "spice", "default", "test"}
     | {"changeme" * 4, "secret" * 6, "x" * 32, "0" * 32}
@@ -191,18 +191,12 @@ class Settings(BaseSettings):
         description="Password of that administrator (12+ characters); empty: none is made.",
     )
 
-    @field_validator("auth_secret", mode="after")
+    @field_validator(*STRONG, mode="after")
     @classmethod
-    def _strong_secret(cls, value: str) -> str:
-        if value and (len(value) < MIN_SECRET or value.lower() in KNOWN_SECRETS):
-            raise ValueError(f"a secret of {MIN_SECRET}+ characters, not a known default")
-        return value
-
-    @field_validator("admin_password", mode="after")
-    @classmethod
-    def _strong_password(cls, value: str) -> str:
-        if value and (len(value) < MIN_PASSWORD or value.lower() in KNOWN_SECRETS):
-            raise ValueError(f"a password of {MIN_PASSWORD}+ characters, not a known default")
+    def _strong(cls, value: str, info: ValidationInfo) -> str:
+        what, least = STRONG[str(info.field_name)]
+        if value and (len(value) < least or value.lower() in KNOWN_SECRETS):
+            raise ValueError(f"a {what} of {least}+ characters, not a known default")
         return value
 
     def anonymous_is_local_admin(self) -> bool:

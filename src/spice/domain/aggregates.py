@@ -14,6 +14,8 @@ from spice.domain.events import (
     ClassCreated,
     ClassUpdated,
     DatabaseCreated,
+    DatabaseRoleGranted,
+    DatabaseRoleRevoked,
     DatabaseSettingsChanged,
     DatasetVersionAdded,
     DomainEvent,
@@ -73,6 +75,11 @@ def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
         version = {k: v for k, v in event.to_data().items() if k not in ("database", "name")}
         versions = [*body.get("versions", []), version]
         return {"database": event.database, "name": event.name, "versions": versions}
+    if isinstance(event, DatabaseRoleGranted):
+        return {**body, "roles": {**body.get("roles", {}), event.username: event.role}}
+    if isinstance(event, DatabaseRoleRevoked):
+        roles = {k: v for k, v in body.get("roles", {}).items() if k != event.username}
+        return {**body, "roles": roles}
     if isinstance(event, DatabaseSettingsChanged):
         settings = {k: v for k, v in event.to_data().items() if k != "database"}
         return {**body, "settings": settings}

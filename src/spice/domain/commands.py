@@ -189,6 +189,21 @@ class ConfigureDatabase(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class GrantRole(Command):
+    """Give `username` a role on the database: owner, editor or viewer."""
+
+    command_type = "GRANT_ROLE"
+    username: str
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeRole(Command):
+    command_type = "REVOKE_ROLE"
+    username: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class OpenProposal(Command):
     """Propose merging `source` into the command's branch (the branch it forked from)."""
 
@@ -396,6 +411,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         ChangePassword,
         IssueApiKey,
         RevokeApiKey,
+        GrantRole,
+        RevokeRole,
     )
 }
 

@@ -121,6 +121,26 @@ class DatabaseSettingsChanged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class DatabaseRoleGranted(DomainEvent):
+    """`username` now has `role` on the database (owner, editor or viewer), in place of
+    any role they had."""
+
+    event_type = "DatabaseRoleGranted"
+    aggregate_type = AggregateType.DATABASE
+    database: str
+    username: str
+    role: str
+
+
+@dataclass(frozen=True)
+class DatabaseRoleRevoked(DomainEvent):
+    event_type = "DatabaseRoleRevoked"
+    aggregate_type = AggregateType.DATABASE
+    database: str
+    username: str
+
+
+@dataclass(frozen=True)
 class DatasetVersionAdded(DomainEvent):
     """Version `version` of dataset `name`: the file's bytes are the blob `blob_key`
     (content-addressed by `sha256`); `tables` are what was read from it (name, columns,
@@ -417,6 +437,8 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         BranchMerged,
         BranchRebased,
         DatabaseSettingsChanged,
+        DatabaseRoleGranted,
+        DatabaseRoleRevoked,
         DatasetVersionAdded,
         MappingSaved,
         ProposalOpened,

@@ -79,6 +79,8 @@ OFF_BRANCH = frozenset(
         c.ChangePassword,
         c.IssueApiKey,
         c.RevokeApiKey,
+        c.GrantRole,
+        c.RevokeRole,
     )
 )
 DOCUMENTED = frozenset(

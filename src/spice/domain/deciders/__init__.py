@@ -59,6 +59,8 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.ChangePassword: users.change_password,
     c.IssueApiKey: users.issue_api_key,
     c.RevokeApiKey: users.revoke_api_key,
+    c.GrantRole: users.grant_role,
+    c.RevokeRole: users.revoke_role,
 }
 
 

@@ -1,5 +1,6 @@
-"""Deciders of users and API keys. The commands carry hashes only; who may issue them is
-the API's check (administrators, or a user for their own password and keys)."""
+"""Deciders of users, API keys and roles on databases. The commands carry hashes only;
+who may issue them is the API's check (administrators; a user for their own password and
+keys; a database's owners for its roles)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from spice.domain import commands as c
 from spice.domain import names
 from spice.domain.deciders.base import Change, Decision, WriteModel, require_absent
 from spice.domain.errors import NotFound, ValidationFailed, field_error
-from spice.domain.events import ApiKeyIssued, ApiKeyRevoked, UserCreated, UserPasswordChanged
+from spice.domain.events import (
+    ApiKeyIssued,
+    ApiKeyRevoked,
+    DatabaseRoleGranted,
+    DatabaseRoleRevoked,
+    UserCreated,
+    UserPasswordChanged,
+)
 
 HASH_PREFIXES = ("$argon2id$",)
 MAX_KEY_NAME = 100
@@ -76,4 +84,33 @@ def revoke_api_key(model: WriteModel, command: c.RevokeApiKey, _command_id: str)
         raise NotFound(f"API key {key_id!r} not found (or revoked)", {"key_id": key_id})
     return Decision(
         [Change(state.aggregate_id, state.seq + 1, ApiKeyRevoked(key_id))], {"key_id": key_id}
+    )
+
+
+ROLES = ("viewer", "editor", "owner")  # each may do what the ones before it may
+
+
+def grant_role(model: WriteModel, command: c.GrantRole, _command_id: str) -> Decision:
+    state = model.require_database(command.database)
+    user = require_user(model, command.username)
+    if command.role not in ROLES:
+        raise ValidationFailed(
+            "unknown role", [field_error("role", "enum", " | ".join(ROLES), command.role)]
+        )
+    event = DatabaseRoleGranted(str(command.database), user, command.role)
+    return Decision(
+        [Change(state.aggregate_id, state.seq + 1, event)],
+        {"database": command.database, "username": user, "role": command.role},
+    )
+
+
+def revoke_role(model: WriteModel, command: c.RevokeRole, _command_id: str) -> Decision:
+    state = model.require_database(command.database)
+    name = names.check_name("username", command.username, names.USERNAME, "username")
+    if name not in state.body.get("roles", {}):
+        raise NotFound(f"{name!r} has no role on {command.database!r}", {"username": name})
+    event = DatabaseRoleRevoked(str(command.database), name)
+    return Decision(
+        [Change(state.aggregate_id, state.seq + 1, event)],
+        {"database": command.database, "username": name},
     )

@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI
 
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
-from spice.entrypoints.api import deps, errors
+from spice.entrypoints.api import access, deps, errors
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.rate_limit import RateLimitMiddleware
 from spice.entrypoints.api.routes import (
@@ -31,6 +31,27 @@ from spice.entrypoints.api.routes import (
 )
 from spice.entrypoints.api.waiting import Waiter
 from spice.entrypoints.api.ws_manager import ConnectionManager
+
+# Every router of the API, in the order their routes are matched.
+ROUTERS = tuple(
+    module.router
+    for module in (
+        health,
+        auth,
+        databases,
+        history,
+        proposals,
+        datasets,
+        imports,
+        ontology,
+        search,
+        instances,
+        graph,
+        commands,
+        types,
+        ws,
+    )
+)
 
 
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
@@ -69,7 +90,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         lifespan=lifespan,
         # Every route knows who calls; on a server bound beyond loopback that means
         # credentials (a few routes, such as sign-in and health, are open).
-        dependencies=[Depends(deps.get_identity)],
+        dependencies=[Depends(deps.get_identity), Depends(access.authorize)],
     )
     app.add_middleware(
         BodyLimitMiddleware,
@@ -79,20 +100,6 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     # Added last, so it runs first: a refused request costs no body reading.
     app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     errors.install(app)
-    routers = (
-        health,
-        auth,
-        databases,
-        history,
-        proposals,
-        datasets,
-        imports,
-        ontology,
-        search,
-        instances,
-        graph,
-        commands,
-    )
-    for module in (*routers, types, ws):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

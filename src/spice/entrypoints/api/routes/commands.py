@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from spice.entrypoints.api import deps
+from spice.domain.errors import NotFound
+from spice.entrypoints.api import access, deps
 from spice.entrypoints.api.responses import ERRORS, CommandStatusPublic
 
 router = APIRouter(prefix="/api/v1/commands", tags=["commands"], responses=ERRORS)
 
 
 @router.get("/{command_id}/status", response_model=CommandStatusPublic)
-async def command_status(command_id: str, statuses: deps.StatusesDep) -> dict[str, Any]:
-    """Status, progress, history of transitions, and the result or the error."""
+async def command_status(
+    command_id: str, statuses: deps.StatusesDep, identity: deps.IdentityDep, request: Request
+) -> dict[str, Any]:
+    """Status, progress, history of transitions, and the result or the error: of one's own
+    commands, or of those of a database one may read (404 for the others)."""
     status = await run_in_threadpool(statuses.get, command_id)
+    if not identity.admin and status.actor != identity.username:
+        db = status.database or ""
+        readable = await run_in_threadpool(access.may_read, request, identity, db)
+        if not db or not readable:
+            raise NotFound(f"command {command_id} not found", {"command_id": command_id})
     return status.to_dict()

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from spice.domain import commands as c
 from spice.domain import names
-from spice.entrypoints.api import deps
+from spice.entrypoints.api import access, deps
 from spice.entrypoints.api.responses import (
     ERRORS,
     WRITE,
@@ -26,6 +27,7 @@ from spice.entrypoints.api.schemas import BranchCreate, DatabaseCreate, page, su
 from spice.entrypoints.api.writes import submit
 
 router = APIRouter(prefix="/api/v1/databases", tags=["databases"], responses=ERRORS)
+MAX_LISTED = 10_000  # databases looked through for those a member may read
 
 
 @router.post("", status_code=202, response_model=AcceptedBody, responses=WRITE)
@@ -36,9 +38,19 @@ async def create_database(body: DatabaseCreate, write: deps.WriteDep) -> JSONRes
 
 @router.get("", response_model=Envelope[DatabasePage])
 def list_databases(
-    reader: deps.ReaderDep, offset: deps.Offset = 0, limit: deps.Limit = 100
+    request: Request,
+    reader: deps.ReaderDep,
+    identity: deps.IdentityDep,
+    offset: deps.Offset = 0,
+    limit: deps.Limit = 100,
 ) -> dict[str, Any]:
-    items, total = reader.databases(offset, limit)
+    """The databases the caller may read (all of them for an administrator)."""
+    if identity.admin:
+        items, total = reader.databases(offset, limit)
+    else:
+        every, _ = reader.databases(0, MAX_LISTED)
+        readable = [d for d in every if access.may_read(request, identity, str(d["name"]))]
+        items, total = readable[offset : offset + limit], len(readable)
     return success({**page(items, total, offset, limit), "databases": items})
 
 
@@ -53,6 +65,37 @@ async def delete_database(
 ) -> JSONResponse:
     command = c.DeleteDatabase(database=db, expected_seq=expected_seq, name=db)
     return await submit(write, command, f"Database deletion accepted for {db!r}")
+
+
+class RoleGrant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["owner", "editor", "viewer"]
+
+
+@router.get("/{db}/roles", response_model=Envelope[dict[str, Any]])
+async def roles(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
+    """Who has which role on the database; its creator is an owner without a grant."""
+    names.check_name("database", db, names.DATABASE_NAME)
+    state = await run_in_threadpool(commands.model.require_database, db)
+    return success(
+        {"database": db, "created_by": state.created_by, "roles": state.body.get("roles", {})}
+    )
+
+
+@router.put("/{db}/roles/{username}", status_code=202, response_model=AcceptedBody, responses=WRITE)
+async def grant_role(db: str, username: str, body: RoleGrant, write: deps.WriteDep) -> JSONResponse:
+    """Give a user a role on the database (owners): viewer reads, editor also writes,
+    owner also deletes the database, changes its settings and grants roles."""
+    command = c.GrantRole(database=db, username=username, role=body.role)
+    return await submit(write, command, f"{body.role} of {db!r} accepted for {username!r}")
+
+
+@router.delete(
+    "/{db}/roles/{username}", status_code=202, response_model=AcceptedBody, responses=WRITE
+)
+async def revoke_role(db: str, username: str, write: deps.WriteDep) -> JSONResponse:
+    command = c.RevokeRole(database=db, username=username)
+    return await submit(write, command, f"Revocation of {username!r}'s role on {db!r} accepted")
 
 
 @router.get("/{db}/expected-seq", response_model=Envelope[ExpectedSeq])

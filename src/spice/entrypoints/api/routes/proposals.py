@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.domain import commands as c
+from spice.domain import names
+from spice.domain.errors import Forbidden
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import (
     ERRORS,
@@ -113,10 +115,20 @@ async def comment(
     "/proposals/{number}/approve", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
 async def approve(
-    db: str, number: Number, write: deps.WriteDep, body: ProposalNote | None = None
+    db: str,
+    number: Number,
+    write: deps.WriteDep,
+    identity: deps.IdentityDep,
+    body: ProposalNote | None = None,
 ) -> JSONResponse:
-    """Approve an open proposal; the approver is recorded (approval by someone other than
-    the author is enforced once identities are authenticated)."""
+    """Approve an open proposal; the approver is recorded. A signed-in author cannot
+    approve their own proposal (403)."""
+    if identity.method != "local":
+        state = await run_in_threadpool(
+            write.commands.model.load, names.proposal_aggregate(db, number)
+        )
+        if state.exists and state.created_by == identity.username:
+            raise Forbidden("the author of a proposal cannot approve it", {"number": number})
     note = body.comment if body is not None else None
     command = c.ApproveProposal(database=db, number=number, comment=note)
     return await submit(write, command, f"Approval of proposal {number} accepted")

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import ERRORS, WebSocketStats
 from spice.entrypoints.api.waiting import Waiter
 from spice.entrypoints.api.ws_manager import Client, ConnectionManager, command_update
@@ -116,8 +117,12 @@ async def ws_command(ws: WebSocket, command_id: str) -> None:
 
 @router.websocket("/api/v1/ws/commands")
 @router.websocket("/ws/commands")
-async def ws_commands(ws: WebSocket, user_id: str | None = None) -> None:
-    await _serve(ws, user_id, None)
+async def ws_commands(
+    ws: WebSocket, identity: deps.IdentityDep, user_id: str | None = None
+) -> None:
+    """The commands of a user as they change: of the signed-in caller (whatever
+    `user_id` says), or on a loopback server without credentials of `user_id`."""
+    await _serve(ws, user_id if identity.method == "local" else identity.username, None)
 
 
 @router.get("/api/v1/ws/stats", response_model=WebSocketStats)
