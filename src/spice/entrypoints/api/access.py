@@ -103,6 +103,7 @@ RULES: dict[str, dict[str, str]] = {
     "/api/v1/types": {"GET": "open"},
     "/api/v1/types/{name}": {"GET": "open"},
     "/api/v1/ws/stats": {"GET": "admin"},
+    "/metrics": {"GET": "admin"},
     "/api/v1/ws/commands": {"WS": "self"},
     "/api/v1/ws/commands/{command_id}": {"WS": "self"},
     "/ws/commands": {"WS": "self"},

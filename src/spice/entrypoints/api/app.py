@@ -12,6 +12,7 @@ from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api import access, deps, errors
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
+from spice.entrypoints.api.metrics import Metrics, MetricsMiddleware
 from spice.entrypoints.api.rate_limit import RateLimitMiddleware
 from spice.entrypoints.api.routes import (
     auth,
@@ -63,6 +64,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         manager = ConnectionManager()
         manager.bind(asyncio.get_running_loop())
         built.tracker.subscribe(manager.on_status)
+        built.tracker.subscribe(metrics.on_status)
+        metrics.watch(built.health)
         waiter = Waiter(
             built.tracker,
             built.read_progress,
@@ -81,6 +84,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         finally:
             waiter.detach()
             built.tracker.unsubscribe(manager.on_status)
+            built.tracker.unsubscribe(metrics.on_status)
             built.stop()
 
     app = FastAPI(
@@ -99,6 +103,10 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     )
     # Added last, so it runs first: a refused request costs no body reading.
     app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
+    # Outermost: refused requests (413, 429) are counted too.
+    metrics = Metrics()
+    app.state.metrics = metrics
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

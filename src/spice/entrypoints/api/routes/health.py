@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from spice.application.reads.health import UNHEALTHY
@@ -27,3 +28,12 @@ async def health(system: deps.HealthDep) -> JSONResponse:
         body = {**error_body("UNAVAILABLE", message, {"problems": problems}), "data": report}
         return JSONResponse(body, status_code=503)
     return JSONResponse({"status": "success", "message": message, "data": report})
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics (text format): requests, commands, log head and follower lag.
+    Administrators only where sign-in is on (a scraper sends an admin's API key)."""
+    registry = request.app.state.metrics.registry
+    body = await run_in_threadpool(generate_latest, registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,128 @@
+"""Prometheus metrics of an API process (official client library, one registry per app):
+requests by route and status, their latency, commands by type and outcome with their
+latency, and at each scrape the log head and how far the read model, the search index and
+the command worker are behind it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from spice.application.ports.command_status import CommandStatus
+from spice.application.reads.health import SystemHealth
+
+LATENCY = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+class Metrics:
+    """What one app counts; `registry` is what `/metrics` renders."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "spice_http_requests",
+            "HTTP requests by route template, method and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "spice_http_request_duration_seconds",
+            "HTTP request latency by route template and method",
+            ["method", "route"],
+            buckets=LATENCY,
+            registry=self.registry,
+        )
+        self.commands = Counter(
+            "spice_commands",
+            "Commands that reached a final status, by type and outcome",
+            ["command_type", "outcome"],
+            registry=self.registry,
+        )
+        self.command_latency = Histogram(
+            "spice_command_duration_seconds",
+            "From acceptance to a final status, by command type and outcome",
+            ["command_type", "outcome"],
+            buckets=LATENCY,
+            registry=self.registry,
+        )
+        self._counted: set[str] = set()  # commands already counted (a status repeats)
+
+    def watch(self, health: SystemHealth) -> None:
+        """Report the log head and the lag of each follower at every scrape."""
+        self.registry.register(_Lag(health))
+
+    def on_status(self, status: CommandStatus) -> None:
+        if not status.is_final or status.command_id in self._counted:
+            return
+        self._counted.add(status.command_id)
+        if len(self._counted) > 100_000:
+            self._counted.clear()  # bounded; a repeat after this counts again, rarely
+        self.commands.labels(status.command_type, status.status).inc()
+        took = _seconds(status.created_at, status.updated_at)
+        if took is not None:
+            self.command_latency.labels(status.command_type, status.status).observe(took)
+
+
+class MetricsMiddleware:
+    """Times every HTTP request and counts it under its route template (so that ids in
+    paths do not make a series each)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = str(scope.get("method", ""))
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+
+
+class _Lag(Collector):
+    def __init__(self, health: SystemHealth) -> None:
+        self.health = health
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        head = self.health.events.head_position()
+        yield GaugeMetricFamily("spice_log_head_position", "Position of the log's last event", head)
+        lag = GaugeMetricFamily(
+            "spice_follower_lag_events",
+            "Events of the log a follower has not handled",
+            labels=["follower"],
+        )
+        followers: dict[str, Any] = {
+            "read_model": self.health.read_progress,
+            "search_index": self.health.search_progress,
+            "command_worker": self.health.command_worker,
+        }
+        for name, progress in followers.items():
+            if progress is not None:
+                lag.add_metric([name], max(0, head - progress.position))
+        yield lag
+
+
+def _seconds(start: str, end: str) -> float | None:
+    try:
+        return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+    except (TypeError, ValueError):
+        return None
