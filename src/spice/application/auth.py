@@ -36,8 +36,9 @@ REFUSED = "wrong user name or password"
 
 @dataclass(frozen=True)
 class Identity:
-    """An authenticated caller (`method`: token or api_key), or the local administrator of
-    a server bound to loopback (`local`: a request without credentials)."""
+    """An authenticated caller (`method`: token or api_key), the local administrator of a
+    server bound to loopback (`local`: a request without credentials), or nobody (`none`:
+    no credentials, on a route open to all)."""
 
     username: str
     admin: bool
@@ -45,6 +46,7 @@ class Identity:
 
 
 LOCAL = Identity("anonymous", True, "local")
+NOBODY = Identity("anonymous", False, "none")  # no credentials, on a route open to all
 
 
 class Authenticator:

@@ -19,7 +19,7 @@ from starlette.requests import HTTPConnection
 from spice.application.auth import Identity
 from spice.domain import names
 from spice.domain.deciders.users import ROLES
-from spice.domain.errors import Forbidden
+from spice.domain.errors import Forbidden, Unauthenticated
 from spice.entrypoints.api.deps import get_identity
 
 DB = "/api/v1/databases/{db}"
@@ -138,7 +138,11 @@ async def authorize(
     rule = RULES.get(template, {}).get("GET" if method == "HEAD" else method)
     if rule is None:
         raise Forbidden(f"no access rule for {method} {template}")  # a route without a rule
-    if identity.admin or rule in ("open", "user", "self"):
+    if rule == "open":
+        return
+    if identity.method == "none":
+        raise Unauthenticated("sign in (POST /api/v1/auth/login) or send an API key")
+    if identity.admin or rule in ("user", "self"):
         return
     if rule == "admin":
         raise Forbidden("administrators only")

@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
-from spice.application.auth import KEY_PREFIX, LOCAL, Authenticator, Identity
+from spice.application.auth import KEY_PREFIX, LOCAL, NOBODY, Authenticator, Identity
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
 from spice.application.datasets.imports import Imports
@@ -106,21 +106,6 @@ def get_as_of(
     return None if as_of is None else refs.position(as_of)
 
 
-# Routes anyone may call, signed in or not.
-OPEN_PATHS = frozenset(
-    {
-        "/health",
-        "/api/v1/health",
-        "/api/v1/auth/login",
-        "/api/v1/auth/refresh",
-        "/openapi.json",
-        "/docs",
-        "/docs/oauth2-redirect",
-        "/redoc",
-    }
-)
-
-
 async def get_identity(
     connection: HTTPConnection,
     authorization: Annotated[
@@ -129,7 +114,8 @@ async def get_identity(
     x_api_key: Annotated[str | None, Header(description="an API key")] = None,
 ) -> Identity:
     """Who calls: the user a bearer token or an API key names (401 when it does not
-    verify), else the local administrator on a server bound to loopback, else 401."""
+    verify), else the local administrator on a server bound to loopback, else nobody
+    (whom `access.authorize` lets through to the open routes only)."""
     auth: Authenticator = connection.app.state.container.auth
     scheme, _, credential = (authorization or "").partition(" ")
     if scheme.lower() == "bearer" and credential:
@@ -142,10 +128,9 @@ async def get_identity(
         return await run_in_threadpool(auth.identify_key, key)
     if authorization:
         raise Unauthenticated("the Authorization header takes `Bearer <token>` or `ApiKey <key>`")
-    settings = connection.app.state.container.settings
-    if settings.anonymous_is_local_admin() or connection.url.path in OPEN_PATHS:
+    if connection.app.state.container.settings.anonymous_is_local_admin():
         return LOCAL
-    raise Unauthenticated("sign in (POST /api/v1/auth/login) or send an API key")
+    return NOBODY
 
 
 IdentityDep = Annotated[Identity, Depends(get_identity)]
