@@ -27,7 +27,7 @@ from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap.container import Container
 from spice.domain import names
-from spice.domain.errors import Forbidden, Unauthenticated
+from spice.domain.errors import Unauthenticated
 from spice.entrypoints.api.waiting import Waiter
 
 
@@ -142,15 +142,6 @@ def get_actor(identity: IdentityDep, x_user_id: Annotated[str | None, Header()] 
     if identity.method != "local":
         return identity.username
     return x_user_id or "anonymous"
-
-
-def require_admin(identity: IdentityDep) -> Identity:
-    if not identity.admin:
-        raise Forbidden("administrators only")
-    return identity
-
-
-AdminDep = Annotated[Identity, Depends(require_admin)]
 
 
 def get_authenticator(request: Request) -> Authenticator:

@@ -86,11 +86,9 @@ async def me(identity: deps.IdentityDep) -> dict[str, Any]:
 
 
 @router.post("/users", status_code=202, response_model=AcceptedBody, responses=WRITE)
-async def create_user(
-    body: NewUser, _admin: deps.AdminDep, auth: deps.AuthDep, write: deps.WriteDep
-) -> JSONResponse:
-    """Create a user (administrators only). The password is hashed here; the log holds
-    only its argon2id hash."""
+async def create_user(body: NewUser, auth: deps.AuthDep, write: deps.WriteDep) -> JSONResponse:
+    """Create a user (administrators only: `access.RULES`). The password is hashed here;
+    the log holds only its argon2id hash."""
     hashed = await run_in_threadpool(auth.hash_password, body.password)
     command = c.CreateUser(
         database=None, username=body.username, password_hash=hashed, admin=body.admin
