@@ -1,4 +1,4 @@
-"""Who may call which route: every route of the API has a rule here, and one dependency
+"""Who may call which route: every route of the API has a rule here, and one middleware
 checks it before the route runs.
 
 Rules: `open` (anyone, signed in or not), `user` (anyone signed in), `self` (the route
@@ -10,17 +10,21 @@ administrator of a loopback server, pass every rule.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Any
 
-from fastapi import Depends
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from spice.application.auth import Identity
 from spice.domain import names
 from spice.domain.deciders.users import ROLES
-from spice.domain.errors import Forbidden, Unauthenticated
-from spice.entrypoints.api.deps import get_identity
+from spice.domain.errors import Forbidden, SpiceError, Unauthenticated
+from spice.entrypoints.api.deps import identify
+from spice.entrypoints.api.errors import error_response, http_status
 
 DB = "/api/v1/databases/{db}"
 OLD = "/api/v1/database/{db}"
@@ -115,9 +119,9 @@ RULES: dict[str, dict[str, str]] = {
 }
 
 
-def role_of(connection: HTTPConnection, identity: Identity, db: str) -> str | None:
+def role_of(container: Any, identity: Identity, db: str) -> str | None:
     """The caller's role on `db` (None: none): granted, or owner as its creator."""
-    state = connection.app.state.container.auth.model.load(names.database_aggregate(db))
+    state = container.auth.model.load(names.database_aggregate(db))
     granted = state.body.get("roles", {}).get(identity.username)
     if granted is None and state.exists and state.created_by == identity.username:
         return "owner"
@@ -125,19 +129,12 @@ def role_of(connection: HTTPConnection, identity: Identity, db: str) -> str | No
 
 
 def may_read(connection: HTTPConnection, identity: Identity, db: str) -> bool:
-    return identity.admin or role_of(connection, identity, db) is not None
+    container = connection.app.state.container
+    return identity.admin or role_of(container, identity, db) is not None
 
 
-async def authorize(
-    connection: HTTPConnection, identity: Annotated[Identity, Depends(get_identity)]
-) -> None:
-    """403 unless the caller passes the rule of the route it calls."""
-    route = connection.scope.get("route")
-    template = getattr(route, "path", connection.url.path)
-    method = connection.scope.get("method") or "WS"
-    rule = RULES.get(template, {}).get("GET" if method == "HEAD" else method)
-    if rule is None:
-        raise Forbidden(f"no access rule for {method} {template}")  # a route without a rule
+def check(container: Any, identity: Identity, rule: str, db: str) -> None:
+    """Unauthenticated or Forbidden unless `identity` passes `rule` on database `db`."""
     if rule == "open":
         return
     if identity.method == "none":
@@ -146,10 +143,52 @@ async def authorize(
         return
     if rule == "admin":
         raise Forbidden("administrators only")
-    db = str(connection.path_params.get("db", ""))
-    role = await run_in_threadpool(role_of, connection, identity, db)
+    role = role_of(container, identity, db)
     if role is None or ROLES.index(role) < ROLES.index(rule):
         raise Forbidden(
             f"{rule} of {db!r} (or higher) may do this; you are {role or 'not a member'}",
             {"database": db, "needs": rule, "role": role},
         )
+
+
+class AccessMiddleware:
+    """Before any route runs: who calls (`deps.identify`, kept in the request's state for
+    the routes) and whether the rule of the route they call lets them. A middleware, not a
+    dependency of every route: the framework prepares each route's dependencies again for
+    every app, and tests make an app each."""
+
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
+        self.app, self.routes = app, list(routes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        container = scope["app"].state.container
+        try:
+            route, params = self._route(scope)
+            if route is not None:
+                scope["route"] = route  # what the router would set; metrics name a refusal by it
+            identity = await run_in_threadpool(identify, container, Headers(scope=scope))
+            if route is not None:
+                methods = getattr(route, "methods", None)
+                method = "WS" if methods is None else str(scope["method"])
+                method = "GET" if method == "HEAD" else method
+                rule = RULES.get(str(getattr(route, "path", "")), {}).get(method)
+                if rule is None:
+                    raise Forbidden(f"no access rule for {method} {route.path}")  # type: ignore[attr-defined]
+                db = str(params.get("db", ""))
+                await run_in_threadpool(check, container, identity, rule, db)
+        except SpiceError as exc:
+            response = error_response(http_status(exc), exc.code, exc.message, exc.details)
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["identity"] = identity
+        await self.app(scope, receive, send)
+
+    def _route(self, scope: Scope) -> tuple[BaseRoute | None, dict[str, Any]]:
+        for route in self.routes:
+            match, child = route.matches(scope)
+            if match == Match.FULL:
+                return route, dict(child.get("path_params", {}))
+        return None, {}

@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
-from spice.entrypoints.api import access, deps, errors
+from spice.entrypoints.api import errors
+from spice.entrypoints.api.access import AccessMiddleware
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.metrics import Metrics, MetricsMiddleware
 from spice.entrypoints.api.rate_limit import RateLimitMiddleware
@@ -92,16 +93,15 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         version="0.1.0",
         description="Event-sourced knowledge graph: commands, ontology, instances, search, graph.",
         lifespan=lifespan,
-        # Every route knows who calls; on a server bound beyond loopback that means
-        # credentials (a few routes, such as sign-in and health, are open).
-        dependencies=[Depends(deps.get_identity), Depends(access.authorize)],
     )
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
-    # Added last, so it runs first: a refused request costs no body reading.
+    # Who calls and whether the route's rule lets them, before the route (and its body).
+    app.add_middleware(AccessMiddleware, routes=[r for router in ROUTERS for r in router.routes])
+    # Added after, so it runs first: a refused request costs no body reading.
     app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     # Outermost: refused requests (413, 429) are counted too.
     metrics = Metrics()

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 
 from spice.application.auth import KEY_PREFIX, LOCAL, NOBODY, Authenticator, Identity
@@ -106,31 +107,34 @@ def get_as_of(
     return None if as_of is None else refs.position(as_of)
 
 
-async def get_identity(
-    connection: HTTPConnection,
-    authorization: Annotated[
-        str | None, Header(description="`Bearer <access token>` or `ApiKey <key>`")
-    ] = None,
-    x_api_key: Annotated[str | None, Header(description="an API key")] = None,
-) -> Identity:
-    """Who calls: the user a bearer token or an API key names (401 when it does not
-    verify), else the local administrator on a server bound to loopback, else nobody
-    (whom `access.authorize` lets through to the open routes only)."""
-    auth: Authenticator = connection.app.state.container.auth
-    scheme, _, credential = (authorization or "").partition(" ")
+def identify(container: Container, headers: Headers) -> Identity:
+    """Who calls: the user a bearer token (`Authorization: Bearer`) or an API key
+    (`X-API-Key`, `Authorization: ApiKey`) names (Unauthenticated when it does not verify),
+    else the local administrator on a server bound to loopback, else nobody (whom the
+    access rules let through to the open routes only)."""
+    auth = container.auth
+    authorization = headers.get("authorization", "")
+    scheme, _, credential = authorization.partition(" ")
     if scheme.lower() == "bearer" and credential:
-        return await run_in_threadpool(auth.identify_token, credential.strip())
+        return auth.identify_token(credential.strip())
     # An X-API-Key that is not one of ours may be a gateway's (the rate limiter can key on
     # it): it is left alone rather than refused.
-    ours = x_api_key if x_api_key and x_api_key.startswith(KEY_PREFIX) else ""
+    x_api_key = headers.get("x-api-key", "")
+    ours = x_api_key if x_api_key.startswith(KEY_PREFIX) else ""
     key = ours or (credential.strip() if scheme.lower() == "apikey" else "")
     if key:
-        return await run_in_threadpool(auth.identify_key, key)
+        return auth.identify_key(key)
     if authorization:
         raise Unauthenticated("the Authorization header takes `Bearer <token>` or `ApiKey <key>`")
-    if connection.app.state.container.settings.anonymous_is_local_admin():
+    if container.settings.anonymous_is_local_admin():
         return LOCAL
     return NOBODY
+
+
+def get_identity(connection: HTTPConnection) -> Identity:
+    """The caller, as `access.AccessMiddleware` found them before the route."""
+    identity: Identity = connection.scope["state"]["identity"]
+    return identity
 
 
 IdentityDep = Annotated[Identity, Depends(get_identity)]
