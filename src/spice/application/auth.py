@@ -16,6 +16,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import jwt
@@ -65,7 +66,12 @@ class Authenticator:
         self.access_seconds, self.refresh_seconds = access_seconds, refresh_seconds
         self.clock = clock
         self._hasher = PasswordHasher()
-        self._dummy = self._hasher.hash(secrets.token_hex(16))  # for unknown users
+
+    @cached_property
+    def _dummy(self) -> str:
+        """A hash to verify against for an unknown user, so that a wrong name takes as long
+        as a wrong password (made at the first need: a hash costs about 0.1 s)."""
+        return self._hasher.hash(secrets.token_hex(16))
 
     @property
     def enabled(self) -> bool:
