@@ -89,10 +89,13 @@ def send_all(
 
 
 def wait_all(server: ServerProcess, command_ids: list[str]) -> list[str]:
+    """The final status of each command. The first may wait a few minutes: after a broker
+    restart a consumer can take well over a minute to find its group coordinator again
+    (seen in CI: a session timeout, then a coordinator request timing out at 60 s)."""
     statuses = []
     for cid in command_ids:
         r = httpx.get(
-            f"{server.url}/api/v1/ontology/chaos/sync/command/{cid}/wait?timeout=60", timeout=90
+            f"{server.url}/api/v1/ontology/chaos/sync/command/{cid}/wait?timeout=240", timeout=270
         )
         assert r.status_code == 200, r.text
         statuses.append(httpx.get(f"{server.url}/api/v1/commands/{cid}/status").json()["status"])

@@ -38,7 +38,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         yield found
 
 
-@pytest.mark.timeout(400)
+@pytest.mark.timeout(600)
 def test_worker_sigkill_and_kafka_restart_lose_and_double_nothing(cluster: Cluster) -> None:
     api = cluster.api
     set_up_chaos_database(api)
