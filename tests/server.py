@@ -35,6 +35,8 @@ class ServerProcess:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
+        # Credentials for its requests (a server that needs sign-in).
+        self.headers: dict[str, str] = {}
 
     def start(self, timeout: float = 30.0) -> None:
         cmd = [
@@ -84,6 +86,8 @@ class WorkerProcess:
     def __init__(self, data_dir: Path, args: list[str], env: dict[str, str], name: str) -> None:
         self.data_dir, self.args, self.env, self.name = data_dir, args, env, name
         self.proc: subprocess.Popen[bytes] | None = None
+        # Credentials for its requests (a server that needs sign-in).
+        self.headers: dict[str, str] = {}
 
     def start(self) -> None:
         cmd = [sys.executable, "-m", "spice.entrypoints.cli.main", *self.args]

@@ -15,13 +15,21 @@ from fastapi.testclient import TestClient
 
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import CUSTOMER, PRODUCT, wait_ok
+from tests.api.support import (
+    ADMIN_PASSWORD,
+    CUSTOMER,
+    PRODUCT,
+    SECURED,
+    TEST_HOST,
+    signed_in,
+    wait_ok,
+)
 from tests.services import distributed_urls
 
 
 @pytest.fixture(params=["embedded", "distributed"])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
-    base = Settings(data_dir=tmp_path / "data", max_body_bytes=64 * 1024)
+    base = Settings(data_dir=tmp_path / "data", max_body_bytes=64 * 1024, allowed_hosts=TEST_HOST)
     if request.param == "embedded":
         yield base
         return
@@ -32,6 +40,14 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def secured(settings: Settings) -> Iterator[TestClient]:
+    """An app that says it binds to every address: sign-in needed, the first admin made."""
+    with TestClient(create_app(settings.model_copy(update=SECURED))) as test_client:
+        signed_in(test_client, "admin", ADMIN_PASSWORD)
         yield test_client
 
 

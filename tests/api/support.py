@@ -94,11 +94,15 @@ def garble_search_state(settings: Settings) -> None:
     (root / generation / "INDEXES").write_text(json.dumps({"not": "a list"}))
 
 
+# The host name FastAPI's test client sends, which apps under test must answer to.
+TEST_HOST = "testserver"
 ADMIN_PASSWORD = "correct horse battery"
 # Settings of a server that says it binds to every address, with sign-in and a first admin.
 SECURED = {
     "host": "0.0.0.0",
     "auth_secret": "k" * 24 + "-test-only-secret",
+    # Tests sign in often from one address; one test checks the default limit.
+    "login_attempts_per_minute": 100_000,
     "admin_password": ADMIN_PASSWORD,
 }
 

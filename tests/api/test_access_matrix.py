@@ -40,7 +40,7 @@ def test_every_route_has_a_rule() -> None:
     missing = [(p, m) for p, m in _routes() if m not in RULES.get(p, {})]
     assert missing == []
     assert all(
-        rule in (*ROLES, "open", "user", "self", "admin")
+        rule in (*ROLES, "open", "user", "self", "socket", "admin")
         for r in RULES.values()
         for rule in r.values()
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,13 +26,6 @@ from tests.api.support import (
 )
 
 PASSWORD = ADMIN_PASSWORD
-
-
-@pytest.fixture
-def secured(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update=SECURED))) as client:
-        signed_in(client, "admin", PASSWORD)
-        yield client
 
 
 def _wait(client: TestClient, method: str, url: str, headers: dict[str, str], **kw: Any) -> Any:
@@ -188,7 +181,29 @@ def test_a_websocket_streams_the_signed_in_users_commands_only(secured: TestClie
         assert update["command_id"] == kims["command_id"], update  # not admin's
     with (
         pytest.raises(WebSocketDenialResponse) as denied,
-        secured.websocket_connect("/api/v1/ws/commands"),
+        secured.websocket_connect("/api/v1/ws/commands", headers={"Authorization": "Bearer x"}),
     ):
-        pass  # no credentials beyond loopback: refused before the socket opens
+        pass  # credentials that do not verify: refused before the socket opens
     assert denied.value.status_code == 401
+
+
+def test_sign_in_attempts_are_limited_per_address_and_per_user_name(tmp_path: Path) -> None:
+    limited = Settings(
+        data_dir=tmp_path / "data",
+        run_workers=False,
+        **{**SECURED, "login_attempts_per_minute": 3},  # type: ignore[arg-type]
+    )
+    app = create_app(limited)
+
+    def attempt(client: TestClient, username: str) -> Any:
+        return client.post("/api/v1/auth/login", json={"username": username, "password": "x"})
+
+    with TestClient(app, client=("10.0.0.1", 1000)) as first:
+        other = TestClient(app, client=("10.0.0.2", 1000))  # the same app, another address
+        assert [attempt(first, "kim").status_code for _ in range(3)] == [401, 401, 401]
+        refused = attempt(first, "kim")
+        assert refused.status_code == 429 and refused.json()["code"] == "RATE_LIMITED"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 20
+        assert attempt(first, "lee").status_code == 429  # this address is spent
+        assert attempt(other, "kim").status_code == 429  # so is this user name
+        assert attempt(other, "lee").status_code == 401

@@ -10,13 +10,16 @@ from fastapi.testclient import TestClient
 
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
+from tests.api.support import TEST_HOST
 
 ERROR_CODES = ("400", "404", "409", "422")
 
 
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("openapi"), run_workers=False)
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("openapi"), run_workers=False, allowed_hosts=TEST_HOST
+    )
     with TestClient(create_app(settings)) as client:
         body: dict[str, Any] = client.get("/openapi.json").json()
     return body

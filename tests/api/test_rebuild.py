@@ -16,7 +16,7 @@ from spice.application.projections.search import SearchProjector, rebuild_search
 from spice.application.search.query import SearchQuery
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import CUSTOMER, PRODUCT, container_of, wait_ok
+from tests.api.support import CUSTOMER, PRODUCT, TEST_HOST, container_of, wait_ok
 
 
 def snapshot(documents: DocumentStore) -> list[tuple[Any, ...]]:
@@ -143,7 +143,7 @@ def test_a_read_model_from_before_graph_edges_versions_or_commits_is_rebuilt_at_
 ) -> None:
     """An upgrade of the embedded profile's SQLite file, written before graph edges (or
     document versions, or commits) were projected."""
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", allowed_hosts=TEST_HOST)
     base = "/api/v1/database/demo/instances"
     with TestClient(create_app(settings)) as client:
         wait_ok(client, "POST", "/api/v1/databases", json={"name": "demo"})

@@ -23,6 +23,7 @@ from spice.application.projections.search import SearchProjector, rebuild_search
 from spice.application.search.query import SearchQuery
 from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
+from tests.api.support import ADMIN_PASSWORD
 from tests.server import ServerProcess, WorkerProcess
 from tests.services import distributed_urls, kafka_prefix_url
 
@@ -56,7 +57,8 @@ def request_specs() -> list[tuple[str, str, dict[str, Any]]]:
 def send(server: ServerProcess, key: str, path: str, body: dict[str, Any]) -> str | None:
     """POST with an Idempotency-Key; the command id if accepted, None if the server was gone."""
     try:
-        r = httpx.post(server.url + path, json=body, headers={"Idempotency-Key": key}, timeout=30)
+        headers = {"Idempotency-Key": key, **server.headers}
+        r = httpx.post(server.url + path, json=body, headers=headers, timeout=30)
     except httpx.HTTPError:
         return None
     assert r.status_code == 202, r.text
@@ -95,10 +97,13 @@ def wait_all(server: ServerProcess, command_ids: list[str]) -> list[str]:
     statuses = []
     for cid in command_ids:
         r = httpx.get(
-            f"{server.url}/api/v1/ontology/chaos/sync/command/{cid}/wait?timeout=240", timeout=270
+            f"{server.url}/api/v1/ontology/chaos/sync/command/{cid}/wait?timeout=240",
+            headers=server.headers,
+            timeout=270,
         )
         assert r.status_code == 200, r.text
-        statuses.append(httpx.get(f"{server.url}/api/v1/commands/{cid}/status").json()["status"])
+        status = httpx.get(f"{server.url}/api/v1/commands/{cid}/status", headers=server.headers)
+        statuses.append(status.json()["status"])
     return statuses
 
 
@@ -175,6 +180,9 @@ def running_cluster(tmp_path: Path, workers: int = 2) -> Iterator[Cluster]:
             "SPICE_TRANSPORT_URL": kafka,
             "SPICE_WORKER_LEASE_SECONDS": "3",
             "SPICE_TOPIC_PARTITIONS": "4",
+            "SPICE_AUTH_SECRET": "chaos-" + "k" * 32,
+            "SPICE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "SPICE_ACCESS_TOKEN_MINUTES": "120",
         }
         data = tmp_path / "data"
         data.mkdir()
@@ -194,6 +202,7 @@ def running_cluster(tmp_path: Path, workers: int = 2) -> Iterator[Cluster]:
             process.start()
         found.api.start(timeout=60)
         try:
+            found.api.headers = _signed_in(found.api)
             dead = [p for p in processes if not p.alive()]
             assert not dead, "\n".join(f"{p.name} exited:\n{p.log_tail()}" for p in dead)
             yield found
@@ -202,6 +211,19 @@ def running_cluster(tmp_path: Path, workers: int = 2) -> Iterator[Cluster]:
             for process in processes:
                 process.stop()
             found.transport.delete_topics(found.transport.pipeline_topics())
+
+
+def _signed_in(api: ServerProcess) -> dict[str, str]:
+    """A bearer token of the first administrator (made by the API's first start, a command
+    the workers run: a cold Kafka may take a minute to hand them their partitions)."""
+    deadline = time.monotonic() + 150
+    body = {"username": "admin", "password": ADMIN_PASSWORD}
+    while True:
+        r = httpx.post(f"{api.url}/api/v1/auth/login", json=body, timeout=10)
+        if r.status_code == 200 or time.monotonic() > deadline:
+            assert r.status_code == 200, r.text
+            return {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
+        time.sleep(0.2)
 
 
 def restart_service(name: str, down_seconds: float = 2.0) -> None:
@@ -217,5 +239,7 @@ def set_up_chaos_database(api: ServerProcess) -> None:
     these waits are generous."""
     setup = [("/api/v1/databases", {"name": "chaos"}), ("/api/v1/database/chaos/ontology", CLASS)]
     for path, body in setup:
-        r = httpx.post(f"{api.url}{path}?wait=true&timeout=120", json=body, timeout=150)
+        r = httpx.post(
+            f"{api.url}{path}?wait=true&timeout=120", json=body, headers=api.headers, timeout=150
+        )
         assert r.status_code == 200, (path, r.status_code, r.text)

@@ -56,7 +56,9 @@ def test_worker_sigkill_and_kafka_restart_lose_and_double_nothing(cluster: Clust
     assert set(accepted) == {s[0] for s in specs}
     outage.join()
     assert wait_all(api, list(accepted.values())) == ["COMPLETED"] * len(specs)
-    total = httpx.get(f"{api.url}/api/v1/database/chaos/instances/Item?limit=1").json()
+    total = httpx.get(
+        f"{api.url}/api/v1/database/chaos/instances/Item?limit=1", headers=api.headers
+    ).json()
     assert total["data"]["total"] == SINGLES + BULKS * BULK_SIZE
     assert cluster.workers[1].alive() and cluster.relay.alive()
     # Nothing was dead-lettered.

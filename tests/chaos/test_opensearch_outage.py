@@ -31,7 +31,10 @@ BATCH = 60
 def create(api: ServerProcess, start: int) -> None:
     rows = [{"item_id": f"i{n:04d}", "n": n} for n in range(start, start + BATCH)]
     response = httpx.post(
-        f"{api.url}{DB}/instances/Item/bulk-create", json={"instances": rows}, timeout=60
+        f"{api.url}{DB}/instances/Item/bulk-create",
+        json={"instances": rows},
+        headers=api.headers,
+        timeout=60,
     )
     assert response.status_code == 202, response.text
     assert wait_all(api, [response.json()["command_id"]]) == ["COMPLETED"]
@@ -43,14 +46,18 @@ def head(api: ServerProcess) -> int:
 
 def search(api: ServerProcess, min_position: int | None = None) -> dict[str, Any]:
     params = {"min_position": min_position, "timeout": 10} if min_position else {}
-    response = httpx.post(f"{api.url}{DB}/search", params=params, json={"limit": 5}, timeout=30)
+    response = httpx.post(
+        f"{api.url}{DB}/search", params=params, json={"limit": 5}, headers=api.headers, timeout=30
+    )
     assert response.status_code == 200, response.text
     return dict(response.json()["data"])
 
 
 def graph(api: ServerProcess) -> dict[str, Any]:
     body = {"start_class": "Item", "limit": 5}
-    response = httpx.post(f"{api.url}/api/v1/graph-query/chaos", json=body, timeout=30)
+    response = httpx.post(
+        f"{api.url}/api/v1/graph-query/chaos", json=body, headers=api.headers, timeout=30
+    )
     assert response.status_code == 200, response.text
     return dict(response.json()["data"])
 

@@ -16,7 +16,7 @@ from spice.application.projections.search import SearchProjector
 from spice.application.reads.health import SystemHealth
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import container_of
+from tests.api.support import TEST_HOST, container_of
 
 
 class UnreadableLog(InMemoryEventStore):
@@ -63,7 +63,7 @@ def test_an_unreadable_log_is_unhealthy(tmp_path: Path) -> None:
 
 
 def test_the_api_answers_503_when_unhealthy(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "data", run_workers=False)
+    settings = Settings(data_dir=tmp_path / "data", run_workers=False, allowed_hosts=TEST_HOST)
     with TestClient(create_app(settings)) as client:
         container_of(client).health.events = UnreadableLog()
         response = client.get("/api/v1/health")

@@ -116,6 +116,17 @@ def test_binding_beyond_loopback_needs_sign_in() -> None:
     assert not secured.anonymous_is_local_admin()
 
 
+def test_the_distributed_api_needs_sign_in_even_on_loopback() -> None:
+    api = Settings(host="127.0.0.1", process="api")
+    with pytest.raises(SettingsError) as info:
+        api.require_safe_binding()
+    assert str(info.value).startswith("the API of the distributed profile needs authentication")
+    secured = api.model_copy(update={"auth_secret": "a-long-enough-signing-secret-0123456789"})
+    secured.require_safe_binding()
+    assert not secured.anonymous_is_local_admin()  # behind a local proxy: not everyone's admin
+    assert "localhost" in secured.trusted_hosts()
+
+
 def test_a_weak_first_admin_password_is_refused() -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(admin_password="admin")

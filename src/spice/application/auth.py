@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,10 +25,19 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from spice.application.ports.rate_limit import RateLimiter
 from spice.domain import names
 from spice.domain.aggregates import AggregateState
 from spice.domain.deciders.base import WriteModel
-from spice.domain.errors import Unauthenticated, ValidationFailed, field_error
+from spice.domain.errors import (
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+    ValidationFailed,
+    field_error,
+)
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1000
@@ -60,8 +71,10 @@ class Authenticator:
         access_seconds: float,
         refresh_seconds: float,
         clock: Callable[[], float] = time.time,
+        throttle: RateLimiter | None = None,
     ) -> None:
         self.model = model
+        self.throttle = throttle
         self._secret = secret
         self.access_seconds, self.refresh_seconds = access_seconds, refresh_seconds
         self.clock = clock
@@ -85,9 +98,12 @@ class Authenticator:
             )
         return self._hasher.hash(password)
 
-    def login(self, username: str, password: str) -> dict[str, Any]:
-        """Tokens for a user whose password matches; one refusal for every failure."""
+    def login(self, username: str, password: str, address: str = "") -> dict[str, Any]:
+        """Tokens for a user whose password matches; one refusal for every failure.
+        Attempts are counted per address and per user name (RateLimited past the limit), so
+        guessing is slow both against one user and from one place."""
         self._require_enabled()
+        self._count_attempt(address, username)
         user = self._user(username)
         try:
             self._hasher.verify(user.body["password_hash"] if user.live else self._dummy, password)
@@ -115,11 +131,35 @@ class Authenticator:
             raise Unauthenticated("the key's user no longer exists")
         return Identity(str(user.body["username"]), bool(user.body["admin"]), "api_key")
 
+    def identify_credential(self, credential: str) -> Identity:
+        """The user an access token or an API key (by its prefix) names."""
+        if credential.startswith(KEY_PREFIX):
+            return self.identify_key(credential)
+        return self.identify_token(credential)
+
     @staticmethod
     def new_key() -> tuple[str, str, str]:
         """(key id, the key to hand out once, the secret's hash to store)."""
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
         return key_id, f"{KEY_PREFIX}{key_id}_{secret}", _digest(secret)
+
+    def _count_attempt(self, address: str, username: str) -> None:
+        if self.throttle is None:
+            return
+        name = unicodedata.normalize("NFC", username).casefold()[:200]
+        for key in (f"login:addr:{address}", f"login:user:{name}"):
+            try:
+                decision = self.throttle.hit(key)
+            except Unavailable as exc:  # an outage of the store must not stop sign-in
+                log.warning("sign-in limiter unavailable, attempt let in: %s", exc.message)
+                return
+            if not decision.allowed:
+                limit = self.throttle.limit
+                raise RateLimited(
+                    f"too many sign-in attempts: {limit.burst} a minute per user name and per "
+                    f"address; retry in {decision.retry_after:.0f}s",
+                    {"retry_after_seconds": round(decision.retry_after, 3)},
+                )
 
     def _require_enabled(self) -> None:
         if not self.enabled:

@@ -139,7 +139,16 @@ def rate_limiter(s: Settings) -> RateLimiter | None:
     if not s.rate_limit_per_second:
         return None
     burst = s.rate_limit_burst or max(1, math.ceil(s.rate_limit_per_second))
-    limit = RateLimit(s.rate_limit_per_second, burst)
+    return _limiter(s, RateLimit(s.rate_limit_per_second, burst))
+
+
+def login_limiter(s: Settings) -> RateLimiter:
+    """Sign-in attempts: a minute's worth at once, then as the minute goes."""
+    per_minute = s.login_attempts_per_minute
+    return _limiter(s, RateLimit(per_minute / 60, max(1, math.ceil(per_minute))))
+
+
+def _limiter(s: Settings, limit: RateLimit) -> RateLimiter:
     if not s.rate_limit_url:
         return InMemoryRateLimiter(limit)
     from spice.adapters.distributed.redis_rate_limit import RedisRateLimiter

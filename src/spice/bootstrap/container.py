@@ -140,8 +140,7 @@ class Container:
         for follower in {*followers, self.read_follower, self.search_follower}:
             follower.stop()
         ports: list[Any] = [self.events, self.registry, self.documents, self.statuses, self.blobs]
-        if self.rate_limiter is not None:
-            ports.append(self.rate_limiter)
+        ports += [p for p in (self.rate_limiter, self.auth.throttle) if p is not None]
         for port in [*ports, self.search, *([self.transport] if self.transport else [])]:
             port.close()
         self.pools.close()  # after the stores that borrowed them
@@ -203,6 +202,7 @@ def build_container(settings: Settings) -> Container:
             s.auth_secret,
             s.access_token_minutes * 60,
             s.refresh_token_days * 86400,
+            throttle=adapters.login_limiter(s),
         ),
         datasets=datasets,
         imports=imports,

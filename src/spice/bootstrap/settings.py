@@ -191,6 +191,25 @@ class Settings(BaseSettings):
         description="Password of that administrator (12+ characters); empty: none is made.",
     )
 
+    allowed_hosts: str = Field(
+        default="",
+        description="Comma-separated host names the server answers to (the `Host` header; `*`: "
+        "any). On a loopback address `localhost`, `127.0.0.1` and `::1` always are; elsewhere "
+        "empty means any.",
+    )
+    allowed_origins: str = Field(
+        default="",
+        description="Comma-separated web origins (`https://console.example.com`) whose pages "
+        "may call the API (CORS) and open its WebSockets; the server's own origin always may. "
+        "Empty: no other.",
+    )
+    login_attempts_per_minute: float = Field(
+        default=10,
+        gt=0,
+        description="Sign-in attempts per minute per address and per user name (a burst of "
+        "as many, then 429).",
+    )
+
     @field_validator(*STRONG, mode="after")
     @classmethod
     def _strong(cls, value: str, info: ValidationInfo) -> str:
@@ -199,22 +218,48 @@ class Settings(BaseSettings):
             raise ValueError(f"a {what} of {least}+ characters, not a known default")
         return value
 
-    def anonymous_is_local_admin(self) -> bool:
-        """Whether a request without credentials acts as the local administrator: only on
-        a server bound to a loopback address (the seed demo runs there as written)."""
+    def binds_loopback(self) -> bool:
         try:
-            return ipaddress.ip_address(self.host).is_loopback
+            return ipaddress.ip_address(self.host.strip("[]")).is_loopback
         except ValueError:
             return self.host == "localhost"
 
+    def anonymous_is_local_admin(self) -> bool:
+        """Whether a request without credentials acts as the local administrator: only on
+        `spice serve` bound to a loopback address (the seed demo runs there as written).
+        Never in the API of the distributed profile, which usually sits behind a proxy on
+        the same machine (every proxied request would come in as the administrator)."""
+        return self.process == "serve" and self.binds_loopback()
+
     def require_safe_binding(self) -> None:
-        """Refuse to serve beyond loopback without sign-in configured."""
-        if not self.anonymous_is_local_admin() and not self.auth_secret:
+        """Refuse to serve beyond loopback, or the distributed profile's API at all, without
+        sign-in configured."""
+        if self.auth_secret:
+            return
+        if self.process == "api":
+            raise SettingsError(
+                f"the API of the distributed profile needs authentication: set "
+                f"{env_name('auth_secret')} (and {env_name('admin_password')} for a first "
+                "administrator)"
+            )
+        if not self.anonymous_is_local_admin():
             raise SettingsError(
                 f"binding to {self.host} needs authentication: set {env_name('auth_secret')} "
                 f"(and {env_name('admin_password')} for a first administrator), or bind to "
                 "127.0.0.1"
             )
+
+    def trusted_hosts(self) -> frozenset[str]:
+        """Host names (lower case, no port) the server answers to; `*` in it: any."""
+        named = {h.strip().lower().strip("[]") for h in self.allowed_hosts.split(",")}
+        named.discard("")
+        if self.binds_loopback():
+            return frozenset(named | {"localhost", "127.0.0.1", "::1", self.host.lower()})
+        return frozenset(named or {"*"})
+
+    def trusted_origins(self) -> tuple[str, ...]:
+        """Web origins besides the server's own, as `scheme://host[:port]` without a slash."""
+        return tuple(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
 
     @field_validator(*SCHEMES, mode="after")
     @classmethod

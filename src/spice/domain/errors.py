@@ -94,6 +94,13 @@ class Timeout(SpiceError):
     code = "TIMEOUT"
 
 
+class RateLimited(SpiceError):
+    """Too many requests of one kind from one client (429); `retry_after_seconds` in the
+    details says when to try again."""
+
+    code = "RATE_LIMITED"
+
+
 class Unavailable(SpiceError):
     """A store or service cannot be reached now (503); trying later may work."""
 

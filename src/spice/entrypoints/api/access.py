@@ -2,7 +2,8 @@
 checks it before the route runs.
 
 Rules: `open` (anyone, signed in or not), `user` (anyone signed in), `self` (the route
-checks the caller against what it acts on), `admin`, and on a database (the `{db}` of the
+checks the caller against what it acts on), `socket` (a WebSocket, which may also sign in
+by its first message: the route checks), `admin`, and on a database (the `{db}` of the
 path) `viewer`, `editor` or `owner`, each allowing what the ones before it allow. A
 database's creator is its owner; owners grant the others. Administrators, and the local
 administrator of a loopback server, pass every rule.
@@ -108,10 +109,10 @@ RULES: dict[str, dict[str, str]] = {
     "/api/v1/types/{name}": {"GET": "open"},
     "/api/v1/ws/stats": {"GET": "admin"},
     "/metrics": {"GET": "admin"},
-    "/api/v1/ws/commands": {"WS": "self"},
-    "/api/v1/ws/commands/{command_id}": {"WS": "self"},
-    "/ws/commands": {"WS": "self"},
-    "/ws/commands/{command_id}": {"WS": "self"},
+    "/api/v1/ws/commands": {"WS": "socket"},
+    "/api/v1/ws/commands/{command_id}": {"WS": "socket"},
+    "/ws/commands": {"WS": "socket"},
+    "/ws/commands/{command_id}": {"WS": "socket"},
     "/openapi.json": {"GET": "open"},
     "/docs": {"GET": "open"},
     "/docs/oauth2-redirect": {"GET": "open"},
@@ -135,7 +136,7 @@ def may_read(connection: HTTPConnection, identity: Identity, db: str) -> bool:
 
 def check(container: Any, identity: Identity, rule: str, db: str) -> None:
     """Unauthenticated or Forbidden unless `identity` passes `rule` on database `db`."""
-    if rule == "open":
+    if rule in ("open", "socket"):
         return
     if identity.method == "none":
         raise Unauthenticated("sign in (POST /api/v1/auth/login) or send an API key")

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
@@ -14,6 +15,7 @@ from spice.entrypoints.api import errors
 from spice.entrypoints.api.access import AccessMiddleware
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.metrics import Metrics, MetricsMiddleware
+from spice.entrypoints.api.origins import TrustedOriginsMiddleware
 from spice.entrypoints.api.rate_limit import RateLimitMiddleware
 from spice.entrypoints.api.routes import (
     auth,
@@ -103,6 +105,20 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.add_middleware(AccessMiddleware, routes=[r for router in ROUTERS for r in router.routes])
     # Added after, so it runs first: a refused request costs no body reading.
     app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
+    # Closed unless origins are allowed: a page of another origin cannot read answers.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.trusted_origins(),
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(
+        TrustedOriginsMiddleware,
+        hosts=settings.trusted_hosts(),
+        origins=settings.trusted_origins(),
+    )
     # Outermost: refused requests (413, 429) are counted too.
     metrics = Metrics()
     app.state.metrics = metrics

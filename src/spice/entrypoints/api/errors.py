@@ -24,6 +24,7 @@ STATUS_BY_ERROR: list[tuple[type[e.SpiceError], int]] = [
     (e.Forbidden, 403),
     (e.PayloadTooLarge, 413),
     (e.Timeout, 408),
+    (e.RateLimited, 429),
     (e.Unavailable, 503),
 ]
 STATUS_BY_KIND = {cls.__name__: status for cls, status in STATUS_BY_ERROR}
@@ -75,7 +76,11 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
 def install(app: FastAPI) -> None:
     @app.exception_handler(e.SpiceError)
     async def spice_error(_: Request, exc: e.SpiceError) -> JSONResponse:
-        return error_response(http_status(exc), exc.code, exc.message, exc.details)
+        response = error_response(http_status(exc), exc.code, exc.message, exc.details)
+        retry_after = exc.details.get("retry_after_seconds")
+        if isinstance(exc, e.RateLimited) and isinstance(retry_after, int | float):
+            response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 
 class ErrorBody(BaseModel):
-    """Every error: 400, 404, 408, 409, 413, 422, 429, 503."""
+    """Every error: 400, 401, 403, 404, 408, 409, 413, 422, 429, 503."""
 
     status: Literal["error"]
     code: str
@@ -25,7 +25,9 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in {
-        400: "Malformed request",
+        400: "Malformed request, or a Host header the server does not answer to",
+        401: "Not signed in, or credentials that do not verify",
+        403: "The caller's role does not allow it, or a page of an origin not allowed",
         404: "Not found",
         408: "Timed out waiting (a command or a read position)",
         409: "Conflict: expected_seq, a unique value, an Idempotency-Key, existing data",

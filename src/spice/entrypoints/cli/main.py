@@ -54,7 +54,10 @@ def serve(args: argparse.Namespace) -> int:
     gc.set_threshold(50_000, 20, 20)
     gc.collect()
     gc.freeze()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # WebSocket messages are small JSON objects (subscribe, ping): 64 KiB is plenty.
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="warning", ws_max_size=64 * 1024
+    )
     return 0
 
 

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -67,11 +67,14 @@ class NewKey(BaseModel):
 
 
 @router.post("/login", response_model=Envelope[Tokens])
-async def login(body: Login, auth: deps.AuthDep) -> dict[str, Any]:
+async def login(body: Login, auth: deps.AuthDep, request: Request) -> dict[str, Any]:
     """Tokens for a user name and password: a short-lived access token for
     `Authorization: Bearer ...` and a refresh token for `/auth/refresh`. 401 for any
-    wrong name or password (the same answer for both)."""
-    return success(await run_in_threadpool(auth.login, body.username, body.password))
+    wrong name or password (the same answer for both); 429 with `Retry-After` past the
+    attempts allowed per minute per address and per user name."""
+    address = request.client.host if request.client else ""
+    tokens = await run_in_threadpool(auth.login, body.username, body.password, address)
+    return success(tokens)
 
 
 @router.post("/refresh", response_model=Envelope[Tokens])
