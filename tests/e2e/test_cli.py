@@ -22,7 +22,9 @@ from tests.services import distributed_urls, kafka_prefix_url
 CLASS = {"id": "Item", "properties": [{"name": "item_id", "type": "string", "required": True}]}
 
 
-def spice(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def spice(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI; `env` replaces the SPICE_* variables of this environment."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SPICE_")}
     return subprocess.run(
@@ -31,6 +33,7 @@ def spice(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
         text=True,
         timeout=120,
         env={**clean, **(env or {})},
+        input=stdin,
     )
 
 
@@ -310,3 +313,29 @@ def test_serving_beyond_loopback_without_sign_in_refuses_to_start(tmp_path: Path
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert "binding to 0.0.0.0 needs authentication: set SPICE_AUTH_SECRET" in line
+
+
+def test_user_create_makes_a_user_a_running_server_signs_in(tmp_path: Path) -> None:
+    secured = {"SPICE_AUTH_SECRET": "cli-test-" + "s" * 32}
+    server = ServerProcess(tmp_path / "data", env=secured)
+    server.start()
+    try:
+        where = ("--data-dir", str(server.data_dir))
+        made = spice(
+            "user", "create", "kim", "--admin", *where, env=secured, stdin="kim pass 123\n"
+        )
+        assert made.returncode == 0, made.stderr
+        assert "administrator 'kim' made" in made.stderr
+        body = {"username": "kim", "password": "kim pass 123"}
+        tokens = httpx.post(f"{server.url}/api/v1/auth/login", json=body).json()["data"]
+        me = httpx.get(
+            f"{server.url}/api/v1/auth/me",
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        ).json()["data"]
+        assert me == {"username": "kim", "admin": True, "method": "token"}
+        again = spice("user", "create", "kim", *where, env=secured, stdin="other pass 1234\n")
+        assert again.returncode == 1 and "user 'kim' already exists" in again.stderr
+        short = spice("user", "create", "lee", *where, env=secured, stdin="short\n")
+        assert short.returncode == 1 and "a password has 12 to 1000 characters" in short.stderr
+    finally:
+        server.stop()

@@ -1,5 +1,6 @@
-"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify; infer on local
-files; and branch, log, diff, merge, rebase, revert and reset against a running server."""
+"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify, user create;
+infer on local files; and branch, log, diff, merge, rebase, revert and reset against a
+running server."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rich.console import Console
 
 from spice.bootstrap.settings import Settings, SettingsError, load_settings
 from spice.domain.errors import SpiceError
-from spice.entrypoints.cli import client, importer, infer
+from spice.entrypoints.cli import client, importer, infer, users
 
 console = Console(stderr=True)
 
@@ -108,6 +109,10 @@ def dlq(args: argparse.Namespace) -> int:
     return 0
 
 
+def user(args: argparse.Namespace) -> int:
+    return users.create_user(_settings(args), console, args)
+
+
 def _logging() -> None:
     import logging
 
@@ -149,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         help="file holding the head of the last clean run: also finds events cut from the end",
     )
     p_verify.set_defaults(func=verify)
-    for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify):
+    p_user = users.add_command(sub)
+    p_user.set_defaults(func=user)
+    for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify, p_user):
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")
     client.add_commands(sub)
     infer.add_command(sub)
