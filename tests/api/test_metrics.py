@@ -40,8 +40,9 @@ def test_requests_commands_and_lag_are_measured(demo: TestClient) -> None:
     assert found[("spice_commands_total", created)] == 1
     assert found[("spice_command_duration_seconds_count", created)] == 1
     assert found[("spice_log_head_position", frozenset())] == head(demo)
-    lag = found[("spice_follower_lag_events", frozenset({("follower", "read_model")}))]
-    assert 0 <= lag <= head(demo)
+    projection = frozenset({("follower", "document projection")})
+    assert 0 <= found[("spice_follower_lag_events", projection)] <= head(demo)
+    assert found[("spice_follower_lag_seconds", projection)] >= 0
 
 
 def test_metrics_are_for_administrators_where_sign_in_is_on(settings: Settings) -> None:

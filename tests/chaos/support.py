@@ -183,6 +183,7 @@ def running_cluster(tmp_path: Path, workers: int = 2) -> Iterator[Cluster]:
             "SPICE_AUTH_SECRET": "chaos-" + "k" * 32,
             "SPICE_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "SPICE_ACCESS_TOKEN_MINUTES": "120",
+            "SPICE_READY_MAX_LAG_SECONDS": "5",
         }
         data = tmp_path / "data"
         data.mkdir()

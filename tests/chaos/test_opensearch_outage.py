@@ -92,6 +92,9 @@ def test_reads_degrade_honestly_while_opensearch_is_away_and_recover(tmp_path: P
             health = httpx.get(f"{api.url}/health").json()
             assert health["message"].startswith("degraded")
             assert health["data"]["search_index"]["ok"] is False
+            ready = httpx.get(f"{api.url}/ready", timeout=30)  # reads fall back: still ready
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["data"]["status"] == "degraded"
         finally:
             services("start", "opensearch")
 
@@ -110,6 +113,9 @@ def test_reads_degrade_honestly_while_opensearch_is_away_and_recover(tmp_path: P
         assert nodes["index_summary"]["source"] == "search_index"
         assert nodes["index_summary"]["statuses"]["FULL"] == 5
         assert httpx.get(f"{api.url}/health").json()["message"] == "healthy"
+        ready = httpx.get(f"{api.url}/ready").json()["data"]
+        assert ready["status"] == "ready", ready
+        assert {c["name"] for c in ready["checks"]} >= {"relay", "command workers"}
 
         container = settled_container(api)
         try:

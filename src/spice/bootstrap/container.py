@@ -18,6 +18,7 @@ from spice.application.datasets.imports import Imports
 from spice.application.datasets.service import Datasets
 from spice.application.delivery.follower import LogFollower
 from spice.application.delivery.progress import Progress
+from spice.application.delivery.relay import RELAY
 from spice.application.delivery.remote_progress import PendingCommands, ReadModelWatch
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
@@ -36,6 +37,7 @@ from spice.application.reads.health import SystemHealth
 from spice.application.reads.history import History
 from spice.application.reads.lineage import Lineages
 from spice.application.reads.proposals import Proposals
+from spice.application.reads.readiness import Follower, Readiness, of_progress
 from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap import adapters
@@ -87,6 +89,7 @@ class Container:
     imports: Imports
     command_statuses: CommandStatuses
     health: SystemHealth
+    readiness: Readiness
     pools: adapters.Pools = field(default_factory=adapters.Pools)
 
     @property
@@ -217,8 +220,41 @@ def build_container(settings: Settings) -> Container:
             search_follower.progress,
             command_progress,
         ),
+        readiness=Readiness(
+            events,
+            documents,
+            tracker.store,
+            search,
+            blobs,
+            _carriers(s, registry, worker, read_follower, search_follower),
+            s.ready_max_lag_seconds,
+            pending=PendingCommands(events) if s.process == "api" else None,
+        ),
         pools=pools,
     )
+
+
+def _carriers(
+    s: Settings,
+    registry: ConsumerRegistry,
+    worker: CommandWorker,
+    documents: LogFollower,
+    search: LogFollower,
+) -> list[Follower]:
+    """What carries a write from the log to the reads, as readiness watches it: in `spice
+    serve` its own threads; in the API of the distributed profile the relay's checkpoint
+    and the watches on what the projection workers wrote (the command workers are watched
+    by the commands waiting in the log)."""
+    found = []
+    if s.process == "serve":
+        found.append(of_progress("command worker", worker.progress, True, lambda: worker.running))
+    elif s.transport_url:
+        found.append(Follower("relay", lambda: registry.checkpoint(RELAY), True))
+    found.append(
+        of_progress("document projection", documents.progress, True, lambda: documents.running)
+    )
+    found.append(of_progress("search projection", search.progress, False, lambda: search.running))
+    return found
 
 
 def _followers(

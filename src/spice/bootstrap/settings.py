@@ -191,6 +191,12 @@ class Settings(BaseSettings):
         description="Password of that administrator (12+ characters); empty: none is made.",
     )
 
+    ready_max_lag_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="`/ready` answers 503 when a write waits longer than this to be run or "
+        "projected (a follower behind, or a command not run).",
+    )
     allowed_hosts: str = Field(
         default="",
         description="Comma-separated host names the server answers to (the `Host` header; `*`: "

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from spice.application.delivery.follower import LogFollower
 from spice.application.ports.event_store import EventStore
-from spice.domain.envelope import AggregateType
+from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.events import CommandAccepted
 
 
@@ -62,20 +62,30 @@ class PendingCommands:
         self.batch = batch
         self._mark = max(0, store.head_position() - window)
 
-    def _pending(self, head: int) -> bool:
-        waiting: dict[str, int] = {}
+    def _waiting(self, head: int) -> dict[str, EventEnvelope]:
+        """The acceptance of each command up to `head` without an outcome yet."""
+        waiting: dict[str, EventEnvelope] = {}
         position = self._mark
         while chunk := self.store.read_all(
             position, self.batch, aggregate_type=AggregateType.COMMAND.value
         ):
             for envelope in chunk:
                 if envelope.event_type == CommandAccepted.event_type and envelope.position <= head:
-                    waiting[envelope.aggregate_id] = envelope.position
+                    waiting[envelope.aggregate_id] = envelope
                 else:
                     waiting.pop(envelope.aggregate_id, None)
             position = chunk[-1].position
-        self._mark = min(waiting.values()) - 1 if waiting else max(self._mark, head)
-        return bool(waiting)
+        positions = [e.position for e in waiting.values()]
+        self._mark = min(positions) - 1 if positions else max(self._mark, head)
+        return waiting
+
+    def _pending(self, head: int) -> bool:
+        return bool(self._waiting(head))
+
+    def oldest_waiting(self, head: int) -> str | None:
+        """When the oldest command accepted up to `head` that has no outcome was accepted."""
+        waiting = self._waiting(head)
+        return min(waiting.values(), key=lambda e: e.position).occurred_at if waiting else None
 
     def settled(self, timeout: float) -> bool:
         """Wait until every command accepted up to now has an outcome (False on timeout)."""

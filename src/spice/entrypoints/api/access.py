@@ -35,6 +35,8 @@ READ, WRITE = "viewer", "editor"
 RULES: dict[str, dict[str, str]] = {
     "/health": {"GET": "open"},
     "/api/v1/health": {"GET": "open"},
+    "/ready": {"GET": "open"},
+    "/api/v1/ready": {"GET": "open"},
     "/api/v1/auth/login": {"POST": "open"},
     "/api/v1/auth/refresh": {"POST": "open"},
     "/api/v1/auth/me": {"GET": "user"},

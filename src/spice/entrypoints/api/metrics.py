@@ -16,7 +16,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spice.application.ports.command_status import CommandStatus
-from spice.application.reads.health import SystemHealth
+from spice.application.reads.readiness import Readiness
 
 LATENCY = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
@@ -54,9 +54,9 @@ class Metrics:
         )
         self._counted: set[str] = set()  # commands already counted (a status repeats)
 
-    def watch(self, health: SystemHealth) -> None:
+    def watch(self, readiness: Readiness) -> None:
         """Report the log head and the lag of each follower at every scrape."""
-        self.registry.register(_Lag(health))
+        self.registry.register(_Lag(readiness))
 
     def on_status(self, status: CommandStatus) -> None:
         if not status.is_final or status.command_id in self._counted:
@@ -99,26 +99,27 @@ class MetricsMiddleware:
 
 
 class _Lag(Collector):
-    def __init__(self, health: SystemHealth) -> None:
-        self.health = health
+    def __init__(self, readiness: Readiness) -> None:
+        self.readiness = readiness
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        head = self.health.events.head_position()
+        head = self.readiness.events.head_position()
         yield GaugeMetricFamily("spice_log_head_position", "Position of the log's last event", head)
-        lag = GaugeMetricFamily(
+        events = GaugeMetricFamily(
             "spice_follower_lag_events",
             "Events of the log a follower has not handled",
             labels=["follower"],
         )
-        followers: dict[str, Any] = {
-            "read_model": self.health.read_progress,
-            "search_index": self.health.search_progress,
-            "command_worker": self.health.command_worker,
-        }
-        for name, progress in followers.items():
-            if progress is not None:
-                lag.add_metric([name], max(0, head - progress.position))
-        yield lag
+        seconds = GaugeMetricFamily(
+            "spice_follower_lag_seconds",
+            "How long the oldest event a follower has not handled has waited",
+            labels=["follower"],
+        )
+        for name, behind, waited in self.readiness.lags():
+            events.add_metric([name], behind)
+            seconds.add_metric([name], waited)
+        yield events
+        yield seconds
 
 
 def _seconds(start: str, end: str) -> float | None:

@@ -23,7 +23,15 @@ from spice.domain.errors import Unavailable
 from spice.entrypoints.api.errors import error_body
 
 log = logging.getLogger(__name__)
-EXEMPT = ("/health", "/api/v1/health", "/docs", "/redoc", "/openapi.json")
+EXEMPT = (
+    "/health",
+    "/api/v1/health",
+    "/ready",
+    "/api/v1/ready",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+)
 
 
 class RateLimitMiddleware:

@@ -372,6 +372,30 @@ class HealthData(BaseModel):
     blob_store: dict[str, Any]
 
 
+class ReadyCheck(BaseModel):
+    """One check of readiness: a store (timed) or what carries writes on (with its lag)."""
+
+    name: str
+    ok: bool
+    required: bool = Field(description="whether the process is not ready when it fails")
+    took_ms: float
+    reason: str = Field(default="", description="why it is not ok, in words")
+    lag_events: int | None = Field(default=None, description="events of the log not handled")
+    lag_seconds: float | None = Field(
+        default=None, description="how long the oldest of them has waited"
+    )
+
+
+class ReadyData(BaseModel):
+    """Whether this process can do its work now, and each check behind the answer."""
+
+    ready: bool
+    status: Literal["ready", "degraded", "not ready"]
+    message: str
+    log_position: int | None
+    checks: list[ReadyCheck]
+
+
 class InstanceCheck(BaseModel):
     """An instance as a create would store it."""
 

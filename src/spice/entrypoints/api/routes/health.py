@@ -1,4 +1,4 @@
-"""Health: /health and /api/v1/health."""
+"""Health and readiness: /health, /ready (and under /api/v1), and /metrics."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from spice.application.reads.health import UNHEALTHY
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.errors import error_body
-from spice.entrypoints.api.responses import ERRORS, Envelope, HealthData
+from spice.entrypoints.api.responses import ERRORS, Envelope, HealthData, ReadyData
 
 router = APIRouter(tags=["health"], responses=ERRORS)
 
@@ -28,6 +28,30 @@ async def health(system: deps.HealthDep) -> JSONResponse:
         body = {**error_body("UNAVAILABLE", message, {"problems": problems}), "data": report}
         return JSONResponse(body, status_code=503)
     return JSONResponse({"status": "success", "message": message, "data": report})
+
+
+@router.get(
+    "/ready",
+    response_model=Envelope[ReadyData],
+    responses={503: {"model": Envelope[ReadyData], "description": "Not ready (data says why)"}},
+)
+@router.get(
+    "/api/v1/ready",
+    response_model=Envelope[ReadyData],
+    responses={503: {"model": Envelope[ReadyData], "description": "Not ready (data says why)"}},
+)
+async def ready(request: Request) -> JSONResponse:
+    """Readiness (for a load balancer or an orchestrator): 200 when this process can do
+    its work, 503 when not. Each store is checked and timed; the command worker (or the
+    relay and the commands waiting for the command workers), the document projection and
+    the search index report how many events and seconds they are behind. A failing or
+    lagging search index or blob store makes it `degraded`, not unready (reads fall back
+    to the documents). `/health` only says the process is up."""
+    readiness = request.app.state.container.readiness
+    report = await run_in_threadpool(readiness.report)
+    status = "success" if report["ready"] else "error"
+    body = {"status": status, "message": report["message"], "data": report}
+    return JSONResponse(body, status_code=200 if report["ready"] else 503)
 
 
 @router.get("/metrics", include_in_schema=False)
