@@ -63,6 +63,8 @@ READING_POSTS = {
 }
 OWNERS_ONLY = {
     ("DELETE", "/api/v1/databases/{db}"),
+    ("POST", "/api/v1/databases/{db}/restore"),
+    ("POST", "/api/v1/databases/{db}/purge"),
     ("PUT", "/api/v1/databases/{db}/settings"),
     ("PUT", "/api/v1/databases/{db}/roles/{username}"),
     ("DELETE", "/api/v1/databases/{db}/roles/{username}"),
@@ -196,5 +198,5 @@ def test_owners_grant_and_revoke_and_a_revoked_member_is_refused(
     again = client.delete(f"{roles}/vi?wait=true", headers=headers["ow"])
     assert again.status_code == 404
     _ok(client.put(f"{roles}/ed?wait=true", headers=headers["ow"], json={"role": "owner"}))
-    gone = client.delete("/api/v1/databases/acc?wait=true", headers=headers["ed"])
+    gone = client.delete("/api/v1/databases/acc?confirm=acc&wait=true", headers=headers["ed"])
     assert gone.status_code == 200, gone.text  # an owner by grant may delete it

@@ -125,13 +125,17 @@ def test_replaying_search_batches_changes_nothing(demo: TestClient) -> None:
     assert container.search.checkpoint() == head
 
 
-def test_deleting_a_database_drops_its_search_index(demo: TestClient) -> None:
+def test_purging_a_database_drops_its_search_index(demo: TestClient) -> None:
     base = "/api/v1/database/demo/instances/Customer"
     wait_ok(demo, "POST", f"{base}/create", json={"data": {"customer_id": "a", "name": "A"}})
     container = container_of(demo)
     assert container.search_projector.progress.wait(container.events.head_position(), 10)
-    assert _search_state(container)
-    wait_ok(demo, "DELETE", "/api/v1/databases/demo")
+    indexed = _search_state(container)
+    assert indexed
+    wait_ok(demo, "DELETE", "/api/v1/databases/demo?confirm=demo")
+    assert container.search_projector.progress.wait(container.events.head_position(), 10)
+    assert _search_state(container) == indexed  # kept for a restore
+    wait_ok(demo, "POST", "/api/v1/databases/demo/purge?confirm=demo")
     assert container.search_projector.progress.wait(container.events.head_position(), 10)
     assert _search_state(container) == []
     assert container.search.health()["ok"] is True

@@ -20,7 +20,9 @@ from spice.domain.events import EVENT_TYPES, UnknownEvent, decode
 
 SAMPLES: list[ev.DomainEvent] = [
     ev.DatabaseCreated("shop", None),
-    ev.DatabaseDeleted("shop"),
+    ev.DatabaseDeleted("shop", "2026-12-04T10:00:00.000000Z"),
+    ev.DatabaseRestored("shop"),
+    ev.DatabasePurged("shop"),
     ev.BranchCreated("shop", "main", None, None),
     ev.BranchCreated("shop", "feature/x", "main", 7),
     ev.BranchDeleted("shop", "feature/x"),
@@ -126,6 +128,15 @@ def test_a_version_1_branch_is_main_without_a_fork_point() -> None:
     )
 
 
+def test_a_version_1_database_deletion_was_final_at_once() -> None:
+    """Deletions written before they could be restored purge as they always did."""
+    fact = decode(_envelope("DatabaseDeleted", {"name": "shop"}, 1))
+    assert fact == ev.DatabaseDeleted("shop", None)
+    assert ev.purges(fact)
+    assert not ev.purges(ev.DatabaseDeleted("shop", "2026-12-04T10:00:00.000000Z"))
+    assert ev.purges(ev.DatabasePurged("shop"))
+
+
 def test_an_unknown_type_or_a_future_version_is_refused() -> None:
     with pytest.raises(UnknownEvent):
         decode(_envelope("ClassCreated", {"class_id": "A", "definition": {}}, 9))
@@ -136,7 +147,11 @@ def test_an_unknown_type_or_a_future_version_is_refused() -> None:
 
 COMMANDS: list[c.Command] = [
     c.CreateDatabase(database="shop", name="shop", description="d"),
-    c.DeleteDatabase(database="shop", name="shop", expected_seq=1),
+    c.DeleteDatabase(
+        database="shop", name="shop", expected_seq=1, purge_after="2026-12-04T10:00:00.000000Z"
+    ),
+    c.RestoreDatabase(database="shop", name="shop", expected_seq=2),
+    c.PurgeDatabase(database="shop", name="shop"),
     c.CreateClass(database="shop", branch="dev", definition={"id": "A"}),
     c.UpdateClass(database="shop", definition={"id": "A", "migration": {"drop": ["x"]}}),
     c.PatchClass(database="shop", definition={"id": "A", "label": "a"}),

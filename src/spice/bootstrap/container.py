@@ -10,6 +10,7 @@ from typing import Any
 from spice.application.auth import Authenticator
 from spice.application.commands.decisions import Decisions
 from spice.application.commands.executor import CommandExecutor
+from spice.application.commands.purger import Purger
 from spice.application.commands.service import CommandService, DrainWait
 from spice.application.commands.status import CommandStatuses
 from spice.application.commands.tracking import CommandTracker
@@ -90,6 +91,7 @@ class Container:
     command_statuses: CommandStatuses
     health: SystemHealth
     readiness: Readiness
+    purger: Purger
     pools: adapters.Pools = field(default_factory=adapters.Pools)
 
     @property
@@ -134,11 +136,13 @@ class Container:
             )
             rebuild(self.events, self.documents)
         if self.settings.run_workers:
+            self.purger.start()
             self.worker.start()
             self.projector.start()
             self.search_projector.start()
 
     def stop(self) -> None:
+        self.purger.stop()
         followers = [self.worker, self.projector, self.search_projector]
         for follower in {*followers, self.read_follower, self.search_follower}:
             follower.stop()
@@ -175,6 +179,7 @@ def build_container(settings: Settings) -> Container:
     imports = Imports(events, datasets)
     executor.runners[RunImport] = imports.runner(executor.run_child)
     command_progress = worker.progress if s.process == "serve" else None
+    commands = CommandService(events, tracker, drain, s.drain_timeout_seconds, decisions)
     return Container(
         settings=s,
         events=events,
@@ -185,7 +190,7 @@ def build_container(settings: Settings) -> Container:
         executor=executor,
         worker=worker,
         projector=projector,
-        commands=CommandService(events, tracker, drain, s.drain_timeout_seconds, decisions),
+        commands=commands,
         search=search,
         search_projector=search_projector,
         searches=searches,
@@ -220,6 +225,7 @@ def build_container(settings: Settings) -> Container:
             search_follower.progress,
             command_progress,
         ),
+        purger=Purger(events, commands),
         readiness=Readiness(
             events,
             documents,

@@ -191,6 +191,12 @@ class Settings(BaseSettings):
         description="Password of that administrator (12+ characters); empty: none is made.",
     )
 
+    database_grace_days: float = Field(
+        default=7,
+        ge=0,
+        le=365,
+        description="How long a deleted database can be restored before it is purged.",
+    )
     ready_max_lag_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -14,6 +14,9 @@ from spice.domain.events import (
     ClassCreated,
     ClassUpdated,
     DatabaseCreated,
+    DatabaseDeleted,
+    DatabasePurged,
+    DatabaseRestored,
     DatabaseRoleGranted,
     DatabaseRoleRevoked,
     DatabaseSettingsChanged,
@@ -75,6 +78,12 @@ def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
         version = {k: v for k, v in event.to_data().items() if k not in ("database", "name")}
         versions = [*body.get("versions", []), version]
         return {"database": event.database, "name": event.name, "versions": versions}
+    if isinstance(event, DatabaseDeleted):
+        return {**body, "purge_after": event.purge_after}
+    if isinstance(event, DatabaseRestored):
+        return {k: v for k, v in body.items() if k != "purge_after"}
+    if isinstance(event, DatabasePurged):
+        return {**{k: v for k, v in body.items() if k != "purge_after"}, "purged": True}
     if isinstance(event, DatabaseRoleGranted):
         return {**body, "roles": {**body.get("roles", {}), event.username: event.role}}
     if isinstance(event, DatabaseRoleRevoked):
@@ -104,7 +113,7 @@ def apply(
         state.created_by = event.actor
     if is_deletion(event):
         state.deleted = True
-    elif isinstance(fact, InstanceRestored):
+    elif isinstance(fact, InstanceRestored | DatabaseRestored):
         state.deleted = False
     state.seq = event.sequence_number
     state.updated_at = event.occurred_at

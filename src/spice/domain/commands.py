@@ -52,9 +52,28 @@ class CreateDatabase(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class DeleteDatabase(Command):
-    """Delete a database; its name cannot be used again."""
+    """Delete a database: hidden at once, restorable until `purge_after` (ISO time), then
+    purged; its name cannot be used again."""
 
     command_type = "DELETE_DATABASE"
+    name: str
+    purge_after: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestoreDatabase(Command):
+    """Bring back a deleted database that was not purged yet."""
+
+    command_type = "RESTORE_DATABASE"
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PurgeDatabase(Command):
+    """Drop a deleted database's read models for good (before its grace period ends, or
+    when it has: the purger's)."""
+
+    command_type = "PURGE_DATABASE"
     name: str
 
 
@@ -382,6 +401,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
     for cls in (
         CreateDatabase,
         DeleteDatabase,
+        RestoreDatabase,
+        PurgeDatabase,
         CreateBranch,
         DeleteBranch,
         MergeBranch,

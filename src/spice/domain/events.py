@@ -59,9 +59,32 @@ class DatabaseCreated(DomainEvent):
 
 @dataclass(frozen=True)
 class DatabaseDeleted(DomainEvent):
-    """A database was deleted; its documents are tombstoned."""
+    """A database was deleted: hidden from every read and write, and restorable until
+    `purge_after` (an ISO time), when it is purged. None (as every deletion before
+    version 2 was): purged at once."""
 
     event_type = "DatabaseDeleted"
+    aggregate_type = AggregateType.DATABASE
+    schema_version = 2
+    name: str
+    purge_after: str | None
+
+
+@dataclass(frozen=True)
+class DatabaseRestored(DomainEvent):
+    """A deleted database that was not purged yet lives again, as it was."""
+
+    event_type = "DatabaseRestored"
+    aggregate_type = AggregateType.DATABASE
+    name: str
+
+
+@dataclass(frozen=True)
+class DatabasePurged(DomainEvent):
+    """A deleted database's documents, edges and search index were dropped for good (the
+    log keeps its events); its name is not used again."""
+
+    event_type = "DatabasePurged"
     aggregate_type = AggregateType.DATABASE
     name: str
 
@@ -432,6 +455,8 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
     for cls in (
         DatabaseCreated,
         DatabaseDeleted,
+        DatabaseRestored,
+        DatabasePurged,
         BranchCreated,
         BranchDeleted,
         BranchMerged,
@@ -466,6 +491,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
 }
 DELETIONS: tuple[type[DomainEvent], ...] = (
     DatabaseDeleted,
+    DatabasePurged,
     BranchDeleted,
     ClassDeleted,
     InstanceDeleted,
@@ -488,6 +514,11 @@ def _instance_updated_v1(data: Data) -> Data:
     return {**data, "migration": bool(data.get("migration", False))}
 
 
+def _database_deleted_v1(data: Data) -> Data:
+    """Version 1 deletions were final at once."""
+    return {**data, "purge_after": None}
+
+
 def _branch_created_v1(data: Data) -> Data:
     """Version 1 branches were only `main`, which has no fork."""
     return {**data, "fork_position": None}
@@ -495,6 +526,7 @@ def _branch_created_v1(data: Data) -> Data:
 
 UPCASTERS: dict[tuple[str, int], Callable[[Data], Data]] = {
     (BranchCreated.event_type, 1): _branch_created_v1,
+    (DatabaseDeleted.event_type, 1): _database_deleted_v1,
     (ClassCreated.event_type, 1): _class_definition_v1,
     (ClassUpdated.event_type, 1): _class_definition_v1,
     (InstanceUpdated.event_type, 1): _instance_updated_v1,
@@ -523,6 +555,14 @@ def decode(envelope: EventEnvelope) -> DomainEvent:
         return cls.from_data(envelope.data)
     data = upcast(envelope.event_type, envelope.schema_version, envelope.data)
     return EVENT_TYPES[envelope.event_type].from_data(data)
+
+
+def purges(fact: DomainEvent) -> bool:
+    """Whether an event drops a database's read models: a purge, or a deletion written
+    before deletions could be restored."""
+    return isinstance(fact, DatabasePurged) or (
+        isinstance(fact, DatabaseDeleted) and fact.purge_after is None
+    )
 
 
 def is_deletion(envelope: EventEnvelope) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from typing import Any
 
 from spice.domain.canonical import dumps, loads
@@ -14,6 +15,17 @@ GENESIS_HASH = "0" * 64
 
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def epoch_of(iso: str) -> float:
+    """Seconds since the epoch of a time as `utc_now` writes it."""
+    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def utc_after(seconds: float, now: float | None = None) -> str:
+    """The time `seconds` after `now` (default: now), as `utc_now` writes it."""
+    moment = dt.datetime.fromtimestamp((time.time() if now is None else now) + seconds, dt.UTC)
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def event_hash(

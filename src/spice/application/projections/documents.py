@@ -32,9 +32,12 @@ from spice.domain.events import (
     CommandCompleted,
     DatabaseCreated,
     DatabaseDeleted,
+    DatabasePurged,
+    DatabaseRestored,
     DomainEvent,
     InstanceEvent,
     decode,
+    purges,
 )
 from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
 from spice.domain.ontology.instances import each_link
@@ -59,7 +62,7 @@ def doc_key(event: EventEnvelope, fact: DomainEvent) -> DocKey | None:
         return DocKey(KIND_CLASS, db, branch, fact.class_id)
     if isinstance(fact, BranchCreated | BranchDeleted | BranchMerged | BranchRebased):
         return DocKey(KIND_BRANCH, db, fact.name)
-    if isinstance(fact, DatabaseCreated | DatabaseDeleted):
+    if isinstance(fact, DatabaseCreated | DatabaseDeleted | DatabaseRestored | DatabasePurged):
         return DocKey(KIND_DATABASE, db)
     return None
 
@@ -183,7 +186,7 @@ def project(
     elif key.kind == KIND_INSTANCE:
         links = [] if state.deleted else relationships.links(uow, key, state.body)
         uow.set_edges(key.db, key.branch, (key.cls, key.id), links, event.position or 0)
-    if event.event_type == DatabaseDeleted.event_type:
+    if purges(fact):
         relationships.forget(key.db)
         uow.tombstone_database(key.db, state.seq, event.position)
 

@@ -17,13 +17,16 @@ from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.errors import Unavailable
 from spice.domain.events import (
     DatabaseDeleted,
+    DatabasePurged,
     InstanceCreated,
     InstanceEvent,
     decode,
+    purges,
 )
 from spice.domain.names import MAIN_BRANCH
 
 StateKey = tuple[str, str, str, str]  # db, branch, class, id
+DROPPING = frozenset({DatabaseDeleted.event_type, DatabasePurged.event_type})
 
 
 Decoded = tuple[EventEnvelope, InstanceEvent]
@@ -94,7 +97,7 @@ class SearchProjector(LogFollower):
         touched: dict[StateKey, int] = {}  # instance -> position of its last event here
         dropped: list[str] = []
         for event in batch:
-            if event.event_type == DatabaseDeleted.event_type:
+            if event.event_type in DROPPING and purges(decode(event)):
                 db = str(event.metadata.get("database") or "")
                 dropped.append(db)
                 touched = {k: p for k, p in touched.items() if k[0] != db}

@@ -16,7 +16,6 @@ take every API process out because one shared index is slow.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from typing import Any
 
 from spice.application.delivery.progress import Progress
 from spice.application.delivery.remote_progress import PendingCommands
+from spice.application.log.serialization import epoch_of
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.documents import DocumentStore
@@ -169,7 +169,7 @@ class Readiness:
         except Exception as exc:  # noqa: BLE001
             reason = f"cannot be read ({_words(exc)})"
             return Check("command workers", False, True, _ms(started), reason)
-        seconds = 0.0 if oldest is None else max(0.0, self.clock() - _epoch(oldest))
+        seconds = 0.0 if oldest is None else max(0.0, self.clock() - epoch_of(oldest))
         reason = ""
         if seconds > self.max_lag_seconds:
             reason = (
@@ -183,11 +183,7 @@ class Readiness:
         following = self.events.read_all(position, 1)
         if not following:
             return 0.0
-        return max(0.0, self.clock() - _epoch(following[0].occurred_at))
-
-
-def _epoch(iso: str) -> float:
-    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+        return max(0.0, self.clock() - epoch_of(following[0].occurred_at))
 
 
 def _ms(started: float) -> float:

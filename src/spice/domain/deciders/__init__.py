@@ -30,6 +30,8 @@ Decider = Callable[[WriteModel, Any, str], Decision]
 DECIDERS: dict[type[c.Command], Decider] = {
     c.CreateDatabase: databases.create_database,
     c.DeleteDatabase: databases.delete_database,
+    c.RestoreDatabase: databases.restore_database,
+    c.PurgeDatabase: databases.purge_database,
     c.CreateBranch: branches.create_branch,
     c.DeleteBranch: branches.delete_branch,
     c.MergeBranch: merges.merge_branch,

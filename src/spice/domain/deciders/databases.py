@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from spice.domain import names
-from spice.domain.commands import CreateDatabase, DeleteDatabase
+from spice.domain.aggregates import AggregateState
+from spice.domain.commands import CreateDatabase, DeleteDatabase, PurgeDatabase, RestoreDatabase
 from spice.domain.deciders.base import (
     Change,
     Decision,
@@ -11,8 +12,14 @@ from spice.domain.deciders.base import (
     check_expected,
     require_absent,
 )
-from spice.domain.errors import ValidationFailed, field_error
-from spice.domain.events import BranchCreated, DatabaseCreated, DatabaseDeleted
+from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
+from spice.domain.events import (
+    BranchCreated,
+    DatabaseCreated,
+    DatabaseDeleted,
+    DatabasePurged,
+    DatabaseRestored,
+)
 
 
 def create_database(model: WriteModel, command: CreateDatabase, _command_id: str) -> Decision:
@@ -38,6 +45,39 @@ def delete_database(model: WriteModel, command: DeleteDatabase, _command_id: str
     state = model.require_database(command.database)
     check_expected(state, command.expected_seq)
     name = str(command.database)
+    event = DatabaseDeleted(name, command.purge_after)
     return Decision(
-        [Change(state.aggregate_id, state.seq + 1, DatabaseDeleted(name))], {"database": name}
+        [Change(state.aggregate_id, state.seq + 1, event)],
+        {"database": name, "purge_after": command.purge_after},
+    )
+
+
+def _deleted(model: WriteModel, db: str | None) -> AggregateState:
+    """A deleted database that was not purged (NotFound, or Conflict when it is live)."""
+    name = names.check_name("database", db, names.DATABASE_NAME)
+    state = model.load(names.database_aggregate(name))
+    if state.live:
+        raise Conflict(f"database {name!r} is not deleted", {"database": name})
+    if not state.exists or state.body.get("purged") or not state.body.get("purge_after"):
+        raise NotFound(
+            f"database {name!r} not found (or purged: it cannot be restored)", {"database": name}
+        )
+    return state
+
+
+def restore_database(model: WriteModel, command: RestoreDatabase, _command_id: str) -> Decision:
+    state = _deleted(model, command.database)
+    check_expected(state, command.expected_seq)
+    name = str(command.database)
+    return Decision(
+        [Change(state.aggregate_id, state.seq + 1, DatabaseRestored(name))], {"database": name}
+    )
+
+
+def purge_database(model: WriteModel, command: PurgeDatabase, _command_id: str) -> Decision:
+    state = _deleted(model, command.database)
+    check_expected(state, command.expected_seq)
+    name = str(command.database)
+    return Decision(
+        [Change(state.aggregate_id, state.seq + 1, DatabasePurged(name))], {"database": name}
     )

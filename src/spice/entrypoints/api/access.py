@@ -21,9 +21,10 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from spice.application.auth import Identity
+from spice.application.ports.documents import KIND_DATABASE, DocKey
 from spice.domain import names
 from spice.domain.deciders.users import ROLES
-from spice.domain.errors import Forbidden, SpiceError, Unauthenticated
+from spice.domain.errors import Forbidden, NotFound, SpiceError, Unauthenticated
 from spice.entrypoints.api.deps import identify
 from spice.entrypoints.api.errors import error_response, http_status
 
@@ -46,6 +47,8 @@ RULES: dict[str, dict[str, str]] = {
     "/api/v1/auth/keys/{key_id}": {"DELETE": "self"},
     "/api/v1/databases": {"GET": "user", "POST": "user"},
     DB: {"GET": READ, "DELETE": "owner"},
+    f"{DB}/restore": {"POST": "owner"},
+    f"{DB}/purge": {"POST": "owner"},
     f"{DB}/expected-seq": {"GET": READ},
     f"{DB}/roles": {"GET": READ},
     f"{DB}/roles/{{username}}": {"PUT": "owner", "DELETE": "owner"},
@@ -136,6 +139,35 @@ def may_read(connection: HTTPConnection, identity: Identity, db: str) -> bool:
     return identity.admin or role_of(container, identity, db) is not None
 
 
+# Routes that act on a deleted database; every other route on one answers 404.
+ON_DELETED = frozenset({f"{DB}/restore", f"{DB}/purge"})
+
+
+def refuse_deleted(container: Any, db: str) -> None:
+    """NotFound (DATABASE_DELETED, saying until when it can be restored) for a database
+    deleted and not purged yet: its documents are kept for a restore, but nothing reads
+    or writes them."""
+    doc = container.documents.get(DocKey(KIND_DATABASE, db), include_deleted=True)
+    if doc is None or not doc.deleted:
+        return
+    purge_after = doc.body["data"].get("purge_after")
+    if not purge_after:
+        return  # purged: its documents are gone, and each route says what it does not find
+    raise NotFound(
+        f"database {db!r} was deleted; its owner can restore it until {purge_after} "
+        f"(POST /api/v1/databases/{db}/restore)",
+        {"database": db, "purge_after": purge_after},
+        code="DATABASE_DELETED",
+    )
+
+
+def admit(container: Any, identity: Identity, rule: str, db: str, path: str) -> None:
+    """The rule's check, and for a route on a database, that it is not deleted."""
+    check(container, identity, rule, db)
+    if db and path not in ON_DELETED:
+        refuse_deleted(container, db)
+
+
 def check(container: Any, identity: Identity, rule: str, db: str) -> None:
     """Unauthenticated or Forbidden unless `identity` passes `rule` on database `db`."""
     if rule in ("open", "socket"):
@@ -181,7 +213,8 @@ class AccessMiddleware:
                 if rule is None:
                     raise Forbidden(f"no access rule for {method} {route.path}")  # type: ignore[attr-defined]
                 db = str(params.get("db", ""))
-                await run_in_threadpool(check, container, identity, rule, db)
+                path = str(getattr(route, "path", ""))
+                await run_in_threadpool(admit, container, identity, rule, db, path)
         except SpiceError as exc:
             response = error_response(http_status(exc), exc.code, exc.message, exc.details)
             await response(scope, receive, send)

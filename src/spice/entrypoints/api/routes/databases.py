@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
+from spice.application.log.serialization import utc_after
 from spice.domain import commands as c
 from spice.domain import names
+from spice.domain.errors import ValidationFailed, field_error
 from spice.entrypoints.api import access, deps
 from spice.entrypoints.api.responses import (
     ERRORS,
@@ -59,12 +61,59 @@ def get_database(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
     return success(reader.database(db))
 
 
+Confirm = Annotated[
+    str | None, Query(max_length=100, description="the database's name again, to confirm")
+]
+
+
+def _confirmed(db: str, confirm: str | None, what: str) -> None:
+    if confirm != db:
+        raise ValidationFailed(
+            f"{what} {db!r} needs ?confirm={db} (its name again)",
+            [field_error("confirm", "confirmation", f"the database's name: {db}", confirm)],
+        )
+
+
 @router.delete("/{db}", status_code=202, response_model=AcceptedBody, responses=WRITE)
 async def delete_database(
+    db: str,
+    write: deps.WriteDep,
+    request: Request,
+    expected_seq: deps.ExpectedSeq = None,
+    confirm: Confirm = None,
+) -> JSONResponse:
+    """Delete a database (owners), confirmed by `?confirm=<its name>`: it disappears from
+    every read and write at once, and can be restored (`POST .../restore`) until the grace
+    period ends (`purge_after` in the result; 7 days unless configured), when it is purged.
+    Its name is not used again."""
+    _confirmed(db, confirm, "deleting")
+    grace = request.app.state.container.settings.database_grace_days * 86400
+    command = c.DeleteDatabase(
+        database=db, expected_seq=expected_seq, name=db, purge_after=utc_after(grace)
+    )
+    return await submit(write, command, f"Database deletion accepted for {db!r}")
+
+
+@router.post("/{db}/restore", status_code=202, response_model=AcceptedBody, responses=WRITE)
+async def restore_database(
     db: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None
 ) -> JSONResponse:
-    command = c.DeleteDatabase(database=db, expected_seq=expected_seq, name=db)
-    return await submit(write, command, f"Database deletion accepted for {db!r}")
+    """Bring back a deleted database before it is purged, as it was (owners); 404 when
+    purged or unknown, 409 when not deleted."""
+    command = c.RestoreDatabase(database=db, expected_seq=expected_seq, name=db)
+    return await submit(write, command, f"Database restore accepted for {db!r}")
+
+
+@router.post("/{db}/purge", status_code=202, response_model=AcceptedBody, responses=WRITE)
+async def purge_database(
+    db: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None, confirm: Confirm = None
+) -> JSONResponse:
+    """Purge a deleted database now instead of at the end of its grace period (owners),
+    confirmed by `?confirm=<its name>`: its documents, graph and search index are dropped
+    and it can no longer be restored (the log keeps its history)."""
+    _confirmed(db, confirm, "purging")
+    command = c.PurgeDatabase(database=db, expected_seq=expected_seq, name=db)
+    return await submit(write, command, f"Database purge accepted for {db!r}")
 
 
 class RoleGrant(BaseModel):
