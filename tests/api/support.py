@@ -53,6 +53,21 @@ def wait_ok(client: TestClient, method: str, url: str, **kwargs: Any) -> dict[st
     return response.json()
 
 
+def final_status(
+    client: TestClient, command_id: str, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The status of a command once it has finished, read as the caller `headers` name."""
+    deadline = time.monotonic() + 10
+    while True:
+        status: dict[str, Any] = client.get(
+            f"/api/v1/commands/{command_id}/status", headers=headers
+        ).json()
+        if status.get("status") in ("COMPLETED", "FAILED") or time.monotonic() > deadline:
+            assert status.get("status") in ("COMPLETED", "FAILED"), status
+            return status
+        time.sleep(0.02)
+
+
 def wait_command(client: TestClient, command_id: str) -> dict[str, Any]:
     """Wait for a command through the sync wait endpoint; its final status data."""
     response = client.get(f"/api/v1/ontology/any/sync/command/{command_id}/wait?timeout=10")

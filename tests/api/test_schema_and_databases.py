@@ -64,7 +64,10 @@ def test_a_deleted_database_is_hidden_restorable_then_purged(demo: TestClient) -
 
     wait_ok(demo, "POST", "/api/v1/databases/demo/restore")
     assert demo.get(CUSTOMER_C1).json()["data"]["data"]["name"] == "Kim"
-    found = demo.post("/api/v1/database/demo/search", json={"query": "Kim"}).json()["data"]
+    head = container_of(demo).events.head_position()
+    found = demo.post(
+        f"/api/v1/database/demo/search?min_position={head}&timeout=10", json={"query": "Kim"}
+    ).json()["data"]
     assert [hit["id"] for hit in found["hits"]] == ["c1"]
     assert "demo" in _listed(demo)
     again = demo.post("/api/v1/databases/demo/restore?wait=true")

@@ -4,7 +4,6 @@ connection are bounded."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from spice.entrypoints.api.routes import ws as ws_routes
-from tests.api.support import ADMIN_PASSWORD, bearer, signed_in
+from tests.api.support import ADMIN_PASSWORD, bearer, final_status, signed_in
 
 
 def _user(secured: TestClient, admin: dict[str, str], username: str) -> dict[str, str]:
@@ -25,16 +24,6 @@ def _user(secured: TestClient, admin: dict[str, str], username: str) -> dict[str
     )
     assert made.status_code == 200, made.text
     return bearer(signed_in(secured, username, password))
-
-
-def _finished(client: TestClient, command_id: str, headers: dict[str, str]) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        status = client.get(f"/api/v1/commands/{command_id}/status", headers=headers)
-        if status.json()["status"] == "COMPLETED":
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"command {command_id} did not complete")
 
 
 def _refused_with(ws: WebSocketTestSession, code: int) -> dict[str, Any]:
@@ -81,8 +70,8 @@ def test_a_member_follows_only_the_commands_it_may_read(secured: TestClient) -> 
     kim, lee = _user(secured, admin, "kim"), _user(secured, admin, "lee")
     kims = secured.post("/api/v1/databases", headers=kim, json={"name": "kims"}).json()
     admins = secured.post("/api/v1/databases", headers=admin, json={"name": "admins"}).json()
-    _finished(secured, kims["command_id"], kim)
-    _finished(secured, admins["command_id"], admin)
+    assert final_status(secured, kims["command_id"], kim)["status"] == "COMPLETED"
+    assert final_status(secured, admins["command_id"], admin)["status"] == "COMPLETED"
 
     def subscribe(ws: WebSocketTestSession, command_id: str) -> dict[str, Any]:
         ws.send_json({"type": "subscribe", "command_id": command_id})

@@ -31,6 +31,7 @@ from spice.application.ports.search import SearchIndex
 from spice.application.ports.transport import Transport
 from spice.application.projections.documents import DocumentProjector, rebuild
 from spice.application.projections.search import SearchProjector
+from spice.application.reads.audit import AuditTrail
 from spice.application.reads.diff import Diffs
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
@@ -92,6 +93,7 @@ class Container:
     health: SystemHealth
     readiness: Readiness
     purger: Purger
+    audit: AuditTrail
     pools: adapters.Pools = field(default_factory=adapters.Pools)
 
     @property
@@ -226,6 +228,7 @@ def build_container(settings: Settings) -> Container:
             command_progress,
         ),
         purger=Purger(events, commands),
+        audit=AuditTrail(events, refs),
         readiness=Readiness(
             events,
             documents,

@@ -191,6 +191,16 @@ class Settings(BaseSettings):
         description="Password of that administrator (12+ characters); empty: none is made.",
     )
 
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO",
+        description="Least level of the log lines a process writes (INFO: one access line "
+        "per request, start-up, leases, recoveries).",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`json`: one JSON object per line (time, level, logger, message, "
+        "request_id, command_id, correlation_id, and the access line's fields).",
+    )
     database_grace_days: float = Field(
         default=7,
         ge=0,

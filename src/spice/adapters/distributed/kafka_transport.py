@@ -254,10 +254,15 @@ class _KafkaSubscription(Subscription):
         self._on_revoke = on_revoke
 
         def revoked(_consumer: Any, parts: list[TopicPartition]) -> None:
+            if parts:
+                log.info("group %s: partitions taken away: %s", group, _named(parts))
             if self._on_revoke is not None and parts:
                 self._on_revoke([(p.topic, p.partition) for p in parts])
 
-        self._consumer.subscribe(topics, on_revoke=revoked, on_lost=revoked)
+        def assigned(_consumer: Any, parts: list[TopicPartition]) -> None:
+            log.info("group %s: partitions assigned: %s", group, _named(parts) or "none")
+
+        self._consumer.subscribe(topics, on_assign=assigned, on_revoke=revoked, on_lost=revoked)
 
     def poll(self, max_messages: int, timeout: float) -> list[Message]:
         found: list[Message] = []
@@ -283,3 +288,7 @@ class _KafkaSubscription(Subscription):
 
     def close(self) -> None:
         self._consumer.close()
+
+
+def _named(parts: list[TopicPartition]) -> str:
+    return ", ".join(f"{p.topic}[{p.partition}]" for p in parts)

@@ -9,6 +9,7 @@ from typing import Any
 
 from spice.application.commands.decisions import Decisions
 from spice.application.commands.tracking import CommandTracker
+from spice.application.context import bound
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import (
     COMPLETED,
@@ -85,6 +86,14 @@ class CommandExecutor:
     def execute(self, envelope: EventEnvelope) -> CommandStatus:
         """Run the command to its outcome. Attempts are counted in its status; a run that
         finds attempts already started (a worker died in one) says so with RETRYING."""
+        meta = envelope.metadata
+        correlation = str(meta.get("request_id") or meta.get("command_id") or "") or None
+        with bound(
+            command_id=str(meta.get("command_id") or "") or None, correlation_id=correlation
+        ):
+            return self._execute(envelope)
+
+    def _execute(self, envelope: EventEnvelope) -> CommandStatus:
         command = IssuedCommand.from_envelope(envelope)
         status = self.tracker.accepted(command, envelope.aggregate_id)
         outcome = self._recorded_outcome(command)
@@ -93,6 +102,7 @@ class CommandExecutor:
         cid, earlier = command.command_id, status.attempts
         if earlier:
             message = f"resuming after {earlier} interrupted attempt{'s' * (earlier > 1)}"
+            log.warning("command %s: %s", cid, message)
             self.tracker.transition(cid, RETRYING, message, attempts=earlier)
         for attempt in range(1, self.max_attempts + 1):
             started = "Processing started" if earlier + attempt == 1 else "Processing again"

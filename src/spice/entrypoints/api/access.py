@@ -45,6 +45,7 @@ RULES: dict[str, dict[str, str]] = {
     "/api/v1/auth/users/{username}/password": {"PUT": "self"},
     "/api/v1/auth/keys": {"POST": "self"},
     "/api/v1/auth/keys/{key_id}": {"DELETE": "self"},
+    "/api/v1/audit": {"GET": "admin"},
     "/api/v1/databases": {"GET": "user", "POST": "user"},
     DB: {"GET": READ, "DELETE": "owner"},
     f"{DB}/restore": {"POST": "owner"},

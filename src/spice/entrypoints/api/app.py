@@ -17,7 +17,9 @@ from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.metrics import Metrics, MetricsMiddleware
 from spice.entrypoints.api.origins import TrustedOriginsMiddleware
 from spice.entrypoints.api.rate_limit import RateLimitMiddleware
+from spice.entrypoints.api.request_log import RequestLogMiddleware
 from spice.entrypoints.api.routes import (
+    audit,
     auth,
     commands,
     databases,
@@ -42,6 +44,7 @@ ROUTERS = tuple(
     for module in (
         health,
         auth,
+        audit,
         databases,
         history,
         proposals,
@@ -123,6 +126,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     metrics = Metrics()
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    # Outside everything: each request's id is bound before any line is logged about it.
+    app.add_middleware(RequestLogMiddleware)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -3,7 +3,7 @@ uses, never the whole container."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
@@ -222,12 +222,15 @@ class WriteOptions:
     request_id: str | None
     commit_message: str | None = None
     poll_interval: float = 0.25
+    # Where the request came from and how its caller signed in, for the audit trail.
+    client: dict[str, str] = field(default_factory=dict)
 
     def metadata(self, sent: dict[str, Any] | None = None) -> dict[str, Any]:
         """The command's metadata: what the body sent (reason, source, message, ...), the
-        request id, and the commit message of the `X-Commit-Message` header (a `message`
-        in the body wins)."""
+        request id, the commit message of the `X-Commit-Message` header (a `message` in
+        the body wins), and the caller's address and way of signing in."""
         out = dict(sent or {})
+        out["client"] = self.client
         if self.request_id:
             out["request_id"] = self.request_id
         if self.commit_message and not out.get("message"):
@@ -236,8 +239,10 @@ class WriteOptions:
 
 
 def get_write_options(
+    request: Request,
     commands: CommandsDep,
     waiter: WaiterDep,
+    identity: IdentityDep,
     actor: ActorDep,
     idempotency_key: IdempotencyKey = None,
     wait: Wait = False,
@@ -247,8 +252,19 @@ def get_write_options(
         str | None, Header(max_length=2000, description="the commit message of this write")
     ] = None,
 ) -> WriteOptions:
+    client = {"address": request.client.host if request.client else "", "via": identity.method}
+    # The id the request log gave the request: its X-Request-ID, or a new one.
+    request_id = getattr(request.state, "request_id", None) or x_request_id
     return WriteOptions(
-        commands, waiter, actor, idempotency_key, wait, timeout, x_request_id, x_commit_message
+        commands,
+        waiter,
+        actor,
+        idempotency_key,
+        wait,
+        timeout,
+        request_id,
+        x_commit_message,
+        client=client,
     )
 
 

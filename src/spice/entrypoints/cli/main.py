@@ -5,6 +5,7 @@ running server."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -28,10 +29,15 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _announce(what: str, settings: Settings) -> None:
-    """Say what this process is and what it runs with (secrets hidden)."""
+    """Say what this process is and what it runs with (secrets hidden), on the console
+    and in the log."""
+    from spice.bootstrap.logs import configure
+
+    configure(settings)
     console.print(what)
     for line in settings.describe():
         console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+    logging.getLogger("spice").info("started: %s (%s)", what, "; ".join(settings.describe()))
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -55,9 +61,16 @@ def serve(args: argparse.Namespace) -> int:
     gc.set_threshold(50_000, 20, 20)
     gc.collect()
     gc.freeze()
-    # WebSocket messages are small JSON objects (subscribe, ping): 64 KiB is plenty.
+    # WebSocket messages are small JSON objects (subscribe, ping): 64 KiB is plenty. The
+    # log is configured above (uvicorn's own lines go through it; the access lines are
+    # the request log's).
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="warning", ws_max_size=64 * 1024
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        ws_max_size=64 * 1024,
     )
     return 0
 
@@ -79,7 +92,6 @@ def verify(args: argparse.Namespace) -> int:
 def worker(args: argparse.Namespace) -> int:
     from spice.entrypoints.workers import processes
 
-    _logging()
     settings = _settings(args)
     settings.require_distributed()
     _announce(f"Spice Harvester worker {args.kind}", settings)
@@ -91,7 +103,6 @@ def worker(args: argparse.Namespace) -> int:
 def relay(args: argparse.Namespace) -> int:
     from spice.entrypoints.workers import processes
 
-    _logging()
     settings = _settings(args)
     settings.require_distributed()
     _announce("Spice Harvester relay", settings)
@@ -111,12 +122,6 @@ def dlq(args: argparse.Namespace) -> int:
 
 def user(args: argparse.Namespace) -> int:
     return users.create_user(_settings(args), console, args)
-
-
-def _logging() -> None:
-    import logging
-
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
 
 
 def main(argv: list[str] | None = None) -> int:
