@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from spice.adapters.distributed.redis_command_status import RedisCommandStatusStore
 from spice.application.commands.ids import new_id
 from spice.bootstrap.settings import Settings
 from spice.domain.commands import CreateDatabase, IssuedCommand
@@ -193,3 +194,18 @@ def test_events_carry_actor_command_and_request_ids(client: TestClient) -> None:
     assert event.metadata["causation_id"] == cid
     assert event.metadata["request_id"] == "req-42"
     assert event.metadata["command_type"] == "CREATE_DATABASE"
+
+
+def test_a_forgotten_status_is_made_again_from_the_log(client: TestClient) -> None:
+    done = client.post("/api/v1/databases?wait=true", json={"name": "kept"}).json()["data"]
+    container = container_of(client)
+    container.housekeeping.jobs["command statuses forgotten"]()  # within the retention
+    assert container.tracker.store.get(done["command_id"]) is not None
+    store = container.tracker.store
+    if isinstance(store, RedisCommandStatusStore):  # its TTL runs out: as if it had
+        store._redis.delete(store._key(done["command_id"]))  # noqa: SLF001
+    else:
+        assert store.prune("9999-01-01T00:00:00Z") >= 1
+    assert store.get(done["command_id"]) is None
+    again = client.get(f"/api/v1/commands/{done['command_id']}/status").json()
+    assert (again["status"], again["result"]["database"]) == ("COMPLETED", "kept")

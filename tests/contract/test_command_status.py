@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from spice.adapters.distributed.redis_command_status import RedisCommandStatusStore
 from spice.application.commands.ids import new_id
 from spice.application.ports.command_status import (
     COMPLETED,
@@ -74,3 +75,27 @@ def test_round_trip_of_history_result_and_error(command_status_store: CommandSta
     got = command_status_store.get(full.command_id)
     assert got == full
     assert got is not None and got.to_dict() == full.to_dict()
+
+
+def test_finished_statuses_past_their_retention_are_forgotten(
+    command_status_store: CommandStatusStore,
+) -> None:
+    old, recent = "2024-01-01T00:00:00.000000Z", "2024-03-01T00:00:00.000000Z"
+    done_long_ago = status(status=COMPLETED, updated_at=old)
+    failed_long_ago = status(status=FAILED, updated_at=old)
+    done_lately = status(status=COMPLETED, updated_at=recent)
+    waiting_long = status(status=PENDING, updated_at=old)
+    for each in (done_long_ago, failed_long_ago, done_lately, waiting_long):
+        command_status_store.save(each)
+    forgotten = command_status_store.prune("2024-02-01T00:00:00.000000Z")
+    if isinstance(command_status_store, RedisCommandStatusStore):
+        assert forgotten == 0  # Redis forgets by itself: final statuses carry a TTL
+        ttl = command_status_store._redis.ttl  # noqa: SLF001 - what the store set
+        assert 0 < ttl(command_status_store._key(done_long_ago.command_id)) <= 86400  # noqa: SLF001
+        assert ttl(command_status_store._key(waiting_long.command_id)) == -1  # noqa: SLF001
+        return
+    assert forgotten == 2
+    assert command_status_store.get(done_long_ago.command_id) is None
+    assert command_status_store.get(failed_long_ago.command_id) is None
+    assert command_status_store.get(done_lately.command_id) == done_lately
+    assert command_status_store.get(waiting_long.command_id) == waiting_long  # still to run

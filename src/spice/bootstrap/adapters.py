@@ -103,7 +103,7 @@ def command_status_store(s: Settings) -> CommandStatusStore:
     if url.startswith(REDIS):
         from spice.adapters.distributed.redis_command_status import RedisCommandStatusStore
 
-        return RedisCommandStatusStore(url)
+        return RedisCommandStatusStore(url, s.command_status_retention_hours * 3600)
     return SQLiteCommandStatusStore(_sqlite_path(url), s.sqlite_synchronous)
 
 

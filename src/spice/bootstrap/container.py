@@ -21,6 +21,8 @@ from spice.application.delivery.follower import LogFollower
 from spice.application.delivery.progress import Progress
 from spice.application.delivery.relay import RELAY
 from spice.application.delivery.remote_progress import PendingCommands, ReadModelWatch
+from spice.application.housekeeping import Housekeeping
+from spice.application.log.serialization import utc_after
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
@@ -93,6 +95,7 @@ class Container:
     health: SystemHealth
     readiness: Readiness
     purger: Purger
+    housekeeping: Housekeeping
     audit: AuditTrail
     pools: adapters.Pools = field(default_factory=adapters.Pools)
 
@@ -138,13 +141,13 @@ class Container:
             )
             rebuild(self.events, self.documents)
         if self.settings.run_workers:
-            self.purger.start()
+            self.housekeeping.start()
             self.worker.start()
             self.projector.start()
             self.search_projector.start()
 
     def stop(self) -> None:
-        self.purger.stop()
+        self.housekeeping.stop()
         followers = [self.worker, self.projector, self.search_projector]
         for follower in {*followers, self.read_follower, self.search_follower}:
             follower.stop()
@@ -182,6 +185,7 @@ def build_container(settings: Settings) -> Container:
     executor.runners[RunImport] = imports.runner(executor.run_child)
     command_progress = worker.progress if s.process == "serve" else None
     commands = CommandService(events, tracker, drain, s.drain_timeout_seconds, decisions)
+    purger = Purger(events, commands)
     return Container(
         settings=s,
         events=events,
@@ -227,7 +231,15 @@ def build_container(settings: Settings) -> Container:
             search_follower.progress,
             command_progress,
         ),
-        purger=Purger(events, commands),
+        purger=purger,
+        housekeeping=Housekeeping(
+            {
+                "databases purged": purger.run_once,
+                "command statuses forgotten": lambda: tracker.store.prune(
+                    utc_after(-s.command_status_retention_hours * 3600)
+                ),
+            }
+        ),
         audit=AuditTrail(events, refs),
         readiness=Readiness(
             events,

@@ -201,6 +201,12 @@ class Settings(BaseSettings):
         description="`json`: one JSON object per line (time, level, logger, message, "
         "request_id, command_id, correlation_id, and the access line's fields).",
     )
+    command_status_retention_hours: float = Field(
+        default=24,
+        gt=0,
+        description="How long a finished command's status is kept for status reads, waits and "
+        "WebSockets (the log keeps its outcome for good; a later read makes it again).",
+    )
     database_grace_days: float = Field(
         default=7,
         ge=0,

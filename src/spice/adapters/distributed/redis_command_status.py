@@ -36,8 +36,10 @@ class RedisCommandStatusStore(CommandStatusStore):
     the API processes hear what the workers do (WebSockets, waits). Connection failures
     raise `Unavailable`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, retention_seconds: float = 86400.0) -> None:
         url, self.prefix = split_prefix(url)
+        # Final statuses expire by themselves (Redis' TTL): `prune` has nothing to do.
+        self.retention = max(1, int(retention_seconds))
         self._redis = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
         self._origin = uuid.uuid4().hex
         self._channel = f"{self.prefix}:statuses"
@@ -53,7 +55,9 @@ class RedisCommandStatusStore(CommandStatusStore):
 
     def insert_if_absent(self, status: CommandStatus) -> bool:
         try:
-            stored = self._redis.set(self._key(status.command_id), dumps(status.to_dict()), nx=True)
+            stored = self._redis.set(
+                self._key(status.command_id), dumps(status.to_dict()), nx=True, ex=self._ttl(status)
+            )
             if stored:
                 self._publish(status)
         except redis.RedisError as exc:
@@ -62,10 +66,18 @@ class RedisCommandStatusStore(CommandStatusStore):
 
     def save(self, status: CommandStatus) -> None:
         try:
-            self._redis.set(self._key(status.command_id), dumps(status.to_dict()))
+            self._redis.set(
+                self._key(status.command_id), dumps(status.to_dict()), ex=self._ttl(status)
+            )
             self._publish(status)
         except redis.RedisError as exc:
             raise Unavailable(f"Redis failed: {exc}") from exc
+
+    def _ttl(self, status: CommandStatus) -> int | None:
+        return self.retention if status.is_final else None
+
+    def prune(self, before: str) -> int:
+        return 0  # final statuses carry a TTL of the retention
 
     def get(self, command_id: str) -> CommandStatus | None:
         try:

@@ -15,6 +15,9 @@ CREATE TABLE IF NOT EXISTS command_status (
     actor TEXT NOT NULL,
     body TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS command_status_final_updated
+    ON command_status (json_extract(body, '$.updated_at'))
+    WHERE status IN ('COMPLETED', 'FAILED');
 """
 
 
@@ -39,6 +42,15 @@ class SQLiteCommandStatusStore(CommandStatusStore):
                 "INSERT OR REPLACE INTO command_status VALUES (?, ?, ?, ?)",
                 (status.command_id, status.status, status.actor, dumps(status.to_dict())),
             )
+
+    def prune(self, before: str) -> int:
+        with self._db.write() as conn:
+            cur = conn.execute(
+                "DELETE FROM command_status WHERE status IN ('COMPLETED', 'FAILED') "
+                "AND json_extract(body, '$.updated_at') < ?",
+                (before,),
+            )
+            return cur.rowcount
 
     def get(self, command_id: str) -> CommandStatus | None:
         row = (

@@ -5,7 +5,11 @@ from __future__ import annotations
 import copy
 import threading
 
-from spice.application.ports.command_status import CommandStatus, CommandStatusStore
+from spice.application.ports.command_status import (
+    FINAL_STATUSES,
+    CommandStatus,
+    CommandStatusStore,
+)
 
 
 class InMemoryCommandStatusStore(CommandStatusStore):
@@ -25,6 +29,17 @@ class InMemoryCommandStatusStore(CommandStatusStore):
     def save(self, status: CommandStatus) -> None:
         with self._lock:
             self._rows[status.command_id] = copy.deepcopy(status.to_dict())
+
+    def prune(self, before: str) -> int:
+        with self._lock:
+            old = [
+                k
+                for k, row in self._rows.items()
+                if row["status"] in FINAL_STATUSES and row["updated_at"] < before
+            ]
+            for key in old:
+                del self._rows[key]
+        return len(old)
 
     def get(self, command_id: str) -> CommandStatus | None:
         with self._lock:

@@ -1,15 +1,14 @@
 """Purges deleted databases whose grace period has ended.
 
 A deleted database stays restorable until its `purge_after`; then a `PurgeDatabase`
-command drops its read models. Every process that runs commands runs a purger; the
-command of one database's deletion has one idempotency key, so several purgers that find
-it at once store it once.
+command drops its read models. Every process that runs commands runs a purger (as a job of
+its housekeeping); the command of one database's deletion has one idempotency key, so
+several purgers that find it at once store it once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
@@ -27,16 +26,9 @@ PREFIX = names.database_aggregate("")
 
 class Purger:
     def __init__(
-        self,
-        events: EventStore,
-        commands: CommandService,
-        interval: float = 60.0,
-        clock: Callable[[], float] = time.time,
+        self, events: EventStore, commands: CommandService, clock: Callable[[], float] = time.time
     ) -> None:
-        self.events, self.commands = events, commands
-        self.interval, self.clock = interval, clock
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.events, self.commands, self.clock = events, commands, clock
 
     def due(self) -> list[tuple[str, int]]:
         """(database, sequence of its deletion) of each deleted database past its grace."""
@@ -67,21 +59,3 @@ class Purger:
             log.warning("database %r: grace period over, purge submitted", db)
             submitted.append(db)
         return submitted
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="purger", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # noqa: BLE001 - a store away now may answer next time
-                log.exception("purger: looking for databases to purge failed")
-            self._stop.wait(self.interval)

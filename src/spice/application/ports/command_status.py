@@ -59,6 +59,12 @@ class CommandStatusStore(ABC):
     @abstractmethod
     def get(self, command_id: str) -> CommandStatus | None: ...
 
+    @abstractmethod
+    def prune(self, before: str) -> int:
+        """Forget the final statuses last updated before `before` (an ISO time, as
+        `updated_at` holds it); how many. The log keeps every outcome: a status asked for
+        later is made again from it."""
+
     def watch(self, listener: Callable[[CommandStatus], None]) -> None:  # noqa: B027
         """Call `listener` with each status other processes store. Stores private to one
         process have no other writers, so by default there is nothing to hear."""

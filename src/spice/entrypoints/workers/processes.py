@@ -28,11 +28,11 @@ def run_command_worker(settings: Settings) -> int:
     process = processes.worker_process(settings)
     consumer = processes.command_consumer(process)
     _on_signals(consumer.stop)
-    process.container.purger.start()  # databases past their grace period
+    process.container.housekeeping.start()  # purges, expired statuses
     try:
         consumer.run()
     finally:
-        process.container.purger.stop()
+        process.container.housekeeping.stop()
         process.close()
     return 0
 
