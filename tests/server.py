@@ -34,6 +34,7 @@ class ServerProcess:
         self.env = env or {}
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.host = "127.0.0.1"  # where it binds (0.0.0.0 is reached at 127.0.0.1 too)
         self.proc: subprocess.Popen[bytes] | None = None
         # Credentials for its requests (a server that needs sign-in).
         self.headers: dict[str, str] = {}
@@ -45,7 +46,7 @@ class ServerProcess:
             "spice.entrypoints.cli.main",
             self.command,
             "--host",
-            "127.0.0.1",
+            self.host,
             "--port",
             str(self.port),
             "--data-dir",

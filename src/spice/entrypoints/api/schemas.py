@@ -134,7 +134,11 @@ class WriteMetadata(BaseModel):
         extra = self.model_extra or {}
         if len(extra) > MAX_METADATA_KEYS:
             raise ValueError(f"at most {MAX_METADATA_KEYS} keys")
-        if len(orjson.dumps(self.model_dump())) > MAX_METADATA_BYTES:
+        try:
+            size = len(orjson.dumps(self.model_dump()))
+        except TypeError as exc:  # an integer beyond 64 bits: JSON we could not store
+            raise ValueError(f"cannot be stored: {exc} (integers must fit in 64 bits)") from None
+        if size > MAX_METADATA_BYTES:
             raise ValueError(f"at most {MAX_METADATA_BYTES} bytes as JSON")
         return self
 

@@ -72,12 +72,16 @@ async def search_instances(
     waiter: deps.WaiterDep,
     branch: deps.BranchDep,
     as_of: deps.AsOfDep,
-    search: Annotated[str, Query(max_length=1000, description="full text")] = "",
+    # Bounded so that the whole URL stays within what the HTTP server parses (64 KiB,
+    # however its characters are encoded): larger filters go in POST .../search.
+    search: Annotated[str, Query(max_length=500, description="full text")] = "",
     class_id: Annotated[str | None, Query(max_length=100)] = None,
-    filter: Annotated[str | None, Query(max_length=20_000, description="JSON filter")] = None,
+    filter: Annotated[
+        str | None, Query(max_length=2000, description="JSON filter (larger: POST .../search)")
+    ] = None,
     sort: Annotated[str | None, Query(max_length=200)] = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    facets: Annotated[str | None, Query(max_length=2000, description="comma list")] = None,
+    facets: Annotated[str | None, Query(max_length=500, description="comma list")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
