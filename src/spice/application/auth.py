@@ -25,6 +25,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from spice.application.oidc import OidcVerifier
 from spice.application.ports.rate_limit import RateLimiter
 from spice.domain import names
 from spice.domain.aggregates import AggregateState
@@ -48,7 +49,8 @@ REFUSED = "wrong user name or password"
 
 @dataclass(frozen=True)
 class Identity:
-    """An authenticated caller (`method`: token or api_key), the local administrator of a
+    """An authenticated caller (`method`: token, api_key, or oidc for a token of the
+    configured identity provider), the local administrator of a
     server bound to loopback (`local`: a request without credentials), or nobody (`none`:
     no credentials, on a route open to all)."""
 
@@ -72,9 +74,11 @@ class Authenticator:
         refresh_seconds: float,
         clock: Callable[[], float] = time.time,
         throttle: RateLimiter | None = None,
+        oidc: OidcVerifier | None = None,
     ) -> None:
         self.model = model
         self.throttle = throttle
+        self.oidc = oidc
         self._secret = secret
         self.access_seconds, self.refresh_seconds = access_seconds, refresh_seconds
         self.clock = clock
@@ -118,6 +122,11 @@ class Authenticator:
         return self._tokens(self._checked(token, "refresh"))
 
     def identify_token(self, token: str) -> Identity:
+        if self.oidc is not None and self.oidc.accepts(token):
+            username, admin = self.oidc.identify(token)
+            return Identity(username, admin, "oidc")
+        if self.oidc is not None and not self.enabled:
+            raise Unauthenticated(f"not a token of the identity provider {self.oidc.issuer}")
         user = self._checked(token, "access")
         return Identity(str(user.body["username"]), bool(user.body["admin"]), "token")
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 import tempfile
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jwt
 
 from spice.adapters.embedded.file_blobs import FileBlobStore
 from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusStore
@@ -21,6 +24,7 @@ from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.rate_limit import InMemoryRateLimiter
+from spice.application.oidc import KeyLookup, OidcVerifier
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
@@ -140,6 +144,49 @@ def rate_limiter(s: Settings) -> RateLimiter | None:
         return None
     burst = s.rate_limit_burst or max(1, math.ceil(s.rate_limit_per_second))
     return _limiter(s, RateLimit(s.rate_limit_per_second, burst))
+
+
+def oidc(s: Settings) -> OidcVerifier | None:
+    """The verifier of the identity provider's tokens, when one is configured."""
+    if not s.oidc_issuer:
+        return None
+    return OidcVerifier(
+        s.oidc_issuer,
+        s.oidc_audience,
+        signing_keys(s.oidc_jwks),
+        s.oidc_username_claim,
+        s.oidc_groups_claim,
+        s.oidc_admin_group,
+    )
+
+
+def signing_keys(jwks: str) -> KeyLookup:
+    """Keys by `kid`: from a JWKS URL (fetched when a kid is new, cached five minutes) or
+    read from a JWKS file at each lookup (a rotated file is picked up)."""
+    if jwks.startswith(("https://", "http://")):
+        client = jwt.PyJWKClient(jwks, cache_keys=True, lifespan=300, timeout=10)
+
+        def fetched(kid: str | None) -> Any:
+            try:
+                if kid is None:
+                    raise LookupError("no kid")
+                return client.get_signing_key(kid).key
+            except jwt.PyJWKClientError as exc:
+                raise LookupError(str(exc)) from None
+
+        return fetched
+
+    def from_file(kid: str | None) -> Any:
+        try:
+            keys = jwt.PyJWKSet.from_json(Path(jwks.removeprefix("file://")).read_text()).keys
+        except (OSError, jwt.PyJWKSetError) as exc:
+            raise LookupError(f"JWKS file {jwks}: {exc}") from None
+        for key in keys:
+            if kid is None or key.key_id == kid:
+                return key.key
+        raise LookupError(f"no key {kid!r}")
+
+    return from_file
 
 
 def login_limiter(s: Settings) -> RateLimiter:

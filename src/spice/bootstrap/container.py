@@ -217,6 +217,7 @@ def build_container(settings: Settings) -> Container:
             s.access_token_minutes * 60,
             s.refresh_token_days * 86400,
             throttle=adapters.login_limiter(s),
+            oidc=adapters.oidc(s),
         ),
         datasets=datasets,
         imports=imports,

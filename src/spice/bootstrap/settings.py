@@ -219,6 +219,24 @@ class Settings(BaseSettings):
         description="`/ready` answers 503 when a write waits longer than this to be run or "
         "projected (a follower behind, or a command not run).",
     )
+    oidc_issuer: str = Field(
+        default="",
+        description="Issuer (`iss`) of an OpenID Connect provider whose bearer tokens are "
+        "accepted; empty: none. Needs the audience and the JWKS.",
+    )
+    oidc_audience: str = Field(default="", description="The audience (`aud`) its tokens name.")
+    oidc_jwks: str = Field(
+        default="",
+        description="Its signing keys: a JWKS URL (`https://.../certs`, fetched and cached) "
+        "or a JWKS file path.",
+    )
+    oidc_username_claim: str = Field(
+        default="preferred_username", description="The claim that names the user."
+    )
+    oidc_groups_claim: str = Field(default="groups", description="The claim listing groups.")
+    oidc_admin_group: str = Field(
+        default="", description="Members of this group are administrators; empty: none are."
+    )
     allowed_hosts: str = Field(
         default="",
         description="Comma-separated host names the server answers to (the `Host` header; `*`: "
@@ -261,8 +279,13 @@ class Settings(BaseSettings):
 
     def require_safe_binding(self) -> None:
         """Refuse to serve beyond loopback, or the distributed profile's API at all, without
-        sign-in configured."""
-        if self.auth_secret:
+        sign-in configured (a signing secret, or an identity provider)."""
+        if self.oidc_issuer and not (self.oidc_audience and self.oidc_jwks):
+            raise SettingsError(
+                f"{env_name('oidc_issuer')} needs {env_name('oidc_audience')} and "
+                f"{env_name('oidc_jwks')}"
+            )
+        if self.auth_secret or self.oidc_issuer:
             return
         if self.process == "api":
             raise SettingsError(
