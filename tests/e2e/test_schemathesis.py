@@ -28,6 +28,7 @@ SECURED = {
     "SPICE_ADMIN_PASSWORD": ADMIN_PASSWORD,
     "SPICE_ACCESS_TOKEN_MINUTES": "60",
     "SPICE_LOGIN_ATTEMPTS_PER_MINUTE": "100000",
+    "SPICE_RATE_LIMIT_PER_SECOND": "0",  # its workers send as fast as they can
 }
 
 

@@ -99,10 +99,15 @@ class Settings(BaseSettings):
         json_schema_extra={"profile": "both"},
     )
     rate_limit_per_second: float = Field(
-        default=0.0, ge=0, description="Requests per second per client; 0 is no limit."
+        default=100.0,
+        ge=0,
+        description="Requests per second per client: a signed-in user, else an address (the "
+        "local administrator of a loopback server is not limited); 0 is no limit.",
     )
     rate_limit_burst: int = Field(
-        default=0, ge=0, description="Requests a client may send at once (0: the rate, rounded up)."
+        default=200,
+        ge=0,
+        description="Requests a client may send at once (0: the rate, rounded up).",
     )
     rate_limit_url: str = Field(
         default="",
@@ -110,7 +115,9 @@ class Settings(BaseSettings):
         json_schema_extra={"profile": "distributed"},
     )
     rate_limit_key_header: str = Field(
-        default="", description="Header that names a client (e.g. `X-Api-Key`); else its address."
+        default="",
+        description="Header that names a client (e.g. `X-Api-Key` set by a gateway); else the "
+        "signed-in user, or the address.",
     )
     sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
         default="NORMAL",

@@ -104,10 +104,11 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
+    # Limits per client, known by who they are (so inside the access check), before the
+    # route reads the body.
+    app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     # Who calls and whether the route's rule lets them, before the route (and its body).
     app.add_middleware(AccessMiddleware, routes=[r for router in ROUTERS for r in router.routes])
-    # Added after, so it runs first: a refused request costs no body reading.
-    app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     # Closed unless origins are allowed: a page of another origin cannot read answers.
     app.add_middleware(
         CORSMiddleware,
@@ -122,7 +123,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         hosts=settings.trusted_hosts(),
         origins=settings.trusted_origins(),
     )
-    # Outermost: refused requests (413, 429) are counted too.
+    # Around the rest: refused requests (400, 401, 403, 413, 429) are counted too.
     metrics = Metrics()
     app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -1,12 +1,15 @@
 """Refuses requests over the client's rate with 429 and `Retry-After`; every answer carries
 `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
 
-A client is its `rate_limit_key_header` value when that header is set, else its address.
-The header is only as trustworthy as whoever sets it: use it behind a gateway that
-authenticates clients and sets it, since a client choosing its own key is never limited.
-Health checks and the API's own documentation are not counted. When the limiter's store
-cannot be reached, requests are let in (and the failure logged): an outage of Redis must not
-become an outage of the API.
+A client is its `rate_limit_key_header` value when that header is set, else the signed-in
+user (wherever they call from), else its address. The header is only as trustworthy as
+whoever sets it: use it behind a gateway that authenticates clients and sets it, since a
+client choosing its own key is never limited. The local administrator of a loopback server
+(a request without credentials there: whoever uses this machine) is not limited, nor are
+health checks and the API's own documentation. It runs after the caller is identified
+(`access.AccessMiddleware`, which keeps the identity in the request's state). When the
+limiter's store cannot be reached, requests are let in (and the failure logged): an outage
+of Redis must not become an outage of the API.
 """
 
 from __future__ import annotations
@@ -41,22 +44,30 @@ class RateLimitMiddleware:
         self.app = app
         self.key_header = key_header.lower().encode()
 
-    def _client(self, scope: dict) -> str:
+    def _client(self, scope: dict) -> str | None:
+        """The client's key; None for one that is not limited."""
         if self.key_header:
             for name, value in scope.get("headers") or []:
                 if name == self.key_header and value:
                     return "key:" + value.decode("latin-1")
+        identity = scope.get("state", {}).get("identity")
+        method = getattr(identity, "method", "none")
+        if method == "local":
+            return None
+        if method != "none":
+            return "user:" + str(identity.username)
         client = scope.get("client")
         return "addr:" + (client[0] if client else "unknown")
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         container = getattr(scope["app"].state, "container", None) if "app" in scope else None
         limiter: RateLimiter | None = getattr(container, "rate_limiter", None)
-        if scope["type"] != "http" or limiter is None or scope["path"] in EXEMPT:
+        key = self._client(scope) if scope["type"] == "http" else None
+        if key is None or limiter is None or scope["path"] in EXEMPT:
             await self.app(scope, receive, send)
             return
         try:
-            decision = await run_in_threadpool(limiter.hit, self._client(scope))
+            decision = await run_in_threadpool(limiter.hit, key)
         except Unavailable as exc:
             log.warning("rate limiter unavailable, request let in: %s", exc.message)
             await self.app(scope, receive, send)
