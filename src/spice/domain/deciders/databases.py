@@ -19,6 +19,7 @@ from spice.domain.events import (
     DatabaseDeleted,
     DatabasePurged,
     DatabaseRestored,
+    DomainEvent,
 )
 
 
@@ -65,19 +66,19 @@ def _deleted(model: WriteModel, db: str | None) -> AggregateState:
     return state
 
 
-def restore_database(model: WriteModel, command: RestoreDatabase, _command_id: str) -> Decision:
+def _on_deleted(
+    model: WriteModel, command: RestoreDatabase | PurgeDatabase, event: DomainEvent
+) -> Decision:
+    """`event` on the stream of a deleted database that was not purged yet."""
     state = _deleted(model, command.database)
     check_expected(state, command.expected_seq)
-    name = str(command.database)
-    return Decision(
-        [Change(state.aggregate_id, state.seq + 1, DatabaseRestored(name))], {"database": name}
-    )
+    change = Change(state.aggregate_id, state.seq + 1, event)
+    return Decision([change], {"database": str(command.database)})
+
+
+def restore_database(model: WriteModel, command: RestoreDatabase, _command_id: str) -> Decision:
+    return _on_deleted(model, command, DatabaseRestored(str(command.database)))
 
 
 def purge_database(model: WriteModel, command: PurgeDatabase, _command_id: str) -> Decision:
-    state = _deleted(model, command.database)
-    check_expected(state, command.expected_seq)
-    name = str(command.database)
-    return Decision(
-        [Change(state.aggregate_id, state.seq + 1, DatabasePurged(name))], {"database": name}
-    )
+    return _on_deleted(model, command, DatabasePurged(str(command.database)))
