@@ -60,6 +60,9 @@ def test_a_socket_without_credentials_signs_in_by_its_first_message(
             ws.send_json(first)
             error = _refused_with(ws, ws_routes.UNAUTHENTICATED)
             assert error["type"] == "error" and error["code"] == "UNAUTHENTICATED", first
+    with secured.websocket_connect("/api/v1/ws/commands") as ws:
+        ws.send_bytes(b"\x00binary")
+        assert _refused_with(ws, ws_routes.UNAUTHENTICATED)["code"] == "UNAUTHENTICATED"
     monkeypatch.setattr(ws_routes, "AUTHENTICATE_SECONDS", 0.2)
     with secured.websocket_connect("/api/v1/ws/commands") as ws:
         assert _refused_with(ws, ws_routes.UNAUTHENTICATED)["code"] == "UNAUTHENTICATED"

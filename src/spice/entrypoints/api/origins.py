@@ -31,11 +31,11 @@ def host_name(host: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
-def same_origin(origin: str, host: str, scheme: str) -> bool:
-    """Whether `origin` is the server's own (`scheme://` and the `Host` header)."""
+def same_origin(origin: str, host: str) -> bool:
+    """Whether `origin` is the server's own: the host and port the `Host` header names
+    (whatever the scheme: behind a proxy that ends TLS the server sees `http`)."""
     parts = urlsplit(origin)
-    secure = "https" if scheme in ("https", "wss") else "http"
-    return parts.scheme == secure and parts.netloc.lower() == host.strip().lower()
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.strip().lower()
 
 
 class TrustedOriginsMiddleware:
@@ -56,7 +56,7 @@ class TrustedOriginsMiddleware:
             refusal = (400, "INVALID_HOST", f"this server does not answer to host {host!r}")
         elif scope["type"] == "websocket" or scope["method"] not in SAFE_METHODS:
             origin = headers.get("origin")
-            if origin is not None and not self.allowed(origin, host, scope["scheme"]):
+            if origin is not None and not self.allowed(origin, host):
                 refusal = (
                     403,
                     "ORIGIN_NOT_ALLOWED",
@@ -70,5 +70,5 @@ class TrustedOriginsMiddleware:
         else:
             await error_response(*refusal)(scope, receive, send)
 
-    def allowed(self, origin: str, host: str, scheme: str) -> bool:
-        return origin.rstrip("/") in self.origins or same_origin(origin, host, scheme)
+    def allowed(self, origin: str, host: str) -> bool:
+        return origin.rstrip("/") in self.origins or same_origin(origin, host)

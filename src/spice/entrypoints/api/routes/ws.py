@@ -144,7 +144,7 @@ async def _sign_in(ws: WebSocket) -> Identity | None:
             )
         auth = ws.app.state.container.auth
         return await run_in_threadpool(auth.identify_credential, token)
-    except (TimeoutError, ValueError, AttributeError):
+    except (TimeoutError, ValueError, AttributeError, KeyError):  # KeyError: a binary frame
         reason = "sign in first with an authenticate message"
     except Unauthenticated as exc:
         reason = exc.message
@@ -159,7 +159,7 @@ async def _serve(ws: WebSocket, user_id: str | None, command_id: str | None) -> 
     await ws.accept()
     try:
         identity = await _sign_in(ws)
-    except WebSocketDisconnect:
+    except (WebSocketDisconnect, RuntimeError):  # gone before (or while) signing in
         return
     if identity is None:
         return
