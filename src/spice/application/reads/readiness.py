@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from spice.application.delivery.progress import Progress
@@ -80,7 +80,6 @@ class Readiness:
     # Commands accepted and not yet run, in a process whose command workers run elsewhere.
     pending: PendingCommands | None = None
     clock: Callable[[], float] = time.time
-    _last: dict[str, Check] = field(default_factory=dict)
 
     def report(self) -> dict[str, Any]:
         """`ready` (all required checks pass), `status` (ready, degraded, not ready), a
