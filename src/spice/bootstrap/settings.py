@@ -214,6 +214,11 @@ class Settings(BaseSettings):
         description="How long a finished command's status is kept for status reads, waits and "
         "WebSockets (the log keeps its outcome for good; a later read makes it again).",
     )
+    trace_exporter: Literal["none", "console", "otlp"] = Field(
+        default="none",
+        description="Where traces go: nowhere, standard error, or an OpenTelemetry collector "
+        "over HTTP (`OTEL_EXPORTER_OTLP_ENDPOINT`; needs the `otlp` extra).",
+    )
     database_grace_days: float = Field(
         default=7,
         ge=0,

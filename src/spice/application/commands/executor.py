@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from opentelemetry.trace import SpanKind
+
 from spice.application.commands.decisions import Decisions
 from spice.application.commands.tracking import CommandTracker
 from spice.application.context import bound
@@ -19,6 +21,7 @@ from spice.application.ports.command_status import (
     CommandStatus,
 )
 from spice.application.ports.event_store import EventStore
+from spice.application.tracing import context_of, tracer
 from spice.domain.commands import Command, IssuedCommand
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, WriteModel
@@ -87,9 +90,16 @@ class CommandExecutor:
         """Run the command to its outcome. Attempts are counted in its status; a run that
         finds attempts already started (a worker died in one) says so with RETRYING."""
         meta = envelope.metadata
-        correlation = str(meta.get("request_id") or meta.get("command_id") or "") or None
-        with bound(
-            command_id=str(meta.get("command_id") or "") or None, correlation_id=correlation
+        command_id = str(meta.get("command_id") or "") or None
+        correlation = str(meta.get("request_id") or "") or command_id
+        with (
+            bound(command_id=command_id, correlation_id=correlation),
+            tracer.start_as_current_span(
+                f"command {meta.get('command_type')}",
+                context=context_of(meta),
+                kind=SpanKind.CONSUMER,
+                attributes={"spice.command_id": command_id or ""},
+            ),
         ):
             return self._execute(envelope)
 

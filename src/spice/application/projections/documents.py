@@ -20,6 +20,7 @@ from spice.application.ports.documents import (
 )
 from spice.application.ports.event_store import EventStore
 from spice.application.projections.generations import rebuild_generation
+from spice.application.tracing import traced_step
 from spice.domain import commands as c
 from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
@@ -255,7 +256,8 @@ class DocumentProjector(LogFollower):
         with self.documents.unit_of_work(self.generation) as uow:
             start = uow.checkpoint()
             batch = self.store.read_all(start, self.batch_size)
-            project_batch(uow, self.store, batch, self.relationships)
+            with traced_step("project documents", batch):
+                project_batch(uow, self.store, batch, self.relationships)
             if batch:
                 uow.set_checkpoint(batch[-1].position)
         if not batch:

@@ -12,6 +12,7 @@ from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import IndexChange, SearchIndex
 from spice.application.projections.generations import rebuild_generation
 from spice.application.search.query import SearchHit
+from spice.application.tracing import traced_step
 from spice.domain.aggregates import AggregateState, apply
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.errors import Unavailable
@@ -112,7 +113,8 @@ class SearchProjector(LogFollower):
             apply(state, event, fact)
             touched[key] = event.position
         changes = [self._change(k, states[k], p) for k, p in touched.items()]
-        self.index.write(generation, changes, dropped, batch[-1].position)
+        with traced_step("index for search", batch):
+            self.index.write(generation, changes, dropped, batch[-1].position)
         return batch[-1].position, len(batch) == self.batch_size
 
     def _prior_states(

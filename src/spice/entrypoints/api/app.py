@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from spice.application import tracing
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api import errors
@@ -92,6 +93,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             built.tracker.unsubscribe(manager.on_status)
             built.tracker.unsubscribe(metrics.on_status)
             built.stop()
+            tracing.flush()
 
     app = FastAPI(
         title="Spice Harvester",

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 
+from spice.application import tracing
 from spice.application.auth import KEY_PREFIX, LOCAL, NOBODY, Authenticator, Identity
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
@@ -231,6 +232,8 @@ class WriteOptions:
         the body wins), and the caller's address and way of signing in."""
         out = dict(sent or {})
         out["client"] = self.client
+        if trace := tracing.carried():
+            out[tracing.KEY] = trace  # the worker and projections continue this trace
         if self.request_id:
             out["request_id"] = self.request_id
         if self.commit_message and not out.get("message"):

@@ -28,12 +28,13 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(**overrides)
 
 
-def _announce(what: str, settings: Settings) -> None:
+def _announce(what: str, settings: Settings, process: str) -> None:
     """Say what this process is and what it runs with (secrets hidden), on the console
     and in the log."""
-    from spice.bootstrap.logs import configure
+    from spice.bootstrap import logs, tracing
 
-    configure(settings)
+    logs.configure(settings)
+    tracing.configure(settings, process)
     console.print(what)
     for line in settings.describe():
         console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
@@ -54,7 +55,7 @@ def serve(args: argparse.Namespace) -> int:
     port = args.port or settings.port
     settings = settings.model_copy(update={"host": host})  # the app answers by where it binds
     settings.require_safe_binding()
-    _announce(f"Spice Harvester {args.command} on http://{host}:{port}", settings)
+    _announce(f"Spice Harvester {args.command} on http://{host}:{port}", settings, args.command)
     # Large read answers allocate many small objects; with the default thresholds the
     # collector's full passes were the slow tail of graph queries. Collect young objects
     # less often and keep what start-up made out of later passes.
@@ -94,7 +95,7 @@ def worker(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     settings.require_distributed()
-    _announce(f"Spice Harvester worker {args.kind}", settings)
+    _announce(f"Spice Harvester worker {args.kind}", settings, f"worker-{args.kind}")
     if args.kind == "commands":
         return processes.run_command_worker(settings)
     return processes.run_projections(settings)
@@ -105,7 +106,7 @@ def relay(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     settings.require_distributed()
-    _announce("Spice Harvester relay", settings)
+    _announce("Spice Harvester relay", settings, "relay")
     return processes.run_relay(settings)
 
 
