@@ -85,6 +85,7 @@ def run(commands: int, workers: int) -> tuple[float, list[float]]:
         env = {f"SPICE_{k.upper()}": v for k, v in urls.items()} | {
             "SPICE_TRANSPORT_URL": kafka,
             "SPICE_TOPIC_PARTITIONS": "4",
+            "SPICE_AUTH_SECRET": "bench-" + "s" * 32,
         }
         processes = [WorkerProcess(Path(tmp), ["relay"], env, "relay")]
         processes += [

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from spice.bootstrap.container import build_container
-from spice.bootstrap.settings import Settings, SettingsError, load_settings, mask, settings_table
+from spice.bootstrap.settings import (
+    DISTRIBUTED_REQUIRED,
+    Settings,
+    SettingsError,
+    load_settings,
+    mask,
+    settings_table,
+)
 
 
 def test_a_url_of_the_wrong_kind_for_its_port_is_refused() -> None:
@@ -114,6 +121,16 @@ def test_binding_beyond_loopback_needs_sign_in() -> None:
     secured = Settings(host="0.0.0.0", auth_secret="a-long-enough-signing-secret-0123456789")
     secured.require_safe_binding()
     assert not secured.anonymous_is_local_admin()
+
+
+def test_every_process_of_the_distributed_profile_needs_sign_in() -> None:
+    stores = {name: "x://" for name in DISTRIBUTED_REQUIRED}
+    with pytest.raises(SettingsError, match="needs sign-in configured: SPICE_AUTH_SECRET"):
+        Settings.model_construct(**stores).require_distributed()
+    Settings.model_construct(**stores, auth_secret="s" * 40).require_distributed()
+    Settings.model_construct(
+        **stores, oidc_issuer="https://login.example.com"
+    ).require_distributed()
 
 
 def test_the_distributed_api_needs_sign_in_even_on_loopback() -> None:

@@ -367,6 +367,12 @@ class Settings(BaseSettings):
                 f"this process of the distributed profile needs {', '.join(missing)} "
                 "(see docs/deployment.md)"
             )
+        if not (self.auth_secret or self.oidc_issuer):
+            raise SettingsError(
+                f"this process of the distributed profile needs sign-in configured: "
+                f"{env_name('auth_secret')} (or {env_name('oidc_issuer')}), the same in every "
+                "process of the deployment"
+            )
 
     def describe(self) -> list[str]:
         """What this process runs with, one line per port, secrets hidden."""
