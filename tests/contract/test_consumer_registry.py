@@ -143,3 +143,26 @@ def test_concurrent_claims_give_one_owner(consumer_registry: ConsumerRegistry) -
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == [CLAIMED] + [IN_PROGRESS] * 5
+
+
+def test_processed_messages_and_expired_leases_are_pruned_by_age(
+    consumer_registry: ConsumerRegistry, clock: ManualClock
+) -> None:
+    consumer_registry.mark_processed("relay", "old")
+    consumer_registry.claim("worker", "done-long-ago", "a", lease_seconds=30)
+    consumer_registry.complete("worker", "done-long-ago")
+    consumer_registry.claim("worker", "abandoned", "a", lease_seconds=30)
+    day = 86_400.0
+    clock.now += 8 * day
+    consumer_registry.mark_processed("relay", "recent")
+    consumer_registry.claim("worker", "running", "b", lease_seconds=30)
+    assert consumer_registry.prune(clock.now - 7 * day) == 3  # two processed, one lease
+    assert not consumer_registry.is_processed("relay", "old")
+    assert consumer_registry.is_processed("relay", "recent")
+    assert consumer_registry.claim("worker", "running", "c", lease_seconds=30).outcome == (
+        IN_PROGRESS
+    )
+    assert consumer_registry.claim("worker", "abandoned", "c", lease_seconds=30).outcome == (
+        CLAIMED
+    )
+    assert consumer_registry.prune(clock.now - 7 * day) == 0

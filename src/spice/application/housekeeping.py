@@ -1,6 +1,7 @@
 """Jobs that keep the stores from growing without bound, run once a minute in every process
 that runs commands: purging deleted databases past their grace period, forgetting finished
-command statuses past their retention. Each job is idempotent, so processes may overlap."""
+command statuses and the consumer registry's processed messages and expired leases past
+their retention. Each job is idempotent, so processes may overlap."""
 
 from __future__ import annotations
 

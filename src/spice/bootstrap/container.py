@@ -239,6 +239,9 @@ def build_container(settings: Settings) -> Container:
                 "command statuses forgotten": lambda: tracker.store.prune(
                     utc_after(-s.command_status_retention_hours * 3600)
                 ),
+                "consumer registry rows pruned": lambda: registry.prune(
+                    registry.clock() - s.registry_retention_days * 86400
+                ),
             }
         ),
         audit=AuditTrail(events, refs),

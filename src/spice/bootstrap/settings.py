@@ -219,6 +219,12 @@ class Settings(BaseSettings):
         description="Where traces go: nowhere, standard error, or an OpenTelemetry collector "
         "over HTTP (`OTEL_EXPORTER_OTLP_ENDPOINT`; needs the `otlp` extra).",
     )
+    registry_retention_days: float = Field(
+        default=7,
+        gt=0,
+        description="How long the consumer registry remembers a processed message (to skip "
+        "a redelivery) and an expired lease; Kafka's default retention is as long.",
+    )
     database_grace_days: float = Field(
         default=7,
         ge=0,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spice.adapters.distributed.postgres import PostgresDatabase
-from spice.adapters.sql.consumer_registry import SCHEMA, SQLConsumerRegistry
+from spice.adapters.sql.consumer_registry import SCHEMA, TIMED, SQLConsumerRegistry
 
 
 class PostgresConsumerRegistry(SQLConsumerRegistry):
@@ -11,6 +11,11 @@ class PostgresConsumerRegistry(SQLConsumerRegistry):
     after this registry."""
 
     def __init__(self, db: PostgresDatabase) -> None:
+        super().__init__(db, greatest="GREATEST", owns_db=False)
         with db.migration("consumers") as conn:
             conn.execute(SCHEMA)
-        super().__init__(db, greatest="GREATEST", owns_db=False)
+            conn.execute(
+                "ALTER TABLE processed_events ADD COLUMN IF NOT EXISTS processed_at "
+                "DOUBLE PRECISION"
+            )
+            conn.execute(TIMED.format(now=self.clock()))

@@ -20,7 +20,7 @@ class InMemoryConsumerRegistry(ConsumerRegistry):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._checkpoints: dict[str, int] = {}
-        self._processed: set[tuple[str, str]] = set()
+        self._processed: dict[tuple[str, str], float] = {}  # -> when it was processed
         self._leases: dict[tuple[str, str], tuple[str, float, int]] = {}
         self._versions: dict[tuple[str, str], int] = {}
 
@@ -36,7 +36,7 @@ class InMemoryConsumerRegistry(ConsumerRegistry):
         with self._lock:
             if (consumer, event_id) in self._processed:
                 return False
-            self._processed.add((consumer, event_id))
+            self._processed[(consumer, event_id)] = self.clock()
             return True
 
     def is_processed(self, consumer: str, event_id: str) -> bool:
@@ -91,7 +91,7 @@ class InMemoryConsumerRegistry(ConsumerRegistry):
         seq: int | None = None,
     ) -> None:
         with self._lock:
-            self._processed.add((handler, event_id))
+            self._processed[(handler, event_id)] = self.clock()
             if aggregate_id is not None and seq is not None:
                 key = (handler, aggregate_id)
                 self._versions[key] = max(seq, self._versions.get(key, 0))
@@ -104,6 +104,16 @@ class InMemoryConsumerRegistry(ConsumerRegistry):
                 del self._leases[(handler, event_id)]
             elif holder == owner:
                 self._leases[(handler, event_id)] = (owner, 0.0, attempts)
+
+    def prune(self, before: float) -> int:
+        with self._lock:
+            processed = [k for k, at in self._processed.items() if at < before]
+            leases = [k for k, (_, expires, _) in self._leases.items() if expires < before]
+            for key in processed:
+                del self._processed[key]
+            for key in leases:
+                del self._leases[key]
+        return len(processed) + len(leases)
 
     def aggregate_version(self, handler: str, aggregate_id: str) -> int:
         with self._lock:

@@ -17,7 +17,8 @@ from spice.application.ports.consumer_registry import (
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoints (consumer TEXT PRIMARY KEY, position BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS processed_events (
-    consumer TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (consumer, event_id)
+    consumer TEXT NOT NULL, event_id TEXT NOT NULL, processed_at DOUBLE PRECISION,
+    PRIMARY KEY (consumer, event_id)
 );
 CREATE TABLE IF NOT EXISTS event_leases (
     handler TEXT NOT NULL, event_id TEXT NOT NULL, owner TEXT NOT NULL,
@@ -29,7 +30,15 @@ CREATE TABLE IF NOT EXISTS aggregate_versions (
     PRIMARY KEY (handler, aggregate_id)
 );
 """
+# After SCHEMA, on a registry from before processed rows had a time (the column is added by
+# each dialect's own statement): rows without one count from now, and are pruned by time.
+TIMED = """
+UPDATE processed_events SET processed_at = {now} WHERE processed_at IS NULL;
+CREATE INDEX IF NOT EXISTS processed_events_at ON processed_events (processed_at);
+CREATE INDEX IF NOT EXISTS event_leases_expiry ON event_leases (expires_at);
+"""
 VERSION = "SELECT seq FROM aggregate_versions WHERE handler = ? AND aggregate_id = ?"
+PROCESSED = "INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 
 
 class SQLConsumerRegistry(ConsumerRegistry):
@@ -67,10 +76,8 @@ class SQLConsumerRegistry(ConsumerRegistry):
     def mark_processed(self, consumer: str, event_id: str) -> bool:
         with self._db.write() as conn:
             row = conn.execute(
-                self._q(
-                    "INSERT INTO processed_events VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1"
-                ),
-                (consumer, event_id),
+                self._q(f"{PROCESSED} RETURNING 1"),
+                (consumer, event_id, self.clock()),
             ).fetchone()
             return row is not None
 
@@ -157,10 +164,7 @@ class SQLConsumerRegistry(ConsumerRegistry):
         seq: int | None = None,
     ) -> None:
         with self._db.write() as conn:
-            conn.execute(
-                self._q("INSERT INTO processed_events VALUES (?, ?) ON CONFLICT DO NOTHING"),
-                (handler, event_id),
-            )
+            conn.execute(self._q(PROCESSED), (handler, event_id, self.clock()))
             if aggregate_id is not None and seq is not None:
                 conn.execute(
                     self._q(
@@ -182,6 +186,17 @@ class SQLConsumerRegistry(ConsumerRegistry):
                 self._q(f"{change} WHERE handler = ? AND event_id = ? AND owner = ?"),
                 (handler, event_id, owner),
             )
+
+    def prune(self, before: float) -> int:
+        with self._db.write() as conn:  # counted by RETURNING: a pipeline has no rowcount
+            processed = conn.execute(
+                self._q("DELETE FROM processed_events WHERE processed_at < ? RETURNING 1"),
+                (before,),
+            ).fetchall()
+            leases = conn.execute(
+                self._q("DELETE FROM event_leases WHERE expires_at < ? RETURNING 1"), (before,)
+            ).fetchall()
+        return len(processed) + len(leases)
 
     def aggregate_version(self, handler: str, aggregate_id: str) -> int:
         with self._db.query() as conn:

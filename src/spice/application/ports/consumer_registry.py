@@ -88,5 +88,12 @@ class ConsumerRegistry(ABC):
     def aggregate_version(self, handler: str, aggregate_id: str) -> int:
         """The highest sequence of the aggregate the handler completed (0 when none)."""
 
+    @abstractmethod
+    def prune(self, before: float) -> int:
+        """Forget processed events handled before `before` (epoch seconds, this registry's
+        clock) and leases that ran out before it; how many rows. A message delivered again
+        after that is run again, and finds its outcome in the log (commands are decided
+        once), so only the dedupe shortcut is lost."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
