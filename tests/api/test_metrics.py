@@ -9,7 +9,15 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from spice.bootstrap.settings import Settings
 from spice.entrypoints.api.app import create_app
-from tests.api.support import ADMIN_PASSWORD, SECURED, bearer, head, signed_in, wait_ok
+from tests.api.support import (
+    ADMIN_PASSWORD,
+    SECURED,
+    bearer,
+    container_of,
+    head,
+    signed_in,
+    wait_ok,
+)
 
 INSTANCES = "/api/v1/database/demo/instances/Customer"
 
@@ -56,3 +64,13 @@ def test_metrics_are_for_administrators_where_sign_in_is_on(settings: Settings) 
         samples = _samples(client, **admin)
         refused = {("method", "GET"), ("route", "/metrics"), ("status", "401")}
         assert samples[("spice_http_requests_total", frozenset(refused))] == 1
+
+
+def test_commands_waiting_for_the_worker_are_counted(client: TestClient) -> None:
+    worker = container_of(client).worker
+    worker.stop()
+    for name in ("one", "two"):
+        assert client.post("/api/v1/databases", json={"name": name}).status_code == 202
+    assert _samples(client)[("spice_commands_waiting", frozenset())] == 2
+    worker.run_until_caught_up()
+    assert _samples(client)[("spice_commands_waiting", frozenset())] == 0

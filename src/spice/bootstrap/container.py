@@ -34,6 +34,7 @@ from spice.application.ports.transport import Transport
 from spice.application.projections.documents import DocumentProjector, rebuild
 from spice.application.projections.search import SearchProjector
 from spice.application.reads.audit import AuditTrail
+from spice.application.reads.backlog import Backlog
 from spice.application.reads.diff import Diffs
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.service import GraphQueries
@@ -97,6 +98,7 @@ class Container:
     purger: Purger
     housekeeping: Housekeeping
     audit: AuditTrail
+    backlog: Backlog
     pools: adapters.Pools = field(default_factory=adapters.Pools)
 
     @property
@@ -186,6 +188,7 @@ def build_container(settings: Settings) -> Container:
     command_progress = worker.progress if s.process == "serve" else None
     commands = CommandService(events, tracker, drain, s.drain_timeout_seconds, decisions)
     purger = Purger(events, commands)
+    transport = adapters.transport(s)
     return Container(
         settings=s,
         events=events,
@@ -201,7 +204,7 @@ def build_container(settings: Settings) -> Container:
         search_projector=search_projector,
         searches=searches,
         graph=GraphQueries(documents, search, documents.checkpoint, searches),
-        transport=adapters.transport(s),
+        transport=transport,
         read_follower=read_follower,
         search_follower=search_follower,
         blobs=blobs,
@@ -245,6 +248,7 @@ def build_container(settings: Settings) -> Container:
             }
         ),
         audit=AuditTrail(events, refs),
+        backlog=Backlog(events, PendingCommands(events), transport),
         readiness=Readiness(
             events,
             documents,

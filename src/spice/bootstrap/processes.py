@@ -9,13 +9,11 @@ from dataclasses import dataclass
 
 from spice.application.delivery.follower import LogFollower
 from spice.application.delivery.relay import Relay
-from spice.application.delivery.transport_consumer import TransportConsumer
+from spice.application.delivery.transport_consumer import COMMAND_WORKERS, TransportConsumer
 from spice.application.ports.transport import COMMANDS, EVENTS, Transport
 from spice.application.projections.documents import rebuild
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
-
-COMMAND_WORKERS = "command-worker"
 
 
 @dataclass

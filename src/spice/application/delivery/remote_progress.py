@@ -82,6 +82,10 @@ class PendingCommands:
     def _pending(self, head: int) -> bool:
         return bool(self._waiting(head))
 
+    def count_waiting(self, head: int) -> int:
+        """How many commands accepted up to `head` have no outcome yet."""
+        return len(self._waiting(head))
+
     def oldest_waiting(self, head: int) -> str | None:
         """When the oldest command accepted up to `head` that has no outcome was accepted."""
         waiting = self._waiting(head)

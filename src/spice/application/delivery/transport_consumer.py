@@ -37,6 +37,10 @@ ERROR = "spice-error"
 DEAD_AT = "spice-dead-at"  # epoch nanoseconds the message was dead-lettered
 
 
+# The handler (and, with the prefix, the consumer group) of the command workers.
+COMMAND_WORKERS = "command-worker"
+
+
 @dataclass(order=True)
 class _Held:
     due: float

@@ -72,7 +72,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         manager.bind(asyncio.get_running_loop())
         built.tracker.subscribe(manager.on_status)
         built.tracker.subscribe(metrics.on_status)
-        metrics.watch(built.readiness)
+        metrics.watch(built.readiness, built.backlog)
         waiter = Waiter(
             built.tracker,
             built.read_progress,

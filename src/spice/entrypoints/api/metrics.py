@@ -15,6 +15,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spice.application.ports.command_status import CommandStatus
+from spice.application.reads.backlog import Backlog
 from spice.application.reads.readiness import Readiness
 
 LATENCY = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -53,9 +54,11 @@ class Metrics:
         )
         self._counted: set[str] = set()  # commands already counted (a status repeats)
 
-    def watch(self, readiness: Readiness) -> None:
-        """Report the log head and the lag of each follower at every scrape."""
+    def watch(self, readiness: Readiness, backlog: Backlog) -> None:
+        """Report at every scrape the log head, the lag of each follower, the commands
+        waiting, and where there is Kafka, the command workers' lag and the dead letters."""
         self.registry.register(_Lag(readiness))
+        self.registry.register(_Backlog(backlog))
 
     def on_status(self, status: CommandStatus) -> None:
         if not status.is_final or status.command_id in self._counted:
@@ -119,6 +122,34 @@ class _Lag(Collector):
             seconds.add_metric([name], waited)
         yield events
         yield seconds
+
+
+class _Backlog(Collector):
+    def __init__(self, backlog: Backlog) -> None:
+        self.backlog = backlog
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        yield GaugeMetricFamily(
+            "spice_commands_waiting",
+            "Commands accepted and not run yet (the queue of the command workers)",
+            self.backlog.commands_waiting(),
+        )
+        for name, text, counts in (
+            (
+                "spice_kafka_consumer_lag_messages",
+                "Messages of a commands topic the command workers have not committed",
+                self.backlog.consumer_lag(),
+            ),
+            (
+                "spice_dead_letters",
+                "Messages of a dead-letter topic not replayed yet",
+                self.backlog.dead_letters(),
+            ),
+        ):
+            family = GaugeMetricFamily(name, text, labels=["topic"])
+            for topic, count in counts.items():
+                family.add_metric([topic], count)
+            yield family
 
 
 def _seconds(start: str, end: str) -> float | None:
