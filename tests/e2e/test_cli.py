@@ -243,7 +243,10 @@ def test_dlq_replay_lists_then_sends_back_each_letter_once(tmp_path: Path) -> No
     commands = kafka.topic(COMMANDS)
     with distributed_urls() as urls:
         env = {f"SPICE_{k.upper()}": v for k, v in urls.items()}
-        env |= {"SPICE_TRANSPORT_URL": f"kafka://{kafka.servers}?prefix={kafka.prefix}"}
+        env |= {
+            "SPICE_TRANSPORT_URL": f"kafka://{kafka.servers}?prefix={kafka.prefix}",
+            "SPICE_AUTH_SECRET": "cli-test-" + "s" * 32,  # a deployment's process signs in
+        }
         try:
             kafka.ensure_topics(kafka.pipeline_topics(), 2)
             keys = ["cmd-1", "cmd-2"]
