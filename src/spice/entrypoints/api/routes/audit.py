@@ -31,7 +31,7 @@ class AuditEntry(BaseModel):
     finished_at: str | None
     error_code: str | None
     address: str | None = Field(description="the caller's address (None: not recorded then)")
-    via: str | None = Field(description="token, api_key or local (loopback, no credentials)")
+    via: str | None = Field(description="token, api_key, oidc or local (loopback, no credentials)")
     request_id: str | None
     message: str | None = Field(description="the commit message")
 
