@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from spice.application.auth import Identity
+from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.documents import KIND_DATABASE, DocKey
 from spice.domain import names
 from spice.domain.deciders.users import ROLES
@@ -138,6 +139,14 @@ def role_of(container: Any, identity: Identity, db: str) -> str | None:
 def may_read(connection: HTTPConnection, identity: Identity, db: str) -> bool:
     container = connection.app.state.container
     return identity.admin or role_of(container, identity, db) is not None
+
+
+def may_follow(connection: HTTPConnection, identity: Identity, status: CommandStatus) -> bool:
+    """Whether `identity` may see a command: its own, or one of a database it may read
+    (administrators: any)."""
+    if identity.admin or status.actor == identity.username:
+        return True
+    return bool(status.database) and may_read(connection, identity, str(status.database))
 
 
 # Routes that act on a deleted database; every other route on one answers 404.

@@ -21,9 +21,6 @@ async def command_status(
     """Status, progress, history of transitions, and the result or the error: of one's own
     commands, or of those of a database one may read (404 for the others)."""
     status = await run_in_threadpool(statuses.get, command_id)
-    if not identity.admin and status.actor != identity.username:
-        db = status.database or ""
-        readable = await run_in_threadpool(access.may_read, request, identity, db)
-        if not db or not readable:
-            raise NotFound(f"command {command_id} not found", {"command_id": command_id})
+    if not await run_in_threadpool(access.may_follow, request, identity, status):
+        raise NotFound(f"command {command_id} not found", {"command_id": command_id})
     return status.to_dict()

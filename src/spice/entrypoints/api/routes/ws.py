@@ -37,18 +37,13 @@ MAX_SUBSCRIPTIONS = 1000
 
 
 def _may_read(ws: WebSocket, identity: Identity, command_id: str) -> bool:
-    """Whether `identity` may follow a command: its own, or of a database it may read
-    (administrators: any, even one not known yet)."""
+    """Whether `identity` may follow a command (`access.may_follow`; administrators also
+    one not known yet)."""
     if identity.admin:
         return True
     waiter: Waiter = ws.app.state.waiter
     status = waiter.tracker.get(command_id)
-    if status is None:
-        return False
-    if status.actor == identity.username:
-        return True
-    database = status.database
-    return bool(database) and access.may_read(ws, identity, str(database))
+    return status is not None and access.may_follow(ws, identity, status)
 
 
 async def _subscribe(
