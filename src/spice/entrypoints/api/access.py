@@ -214,17 +214,8 @@ class AccessMiddleware:
             route, params = self._route(scope)
             if route is not None:
                 scope["route"] = route  # what the router would set; metrics name a refusal by it
-            identity = await run_in_threadpool(identify, container, Headers(scope=scope))
-            if route is not None:
-                methods = getattr(route, "methods", None)
-                method = "WS" if methods is None else str(scope["method"])
-                method = "GET" if method == "HEAD" else method
-                rule = RULES.get(str(getattr(route, "path", "")), {}).get(method)
-                if rule is None:
-                    raise Forbidden(f"no access rule for {method} {route.path}")  # type: ignore[attr-defined]
-                db = str(params.get("db", ""))
-                path = str(getattr(route, "path", ""))
-                await run_in_threadpool(admit, container, identity, rule, db, path)
+            # One hop to a thread for both (each may read the stores).
+            identity = await run_in_threadpool(_admitted, container, scope, route, params)
         except SpiceError as exc:
             response = error_response(http_status(exc), exc.code, exc.message, exc.details)
             await response(scope, receive, send)
@@ -233,8 +224,26 @@ class AccessMiddleware:
         await self.app(scope, receive, send)
 
     def _route(self, scope: Scope) -> tuple[BaseRoute | None, dict[str, Any]]:
+        """The route a request matches (None: no route, the router answers 404)."""
         for route in self.routes:
             match, child = route.matches(scope)
             if match == Match.FULL:
                 return route, dict(child.get("path_params", {}))
         return None, {}
+
+
+def _admitted(
+    container: Any, scope: Scope, route: BaseRoute | None, params: dict[str, Any]
+) -> Identity:
+    """Who calls (`deps.identify`), once their route's rule admits them."""
+    identity = identify(container, Headers(scope=scope))
+    if route is None:
+        return identity
+    path = str(getattr(route, "path", ""))
+    method = "WS" if getattr(route, "methods", None) is None else str(scope["method"])
+    method = "GET" if method == "HEAD" else method
+    rule = RULES.get(path, {}).get(method)
+    if rule is None:
+        raise Forbidden(f"no access rule for {method} {path}")
+    admit(container, identity, rule, str(params.get("db", "")), path)
+    return identity
