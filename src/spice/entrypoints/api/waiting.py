@@ -1,16 +1,23 @@
 """Waiting on the event loop: for a command to end, or for the read model to reach a position.
 
-Worker threads announce progress through `Signal.fire`; a waiting request sleeps on an
-asyncio event instead of holding a thread of the pool for up to the 300 s a client may ask.
+A waiting request sleeps on a future of its own instead of holding a thread of the pool for
+up to the 300 s a client may ask. Futures are keyed: a command's final status wakes only
+the requests waiting for that command, and carries the status, so nothing is read again; a
+read model's progress wakes only the requests whose position it reached. Worker threads
+hand results to the loop with one `call_soon_threadsafe` each, and only when someone waits.
+A slow poll of the stores stays as a fallback for a notification that never comes (another
+process's status lost on the way).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import threading
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections import OrderedDict
+from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 
@@ -18,41 +25,13 @@ from spice.application.commands.tracking import CommandTracker
 from spice.application.delivery.progress import Progress
 from spice.application.ports.command_status import CommandStatus
 
-T = TypeVar("T")
+# Final statuses remembered for a request that starts waiting just after its command ended.
+RECENT_FINALS = 4096
 
 
-class Signal:
-    """Wakes every coroutine waiting on it; safe to fire from any thread."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self._event = asyncio.Event()
-
-    def fire(self, *_: Any) -> None:
-        if not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self._wake)
-
-    def _wake(self) -> None:
-        event, self._event = self._event, asyncio.Event()
-        event.set()
-
-    async def until(
-        self,
-        check: Callable[[], Awaitable[tuple[bool, T]]],
-        timeout: float,
-        poll: float = 0.25,
-    ) -> tuple[bool, T]:
-        """Re-run `check` on each signal (and every `poll` seconds) until it is met or time
-        runs out; returns its last answer."""
-        deadline = time.monotonic() + timeout
-        while True:
-            event = self._event  # taken before checking, so no wake-up is missed
-            done, value = await check()
-            remaining = deadline - time.monotonic()
-            if done or remaining <= 0:
-                return done, value
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), min(poll, remaining))
+def _settle(future: asyncio.Future[object], value: object) -> None:
+    if not future.done():
+        future.set_result(value)
 
 
 class Waiter:
@@ -71,40 +50,120 @@ class Waiter:
         self.reads = reads
         self.searches = searches
         self.head_position = head_position
-        self.signal = Signal(loop)
+        self.loop = loop
+        self._lock = threading.Lock()
+        self._commands: dict[str, list[asyncio.Future[object]]] = {}
+        self._finals: OrderedDict[str, CommandStatus] = OrderedDict()
+        # Position waits: (position, whether the search index must have it too) by ticket.
+        self._positions: dict[int, tuple[int, bool, asyncio.Future[object]]] = {}
+        self._tickets = itertools.count()
+        self._lowest = 2**63  # the lowest position waited for, read without the lock
 
     def attach(self) -> None:
-        self.tracker.subscribe(self.signal.fire)
-        self.reads.on_progress(self.signal.fire)
-        self.searches.on_progress(self.signal.fire)
+        self.tracker.subscribe(self._on_status)
+        self.reads.on_progress(self._on_progress)
+        self.searches.on_progress(self._on_progress)
 
     def detach(self) -> None:
-        self.tracker.unsubscribe(self.signal.fire)
-        self.reads.off_progress(self.signal.fire)
-        self.searches.off_progress(self.signal.fire)
+        self.tracker.unsubscribe(self._on_status)
+        self.reads.off_progress(self._on_progress)
+        self.searches.off_progress(self._on_progress)
+
+    # Called on the thread that changed a status: keep a final one and wake its waiters.
+    def _on_status(self, status: CommandStatus) -> None:
+        if not status.is_final:
+            return
+        with self._lock:
+            self._finals[status.command_id] = status
+            while len(self._finals) > RECENT_FINALS:
+                self._finals.popitem(last=False)
+            futures = self._commands.pop(status.command_id, None)
+        if futures and not self.loop.is_closed():
+            for future in futures:
+                self.loop.call_soon_threadsafe(_settle, future, status)
 
     async def command_final(
-        self, command_id: str, timeout: float, poll: float = 0.25
+        self,
+        command_id: str,
+        timeout: float,
+        poll: float = 0.25,
+        known: CommandStatus | None = None,
     ) -> CommandStatus | None:
-        """The command's status once it is COMPLETED or FAILED; the last one seen otherwise."""
+        """The command's status once it is COMPLETED or FAILED; the last one seen otherwise.
+        `known` is a status the caller has just read (else the store is read once first);
+        the store is read again every `poll` seconds in case a notification was lost."""
+        if known is not None and known.is_final:
+            return known
+        future: asyncio.Future[object] = self.loop.create_future()
+        with self._lock:
+            final = self._finals.get(command_id)
+            if final is None:
+                self._commands.setdefault(command_id, []).append(future)
+        if final is not None:
+            return final
+        try:
+            status = known or await run_in_threadpool(self.tracker.get, command_id)
+            deadline = time.monotonic() + timeout
+            while status is None or not status.is_final:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    woken = await asyncio.wait_for(asyncio.shield(future), min(poll, remaining))
+                except TimeoutError:
+                    status = await run_in_threadpool(self.tracker.get, command_id) or status
+                else:
+                    assert isinstance(woken, CommandStatus)
+                    status = woken
+            return status
+        finally:
+            with self._lock:
+                waiting = self._commands.get(command_id, [])
+                if future in waiting:
+                    waiting.remove(future)
+                if not waiting:
+                    self._commands.pop(command_id, None)
 
-        async def check() -> tuple[bool, CommandStatus | None]:
-            status = await run_in_threadpool(self.tracker.get, command_id)
-            return status is not None and status.is_final, status
+    def _reached(self, position: int, search: bool) -> bool:
+        # A search index that cannot be reached is not waited for: searches fall back to the
+        # document store, which includes the position, and say so.
+        if self.reads.position < position:
+            return False
+        return not search or self.searches.failing or self.searches.position >= position
 
-        return (await self.signal.until(check, timeout, poll))[1]
+    # Called on a follower's thread after it moved: wake the waits it may have satisfied.
+    def _on_progress(self, position: int) -> None:
+        if position >= self._lowest and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._release)
+
+    def _release(self) -> None:
+        with self._lock:
+            done = [t for t, (p, s, _) in self._positions.items() if self._reached(p, s)]
+            futures = [self._positions.pop(t)[2] for t in done]
+            self._lowest = min((p for p, _, _ in self._positions.values()), default=2**63)
+        for future in futures:
+            _settle(future, True)
 
     async def position(self, position: int, timeout: float, search: bool = False) -> bool:
         """Whether the document read model (and, with `search`, the search index) has
         included log `position` within `timeout` seconds."""
-        reads, searches = self.reads, self.searches
-
-        async def check() -> tuple[bool, None]:
-            # A search index that cannot be reached is not waited for: searches fall back to
-            # the document store, which includes the position, and say so.
-            followers: list[Progress] = [reads]
-            if search and not searches.failing:
-                followers.append(searches)
-            return all(f.position >= position for f in followers), None
-
-        return (await self.signal.until(check, timeout))[0]
+        if self._reached(position, search):
+            return True
+        future: asyncio.Future[object] = self.loop.create_future()
+        ticket = next(self._tickets)
+        with self._lock:
+            self._positions[ticket] = (position, search, future)
+            self._lowest = min(self._lowest, position)
+        deadline = time.monotonic() + timeout
+        try:
+            while not self._reached(position, search):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                # The poll catches a search index that started failing (it never moves on).
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(future), min(0.25, remaining))
+            return True
+        finally:
+            with self._lock:
+                self._positions.pop(ticket, None)

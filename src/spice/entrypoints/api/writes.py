@@ -74,16 +74,24 @@ async def submit(
     if not write.wait:
         return JSONResponse(accepted_body(accepted.status, message), status_code=202)
     return await finish(
-        write.waiter, accepted.command.command_id, write.timeout, write.poll_interval
+        write.waiter,
+        accepted.command.command_id,
+        write.timeout,
+        write.poll_interval,
+        known=accepted.status,
     )
 
 
 async def wait_final(
-    waiter: Waiter, command_id: str, timeout: float, poll_interval: float
+    waiter: Waiter,
+    command_id: str,
+    timeout: float,
+    poll_interval: float,
+    known: CommandStatus | None = None,
 ) -> tuple[CommandStatus | None, float]:
     """Wait for the command to end, then for the read model to include its write."""
     started = time.monotonic()
-    status = await waiter.command_final(command_id, timeout, poll_interval)
+    status = await waiter.command_final(command_id, timeout, poll_interval, known)
     if status is not None and status.status == COMPLETED and status.result:
         remaining = max(0.0, timeout - (time.monotonic() - started))
         await waiter.position(int(status.result.get("position", 0)), remaining)
@@ -114,8 +122,10 @@ async def finish(
     timeout: float,
     poll_interval: float,
     success_message: str = "Command completed successfully",
+    known: CommandStatus | None = None,
 ) -> JSONResponse:
-    status, elapsed = await wait_final(waiter, command_id, timeout, poll_interval)
+    """The command's outcome once it has one (`known`: its status as just read)."""
+    status, elapsed = await wait_final(waiter, command_id, timeout, poll_interval, known)
     if status is None or not status.is_final:
         raise Timeout(
             f"Operation timed out after {timeout:g} seconds",

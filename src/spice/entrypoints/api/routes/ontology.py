@@ -314,5 +314,5 @@ async def wait_command(
     timeout: deps.Timeout = 30,
     poll_interval: deps.PollInterval = 0.5,
 ) -> JSONResponse:
-    await run_in_threadpool(statuses.get, command_id)
-    return await finish(waiter, command_id, timeout, poll_interval)
+    status = await run_in_threadpool(statuses.get, command_id)
+    return await finish(waiter, command_id, timeout, poll_interval, known=status)
