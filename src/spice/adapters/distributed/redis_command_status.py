@@ -65,11 +65,17 @@ class RedisCommandStatusStore(CommandStatusStore):
         return bool(stored)
 
     def save(self, status: CommandStatus) -> None:
+        self.save_many([status])
+
+    def save_many(self, statuses: list[CommandStatus]) -> None:
+        """Every SET and PUBLISH in one pipeline: one round trip."""
         try:
-            self._redis.set(
-                self._key(status.command_id), dumps(status.to_dict()), ex=self._ttl(status)
-            )
-            self._publish(status)
+            with self._redis.pipeline(transaction=False) as pipe:
+                for status in statuses:
+                    body = status.to_dict()
+                    pipe.set(self._key(status.command_id), dumps(body), ex=self._ttl(status))
+                    pipe.publish(self._channel, dumps({"origin": self._origin, "status": body}))
+                pipe.execute()
         except redis.RedisError as exc:
             raise Unavailable(f"Redis failed: {exc}") from exc
 
@@ -85,6 +91,19 @@ class RedisCommandStatusStore(CommandStatusStore):
         except redis.RedisError as exc:
             raise Unavailable(f"Redis failed: {exc}") from exc
         return CommandStatus.from_dict(loads(raw)) if raw is not None else None
+
+    def get_many(self, command_ids: list[str]) -> dict[str, CommandStatus]:
+        if not command_ids:
+            return {}
+        try:
+            raws = self._redis.mget([self._key(cid) for cid in command_ids])
+        except redis.RedisError as exc:
+            raise Unavailable(f"Redis failed: {exc}") from exc
+        return {
+            cid: CommandStatus.from_dict(loads(raw))
+            for cid, raw in zip(command_ids, raws, strict=True)
+            if raw is not None
+        }
 
     def watch(self, listener: Callable[[CommandStatus], None]) -> None:
         """Hear statuses stored by other processes (this store's own are not repeated)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from spice.adapters.embedded.sqlite_connection import SQLiteDatabase
+from spice.adapters.sql.database import chunks
 from spice.application.ports.command_status import CommandStatus, CommandStatusStore
 from spice.domain.canonical import dumps, loads
 
@@ -37,10 +38,13 @@ class SQLiteCommandStatusStore(CommandStatusStore):
             return cur.rowcount == 1
 
     def save(self, status: CommandStatus) -> None:
+        self.save_many([status])
+
+    def save_many(self, statuses: list[CommandStatus]) -> None:
         with self._db.write() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT OR REPLACE INTO command_status VALUES (?, ?, ?, ?)",
-                (status.command_id, status.status, status.actor, dumps(status.to_dict())),
+                [(s.command_id, s.status, s.actor, dumps(s.to_dict())) for s in statuses],
             )
 
     def prune(self, before: str) -> int:
@@ -59,6 +63,17 @@ class SQLiteCommandStatusStore(CommandStatusStore):
             .fetchone()
         )
         return CommandStatus.from_dict(loads(row[0])) if row else None
+
+    def get_many(self, command_ids: list[str]) -> dict[str, CommandStatus]:
+        found: dict[str, CommandStatus] = {}
+        conn = self._db.connection()
+        for part in chunks(command_ids):
+            marks = ",".join("?" * len(part))
+            rows = conn.execute(
+                f"SELECT command_id, body FROM command_status WHERE command_id IN ({marks})", part
+            )
+            found.update((r[0], CommandStatus.from_dict(loads(r[1]))) for r in rows)
+        return found
 
     def close(self) -> None:
         self._db.close()

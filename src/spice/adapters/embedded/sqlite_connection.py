@@ -27,6 +27,9 @@ class SQLiteDatabase:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Writers of this process queue here and are woken as soon as the one before them
+        # commits; SQLite's own busy handler (for other processes) sleeps in growing steps.
+        self._writing = threading.Lock()
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -50,22 +53,23 @@ class SQLiteDatabase:
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on error."""
         conn = self.connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise Unavailable(f"database is busy: {exc}") from exc
-        try:
-            yield conn
-        except BaseException:
-            _rollback(conn)
-            raise
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            # A failed COMMIT (disk full, I/O error) may leave the transaction open; the
-            # connection must not carry it into the next write.
-            _rollback(conn)
-            raise Unavailable(f"commit failed: {exc}") from exc
+        with self._writing:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise Unavailable(f"database is busy: {exc}") from exc
+            try:
+                yield conn
+            except BaseException:
+                _rollback(conn)
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                # A failed COMMIT (disk full, I/O error) may leave the transaction open; the
+                # connection must not carry it into the next write.
+                _rollback(conn)
+                raise Unavailable(f"commit failed: {exc}") from exc
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

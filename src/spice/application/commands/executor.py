@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
 from opentelemetry.trace import SpanKind
 
 from spice.application.commands.decisions import Decisions
-from spice.application.commands.tracking import CommandTracker
+from spice.application.commands.tracking import CommandTracker, Finished
 from spice.application.context import bound
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import (
@@ -22,9 +23,16 @@ from spice.application.ports.command_status import (
 )
 from spice.application.ports.event_store import EventStore
 from spice.application.tracing import context_of, tracer
-from spice.domain.commands import Command, IssuedCommand
+from spice.domain.commands import (
+    Command,
+    CreateInstance,
+    DeleteInstance,
+    IssuedCommand,
+    RestoreInstance,
+    UpdateInstance,
+)
 from spice.domain.deciders import decide
-from spice.domain.deciders.base import Decision, WriteModel
+from spice.domain.deciders.base import Decision, Staged, WriteModel
 from spice.domain.envelope import KIND_EVENT, EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict, SpiceError
 from spice.domain.events import CommandCompleted, CommandFailed, DomainEvent, decode
@@ -89,18 +97,7 @@ class CommandExecutor:
     def execute(self, envelope: EventEnvelope) -> CommandStatus:
         """Run the command to its outcome. Attempts are counted in its status; a run that
         finds attempts already started (a worker died in one) says so with RETRYING."""
-        meta = envelope.metadata
-        command_id = str(meta.get("command_id") or "") or None
-        correlation = str(meta.get("request_id") or "") or command_id
-        with (
-            bound(command_id=command_id, correlation_id=correlation),
-            tracer.start_as_current_span(
-                f"command {meta.get('command_type')}",
-                context=context_of(meta),
-                kind=SpanKind.CONSUMER,
-                attributes={"spice.command_id": command_id or ""},
-            ),
-        ):
+        with self.span(envelope):
             return self._execute(envelope)
 
     def _execute(self, envelope: EventEnvelope) -> CommandStatus:
@@ -218,8 +215,8 @@ class CommandExecutor:
             command, "outcome", command_aggregate(command.command_id), 2, event, now
         )
 
-    def _commit(self, command: IssuedCommand, decision: Decision) -> EventEnvelope:
-        now = utc_now()
+    def _written(self, command: IssuedCommand, decision: Decision, now: str) -> list[EventEnvelope]:
+        """The envelopes a decision appends: its events, then the command's outcome."""
         envelopes = [
             self._envelope(command, i, ch.aggregate_id, ch.seq, ch.event, now, ch.metadata)
             for i, ch in enumerate(decision.changes)
@@ -230,12 +227,16 @@ class CommandExecutor:
             result.setdefault("aggregate_id", first.aggregate_id)
             result.setdefault("sequence_number", first.seq)
         result["event_count"] = len(envelopes)
-        outcome = self._outcome(command, CommandCompleted(result), now)
-        if len(envelopes) >= 100:
-            message = f"appending {len(envelopes)} events"
+        return [*envelopes, self._outcome(command, CommandCompleted(result), now)]
+
+    def _commit(self, command: IssuedCommand, decision: Decision) -> EventEnvelope:
+        written = self._written(command, decision, utc_now())
+        outcome = written[-1]
+        if len(written) > 100:
+            message = f"appending {len(written) - 1} events"
             self.tracker.transition(command.command_id, PROCESSING, message, 50)
         try:
-            stored = self.store.append([*envelopes, outcome])
+            stored = self.store.append(written)
         except ConcurrencyConflict as exc:
             recorded = self._recorded_outcome(command)
             if exc.aggregate_id == outcome.aggregate_id and recorded is not None:
@@ -243,7 +244,8 @@ class CommandExecutor:
             raise _LostRace() from exc
         return stored[-1]
 
-    def _record_failure(self, command: IssuedCommand, error: SpiceError) -> EventEnvelope:
+    def _failure(self, command: IssuedCommand, error: SpiceError, now: str) -> EventEnvelope:
+        """The outcome that records a refused command."""
         failed = CommandFailed(
             {
                 "code": error.code,
@@ -252,7 +254,10 @@ class CommandExecutor:
                 "kind": type(error).__name__,
             }
         )
-        outcome = self._outcome(command, failed, utc_now())
+        return self._outcome(command, failed, now)
+
+    def _record_failure(self, command: IssuedCommand, error: SpiceError) -> EventEnvelope:
+        outcome = self._failure(command, error, utc_now())
         try:
             return self.store.append([outcome])[-1]
         except (ConcurrencyConflict, IdempotencyConflict):  # an outcome is there already
@@ -264,14 +269,140 @@ class CommandExecutor:
         current = self.tracker.get(command.command_id)
         if current is not None and current.is_final:
             return current
-        event = decode(outcome)
-        if isinstance(event, CommandFailed):
-            error = event.error
-            return self.tracker.transition(
-                command.command_id, FAILED, error["message"], 100, error=error
-            )
-        assert isinstance(event, CommandCompleted)
-        result = {**event.result, "position": outcome.position}
+        f = finished(command, command_aggregate(command.command_id), outcome)
         return self.tracker.transition(
-            command.command_id, COMPLETED, "Command completed successfully", 100, result=result
+            command.command_id, f.status, f.message, 100, result=f.result, error=f.error
         )
+
+    def execute_batch(self, envelopes: Sequence[EventEnvelope]) -> None:
+        """Run accepted commands in log order, deciding runs of simple ones together.
+
+        A command that writes instances is decided against the log plus the commands
+        decided before it in the batch; all their events and outcomes are appended in one
+        transaction and their statuses stored in one write. A refused command fails alone
+        (its failure is appended with the others). Any other command, and any command
+        whose decision raised something unexpected, runs alone through `execute`, after the
+        ones before it were committed. When the append finds that another writer moved a
+        stream the batch read, each command of the batch is decided again alone."""
+        commands = [IssuedCommand.from_envelope(e) for e in envelopes]
+        ids = [command_aggregate(c.command_id) for c in commands]
+        outcomes = self.store.heads(ids)
+        batch = _Batch(self)
+        for envelope, command, aggregate_id in zip(envelopes, commands, ids, strict=True):
+            recorded = outcomes.get(aggregate_id)
+            if recorded is not None and recorded.sequence_number >= 2:
+                batch.report(command, recorded)  # a run before a crash got this far
+            elif type(command.command) in BATCHED and type(command.command) not in self.runners:
+                batch.decide(envelope, command)
+            else:
+                batch.flush()
+                self.execute(envelope)
+        batch.flush()
+
+    def span(self, envelope: EventEnvelope) -> AbstractContextManager[object]:
+        """The log context and trace span of one command's run (its trace continues the
+        request's, carried in the command's metadata)."""
+        meta = envelope.metadata
+        command_id = str(meta.get("command_id") or "") or None
+        correlation = str(meta.get("request_id") or "") or command_id
+        stack = ExitStack()
+        stack.enter_context(bound(command_id=command_id, correlation_id=correlation))
+        stack.enter_context(
+            tracer.start_as_current_span(
+                f"command {meta.get('command_type')}",
+                context=context_of(meta),
+                kind=SpanKind.CONSUMER,
+                attributes={"spice.command_id": command_id or ""},
+            )
+        )
+        return stack
+
+
+def finished(command: IssuedCommand, aggregate_id: str, outcome: EventEnvelope) -> Finished:
+    """The final status the outcome recorded in the log gives the command."""
+    event = decode(outcome)
+    if isinstance(event, CommandFailed):
+        error = event.error
+        return Finished(command, aggregate_id, FAILED, error["message"], error=error)
+    assert isinstance(event, CommandCompleted)
+    result = {**event.result, "position": outcome.position}
+    return Finished(command, aggregate_id, COMPLETED, "Command completed successfully", result)
+
+
+# Commands decided together in a batch: their deciders read the write model only (no run of
+# the log), write only instance streams, and stay small.
+BATCHED: tuple[type[Command], ...] = (
+    CreateInstance,
+    UpdateInstance,
+    DeleteInstance,
+    RestoreInstance,
+)
+# A batch is appended once its events reach this many.
+MAX_BATCH_EVENTS = 2000
+# A command decided in a batch: its accepted envelope, itself, and what it appends.
+Decided = tuple[EventEnvelope, IssuedCommand, list[EventEnvelope]]
+
+
+class _Batch:
+    """Commands decided in turn against a staged write model, appended together."""
+
+    def __init__(self, executor: CommandExecutor) -> None:
+        self.executor = executor
+        self.started = utc_now()
+        self.staged = Staged(executor.model)
+        self.decided: list[Decided] = []
+        self.events = 0
+        self.finished: list[Finished] = []
+
+    def report(self, command: IssuedCommand, outcome: EventEnvelope) -> None:
+        self.finished.append(finished(command, outcome.aggregate_id, outcome))
+
+    def decide(self, envelope: EventEnvelope, command: IssuedCommand) -> None:
+        executor = self.executor
+        now = utc_now()
+        with executor.span(envelope):
+            try:
+                decision = decide(self.staged, command.command, command.command_id)
+            except SpiceError as exc:
+                written = [executor._failure(command, exc, now)]
+            except Exception:  # noqa: BLE001 - run alone, with retries and a recorded failure
+                log.exception("command %s failed unexpectedly in a batch", command.command_id)
+                self.flush()
+                executor.execute(envelope)
+                return
+            else:
+                self.staged.add(decision.changes)
+                written = executor._written(command, decision, now)
+        self.decided.append((envelope, command, written))
+        self.events += len(written)
+        if self.events >= MAX_BATCH_EVENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Append what was decided, then store the statuses of everything reported."""
+        decided, self.decided = self.decided, []
+        self.events = 0
+        self.staged = Staged(self.executor.model)
+        if decided:
+            self._append(decided)
+        if self.finished:
+            reported, self.finished = self.finished, []
+            self.executor.tracker.finish_many(reported, self.started)
+        self.started = utc_now()
+
+    def _append(self, decided: list[Decided]) -> None:
+        executor = self.executor
+        try:
+            stored = executor.store.append([e for _, _, written in decided for e in written])
+        except (ConcurrencyConflict, IdempotencyConflict) as exc:
+            log.info("batch of %d commands lost a race (%s); running each alone", len(decided), exc)
+            if self.finished:
+                reported, self.finished = self.finished, []
+                executor.tracker.finish_many(reported, self.started)
+            for envelope, _, _ in decided:
+                executor.execute(envelope)
+            return
+        end = 0
+        for _, command, written in decided:
+            end += len(written)
+            self.report(command, stored[end - 1])

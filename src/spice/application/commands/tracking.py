@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import (
     PENDING,
+    PROCESSING,
     CommandStatus,
     CommandStatusStore,
 )
@@ -17,6 +19,18 @@ from spice.domain.commands import IssuedCommand
 
 log = logging.getLogger(__name__)
 Listener = Callable[[CommandStatus], None]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A command's final status as its outcome in the log gives it."""
+
+    command: IssuedCommand
+    aggregate_id: str
+    status: str  # COMPLETED or FAILED
+    message: str
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
 
 
 class CommandTracker:
@@ -38,9 +52,9 @@ class CommandTracker:
         """Pass statuses that other processes store (the workers) on to our listeners."""
         self.store.watch(self._publish)
 
-    def accepted(self, command: IssuedCommand, aggregate_id: str) -> CommandStatus:
-        now = utc_now()
-        status = CommandStatus(
+    @staticmethod
+    def _pending(command: IssuedCommand, aggregate_id: str, now: str) -> CommandStatus:
+        return CommandStatus(
             command_id=command.command_id,
             command_type=command.command_type,
             status=PENDING,
@@ -54,6 +68,9 @@ class CommandTracker:
                 {"status": PENDING, "timestamp": now, "message": "Command accepted", "progress": 0}
             ],
         )
+
+    def accepted(self, command: IssuedCommand, aggregate_id: str) -> CommandStatus:
+        status = self._pending(command, aggregate_id, utc_now())
         if self.store.insert_if_absent(status):
             self._publish(status)
             return status
@@ -114,6 +131,42 @@ class CommandTracker:
         self.store.save(status)
         self._publish(status)
         return status
+
+    def finish_many(self, finished: Sequence[Finished], started: str) -> list[CommandStatus]:
+        """Record the outcomes of commands run together since `started`: each passes
+        through PROCESSING to its final status in one write of all of them (a command not
+        tracked yet is tracked now; one already final stays as it is)."""
+        now = utc_now()
+        with self._lock:
+            known = self.store.get_many([f.command.command_id for f in finished])
+            changed = []
+            for f in finished:
+                status = known.get(f.command.command_id)
+                if status is None:
+                    status = self._pending(f.command, f.aggregate_id, started)
+                if status.is_final:
+                    continue
+                status.attempts += 1
+                status.history.append(
+                    {
+                        "status": PROCESSING,
+                        "timestamp": started,
+                        "message": "Processing started",
+                        "progress": 10,
+                    }
+                )
+                status.status, status.message = f.status, f.message
+                status.updated_at, status.progress = now, 100
+                status.result, status.error = f.result, f.error
+                status.history.append(
+                    {"status": f.status, "timestamp": now, "message": f.message, "progress": 100}
+                )
+                changed.append(status)
+            if changed:
+                self.store.save_many(changed)
+        for status in changed:
+            self._publish(status)
+        return changed
 
     def get(self, command_id: str) -> CommandStatus | None:
         return self.store.get(command_id)

@@ -12,12 +12,16 @@ CONSUMER = "command-worker"
 
 
 class CommandWorker(LogFollower):
-    """At-least-once over the log; the executor makes a second run of a command a no-op."""
+    """At-least-once over the log; the executor makes a second run of a command a no-op.
+
+    Each step runs every accepted command it finds (up to `batch_size` command events) as
+    one batch, and records its checkpoint once after it: a crash inside a step runs the
+    step's commands again, and each finds its outcome in the log."""
 
     name = "command-worker"
 
     def __init__(
-        self, executor: CommandExecutor, registry: ConsumerRegistry, batch_size: int = 100
+        self, executor: CommandExecutor, registry: ConsumerRegistry, batch_size: int = 500
     ) -> None:
         super().__init__(executor.store)
         self.executor = executor
@@ -30,14 +34,14 @@ class CommandWorker(LogFollower):
         head = self.store.head_position()
         commands = AggregateType.COMMAND.value
         batch = self.store.read_all(start, self.batch_size, aggregate_type=commands)
-        for envelope in batch:
-            if envelope.event_type == CommandAccepted.event_type:
-                self.executor.execute(envelope)
-            self.registry.save_checkpoint(CONSUMER, envelope.position)
-            self.progress.advance(envelope.position)
+        accepted = [e for e in batch if e.event_type == CommandAccepted.event_type]
+        if accepted:
+            self.executor.execute_batch(accepted)
         if len(batch) < self.batch_size:
             # Nothing else of ours up to the head we looked at before reading.
-            reached = max(head, batch[-1].position if batch else start)
+            reached, more = max(head, batch[-1].position if batch else start), False
+        else:
+            reached, more = batch[-1].position, True
+        if reached != start:
             self.registry.save_checkpoint(CONSUMER, reached)
-            return reached, False
-        return batch[-1].position, True
+        return reached, more

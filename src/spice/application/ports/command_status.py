@@ -59,6 +59,17 @@ class CommandStatusStore(ABC):
     @abstractmethod
     def get(self, command_id: str) -> CommandStatus | None: ...
 
+    def get_many(self, command_ids: list[str]) -> dict[str, CommandStatus]:
+        """The statuses of the commands that are known, by id; stores override this to
+        read them in one round trip."""
+        found = {cid: self.get(cid) for cid in command_ids}
+        return {cid: status for cid, status in found.items() if status is not None}
+
+    def save_many(self, statuses: list[CommandStatus]) -> None:
+        """`save` each status; stores override this to write them in one round trip."""
+        for status in statuses:
+            self.save(status)
+
     @abstractmethod
     def prune(self, before: str) -> int:
         """Forget the final statuses last updated before `before` (an ISO time, as
