@@ -33,65 +33,69 @@ from spice.domain.errors import Unauthenticated
 from spice.entrypoints.api.waiting import Waiter
 
 
+# The dependencies that only pick a part of the app are coroutines: FastAPI runs a plain
+# function in the thread pool, a hop that costs more than the function.
+
+
 def _container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
 
-def get_waiter(request: Request) -> Waiter:
+async def get_waiter(request: Request) -> Waiter:
     waiter: Waiter = request.app.state.waiter
     return waiter
 
 
-def get_reader(request: Request) -> Reader:
+async def get_reader(request: Request) -> Reader:
     return _container(request).reader
 
 
-def get_commands(request: Request) -> CommandService:
+async def get_commands(request: Request) -> CommandService:
     return _container(request).commands
 
 
-def get_statuses(request: Request) -> CommandStatuses:
+async def get_statuses(request: Request) -> CommandStatuses:
     return _container(request).command_statuses
 
 
-def get_searches(request: Request) -> SearchService:
+async def get_searches(request: Request) -> SearchService:
     return _container(request).searches
 
 
-def get_graph(request: Request) -> GraphQueries:
+async def get_graph(request: Request) -> GraphQueries:
     return _container(request).graph
 
 
-def get_health(request: Request) -> SystemHealth:
+async def get_health(request: Request) -> SystemHealth:
     return _container(request).health
 
 
-def get_history(request: Request) -> History:
+async def get_history(request: Request) -> History:
     return _container(request).history
 
 
-def get_diffs(request: Request) -> Diffs:
+async def get_diffs(request: Request) -> Diffs:
     return _container(request).diffs
 
 
-def get_lineages(request: Request) -> Lineages:
+async def get_lineages(request: Request) -> Lineages:
     return _container(request).lineages
 
 
-def get_datasets(request: Request) -> Datasets:
+async def get_datasets(request: Request) -> Datasets:
     return _container(request).datasets
 
 
-def get_imports(request: Request) -> Imports:
+async def get_imports(request: Request) -> Imports:
     return _container(request).imports
 
 
-def get_proposals(request: Request) -> Proposals:
+async def get_proposals(request: Request) -> Proposals:
     return _container(request).proposals
 
 
-def get_refs(request: Request) -> Refs:
+async def get_refs(request: Request) -> Refs:
     return _container(request).refs
 
 
@@ -132,7 +136,7 @@ def identify(container: Container, headers: Headers) -> Identity:
     return NOBODY
 
 
-def get_identity(connection: HTTPConnection) -> Identity:
+async def get_identity(connection: HTTPConnection) -> Identity:
     """The caller, as `access.AccessMiddleware` found them before the route."""
     identity: Identity = connection.scope["state"]["identity"]
     return identity
@@ -141,7 +145,7 @@ def get_identity(connection: HTTPConnection) -> Identity:
 IdentityDep = Annotated[Identity, Depends(get_identity)]
 
 
-def get_actor(identity: IdentityDep, x_user_id: Annotated[str | None, Header()] = None) -> str:
+async def get_actor(identity: IdentityDep, x_user_id: Annotated[str | None, Header()] = None) -> str:
     """The actor of a write: the signed-in user; on a loopback server without credentials,
     whoever `X-User-Id` names (the seed-era clients and the demo rely on it)."""
     if identity.method != "local":
@@ -149,7 +153,7 @@ def get_actor(identity: IdentityDep, x_user_id: Annotated[str | None, Header()] 
     return x_user_id or "anonymous"
 
 
-def get_authenticator(request: Request) -> Authenticator:
+async def get_authenticator(request: Request) -> Authenticator:
     auth: Authenticator = _container(request).auth
     return auth
 
@@ -174,7 +178,7 @@ async def get_branch(
         commands = container.commands
         if await run_in_threadpool(commands.drain, commands.drain_timeout):
             head = await run_in_threadpool(container.events.head_position)
-            await get_waiter(request).position(head, commands.drain_timeout)
+            await (await get_waiter(request)).position(head, commands.drain_timeout)
     return branch
 
 
@@ -241,7 +245,7 @@ class WriteOptions:
         return out
 
 
-def get_write_options(
+async def get_write_options(
     request: Request,
     commands: CommandsDep,
     waiter: WaiterDep,
