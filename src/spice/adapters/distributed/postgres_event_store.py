@@ -96,8 +96,8 @@ class PostgresEventStore(SQLEventStore):
                     conn.execute(f'LISTEN "{self._channel}"')
                     self._notify_appended()  # appends made while (re)connecting
                     while not self._closed.is_set():
-                        for _ in conn.notifies(timeout=0.1):
-                            self._notify_appended()
+                        for notice in conn.notifies(timeout=0.1):
+                            self._notify_appended(_position(notice.payload))
             except psycopg.Error as exc:
                 log.warning("event notifications lost (%s); waiters poll until reconnected", exc)
                 self._closed.wait(1.0)
@@ -107,3 +107,11 @@ class PostgresEventStore(SQLEventStore):
         if self._listener is not None:
             self._listener.join(timeout=5)
         super().close()
+
+
+def _position(payload: str) -> int | None:
+    """The position an append announced (None for a payload that is not one)."""
+    try:
+        return int(payload)
+    except ValueError:
+        return None

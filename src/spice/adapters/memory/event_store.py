@@ -55,7 +55,7 @@ class InMemoryEventStore(EventStore):
                 self._by_id[s.event_id] = s
                 self._streams.setdefault(s.aggregate_id, []).append(s)
                 stored.append(s)
-        self._notify_appended()
+        self._notify_appended(stored[-1].position)
         return stored
 
     def read_stream(

@@ -119,7 +119,7 @@ class SQLEventStore(EventStore):
             return self._replayed_or_raise(events, None)
         except ConcurrencyConflict as conflict:
             return self._replayed_or_raise(events, conflict)
-        self._notify_appended()
+        self._notify_appended(stored[-1].position)
         return stored
 
     def _append_in(self, conn: Any, events: Sequence[EventEnvelope]) -> list[EventEnvelope]:

@@ -36,6 +36,11 @@ class EventStore(ABC):
     def __init__(self) -> None:
         self._appended = threading.Condition()
         self._appends = 0  # counts notifications, so a waiter cannot miss one
+        # The highest position this process has heard of (its own appends and those other
+        # processes announce): a waiter past it needs no query. Notifications without a
+        # position (a reconnect, a stop) are counted apart: waiters then ask the store.
+        self._heard = 0
+        self._blind = 0
 
     @abstractmethod
     def append(self, events: Sequence[EventEnvelope]) -> list[EventEnvelope]: ...
@@ -84,8 +89,17 @@ class EventStore(ABC):
     def _watch_other_processes(self) -> None:  # noqa: B027 - optional hook
         """Start listening for appends made by other processes (called by each wait)."""
 
-    def _notify_appended(self) -> None:
+    def _notify_appended(self, position: int | None = None) -> None:
+        """Wake the waiters: the log has reached `position` (None: it may have grown, ask).
+        A position heard before wakes no one, so an append announced twice (by this process
+        and again by the store's own notification) is one wake-up."""
         with self._appended:
+            if position is None:
+                self._blind += 1
+            elif position > self._heard:
+                self._heard = position
+            else:
+                return
             self._appends += 1
             self._appended.notify_all()
 
@@ -104,14 +118,20 @@ class EventStore(ABC):
         """Block until the log has an event past `after_position` (or `timeout` passes).
 
         Appends from this process wake waiters at once; other processes are seen by polling
-        unless the adapter hears of them (`_watch_other_processes`).
+        unless the adapter hears of them (`_watch_other_processes`). The store is asked for
+        its head at first, after a wake-up without a position, and at each poll; a position
+        heard of answers without asking.
         """
         self._watch_other_processes()
         deadline = time.monotonic() + timeout
+        ask, blind = True, -1
         while True:
             with self._appended:
-                seen = self._appends
-            if self.head_position() > after_position:
+                if self._heard > after_position:
+                    return True
+                seen, ask = self._appends, ask or self._blind != blind
+                blind = self._blind
+            if ask and self.head_position() > after_position:
                 return True
             if cancelled is not None and cancelled():
                 return False
@@ -119,5 +139,5 @@ class EventStore(ABC):
             if remaining <= 0:
                 return False
             with self._appended:
-                if self._appends == seen:  # nothing was appended since the check above
-                    self._appended.wait(min(poll, remaining))
+                # Nothing was appended since the check above: sleep until woken or the poll.
+                ask = self._appends == seen and not self._appended.wait(min(poll, remaining))

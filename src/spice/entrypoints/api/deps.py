@@ -32,7 +32,6 @@ from spice.domain import names
 from spice.domain.errors import Unauthenticated
 from spice.entrypoints.api.waiting import Waiter
 
-
 # The dependencies that only pick a part of the app are coroutines: FastAPI runs a plain
 # function in the thread pool, a hop that costs more than the function.
 
@@ -145,7 +144,9 @@ async def get_identity(connection: HTTPConnection) -> Identity:
 IdentityDep = Annotated[Identity, Depends(get_identity)]
 
 
-async def get_actor(identity: IdentityDep, x_user_id: Annotated[str | None, Header()] = None) -> str:
+async def get_actor(
+    identity: IdentityDep, x_user_id: Annotated[str | None, Header()] = None
+) -> str:
     """The actor of a write: the signed-in user; on a loopback server without credentials,
     whoever `X-User-Id` names (the seed-era clients and the demo rely on it)."""
     if identity.method != "local":
