@@ -30,6 +30,23 @@ def split_prefix(url: str, default: str = "spice") -> tuple[str, str]:
     return urlunsplit(parts._replace(query=rest)), prefix
 
 
+# KEYS[1] the status key; ARGV: the status, its TTL in seconds (0: none), the channel and
+# the message announcing it.
+INSERT_IF_ABSENT = """
+local stored
+if tonumber(ARGV[2]) > 0 then
+    stored = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
+else
+    stored = redis.call('SET', KEYS[1], ARGV[1], 'NX')
+end
+if stored then
+    redis.call('PUBLISH', ARGV[3], ARGV[4])
+    return 1
+end
+return 0
+"""
+
+
 class RedisCommandStatusStore(CommandStatusStore):
     """`insert_if_absent` is SET NX, so two API processes accepting the same command id agree
     on one first status. Every stored status is also published on `<prefix>:statuses`, so
@@ -45,21 +62,20 @@ class RedisCommandStatusStore(CommandStatusStore):
         self._channel = f"{self.prefix}:statuses"
         self._listening = threading.Event()
         self._closed = threading.Event()
-
-    def _publish(self, status: CommandStatus) -> None:
-        message = dumps({"origin": self._origin, "status": status.to_dict()})
-        self._redis.publish(self._channel, message)
+        self._insert = self._redis.register_script(INSERT_IF_ABSENT)
 
     def _key(self, command_id: str) -> str:
         return f"{self.prefix}:command:{command_id}"
 
     def insert_if_absent(self, status: CommandStatus) -> bool:
+        """SET NX and, when it stored, PUBLISH: one round trip (a script)."""
+        body = status.to_dict()
+        message = dumps({"origin": self._origin, "status": body})
+        ttl = self._ttl(status) or 0
         try:
-            stored = self._redis.set(
-                self._key(status.command_id), dumps(status.to_dict()), nx=True, ex=self._ttl(status)
+            stored = self._insert(
+                keys=[self._key(status.command_id)], args=[dumps(body), ttl, self._channel, message]
             )
-            if stored:
-                self._publish(status)
         except redis.RedisError as exc:
             raise Unavailable(f"Redis failed: {exc}") from exc
         return bool(stored)

@@ -123,22 +123,69 @@ class SQLEventStore(EventStore):
         return stored
 
     def _append_in(self, conn: Any, events: Sequence[EventEnvelope]) -> list[EventEnvelope]:
+        answer = self._append_groups_in(conn, [events])[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def append_groups(
+        self, groups: Sequence[Sequence[EventEnvelope]]
+    ) -> list[list[EventEnvelope] | Exception]:
+        """All groups in one transaction: one take of the head, one read of the streams'
+        sequences, one insert. A group whose sequence is taken gets its conflict (or, when
+        its events are stored already, them); an event id stored already fails the
+        transaction, and then each group is appended alone."""
+        groups = [g for g in groups]
+        try:
+            with self._db.write() as conn:
+                answers = self._append_groups_in(conn, groups)
+        except self.integrity_errors:
+            return super().append_groups(groups)
+        positions = [a[-1].position or 0 for a in answers if isinstance(a, list) and a]
+        if positions:
+            self._notify_appended(max(positions))
+        for i, answer in enumerate(answers):
+            if isinstance(answer, ConcurrencyConflict):
+                try:
+                    answers[i] = self._replayed_or_raise(groups[i], answer)
+                except (ConcurrencyConflict, IdempotencyConflict) as exc:
+                    answers[i] = exc
+        return answers
+
+    def _append_groups_in(
+        self, conn: Any, groups: Sequence[Sequence[EventEnvelope]]
+    ) -> list[list[EventEnvelope] | Exception]:
         # Both statements are sent before either result is read (one round trip when the
         # driver pipelines); the second runs after the first has taken the head.
         last_cursor = self._take_head(conn)
-        read_heads = self._head_seqs(conn, list({e.aggregate_id for e in events}))
+        wanted = list({e.aggregate_id: None for g in groups for e in g})
+        read_heads = self._head_seqs(conn, wanted)
         last = last_cursor.fetchone()
         position, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
         heads = {a: seq for a, seq in read_heads() if seq is not None}
-        for e in events:
-            current = heads.get(e.aggregate_id, sequence_before(e))
-            if e.sequence_number != current + 1:
-                raise ConcurrencyConflict(e.aggregate_id, e.sequence_number - 1, current)
-            heads[e.aggregate_id] = e.sequence_number
-        rows, stored = chain(events, position, prev)
-        conn.cursor().executemany(self._insert, rows)
-        self._on_append(conn, stored[-1].position or 0)
-        return stored
+        answers: list[list[EventEnvelope] | Exception] = []
+        rows: list[Row] = []
+        for events in groups:
+            taken: dict[str, int] = {}
+            conflict = None
+            for e in events:
+                current = taken.get(e.aggregate_id, heads.get(e.aggregate_id, sequence_before(e)))
+                if e.sequence_number != current + 1:
+                    conflict = ConcurrencyConflict(e.aggregate_id, e.sequence_number - 1, current)
+                    break
+                taken[e.aggregate_id] = e.sequence_number
+            if conflict is not None or not events:
+                answers.append(conflict or [])
+                continue
+            heads.update(taken)
+            chained, stored = chain(events, position, prev)
+            position, prev = stored[-1].position or position, stored[-1].hash
+            rows += chained
+            answers.append(stored)
+        if rows:
+            conn.cursor().executemany(self._insert, rows)
+            self._on_append(conn, position)
+        return answers
 
     def _replayed_or_raise(
         self, events: Sequence[EventEnvelope], conflict: ConcurrencyConflict | None

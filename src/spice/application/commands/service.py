@@ -9,6 +9,7 @@ from typing import Any
 from spice.application.commands.decisions import Decisions
 from spice.application.commands.ids import new_id
 from spice.application.commands.tracking import CommandTracker
+from spice.application.log.group_commit import GroupCommit
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.event_store import EventStore
@@ -63,6 +64,8 @@ class CommandService:
         decisions: Decisions | None = None,
     ) -> None:
         self.store = store
+        # Commands accepted at the same time are made durable in one transaction.
+        self.log = GroupCommit(store)
         self.decisions = decisions or Decisions()
         self.tracker = tracker
         self.model = WriteModel(store)
@@ -100,7 +103,7 @@ class CommandService:
             if existing is None:
                 raise
             return existing
-        stored = self.store.append([issued.to_envelope(utc_now())])[0]
+        stored = self.log.append([issued.to_envelope(utc_now())])[0]
         if stored.data != issued.data():
             raise IdempotencyConflict("Idempotency-Key was used for a different request")
         if decision is not None and stored.position == before + 1:

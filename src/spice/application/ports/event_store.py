@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 
 from spice.domain.envelope import EventEnvelope
+from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
 from spice.domain.names import MAIN_BRANCH, branch_scope
 
 
@@ -44,6 +45,21 @@ class EventStore(ABC):
 
     @abstractmethod
     def append(self, events: Sequence[EventEnvelope]) -> list[EventEnvelope]: ...
+
+    def append_groups(
+        self, groups: Sequence[Sequence[EventEnvelope]]
+    ) -> list[list[EventEnvelope] | Exception]:
+        """Append each group as `append` would, in order; each group's answer is what its
+        `append` would have returned or raised (ConcurrencyConflict, IdempotencyConflict),
+        so one group's refusal leaves the others alone. Stores override this to write all
+        of them in one transaction (group commit)."""
+        answers: list[list[EventEnvelope] | Exception] = []
+        for group in groups:
+            try:
+                answers.append(self.append(group))
+            except (ConcurrencyConflict, IdempotencyConflict) as exc:
+                answers.append(exc)
+        return answers
 
     @abstractmethod
     def read_stream(
