@@ -292,3 +292,124 @@ def test_a_write_between_precheck_and_run_makes_the_run_decide_again(shop: Any) 
     assert status.status == "FAILED", status
     assert status.error["details"]["errors"][0]["code"] == "link_target_not_found"
     assert store.read_stream("inst:shop:main:Order:o1") == []
+
+
+# --- batches: what the command worker runs ----------------------------------------------------
+
+
+def _create(customer_id: str, **data: Any) -> c.CreateInstance:
+    return c.CreateInstance(
+        database="shop", class_id="Customer", data={"customer_id": customer_id, **data}
+    )
+
+
+def test_a_batch_is_appended_together_and_a_refused_command_fails_alone(shop: Any) -> None:
+    store, tracker = shop
+    before = store.head_position()
+    commands = [_create("a"), _create("k"), _create("b", name=5), _create("c"), _rename("Kim")]
+    accepted = [_accept(store, command) for command in commands]
+    _executor(store, tracker).execute_batch(accepted)
+    statuses = [tracker.get(e.event_id) for e in accepted]
+    assert [s.status for s in statuses] == ["COMPLETED", "FAILED", "FAILED", "COMPLETED", "COMPLETED"]
+    assert statuses[1].error["code"] == "CONFLICT"  # k exists
+    assert statuses[2].error["code"] == "VALIDATION_FAILED"
+    assert [_statuses(s) for s in statuses] == [
+        ["PENDING", "PROCESSING", s.status] for s in statuses
+    ]
+    assert all(s.attempts == 1 for s in statuses)
+    # One append after the five accepted commands: events and outcomes, in command order.
+    written = store.read_all(before + len(accepted), 100)
+    assert [(e.event_type, e.metadata.get("command_id")) for e in written] == [
+        ("InstanceCreated", accepted[0].event_id),
+        ("CommandCompleted", accepted[0].event_id),
+        ("CommandFailed", accepted[1].event_id),
+        ("CommandFailed", accepted[2].event_id),
+        ("InstanceCreated", accepted[3].event_id),
+        ("CommandCompleted", accepted[3].event_id),
+        ("InstanceUpdated", accepted[4].event_id),
+        ("CommandCompleted", accepted[4].event_id),
+    ]
+    assert statuses[3].result["position"] == written[5].position
+
+
+def test_a_command_in_a_batch_sees_the_ones_decided_before_it(shop: Any) -> None:
+    """The second create of the same id is refused though the first is not appended yet;
+    an update of a customer created earlier in the batch continues its sequence."""
+    store, tracker = shop
+    accepted = [
+        _accept(store, command)
+        for command in (
+            _create("n"),
+            _create("n"),
+            c.UpdateInstance(
+                database="shop", class_id="Customer", instance_id="n", data={"name": "N"}
+            ),
+        )
+    ]
+    _executor(store, tracker).execute_batch(accepted)
+    assert [tracker.get(e.event_id).status for e in accepted] == [
+        "COMPLETED",
+        "FAILED",
+        "COMPLETED",
+    ]
+    events = store.read_stream("inst:shop:main:Customer:n")
+    assert [(e.event_type, e.sequence_number) for e in events] == [
+        ("InstanceCreated", 1),
+        ("InstanceUpdated", 2),
+    ]
+
+
+def test_commands_other_than_instance_writes_run_alone_in_log_order(shop: Any) -> None:
+    store, tracker = shop
+    order = {"id": "Order", "properties": [{"name": "order_id", "type": "string"}]}
+    accepted = [
+        _accept(store, command)
+        for command in (
+            _create("before"),
+            c.CreateClass(database="shop", definition=order),
+            c.CreateInstance(database="shop", class_id="Order", data={"order_id": "o1"}),
+        )
+    ]
+    _executor(store, tracker).execute_batch(accepted)
+    assert [tracker.get(e.event_id).status for e in accepted] == ["COMPLETED"] * 3
+    positions = [tracker.get(e.event_id).result["position"] for e in accepted]
+    assert positions == sorted(positions)
+
+
+def test_a_batch_that_loses_a_race_decides_each_command_again_alone(shop: Any) -> None:
+    store, tracker = shop
+    accepted = [_accept(store, command) for command in (_create("x"), _rename("Lee"))]
+    faults = Faults(store)
+    real_append = faults.original
+    raced = []
+
+    def another_writer_first(events: Any) -> Any:
+        if not raced and len(events) > 2:  # the batch's append: someone renamed k first
+            raced.append(True)
+            other = _accept(store, _rename("Other"))
+            _executor(store, tracker).execute(other)
+        return real_append(events)
+
+    faults.original = another_writer_first
+    _executor(store, tracker).execute_batch(accepted)
+    assert raced
+    assert [tracker.get(e.event_id).status for e in accepted] == ["COMPLETED", "COMPLETED"]
+    assert [e.data["changes"] for e in _instance_events(store)[1:]] == [
+        {"name": "Other"},
+        {"name": "Lee"},
+    ]
+    assert len(store.read_stream("inst:shop:main:Customer:x")) == 1
+
+
+def test_a_batch_run_again_appends_nothing_and_reports_the_logged_outcomes(shop: Any) -> None:
+    store, tracker = shop
+    accepted = [_accept(store, command) for command in (_create("r1"), _create("r1"))]
+    _executor(store, tracker).execute_batch(accepted)
+    head = store.head_position()
+    fresh = CommandTracker(InMemoryCommandStatusStore())  # statuses lost: a crash
+    _executor(store, fresh).execute_batch(accepted)
+    assert store.head_position() == head
+    again = [fresh.get(e.event_id) for e in accepted]
+    assert [(s.status, s.result) for s in again] == [
+        (s.status, s.result) for s in (tracker.get(e.event_id) for e in accepted)
+    ]

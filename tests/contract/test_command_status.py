@@ -53,6 +53,18 @@ def test_save_of_a_new_command_stores_it(command_status_store: CommandStatusStor
     assert command_status_store.get(fresh.command_id) == fresh
 
 
+def test_many_saved_at_once_are_read_at_once(command_status_store: CommandStatusStore) -> None:
+    old = status(message="old")
+    command_status_store.insert_if_absent(old)
+    done = dataclasses.replace(old, status=COMPLETED, message="done", attempts=1)
+    fresh = [status(message=f"fresh {i}") for i in range(3)]
+    command_status_store.save_many([done, *fresh])
+    wanted = [old.command_id, new_id(), *(f.command_id for f in fresh)]
+    found = command_status_store.get_many(wanted)
+    assert found == {done.command_id: done, **{f.command_id: f for f in fresh}}
+    assert command_status_store.get_many([]) == {}
+
+
 def test_get_of_unknown_command_is_none(command_status_store: CommandStatusStore) -> None:
     command_status_store.insert_if_absent(status())
     assert command_status_store.get(new_id()) is None

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from spice.application.commands.ids import new_id
+from spice.application.log.group_commit import GroupCommit
 from spice.application.log.serialization import GENESIS_HASH, event_hash, utc_now
 from spice.application.log.verification import verify_log
 from spice.application.ports.event_store import EventStore
@@ -71,6 +72,33 @@ def test_batch_with_one_conflict_writes_nothing(event_store: EventStore) -> None
     assert event_store.head_position() == 1
     assert all(event_store.get_event(e.event_id) is None for e in batch)
     assert event_store.read_stream("b") == []
+
+
+def test_appended_groups_commit_together_and_a_conflicting_group_fails_alone(
+    event_store: EventStore,
+) -> None:
+    event_store.append([event("a", 1)])
+    groups = [[event("b", 1), event("b", 2)], [event("a", 1)], [event("a", 2)], [event("c", 1)]]
+    answers = event_store.append_groups(groups)
+    assert isinstance(answers[1], ConcurrencyConflict)
+    assert answers[1].details == {"aggregate_id": "a", "expected_seq": 0, "actual_seq": 1}
+    stored = [a for a in answers if isinstance(a, list)]
+    assert [[e.position for e in group] for group in stored] == [[2, 3], [4], [5]]
+    assert event_store.read_all(1) == [e for group in stored for e in group]
+    count, problems, _ = verify_log(event_store)
+    assert (count, problems) == (5, [])
+
+
+def test_appended_groups_that_repeat_stored_events_answer_as_append_would(
+    event_store: EventStore,
+) -> None:
+    [first] = event_store.append([event("a", 1)])
+    reused = dataclasses.replace(event("z", 1), event_id=first.event_id)
+    answers = event_store.append_groups([[first], [event("b", 1)], [reused]])
+    assert answers[0] == [first]  # the same fact again: a no-op returning it
+    assert isinstance(answers[1], list) and answers[1][0].position == 2
+    assert isinstance(answers[2], IdempotencyConflict)
+    assert event_store.head_position() == 2
 
 
 @pytest.mark.parametrize(
@@ -291,6 +319,39 @@ def test_wait_for_wakes_when_another_thread_appends(event_store: EventStore) -> 
         writer.join()
     assert time.monotonic() - started < 5
     assert event_store.head_position() == 1
+
+
+def test_group_commit_answers_every_caller_as_its_own_append_would(
+    event_store: EventStore,
+) -> None:
+    """Sixteen threads append through one GroupCommit at once; each gets its own events
+    back (or its own conflict), and the log holds each accepted group whole, in order."""
+    log = GroupCommit(event_store)
+    event_store.append([event("taken", 1)])
+    answers: dict[int, list[EventEnvelope] | Exception] = {}
+    barrier = threading.Barrier(16)
+
+    def append(n: int) -> None:
+        group = [event("taken", 1)] if n == 7 else [event(f"s{n}", 1), event(f"s{n}", 2)]
+        barrier.wait()
+        try:
+            answers[n] = log.append(group)
+        except ConcurrencyConflict as exc:
+            answers[n] = exc
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert isinstance(answers.pop(7), ConcurrencyConflict)
+    assert all(isinstance(a, list) for a in answers.values())
+    for n, stored in answers.items():
+        assert isinstance(stored, list)
+        assert [e.aggregate_id for e in stored] == [f"s{n}", f"s{n}"]
+        assert stored[1].position == (stored[0].position or 0) + 1
+        assert event_store.read_stream(f"s{n}") == stored
+    assert event_store.head_position() == 1 + 2 * 15
 
 
 def test_stream_ids_by_prefix_in_pages(event_store: EventStore) -> None:
