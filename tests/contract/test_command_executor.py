@@ -253,8 +253,9 @@ def _service_and_executor(store: EventStore, tracker: CommandTracker) -> tuple[A
     return service, executor
 
 
+@pytest.mark.parametrize("batched", [False, True])
 def test_the_precheck_decision_is_used_when_nothing_else_was_written(
-    shop: Any, monkeypatch: pytest.MonkeyPatch
+    shop: Any, monkeypatch: pytest.MonkeyPatch, batched: bool
 ) -> None:
     store, tracker = shop
     service, executor = _service_and_executor(store, tracker)
@@ -266,7 +267,11 @@ def test_the_precheck_decision_is_used_when_nothing_else_was_written(
 
     monkeypatch.setattr(module, "decide", no_second_decision)
     envelope = store.get_event(accepted.command.command_id)
-    assert executor.execute(envelope).status == "COMPLETED"
+    if batched:
+        executor.execute_batch([envelope])
+    else:
+        executor.execute(envelope)
+    assert tracker.get(accepted.command.command_id).status == "COMPLETED"
     assert _instance_events(store)[-1].data["changes"] == {"name": "Lee"}
 
 

@@ -362,7 +362,9 @@ class _Batch:
         now = utc_now()
         with executor.span(envelope):
             try:
-                decision = decide(self.staged, command.command, command.command_id)
+                decision = self._kept(command) or decide(
+                    self.staged, command.command, command.command_id
+                )
             except SpiceError as exc:
                 written = [executor._failure(command, exc, now)]
             except Exception:  # noqa: BLE001 - run alone, with retries and a recorded failure
@@ -377,6 +379,14 @@ class _Batch:
         self.events += len(written)
         if self.events >= MAX_BATCH_EVENTS:
             self.flush()
+
+    def _kept(self, command: IssuedCommand) -> Decision | None:
+        """The precheck's decision, when it leads the batch and the log still ends with
+        the command itself (nothing was written since the precheck read it)."""
+        kept = self.executor.decisions.take(command.command_id)
+        if kept is None or self.decided or self.staged.changes:
+            return None
+        return kept[1] if kept[0] == self.executor.store.head_position() else None
 
     def flush(self) -> None:
         """Append what was decided, then store the statuses of everything reported."""
