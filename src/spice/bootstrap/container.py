@@ -22,6 +22,7 @@ from spice.application.delivery.progress import Progress
 from spice.application.delivery.relay import RELAY
 from spice.application.delivery.remote_progress import PendingCommands, ReadModelWatch
 from spice.application.housekeeping import Housekeeping
+from spice.application.log.cached_streams import CachedStreams
 from spice.application.log.serialization import utc_after
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
@@ -168,7 +169,9 @@ def build_container(settings: Settings) -> Container:
     documents = adapters.document_store(s, pools)
     tracker = CommandTracker(adapters.command_status_store(s))
     decisions = Decisions()  # prechecks handed to this process's worker
-    executor = CommandExecutor(events, tracker, decisions=decisions)
+    # Databases, branches, classes, users and keys as decisions read them, kept in memory.
+    streams = CachedStreams(events)
+    executor = CommandExecutor(events, tracker, decisions=decisions, model=WriteModel(streams))
     worker = CommandWorker(executor, registry)
     projector = DocumentProjector(events, documents)
     search = adapters.search_index(s)
@@ -186,7 +189,9 @@ def build_container(settings: Settings) -> Container:
     imports = Imports(events, datasets)
     executor.runners[RunImport] = imports.runner(executor.run_child)
     command_progress = worker.progress if s.process == "serve" else None
-    commands = CommandService(events, tracker, drain, s.drain_timeout_seconds, decisions)
+    commands = CommandService(
+        events, tracker, drain, s.drain_timeout_seconds, decisions, WriteModel(streams)
+    )
     purger = Purger(events, commands)
     transport = adapters.transport(s)
     return Container(
@@ -215,7 +220,7 @@ def build_container(settings: Settings) -> Container:
         diffs=diffs,
         proposals=Proposals(events, diffs),
         auth=Authenticator(
-            WriteModel(events),
+            WriteModel(streams),
             s.auth_secret,
             s.access_token_minutes * 60,
             s.refresh_token_days * 86400,

@@ -311,7 +311,9 @@ class SQLEventStore(EventStore):
     def head_position(self) -> int:
         with self._db.query() as conn:
             row = conn.execute("SELECT MAX(position) FROM events").fetchone()
-        return int(row[0] or 0)
+        head = int(row[0] or 0)
+        self._notify_appended(head)  # a head read is a head heard of
+        return head
 
     def close(self) -> None:
         if self._owns_db:

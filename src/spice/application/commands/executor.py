@@ -72,11 +72,12 @@ class CommandExecutor:
         max_attempts: int = 5,
         backoff: float = 0.05,
         decisions: Decisions | None = None,
+        model: WriteModel | None = None,
     ) -> None:
         self.store = store
         self.tracker = tracker
         self.decisions = decisions or Decisions()
-        self.model = WriteModel(store)
+        self.model = model or WriteModel(store)
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.runners: dict[type[Command], Runner] = {}
@@ -101,6 +102,7 @@ class CommandExecutor:
             return self._execute(envelope)
 
     def _execute(self, envelope: EventEnvelope) -> CommandStatus:
+        self.store.head_position()  # hear of every append so far: kept streams catch up
         command = IssuedCommand.from_envelope(envelope)
         status = self.tracker.accepted(command, envelope.aggregate_id)
         outcome = self._recorded_outcome(command)
@@ -284,6 +286,7 @@ class CommandExecutor:
         whose decision raised something unexpected, runs alone through `execute`, after the
         ones before it were committed. When the append finds that another writer moved a
         stream the batch read, each command of the batch is decided again alone."""
+        self.store.head_position()  # hear of every append so far: kept streams catch up
         commands = [IssuedCommand.from_envelope(e) for e in envelopes]
         ids = [command_aggregate(c.command_id) for c in commands]
         outcomes = self.store.heads(ids)

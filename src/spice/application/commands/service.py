@@ -62,13 +62,14 @@ class CommandService:
         drain: DrainWait,
         drain_timeout: float = 10.0,
         decisions: Decisions | None = None,
+        model: WriteModel | None = None,
     ) -> None:
         self.store = store
         # Commands accepted at the same time are made durable in one transaction.
         self.log = GroupCommit(store)
         self.decisions = decisions or Decisions()
         self.tracker = tracker
-        self.model = WriteModel(store)
+        self.model = model or WriteModel(store)
         self.drain = drain
         self.drain_timeout = drain_timeout
 

@@ -105,6 +105,11 @@ class EventStore(ABC):
     def _watch_other_processes(self) -> None:  # noqa: B027 - optional hook
         """Start listening for appends made by other processes (called by each wait)."""
 
+    @property
+    def heard(self) -> int:
+        """The highest position this process has heard the log reach (it may be further)."""
+        return self._heard
+
     def _notify_appended(self, position: int | None = None) -> None:
         """Wake the waiters: the log has reached `position` (None: it may have grown, ask).
         A position heard before wakes no one, so an append announced twice (by this process
