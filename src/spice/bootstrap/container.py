@@ -169,7 +169,8 @@ def build_container(settings: Settings) -> Container:
     documents = adapters.document_store(s, pools)
     tracker = CommandTracker(adapters.command_status_store(s))
     decisions = Decisions()  # prechecks handed to this process's worker
-    # Databases, branches, classes, users and keys as decisions read them, kept in memory.
+    # Databases, branches, classes, users and keys as commands' decisions read them, kept
+    # in memory.
     streams = CachedStreams(events)
     executor = CommandExecutor(events, tracker, decisions=decisions, model=WriteModel(streams))
     worker = CommandWorker(executor, registry)
@@ -220,7 +221,9 @@ def build_container(settings: Settings) -> Container:
         diffs=diffs,
         proposals=Proposals(events, diffs),
         auth=Authenticator(
-            WriteModel(streams),
+            # Read from the store each time: a key revoked or a user made by another process
+            # counts at once.
+            WriteModel(events),
             s.auth_secret,
             s.access_token_minutes * 60,
             s.refresh_token_days * 86400,

@@ -9,6 +9,8 @@ from spice.domain.envelope import AggregateType
 from spice.domain.events import CommandAccepted
 
 CONSUMER = "command-worker"
+# Positions a checkpoint may lag behind when the steps between ran no command.
+CHECKPOINT_EVERY = 1000
 
 
 class CommandWorker(LogFollower):
@@ -16,7 +18,8 @@ class CommandWorker(LogFollower):
 
     Each step runs every accepted command it finds (up to `batch_size` command events) as
     one batch, and records its checkpoint once after it: a crash inside a step runs the
-    step's commands again, and each finds its outcome in the log."""
+    step's commands again, and each finds its outcome in the log. The checkpoint is read
+    once, at start; after that this worker knows where it got to."""
 
     name = "command-worker"
 
@@ -27,10 +30,12 @@ class CommandWorker(LogFollower):
         self.executor = executor
         self.registry = registry
         self.batch_size = batch_size
-        self.progress.advance(registry.checkpoint(CONSUMER))
+        self._saved = registry.checkpoint(CONSUMER)
+        self.progress.advance(self._saved)
 
     def step(self) -> tuple[int, bool]:
-        start = self.registry.checkpoint(CONSUMER)
+        # This worker is the only writer of its checkpoint: where it got to is in memory.
+        start = max(self.progress.position, self._saved)
         head = self.store.head_position()
         commands = AggregateType.COMMAND.value
         batch = self.store.read_all(start, self.batch_size, aggregate_type=commands)
@@ -42,6 +47,10 @@ class CommandWorker(LogFollower):
             reached, more = max(head, batch[-1].position if batch else start), False
         else:
             reached, more = batch[-1].position, True
-        if reached != start:
+        # A step that found only outcomes (mostly this worker's own) ran nothing: a restart
+        # from before them would read them again and run nothing either, so the checkpoint
+        # is written only when it protects work done, or has fallen far behind.
+        if reached > self._saved and (accepted or reached - self._saved >= CHECKPOINT_EVERY):
             self.registry.save_checkpoint(CONSUMER, reached)
+            self._saved = reached
         return reached, more

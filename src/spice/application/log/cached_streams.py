@@ -43,6 +43,7 @@ class CachedStreams:
         self._lock = threading.Lock()
         self._streams: OrderedDict[str, list[EventEnvelope]] = OrderedDict()
         self._position = 0  # the log up to here has been applied to the kept streams
+        store.listen()  # other processes' appends move `heard` on as they commit
 
     def _catch_up(self) -> None:
         """Apply what was appended since the last look, if the store heard of any."""

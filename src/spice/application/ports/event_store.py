@@ -102,6 +102,10 @@ class EventStore(ABC):
     def head(self, aggregate_id: str) -> EventEnvelope | None:
         return self.heads([aggregate_id]).get(aggregate_id)
 
+    def listen(self) -> None:
+        """Hear other processes' appends from now on (where the store can tell)."""
+        self._watch_other_processes()
+
     def _watch_other_processes(self) -> None:  # noqa: B027 - optional hook
         """Start listening for appends made by other processes (called by each wait)."""
 
