@@ -311,3 +311,84 @@ def _until(check: Callable[[], bool], seconds: float = 10) -> None:
     while not check():
         assert time.monotonic() < deadline, "condition not reached"
         time.sleep(0.02)
+
+
+def test_a_batch_is_claimed_handled_and_completed_together(
+    transport: Transport, registry: ConsumerRegistry, run: Start
+) -> None:
+    batches: list[list[str]] = []
+    consumer = _consumer(
+        transport,
+        registry,
+        lambda _e: pytest.fail("handled alone"),
+        handle_batch=lambda envelopes: batches.append([e.event_id for e in envelopes]),
+    )
+    topic = transport.topic(EVENTS)
+    for seq in range(1, 6):
+        transport.publish(topic, "a", envelope_to_bytes(_event("a", seq)))
+    transport.publish(topic, "a", envelope_to_bytes(_event("a", 1)))  # delivered again
+    transport.flush()
+    r = run(consumer)
+    r.until(lambda: consumer.stats.handled + consumer.stats.skipped == 6)
+    handled = [event_id for batch in batches for event_id in batch]
+    assert handled == [f"a-{seq}" for seq in range(1, 6)]  # in order, once each
+    assert len(batches) < 5  # together
+    assert all(registry.is_processed("h", event_id) for event_id in handled)
+
+
+def test_a_failed_batch_retries_each_of_its_messages(
+    transport: Transport, registry: ConsumerRegistry, run: Start
+) -> None:
+    batches: list[list[str]] = []
+
+    def flaky(envelopes: list[EventEnvelope]) -> None:
+        batches.append([e.event_id for e in envelopes])
+        if len(batches) == 1:
+            raise RuntimeError("store away")
+
+    consumer = _consumer(transport, registry, lambda _e: None, handle_batch=flaky, backoff=0.1)
+    topic = transport.topic(EVENTS)
+    for key in ("a", "b"):
+        transport.publish(topic, key, envelope_to_bytes(_event(key, 1)))
+    transport.flush()
+    r = run(consumer)
+    r.until(lambda: consumer.stats.handled == 2)
+    assert consumer.stats.retried == 2
+    assert sorted(event_id for batch in batches[1:] for event_id in batch) == ["a-1", "b-1"]
+    assert [m.headers[ATTEMPT] for m in published(transport, retry_topic(topic))] == ["1", "1"]
+
+
+def test_workers_share_the_commands_topic_and_its_retry_topic_each() -> None:
+    """Each topic has a consumer group of its own, so two workers get half of each; in one
+    group over both topics, one worker could get all of one topic and the other all of the
+    other."""
+    transport = KafkaTransport(kafka_prefix_url(), session_timeout_ms=6000)
+    transport.ensure_topics(transport.pipeline_topics(), 8)
+    registry = InMemoryConsumerRegistry()
+    commands = transport.topic(COMMANDS)
+    workers = [
+        TransportConsumer(transport, registry, "w", commands, lambda _e: None, owner)
+        for owner in ("w1", "w2")
+    ]
+    threads = [threading.Thread(target=w.run, kwargs={"poll": 0.05}) for w in workers]
+    for thread in threads:
+        thread.start()
+
+    def shares() -> list[tuple[int, int]]:
+        return [
+            (
+                sum(topic == commands for topic, _ in w.assignment()),
+                sum(topic == retry_topic(commands) for topic, _ in w.assignment()),
+            )
+            for w in workers
+        ]
+
+    try:
+        _until(lambda: shares() == [(4, 4), (4, 4)], 90)
+    finally:
+        for w in workers:
+            w.stop()
+        for thread in threads:
+            thread.join(30)
+        transport.delete_topics(transport.pipeline_topics())
+        transport.close()

@@ -116,7 +116,9 @@ def transport(s: Settings) -> Transport | None:
         return None
     from spice.adapters.distributed.kafka_transport import KafkaTransport
 
-    return KafkaTransport(s.transport_url)
+    return KafkaTransport(
+        s.transport_url, session_timeout_ms=int(s.transport_session_timeout_seconds * 1000)
+    )
 
 
 def search_index(s: Settings) -> SearchIndex:

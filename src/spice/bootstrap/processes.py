@@ -51,6 +51,7 @@ def command_consumer(process: WorkerProcess) -> TransportConsumer:
         process.owner,
         max_attempts=settings.worker_max_attempts,
         lease_seconds=settings.worker_lease_seconds,
+        handle_batch=process.container.executor.execute_batch,
     )
 
 

@@ -166,9 +166,19 @@ class Settings(BaseSettings):
         json_schema_extra={"profile": "distributed"},
     )
     worker_lease_seconds: float = Field(
-        default=30.0,
+        default=10.0,
         gt=0,
-        description="How long a worker's claim on a message lasts without a heartbeat.",
+        description="How long a worker's claim on a message lasts without a heartbeat (renewed "
+        "every third of it while the worker lives): how soon another worker may run the "
+        "command a killed one held.",
+        json_schema_extra={"profile": "distributed"},
+    )
+    transport_session_timeout_seconds: float = Field(
+        default=6.0,
+        ge=1,
+        le=300,
+        description="How long Kafka waits for a silent worker before giving its partitions to "
+        "the others (at least the broker's group.min.session.timeout.ms, 6 s by default).",
         json_schema_extra={"profile": "distributed"},
     )
     topic_partitions: int = Field(

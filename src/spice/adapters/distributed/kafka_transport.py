@@ -137,9 +137,13 @@ class KafkaTransport(Transport):
             raise Unavailable(f"Kafka refused {len(failures)} messages: {failures[0]}")
 
     def subscribe(
-        self, group: str, topics: list[str], on_revoke: Revoked | None = None
+        self,
+        group: str,
+        topics: list[str],
+        on_revoke: Revoked | None = None,
+        member: str | None = None,
     ) -> Subscription:
-        return _KafkaSubscription(self, group, topics, on_revoke)
+        return _KafkaSubscription(self, group, topics, on_revoke, member)
 
     def read_to_end(self, topic: str, timeout: float = 30.0) -> list[Message]:
         # Assigned partitions, not a group: nothing waits for a rebalance, and the end of
@@ -238,12 +242,19 @@ def _text(raw: str | bytes | None) -> str:
 
 class _KafkaSubscription(Subscription):
     def __init__(
-        self, transport: KafkaTransport, group: str, topics: list[str], on_revoke: Revoked | None
+        self,
+        transport: KafkaTransport,
+        group: str,
+        topics: list[str],
+        on_revoke: Revoked | None,
+        member: str | None,
     ) -> None:
         self._consumer = Consumer(
             {
                 "bootstrap.servers": transport.servers,
                 "group.id": group,
+                # The member's name in the group, as the broker's tools list it.
+                **({"client.id": member} if member else {}),
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
                 "session.timeout.ms": transport.session_timeout_ms,
@@ -285,6 +296,9 @@ class _KafkaSubscription(Subscription):
             # Partitions taken away by a rebalance cannot be committed; their next owner
             # reads them again (at least once) and the registry skips what was done.
             log.warning("Kafka commit failed: %s", exc)
+
+    def assignment(self) -> list[Partition]:
+        return [(p.topic, p.partition) for p in self._consumer.assignment()]
 
     def close(self) -> None:
         self._consumer.close()

@@ -53,7 +53,11 @@ class InMemoryTransport(Transport):
             return [m for part in self._topics.get(topic, []) for m in part]
 
     def subscribe(
-        self, group: str, topics: list[str], on_revoke: Revoked | None = None
+        self,
+        group: str,
+        topics: list[str],
+        on_revoke: Revoked | None = None,
+        member: str | None = None,
     ) -> Subscription:
         return _MemorySubscription(self, group, topics)
 
@@ -105,6 +109,9 @@ class _MemorySubscription(Subscription):
             for part, offset in offsets.items():
                 key = (self.group, part)
                 self.t._committed[key] = max(offset, self.t._committed.get(key, 0))
+
+    def assignment(self) -> list[Partition]:
+        return list(self._next)  # one member has every partition
 
     def close(self) -> None:
         return None

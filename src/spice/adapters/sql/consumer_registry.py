@@ -98,27 +98,45 @@ class SQLConsumerRegistry(ConsumerRegistry):
         aggregate_id: str | None = None,
         seq: int | None = None,
     ) -> Claim:
-        now = self.clock()
         with self._db.write() as conn:
-            leased = conn.execute(
-                self._q(
-                    "INSERT INTO event_leases VALUES (?, ?, ?, ?, 1) "
-                    "ON CONFLICT (handler, event_id) DO UPDATE SET owner = excluded.owner, "
-                    "expires_at = excluded.expires_at, attempts = event_leases.attempts + 1 "
-                    "WHERE event_leases.owner = excluded.owner OR event_leases.expires_at <= ? "
-                    "RETURNING attempts"
-                ),
-                (handler, event_id, owner, now + lease_seconds, now),
-            ).fetchone()
-            if leased is None:
-                return Claim(IN_PROGRESS)
-            outcome = self._skip(conn, handler, event_id, aggregate_id, seq)
-            if outcome is not None:
-                conn.execute(
-                    self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
-                    (handler, event_id),
-                )
-                return Claim(outcome, int(leased[0]))
+            return self._claim_in(conn, handler, event_id, owner, lease_seconds, aggregate_id, seq)
+
+    def claim_many(
+        self, handler: str, event_ids: list[str], owner: str, lease_seconds: float
+    ) -> dict[str, Claim]:
+        with self._db.write() as conn:
+            return {e: self._claim_in(conn, handler, e, owner, lease_seconds) for e in event_ids}
+
+    def _claim_in(
+        self,
+        conn: Any,
+        handler: str,
+        event_id: str,
+        owner: str,
+        lease_seconds: float,
+        aggregate_id: str | None = None,
+        seq: int | None = None,
+    ) -> Claim:
+        now = self.clock()
+        leased = conn.execute(
+            self._q(
+                "INSERT INTO event_leases VALUES (?, ?, ?, ?, 1) "
+                "ON CONFLICT (handler, event_id) DO UPDATE SET owner = excluded.owner, "
+                "expires_at = excluded.expires_at, attempts = event_leases.attempts + 1 "
+                "WHERE event_leases.owner = excluded.owner OR event_leases.expires_at <= ? "
+                "RETURNING attempts"
+            ),
+            (handler, event_id, owner, now + lease_seconds, now),
+        ).fetchone()
+        if leased is None:
+            return Claim(IN_PROGRESS)
+        outcome = self._skip(conn, handler, event_id, aggregate_id, seq)
+        if outcome is not None:
+            conn.execute(
+                self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
+                (handler, event_id),
+            )
+            return Claim(outcome, int(leased[0]))
         return Claim(CLAIMED, int(leased[0]))
 
     def _skip(
@@ -164,20 +182,35 @@ class SQLConsumerRegistry(ConsumerRegistry):
         seq: int | None = None,
     ) -> None:
         with self._db.write() as conn:
-            conn.execute(self._q(PROCESSED), (handler, event_id, self.clock()))
-            if aggregate_id is not None and seq is not None:
-                conn.execute(
-                    self._q(
-                        "INSERT INTO aggregate_versions VALUES (?, ?, ?) "
-                        "ON CONFLICT (handler, aggregate_id) DO UPDATE SET seq = "
-                        f"{self._greatest}(aggregate_versions.seq, excluded.seq)"
-                    ),
-                    (handler, aggregate_id, seq),
-                )
+            self._complete_in(conn, handler, event_id, aggregate_id, seq)
+
+    def complete_many(self, handler: str, event_ids: list[str]) -> None:
+        with self._db.write() as conn:
+            for event_id in event_ids:
+                self._complete_in(conn, handler, event_id)
+
+    def _complete_in(
+        self,
+        conn: Any,
+        handler: str,
+        event_id: str,
+        aggregate_id: str | None = None,
+        seq: int | None = None,
+    ) -> None:
+        conn.execute(self._q(PROCESSED), (handler, event_id, self.clock()))
+        if aggregate_id is not None and seq is not None:
             conn.execute(
-                self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
-                (handler, event_id),
+                self._q(
+                    "INSERT INTO aggregate_versions VALUES (?, ?, ?) "
+                    "ON CONFLICT (handler, aggregate_id) DO UPDATE SET seq = "
+                    f"{self._greatest}(aggregate_versions.seq, excluded.seq)"
+                ),
+                (handler, aggregate_id, seq),
             )
+        conn.execute(
+            self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
+            (handler, event_id),
+        )
 
     def release(self, handler: str, event_id: str, owner: str, forget: bool = False) -> None:
         change = "DELETE FROM event_leases" if forget else "UPDATE event_leases SET expires_at = 0"

@@ -18,10 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spice.application.log.serialization import envelope_from_bytes
-from spice.application.ports.consumer_registry import CLAIMED, IN_PROGRESS, ConsumerRegistry
+from spice.application.ports.consumer_registry import (
+    CLAIMED,
+    IN_PROGRESS,
+    Claim,
+    ConsumerRegistry,
+)
 from spice.application.ports.transport import (
     Message,
     Partition,
+    Subscription,
     Transport,
     dlq_topic,
     retry_topic,
@@ -82,7 +88,14 @@ class _Offsets:
 
 
 class TransportConsumer:
-    """Runs `handle` for every envelope of `topic` in consumer group `group`."""
+    """Runs `handle` for every envelope of `topic` (and of its retry topic), each topic in
+    a consumer group of its own (`Transport.group`), the members named after `owner`.
+
+    With `handle_batch`, the messages due from one poll are claimed together, handed over
+    together (in the order polled: a partition's order is kept) and completed together; it
+    must record a failure of one envelope itself (the command executor records a refused
+    command's failure in the log), and whatever it raises fails the whole batch (each
+    message is retried as after a failure of its own)."""
 
     def __init__(
         self,
@@ -97,12 +110,14 @@ class TransportConsumer:
         backoff: float = 0.5,
         lease_seconds: float = 30.0,
         version_guard: bool = False,
+        handle_batch: Callable[[list[EventEnvelope]], object] | None = None,
     ) -> None:
         self.transport = transport
         self.registry = registry
         self.handler = handler
         self.topic = topic
         self.handle = handle
+        self.handle_batch = None if version_guard else handle_batch
         self.owner = owner
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -113,38 +128,120 @@ class TransportConsumer:
         self._offsets = _Offsets()
         self._current: list[str] = []
         self._stop = threading.Event()
+        self._subs: dict[str, Subscription] = {}
 
     def run(self, batch_size: int = 100, poll: float = 0.2) -> None:
         """Consume until `stop()`; commits what was finished before returning."""
-        group = f"{self.transport.prefix}.{self.handler}"
-        sub = self.transport.subscribe(
-            group, [self.topic, retry_topic(self.topic)], on_revoke=self._revoked
-        )
+        topics = [self.topic, retry_topic(self.topic)]
+        self._subs = subs = {
+            topic: self.transport.subscribe(
+                self.transport.group(self.handler, topic),
+                [topic],
+                on_revoke=self._revoked,
+                member=self.owner,
+            )
+            for topic in topics
+        }
         beat = threading.Thread(target=self._heartbeat, name=f"{self.handler}-lease", daemon=True)
         beat.start()
         committed: dict[Partition, int] = {}
         try:
             while not self._stop.is_set():
-                for message in sub.poll(batch_size, poll):
-                    self._offsets.received(message)
-                    due = float(message.headers.get(NOT_BEFORE, 0))
-                    if due > time.time():
-                        heapq.heappush(self._held, _Held(due, message))
-                    else:
-                        self._process(message)
+                due: list[Message] = []
+                # The main topic waits for messages; the retry topic is only looked at.
+                for topic, wait in zip(topics, (poll, 0.0), strict=True):
+                    for message in subs[topic].poll(batch_size, wait):
+                        self._offsets.received(message)
+                        not_before = float(message.headers.get(NOT_BEFORE, 0))
+                        if not_before > time.time():
+                            heapq.heappush(self._held, _Held(not_before, message))
+                        else:
+                            due.append(message)
                 while self._held and self._held[0].due <= time.time():
-                    self._process(heapq.heappop(self._held).message)
+                    due.append(heapq.heappop(self._held).message)
+                self._process_all(due)
                 self.transport.flush(self._stop.is_set)
                 offsets = self._offsets.committable()
                 moved = {p: o for p, o in offsets.items() if committed.get(p) != o}
-                sub.commit(moved)
+                for topic, sub in subs.items():
+                    sub.commit({p: o for p, o in moved.items() if p[0] == topic})
                 committed.update(moved)
         finally:
             self._stop.set()
-            sub.close()
+            for sub in subs.values():
+                sub.close()
+
+    def _process_all(self, messages: list[Message]) -> None:
+        if self.handle_batch is None:
+            for message in messages:
+                self._process(message)
+            return
+        decoded: dict[str, tuple[Message, EventEnvelope]] = {}
+        for message in messages:
+            try:
+                envelope = envelope_from_bytes(message.value)
+            except (ValueError, KeyError, TypeError) as exc:
+                self._dead_letter(message, f"undecodable message: {exc}", None)
+                continue
+            if envelope.event_id in decoded:  # delivered twice in one poll
+                self.stats.skipped += 1
+                self._offsets.finished(message)
+                continue
+            decoded[envelope.event_id] = (message, envelope)
+        if not decoded:
+            return
+        claims = self.registry.claim_many(
+            self.handler, list(decoded), self.owner, self.lease_seconds
+        )
+        claimed: list[tuple[Message, EventEnvelope, int]] = []
+        for event_id, (message, envelope) in decoded.items():
+            attempt = self._admitted(message, event_id, claims[event_id])
+            if attempt is not None:
+                claimed.append((message, envelope, attempt))
+        if not claimed:
+            return
+        ids = [envelope.event_id for _, envelope, _ in claimed]
+        self._current.extend(ids)
+        try:
+            self.handle_batch([envelope for _, envelope, _ in claimed])
+            self.registry.complete_many(self.handler, ids)
+        except Exception as exc:  # noqa: BLE001 - each retried, then dead-lettered
+            log.warning("%s: a batch of %d failed: %s", self.handler, len(claimed), exc)
+            for message, envelope, attempt in claimed:
+                error = f"{type(exc).__name__}: {exc}"
+                self._failed(message, attempt + 1, error, envelope.event_id)
+            return
+        finally:
+            for event_id in ids:
+                self._current.remove(event_id)
+        for message, _, _ in claimed:
+            self.stats.handled += 1
+            self._offsets.finished(message)
+
+    def _admitted(self, message: Message, event_id: str, claim: Claim) -> int | None:
+        """The failed attempts so far when the claim lets this worker handle the message;
+        None when it was skipped, put off or dead-lettered instead."""
+        attempt = int(message.headers.get(ATTEMPT, 0))
+        if claim.outcome == IN_PROGRESS:  # another worker has it; look again after its lease
+            self._retry(message, attempt, self.lease_seconds / 2, "in progress elsewhere")
+            return None
+        if claim.outcome != CLAIMED:
+            self.stats.skipped += 1
+            self._offsets.finished(message)
+            return None
+        # Claims that never completed are attempts that killed their worker.
+        attempt = max(attempt, claim.attempts - 1)
+        if attempt >= self.max_attempts:
+            self._dead_letter(message, "worker died handling it", event_id)
+            return None
+        return attempt
 
     def stop(self) -> None:
         self._stop.set()
+
+    def assignment(self) -> list[Partition]:
+        """The partitions of both topics this worker has now (none before it runs)."""
+        return [part for sub in list(self._subs.values()) for part in sub.assignment()]
 
     def _revoked(self, parts: list[Partition]) -> None:
         # The partitions' next owner reads from their last commit; what we held is its now.
@@ -172,22 +269,12 @@ class TransportConsumer:
         except (ValueError, KeyError, TypeError) as exc:
             self._dead_letter(message, f"undecodable message: {exc}", None)
             return
-        attempt = int(message.headers.get(ATTEMPT, 0))
         guard = (envelope.aggregate_id, envelope.sequence_number) if self.version_guard else None
         claim = self.registry.claim(
             self.handler, envelope.event_id, self.owner, self.lease_seconds, *(guard or ())
         )
-        if claim.outcome == IN_PROGRESS:  # another worker has it; look again after its lease
-            self._retry(message, attempt, self.lease_seconds / 2, "in progress elsewhere")
-            return
-        if claim.outcome != CLAIMED:
-            self.stats.skipped += 1
-            self._offsets.finished(message)
-            return
-        # Claims that never completed are attempts that killed their worker.
-        attempt = max(attempt, claim.attempts - 1)
-        if attempt >= self.max_attempts:
-            self._dead_letter(message, "worker died handling it", envelope.event_id)
+        attempt = self._admitted(message, envelope.event_id, claim)
+        if attempt is None:
             return
         self._current.append(envelope.event_id)
         try:

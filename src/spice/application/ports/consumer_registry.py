@@ -63,6 +63,13 @@ class ConsumerRegistry(ABC):
     ) -> Claim:
         """Take the lease on (handler, event_id) unless the event is done, stale or leased."""
 
+    def claim_many(
+        self, handler: str, event_ids: list[str], owner: str, lease_seconds: float
+    ) -> dict[str, Claim]:
+        """`claim` each event (no version guard); registries override this to claim them
+        all in one transaction."""
+        return {e: self.claim(handler, e, owner, lease_seconds) for e in event_ids}
+
     @abstractmethod
     def heartbeat(
         self, handler: str, owner: str, event_ids: list[str], lease_seconds: float
@@ -78,6 +85,12 @@ class ConsumerRegistry(ABC):
         seq: int | None = None,
     ) -> None:
         """Record the event as handled (and the aggregate's version) and drop its lease."""
+
+    def complete_many(self, handler: str, event_ids: list[str]) -> None:
+        """`complete` each event (no version guard); registries override this to complete
+        them all in one transaction."""
+        for event_id in event_ids:
+            self.complete(handler, event_id)
 
     @abstractmethod
     def release(self, handler: str, event_id: str, owner: str, forget: bool = False) -> None:

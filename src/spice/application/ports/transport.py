@@ -52,6 +52,10 @@ class Subscription(ABC):
         """Commit, per partition, the offset of the next message to read."""
 
     @abstractmethod
+    def assignment(self) -> list[Partition]:
+        """The partitions the group gives this member now."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
 
@@ -84,11 +88,24 @@ class Transport(ABC):
         """Wait until every queued message is acknowledged, however long the broker is away
         (or until `cancelled()`); raises `Unavailable` if a message was refused for good."""
 
+    def group(self, handler: str, topic: str) -> str:
+        """The consumer group of `handler` on `topic`. Each topic has a group of its own: a
+        group over several topics balances their partitions together, so one worker could
+        get every partition of the commands topic and another every partition of its retry
+        topic. The main topic keeps the group name it always had (`<prefix>.<handler>`)."""
+        retry = retry_topic("")
+        return f"{self.prefix}.{handler}{retry if topic.endswith(retry) else ''}"
+
     @abstractmethod
     def subscribe(
-        self, group: str, topics: list[str], on_revoke: Revoked | None = None
+        self,
+        group: str,
+        topics: list[str],
+        on_revoke: Revoked | None = None,
+        member: str | None = None,
     ) -> Subscription:
-        """Join `group` on `topics`; `on_revoke` hears partitions taken away by a rebalance."""
+        """Join `group` on `topics`; `on_revoke` hears partitions taken away by a rebalance.
+        `member` names this member to the broker (a worker's id: what its tools show)."""
 
     @abstractmethod
     def read_to_end(self, topic: str, timeout: float = 30.0) -> list[Message]:

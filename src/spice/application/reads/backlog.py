@@ -32,8 +32,10 @@ class Backlog:
         if self.transport is None:
             return {}
         commands = self.transport.topic(COMMANDS)
-        group = f"{self.transport.prefix}.{COMMAND_WORKERS}"
-        return self._unread(group, [commands, retry_topic(commands)])
+        counts: dict[str, int] = {}
+        for topic in (commands, retry_topic(commands)):
+            counts |= self._unread(self.transport.group(COMMAND_WORKERS, topic), [topic])
+        return counts
 
     def dead_letters(self) -> dict[str, int]:
         """Dead letters of each topic not replayed yet (`spice dlq replay`)."""
