@@ -1,63 +1,193 @@
-"""End-to-end command throughput of the distributed profile, and relay lag.
+"""The distributed profile as separate processes: `spice api`, `spice relay`, `spice worker
+projections` and 1, 2 or 4 `spice worker commands`, on the services `scripts/services start`
+runs (PostgreSQL, Redis, Kafka, OpenSearch, S3). Each configuration gets fresh schemas,
+prefixes and topics (8 partitions).
 
-On the services `scripts/services start` runs (PostgreSQL, Redis, Kafka), each run gets a
-fresh schema, key prefix and topic prefix, a database with 8 classes, and then COMMANDS
-create-instance commands submitted from 4 threads (the API's CommandService, no HTTP),
-spread over the classes. Throughput is commands / (first submit -> every outcome in the log).
+For each number of command workers:
+- single creates through HTTP with `?wait=true` from 1, 4 and 16 concurrent clients
+  (commands/s, p50, p99), beside `GET /health` at the same concurrency;
+- the command workers' drain rate: with the workers stopped, commands are accepted (202),
+  then the workers start; the rate is commands / (last outcome - first outcome), both times
+  as the log records them, so start-up and Kafka's rebalance are not counted;
+- the CPU each process used during the drain, per 1,000 commands (from /proc), which says
+  what one more worker can add on this machine;
+- relay lag: Kafka's timestamp of each relayed command minus when it was accepted.
 
-- baseline: the in-process command worker (what `spice serve` runs) following the same
-  PostgreSQL log;
-- distributed: `spice relay` plus 1, 2 and 4 `spice worker commands` processes, fed through
-  Kafka (4 partitions).
+Baselines, same run: `spice serve` (API, worker and projectors in one process) on the same
+services for the singles, and its in-process command worker's drain rate on the same log.
+With 4 workers the run ends with a bulk create until readable.
 
-Relay lag: for each command, Kafka's timestamp of the relayed message minus the time the
-command was accepted; p50 / p99 over the run.
-
-Run: .venv/bin/python -m bench.distributed_pipeline [--commands N]
+Run: .venv/bin/python -m bench.distributed_pipeline [--singles N] [--drain N]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import httpx
+
+from bench.http_end_to_end import (
+    CLASS,
+    Connection,
+    Run,
+    bulk_until_readable,
+    concurrently,
+    health,
+    measure_server,
+    print_bulk,
+    print_singles,
+    row,
+    setup,
+    single_create,
+)
 from spice.adapters.distributed.kafka_transport import KafkaTransport
-from spice.application.delivery.remote_progress import PendingCommands
 from spice.application.log.serialization import envelope_from_bytes
 from spice.application.ports.transport import COMMANDS
-from spice.bootstrap.container import Container, build_container
+from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
-from tests.server import WorkerProcess
+from spice.domain.commands import CreateClass, CreateDatabase, CreateInstance
+from spice.domain.envelope import EventEnvelope
+from tests.server import ServerProcess, WorkerProcess
 from tests.services import distributed_urls, kafka_prefix_url
 
-CLASSES = 8
+PASSWORD = "bench-password-1"
+CLIENTS = (1, 4, 16)
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _setup(container: Container, drain: PendingCommands) -> None:
-    service = container.commands
-    service.submit("CREATE_DATABASE", {"name": "bench"})
-    assert drain.settled(60)
-    for i in range(CLASSES):
-        definition = {"id": f"C{i}", "properties": [{"name": "n", "type": "integer"}]}
-        service.submit("CREATE_ONTOLOGY_CLASS", definition, database="bench")
-    assert drain.settled(60)
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def _submit(container: Container, commands: int) -> None:
-    def one(i: int) -> None:
-        payload = {"class_id": f"C{i % CLASSES}", "data": {"n": i}}
-        container.commands.submit("CREATE_INSTANCE", payload, database="bench")
+@dataclass
+class Cluster:
+    api: ServerProcess
+    others: list[WorkerProcess]
+    workers: list[WorkerProcess]
+    kafka: str
+    headers: dict[str, str] = field(default_factory=dict)
 
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(one, range(commands)))
+    def processes(self) -> dict[str, int]:
+        found = {"api": self.api.proc.pid if self.api.proc else 0}
+        found |= {p.name: p.proc.pid for p in [*self.others, *self.workers] if p.proc}
+        return found
 
 
-def _relay_lag(kafka: str, since: float) -> list[float]:
+@contextmanager
+def cluster(tmp: Path, workers: int) -> Iterator[Cluster]:
+    with distributed_urls() as urls:
+        kafka = kafka_prefix_url()
+        env = {f"SPICE_{name.upper()}": url for name, url in urls.items()} | {
+            "SPICE_TRANSPORT_URL": kafka,
+            "SPICE_TOPIC_PARTITIONS": "8",
+            "SPICE_AUTH_SECRET": "bench-" + "s" * 32,
+            "SPICE_ADMIN_PASSWORD": PASSWORD,
+            "SPICE_ACCESS_TOKEN_MINUTES": "120",
+            "SPICE_RATE_LIMIT_PER_SECOND": "0",
+            "SPICE_LOG_LEVEL": "WARNING",
+        }
+        data = tmp / f"data-{workers}"
+        data.mkdir()
+
+        def process(name: str, *args: str) -> WorkerProcess:
+            return WorkerProcess(data, list(args), env | {"SPICE_WORKER_ID": name}, name)
+
+        found = Cluster(
+            ServerProcess(data, env=env, command="api"),
+            [process("relay", "relay"), process("projections", "worker", "projections")],
+            [process(f"worker-{i}", "worker", "commands") for i in range(1, workers + 1)],
+            kafka,
+        )
+        for p in [*found.others, *found.workers]:
+            p.start()
+        found.api.start(timeout=60)
+        try:
+            found.headers = sign_in(found.api.url)
+            yield found
+        finally:
+            found.api.stop()
+            for p in [*found.others, *found.workers]:
+                p.stop()
+            transport = KafkaTransport(kafka)
+            transport.delete_topics(transport.pipeline_topics())
+            transport.close()
+
+
+def sign_in(url: str) -> dict[str, str]:
+    """The first administrator's token (the workers create it; Kafka may take a while)."""
+    deadline = time.monotonic() + 150
+    while True:
+        r = httpx.post(f"{url}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+        if r.status_code == 200:
+            return {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
+        assert time.monotonic() < deadline, r.text
+        time.sleep(0.3)
+
+
+def outcome_times(events: list[EventEnvelope]) -> list[float]:
+    return [
+        datetime.fromisoformat(e.occurred_at.replace("Z", "+00:00")).timestamp()
+        for e in events
+        if e.event_type in ("CommandCompleted", "CommandFailed")
+    ]
+
+
+def drain_through_workers(c: Cluster, commands: int) -> tuple[float, dict[str, float]]:
+    """Commands/s of the command workers alone, and CPU seconds per 1,000 commands by
+    process, while they drain `commands` creates accepted with the workers stopped."""
+    for worker in c.workers:
+        worker.stop()
+    conn = Connection(c.api.url, c.headers)
+    try:
+        for i in range(commands):
+            status, answer = conn.call(
+                "POST", "/api/v1/database/bench/instances/Item/create", {"data": row(i, "d")}
+            )
+            assert status == 202, answer
+    finally:
+        conn.close()
+    settings = Settings(run_workers=False).model_copy(update=_urls(c))
+    container = build_container(settings)
+    try:
+        before = container.events.head_position()
+        for worker in c.workers:
+            worker.start()
+        time.sleep(0.5)
+        pids = c.processes()
+        start = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        deadline = time.monotonic() + 600
+        while True:
+            done = outcome_times(container.events.read_all(before, 10 * commands))
+            if len(done) >= commands:
+                break
+            assert time.monotonic() < deadline, f"{len(done)} of {commands} ran"
+            time.sleep(0.2)
+        used = {name: cpu_seconds(pid) - start[name] for name, pid in pids.items()}
+    finally:
+        container.stop()
+    rate = commands / (max(done) - min(done))
+    return rate, {name: seconds * 1000 / commands for name, seconds in used.items()}
+
+
+def _urls(c: Cluster) -> dict[str, str]:
+    env = c.api.env
+    keys = ("event_store_url", "consumer_registry_url", "documents_url", "command_status_url")
+    keys += ("search_url", "blob_url")
+    return {k: env[f"SPICE_{k.upper()}"] for k in keys}
+
+
+def relay_lag(kafka: str, since: float) -> list[float]:
     transport = KafkaTransport(kafka)
     sub = transport.subscribe(f"lag-{time.time_ns()}", [transport.topic(COMMANDS)])
     lags = []
@@ -65,68 +195,89 @@ def _relay_lag(kafka: str, since: float) -> list[float]:
         while batch := sub.poll(1000, 5.0):
             for m in batch:
                 accepted = envelope_from_bytes(m.value).occurred_at
-                at = datetime.fromisoformat(accepted).timestamp()
+                at = datetime.fromisoformat(accepted.replace("Z", "+00:00")).timestamp()
                 if at >= since:
                     lags.append(m.timestamp - at)
     finally:
         sub.close()
-        transport.delete_topics(transport.pipeline_topics())
+        transport.close()
     return lags
 
 
-def run(commands: int, workers: int) -> tuple[float, list[float]]:
-    """Commands per second with `workers` worker processes (0: the in-process worker)."""
+def in_process_drain(commands: int) -> float:
+    """The drain rate of `spice serve`'s in-process command worker on the same services."""
     with distributed_urls() as urls, tempfile.TemporaryDirectory() as tmp:
-        kafka = kafka_prefix_url()
         fields = {**urls, "data_dir": Path(tmp)}
-        if workers:
-            fields |= {"transport_url": kafka, "process": "api", "topic_partitions": 4}
         container = build_container(Settings(run_workers=False).model_copy(update=fields))
-        env = {f"SPICE_{k.upper()}": v for k, v in urls.items()} | {
-            "SPICE_TRANSPORT_URL": kafka,
-            "SPICE_TOPIC_PARTITIONS": "4",
-            "SPICE_AUTH_SECRET": "bench-" + "s" * 32,
-        }
-        processes = [WorkerProcess(Path(tmp), ["relay"], env, "relay")]
-        processes += [
-            WorkerProcess(Path(tmp), ["worker", "commands"], env, f"w{i}") for i in range(workers)
-        ]
-        if workers:
-            for process in processes:
-                process.start()
-        else:
-            container.worker.start()
-        drain = PendingCommands(container.events)
         try:
-            _setup(container, drain)
-            since = time.time()
-            start = time.perf_counter()
-            _submit(container, commands)
-            assert drain.settled(600)
-            rate = commands / (time.perf_counter() - start)
+            service, worker = container.commands, container.worker
+            service.submit(CreateDatabase(database=None, name="drain"))
+            worker.run_until_caught_up()
+            service.submit(CreateClass(database="drain", definition=CLASS))
+            worker.run_until_caught_up()
+            for i in range(commands):
+                payload = row(i, "d")
+                service.submit(CreateInstance(database="drain", class_id="Item", data=payload))
+            before = container.events.head_position()
+            worker.run_until_caught_up()
+            done = outcome_times(container.events.read_all(before, 10 * commands))
         finally:
-            for process in processes:
-                process.stop()
             container.stop()
-        return rate, _relay_lag(kafka, since) if workers else []
+    return commands / (max(done) - min(done))
+
+
+def in_process_singles(singles: int) -> tuple[dict[int, Run], dict[int, Run]]:
+    with distributed_urls() as urls, tempfile.TemporaryDirectory() as tmp:
+        env = {f"SPICE_{k.upper()}": str(v) for k, v in urls.items()}
+        data = Path(tmp) / "data"
+        data.mkdir()
+        server = ServerProcess(data, env=env | {"SPICE_LOG_LEVEL": "WARNING"})
+        server.start()
+        try:
+            rounds, creates, _ = measure_server(server.url, {}, singles, 0)
+        finally:
+            server.stop()
+    return rounds, creates
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--commands", type=int, default=1500)
+    parser.add_argument("--singles", type=int, default=640, help="creates per concurrency")
+    parser.add_argument("--drain", type=int, default=3000)
+    parser.add_argument("--bulk", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4])
     args = parser.parse_args()
-    baseline, _ = run(args.commands, 0)
-    print(f"{args.commands} create-instance commands, PostgreSQL + Redis (+ Kafka)")
-    print(f"in-process worker (baseline): {baseline:8.0f} commands/s")
-    for workers in (1, 2, 4):
-        rate, lags = run(args.commands, workers)
-        p50 = statistics.median(lags) * 1000 if lags else float("nan")
-        p99 = statistics.quantiles(lags, n=100)[98] * 1000 if len(lags) > 1 else float("nan")
-        print(
-            f"relay + {workers} worker process(es): {rate:8.0f} commands/s "
-            f"({rate / baseline:.2f}x baseline); relay lag p50 {p50:.1f} ms, p99 {p99:.1f} ms "
-            f"over {len(lags)} commands"
-        )
+    print("baseline: spice serve (in-process worker) on PostgreSQL + Redis + OpenSearch")
+    rounds, creates = in_process_singles(args.singles)
+    print_singles(rounds, creates)
+    baseline = in_process_drain(args.drain)
+    print(f"in-process command worker alone: {baseline:,.0f} commands/s")
+    for workers in args.workers:
+        with tempfile.TemporaryDirectory() as tmp, cluster(Path(tmp), workers) as c:
+            setup(c.api.url, c.headers)
+            since = time.time()
+            rounds = {
+                n: concurrently(c.api.url, c.headers, n, args.singles, health) for n in CLIENTS
+            }
+            creates = {
+                n: concurrently(c.api.url, c.headers, n, args.singles, single_create(f"s{n}"))
+                for n in CLIENTS
+            }
+            print(f"\nspice api + relay + projections + {workers} command worker(s):")
+            print_singles(rounds, creates)
+            lags = relay_lag(c.kafka, since)
+            rate, cpu = drain_through_workers(c, args.drain)
+            print(
+                f"command workers alone: {rate:,.0f} commands/s "
+                f"({rate / baseline:.2f}x the in-process worker)"
+            )
+            shares = ", ".join(f"{name} {seconds:.2f}" for name, seconds in sorted(cpu.items()))
+            print(f"  CPU seconds per 1,000 commands drained: {shares}")
+            p50 = statistics.median(lags) * 1000
+            p99 = statistics.quantiles(lags, n=100)[98] * 1000
+            print(f"  relay lag p50 {p50:.1f} ms, p99 {p99:.1f} ms over {len(lags)} commands")
+            if workers == max(args.workers) and args.bulk:
+                print_bulk(args.bulk, bulk_until_readable(c.api.url, c.headers, args.bulk))
 
 
 if __name__ == "__main__":

@@ -259,7 +259,7 @@ def measure_server(
     setup(url, headers)
     rounds = {c: concurrently(url, headers, c, singles, health) for c in CLIENTS}
     creates = {c: concurrently(url, headers, c, singles, single_create(f"s{c}")) for c in CLIENTS}
-    return rounds, creates, bulk_until_readable(url, headers, bulk)
+    return rounds, creates, bulk_until_readable(url, headers, bulk) if bulk else 0.0
 
 
 def print_singles(rounds: dict[int, Run], creates: dict[int, Run]) -> None:

@@ -276,8 +276,13 @@ class _KafkaSubscription(Subscription):
         self._consumer.subscribe(topics, on_assign=assigned, on_revoke=revoked, on_lost=revoked)
 
     def poll(self, max_messages: int, timeout: float) -> list[Message]:
+        # consume(n, timeout) waits until it has n messages or the time is up: wait for the
+        # first only, then take what has arrived with it.
+        raws = self._consumer.consume(1, timeout)
+        if raws and max_messages > 1:
+            raws += self._consumer.consume(max_messages - 1, 0)
         found: list[Message] = []
-        for raw in self._consumer.consume(max_messages, timeout):
+        for raw in raws:
             error = raw.error()
             if error is not None:
                 if error.code() != KafkaError._PARTITION_EOF:

@@ -27,7 +27,7 @@ class ReadModelWatch(LogFollower):
         self,
         store: EventStore,
         checkpoint: Callable[[], int],
-        interval: float = 0.05,
+        interval: float = 0.01,
         name: str = "read-model-watch",
         monotonic: bool = True,
     ) -> None:
@@ -48,8 +48,12 @@ class ReadModelWatch(LogFollower):
         return position, False
 
     def _idle(self, position: int) -> None:
-        """The checkpoint is another process's: ask again after `interval`."""
-        self._stop.wait(self.interval)
+        """The checkpoint is another process's: while the log is known to be ahead of it,
+        ask again after `interval`; else wait until the log grows (or the idle wait ends)."""
+        if self.store.heard > position:
+            self._stop.wait(self.interval)
+        else:
+            super()._idle(position)
 
 
 class PendingCommands:
