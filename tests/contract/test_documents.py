@@ -511,3 +511,28 @@ def test_written_since_names_a_branchs_own_documents_changed_after_a_position(
     assert len(everything) == 4
     assert document_store.written_since("shop", "dev", ["Customer"], 0) == [("Customer", "mine")]
     assert document_store.written_since("shop", "main", [], 0) == []
+
+
+@pytest.mark.parametrize("prefetch", [False, True])
+def test_a_document_created_and_changed_in_one_unit_keeps_every_version_and_edge(
+    document_store: DocumentStore, prefetch: bool
+) -> None:
+    """A unit that read ahead knows the order is new (nothing to keep of it yet) and must
+    still keep what it wrote itself once the order changes again in the same unit."""
+    key = DocKey(KIND_INSTANCE, "shop", "main", "Order", "o1")
+    with document_store.unit_of_work() as uow:
+        if prefetch:
+            uow.prefetch([key, DocKey(KIND_INSTANCE, "shop", "main", "Order", "o2")])
+        assert uow.get(key) is None
+        for seq, position, customer in ((1, 2, "c1"), (2, 5, "c2"), (3, 8, "c3")):
+            uow.put(instance("shop", "main", "Order", "o1", seq=seq, position=position))
+            links = [("placed_by", "Customer", customer)]
+            uow.set_edges("shop", "main", ("Order", "o1"), links, position)
+        assert uow.get(key).seq == 3
+
+    def target(at: int | None) -> list[str]:
+        rows = document_store.edges("shop", "main", [("Order", "o1")], "placed_by", False, at)
+        return [row[2][1] for row in rows]
+
+    assert [document_store.get(key, as_of=at).seq for at in (2, 5, 8)] == [1, 2, 3]
+    assert [target(at) for at in (2, 5, None)] == [["c1"], ["c2"], ["c3"]]

@@ -237,10 +237,17 @@ def _row_in(
 
 
 class _UnitOfWork(DocumentUnitOfWork):
+    """Documents read (prefetched or not) and written in this unit are known: a second
+    read is answered from memory, and a document known to be new saves no version and has
+    no edges to keep or replace."""
+
     def __init__(self, conn: Any, gen: str, q: Placeholders) -> None:
         self._conn = conn
         self._gen = gen
         self._q = q
+        self._known: dict[DocKey, Document | None] = {}
+        # Written here when absent before, and no edges written for them since.
+        self._new: set[DocKey] = set()
 
     def checkpoint(self) -> int:
         row = self._conn.execute(
@@ -254,11 +261,28 @@ class _UnitOfWork(DocumentUnitOfWork):
         )
 
     def get(self, key: DocKey) -> Document | None:
+        if key in self._known:
+            return self._known[key]
         row = self._conn.execute(
             self._q(f"SELECT * FROM docs_{self._gen} WHERE {KEY_WHERE}"),
             (key.kind, key.db, key.branch, key.cls, key.id),
         ).fetchone()
-        return _doc(row) if row else None
+        self._known[key] = found = _doc(row) if row else None
+        return found
+
+    def prefetch(self, keys: Sequence[DocKey]) -> None:
+        wanted = [k for k in dict.fromkeys(keys) if k not in self._known]
+        for part in chunks(wanted, 200):
+            rows = self._conn.execute(
+                self._q(
+                    f"SELECT * FROM docs_{self._gen} WHERE (kind, db, branch, cls, id) IN "
+                    f"(VALUES {','.join(['(?,?,?,?,?)'] * len(part))})"
+                ),
+                [v for k in part for v in (k.kind, k.db, k.branch, k.cls, k.id)],
+            ).fetchall()
+            found = {doc.key: doc for doc in map(_doc, rows)}
+            for key in part:
+                self._known[key] = found.get(key)
 
     def get_in(self, key: DocKey, lineage: Lineage) -> Document | None:
         row = _row_in(self._conn, self._q, self._gen, key, lineage)
@@ -266,7 +290,13 @@ class _UnitOfWork(DocumentUnitOfWork):
 
     def put(self, doc: Document) -> None:
         k = doc.key
-        if k.kind in VERSIONED:
+        fresh = k in self._known and self._known[k] is None
+        if fresh:
+            self._new.add(k)
+        else:
+            self._new.discard(k)
+        self._known[k] = doc
+        if k.kind in VERSIONED and not fresh:
             self._conn.execute(
                 self._q(SAVE_VERSION.format(gen=self._gen)),
                 (doc.position, k.kind, k.db, k.branch, k.cls, k.id),
@@ -289,16 +319,20 @@ class _UnitOfWork(DocumentUnitOfWork):
     def set_edges(
         self, db: str, branch: str, source: NodeRef, links: Sequence[Link], position: int
     ) -> None:
-        self._conn.execute(
-            self._q(SAVE_EDGES.format(gen=self._gen)), (position, db, branch, *source)
-        )
-        self._conn.execute(
-            self._q(
-                f"DELETE FROM edges_{self._gen} WHERE db = ? AND branch = ? AND src_cls = ? "
-                "AND src_id = ?"
-            ),
-            (db, branch, *source),
-        )
+        key = DocKey(KIND_INSTANCE, db, branch, *source)
+        if key in self._new:
+            self._new.discard(key)  # its edges, if any, are written now
+        else:
+            self._conn.execute(
+                self._q(SAVE_EDGES.format(gen=self._gen)), (position, db, branch, *source)
+            )
+            self._conn.execute(
+                self._q(
+                    f"DELETE FROM edges_{self._gen} WHERE db = ? AND branch = ? "
+                    "AND src_cls = ? AND src_id = ?"
+                ),
+                (db, branch, *source),
+            )
         if links:
             self._conn.cursor().executemany(
                 self._q(
@@ -308,6 +342,8 @@ class _UnitOfWork(DocumentUnitOfWork):
             )
 
     def tombstone_database(self, db: str, seq_note: int, position: int) -> None:
+        self._known = {k: d for k, d in self._known.items() if k.db != db}
+        self._new = {k for k in self._new if k.db != db}
         self._conn.execute(self._q(f"DELETE FROM edges_{self._gen} WHERE db = ?"), (db,))
         self._conn.execute(
             self._q(

@@ -130,6 +130,10 @@ class DocumentUnitOfWork(ABC):
         """The class or instance document of `key` as `lineage` sees it (deleted ones
         included), keyed on the lineage's first branch."""
 
+    def prefetch(self, keys: Sequence[DocKey]) -> None:  # noqa: B027 - optional hook
+        """Read these documents now, together, for the `get`s of this unit that follow
+        (stores that pay a round trip per read override this)."""
+
     def visible(self, key: DocKey) -> Document | None:
         """The document of `key` as its branch sees it: its own, or inherited."""
         if key.kind not in VERSIONED or key.branch == names.MAIN_BRANCH:

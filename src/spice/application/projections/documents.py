@@ -11,6 +11,7 @@ from spice.application.ports.documents import (
     KIND_CLASS,
     KIND_DATABASE,
     KIND_INSTANCE,
+    VERSIONED,
     Commit,
     DocKey,
     Document,
@@ -40,6 +41,7 @@ from spice.domain.events import (
     decode,
     purges,
 )
+from spice.domain.names import MAIN_BRANCH as MAIN
 from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
 from spice.domain.ontology.instances import each_link
 
@@ -166,13 +168,17 @@ class Relationships:
 
 
 def project(
-    uow: DocumentUnitOfWork, event: EventEnvelope, relationships: Relationships | None = None
+    uow: DocumentUnitOfWork,
+    event: EventEnvelope,
+    relationships: Relationships | None = None,
+    fact: DomainEvent | None = None,
 ) -> None:
-    """Apply one event; an event at or below the document's sequence is stale and ignored.
-    An instance's edges follow its links in the same unit of work."""
+    """Apply one event (`fact`: it decoded already); an event at or below the document's
+    sequence is stale and ignored. An instance's edges follow its links in the same unit
+    of work."""
     if event.aggregate_type not in DOCUMENTED:
         return
-    fact = decode(event)
+    fact = fact or decode(event)
     key = doc_key(event, fact)
     if key is None:
         return
@@ -217,10 +223,17 @@ def project_batch(
     batch: list[EventEnvelope],
     relationships: Relationships,
 ) -> None:
-    """Project a batch of the log, and record a commit for each command completed in it."""
+    """Project a batch of the log, and record a commit for each command completed in it.
+    Each event is decoded once, and the documents the batch writes on `main` are read
+    together first."""
     by_position = {e.position: e for e in batch}
+    facts = {e.position: decode(e) for e in batch if e.aggregate_type in DOCUMENTED}
+    keys = [doc_key(by_position[p], fact) for p, fact in facts.items()]
+    uow.prefetch(
+        [k for k in keys if k is not None and (k.kind not in VERSIONED or k.branch == MAIN)]
+    )
     for event in batch:
-        project(uow, event, relationships)
+        project(uow, event, relationships, facts.get(event.position))
         if event.event_type != CommandCompleted.event_type:
             continue
         position = event.position or 0
