@@ -7,6 +7,8 @@ below the indexed sequence is stale and skipped, so replaying a batch changes no
 
 from __future__ import annotations
 
+import time
+
 from spice.application.delivery.follower import LogFollower
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import IndexChange, SearchIndex
@@ -67,17 +69,31 @@ class SearchProjector(LogFollower):
         index: SearchIndex,
         batch_size: int = 5000,
         generation: str | None = None,
+        min_interval: float = 0.1,
     ) -> None:
         super().__init__(store, idle_wait=0.2)
         self.index = index
         self.batch_size = batch_size
         self.generation = generation
+        # A step costs the index a commit (Tantivy) or a refresh and state writes
+        # (OpenSearch) whatever it carries: under a steady stream of writes, steps are at
+        # least this far apart and carry what arrived meanwhile. The first write after a
+        # quiet spell is indexed at once.
+        self.min_interval = min_interval
+        self._stepped = 0.0
         try:
             self.progress.advance(index.checkpoint(generation))
         except Unavailable:
             self.progress.mark_failing(True)  # a shared index that is away; the loop retries
 
+    def _idle(self, position: int) -> None:
+        super()._idle(position)
+        delay = self._stepped + self.min_interval - time.monotonic()
+        if delay > 0:
+            self._stop.wait(delay)
+
     def step(self) -> tuple[int, bool]:
+        self._stepped = time.monotonic()
         generation = self.generation or self.index.active_generation()
         start = self.index.checkpoint(generation)
         # After `rebuild --search` switches to a new generation the checkpoint may be lower
