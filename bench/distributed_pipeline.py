@@ -6,9 +6,10 @@ prefixes and topics (8 partitions).
 For each number of command workers:
 - single creates through HTTP with `?wait=true` from 1, 4 and 16 concurrent clients
   (commands/s, p50, p99), beside `GET /health` at the same concurrency;
-- the command workers' drain rate: with the workers stopped, commands are accepted (202),
-  then the workers start; the rate is commands / (last outcome - first outcome), both times
-  as the log records them, so start-up and Kafka's rebalance are not counted;
+- the command workers' drain rate: with the relay stopped, commands are accepted (202) and
+  wait in the log; the relay starts again and the workers, which kept their partitions, run
+  them; the rate is commands / (last outcome - first outcome), both times as the log
+  records them, so the relay's start-up is not counted;
 - the CPU each process used during the drain, per 1,000 commands (from /proc), which says
   what one more worker can add on this machine;
 - relay lag: Kafka's timestamp of each relayed command minus when it was accepted.
@@ -145,9 +146,10 @@ def outcome_times(events: list[EventEnvelope]) -> list[float]:
 
 def drain_through_workers(c: Cluster, commands: int) -> tuple[float, dict[str, float]]:
     """Commands/s of the command workers alone, and CPU seconds per 1,000 commands by
-    process, while they drain `commands` creates accepted with the workers stopped."""
-    for worker in c.workers:
-        worker.stop()
+    process, while they drain `commands` creates accepted with the relay stopped (the
+    workers keep their partitions: stopping them would count Kafka's rebalances)."""
+    relay = next(p for p in c.others if p.name == "relay")
+    relay.stop()
     conn = Connection(c.api.url, c.headers)
     try:
         for i in range(commands):
@@ -161,9 +163,7 @@ def drain_through_workers(c: Cluster, commands: int) -> tuple[float, dict[str, f
     container = build_container(settings)
     try:
         before = container.events.head_position()
-        for worker in c.workers:
-            worker.start()
-        time.sleep(0.5)
+        relay.start()
         pids = c.processes()
         start = {name: cpu_seconds(pid) for name, pid in pids.items()}
         deadline = time.monotonic() + 600
@@ -182,8 +182,14 @@ def drain_through_workers(c: Cluster, commands: int) -> tuple[float, dict[str, f
 
 def _urls(c: Cluster) -> dict[str, str]:
     env = c.api.env
-    keys = ("event_store_url", "consumer_registry_url", "documents_url", "command_status_url")
-    keys += ("search_url", "blob_url")
+    keys = [
+        "event_store_url",
+        "consumer_registry_url",
+        "documents_url",
+        "command_status_url",
+        "search_url",
+        "blob_url",
+    ]
     return {k: env[f"SPICE_{k.upper()}"] for k in keys}
 
 

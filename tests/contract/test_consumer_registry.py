@@ -93,6 +93,37 @@ def test_expired_lease_is_taken_over_and_attempts_counted(
     assert consumer_registry.heartbeat("worker", "b", ["e1"], 30) == set()
 
 
+def test_claims_and_completions_of_a_batch_answer_as_one_at_a_time_would(
+    consumer_registry: ConsumerRegistry, clock: ManualClock
+) -> None:
+    r = consumer_registry
+    r.claim("worker", "theirs", "b", lease_seconds=30)
+    r.claim("worker", "expired", "b", lease_seconds=10)
+    r.claim("worker", "mine", "a", lease_seconds=30)
+    r.claim("worker", "done", "b", lease_seconds=30)
+    r.complete("worker", "done")
+    clock.now += 10
+    ids = ["new", "theirs", "expired", "mine", "done", "new"]
+    claims = r.claim_many("worker", ids, "a", lease_seconds=30)
+    assert claims == {
+        "new": Claim(CLAIMED, 1),
+        "theirs": Claim(IN_PROGRESS),
+        "expired": Claim(CLAIMED, 2),
+        "mine": Claim(CLAIMED, 2),
+        "done": Claim(DUPLICATE, 1),
+    }
+    r.complete_many("worker", ["new", "expired", "mine"])
+    assert all(r.is_processed("worker", e) for e in ("new", "expired", "mine"))
+    again = r.claim_many("worker", ["new", "expired", "mine", "theirs"], "b", lease_seconds=30)
+    assert {e: c.outcome for e, c in again.items()} == {
+        "new": DUPLICATE,
+        "expired": DUPLICATE,
+        "mine": DUPLICATE,
+        "theirs": CLAIMED,
+    }
+    assert r.heartbeat("worker", "a", ["new"], 30) == {"new"}  # completed: no lease left
+
+
 def test_heartbeat_keeps_a_lease_alive(
     consumer_registry: ConsumerRegistry, clock: ManualClock
 ) -> None:

@@ -66,9 +66,9 @@ class ConsumerRegistry(ABC):
     def claim_many(
         self, handler: str, event_ids: list[str], owner: str, lease_seconds: float
     ) -> dict[str, Claim]:
-        """`claim` each event (no version guard); registries override this to claim them
-        all in one transaction."""
-        return {e: self.claim(handler, e, owner, lease_seconds) for e in event_ids}
+        """`claim` each event once (no version guard); registries override this to claim
+        them all in one transaction."""
+        return {e: self.claim(handler, e, owner, lease_seconds) for e in dict.fromkeys(event_ids)}
 
     @abstractmethod
     def heartbeat(
