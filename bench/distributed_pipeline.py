@@ -37,7 +37,6 @@ from pathlib import Path
 import httpx
 
 from bench.http_end_to_end import (
-    CLASS,
     Connection,
     Run,
     bulk_until_readable,
@@ -46,6 +45,7 @@ from bench.http_end_to_end import (
     measure_server,
     print_bulk,
     print_singles,
+    queue_creates,
     row,
     setup,
     single_create,
@@ -55,7 +55,6 @@ from spice.application.log.serialization import envelope_from_bytes
 from spice.application.ports.transport import COMMANDS
 from spice.bootstrap.container import build_container
 from spice.bootstrap.settings import Settings
-from spice.domain.commands import CreateClass, CreateDatabase, CreateInstance
 from spice.domain.envelope import EventEnvelope
 from tests.server import ServerProcess, WorkerProcess
 from tests.services import distributed_urls, kafka_prefix_url
@@ -216,16 +215,8 @@ def in_process_drain(commands: int) -> float:
         fields = {**urls, "data_dir": Path(tmp)}
         container = build_container(Settings(run_workers=False).model_copy(update=fields))
         try:
-            service, worker = container.commands, container.worker
-            service.submit(CreateDatabase(database=None, name="drain"))
-            worker.run_until_caught_up()
-            service.submit(CreateClass(database="drain", definition=CLASS))
-            worker.run_until_caught_up()
-            for i in range(commands):
-                payload = row(i, "d")
-                service.submit(CreateInstance(database="drain", class_id="Item", data=payload))
-            before = container.events.head_position()
-            worker.run_until_caught_up()
+            before = queue_creates(container, commands)
+            container.worker.run_until_caught_up()
             done = outcome_times(container.events.read_all(before, 10 * commands))
         finally:
             container.stop()

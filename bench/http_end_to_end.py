@@ -184,10 +184,9 @@ def bulk_until_readable(url: str, headers: dict[str, str], n: int) -> float:
     return elapsed
 
 
-def drain_rate(container: Container, commands: int) -> tuple[float, float]:
-    """Commands/s of the command worker alone: `commands` creates are put in the log with
-    the worker stopped, then timed from its start until the last outcome. Also what the
-    same store takes of the events the worker wrote, appended straight in (per second)."""
+def queue_creates(container: Container, commands: int) -> int:
+    """A database and class, then `commands` creates accepted and left waiting for the
+    (stopped) in-process worker; the log position they end at."""
     service, worker = container.commands, container.worker
     service.submit(CreateDatabase(database=None, name="drain"))
     worker.run_until_caught_up()
@@ -195,7 +194,15 @@ def drain_rate(container: Container, commands: int) -> tuple[float, float]:
     worker.run_until_caught_up()
     for i in range(commands):
         service.submit(CreateInstance(database="drain", class_id="Item", data=row(i, "d")))
-    before = container.events.head_position()
+    return container.events.head_position()
+
+
+def drain_rate(container: Container, commands: int) -> tuple[float, float]:
+    """Commands/s of the command worker alone: `commands` creates are put in the log with
+    the worker stopped, then timed from its start until the last outcome. Also what the
+    same store takes of the events the worker wrote, appended straight in (per second)."""
+    worker = container.worker
+    before = queue_creates(container, commands)
     t = time.perf_counter()
     worker.run_until_caught_up()
     seconds = time.perf_counter() - t

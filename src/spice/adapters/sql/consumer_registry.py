@@ -176,38 +176,6 @@ class SQLConsumerRegistry(ConsumerRegistry):
         ).fetchall()
         return {r[0] for r in rows}
 
-    def _claim_in(
-        self,
-        conn: Any,
-        handler: str,
-        event_id: str,
-        owner: str,
-        lease_seconds: float,
-        aggregate_id: str | None = None,
-        seq: int | None = None,
-    ) -> Claim:
-        now = self.clock()
-        leased = conn.execute(
-            self._q(
-                "INSERT INTO event_leases VALUES (?, ?, ?, ?, 1) "
-                "ON CONFLICT (handler, event_id) DO UPDATE SET owner = excluded.owner, "
-                "expires_at = excluded.expires_at, attempts = event_leases.attempts + 1 "
-                "WHERE event_leases.owner = excluded.owner OR event_leases.expires_at <= ? "
-                "RETURNING attempts"
-            ),
-            (handler, event_id, owner, now + lease_seconds, now),
-        ).fetchone()
-        if leased is None:
-            return Claim(IN_PROGRESS)
-        outcome = self._skip(conn, handler, event_id, aggregate_id, seq)
-        if outcome is not None:
-            conn.execute(
-                self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
-                (handler, event_id),
-            )
-            return Claim(outcome, int(leased[0]))
-        return Claim(CLAIMED, int(leased[0]))
-
     def _skip(
         self, conn: Any, handler: str, event_id: str, aggregate_id: str | None, seq: int | None
     ) -> str | None:
