@@ -346,7 +346,10 @@ def test_a_failed_batch_retries_each_of_its_messages(
         if len(batches) == 1:
             raise RuntimeError("store away")
 
-    consumer = _consumer(transport, registry, lambda _e: None, handle_batch=flaky, backoff=0.1)
+    alone: list[str] = []
+    consumer = _consumer(
+        transport, registry, lambda e: alone.append(e.event_id), handle_batch=flaky, backoff=0.1
+    )
     topic = transport.topic(EVENTS)
     for key in ("a", "b"):
         transport.publish(topic, key, envelope_to_bytes(_event(key, 1)))
@@ -355,7 +358,8 @@ def test_a_failed_batch_retries_each_of_its_messages(
     r.until(lambda: consumer.stats.handled == 2)
     failed = batches[0]  # both, or only the first if the second had not arrived yet
     assert consumer.stats.retried == len(failed) >= 1
-    assert sorted(event_id for batch in batches[1:] for event_id in batch) == ["a-1", "b-1"]
+    assert sorted(alone) == sorted(failed)  # a retry runs alone
+    assert sorted([*alone, *(e for batch in batches[1:] for e in batch)]) == ["a-1", "b-1"]
     retried = published(transport, retry_topic(topic))
     assert [m.headers[ATTEMPT] for m in retried] == ["1"] * len(failed)
     assert sorted(envelope_from_bytes(m.value).event_id for m in retried) == sorted(failed)
@@ -395,3 +399,27 @@ def test_workers_share_the_commands_topic_and_its_retry_topic_each() -> None:
             thread.join(30)
         transport.delete_topics(transport.pipeline_topics())
         transport.close()
+
+
+def test_a_message_claimed_before_runs_alone_not_in_a_batch(
+    transport: Transport, registry: ConsumerRegistry, run: Start
+) -> None:
+    """A worker died while its batch held a-1 (claimed, never completed): a-1 may be what
+    killed it, so it runs alone and cannot take a-2 down with it."""
+    registry.claim("h", "a-1", "me", lease_seconds=30.0)
+    alone: list[str] = []
+    batches: list[list[str]] = []
+    consumer = _consumer(
+        transport,
+        registry,
+        lambda e: alone.append(e.event_id),
+        handle_batch=lambda envelopes: batches.append([e.event_id for e in envelopes]),
+    )
+    topic = transport.topic(EVENTS)
+    for seq in (1, 2):
+        transport.publish(topic, "a", envelope_to_bytes(_event("a", seq)))
+    transport.flush()
+    r = run(consumer)
+    r.until(lambda: consumer.stats.handled == 2)
+    assert alone == ["a-1"]
+    assert batches == [["a-2"]]

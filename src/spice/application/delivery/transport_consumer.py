@@ -95,7 +95,8 @@ class TransportConsumer:
     together (in the order polled: a partition's order is kept) and completed together; it
     must record a failure of one envelope itself (the command executor records a refused
     command's failure in the log), and whatever it raises fails the whole batch (each
-    message is retried as after a failure of its own)."""
+    message is retried as after a failure of its own). A message claimed before and never
+    completed (a retry, or a worker that died in its batch) is handled alone."""
 
     def __init__(
         self,
@@ -195,8 +196,15 @@ class TransportConsumer:
         )
         claimed: list[tuple[Message, EventEnvelope, int]] = []
         for event_id, (message, envelope) in decoded.items():
-            attempt = self._admitted(message, event_id, claims[event_id])
-            if attempt is not None:
+            claim = claims[event_id]
+            attempt = self._admitted(message, event_id, claim)
+            if attempt is None:
+                continue
+            if claim.attempts > 1:
+                # Claimed before and not completed: it may be the message that killed a
+                # worker, so it runs alone and cannot take its batch down with it again.
+                self._handle_one(message, envelope, attempt)
+            else:
                 claimed.append((message, envelope, attempt))
         if not claimed:
             return
@@ -274,8 +282,17 @@ class TransportConsumer:
             self.handler, envelope.event_id, self.owner, self.lease_seconds, *(guard or ())
         )
         attempt = self._admitted(message, envelope.event_id, claim)
-        if attempt is None:
-            return
+        if attempt is not None:
+            self._handle_one(message, envelope, attempt, guard)
+
+    def _handle_one(
+        self,
+        message: Message,
+        envelope: EventEnvelope,
+        attempt: int,
+        guard: tuple[str, int] | None = None,
+    ) -> None:
+        """Handle one claimed message, then complete it (or retry it after a failure)."""
         self._current.append(envelope.event_id)
         try:
             self.handle(envelope)
