@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from spice.application.commands.ids import new_id
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
@@ -64,6 +66,16 @@ def row(i: int, prefix: str) -> dict[str, object]:
         "price": "12.50",
         "active": i % 2 == 0,
     }
+
+
+def health_latencies(client: httpx.Client, n: int) -> list[float]:
+    """`n` sequential `GET /health` round trips (ms): the HTTP floor of the other benches."""
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        client.get("/health").raise_for_status()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
 
 
 class Connection:
