@@ -24,6 +24,7 @@ class Progress:
         self.name = name
         self._position = position
         self._failing = False
+        self._wanted = 0  # the highest position a reader waits for
         self._changed = threading.Condition()
         self._listeners: list[Listener] = []
 
@@ -34,6 +35,16 @@ class Progress:
     @property
     def failing(self) -> bool:
         return self._failing
+
+    @property
+    def wanted(self) -> int:
+        """The highest position a reader has waited for (`want`)."""
+        return self._wanted
+
+    def want(self, position: int) -> None:
+        """Say that a reader waits for `position`: a follower that spaces its steps out
+        takes the next one at once."""
+        self._wanted = max(self._wanted, position)
 
     def mark_failing(self, failing: bool) -> None:
         self._failing = failing

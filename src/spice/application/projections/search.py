@@ -78,7 +78,7 @@ class SearchProjector(LogFollower):
         # A step costs the index a commit (Tantivy) or a refresh and state writes
         # (OpenSearch) whatever it carries: under a steady stream of writes, steps are at
         # least this far apart and carry what arrived meanwhile. The first write after a
-        # quiet spell is indexed at once.
+        # quiet spell is indexed at once, and so is what a waiting reader asked for.
         self.min_interval = min_interval
         self._stepped = 0.0
         try:
@@ -88,9 +88,13 @@ class SearchProjector(LogFollower):
 
     def _idle(self, position: int) -> None:
         super()._idle(position)
-        delay = self._stepped + self.min_interval - time.monotonic()
-        if delay > 0:
-            self._stop.wait(delay)
+        due = self._stepped + self.min_interval
+        # A reader waiting for a position not indexed yet is not kept waiting: the spacing
+        # is slept in slices, each after a look at what readers want.
+        while (left := due - time.monotonic()) > 0 and not self._stop.is_set():
+            if self.progress.wanted > self.progress.position:
+                return
+            self._stop.wait(min(left, 0.01))
 
     def step(self) -> tuple[int, bool]:
         self._stepped = time.monotonic()

@@ -149,6 +149,8 @@ class Waiter:
         included log `position` within `timeout` seconds."""
         if self._reached(position, search):
             return True
+        if search:
+            self.searches.want(position)  # a projector that spaces its steps takes one now
         future: asyncio.Future[object] = self.loop.create_future()
         ticket = next(self._tickets)
         with self._lock:
