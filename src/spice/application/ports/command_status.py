@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 PENDING = "PENDING"
@@ -39,11 +39,16 @@ class CommandStatus:
         return self.status in FINAL_STATUSES
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Its fields, for serialising: the history, result and error are the status's own
+        (not copies; `dataclasses.asdict` copied them deeply, a sixth of a worker's batch)."""
+        return {name: getattr(self, name) for name in _FIELDS}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> CommandStatus:
         return cls(**raw)
+
+
+_FIELDS = tuple(f.name for f in fields(CommandStatus))
 
 
 class CommandStatusStore(ABC):
