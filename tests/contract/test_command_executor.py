@@ -11,9 +11,12 @@ from typing import Any
 import pytest
 
 from spice.adapters.memory.command_status import InMemoryCommandStatusStore
+from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
+from spice.application.commands import worker as worker_module
 from spice.application.commands.executor import CommandExecutor
 from spice.application.commands.ids import new_id
 from spice.application.commands.tracking import CommandTracker
+from spice.application.commands.worker import CONSUMER, CommandWorker
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.event_store import EventStore
@@ -365,6 +368,43 @@ def test_a_command_in_a_batch_sees_the_ones_decided_before_it(shop: Any) -> None
     ]
 
 
+def test_a_batch_reads_the_instance_streams_it_will_load_together(shop: Any) -> None:
+    """Creates and an update in one batch: their instance streams are read in one go
+    before the decisions, none of them one by one."""
+    store, tracker = shop
+    accepted = [_accept(store, _create(f"p{i}")) for i in range(4)]
+    accepted.append(_accept(store, _rename("Kim")))
+    singles: list[str] = []
+    together: list[list[str]] = []
+    read_stream, read_streams = store.read_stream, store.read_streams
+
+    def one(aggregate_id: str, *args: Any) -> Any:
+        if not reading_many:  # the memory store's read_streams reads them one by one
+            singles.append(aggregate_id)
+        return read_stream(aggregate_id, *args)
+
+    def many(aggregate_ids: Any) -> Any:
+        nonlocal reading_many
+        together.append(list(aggregate_ids))
+        reading_many = True
+        try:
+            return read_streams(together[-1])
+        finally:
+            reading_many = False
+
+    reading_many = False
+
+    store.read_stream, store.read_streams = one, many
+    try:
+        _executor(store, tracker).execute_batch(accepted)
+    finally:
+        store.read_stream, store.read_streams = read_stream, read_streams
+    assert [tracker.get(e.event_id).status for e in accepted] == ["COMPLETED"] * 5
+    instances = [f"inst:shop:main:Customer:{i}" for i in ("p0", "p1", "p2", "p3", "k")]
+    assert [sorted(ids) for ids in together if ids[0].startswith("inst:")] == [sorted(instances)]
+    assert not [a for a in singles if a.startswith("inst:")]
+
+
 def test_commands_other_than_instance_writes_run_alone_in_log_order(shop: Any) -> None:
     store, tracker = shop
     order = {"id": "Order", "properties": [{"name": "order_id", "type": "string"}]}
@@ -419,3 +459,31 @@ def test_a_batch_run_again_appends_nothing_and_reports_the_logged_outcomes(shop:
     assert [(s.status, s.result) for s in again] == [
         (s.status, s.result) for s in (tracker.get(e.event_id) for e in accepted)
     ]
+
+
+# --- the command worker's checkpoint -------------------------------------------------------
+
+
+def test_a_worker_restarted_from_an_old_checkpoint_runs_nothing_twice(
+    shop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checkpoint is written at most once a second: a worker killed before writing it
+    reads the commands of its last steps again, and reports their outcomes from the log."""
+    monkeypatch.setattr(worker_module, "CHECKPOINT_SECONDS", 3600.0)
+    store, tracker = shop
+    registry = InMemoryConsumerRegistry()
+    first = CommandWorker(_executor(store, tracker), registry)
+    first.run_until_caught_up()  # the three commands of the fixture
+    accepted = [_accept(store, _create(f"w{i}")) for i in range(3)]
+    first.run_until_caught_up()
+    assert registry.checkpoint(CONSUMER) < accepted[0].position  # not written yet: "killed"
+    head = store.head_position()
+
+    second = CommandWorker(_executor(store, tracker), registry)
+    second.run_until_caught_up()
+    assert store.head_position() == head  # nothing appended again
+    assert [tracker.get(e.event_id).status for e in accepted] == ["COMPLETED"] * 3
+    assert all(tracker.get(e.event_id).attempts == 1 for e in accepted)
+
+    second.stop()  # a worker that stops writes where it got to
+    assert registry.checkpoint(CONSUMER) == head

@@ -33,6 +33,7 @@ from spice.domain.commands import (
 )
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, Staged, WriteModel
+from spice.domain.deciders.instances import instance_stream
 from spice.domain.envelope import KIND_EVENT, EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict, SpiceError
 from spice.domain.events import CommandCompleted, CommandFailed, DomainEvent, decode
@@ -276,7 +277,7 @@ class CommandExecutor:
             command.command_id, f.status, f.message, 100, result=f.result, error=f.error
         )
 
-    def execute_batch(self, envelopes: Sequence[EventEnvelope]) -> None:
+    def execute_batch(self, envelopes: Sequence[EventEnvelope], head_read: bool = False) -> None:
         """Run accepted commands in log order, deciding runs of simple ones together.
 
         A command that writes instances is decided against the log plus the commands
@@ -285,21 +286,28 @@ class CommandExecutor:
         (its failure is appended with the others). Any other command, and any command
         whose decision raised something unexpected, runs alone through `execute`, after the
         ones before it were committed. When the append finds that another writer moved a
-        stream the batch read, each command of the batch is decided again alone."""
-        self.store.head_position()  # hear of every append so far: kept streams catch up
+        stream the batch read, each command of the batch is decided again alone.
+
+        `head_read`: the caller read the log's head just before it read `envelopes`, so
+        the kept streams have heard of every append before them; otherwise it is read here."""
+        if not head_read:
+            self.store.head_position()  # hear of every append so far: kept streams catch up
         commands = [IssuedCommand.from_envelope(e) for e in envelopes]
         ids = [command_aggregate(c.command_id) for c in commands]
         outcomes = self.store.heads(ids)
         batch = _Batch(self)
+        run: list[tuple[EventEnvelope, IssuedCommand]] = []  # to decide together
         for envelope, command, aggregate_id in zip(envelopes, commands, ids, strict=True):
             recorded = outcomes.get(aggregate_id)
             if recorded is not None and recorded.sequence_number >= 2:
                 batch.report(command, recorded)  # a run before a crash got this far
             elif type(command.command) in BATCHED and type(command.command) not in self.runners:
-                batch.decide(envelope, command)
+                run.append((envelope, command))
             else:
+                batch.decide_all(run)
                 batch.flush()
                 self.execute(envelope)
+        batch.decide_all(run)
         batch.flush()
 
     def span(self, envelope: EventEnvelope) -> AbstractContextManager[object]:
@@ -359,6 +367,19 @@ class _Batch:
 
     def report(self, command: IssuedCommand, outcome: EventEnvelope) -> None:
         self.finished.append(finished(command, outcome.aggregate_id, outcome))
+
+    def decide_all(self, run: list[tuple[EventEnvelope, IssuedCommand]]) -> None:
+        """Decide each in turn (and forget them), after reading the instance streams they
+        will load in one go."""
+        if len(run) > 1:
+            try:
+                streams = [instance_stream(self.staged, c.command, c.command_id) for _, c in run]
+                self.staged.prefetch([s for s in streams if s is not None])
+            except Exception:  # noqa: BLE001 - only a saving: each decision reads what it needs
+                log.warning("reading the streams of a batch ahead failed", exc_info=True)
+        for envelope, command in run:
+            self.decide(envelope, command)
+        run.clear()
 
     def decide(self, envelope: EventEnvelope, command: IssuedCommand) -> None:
         executor = self.executor

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from spice.application.commands.executor import CommandExecutor
 from spice.application.delivery.follower import LogFollower
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.domain.envelope import AggregateType
 from spice.domain.events import CommandAccepted
 
+log = logging.getLogger(__name__)
 CONSUMER = "command-worker"
-# Positions a checkpoint may lag behind when the steps between ran no command.
+# How far the checkpoint may lag behind: positions, and seconds.
 CHECKPOINT_EVERY = 1000
+CHECKPOINT_SECONDS = 1.0
 
 
 class CommandWorker(LogFollower):
     """At-least-once over the log; the executor makes a second run of a command a no-op.
 
     Each step runs every accepted command it finds (up to `batch_size` command events) as
-    one batch, and records its checkpoint once after it: a crash inside a step runs the
-    step's commands again, and each finds its outcome in the log. The checkpoint is read
-    once, at start; after that this worker knows where it got to."""
+    one batch. The checkpoint only saves reading again: a command run before a crash
+    finds its outcome in the log and is reported, not run again. So it is written at most
+    once a second (or every 1,000 positions), and when the worker stops; it is read once,
+    at start, and after that this worker knows where it got to."""
 
     name = "command-worker"
 
@@ -31,6 +37,7 @@ class CommandWorker(LogFollower):
         self.registry = registry
         self.batch_size = batch_size
         self._saved = registry.checkpoint(CONSUMER)
+        self._saved_at = time.monotonic()
         self.progress.advance(self._saved)
 
     def step(self) -> tuple[int, bool]:
@@ -41,16 +48,27 @@ class CommandWorker(LogFollower):
         batch = self.store.read_all(start, self.batch_size, aggregate_type=commands)
         accepted = [e for e in batch if e.event_type == CommandAccepted.event_type]
         if accepted:
-            self.executor.execute_batch(accepted)
+            self.executor.execute_batch(accepted, head_read=True)
         if len(batch) < self.batch_size:
             # Nothing else of ours up to the head we looked at before reading.
             reached, more = max(head, batch[-1].position if batch else start), False
         else:
             reached, more = batch[-1].position, True
-        # A step that found only outcomes (mostly this worker's own) ran nothing: a restart
-        # from before them would read them again and run nothing either, so the checkpoint
-        # is written only when it protects work done, or has fallen far behind.
-        if reached > self._saved and (accepted or reached - self._saved >= CHECKPOINT_EVERY):
-            self.registry.save_checkpoint(CONSUMER, reached)
-            self._saved = reached
+        if reached > self._saved and (
+            reached - self._saved >= CHECKPOINT_EVERY
+            or time.monotonic() - self._saved_at >= CHECKPOINT_SECONDS
+        ):
+            self._save(reached)
         return reached, more
+
+    def _save(self, position: int) -> None:
+        self.registry.save_checkpoint(CONSUMER, position)
+        self._saved, self._saved_at = position, time.monotonic()
+
+    def stop(self) -> None:
+        super().stop()
+        if self.progress.position > self._saved and not self.running:
+            try:
+                self._save(self.progress.position)
+            except Exception:  # noqa: BLE001 - the checkpoint only saves reading again
+                log.warning("%s could not write its checkpoint on stop", self.name, exc_info=True)

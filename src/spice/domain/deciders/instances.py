@@ -20,7 +20,7 @@ from spice.domain.deciders.base import (
     check_expected,
     require_absent,
 )
-from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
+from spice.domain.errors import Conflict, NotFound, SpiceError, ValidationFailed, field_error
 from spice.domain.events import (
     InstanceCreated,
     InstanceDeleted,
@@ -127,6 +127,25 @@ def _instance_id(
     if iid is None:
         return derived_id(command_id, f"instance/{salt}")
     return names.check_name("instance id", str(iid), names.INSTANCE_ID, path)
+
+
+def instance_stream(model: WriteModel, command: Any, command_id: str) -> str | None:
+    """The instance stream a create, update, delete or restore of one instance will load,
+    told from the command without deciding it, so that a batch can read those streams
+    together first; None when it cannot be told. A wrong guess costs only a read: the
+    decision loads the stream it needs."""
+    if not isinstance(command, CreateInstance | UpdateInstance | DeleteInstance | RestoreInstance):
+        return None
+    try:
+        db, definition = _class_definition(model, command)
+        if isinstance(command, CreateInstance):
+            data = command.data if isinstance(command.data, dict) else {}
+            iid = _instance_id(command_id, definition, data, command.instance_id, 0, "instance_id")
+        else:
+            iid = names.check_name("instance id", command.instance_id, names.INSTANCE_ID)
+        return names.instance_aggregate(db, command.branch, definition["id"], iid)
+    except (SpiceError, TypeError, ValueError, KeyError):
+        return None  # the decision says what is wrong with the command
 
 
 def create_instance(model: WriteModel, command: CreateInstance, command_id: str) -> Decision:
