@@ -5,6 +5,7 @@ command run again, an interrupted run resumed, and two executors racing on one i
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -254,6 +255,49 @@ def _service_and_executor(store: EventStore, tracker: CommandTracker) -> tuple[A
     service = CommandService(store, tracker, lambda _t: True, 0.1, decisions)
     executor = CommandExecutor(store, tracker, max_attempts=3, backoff=0.001, decisions=decisions)
     return service, executor
+
+
+def test_commands_submitted_at_once_are_stored_together_and_each_answered(shop: Any) -> None:
+    """Sixteen submits at once: each is stored and PENDING, their statuses written in fewer
+    writes than commands; of two with one Idempotency-Key and different bodies, one fails
+    alone."""
+    store, tracker = shop
+    service, _ = _service_and_executor(store, tracker)
+    writes: list[int] = []
+    insert_many = tracker.store.insert_many_if_absent
+
+    def slow_insert_many(statuses: list[CommandStatus]) -> list[bool]:
+        writes.append(len(statuses))
+        time.sleep(0.02)  # the others queue behind this write
+        return insert_many(statuses)
+
+    tracker.store.insert_many_if_absent = slow_insert_many
+    answers: dict[int, Any] = {}
+    barrier = threading.Barrier(16)
+
+    def submit(n: int) -> None:
+        barrier.wait()
+        try:
+            if n in (5, 6):
+                answers[n] = service.submit(_create(f"g{n}"), idempotency_key="same-key")
+            else:
+                answers[n] = service.submit(_create(f"g{n}"))
+        except Exception as exc:  # noqa: BLE001 - the answer under test
+            answers[n] = exc
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    pair = [answers.pop(5), answers.pop(6)]
+    assert sorted(type(a).__name__ for a in pair) == ["Accepted", "IdempotencyConflict"]
+    answers[5] = next(a for a in pair if not isinstance(a, Exception))
+    for accepted in answers.values():
+        assert accepted.status.status == "PENDING"
+        assert tracker.get(accepted.command.command_id).status == "PENDING"
+        assert store.get_event(accepted.command.command_id).data == accepted.command.data()
+    assert sum(writes) == 15 and len(writes) < 15
 
 
 @pytest.mark.parametrize("batched", [False, True])

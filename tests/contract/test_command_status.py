@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import queue
 
 from spice.adapters.distributed.redis_command_status import RedisCommandStatusStore
 from spice.application.commands.ids import new_id
@@ -13,6 +14,7 @@ from spice.application.ports.command_status import (
     CommandStatus,
     CommandStatusStore,
 )
+from tests.services import redis_prefix_url
 
 
 def status(command_id: str | None = None, **changes: object) -> CommandStatus:
@@ -35,6 +37,20 @@ def test_insert_if_absent_keeps_the_first(command_status_store: CommandStatusSto
     second = dataclasses.replace(first, status=COMPLETED, message="second")
     assert command_status_store.insert_if_absent(second) is False
     assert command_status_store.get(first.command_id) == first
+
+
+def test_many_inserted_at_once_keep_the_first_of_each(
+    command_status_store: CommandStatusStore,
+) -> None:
+    known = status(message="known")
+    command_status_store.insert_if_absent(known)
+    fresh = [status(message=f"fresh {i}") for i in range(3)]
+    again = dataclasses.replace(known, status=COMPLETED, message="again")
+    stored = command_status_store.insert_many_if_absent([fresh[0], again, *fresh[1:]])
+    assert stored == [True, False, True, True]
+    found = command_status_store.get_many([known.command_id, *(f.command_id for f in fresh)])
+    assert found == {known.command_id: known, **{f.command_id: f for f in fresh}}
+    assert command_status_store.insert_many_if_absent([]) == []
 
 
 def test_save_overwrites(command_status_store: CommandStatusStore) -> None:
@@ -111,3 +127,26 @@ def test_finished_statuses_past_their_retention_are_forgotten(
     assert command_status_store.get(failed_long_ago.command_id) is None
     assert command_status_store.get(done_lately.command_id) == done_lately
     assert command_status_store.get(waiting_long.command_id) == waiting_long  # still to run
+
+
+def test_redis_publishes_what_it_inserts_to_the_other_processes() -> None:
+    """Another process (another store on the same prefix) hears each status that a batch of
+    inserts stored, and not the one that was known already."""
+    url = redis_prefix_url()
+    writer, reader = RedisCommandStatusStore(url), RedisCommandStatusStore(url)
+    heard: queue.Queue[CommandStatus] = queue.Queue()
+    try:
+        reader.watch(heard.put)
+        known = status(message="known")
+        writer.insert_if_absent(known)
+        assert heard.get(timeout=10) == known
+        fresh = [status(message=f"fresh {i}") for i in range(3)]
+        writer.insert_many_if_absent(
+            [fresh[0], dataclasses.replace(known, message="x"), *fresh[1:]]
+        )
+        assert [heard.get(timeout=10) for _ in fresh] == fresh
+        assert heard.empty()
+    finally:
+        writer.delete_all()
+        writer.close()
+        reader.close()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from spice.application.commands.ids import new_id
-from spice.application.log.group_commit import GroupCommit
+from spice.application.log.group_commit import Grouped
 from spice.application.log.serialization import GENESIS_HASH, event_hash, utc_now
 from spice.application.log.verification import verify_log
 from spice.application.ports.event_store import EventStore
@@ -324,9 +324,9 @@ def test_wait_for_wakes_when_another_thread_appends(event_store: EventStore) -> 
 def test_group_commit_answers_every_caller_as_its_own_append_would(
     event_store: EventStore,
 ) -> None:
-    """Sixteen threads append through one GroupCommit at once; each gets its own events
-    back (or its own conflict), and the log holds each accepted group whole, in order."""
-    log = GroupCommit(event_store)
+    """Sixteen threads append through one grouped `append_groups` at once; each gets its own
+    events back (or its own conflict), and the log holds each accepted group whole, in order."""
+    log = Grouped(event_store.append_groups)
     event_store.append([event("taken", 1)])
     answers: dict[int, list[EventEnvelope] | Exception] = {}
     barrier = threading.Barrier(16)
@@ -335,7 +335,7 @@ def test_group_commit_answers_every_caller_as_its_own_append_would(
         group = [event("taken", 1)] if n == 7 else [event(f"s{n}", 1), event(f"s{n}", 2)]
         barrier.wait()
         try:
-            answers[n] = log.append(group)
+            answers[n] = log.call(group)
         except ConcurrencyConflict as exc:
             answers[n] = exc
 

@@ -69,16 +69,24 @@ class RedisCommandStatusStore(CommandStatusStore):
 
     def insert_if_absent(self, status: CommandStatus) -> bool:
         """SET NX and, when it stored, PUBLISH: one round trip (a script)."""
-        body = status.to_dict()
-        message = dumps({"origin": self._origin, "status": body})
-        ttl = self._ttl(status) or 0
+        return self.insert_many_if_absent([status])[0]
+
+    def insert_many_if_absent(self, statuses: list[CommandStatus]) -> list[bool]:
+        """The script once per status, all in one pipeline: one round trip."""
         try:
-            stored = self._insert(
-                keys=[self._key(status.command_id)], args=[dumps(body), ttl, self._channel, message]
-            )
+            with self._redis.pipeline(transaction=False) as pipe:
+                for status in statuses:
+                    body = status.to_dict()
+                    message = dumps({"origin": self._origin, "status": body})
+                    self._insert(
+                        keys=[self._key(status.command_id)],
+                        args=[dumps(body), self._ttl(status) or 0, self._channel, message],
+                        client=pipe,
+                    )
+                stored = pipe.execute()
         except redis.RedisError as exc:
             raise Unavailable(f"Redis failed: {exc}") from exc
-        return bool(stored)
+        return [bool(s) for s in stored]
 
     def save(self, status: CommandStatus) -> None:
         self.save_many([status])

@@ -30,12 +30,19 @@ class SQLiteCommandStatusStore(CommandStatusStore):
         self._db.connection().executescript(SCHEMA)
 
     def insert_if_absent(self, status: CommandStatus) -> bool:
+        return self.insert_many_if_absent([status])[0]
+
+    def insert_many_if_absent(self, statuses: list[CommandStatus]) -> list[bool]:
+        """One transaction for all of them."""
         with self._db.write() as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO command_status VALUES (?, ?, ?, ?)",
-                (status.command_id, status.status, status.actor, dumps(status.to_dict())),
-            )
-            return cur.rowcount == 1
+            return [
+                conn.execute(
+                    "INSERT OR IGNORE INTO command_status VALUES (?, ?, ?, ?)",
+                    (s.command_id, s.status, s.actor, dumps(s.to_dict())),
+                ).rowcount
+                == 1
+                for s in statuses
+            ]
 
     def save(self, status: CommandStatus) -> None:
         self.save_many([status])

@@ -9,7 +9,7 @@ from typing import Any
 from spice.application.commands.decisions import Decisions
 from spice.application.commands.ids import new_id
 from spice.application.commands.tracking import CommandTracker
-from spice.application.log.group_commit import GroupCommit
+from spice.application.log.group_commit import Grouped
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.event_store import EventStore
@@ -17,6 +17,7 @@ from spice.domain.canonical import check_storable
 from spice.domain.commands import Command, IssuedCommand
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, WriteModel
+from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import (
     ConcurrencyConflict,
     Conflict,
@@ -65,8 +66,11 @@ class CommandService:
         model: WriteModel | None = None,
     ) -> None:
         self.store = store
-        # Commands accepted at the same time are made durable in one transaction.
-        self.log = GroupCommit(store)
+        # Commands submitted at the same moment are stored together: one transaction of
+        # the log, one write of their statuses.
+        self._accepting: Grouped[IssuedCommand, tuple[EventEnvelope, CommandStatus]] = Grouped(
+            self._accept
+        )
         self.decisions = decisions or Decisions()
         self.tracker = tracker
         self.model = model or WriteModel(store)
@@ -104,13 +108,31 @@ class CommandService:
             if existing is None:
                 raise
             return existing
-        stored = self.log.append([issued.to_envelope(utc_now())])[0]
-        if stored.data != issued.data():
-            raise IdempotencyConflict("Idempotency-Key was used for a different request")
+        stored, status = self._accepting.call(issued)
         if decision is not None and stored.position == before + 1:
             self.decisions.keep(command_id, before + 1, decision)  # decided on this very log
-        status = self.tracker.accepted(issued, command_aggregate(command_id))
         return Accepted(issued, status, replayed=False)
+
+    def _accept(
+        self, commands: list[IssuedCommand]
+    ) -> list[tuple[EventEnvelope, CommandStatus] | Exception]:
+        """Store commands submitted at the same moment: their envelopes in one transaction
+        (a group whose envelope is refused fails alone), then their PENDING statuses in one
+        write. Each is durable before any caller is answered."""
+        now = utc_now()
+        answers = self.store.append_groups([[c.to_envelope(now)] for c in commands])
+        out: list[EventEnvelope | Exception] = []
+        fresh: list[tuple[IssuedCommand, str]] = []
+        for command, answer in zip(commands, answers, strict=True):
+            if isinstance(answer, Exception):
+                out.append(answer)
+            elif answer[0].data != command.data():
+                out.append(IdempotencyConflict("Idempotency-Key was used for a different request"))
+            else:
+                fresh.append((command, command_aggregate(command.command_id)))
+                out.append(answer[0])  # its status follows
+        statuses = iter(self.tracker.accepted_many(fresh))
+        return [a if isinstance(a, Exception) else (a, next(statuses)) for a in out]
 
     def dry_run(self, command: Command) -> Decision:
         """Check a command as it would run now and return what it would write; nothing is

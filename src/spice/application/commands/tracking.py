@@ -70,11 +70,21 @@ class CommandTracker:
         )
 
     def accepted(self, command: IssuedCommand, aggregate_id: str) -> CommandStatus:
-        status = self._pending(command, aggregate_id, utc_now())
-        if self.store.insert_if_absent(status):
-            self._publish(status)
-            return status
-        return self.store.get(command.command_id) or status
+        return self.accepted_many([(command, aggregate_id)])[0]
+
+    def accepted_many(self, commands: Sequence[tuple[IssuedCommand, str]]) -> list[CommandStatus]:
+        """Track commands just stored (with their aggregate ids) as PENDING, in one write; a
+        command tracked already (its retry, or a worker that ran it first) keeps its status."""
+        now = utc_now()
+        pending = [self._pending(command, aggregate_id, now) for command, aggregate_id in commands]
+        if not pending:
+            return []
+        inserted = list(zip(pending, self.store.insert_many_if_absent(pending), strict=True))
+        known = self.store.get_many([s.command_id for s, new in inserted if not new])
+        for status, new in inserted:
+            if new:
+                self._publish(status)
+        return [status if new else known.get(status.command_id, status) for status, new in inserted]
 
     def transition(
         self,

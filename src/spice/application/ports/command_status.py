@@ -58,6 +58,11 @@ class CommandStatusStore(ABC):
     def insert_if_absent(self, status: CommandStatus) -> bool:
         """Store `status` unless the command is known; True if stored."""
 
+    def insert_many_if_absent(self, statuses: list[CommandStatus]) -> list[bool]:
+        """`insert_if_absent` each status, in order; stores override this to write them in
+        one round trip."""
+        return [self.insert_if_absent(status) for status in statuses]
+
     @abstractmethod
     def save(self, status: CommandStatus) -> None: ...
 
