@@ -513,6 +513,33 @@ def test_written_since_names_a_branchs_own_documents_changed_after_a_position(
     assert document_store.written_since("shop", "main", [], 0) == []
 
 
+def test_a_unit_reads_ahead_documents_of_several_classes_found_or_not(
+    document_store: DocumentStore,
+) -> None:
+    """Read ahead by class: each document is then answered as a plain read answers it,
+    whatever its class, branch or kind, and whether it exists or not."""
+    stored = [
+        *(instance("shop", "main", "Customer", f"c{i}", seq=i + 1) for i in range(600)),
+        instance("shop", "main", "Order", "o1"),
+        instance("shop", "dev", "Order", "o1", seq=2),
+        doc(DocKey(KIND_CLASS, "shop", "main", "", "Order")),
+    ]
+    put_all(document_store, *stored)
+    wanted = [
+        *(d.key for d in stored),
+        DocKey(KIND_INSTANCE, "shop", "main", "Customer", "missing"),
+        DocKey(KIND_INSTANCE, "shop", "main", "Order", "c1"),  # another class's id
+        DocKey(KIND_INSTANCE, "other", "main", "Customer", "c1"),
+    ]
+    with document_store.unit_of_work() as uow:
+        uow.prefetch(wanted)
+        ahead = [uow.get(key) for key in wanted]
+    with document_store.unit_of_work() as uow:
+        plain = [uow.get(key) for key in wanted]
+    assert ahead == plain
+    assert [d.seq if d else None for d in ahead] == [d.seq for d in stored] + [None] * 3
+
+
 @pytest.mark.parametrize("prefetch", [False, True])
 def test_a_document_created_and_changed_in_one_unit_keeps_every_version_and_edge(
     document_store: DocumentStore, prefetch: bool

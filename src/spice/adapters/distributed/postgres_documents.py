@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 
 from spice.adapters.distributed.postgres import PostgresDatabase
@@ -92,6 +94,20 @@ class PostgresDocumentStore(SQLDocumentStore):
             if statement.strip():
                 conn.execute(statement)
         return name
+
+    def _rows_by_ids(
+        self, conn: psycopg.Connection, gen: str, cls_key: tuple[str, str, str, str], ids: list[str]
+    ) -> list[Any]:
+        # One lookup of the whole key per id (a lateral join loops over the ids). With
+        # `id IN (...)` the planner, its statistics outgrown by a bulk load it had not
+        # analysed yet, filtered the class's whole key range instead: a batch of the
+        # document projector took 0.2-0.5 s once a class held 30,000 instances.
+        return conn.execute(
+            f"SELECT d.* FROM unnest(%s::text[]) AS u(id) CROSS JOIN LATERAL "
+            f"(SELECT * FROM docs_{gen} WHERE kind = %s AND db = %s AND branch = %s "
+            f"AND cls = %s AND id = u.id) AS d",
+            (ids, *cls_key),
+        ).fetchall()
 
     def needs_rebuild(self) -> bool:
         return self.active_generation() in self._outdated

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from abc import abstractmethod
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from heapq import merge
 from typing import Any
@@ -236,15 +236,20 @@ def _row_in(
     return None
 
 
+# (connection, generation, (kind, db, branch, class), ids) -> rows of those documents
+RowsByIds = Callable[[Any, str, tuple[str, str, str, str], list[str]], list[Any]]
+
+
 class _UnitOfWork(DocumentUnitOfWork):
     """Documents read (prefetched or not) and written in this unit are known: a second
     read is answered from memory, and a document known to be new saves no version and has
     no edges to keep or replace."""
 
-    def __init__(self, conn: Any, gen: str, q: Placeholders) -> None:
+    def __init__(self, conn: Any, gen: str, q: Placeholders, rows_by_ids: RowsByIds) -> None:
         self._conn = conn
         self._gen = gen
         self._q = q
+        self._rows_by_ids = rows_by_ids
         self._known: dict[DocKey, Document | None] = {}
         # Written here when absent before, and no edges written for them since.
         self._new: set[DocKey] = set()
@@ -271,18 +276,16 @@ class _UnitOfWork(DocumentUnitOfWork):
         return found
 
     def prefetch(self, keys: Sequence[DocKey]) -> None:
-        wanted = [k for k in dict.fromkeys(keys) if k not in self._known]
-        for part in chunks(wanted, 200):
-            rows = self._conn.execute(
-                self._q(
-                    f"SELECT * FROM docs_{self._gen} WHERE (kind, db, branch, cls, id) IN "
-                    f"(VALUES {','.join(['(?,?,?,?,?)'] * len(part))})"
-                ),
-                [v for k in part for v in (k.kind, k.db, k.branch, k.cls, k.id)],
-            ).fetchall()
-            found = {doc.key: doc for doc in map(_doc, rows)}
-            for key in part:
-                self._known[key] = found.get(key)
+        wanted: dict[tuple[str, str, str, str], list[str]] = {}
+        for k in dict.fromkeys(keys):
+            if k not in self._known:
+                wanted.setdefault((k.kind, k.db, k.branch, k.cls), []).append(k.id)
+        for (kind, db, branch, cls), ids in wanted.items():
+            for part in chunks(ids, 500):
+                rows = self._rows_by_ids(self._conn, self._gen, (kind, db, branch, cls), part)
+                found = {doc.key.id: doc for doc in map(_doc, rows)}
+                for iid in part:
+                    self._known[DocKey(kind, db, branch, cls, iid)] = found.get(iid)
 
     def get_in(self, key: DocKey, lineage: Lineage) -> Document | None:
         row = _row_in(self._conn, self._q, self._gen, key, lineage)
@@ -389,6 +392,18 @@ class SQLDocumentStore(DocumentStore):
     def _create_generation(self, conn: Any) -> str:
         """Allocate a generation number never used before and create its tables."""
 
+    def _rows_by_ids(
+        self, conn: Any, gen: str, cls_key: tuple[str, str, str, str], ids: list[str]
+    ) -> list[Any]:
+        """The rows of documents `ids` of one (kind, db, branch, class), in one statement."""
+        return conn.execute(
+            self._q(
+                f"SELECT * FROM docs_{gen} WHERE kind = ? AND db = ? AND branch = ? AND cls = ? "
+                f"AND id IN ({','.join('?' * len(ids))})"
+            ),
+            [*cls_key, *ids],
+        ).fetchall()
+
     def _ensure_active(self, conn: Any) -> None:
         """Create and activate a first generation in an empty store."""
         if conn.execute("SELECT COUNT(*) FROM generations").fetchone()[0] == 0:
@@ -437,7 +452,7 @@ class SQLDocumentStore(DocumentStore):
     def unit_of_work(self, generation: str | None = None) -> Iterator[DocumentUnitOfWork]:
         with self._db.write() as conn:
             gen = generation or self._active_in(conn)
-            yield _UnitOfWork(conn, self._check(gen), self._q)
+            yield _UnitOfWork(conn, self._check(gen), self._q, self._rows_by_ids)
 
     def _active_in(self, conn: Any) -> str:
         return str(conn.execute("SELECT name FROM generations WHERE active").fetchone()[0])
