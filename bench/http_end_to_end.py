@@ -2,9 +2,10 @@
 
 For 1, 4 and 16 concurrent clients (each its own keep-alive connection, requests sent
 back to back) it measures single creates with `?wait=true` (request to COMPLETED and
-readable): commands/s, p50 and p99. Then a bulk create until every instance is readable,
-and the command worker's drain rate alone (commands already in the log, worker started,
-until the last outcome is in the log).
+readable): commands/s, p50 and p99. Then bulk creates until every instance is readable
+(three in a row, each into the class the ones before it filled), and the command worker's
+drain rate alone (commands already in the log, worker started, until the last outcome is
+in the log).
 
 Baselines, measured in the same run on the same machine:
 - `GET /health` on the same server at the same concurrency: what the HTTP stack alone
@@ -174,8 +175,8 @@ def single_create(tag: str) -> Request:
     return create
 
 
-def bulk_until_readable(url: str, headers: dict[str, str], n: int) -> float:
-    rows = [row(i, "b") for i in range(n)]
+def bulk_until_readable(url: str, headers: dict[str, str], n: int, prefix: str = "b") -> float:
+    rows = [row(i, prefix) for i in range(n)]
     conn = Connection(url, headers)
     try:
         t = time.perf_counter()
@@ -273,12 +274,17 @@ def setup(url: str, headers: dict[str, str]) -> None:
 
 
 def measure_server(
-    url: str, headers: dict[str, str], singles: int, bulk: int
-) -> tuple[dict[int, Run], dict[int, Run], float]:
+    url: str, headers: dict[str, str], singles: int, bulk: int, bulks: int = 1
+) -> tuple[dict[int, Run], dict[int, Run], list[float]]:
+    """Health and single creates at each concurrency, then `bulks` bulk creates of `bulk`
+    one after the other (seconds each): a class that grows must not slow them down."""
     setup(url, headers)
     rounds = {c: concurrently(url, headers, c, singles, health) for c in CLIENTS}
     creates = {c: concurrently(url, headers, c, singles, single_create(f"s{c}")) for c in CLIENTS}
-    return rounds, creates, bulk_until_readable(url, headers, bulk) if bulk else 0.0
+    seconds = [
+        bulk_until_readable(url, headers, bulk, f"b{i}-") for i in range(bulks if bulk else 0)
+    ]
+    return rounds, creates, seconds
 
 
 def print_singles(rounds: dict[int, Run], creates: dict[int, Run]) -> None:
@@ -292,8 +298,10 @@ def print_singles(rounds: dict[int, Run], creates: dict[int, Run]) -> None:
         )
 
 
-def print_bulk(bulk: int, seconds: float) -> None:
-    print(f"bulk create of {bulk} until all readable: {seconds:.2f} s = {bulk / seconds:,.0f}/s")
+def print_bulk(bulk: int, seconds: float | list[float]) -> None:
+    rounds = seconds if isinstance(seconds, list) else [seconds]
+    rates = ", ".join(f"{bulk / s:,.0f}/s" for s in rounds)
+    print(f"bulk create of {bulk} until all readable, {len(rounds)} in a row: {rates}")
 
 
 def print_drain(commands: int, rate: float, raw: float) -> None:
@@ -308,6 +316,7 @@ def main() -> None:
     parser.add_argument("--profile", choices=("embedded", "distributed"), default="embedded")
     parser.add_argument("--singles", type=int, default=960, help="creates per concurrency")
     parser.add_argument("--bulk", type=int, default=10_000)
+    parser.add_argument("--bulks", type=int, default=3, help="bulk creates one after another")
     parser.add_argument("--drain", type=int, default=3000)
     args = parser.parse_args()
     print(f"profile: {args.profile}")
@@ -317,7 +326,9 @@ def main() -> None:
         (Path(tmp) / "data").mkdir()
         server.start()
         try:
-            rounds, creates, bulk_s = measure_server(server.url, {}, args.singles, args.bulk)
+            rounds, creates, bulk_s = measure_server(
+                server.url, {}, args.singles, args.bulk, args.bulks
+            )
         finally:
             server.stop()
         print_singles(rounds, creates)
