@@ -24,6 +24,7 @@ from spice.application.ports.event_store import EventStore
 from spice.domain import commands as c
 from spice.domain.envelope import AggregateType, EventEnvelope
 from spice.domain.errors import ConcurrencyConflict
+from tests.at_once import at_once
 
 CUSTOMER = {
     "id": "Customer",
@@ -272,24 +273,12 @@ def test_commands_submitted_at_once_are_stored_together_and_each_answered(shop: 
         return insert_many(statuses)
 
     tracker.store.insert_many_if_absent = slow_insert_many
-    answers: dict[int, Any] = {}
-    barrier = threading.Barrier(16)
 
-    def submit(n: int) -> None:
-        barrier.wait()
-        try:
-            if n in (5, 6):
-                answers[n] = service.submit(_create(f"g{n}"), idempotency_key="same-key")
-            else:
-                answers[n] = service.submit(_create(f"g{n}"))
-        except Exception as exc:  # noqa: BLE001 - the answer under test
-            answers[n] = exc
+    def submit(n: int) -> Any:
+        key = "same-key" if n in (5, 6) else None
+        return service.submit(_create(f"g{n}"), idempotency_key=key)
 
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    answers = at_once(16, submit)
     pair = [answers.pop(5), answers.pop(6)]
     assert sorted(type(a).__name__ for a in pair) == ["Accepted", "IdempotencyConflict"]
     answers[5] = next(a for a in pair if not isinstance(a, Exception))

@@ -16,6 +16,7 @@ from spice.application.log.verification import verify_log
 from spice.application.ports.event_store import EventStore
 from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict
+from tests.at_once import at_once
 
 
 def event(aggregate_id: str, seq: int, aggregate_type: str = "Thing", **data: Any) -> EventEnvelope:
@@ -328,22 +329,12 @@ def test_group_commit_answers_every_caller_as_its_own_append_would(
     events back (or its own conflict), and the log holds each accepted group whole, in order."""
     log = Grouped(event_store.append_groups)
     event_store.append([event("taken", 1)])
-    answers: dict[int, list[EventEnvelope] | Exception] = {}
-    barrier = threading.Barrier(16)
 
-    def append(n: int) -> None:
+    def append(n: int) -> list[EventEnvelope]:
         group = [event("taken", 1)] if n == 7 else [event(f"s{n}", 1), event(f"s{n}", 2)]
-        barrier.wait()
-        try:
-            answers[n] = log.call(group)
-        except ConcurrencyConflict as exc:
-            answers[n] = exc
+        return log.call(group)
 
-    threads = [threading.Thread(target=append, args=(n,)) for n in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    answers = at_once(16, append)
     assert isinstance(answers.pop(7), ConcurrencyConflict)
     assert all(isinstance(a, list) for a in answers.values())
     for n, stored in answers.items():

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 
 from spice.application.log.group_commit import Grouped
+from tests.at_once import at_once
 
 
 def run_callers(grouped: Grouped[int, str], n: int) -> dict[int, str | Exception]:
-    answers: dict[int, str | Exception] = {}
-    barrier = threading.Barrier(n)
-
-    def caller(i: int) -> None:
-        barrier.wait()
-        try:
-            answers[i] = grouped.call(i)
-        except Exception as exc:  # noqa: BLE001 - the answer under test
-            answers[i] = exc
-
-    threads = [threading.Thread(target=caller, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
-    return answers
+    return at_once(n, grouped.call)
 
 
 def test_each_caller_gets_its_own_answer_and_writes_are_shared() -> None:
