@@ -134,9 +134,15 @@ class DocumentUnitOfWork(ABC):
         """Read these documents now, together, for the `get`s of this unit that follow
         (stores that pay a round trip per read override this)."""
 
+    @staticmethod
+    def reads_own(key: DocKey) -> bool:
+        """Whether `visible(key)` is a plain `get`: nothing on `main`, and no kind that is
+        not versioned, inherits from another branch."""
+        return key.kind not in VERSIONED or key.branch == names.MAIN_BRANCH
+
     def visible(self, key: DocKey) -> Document | None:
         """The document of `key` as its branch sees it: its own, or inherited."""
-        if key.kind not in VERSIONED or key.branch == names.MAIN_BRANCH:
+        if self.reads_own(key):
             return self.get(key)
         return self.get_in(key, resolve(key.db, key.branch, partial(fork_of, self.get, key.db)))
 

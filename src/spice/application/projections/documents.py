@@ -11,7 +11,6 @@ from spice.application.ports.documents import (
     KIND_CLASS,
     KIND_DATABASE,
     KIND_INSTANCE,
-    VERSIONED,
     Commit,
     DocKey,
     Document,
@@ -41,7 +40,6 @@ from spice.domain.events import (
     decode,
     purges,
 )
-from spice.domain.names import MAIN_BRANCH as MAIN
 from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
 from spice.domain.ontology.instances import each_link
 
@@ -229,9 +227,7 @@ def project_batch(
     by_position = {e.position: e for e in batch}
     facts = {e.position: decode(e) for e in batch if e.aggregate_type in DOCUMENTED}
     keys = [doc_key(by_position[p], fact) for p, fact in facts.items()]
-    uow.prefetch(
-        [k for k in keys if k is not None and (k.kind not in VERSIONED or k.branch == MAIN)]
-    )
+    uow.prefetch([k for k in keys if k is not None and uow.reads_own(k)])
     for event in batch:
         project(uow, event, relationships, facts.get(event.position))
         if event.event_type != CommandCompleted.event_type:
