@@ -38,6 +38,14 @@ CREATE INDEX IF NOT EXISTS processed_events_at ON processed_events (processed_at
 CREATE INDEX IF NOT EXISTS event_leases_expiry ON event_leases (expires_at);
 """
 VERSION = "SELECT seq FROM aggregate_versions WHERE handler = ? AND aggregate_id = ?"
+# After `INSERT INTO event_leases VALUES (handler, event_id, owner, expires_at, 1), ...`: the
+# lease is taken when it is free, this owner's, or run out (the last parameter is now).
+TAKE_LEASE = (
+    "ON CONFLICT (handler, event_id) DO UPDATE SET owner = excluded.owner, "
+    "expires_at = excluded.expires_at, attempts = event_leases.attempts + 1 "
+    "WHERE event_leases.owner = excluded.owner OR event_leases.expires_at <= ? "
+    "RETURNING event_id, attempts"
+)
 PROCESSED = "INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 
 
@@ -101,25 +109,16 @@ class SQLConsumerRegistry(ConsumerRegistry):
         now = self.clock()
         with self._db.write() as conn:
             leased = conn.execute(
-                self._q(
-                    "INSERT INTO event_leases VALUES (?, ?, ?, ?, 1) "
-                    "ON CONFLICT (handler, event_id) DO UPDATE SET owner = excluded.owner, "
-                    "expires_at = excluded.expires_at, attempts = event_leases.attempts + 1 "
-                    "WHERE event_leases.owner = excluded.owner OR event_leases.expires_at <= ? "
-                    "RETURNING attempts"
-                ),
+                self._q(f"INSERT INTO event_leases VALUES (?, ?, ?, ?, 1) {TAKE_LEASE}"),
                 (handler, event_id, owner, now + lease_seconds, now),
             ).fetchone()
             if leased is None:
                 return Claim(IN_PROGRESS)
             outcome = self._skip(conn, handler, event_id, aggregate_id, seq)
             if outcome is not None:
-                conn.execute(
-                    self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
-                    (handler, event_id),
-                )
-                return Claim(outcome, int(leased[0]))
-        return Claim(CLAIMED, int(leased[0]))
+                self._drop_leases(conn, handler, [event_id])
+                return Claim(outcome, int(leased[1]))
+        return Claim(CLAIMED, int(leased[1]))
 
     def claim_many(
         self, handler: str, event_ids: list[str], owner: str, lease_seconds: float
@@ -134,26 +133,12 @@ class SQLConsumerRegistry(ConsumerRegistry):
                 rows = ",".join(["(?, ?, ?, ?, 1)"] * len(part))
                 leased = dict(
                     conn.execute(
-                        self._q(
-                            f"INSERT INTO event_leases VALUES {rows} "
-                            "ON CONFLICT (handler, event_id) DO UPDATE SET owner = excluded.owner, "
-                            "expires_at = excluded.expires_at, "
-                            "attempts = event_leases.attempts + 1 "
-                            "WHERE event_leases.owner = excluded.owner "
-                            "OR event_leases.expires_at <= ? RETURNING event_id, attempts"
-                        ),
+                        self._q(f"INSERT INTO event_leases VALUES {rows} {TAKE_LEASE}"),
                         [*(v for e in part for v in (handler, e, owner, now + lease_seconds)), now],
                     ).fetchall()
                 )
                 done = self._processed_in(conn, handler, list(leased))
-                if done:
-                    marks = ",".join("?" * len(done))
-                    conn.execute(
-                        self._q(
-                            f"DELETE FROM event_leases WHERE handler = ? AND event_id IN ({marks})"
-                        ),
-                        [handler, *done],
-                    )
+                self._drop_leases(conn, handler, list(done))
                 for event_id in part:
                     attempts = leased.get(event_id)
                     if attempts is None:
@@ -162,6 +147,14 @@ class SQLConsumerRegistry(ConsumerRegistry):
                         outcome = DUPLICATE if event_id in done else CLAIMED
                         found[event_id] = Claim(outcome, int(attempts))
         return found
+
+    def _drop_leases(self, conn: Any, handler: str, event_ids: list[str]) -> None:
+        if event_ids:
+            marks = ",".join("?" * len(event_ids))
+            conn.execute(
+                self._q(f"DELETE FROM event_leases WHERE handler = ? AND event_id IN ({marks})"),
+                [handler, *event_ids],
+            )
 
     def _processed_in(self, conn: Any, consumer: str, event_ids: list[str]) -> set[str]:
         if not event_ids:
@@ -179,11 +172,7 @@ class SQLConsumerRegistry(ConsumerRegistry):
     def _skip(
         self, conn: Any, handler: str, event_id: str, aggregate_id: str | None, seq: int | None
     ) -> str | None:
-        done = conn.execute(
-            self._q("SELECT 1 FROM processed_events WHERE consumer = ? AND event_id = ?"),
-            (handler, event_id),
-        ).fetchone()
-        if done is not None:
+        if self._processed_in(conn, handler, [event_id]):
             return DUPLICATE
         if aggregate_id is not None and seq is not None:
             row = conn.execute(
@@ -244,10 +233,7 @@ class SQLConsumerRegistry(ConsumerRegistry):
                 ),
                 (handler, aggregate_id, seq),
             )
-        conn.execute(
-            self._q("DELETE FROM event_leases WHERE handler = ? AND event_id = ?"),
-            (handler, event_id),
-        )
+        self._drop_leases(conn, handler, [event_id])
 
     def release(self, handler: str, event_id: str, owner: str, forget: bool = False) -> None:
         change = "DELETE FROM event_leases" if forget else "UPDATE event_leases SET expires_at = 0"
