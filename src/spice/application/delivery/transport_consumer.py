@@ -179,10 +179,8 @@ class TransportConsumer:
             return
         decoded: dict[str, tuple[Message, EventEnvelope]] = {}
         for message in messages:
-            try:
-                envelope = envelope_from_bytes(message.value)
-            except (ValueError, KeyError, TypeError) as exc:
-                self._dead_letter(message, f"undecodable message: {exc}", None)
+            envelope = self._decoded(message)
+            if envelope is None:
                 continue
             if envelope.event_id in decoded:  # delivered twice in one poll
                 self.stats.skipped += 1
@@ -271,11 +269,17 @@ class TransportConsumer:
             if lost:
                 log.warning("%s: lost the lease on %s", self.handler, sorted(lost))
 
-    def _process(self, message: Message) -> None:
+    def _decoded(self, message: Message) -> EventEnvelope | None:
+        """The message's envelope; None when it cannot be read (it is dead-lettered)."""
         try:
-            envelope = envelope_from_bytes(message.value)
+            return envelope_from_bytes(message.value)
         except (ValueError, KeyError, TypeError) as exc:
             self._dead_letter(message, f"undecodable message: {exc}", None)
+            return None
+
+    def _process(self, message: Message) -> None:
+        envelope = self._decoded(message)
+        if envelope is None:
             return
         guard = (envelope.aggregate_id, envelope.sequence_number) if self.version_guard else None
         claim = self.registry.claim(
