@@ -41,8 +41,9 @@ class CommandWorker(LogFollower):
         self.progress.advance(self._saved)
 
     def step(self) -> tuple[int, bool]:
-        # This worker is the only writer of its checkpoint: where it got to is in memory.
-        start = max(self.progress.position, self._saved)
+        # This worker is the only writer of its checkpoint: where it got to is its progress
+        # (never behind what it saved: both only move forward, the checkpoint to it).
+        start = self.progress.position
         head = self.store.head_position()
         commands = AggregateType.COMMAND.value
         batch = self.store.read_all(start, self.batch_size, aggregate_type=commands)
