@@ -166,3 +166,100 @@ def test_opensearch_state_deleted_behind_its_back_is_made_again() -> None:
     finally:
         index.close()
         drop_opensearch_prefix(url)
+
+
+@pytest.fixture
+def two_processes() -> Iterator[tuple[OpenSearchSearchIndex, OpenSearchSearchIndex]]:
+    """Two adapters on one prefix, as two processes would hold it: neither sees the other's
+    memory, only what reaches OpenSearch."""
+    url = opensearch_prefix_url()
+    first, second = OpenSearchSearchIndex(url), OpenSearchSearchIndex(url)
+    try:
+        yield first, second
+    finally:
+        first.close()
+        second.close()
+        drop_opensearch_prefix(url)
+
+
+def test_opensearch_writer_sees_a_generation_activated_by_another_process(
+    two_processes: tuple[OpenSearchSearchIndex, OpenSearchSearchIndex],
+) -> None:
+    live, rebuilder = two_processes
+    old, start = live.writing_position()
+    assert start == 0
+    live.write(old, [put("db", "T", "1", 1)], [], 1)
+    assert live.writing_position() == (old, 1)
+    new = rebuilder.new_generation()
+    rebuilder.write(new, [put("db", "T", "1", 1), put("db", "T", "2", 1)], [], 9)
+    rebuilder.activate(new)
+    # The live writer still holds the old generation; its write there is refused as a whole
+    # and it reads the state again.
+    with pytest.raises(Unavailable, match="changed by another process"):
+        live.write(old, [put("db", "T", "3", 1)], [], 10)
+    assert live.writing_position() == (new, 9)
+    live.write(new, [put("db", "T", "3", 1)], [], 10)
+    assert rebuilder.checkpoint() == 10
+    assert state(rebuilder).keys() == {"T/1", "T/2", "T/3"}
+
+
+def test_opensearch_writer_of_a_generation_dropped_elsewhere_is_refused(
+    two_processes: tuple[OpenSearchSearchIndex, OpenSearchSearchIndex],
+) -> None:
+    builder, operator = two_processes
+    building = builder.new_generation()
+    builder.write(building, [put("db", "T", "1", 1)], [], 1)
+    operator.drop_generation(building)
+    with pytest.raises(Unavailable):
+        builder.write(building, [put("db", "T", "2", 1)], [], 2)
+    with pytest.raises(Unavailable, match="dropped"):
+        builder.write(building, [put("db", "T", "2", 1)], [], 2)
+    assert builder.generations() == [builder.active_generation()]
+
+
+def test_opensearch_second_projector_writing_the_same_generation_is_refused(
+    two_processes: tuple[OpenSearchSearchIndex, OpenSearchSearchIndex],
+) -> None:
+    """Two processes that both believe they project (a lost lease, say) cannot both record
+    checkpoints from what each last saw: the second write of the generation is refused."""
+    first, second = two_processes
+    generation, _ = first.writing_position()
+    assert second.writing_position() == (generation, 0)
+    first.write(generation, [put("db", "T", "1", 1)], [], 4)
+    with pytest.raises(Unavailable, match="changed by another process"):
+        second.write(generation, [put("db", "T", "2", 1)], [], 3)
+    assert second.writing_position() == (generation, 4)
+    assert first.checkpoint() == 4
+
+
+def _requests(index: OpenSearchSearchIndex) -> list[str]:
+    """The requests the adapter sends from now on, as `METHOD path`."""
+    sent: list[str] = []
+    transport = index._client.transport
+    perform = transport.perform_request
+
+    def counted(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append(f"{method} {url}")
+        return perform(method, url, *args, **kwargs)
+
+    transport.perform_request = counted  # type: ignore[method-assign]
+    return sent
+
+
+def test_opensearch_projector_step_asks_nothing_of_the_state_it_wrote() -> None:
+    """A step of new instances is the index check, the bulk and the checkpoint write: the
+    state and the generation are not read again."""
+    url = opensearch_prefix_url()
+    index = OpenSearchSearchIndex(url)
+    try:
+        generation, _ = index.writing_position()
+        index.write(generation, [put("db", "T", "1", 1)], [], 1)  # makes the branch index
+        sent = _requests(index)
+        assert index.writing_position() == (generation, 1)
+        index.write(generation, [put("db", "T", "2", 1), put("db", "T", "3", 1)], [], 3)
+        assert [r.split()[0] for r in sent] == ["HEAD", "POST", "PUT"], sent
+        assert "_bulk" in sent[1] and "gen-" in sent[2]
+        assert index.checkpoint() == 3
+    finally:
+        index.close()
+        drop_opensearch_prefix(url)

@@ -112,6 +112,7 @@ class OpenSearchSearchIndex(SearchIndex):
 
     def activate(self, generation: str) -> None:
         meta = self._state.generation(generation)
+        retired = self.active_generation()
         current = self._aliases(f"{self.prefix}-g*")
         actions: list[dict[str, Any]] = [
             {"remove": {"index": index, "alias": alias}}
@@ -139,6 +140,8 @@ class OpenSearchSearchIndex(SearchIndex):
                 "move the aliases",
                 lambda: self._client.indices.update_aliases(body={"actions": actions}),
             )
+        if retired != generation:  # the live projector's next write sees the switch
+            self._state.retire(retired, generation)
 
     def drop_generation(self, generation: str) -> None:
         if generation == self.active_generation():
@@ -160,6 +163,13 @@ class OpenSearchSearchIndex(SearchIndex):
 
     def generations(self) -> list[str]:
         return list(self._state.state()[0]["generations"])
+
+    def writing_position(self, generation: str | None = None) -> tuple[str, int]:
+        generation = generation or str(self._state.known()["active"])
+        try:
+            return generation, int(self._state.written(generation)["checkpoint"])
+        except KeyError:
+            return generation, 0
 
     def checkpoint(self, generation: str | None = None) -> int:
         """The position the generation has reached (0 for an unknown one); raises
@@ -270,10 +280,17 @@ class OpenSearchSearchIndex(SearchIndex):
         dropped_databases: Iterable[str],
         position: int,
     ) -> None:
-        state = self._state.state()[0]
+        # The state and the generation as this process knows them: `put_written` at the end
+        # verifies that no other process changed them meanwhile.
+        state = self._state.known()
+        if generation not in state["generations"]:
+            state = self._state.state()[0]  # made by another process since
         if generation not in state["generations"]:
             raise Unavailable(f"search generation {generation} was dropped")
-        meta = self._state.generation(generation)
+        try:
+            meta = self._state.written(generation)
+        except KeyError:
+            raise Unavailable(f"search generation {generation} has no state") from None
         active = generation == state["active"]
         dropped = set(dropped_databases)
         # Drops first: the changes of a batch are the state after everything in it.
@@ -293,6 +310,8 @@ class OpenSearchSearchIndex(SearchIndex):
             if pair in damaged:
                 continue
             if pair not in listed:
+                if active:  # an alias must never be added to a retired generation's index
+                    active = generation == self._state.state()[0]["active"]
                 self._create_index(generation, change.db, change.branch, active)
                 listed.append(pair)
             actions.append([dumps(part) for part in self._action(generation, change, now)])
@@ -306,7 +325,7 @@ class OpenSearchSearchIndex(SearchIndex):
             indexes=[list(pair) for pair in listed],
             damaged=sorted(list(pair) for pair in damaged),
         )
-        self._state.put_generation(generation, meta)
+        self._state.put_written(generation, meta)
 
     def _vanished(self, generation: str, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
         """Those of `pairs` (listed branch indexes) whose index is not there."""
@@ -409,3 +428,4 @@ class OpenSearchSearchIndex(SearchIndex):
         )
         for name in names:
             self._delete_index(name)
+        self._state.forget()

@@ -7,9 +7,11 @@ the URL, and errors turned into `Unavailable`.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -78,7 +80,14 @@ def call(what: str, fn: Callable[[], T]) -> T:
 
 class SearchState:
     """The state documents of the OpenSearch index (active generation, checkpoints, damaged
-    branches), read and written with optimistic versions."""
+    branches), read and written with optimistic versions.
+
+    The writer (the search projector) keeps the state and its generation's document as it
+    last read or wrote them, so a step asks OpenSearch nothing about them: it writes the
+    generation's document only if its version is still the one it knows. Whatever another
+    process does that matters to the writer changes that document (a rebuild's activation
+    touches the generation it retires, a drop deletes it), so the write fails and the
+    writer reads everything again."""
 
     def __init__(self, client: OpenSearch, prefix: str) -> None:
         self._client = client
@@ -86,6 +95,9 @@ class SearchState:
         self._lock = threading.Lock()
         self._ready = False
         self._last_active = "g1"
+        self._known: dict[str, Any] | None = None  # the state document, as last seen
+        # Generation -> (document, seq_no, primary term) as this process last wrote it.
+        self._written: dict[str, tuple[dict[str, Any], int, int]] = {}
 
     def ensure(self) -> None:
         """The meta index and a first active generation, made by whoever comes first."""
@@ -129,12 +141,25 @@ class SearchState:
             )
         except NotFoundError:
             raise self._lost() from None
+        self._known = copy.deepcopy(got["_source"])
         return got["_source"], got["_seq_no"], got["_primary_term"]
+
+    def known(self) -> dict[str, Any]:
+        """The state document as this process last read or wrote it (read when it has not)."""
+        if self._known is None:
+            return self.state()[0]
+        return copy.deepcopy(self._known)
+
+    def forget(self) -> None:
+        """Read the state and generations again next time they are asked for."""
+        self._known = None
+        self._written.clear()
 
     def _lost(self) -> Unavailable:
         """The state was deleted behind our back: the next call makes a fresh one (the
         projector then indexes the log again from the start, which versions make safe)."""
         self._ready = False
+        self.forget()
         return Unavailable("search state is missing")
 
     def update(self, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
@@ -149,11 +174,12 @@ class SearchState:
                         index=self._meta, body=s, id="state", if_seq_no=n, if_primary_term=t
                     ),
                 )
+                self._known = copy.deepcopy(state)
                 return state
             except ConflictError:
                 continue
 
-    def generation(self, generation: str) -> dict[str, Any]:
+    def _read_generation(self, generation: str) -> tuple[dict[str, Any], int, int]:
         self.ensure()
         try:
             got = call(
@@ -162,7 +188,56 @@ class SearchState:
             )
         except NotFoundError:
             raise KeyError(generation) from None
-        return _checked(generation, got["_source"])
+        return _checked(generation, got["_source"]), got["_seq_no"], got["_primary_term"]
+
+    def generation(self, generation: str) -> dict[str, Any]:
+        return self._read_generation(generation)[0]
+
+    def written(self, generation: str) -> dict[str, Any]:
+        """The generation's document as this process last wrote it (read when it has not);
+        `KeyError` for a generation that has none."""
+        if generation not in self._written:
+            self._written[generation] = self._read_generation(generation)
+        return copy.deepcopy(self._written[generation][0])
+
+    def put_written(self, generation: str, meta: dict[str, Any]) -> None:
+        """Write the generation's document if it is still the version `written` gave;
+        `Unavailable` (and everything read again next time) when another process changed
+        or deleted it meanwhile."""
+        _, seq_no, term = self._written[generation]
+        try:
+            got = call(
+                "write a generation",
+                lambda: self._client.index(
+                    index=self._meta,
+                    body=meta,
+                    id=f"gen-{generation}",
+                    if_seq_no=seq_no,
+                    if_primary_term=term,
+                ),
+            )
+        except (ConflictError, NotFoundError):
+            self.forget()
+            raise Unavailable(
+                f"search generation {generation} was changed by another process (activated"
+                " elsewhere, dropped, or written by a second projector); the batch is"
+                " written again"
+            ) from None
+        self._written[generation] = (copy.deepcopy(meta), got["_seq_no"], got["_primary_term"])
+
+    def retire(self, generation: str, successor: str) -> None:
+        """Mark a generation as no longer active, which a writer still holding it sees as a
+        change when it next writes."""
+        with contextlib.suppress(NotFoundError):
+            call(
+                "retire a generation",
+                lambda: self._client.update(
+                    index=self._meta,
+                    id=f"gen-{generation}",
+                    body={"doc": {"retired_for": successor, "retired_at": time.time()}},
+                ),
+            )
+        self._written.pop(generation, None)
 
     def active(self) -> tuple[str, dict[str, Any]]:
         """The active generation and its document, in one request when the active generation
@@ -191,6 +266,7 @@ class SearchState:
         return active, _checked(active, meta["_source"])
 
     def forget_generation(self, generation: str) -> None:
+        self._written.pop(generation, None)
         with contextlib.suppress(NotFoundError):
             call(
                 "forget a generation",
@@ -198,10 +274,11 @@ class SearchState:
             )
 
     def put_generation(self, generation: str, meta: dict[str, Any]) -> None:
-        call(
+        got = call(
             "write a generation",
             lambda: self._client.index(index=self._meta, body=meta, id=f"gen-{generation}"),
         )
+        self._written[generation] = (copy.deepcopy(meta), got["_seq_no"], got["_primary_term"])
 
 
 def _checked(generation: str, meta: dict[str, Any]) -> dict[str, Any]:

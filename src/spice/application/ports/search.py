@@ -74,6 +74,14 @@ class SearchIndex(SearchReader, SearchWriter, Generations):
 
     shared = False
 
+    def writing_position(self, generation: str | None = None) -> tuple[str, int]:
+        """The generation the projector writes (the active one unless given) and its
+        checkpoint. An index shared between processes may answer from what this process last
+        read or wrote; `write` then verifies that nothing changed meanwhile, and raises
+        `Unavailable` (the batch is retried) when something did."""
+        generation = generation or self.active_generation()
+        return generation, self.checkpoint(generation)
+
     @abstractmethod
     def health(self) -> dict[str, object]:
         """{"ok": bool, "reason": str | None} for the active generation."""

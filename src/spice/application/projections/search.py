@@ -98,8 +98,7 @@ class SearchProjector(LogFollower):
 
     def step(self) -> tuple[int, bool]:
         self._stepped = time.monotonic()
-        generation = self.generation or self.index.active_generation()
-        start = self.index.checkpoint(generation)
+        generation, start = self.index.writing_position(self.generation)
         # After `rebuild --search` switches to a new generation the checkpoint may be lower
         # than before, and waits must see that.
         self.progress.reset(start)
