@@ -10,11 +10,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[distributed,dev,bench]'
 	touch $(STAMP)
 
-.PHONY: install serve test test-embedded test-explore lint bench
+.PHONY: install serve test test-embedded test-explore lint bench console console-test
 install: $(STAMP)
 
-serve: $(STAMP)
+# The web console (console/, React + TypeScript, built by Vite into
+# src/spice/entrypoints/console_dist): built again when its sources, its packages or the
+# API's Python sources changed. Needs Node.js 20.19+ (scripts/console installs it into
+# .venv from PyPI when the machine has none).
+CONSOLE_BUILT := src/spice/entrypoints/console_dist/index.html
+CONSOLE_SOURCES := $(shell find console/src console/index.html console/package.json \
+	console/package-lock.json console/vite.config.ts console/tsconfig.json -type f \
+	-not -name schema.d.ts 2>/dev/null) $(shell find src/spice/entrypoints/api -name '*.py' 2>/dev/null)
+$(CONSOLE_BUILT): $(STAMP) $(CONSOLE_SOURCES)
+	scripts/console build
+
+console: $(CONSOLE_BUILT)
+
+serve: $(STAMP) $(CONSOLE_BUILT)
 	$(BIN)/spice serve
+
+# The console's component tests (Vitest) and its end-to-end tests (Playwright driving
+# Debian's chromium against a server of its own, see console/playwright.config.ts).
+console-test: $(CONSOLE_BUILT)
+	cd console && PATH="$$(../scripts/console env)" npm run --silent test
+	cd console && PATH="$$(../scripts/console env)" npm run --silent e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -24,8 +43,9 @@ lint: $(STAMP)
 
 # The services of the distributed profile must be running (scripts/services start); the run
 # stops at once, naming the missing ones, when they are not.
-test: lint
+test: lint console
 	$(BIN)/pytest -q --cov=spice --cov-report=term:skip-covered
+	$(MAKE) console-test
 
 # A quick local run without the services: the tests that need them are skipped and counted.
 test-embedded: lint

@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from spice.application import tracing
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
-from spice.entrypoints.api import errors
+from spice.entrypoints.api import console, errors
 from spice.entrypoints.api.access import AccessMiddleware
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.metrics import Metrics, MetricsMiddleware
@@ -137,4 +137,5 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     # app made (a test makes one each; the routers have their prefixes already).
     for router in ROUTERS:
         app.router.routes.extend(router.routes)
+    console.install(app)
     return app

@@ -1,4 +1,4 @@
-"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify, user create;
+"""The `spice` command line: serve, api, worker, relay, dlq, rebuild, verify, openapi, user create;
 infer on local files; and branch, log, diff, merge, rebase, revert and reset against a
 running server."""
 
@@ -121,6 +121,23 @@ def dlq(args: argparse.Namespace) -> int:
     return 0
 
 
+def openapi(args: argparse.Namespace) -> int:
+    """Write the API's OpenAPI document (what `/openapi.json` answers) without serving: the
+    console's build types its calls from it."""
+    import json
+
+    from spice.entrypoints.api.app import create_app
+
+    document = create_app(_settings(args)).openapi()
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
 def user(args: argparse.Namespace) -> int:
     return users.create_user(_settings(args), console, args)
 
@@ -160,9 +177,12 @@ def main(argv: list[str] | None = None) -> int:
         help="file holding the head of the last clean run: also finds events cut from the end",
     )
     p_verify.set_defaults(func=verify)
+    p_openapi = sub.add_parser("openapi", help="write the API's OpenAPI document")
+    p_openapi.add_argument("--output", default="-", help="file to write (default: stdout)")
+    p_openapi.set_defaults(func=openapi)
     p_user = users.add_command(sub)
     p_user.set_defaults(func=user)
-    for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify, p_user):
+    for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify, p_openapi, p_user):
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")
     client.add_commands(sub)
     infer.add_command(sub)

@@ -1,0 +1,60 @@
+import cytoscape from "cytoscape";
+import type { ElementDefinition, LayoutOptions, StylesheetJson } from "cytoscape";
+import { useEffect, useRef } from "react";
+
+const STYLE: StylesheetJson = [
+  {
+    selector: "node",
+    style: {
+      label: "data(label)",
+      "background-color": "data(color)",
+      color: "#1c2127",
+      "font-size": 11,
+      "text-valign": "bottom",
+      "text-margin-y": 4,
+      width: 26,
+      height: 26,
+    },
+  },
+  {
+    selector: "edge",
+    style: {
+      label: "data(label)",
+      "font-size": 9,
+      color: "#5f6b7c",
+      width: 1.5,
+      "line-color": "#8f99a8",
+      "target-arrow-color": "#8f99a8",
+      "target-arrow-shape": "triangle",
+      "curve-style": "bezier",
+      "text-rotation": "autorotate",
+    },
+  },
+  { selector: "edge.inherits", style: { "line-style": "dashed", "target-arrow-shape": "triangle-backcurve" } },
+  { selector: ":selected", style: { "border-width": 3, "border-color": "#2d72d2" } },
+];
+
+/** A graph drawn by Cytoscape.js; `onPick` gets the id of a node clicked. */
+export function CytoscapeView(props: {
+  elements: ElementDefinition[];
+  layout?: LayoutOptions;
+  onPick?: (id: string) => void;
+  label: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const pick = useRef(props.onPick);
+  pick.current = props.onPick;
+  useEffect(() => {
+    if (!box.current) return;
+    const cy = cytoscape({
+      container: box.current,
+      elements: props.elements,
+      style: STYLE,
+      layout: props.layout ?? { name: "cose", animate: false },
+      wheelSensitivity: 0.3,
+    });
+    cy.on("tap", "node", (event) => pick.current?.(String(event.target.id())));
+    return () => cy.destroy();
+  }, [props.elements, props.layout]);
+  return <div ref={box} className="graph" role="img" aria-label={props.label} data-nodes={props.elements.filter((e) => !("source" in e.data)).length} />;
+}

@@ -1,0 +1,184 @@
+import { ApiError, commandIdOf, labelOf, toApiError } from "./api/client";
+import { answerGraph, loadSaved, saveQuery } from "./graph";
+import { initialLanguage } from "./i18n";
+import { en, ko } from "./locales";
+import { classGraph, draftBody, emptyDraft } from "./ontology";
+import { applyUpdate, MAX_TRACKED } from "./state/commands";
+import type { TrackedCommand } from "./state/commands";
+import { formatValue, parseValue, referenceOf } from "./values";
+
+describe("the language the console starts in", () => {
+  it("is Korean when the browser asks for Korean first", () => {
+    expect(initialLanguage(null, ["ko-KR", "en-US"])).toBe("ko");
+  });
+  it("is the first of ours the browser asks for", () => {
+    expect(initialLanguage(null, ["fr-FR", "en-GB", "ko"])).toBe("en");
+    expect(initialLanguage(null, ["fr-FR"])).toBe("en");
+  });
+  it("is the one chosen before, whatever the browser asks", () => {
+    expect(initialLanguage("en", ["ko-KR"])).toBe("en");
+    expect(initialLanguage("xx", ["ko-KR"])).toBe("ko");
+  });
+});
+
+function leaves(tree: object, prefix = ""): string[] {
+  return Object.entries(tree).flatMap(([k, v]) => (typeof v === "string" ? [`${prefix}${k}`] : leaves(v as object, `${prefix}${k}.`)));
+}
+
+describe("the console's text", () => {
+  it("has every key in both languages, none empty, with the same placeholders", () => {
+    expect(leaves(ko).sort()).toEqual(leaves(en).sort());
+    const at = (tree: object, path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree) as string;
+    for (const key of leaves(en)) {
+      expect(at(ko, key).trim(), key).not.toBe("");
+      const names = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+      expect(names(at(ko, key)), key).toEqual(names(at(en, key)));
+    }
+  });
+});
+
+describe("API errors", () => {
+  it("carry the refused fields of a 422 by path, the first reason of each", () => {
+    const error = toApiError(422, {
+      status: "error",
+      code: "VALIDATION_FAILED",
+      message: "invalid Customer instance",
+      details: { errors: [{ path: "age", code: "min", message: "must be at least 0" }, { path: "age", code: "x", message: "second" }, { path: "name", code: "required", message: "is required" }] },
+    });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(422);
+    expect(error.code).toBe("VALIDATION_FAILED");
+    expect(error.fieldErrors).toEqual({ age: "must be at least 0", name: "is required" });
+  });
+  it("are made even from an answer that is not the API's shape", () => {
+    const error = toApiError(502, "<html>bad gateway</html>");
+    expect(error.code).toBe("HTTP_502");
+    expect(error.fieldErrors).toEqual({});
+  });
+  it("find the command id wherever the seed's shapes put it", () => {
+    expect(commandIdOf({ command_id: "a", data: { command_id: "b" } })).toBe("b");
+    expect(commandIdOf({ command_id: "a" })).toBe("a");
+    expect(commandIdOf({})).toBeUndefined();
+  });
+});
+
+describe("labels", () => {
+  it("are read in the language asked for, then English, then any", () => {
+    expect(labelOf({ en: "Customer", ko: "고객" }, "ko", "C")).toBe("고객");
+    expect(labelOf({ en: "Customer" }, "ko", "C")).toBe("Customer");
+    expect(labelOf({ ja: "顧客" }, "ko", "C")).toBe("顧客");
+    expect(labelOf("Plain", "ko", "C")).toBe("Plain");
+    expect(labelOf(null, "ko", "C")).toBe("C");
+  });
+});
+
+describe("the class graph", () => {
+  const classes = [
+    { id: "Customer", label: { en: "Customer", ko: "고객" }, relationships: [], parent_class: null },
+    { id: "VIP", label: "VIP", relationships: [], parent_class: "Customer" },
+    { id: "Product", label: "Product", relationships: [{ predicate: "owned_by", target: "Customer" }, { predicate: "gone", target: "Missing" }], parent_class: null },
+  ] as never[];
+  it("has classes as nodes, relationships as edges and inheritance as dashed edges", () => {
+    const elements = classGraph(classes, "ko");
+    const nodes = elements.filter((e) => !("source" in e.data));
+    const edges = elements.filter((e) => "source" in e.data);
+    expect(nodes.map((n) => n.data.label)).toEqual(["고객", "VIP", "Product"]);
+    expect(edges.map((e) => [e.data.source, e.data.target, e.data.label, e.classes ?? ""])).toEqual([
+      ["VIP", "Customer", "", "inherits"],
+      ["Product", "Customer", "owned_by", ""],
+    ]);
+  });
+});
+
+describe("a class draft", () => {
+  it("becomes the body the API takes, without empty rows", () => {
+    const draft = emptyDraft();
+    draft.id = " Customer ";
+    draft.labelEn = "Customer";
+    draft.labelKo = "고객";
+    draft.properties = [
+      { name: "customer_id", type: "string", required: true, unique: true },
+      { name: "", type: "string", required: false, unique: false },
+    ];
+    draft.relationships = [{ predicate: "", target: "", cardinality: "n:1" }, { predicate: "owns", target: "Product", cardinality: "1:n" }];
+    expect(draftBody(draft)).toEqual({
+      id: "Customer",
+      label: { en: "Customer", ko: "고객" },
+      properties: [{ name: "customer_id", type: "string", required: true, unique: true }],
+      relationships: [{ predicate: "owns", target: "Product", cardinality: "1:n" }],
+    });
+  });
+});
+
+describe("form values", () => {
+  it("are parsed by the property's type, and what cannot be is sent as typed for the server to refuse", () => {
+    expect(parseValue("integer", "42")).toBe(42);
+    expect(parseValue("integer", "many")).toBe("many");
+    expect(parseValue("boolean", "true")).toBe(true);
+    expect(parseValue("money", '{"amount": "1.50", "currency": "KRW"}')).toEqual({ amount: "1.50", currency: "KRW" });
+    expect(parseValue("json", "{oops")).toBe("{oops");
+    expect(parseValue("decimal", "12.50")).toBe("12.50");
+    expect(parseValue("string", "  spaced  ")).toBe("  spaced  ");
+    expect(parseValue("string", "   ")).toBeUndefined();
+  });
+  it("are shown as text, structured ones as JSON", () => {
+    expect(formatValue({ a: 1 })).toBe('{"a":1}');
+    expect(formatValue(null)).toBe("");
+    expect(formatValue(3)).toBe("3");
+  });
+  it("that are references name a class and an id", () => {
+    expect(referenceOf("Customer/cust_001")).toEqual({ cls: "Customer", id: "cust_001" });
+    expect(referenceOf("no-slash")).toBeNull();
+    expect(referenceOf("Customer/")).toBeNull();
+    expect(referenceOf(7)).toBeNull();
+  });
+});
+
+describe("the command tracker", () => {
+  const update = (id: string, status: string) => ({ type: "command_update" as const, command_id: id, data: { status, progress: 50, command_type: "CREATE_INSTANCE" } });
+  it("moves an updated command to the top, keeping the label it was given", () => {
+    let list: TrackedCommand[] = [
+      { id: "a", label: "create Customer", status: "PENDING", progress: 0, updatedAt: "" },
+      { id: "b", label: "create Product", status: "PENDING", progress: 0, updatedAt: "" },
+    ];
+    list = applyUpdate(list, update("b", "COMPLETED"));
+    expect(list.map((c) => [c.id, c.label, c.status])).toEqual([
+      ["b", "create Product", "COMPLETED"],
+      ["a", "create Customer", "PENDING"],
+    ]);
+  });
+  it("adds commands it did not send, and keeps at most MAX_TRACKED", () => {
+    let list: TrackedCommand[] = [];
+    for (let i = 0; i < MAX_TRACKED + 5; i++) list = applyUpdate(list, update(`c${i}`, "PENDING"));
+    expect(list).toHaveLength(MAX_TRACKED);
+    expect(list[0]?.id).toBe(`c${MAX_TRACKED + 4}`);
+    expect(list[0]?.label).toBe("CREATE_INSTANCE");
+  });
+});
+
+describe("graph answers and saved queries", () => {
+  it("draw nodes coloured by data status and only edges between shown nodes", () => {
+    const elements = answerGraph(
+      [
+        { id: "Product/p1", type: "Product", data_status: "FULL" },
+        { id: "Customer/c1", type: "Customer", data_status: "MISSING" },
+      ],
+      [
+        { from_node: "Product/p1", to_node: "Customer/c1", predicate: "owned_by" },
+        { from_node: "Product/p1", to_node: "Customer/zz", predicate: "owned_by" },
+      ],
+    );
+    expect(elements.map((e) => e.data.color ?? e.data.label)).toEqual(["#32a467", "#abb3bf", "owned_by"]);
+  });
+  it("are kept per database, the same name replaced", () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    saveQuery("shop", { name: "q", start_class: "A", hops: [], filters: {} }, storage);
+    saveQuery("shop", { name: "q", start_class: "B", hops: [], filters: {} }, storage);
+    saveQuery("other", { name: "r", start_class: "C", hops: [], filters: {} }, storage);
+    expect(loadSaved("shop", storage).map((q) => q.start_class)).toEqual(["B"]);
+    expect(loadSaved("none", storage)).toEqual([]);
+    store.set("spice.savedQueries", "not json");
+    expect(loadSaved("shop", storage)).toEqual([]);
+  });
+});

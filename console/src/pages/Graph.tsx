@@ -1,0 +1,172 @@
+import { Button, Callout, Card, FormGroup, HTMLSelect, InputGroup, NonIdealState, Tag } from "@blueprintjs/core";
+import { useMutation } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { ClassPublic } from "../api/client";
+import { api, ok } from "../api/client";
+import { CytoscapeView } from "../components/CytoscapeView";
+import { answerGraph, loadSaved, saveQuery, STATUS_COLOURS } from "../graph";
+import type { GraphEdge, GraphNode, Hop, SavedQuery } from "../graph";
+import { useWhere } from "../state/location";
+import { useClasses } from "./Ontology";
+
+interface Relationship {
+  predicate: string;
+  target: string;
+}
+
+function relationshipsOf(classes: ClassPublic[], id: string): Relationship[] {
+  const cls = classes.find((c) => c.id === id);
+  return ((cls?.relationships ?? []) as Array<Record<string, unknown>>).map((r) => ({
+    predicate: String(r["predicate"]),
+    target: String(r["target"]),
+  }));
+}
+
+export function GraphPage() {
+  const { t } = useTranslation();
+  const { db, branch } = useWhere();
+  const classes = (useClasses(db ?? "", branch).data?.data.items ?? []) as ClassPublic[];
+  const [start, setStart] = useState("");
+  const [hops, setHops] = useState<Hop[]>([]);
+  const [filters, setFilters] = useState<Array<[string, string]>>([["", ""]]);
+  const [saved, setSaved] = useState<SavedQuery[]>(() => (db ? loadSaved(db) : []));
+  const [name, setName] = useState("");
+  const [picked, setPicked] = useState<string | null>(null);
+  const startClass = start || classes[0]?.id || "";
+  const run = useMutation({
+    mutationFn: () =>
+      ok(
+        api.POST("/api/v1/graph-query/{db}", {
+          params: { path: { db: db ?? "" }, query: { branch } },
+          body: {
+            start_class: startClass,
+            hops: hops.map((h) => ({ predicate: h.predicate, target_class: h.target_class || null })),
+            filters: Object.fromEntries(filters.filter(([k]) => k.trim())),
+            include_documents: true,
+            limit: 200,
+            max_nodes: 1000,
+            max_edges: 2000,
+          } as never,
+        }),
+      ),
+  });
+  const answer = run.data as { nodes?: GraphNode[]; edges?: GraphEdge[] } | undefined;
+  const nodes = answer?.nodes ?? [];
+  const edges = answer?.edges ?? [];
+  const elements = useMemo(() => answerGraph(nodes, edges), [nodes, edges]);
+  if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
+  // Each hop goes from the class the one before reached.
+  const classAt = (i: number) => (i === 0 ? startClass : hops[i - 1]?.target_class ?? "");
+  const node = nodes.find((n) => n.id === picked);
+  return (
+    <section aria-labelledby="graph-title">
+      <h2 id="graph-title">{t("graph.title")}</h2>
+      <div className="split">
+        <Card>
+          <FormGroup label={t("graph.start")} labelFor="graph-start">
+            <HTMLSelect id="graph-start" value={startClass} onChange={(e) => { setStart(e.currentTarget.value); setHops([]); }} options={classes.map((c) => c.id)} fill />
+          </FormGroup>
+          <FormGroup label={t("graph.hops")}>
+            {hops.map((h, i) => {
+              const options = relationshipsOf(classes, classAt(i));
+              return (
+                <div className="row" key={i}>
+                  <HTMLSelect
+                    aria-label={`${t("graph.hops")} ${i + 1}`}
+                    value={`${h.predicate}|${h.target_class}`}
+                    onChange={(e) => {
+                      const [predicate = "", target_class = ""] = e.currentTarget.value.split("|");
+                      setHops(hops.slice(0, i).concat([{ predicate, target_class }]));
+                    }}
+                    options={options.map((r) => ({ value: `${r.predicate}|${r.target}`, label: `${r.predicate} → ${r.target}` }))}
+                  />
+                  <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${i + 1}`} onClick={() => setHops(hops.slice(0, i))} />
+                </div>
+              );
+            })}
+            <Button
+              icon="add"
+              variant="minimal"
+              disabled={relationshipsOf(classes, classAt(hops.length)).length === 0}
+              onClick={() => {
+                const first = relationshipsOf(classes, classAt(hops.length))[0];
+                if (first) setHops([...hops, { predicate: first.predicate, target_class: first.target }]);
+              }}
+            >
+              {t("graph.addHop")}
+            </Button>
+          </FormGroup>
+          <FormGroup label={t("graph.filters")}>
+            {filters.map(([k, v], i) => (
+              <div className="row" key={i}>
+                <InputGroup aria-label={`filter ${i + 1} property`} value={k} placeholder="product_id" onValueChange={(key) => setFilters(filters.map((f, j) => (j === i ? [key, f[1]] : f)))} />
+                <InputGroup aria-label={`filter ${i + 1} value`} value={v} placeholder="prod_001" onValueChange={(value) => setFilters(filters.map((f, j) => (j === i ? [f[0], value] : f)))} />
+              </div>
+            ))}
+            <Button icon="add" variant="minimal" onClick={() => setFilters([...filters, ["", ""]])}>
+              {t("common.add")}
+            </Button>
+          </FormGroup>
+          <Button intent="primary" icon="play" onClick={() => run.mutate()} loading={run.isPending} disabled={!startClass}>
+            {t("common.run")}
+          </Button>
+          <div className="row saved">
+            <InputGroup aria-label="query name" value={name} onValueChange={setName} placeholder="query name" />
+            <Button
+              icon="floppy-disk"
+              disabled={!name}
+              onClick={() => setSaved(saveQuery(db, { name, start_class: startClass, hops, filters: Object.fromEntries(filters.filter(([k]) => k)) }))}
+            >
+              {t("common.save")}
+            </Button>
+          </div>
+          {saved.map((q) => (
+            <Button
+              key={q.name}
+              variant="minimal"
+              icon="history"
+              onClick={() => {
+                setStart(q.start_class);
+                setHops(q.hops);
+                setFilters(Object.entries(q.filters).concat([["", ""]]));
+              }}
+            >
+              {q.name}
+            </Button>
+          ))}
+        </Card>
+        <div>
+          {run.error && <Callout intent="danger">{run.error.message}</Callout>}
+          {!answer && <NonIdealState icon="graph" title={t("graph.noResult")} />}
+          {answer && (
+            <>
+              <div className="row legend">
+                <Tag minimal>{t("graph.nodes", { count: nodes.length })}</Tag>
+                <Tag minimal>{t("graph.edges", { count: edges.length })}</Tag>
+                {Object.entries(STATUS_COLOURS).map(([status, colour]) => (
+                  <span key={status}>
+                    <span style={{ color: colour }}>●</span> {status}
+                  </span>
+                ))}
+              </div>
+              <CytoscapeView elements={elements} layout={{ name: "breadthfirst", directed: true, spacingFactor: 1.2 }} label={t("graph.title")} onPick={setPicked} />
+              {node && (
+                <Card aria-label={node.id}>
+                  <h3>{node.id}</h3>
+                  <p>
+                    {t("graph.status")}: <Tag>{node.data_status}</Tag>
+                  </p>
+                  <p>
+                    {t("graph.index")}: <code>{JSON.stringify(node.index_status)}</code>
+                  </p>
+                  <pre>{JSON.stringify(node.data, null, 2)}</pre>
+                </Card>
+              )}
+            </>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,348 @@
+import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, InputGroup, NonIdealState, Spinner, Tag } from "@blueprintjs/core";
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import type { ClassPublic, InstancePublic } from "../api/client";
+import { ApiError, api, commandIdOf, labelOf, ok } from "../api/client";
+import { useCommands } from "../state/commands";
+import { branchQuery, pagePath, useWhere } from "../state/location";
+import { toast } from "../toaster";
+import { formatValue, parseValue, referenceOf } from "../values";
+import { useClasses } from "./Ontology";
+
+const BLOCK = 200; // rows fetched at a time as the table scrolls
+const ROW = 30; // px
+
+interface Column {
+  name: string;
+  type: string;
+  required: boolean;
+  relationship?: string; // target class
+}
+
+function columnsOf(cls: ClassPublic | undefined): Column[] {
+  if (!cls) return [];
+  const properties = ((cls.properties ?? []) as Array<Record<string, unknown>>).map((p) => ({
+    name: String(p["name"]),
+    type: String(p["type"]),
+    required: Boolean(p["required"]),
+  }));
+  const relationships = ((cls.relationships ?? []) as Array<Record<string, unknown>>).map((r) => ({
+    name: String(r["predicate"]),
+    type: "reference",
+    required: false,
+    relationship: String(r["target"]),
+  }));
+  return [...properties, ...relationships];
+}
+
+export function InstancesPage() {
+  const { t, i18n } = useTranslation();
+  const { db, branch } = useWhere();
+  const { cls: clsParam } = useParams();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const classes = (useClasses(db ?? "", branch).data?.data.items ?? []) as ClassPublic[];
+  const cls = clsParam ?? classes[0]?.id;
+  const current = classes.find((c) => c.id === cls);
+  const columns = useMemo(() => columnsOf(current), [current]);
+  const [text, setText] = useState(params.get("q") ?? "");
+  const query = params.get("q") ?? "";
+  const focus = params.get("id");
+  const [form, setForm] = useState<{ editing?: InstancePublic } | null>(null);
+  if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
+  const setParam = (name: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next);
+  };
+  return (
+    <section aria-labelledby="instances-title">
+      <div className="row">
+        <h2 id="instances-title">{t("instances.title")}</h2>
+        <HTMLSelect
+          aria-label={t("instances.class")}
+          value={cls ?? ""}
+          onChange={(e) => navigate(pagePath(db, `instances/${encodeURIComponent(e.currentTarget.value)}`, branch))}
+          options={classes.map((c) => ({ value: c.id, label: labelOf(c.label, i18n.language, c.id) }))}
+        />
+        <form className="row" role="search" onSubmit={(e) => { e.preventDefault(); setParam("q", text.trim() || null); }}>
+          <InputGroup type="search" leftIcon="search" aria-label={t("common.search")} placeholder={t("instances.searchPlaceholder")} value={text} onValueChange={setText} />
+          <Button type="submit">{t("common.search")}</Button>
+        </form>
+        {cls && (
+          <Button icon="add" intent="primary" onClick={() => setForm({})}>
+            {t("instances.new")}
+          </Button>
+        )}
+      </div>
+      {!cls && <NonIdealState icon="th" title={t("common.none")} />}
+      {cls && query && <SearchResults db={db} branch={branch} cls={cls} query={query} columns={columns} onPick={(id) => setParam("id", id)} />}
+      {cls && !query && <InstanceTable db={db} branch={branch} cls={cls} columns={columns} onPick={(id) => setParam("id", id)} />}
+      {cls && focus && <InstanceCard db={db} branch={branch} cls={cls} id={focus} columns={columns} onEdit={(instance) => setForm({ editing: instance })} />}
+      {cls && form && <InstanceForm db={db} branch={branch} cls={cls} columns={columns} editing={form.editing} onClose={() => setForm(null)} />}
+    </section>
+  );
+}
+
+function Cell({ column, value, db, branch }: { column: Column; value: unknown; db: string; branch: string }) {
+  const reference = column.relationship ? referenceOf(value) : null;
+  if (reference) {
+    const to = `/ui/db/${encodeURIComponent(db)}/instances/${encodeURIComponent(reference.cls)}${branchQuery(branch)}${branch === "main" ? "?" : "&"}id=${encodeURIComponent(reference.id)}`;
+    return <Link to={to}>{String(value)}</Link>;
+  }
+  return <>{formatValue(value)}</>;
+}
+
+function InstanceTable(props: { db: string; branch: string; cls: string; columns: Column[]; onPick: (id: string) => void }) {
+  const { t } = useTranslation();
+  const { db, branch, cls } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const block = (n: number) => ({
+    queryKey: ["instances", db, branch, cls, n],
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/database/{db}/instances/{class_id}", {
+          params: { path: { db, class_id: cls }, query: { branch, offset: n * BLOCK, limit: BLOCK } },
+        }),
+      ),
+    staleTime: 5_000,
+  });
+  const first = useQuery(block(0));
+  const total = first.data?.data.total ?? 0;
+  const rows = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
+  const items = rows.getVirtualItems();
+  const wanted = useMemo(() => {
+    const blocks = new Set<number>();
+    for (const item of items) blocks.add(Math.floor(item.index / BLOCK));
+    return [...blocks];
+  }, [items]);
+  const pages = useQueries({ queries: wanted.map(block) });
+  const rowAt = (index: number): InstancePublic | undefined => {
+    const n = Math.floor(index / BLOCK);
+    const page = n === 0 ? first.data : pages[wanted.indexOf(n)]?.data;
+    return page?.data.items[index % BLOCK] as InstancePublic | undefined;
+  };
+  const template = `minmax(140px, 1fr) repeat(${props.columns.length}, minmax(120px, 1fr))`;
+  if (first.isLoading) return <Spinner size={24} />;
+  if (first.error) return <Callout intent="danger">{t("common.failed", { message: first.error.message })}</Callout>;
+  return (
+    <>
+      <p>
+        <Tag minimal>{t("instances.total", { count: total })}</Tag>
+      </p>
+      <div ref={scroller} className="table-scroll" role="table" aria-label={`${t("instances.title")} ${cls}`} aria-rowcount={total + 1}>
+        <div className="table-row table-head" role="row" style={{ gridTemplateColumns: template }}>
+          <div role="columnheader">id</div>
+          {props.columns.map((c) => (
+            <div role="columnheader" key={c.name}>{c.name}</div>
+          ))}
+        </div>
+        <div style={{ height: rows.getTotalSize(), position: "relative" }}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 2}
+                className="table-row"
+                style={{ gridTemplateColumns: template, position: "absolute", top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${item.start}px)` }}
+              >
+                {row ? (
+                  <>
+                    <div role="cell">
+                      <a href="#" onClick={(e) => { e.preventDefault(); props.onPick(row.id); }}>{row.id}</a>
+                    </div>
+                    {props.columns.map((c) => (
+                      <div role="cell" key={c.name}>
+                        <Cell column={c} value={(row.data as Record<string, unknown>)[c.name]} db={db} branch={branch} />
+                      </div>
+                    ))}
+                  </>
+                ) : (
+                  <div role="cell">…</div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function SearchResults(props: { db: string; branch: string; cls: string; query: string; columns: Column[]; onPick: (id: string) => void }) {
+  const { t } = useTranslation();
+  const { data, isLoading, error } = useQuery({
+    queryKey: ["search", props.db, props.branch, props.cls, props.query],
+    queryFn: () =>
+      ok(
+        api.POST("/api/v1/database/{db}/search", {
+          params: { path: { db: props.db }, query: { branch: props.branch } },
+          body: { query: props.query, class_id: props.cls, limit: 100 } as never,
+        }),
+      ),
+  });
+  if (isLoading) return <Spinner size={24} />;
+  if (error) return <Callout intent="danger">{t("common.failed", { message: error.message })}</Callout>;
+  const hits = (data?.data.hits ?? []) as Array<Record<string, unknown>>;
+  return (
+    <Card>
+      <p>
+        <Tag minimal>{t("instances.total", { count: data?.data.total ?? hits.length })}</Tag>
+      </p>
+      <ul aria-label={t("common.search")}>
+        {hits.map((hit) => {
+          const id = String(hit["instance_id"] ?? hit["id"]);
+          const values = (hit["data"] ?? {}) as Record<string, unknown>;
+          return (
+            <li key={id}>
+              <a href="#" onClick={(e) => { e.preventDefault(); props.onPick(id); }}>{id}</a>{" "}
+              {props.columns.slice(0, 4).map((c) => formatValue(values[c.name])).filter(Boolean).join(" · ")}
+            </li>
+          );
+        })}
+      </ul>
+    </Card>
+  );
+}
+
+function InstanceCard(props: { db: string; branch: string; cls: string; id: string; columns: Column[]; onEdit: (instance: InstancePublic) => void }) {
+  const { t } = useTranslation();
+  const { data, error } = useQuery({
+    queryKey: ["instance", props.db, props.branch, props.cls, props.id],
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}", {
+          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: { branch: props.branch } },
+        }),
+      ),
+  });
+  if (error) return <Callout intent="warning">{error.message}</Callout>;
+  const instance = data?.data as InstancePublic | undefined;
+  if (!instance) return null;
+  const values = instance.data as Record<string, unknown>;
+  return (
+    <Card className="instance-card" aria-label={`${props.cls}/${props.id}`}>
+      <div className="row">
+        <h3>
+          {props.cls}/{props.id}
+        </h3>
+        <Tag minimal>seq {instance.sequence_number}</Tag>
+        <Button icon="edit" onClick={() => props.onEdit(instance)}>
+          {t("common.edit")}
+        </Button>
+      </div>
+      <dl className="values">
+        {props.columns.map((c) => (
+          <div key={c.name} className="row">
+            <dt>{c.name}</dt>
+            <dd>
+              <Cell column={c} value={values[c.name]} db={props.db} branch={props.branch} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </Card>
+  );
+}
+
+function InstanceForm(props: { db: string; branch: string; cls: string; columns: Column[]; editing?: InstancePublic; onClose: () => void }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const { track } = useCommands();
+  const editing = props.editing;
+  const initial = useMemo(() => {
+    const values: Record<string, string> = {};
+    for (const c of props.columns) values[c.name] = formatValue((editing?.data as Record<string, unknown> | undefined)?.[c.name]);
+    return values;
+  }, [props.columns, editing]);
+  const [values, setValues] = useState(initial);
+  useEffect(() => setValues(initial), [initial]);
+  const save = useMutation({
+    mutationFn: async () => {
+      const data: Record<string, unknown> = {};
+      for (const c of props.columns) {
+        const before = initial[c.name] ?? "";
+        const text = values[c.name] ?? "";
+        if (editing && text === before) continue;
+        const value = parseValue(c.relationship ? "string" : c.type, text);
+        if (value === undefined) {
+          if (editing && before !== "") data[c.name] = null; // cleared: removed
+          continue;
+        }
+        data[c.name] = value;
+      }
+      const answer = editing
+        ? await ok(
+            api.PUT("/api/v1/database/{db}/instances/{class_id}/{instance_id}/update", {
+              params: {
+                path: { db: props.db, class_id: props.cls, instance_id: editing.id },
+                query: { branch: props.branch, wait: true, expected_seq: editing.sequence_number },
+              },
+              body: { data } as never,
+            }),
+          )
+        : await ok(
+            api.POST("/api/v1/database/{db}/instances/{class_id}/create", {
+              params: { path: { db: props.db, class_id: props.cls }, query: { branch: props.branch, wait: true } },
+              body: { data } as never,
+            }),
+          );
+      const id = commandIdOf(answer);
+      if (id) track(id, `${editing ? "update" : "create"} ${props.cls}`, "COMPLETED");
+    },
+    onSuccess: async () => {
+      await queries.invalidateQueries({ queryKey: ["instances", props.db, props.branch, props.cls] });
+      await queries.invalidateQueries({ queryKey: ["instance", props.db, props.branch, props.cls] });
+      toast(t("instances.saved"));
+      props.onClose();
+    },
+  });
+  const error = save.error instanceof ApiError ? save.error : null;
+  const fields = error?.fieldErrors ?? {};
+  const unplaced = error && !props.columns.some((c) => fields[c.name]) ? error.message : undefined;
+  return (
+    <Dialog isOpen onClose={props.onClose} title={editing ? t("instances.editTitle", { id: editing.id }) : `${t("instances.new")} · ${props.cls}`}>
+      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
+        <DialogBody>
+          {unplaced && <Callout intent="danger">{unplaced}</Callout>}
+          {props.columns.map((c) => (
+            <FormGroup
+              key={c.name}
+              label={c.name}
+              labelFor={`field-${c.name}`}
+              labelInfo={`${c.relationship ? `→ ${c.relationship}` : c.type}${c.required ? " *" : ""}`}
+              intent={fields[c.name] ? "danger" : "none"}
+              helperText={fields[c.name] ? <span id={`error-${c.name}`} className="field-error" role="alert">{fields[c.name]}</span> : undefined}
+            >
+              <InputGroup
+                id={`field-${c.name}`}
+                aria-invalid={fields[c.name] ? true : undefined}
+                aria-describedby={fields[c.name] ? `error-${c.name}` : undefined}
+                value={values[c.name] ?? ""}
+                onValueChange={(v) => setValues((all) => ({ ...all, [c.name]: v }))}
+                intent={fields[c.name] ? "danger" : "none"}
+                placeholder={c.relationship ? `${c.relationship}/…` : undefined}
+              />
+            </FormGroup>
+          ))}
+        </DialogBody>
+        <DialogFooter
+          actions={
+            <>
+              <Button onClick={props.onClose}>{t("common.cancel")}</Button>
+              <Button type="submit" intent="primary" loading={save.isPending}>
+                {t("common.save")}
+              </Button>
+            </>
+          }
+        />
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,107 @@
+// The command tracker: commands this console sent, with their status as the server's
+// WebSocket reports it (it sends every command of the signed-in user as it changes).
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import type { ReactNode } from "react";
+
+export interface TrackedCommand {
+  id: string;
+  label: string;
+  status: string;
+  progress: number;
+  message?: string;
+  error?: string;
+  updatedAt: string;
+}
+
+interface CommandUpdate {
+  type: "command_update";
+  command_id: string;
+  data: { status: string; progress?: number; message?: string | null; error?: unknown; command_type?: string; updated_at?: string };
+}
+
+interface Tracker {
+  commands: TrackedCommand[];
+  connected: boolean;
+  track: (id: string, label: string, status?: string) => void;
+}
+
+const TrackerContext = createContext<Tracker>({ commands: [], connected: false, track: () => undefined });
+
+export const MAX_TRACKED = 200;
+
+/** A status update applied to the tracked list (newest first); unknown commands are added. */
+export function applyUpdate(list: TrackedCommand[], update: CommandUpdate): TrackedCommand[] {
+  const d = update.data;
+  const error = d.error == null ? undefined : typeof d.error === "string" ? d.error : JSON.stringify(d.error);
+  const found = list.find((c) => c.id === update.command_id);
+  const next: TrackedCommand = {
+    id: update.command_id,
+    label: found?.label ?? d.command_type ?? "command",
+    status: d.status,
+    progress: d.progress ?? found?.progress ?? 0,
+    message: d.message ?? undefined,
+    error,
+    updatedAt: d.updated_at ?? new Date().toISOString(),
+  };
+  return [next, ...list.filter((c) => c.id !== update.command_id)].slice(0, MAX_TRACKED);
+}
+
+function socketUrl(): string {
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  return `${scheme}://${window.location.host}/api/v1/ws/commands`;
+}
+
+export function CommandsProvider({ children }: { children: ReactNode }) {
+  const [commands, setCommands] = useState<TrackedCommand[]>([]);
+  const [connected, setConnected] = useState(false);
+  const retry = useRef(500);
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let closed = false;
+    const connect = () => {
+      socket = new WebSocket(socketUrl());
+      socket.onopen = () => {
+        retry.current = 500;
+        setConnected(true);
+      };
+      socket.onmessage = (event) => {
+        try {
+          const message = JSON.parse(String(event.data)) as { type?: string };
+          if (message.type === "command_update") setCommands((list) => applyUpdate(list, message as CommandUpdate));
+        } catch {
+          // not JSON: nothing the tracker knows
+        }
+      };
+      socket.onclose = () => {
+        setConnected(false);
+        if (closed) return;
+        timer = setTimeout(connect, retry.current);
+        retry.current = Math.min(retry.current * 2, 10_000);
+      };
+    };
+    connect();
+    return () => {
+      closed = true;
+      clearTimeout(timer);
+      socket?.close();
+    };
+  }, []);
+
+  const track = useCallback((id: string, label: string, status = "PENDING") => {
+    setCommands((list) => {
+      const found = list.find((c) => c.id === id);
+      if (found) return list.map((c) => (c.id === id ? { ...c, label } : c));
+      const added: TrackedCommand = { id, label, status, progress: 0, updatedAt: new Date().toISOString() };
+      return [added, ...list].slice(0, MAX_TRACKED);
+    });
+  }, []);
+
+  const value = useMemo(() => ({ commands, connected, track }), [commands, connected, track]);
+  return <TrackerContext.Provider value={value}>{children}</TrackerContext.Provider>;
+}
+
+export function useCommands(): Tracker {
+  return useContext(TrackerContext);
+}

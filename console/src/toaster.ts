@@ -1,0 +1,9 @@
+import { Intent, OverlayToaster } from "@blueprintjs/core";
+import type { Toaster } from "@blueprintjs/core";
+
+let toaster: Promise<Toaster> | undefined;
+
+export function toast(message: string, intent: Intent = Intent.SUCCESS): void {
+  toaster ??= OverlayToaster.createAsync({ position: "bottom-right" });
+  void toaster.then((t) => t.show({ message, intent, timeout: 4000 }));
+}

@@ -1,0 +1,58 @@
+"""The web console: the static files `console/` builds (Vite), served by the server itself.
+
+- `GET /` and every `GET /ui/...` answer the console's page (the console routes itself in
+  the browser, so a link into it works as a first load);
+- `GET /assets/...` answers its scripts, styles and fonts, whose names carry a hash of their
+  content, so browsers may keep them;
+- when the console was never built (no Node.js on the machine, say), `GET /` says how to
+  build it instead, with 503.
+
+None of these is part of the API: they are left out of `/openapi.json`, and the access rules
+do not apply to them (the files hold no data; the console's calls to the API do).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
+
+# Where `npm run build` in console/ writes (vite.config.ts names the same folder).
+BUILT = Path(__file__).resolve().parent.parent / "console_dist"
+NOT_BUILT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Spice Harvester</title></head>
+<body><h1>The web console is not built</h1>
+<p>Run <code>make serve</code> (it builds the console with Node.js 20 or later), or
+<code>cd console &amp;&amp; npm ci &amp;&amp; npm run build</code>. The API answers under
+<a href="/docs">/docs</a> meanwhile.</p></body></html>
+"""
+
+
+def install(app: FastAPI, built: Path = BUILT) -> None:
+    """Add the console's routes to `app`, serving the files under `built`."""
+    index = built / "index.html"
+
+    async def page() -> Response:
+        if not index.is_file():
+            return HTMLResponse(NOT_BUILT, status_code=503)
+        # The page names the current assets: it is asked for again each time.
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    async def client_route(path: str) -> Response:
+        return await page()
+
+    app.add_api_route("/", page, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/ui/{path:path}", client_route, methods=["GET"], include_in_schema=False)
+    app.mount("/assets", _Assets(directory=built / "assets", check_dir=False), name="assets")
+
+
+class _Assets(StaticFiles):
+    """Hashed asset files: kept by browsers for a year, never changed under one name."""
+
+    async def get_response(self, path: str, scope: dict) -> Response:  # type: ignore[override]
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
