@@ -1,5 +1,7 @@
 // The command tracker: commands this console sent, with their status as the server's
-// WebSocket reports it (it sends every command of the signed-in user as it changes).
+// WebSocket reports it. Each tracked command is subscribed to by id (the server answers with
+// its status at once, then each change), again after a reconnection; a signed-in user's
+// other commands arrive too.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
 
@@ -46,6 +48,10 @@ export function applyUpdate(list: TrackedCommand[], update: CommandUpdate): Trac
   return [next, ...list.filter((c) => c.id !== update.command_id)].slice(0, MAX_TRACKED);
 }
 
+function subscription(id: string): string {
+  return JSON.stringify({ type: "subscribe", command_id: id });
+}
+
 function socketUrl(): string {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   return `${scheme}://${window.location.host}/api/v1/ws/commands`;
@@ -55,6 +61,8 @@ export function CommandsProvider({ children }: { children: ReactNode }) {
   const [commands, setCommands] = useState<TrackedCommand[]>([]);
   const [connected, setConnected] = useState(false);
   const retry = useRef(500);
+  const socketRef = useRef<WebSocket | null>(null);
+  const followed = useRef(new Set<string>());
 
   useEffect(() => {
     let socket: WebSocket | null = null;
@@ -62,9 +70,11 @@ export function CommandsProvider({ children }: { children: ReactNode }) {
     let closed = false;
     const connect = () => {
       socket = new WebSocket(socketUrl());
+      socketRef.current = socket;
       socket.onopen = () => {
         retry.current = 500;
         setConnected(true);
+        for (const id of followed.current) socket?.send(subscription(id));
       };
       socket.onmessage = (event) => {
         try {
@@ -90,6 +100,11 @@ export function CommandsProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const track = useCallback((id: string, label: string, status = "PENDING") => {
+    if (!followed.current.has(id)) {
+      followed.current.add(id);
+      if (followed.current.size > MAX_TRACKED) followed.current.delete(followed.current.values().next().value as string);
+      if (socketRef.current?.readyState === WebSocket.OPEN) socketRef.current.send(subscription(id));
+    }
     setCommands((list) => {
       const found = list.find((c) => c.id === id);
       if (found) return list.map((c) => (c.id === id ? { ...c, label } : c));

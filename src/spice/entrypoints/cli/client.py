@@ -8,11 +8,17 @@ import argparse
 import os
 import sys
 from typing import Any, Protocol
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
-import httpx
+from spice.client import (
+    DEFAULT_SERVER,
+    ApiError,
+    Call,
+    Client,
+    ConnectionOptions,
+    Unreachable,
+)
 
-DEFAULT_SERVER = "http://127.0.0.1:8002"
 MAX_SHOWN = 50  # conflicts listed by a refused merge, revert or reset
 
 
@@ -32,22 +38,28 @@ class ServerError(Exception):
 
 
 def _call(args: argparse.Namespace, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    """Send one request through the Python client (`spice.client`): its retries, with an
+    Idempotency-Key for writes, and its errors, printed with a merge's conflicts."""
     server = args.server or os.environ.get("SPICE_SERVER") or DEFAULT_SERVER
-    headers = {"X-User-Id": args.user} if args.user else {}
+    path, _, query = path.partition("?")
+    params = dict(parse_qsl(query)) | dict(kwargs.get("params") or {})
+    call: Call[dict[str, Any]] = Call(
+        method, path, lambda body: body, params, kwargs.get("json"), write=method != "GET"
+    )
+    options: ConnectionOptions = {"timeout": args.timeout}
+    if args.user:
+        options["user"] = args.user
     try:
-        response = httpx.request(
-            method, f"{server}{path}", headers=headers, timeout=args.timeout, **kwargs
-        )
-    except httpx.HTTPError as exc:
-        raise ServerError(f"cannot reach {server}: {exc}") from None
-    body: dict[str, Any] = response.json() if response.content else {}
-    if response.status_code >= 400:
-        lines = [f"{response.status_code} {body.get('code')}: {body.get('message')}"]
-        for c in (body.get("details") or {}).get("conflicts", [])[:MAX_SHOWN]:
+        with Client(server, **options) as spice:
+            return spice.run(call)
+    except Unreachable as exc:
+        raise ServerError(str(exc)) from None
+    except ApiError as exc:
+        lines = [f"{exc.status} {exc.code}: {exc.message}"]
+        for c in exc.details.get("conflicts", [])[:MAX_SHOWN]:
             sides = f"base {c.get('base')!r}, ours {c.get('ours')!r}, theirs {c.get('theirs')!r}"
             lines.append(f"  {c['key']} ({c['kind']}): {c.get('message') or sides}")
-        raise ServerError("\n".join(lines))
-    return body
+        raise ServerError("\n".join(lines)) from None
 
 
 def branch(args: argparse.Namespace, out: Out) -> int:

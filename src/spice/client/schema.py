@@ -1,0 +1,911 @@
+"""The API's schemas as TypedDicts, generated from its OpenAPI document by
+scripts/client_schema.py (datamodel-code-generator). Do not edit: run the script again."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+class AcceptedData(TypedDict):
+    command_id: str
+    status: str
+    command_type: str
+    status_url: str
+
+
+class AuditEntry(TypedDict):
+    position: int
+    at: str
+    actor: str
+    command_id: str
+    command_type: str
+    database: str | None
+    branch: str | None
+    outcome: Literal["COMPLETED", "FAILED", "PENDING"]
+    finished_at: str | None
+    error_code: str | None
+    address: str | None
+    via: str | None
+    request_id: str | None
+    message: str | None
+
+
+class AuditPage(TypedDict):
+    entries: list[AuditEntry]
+    next_after: int
+    scanned: int
+    complete: bool
+
+
+class BlameLine(TypedDict):
+    property: str
+    value: Any
+    commit: str | None
+    actor: str
+    time: str
+    causes: list[dict[str, Any]]
+
+
+class BodyUploadApiV1DatabasesDbDatasetsNameVersionsPost(TypedDict):
+    file: str
+    source: NotRequired[str | None]
+
+
+class BranchCreate(TypedDict):
+    name: str
+    from_branch: NotRequired[str]
+    at: NotRequired[str | int | None]
+
+
+class BranchPublic(TypedDict):
+    sequence_number: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    indexed_at: str
+    position: int
+    database: str
+    name: str
+    from_branch: str | None
+    fork_position: NotRequired[int | None]
+    rebased_position: NotRequired[int | None]
+    head: NotRequired[str | None]
+    ahead: NotRequired[int | None]
+    behind: NotRequired[int | None]
+
+
+class ClassCheck(TypedDict):
+    valid: bool
+    exists: bool
+    definition: dict[str, Any]
+    impact: NotRequired[dict[str, Any] | None]
+
+
+class ClassDefinition(TypedDict):
+    id: str
+    label: NotRequired[Any]
+    description: NotRequired[Any]
+    parent_class: NotRequired[Any]
+    properties: NotRequired[list[dict[str, Any]]]
+    relationships: NotRequired[list[dict[str, Any]]]
+
+
+class ClassImpact(TypedDict):
+    definition: dict[str, Any]
+    impact: dict[str, Any]
+
+
+class ClassPatch(TypedDict):
+    id: NotRequired[str | None]
+    label: NotRequired[Any]
+    description: NotRequired[Any]
+    parent_class: NotRequired[Any]
+    properties: NotRequired[list[dict[str, Any]] | None]
+    relationships: NotRequired[list[dict[str, Any]] | None]
+
+
+class ClassPaths(TypedDict):
+    paths: list[dict[str, Any]]
+    count: int
+    truncated: bool
+
+
+class ClassPublic(TypedDict):
+    sequence_number: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    indexed_at: str
+    position: int
+    id: str
+    label: Any
+    description: Any
+    parent_class: str | None
+    properties: list[dict[str, Any]]
+    relationships: list[dict[str, Any]]
+    title_key: NotRequired[str | None]
+    metadata: NotRequired[dict[str, Any]]
+    database: str
+    branch: str
+
+
+class CommandStatusPublic(TypedDict):
+    command_id: str
+    command_type: str
+    status: Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
+    aggregate_id: str
+    actor: str
+    database: str | None
+    created_at: str
+    updated_at: str
+    message: str
+    progress: int
+    history: list[dict[str, Any]]
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+
+
+class CommitEvents(TypedDict):
+    count: int
+    first_position: int | None
+    last_position: int | None
+
+
+class CommitPublic(TypedDict):
+    id: str
+    commit_id: str
+    parent: str | None
+    database: str
+    branch: str
+    author: str
+    time: str
+    message: str | None
+    command_type: str
+    position: int
+    events: CommitEvents
+    classes: list[str]
+
+
+class CompletedData(TypedDict):
+    command_id: str
+    status: str
+    execution_time: float
+    result: dict[str, Any] | None
+    progress_history: list[dict[str, Any]]
+
+
+class Cycles(TypedDict):
+    cycles: list[dict[str, Any]]
+    count: int
+    truncated: bool
+
+
+class DatabaseCreate(TypedDict):
+    name: str
+    description: NotRequired[str | None]
+
+
+class DatabaseFound(TypedDict):
+    sequence_number: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    indexed_at: str
+    position: int
+    name: str
+    description: str | None
+    exists: bool
+
+
+class DatabasePublic(TypedDict):
+    sequence_number: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    indexed_at: str
+    position: int
+    name: str
+    description: str | None
+
+
+class DatabaseSettings(TypedDict):
+    database: str
+    protected_branches: list[str]
+    required_approvals: int
+
+
+class DatasetPublic(TypedDict):
+    name: str
+
+
+class DiffCounts(TypedDict):
+    added: int
+    removed: int
+    changed: int
+
+
+class EnvelopeAuditPage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: AuditPage
+
+
+class EnvelopeBranchPublic(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: BranchPublic
+
+
+class EnvelopeClassCheck(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassCheck
+
+
+class EnvelopeClassImpact(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassImpact
+
+
+class EnvelopeClassPaths(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassPaths
+
+
+class EnvelopeClassPublic(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassPublic
+
+
+class EnvelopeCommitPublic(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: CommitPublic
+
+
+class EnvelopeCycles(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Cycles
+
+
+class EnvelopeDatabaseFound(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: DatabaseFound
+
+
+class EnvelopeDatabaseSettings(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: DatabaseSettings
+
+
+class EnvelopeDatasetPublic(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: DatasetPublic
+
+
+class EnvelopeDictStrAny(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: dict[str, Any]
+
+
+class ErrorBody(TypedDict):
+    status: Literal["error"]
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ExpectedSeq(TypedDict):
+    database: str
+    aggregate_id: str
+    expected_seq: int
+
+
+class FromUrl(TypedDict):
+    url: str
+
+
+class GraphResult(TypedDict):
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, str]]
+    paths: list[dict[str, Any]] | None
+    count: int
+    page: dict[str, Any]
+    warnings: list[dict[str, Any]]
+    index_summary: dict[str, Any]
+
+
+class HealthData(TypedDict):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    problems: list[str]
+    log_position: int | None
+    command_worker_position: int | None
+    projection_position: int
+    read_model_generation: str | None
+    search_position: int
+    search_index: dict[str, Any]
+    blob_store: dict[str, Any]
+
+
+class HopBody(TypedDict):
+    predicate: str
+    target_class: NotRequired[str | None]
+    reverse: NotRequired[bool]
+
+
+class ImportRequest(TypedDict):
+    mapping: str
+    mapping_version: NotRequired[int | None]
+    allow_partial: NotRequired[bool]
+
+
+class InlineData(TypedDict):
+    data: list[list[Any]]
+    columns: list[str]
+    class_name: NotRequired[str | None]
+    include_complex_types: NotRequired[bool]
+
+
+class InstanceChange(TypedDict):
+    sequence_number: int
+    event_type: str
+    time: str
+    actor: str
+    branch: str
+    commit: str | None
+
+
+class InstanceCheck(TypedDict):
+    valid: bool
+    instance_id: str
+    values: dict[str, Any]
+
+
+class InstancePublic(TypedDict):
+    sequence_number: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    indexed_at: str
+    position: int
+    id: str
+    instance_id: str
+    class_id: str
+    database: str
+    branch: str
+    data: dict[str, Any]
+    last_command_id: str
+    last_event_id: str
+
+
+class Links(TypedDict):
+    outgoing: list[dict[str, Any]]
+    incoming: list[dict[str, Any]]
+
+
+class Login(TypedDict):
+    username: str
+    password: str
+
+
+class Me(TypedDict):
+    username: str
+    admin: bool
+    method: str
+
+
+class MergeBase(TypedDict):
+    a: str
+    b: str
+    merge_base: CommitPublic | None
+
+
+class MergePlan(TypedDict):
+    result: dict[str, Any]
+    events: list[dict[str, Any]]
+
+
+class MergeRequest(TypedDict):
+    strategy: NotRequired[Literal["fail", "ours", "theirs"]]
+    resolutions: NotRequired[dict[str, Literal["ours", "theirs"]]]
+    simulate: NotRequired[bool]
+    message: NotRequired[str | None]
+    source: str
+    target: NotRequired[str]
+
+
+class NewKey(TypedDict):
+    name: str
+    username: NotRequired[str | None]
+
+
+class NewPassword(TypedDict):
+    password: str
+
+
+class NewUser(TypedDict):
+    username: str
+    password: str
+    admin: NotRequired[bool]
+
+
+class OntologyRequest(TypedDict):
+    datasets: NotRequired[list[str] | None]
+
+
+class ProposalMergeRequest(TypedDict):
+    strategy: NotRequired[Literal["fail", "ours", "theirs"]]
+    resolutions: NotRequired[dict[str, Literal["ours", "theirs"]]]
+    simulate: NotRequired[bool]
+    message: NotRequired[str | None]
+
+
+class ProposalNote(TypedDict):
+    comment: NotRequired[str | None]
+
+
+class ProposalPublic(TypedDict):
+    number: int
+    source: str
+    target: str
+    title: str
+    description: str | None
+    status: Literal["open", "merged", "closed"]
+    author: str
+    opened_at: str
+    updated_at: str
+    comments: list[dict[str, Any]]
+    approvals: list[dict[str, Any]]
+    merged: dict[str, Any] | None
+    closed: dict[str, Any] | None
+
+
+class ProposalRequest(TypedDict):
+    source: str
+    target: NotRequired[str]
+    title: str
+    description: NotRequired[str | None]
+
+
+class ReadyCheck(TypedDict):
+    name: str
+    ok: bool
+    required: bool
+    took_ms: float
+    reason: NotRequired[str]
+    lag_events: NotRequired[int | None]
+    lag_seconds: NotRequired[float | None]
+
+
+class ReadyData(TypedDict):
+    ready: bool
+    status: Literal["ready", "degraded", "not ready"]
+    message: str
+    log_position: int | None
+    checks: list[ReadyCheck]
+
+
+class RebaseRequest(TypedDict):
+    strategy: NotRequired[Literal["fail", "ours", "theirs"]]
+    resolutions: NotRequired[dict[str, Literal["ours", "theirs"]]]
+    simulate: NotRequired[bool]
+    message: NotRequired[str | None]
+    branch: str
+
+
+class Refresh(TypedDict):
+    refresh_token: str
+
+
+class Replayed(TypedDict):
+    class_id: str
+    instance_id: str
+    sequence_number: int
+    deleted: bool
+    data: dict[str, Any]
+
+
+class ResetRequest(TypedDict):
+    strategy: NotRequired[Literal["fail", "ours", "theirs"]]
+    resolutions: NotRequired[dict[str, Literal["ours", "theirs"]]]
+    simulate: NotRequired[bool]
+    message: NotRequired[str | None]
+    branch: str
+    to: str
+
+
+class RevertRequest(TypedDict):
+    strategy: NotRequired[Literal["fail", "ours", "theirs"]]
+    resolutions: NotRequired[dict[str, Literal["ours", "theirs"]]]
+    simulate: NotRequired[bool]
+    message: NotRequired[str | None]
+    commit: str
+    branch: NotRequired[str]
+
+
+class RoleGrant(TypedDict):
+    role: Literal["owner", "editor", "viewer"]
+
+
+class SchemaDiff(TypedDict):
+    counts: DiffCounts
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+
+
+class SearchBody(TypedDict):
+    query: NotRequired[str]
+    class_id: NotRequired[str | None]
+    filter: NotRequired[dict[str, Any] | None]
+    sort: NotRequired[str | None]
+    order: NotRequired[Literal["asc", "desc"]]
+    facets: NotRequired[list[str]]
+    facet_size: NotRequired[int]
+    limit: NotRequired[int]
+    offset: NotRequired[int]
+    cursor: NotRequired[str | None]
+    highlight: NotRequired[bool]
+
+
+class SearchResult(TypedDict):
+    hits: list[dict[str, Any]]
+    total: int
+    facets: dict[str, Any]
+    page: dict[str, Any]
+    warnings: list[dict[str, Any]]
+    index: dict[str, Any]
+
+
+class SeedStatus(TypedDict):
+    command_id: str
+    status: str
+    result: dict[str, Any]
+
+
+class SettingsRequest(TypedDict):
+    protected_branches: NotRequired[list[str]]
+    required_approvals: NotRequired[int]
+
+
+class SimpleGraphQueryBody(TypedDict):
+    class_name: str
+    filters: NotRequired[dict[str, Any] | None]
+    limit: NotRequired[int]
+    offset: NotRequired[int]
+    include_documents: NotRequired[bool]
+
+
+class SuggestedSchema(TypedDict):
+    status: str
+    message: str
+    suggested_schema: dict[str, Any]
+    analysis: dict[str, Any]
+
+
+class Timeline(TypedDict):
+    items: list[InstanceChange]
+    count: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    changes: list[InstanceChange]
+
+
+class Tokens(TypedDict):
+    access_token: str
+    refresh_token: str
+    token_type: NotRequired[str]
+    expires_in: int
+
+
+class TypeList(TypedDict):
+    types: list[dict[str, Any]]
+    count: int
+
+
+class WebSocketStats(TypedDict):
+    connections: int
+    subscriptions: int
+
+
+class WriteMetadata(TypedDict):
+    reason: NotRequired[str | None]
+    source: NotRequired[str | None]
+    message: NotRequired[str | None]
+
+
+class AcceptedBody(TypedDict):
+    status: Literal["accepted"]
+    message: str
+    command_id: str
+    data: AcceptedData
+
+
+class Blame(TypedDict):
+    class_id: str
+    instance_id: str
+    branch: str
+    blame: list[BlameLine]
+
+
+class BranchList(TypedDict):
+    branches: list[BranchPublic]
+    total: int
+
+
+class BulkCreate(TypedDict):
+    instances: list[dict[str, Any]]
+    metadata: NotRequired[WriteMetadata | None]
+    message: NotRequired[str | None]
+
+
+class ClassPage(TypedDict):
+    items: list[ClassPublic]
+    count: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    classes: list[ClassPublic]
+    ontologies: list[ClassPublic]
+
+
+class CommitPage(TypedDict):
+    items: list[CommitPublic]
+    count: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    commits: list[CommitPublic]
+
+
+class CompletedBody(TypedDict):
+    status: Literal["success"]
+    message: str
+    command_id: str
+    data: CompletedData
+
+
+class DataDiff(TypedDict):
+    counts: DiffCounts
+    total: int
+    items: list[dict[str, Any]]
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+class DatabasePage(TypedDict):
+    items: list[DatabasePublic]
+    count: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    databases: list[DatabasePublic]
+
+
+Diff = TypedDict(
+    "Diff",
+    {
+        "from": dict[str, Any],
+        "to": dict[str, Any],
+        "schema": SchemaDiff,
+        "data": DataDiff,
+    },
+)
+
+
+class EnvelopeBlame(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Blame
+
+
+class EnvelopeBranchList(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: BranchList
+
+
+class EnvelopeClassPage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassPage
+
+
+class EnvelopeCommitPage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: CommitPage
+
+
+class EnvelopeDatabasePage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: DatabasePage
+
+
+class EnvelopeDiff(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Diff
+
+
+class EnvelopeExpectedSeq(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ExpectedSeq
+
+
+class EnvelopeHealthData(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: HealthData
+
+
+class EnvelopeInstanceCheck(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: InstanceCheck
+
+
+class EnvelopeInstancePublic(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: InstancePublic
+
+
+class EnvelopeLinks(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Links
+
+
+class EnvelopeMe(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Me
+
+
+class EnvelopeMergeBase(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: MergeBase
+
+
+class EnvelopeMergePlan(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: MergePlan
+
+
+class EnvelopeProposalPublic(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ProposalPublic
+
+
+class EnvelopeReadyData(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ReadyData
+
+
+class EnvelopeReplayed(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Replayed
+
+
+class EnvelopeSearchResult(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: SearchResult
+
+
+class EnvelopeTimeline(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Timeline
+
+
+class EnvelopeTokens(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Tokens
+
+
+class EnvelopeTypeList(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: TypeList
+
+
+class GraphBody(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: GraphResult
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, str]]
+    paths: list[dict[str, Any]] | None
+    warnings: list[dict[str, Any]]
+    page: dict[str, Any]
+    count: int
+
+
+class GraphQueryBody(TypedDict):
+    start_class: str
+    hops: NotRequired[list[HopBody]]
+    filters: NotRequired[dict[str, Any] | None]
+    limit: NotRequired[int]
+    offset: NotRequired[int]
+    max_nodes: NotRequired[int]
+    max_edges: NotRequired[int]
+    no_cycles: NotRequired[bool]
+    include_paths: NotRequired[bool]
+    max_paths: NotRequired[int]
+    include_documents: NotRequired[bool]
+    include_provenance: NotRequired[bool]
+
+
+class InstanceCreate(TypedDict):
+    data: dict[str, Any]
+    instance_id: NotRequired[str | None]
+    metadata: NotRequired[WriteMetadata | None]
+    message: NotRequired[str | None]
+
+
+class InstancePage(TypedDict):
+    items: list[InstancePublic]
+    count: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    instances: list[InstancePublic]
+
+
+class InstanceRestore(TypedDict):
+    data: NotRequired[dict[str, Any] | None]
+    metadata: NotRequired[WriteMetadata | None]
+    message: NotRequired[str | None]
+
+
+class InstanceUpdate(TypedDict):
+    data: dict[str, Any]
+    metadata: NotRequired[WriteMetadata | None]
+    message: NotRequired[str | None]
+
+
+class ProposalPage(TypedDict):
+    proposals: list[ProposalPublic]
+    total: int
+
+
+class EnvelopeInstancePage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: InstancePage
+
+
+class EnvelopeProposalPage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ProposalPage

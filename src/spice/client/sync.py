@@ -1,0 +1,160 @@
+"""`Client`: the API from Python, blocking (httpx, and websockets for status streams)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, Concatenate, ParamSpec, TypeVar, Unpack
+
+import httpx
+from websockets.sync.client import connect
+
+from spice.client import calls
+from spice.client._transport import (
+    DEFAULT_SERVER,
+    Connection,
+    ConnectionOptions,
+    call_headers,
+    outcome,
+    request_timeout,
+    retried,
+    retry_delay,
+    waits_again,
+)
+from spice.client.calls import Call, Paged
+from spice.client.errors import ApiError, Unreachable
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def _sent(build: Callable[P, Call[T]]) -> Callable[Concatenate[Client, P], T]:
+    """A method that sends the call `build` makes."""
+
+    def method(self: Client, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self.run(build(*args, **kwargs))
+
+    method.__name__, method.__doc__ = build.__name__, build.__doc__
+    return method
+
+
+def _paged(build: Callable[P, Paged[T]]) -> Callable[Concatenate[Client, P], Iterator[T]]:
+    """A method that yields the entries of every page of the listing `build` makes."""
+
+    def method(self: Client, *args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+        paged = build(*args, **kwargs)
+        call: Call[Any] | None = paged.first
+        while call is not None:
+            page = self.run(call)
+            yield from paged.items(page)
+            call = paged.following(page)
+
+    method.__name__, method.__doc__ = build.__name__, build.__doc__
+    return method
+
+
+class Client:
+    """A connection to a Spice Harvester server.
+
+    Writes wait for their outcome by default (`wait=False` answers at once with the PENDING
+    command), carry an Idempotency-Key and are retried with it when the server could not be
+    reached or answered 429, 502, 503 or 504, so a retry never makes a second command.
+    Refusals raise the exceptions of `spice.client.errors`. The methods are those of
+    `spice.client.calls`, sent."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_SERVER,
+        transport: httpx.BaseTransport | None = None,
+        **options: Unpack[ConnectionOptions],
+    ):
+        """`transport`: httpx's, for proxies, mounts or fault injection."""
+        self.connection = Connection(base_url=base_url, **options)
+        headers = self.connection.headers()
+        self._http = httpx.Client(base_url=base_url, headers=headers, transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _send(self, call: Call[Any], headers: dict[str, str]) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(
+                    call.method,
+                    call.path,
+                    params=dict(call.params),
+                    json=call.body,
+                    headers=headers,
+                    timeout=request_timeout(self.connection, call),
+                )
+            except httpx.TransportError as exc:
+                if attempt >= self.connection.retries:
+                    raise Unreachable(f"cannot reach {self.connection.base_url}: {exc}") from exc
+                time.sleep(retry_delay(self.connection, attempt, None))
+                attempt += 1
+                continue
+            if not retried(self.connection, attempt, response):
+                return response
+            time.sleep(retry_delay(self.connection, attempt, response))
+            attempt += 1
+
+    def run(self, call: Call[T]) -> T:
+        """Send a call (see `spice.client.calls`) and read its answer."""
+        deadline = time.monotonic() + call.wait_timeout
+        try:
+            return outcome(call, self._send(call, call_headers(call)))
+        except ApiError as error:
+            path = waits_again(call, error)
+            if path is None:
+                raise
+        while True:  # accepted, not finished yet: wait again until the caller's time is up
+            wait = calls.waiting(call, path, deadline - time.monotonic())
+            try:
+                return outcome(wait, self._send(wait, {}))
+            except ApiError as error:
+                if waits_again(call, error) is None or deadline - time.monotonic() < 1.0:
+                    raise
+
+    def watch_commands(self, command_ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Status changes as the server sends them (`command_update` messages): of every
+        command of the caller, and of `command_ids`. Runs until the caller stops iterating."""
+        url = self.connection.socket_url("/api/v1/ws/commands")
+        with connect(url, additional_headers=self.connection.headers()) as socket:
+            for message in calls.subscriptions(command_ids):
+                socket.send(message)
+            for received in socket:
+                update = json.loads(received)
+                if calls.is_update(update):
+                    yield update
+
+    command_status = _sent(calls.command_status)
+    wait_for = _sent(calls.wait_for)
+    get_database = _sent(calls.get_database)
+    iter_databases = _paged(calls.iter_databases)
+    create_database = _sent(calls.create_database)
+    delete_database = _sent(calls.delete_database)
+    create_class = _sent(calls.create_class)
+    list_classes = _sent(calls.list_classes)
+    get_class = _sent(calls.get_class)
+    create_instance = _sent(calls.create_instance)
+    bulk_create = _sent(calls.bulk_create)
+    update_instance = _sent(calls.update_instance)
+    delete_instance = _sent(calls.delete_instance)
+    get_instance = _sent(calls.get_instance)
+    iter_instances = _paged(calls.iter_instances)
+    search = _sent(calls.search)
+    iter_search = _paged(calls.iter_search)
+    graph_query = _sent(calls.graph_query)
+    create_branch = _sent(calls.create_branch)
+    list_branches = _sent(calls.list_branches)
+    iter_commits = _paged(calls.iter_commits)
+    diff = _sent(calls.diff)
+    merge = _sent(calls.merge)
