@@ -9,9 +9,10 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENS}/${name}.png`, fullPage: true });
 }
 
-/** No serious or critical accessibility violation on the page as it is now. */
+/** No serious or critical accessibility violation on the page as it is now (a toast in
+ * the middle of fading out is left out: its contrast is that of the animation). */
 export async function accessible(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
+  const result = await new AxeBuilder({ page }).exclude(".bp6-toast-exit").analyze();
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }

@@ -1,5 +1,6 @@
 import { ApiError, commandIdOf, labelOf, toApiError } from "./api/client";
 import { answerGraph, loadSaved, saveQuery } from "./graph";
+import { conflictsOf, diffLines, resolutions } from "./history";
 import { initialLanguage } from "./i18n";
 import { en, ko } from "./locales";
 import { classGraph, draftBody, emptyDraft } from "./ontology";
@@ -180,5 +181,27 @@ describe("graph answers and saved queries", () => {
     expect(loadSaved("none", storage)).toEqual([]);
     store.set("spice.savedQueries", "not json");
     expect(loadSaved("shop", storage)).toEqual([]);
+  });
+});
+
+describe("the history page's data", () => {
+  it("lays a diff out side by side, property by property", () => {
+    const lines = diffLines([
+      { class_id: "Item", instance_id: "A-1", change: "changed", properties: [{ property: "price", old: 120, new: 150 }] },
+      { class_id: "Item", instance_id: "C-3", change: "added", values: { sku: "C-3" } },
+      { class_id: "Item", instance_id: "D-4", change: "removed", values: { sku: "D-4" } },
+    ]);
+    expect(lines.map((l) => [l.key, l.left, l.right])).toEqual([
+      ["Item/A-1.price", 120, 150],
+      ["Item/C-3.sku", undefined, "C-3"],
+      ["Item/D-4.sku", "D-4", undefined],
+    ]);
+  });
+  it("reads a refused merge's conflicts and sends resolutions only when each has a side", () => {
+    const conflicts = conflictsOf({ conflicts: [{ key: "Item/A-1.price", kind: "property", base: 100, ours: 120, theirs: 150 }, { nokey: 1 }] });
+    expect(conflicts.map((c) => c.key)).toEqual(["Item/A-1.price"]);
+    expect(conflictsOf({ other: true })).toEqual([]);
+    expect(resolutions(conflicts, {})).toBeNull();
+    expect(resolutions(conflicts, { "Item/A-1.price": "theirs", "Other/x": "ours" })).toEqual({ "Item/A-1.price": "theirs" });
   });
 });

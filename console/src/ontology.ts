@@ -8,6 +8,7 @@ export interface PropertyRow {
   type: string;
   required: boolean;
   unique: boolean;
+  key?: boolean; // primary key: the instance's id is its value
 }
 
 export interface RelationshipRow {
@@ -40,7 +41,7 @@ export function draftBody(draft: ClassDraft): Record<string, unknown> {
     id: draft.id.trim(),
     properties: draft.properties
       .filter((p) => p.name.trim() || p.type !== "string")
-      .map((p) => ({ name: p.name.trim(), type: p.type, required: p.required, unique: p.unique })),
+      .map((p) => ({ name: p.name.trim(), type: p.type, required: p.required, unique: p.unique, ...(p.key ? { primary_key: true } : {}) })),
     relationships: draft.relationships
       .filter((r) => r.predicate.trim() || r.target)
       .map((r) => ({ predicate: r.predicate.trim(), target: r.target, cardinality: r.cardinality })),

@@ -198,6 +198,7 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
                   <HTMLSelect aria-label={`${t("ontology.type")} ${i + 1}`} value={p.type} onChange={(e) => set({ type: e.currentTarget.value })} options={types} />
                   <Checkbox label={t("ontology.required")} checked={p.required} onChange={(e) => set({ required: e.currentTarget.checked })} />
                   <Checkbox label={t("ontology.unique")} checked={p.unique} onChange={(e) => set({ unique: e.currentTarget.checked })} />
+                  <Checkbox label={t("ontology.key")} checked={Boolean(p.key)} onChange={(e) => set({ key: e.currentTarget.checked })} />
                   <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${i + 1}`} onClick={() => change({ properties: draft.properties.filter((_, j) => j !== i) })} />
                 </div>
                 {problem && <div className="field-error" role="alert">{problem}</div>}
