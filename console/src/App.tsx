@@ -20,12 +20,13 @@ import { LANGUAGES } from "./i18n";
 import { DatabasesPage } from "./pages/Databases";
 import { GraphPage } from "./pages/Graph";
 import { HistoryPage } from "./pages/History";
+import { OnboardingPage } from "./pages/Onboarding";
 import { InstancesPage } from "./pages/Instances";
 import { OntologyPage } from "./pages/Ontology";
 import { useCommands } from "./state/commands";
 import { pagePath } from "./state/location";
 
-const PAGES = ["ontology", "instances", "graph", "history"] as const;
+const PAGES = ["ontology", "instances", "graph", "history", "onboarding"] as const;
 
 /** The database and branch of the current path, for the bar (outside the page's route). */
 function where(pathname: string, search: string): { db?: string; page?: string; branch: string } {
@@ -104,6 +105,7 @@ export function App() {
           <Route path="/ui/db/:db/instances/:cls" element={<InstancesPage />} />
           <Route path="/ui/db/:db/graph" element={<GraphPage />} />
           <Route path="/ui/db/:db/history" element={<HistoryPage />} />
+          <Route path="/ui/db/:db/onboarding" element={<OnboardingPage />} />
           <Route path="*" element={<Navigate to="/ui/databases" replace />} />
         </Routes>
       </main>

@@ -1,6 +1,8 @@
 import { ApiError, commandIdOf, labelOf, toApiError } from "./api/client";
 import { answerGraph, loadSaved, saveQuery } from "./graph";
 import { conflictsOf, diffLines, resolutions } from "./history";
+import { datasetName, withKey, withoutLink, withType } from "./onboarding";
+import type { Mapping } from "./onboarding";
 import { initialLanguage } from "./i18n";
 import { en, ko } from "./locales";
 import { classGraph, draftBody, emptyDraft } from "./ontology";
@@ -203,5 +205,62 @@ describe("the history page's data", () => {
     expect(conflictsOf({ other: true })).toEqual([]);
     expect(resolutions(conflicts, {})).toBeNull();
     expect(resolutions(conflicts, { "Item/A-1.price": "theirs", "Other/x": "ours" })).toEqual({ "Item/A-1.price": "theirs" });
+  });
+});
+
+describe("the onboarding wizard's model", () => {
+  const mapping = (): Mapping => ({
+    classes: [
+      {
+        id: "Orders",
+        properties: [
+          { name: "order_id", type: "string", required: true, primary_key: true },
+          { name: "service_level", type: "enum", values: ["A", "B"] },
+          { name: "amount", type: "string" },
+        ],
+        relationships: [{ predicate: "client", target: "Clients", cardinality: "n:1" }],
+      },
+    ],
+    sources: [
+      {
+        dataset: "orders",
+        class_id: "Orders",
+        key: ["order_id"],
+        properties: [
+          { property: "order_id", column: "order_id", transforms: [{ op: "trim" }] },
+          { property: "service_level", column: "service_level", transforms: [{ op: "trim" }] },
+          { property: "amount", column: "amount", transforms: [{ op: "trim" }] },
+        ],
+        links: [{ predicate: "client", column: "client_id", target: "Clients" }],
+      },
+    ],
+  });
+  it("names datasets after their files", () => {
+    expect(datasetName("order_items.csv")).toBe("order_items");
+    expect(datasetName("2024 매출 (final).xlsx")).toBe("d_2024_final");
+    expect(datasetName("매출.csv")).toMatch(/^dataset_[0-9a-z]+$/);
+    expect(datasetName("매출.csv")).toBe(datasetName("매출.xlsx"));
+    expect(datasetName("매출.csv")).not.toBe(datasetName("재고.csv"));
+    expect(datasetName("Stock-List.JSON")).toBe("stock_list");
+  });
+  it("changes a type in the class and in how its column is read, dropping the old type's parameters", () => {
+    const money = withType(mapping(), "Orders", "amount", "money");
+    expect(money.sources[0]?.properties[2]?.transforms).toEqual([{ op: "trim" }, { op: "parse", as: "money" }]);
+    const text = withType(mapping(), "Orders", "service_level", "string");
+    expect(text.classes[0]?.properties[1]).toEqual({ name: "service_level", type: "string" });
+    expect(withType(money, "Orders", "amount", "string").sources[0]?.properties[2]?.transforms).toEqual([{ op: "trim" }]);
+    expect(withType(mapping(), "Orders", "nope", "string")).toEqual(mapping());
+  });
+  it("sets the key on the class and its source", () => {
+    const keyed = withKey(mapping(), "Orders", ["order_id", "amount"]);
+    expect(keyed.sources[0]?.key).toEqual(["order_id", "amount"]);
+    expect(keyed.classes[0]?.properties.filter((p) => p.primary_key).map((p) => p.name)).toEqual(["order_id", "amount"]);
+    expect(withKey(keyed, "Orders", []).classes[0]?.properties.some((p) => p.primary_key)).toBe(false);
+  });
+  it("drops a link from both the relationships and the source", () => {
+    const unlinked = withoutLink(mapping(), "Orders", "client");
+    expect(unlinked.classes[0]?.relationships).toEqual([]);
+    expect(unlinked.sources[0]?.links).toEqual([]);
+    expect(mapping().sources[0]?.links).toHaveLength(1); // the original is not changed
   });
 });

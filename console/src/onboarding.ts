@@ -1,0 +1,117 @@
+// The onboarding wizard's model, apart from React (tested alone): dataset names from file
+// names, and the edits a person makes to a suggested mapping (a property's type, a class's
+// key, a link kept or dropped), each applied to both the class definitions and the sources.
+
+export interface PropertyDef {
+  name: string;
+  type: string;
+  primary_key?: boolean;
+  required?: boolean;
+  [other: string]: unknown;
+}
+
+export interface ClassDef {
+  id: string;
+  label?: unknown;
+  properties: PropertyDef[];
+  relationships?: Array<{ predicate: string; target: string; cardinality?: string }>;
+  [other: string]: unknown;
+}
+
+export interface Transform {
+  op: string;
+  [other: string]: unknown;
+}
+
+export interface Source {
+  dataset: string;
+  class_id: string;
+  key: string[];
+  properties: Array<{ property: string; column?: string; transforms?: Transform[]; [other: string]: unknown }>;
+  links: Array<{ predicate: string; column: string; target: string }>;
+  [other: string]: unknown;
+}
+
+export interface Mapping {
+  classes: ClassDef[];
+  sources: Source[];
+}
+
+/** The dataset name of an uploaded file (the server takes Latin letters, digits and `_`):
+ * its stem in those, or for a stem with none of them (`매출.csv`) a name made from a hash of
+ * it, the same for the same file name. */
+export function datasetName(filename: string): string {
+  const stem = filename.replace(/\.[^.]+$/, "");
+  const cleaned = stem.toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  if (!/[a-z0-9]/.test(cleaned)) return `dataset_${fnv(stem)}`;
+  return (/^[a-z]/.test(cleaned) ? cleaned : `d_${cleaned}`).slice(0, 64);
+}
+
+function fnv(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const ch of text) {
+    hash ^= ch.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
+/** Types whose values the import reads with the `parse` transform. */
+const PARSED = new Set(["integer", "decimal", "float", "percentage", "money", "boolean", "date", "datetime", "time", "duration", "phone"]);
+/** Parameters that belong to one type only, dropped when the type changes. */
+const TYPE_PARAMETERS = ["values", "enum", "currency", "default_region", "precision", "scale", "format"];
+
+function copy(mapping: Mapping): Mapping {
+  return JSON.parse(JSON.stringify(mapping)) as Mapping;
+}
+
+/** The mapping with one property's type changed, its column read accordingly. */
+export function withType(mapping: Mapping, classId: string, property: string, type: string): Mapping {
+  const next = copy(mapping);
+  const cls = next.classes.find((c) => c.id === classId);
+  const prop = cls?.properties.find((p) => p.name === property);
+  if (!prop) return mapping;
+  for (const parameter of TYPE_PARAMETERS) delete prop[parameter];
+  prop.type = type;
+  for (const source of next.sources.filter((s) => s.class_id === classId)) {
+    const column = source.properties.find((p) => p.property === property);
+    if (!column) continue;
+    const kept = (column.transforms ?? []).filter((t) => t.op !== "parse" && t.op !== "cast");
+    column.transforms = PARSED.has(type) ? [...kept, { op: "parse", as: type }] : kept;
+  }
+  return next;
+}
+
+/** The mapping with a class's key (the properties whose values make the instance id). */
+export function withKey(mapping: Mapping, classId: string, key: string[]): Mapping {
+  const next = copy(mapping);
+  const cls = next.classes.find((c) => c.id === classId);
+  if (!cls) return mapping;
+  for (const p of cls.properties) {
+    if (key.includes(p.name)) {
+      p.primary_key = true;
+      p.required = true;
+    } else delete p.primary_key;
+  }
+  for (const source of next.sources.filter((s) => s.class_id === classId)) source.key = [...key];
+  return next;
+}
+
+/** The mapping without a link (and the relationship it makes), or with it again. */
+export function withoutLink(mapping: Mapping, classId: string, predicate: string): Mapping {
+  const next = copy(mapping);
+  const cls = next.classes.find((c) => c.id === classId);
+  if (cls?.relationships) cls.relationships = cls.relationships.filter((r) => r.predicate !== predicate);
+  for (const source of next.sources.filter((s) => s.class_id === classId)) {
+    source.links = source.links.filter((l) => l.predicate !== predicate);
+  }
+  return next;
+}
+
+export interface ImportReport {
+  created: number;
+  skipped: number;
+  refused: number;
+  by_class: Record<string, { rows: number; created: number; skipped: number; refused: number }>;
+  refused_rows?: Array<{ dataset?: string; table?: string; row?: number; class_id?: string; errors?: unknown }>;
+}
