@@ -72,6 +72,11 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   await expect(page.getByText(`${created} instances`)).toBeVisible();
   const table = page.getByRole("table", { name: "Instances Orders" });
   await expect(table.getByRole("link", { name: /^Clients\// }).first()).toBeVisible();
+  // Each imported value knows the cell it came from.
+  await table.getByRole("row").nth(1).getByRole("cell").first().getByRole("link").click();
+  const card = page.locator(".instance-card");
+  await card.getByRole("tab", { name: "Blame" }).click();
+  await expect(card.getByRole("table", { name: "Blame" }).getByRole("row", { name: /^order_id / })).toContainText(/orders v1 · orders · row \d+ · order_id/);
   // The edited type holds: service_level was imported as text, not as an enum.
   await page.getByRole("link", { name: "Ontology" }).click();
   await page.getByRole("menuitem", { name: /Orders/ }).click();

@@ -1,6 +1,7 @@
 import {
   Alignment,
   Button,
+  Callout,
   Classes,
   Drawer,
   HTMLSelect,
@@ -15,6 +16,7 @@ import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 import { BranchPicker } from "./components/BranchPicker";
 import { CommandList } from "./components/CommandList";
+import { TimeTravel } from "./components/TimeTravel";
 import { DatabasePicker } from "./components/DatabasePicker";
 import { LANGUAGES } from "./i18n";
 import { DatabasesPage } from "./pages/Databases";
@@ -29,18 +31,21 @@ import { pagePath } from "./state/location";
 const PAGES = ["ontology", "instances", "graph", "history", "onboarding"] as const;
 
 /** The database and branch of the current path, for the bar (outside the page's route). */
-function where(pathname: string, search: string): { db?: string; page?: string; branch: string } {
+function where(pathname: string, search: string): { db?: string; page?: string; branch: string; asOf?: string } {
   const match = /^\/ui\/db\/([^/]+)\/([^/]+)/.exec(pathname);
-  const branch = new URLSearchParams(search).get("branch") || "main";
-  if (!match) return { branch };
-  return { db: decodeURIComponent(match[1] ?? ""), page: match[2], branch };
+  const params = new URLSearchParams(search);
+  const branch = params.get("branch") || "main";
+  const asOf = params.get("as_of") || undefined;
+  if (!match) return { branch, asOf };
+  return { db: decodeURIComponent(match[1] ?? ""), page: match[2], branch, asOf };
 }
 
 export function App() {
   const { t, i18n } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
-  const { db, page, branch } = where(location.pathname, location.search);
+  const { db, page, branch, asOf } = where(location.pathname, location.search);
+  const rest = location.pathname.replace(/^\/ui\/db\/[^/]+\//, "");
   const [drawer, setDrawer] = useState(false);
   const { commands, connected } = useCommands();
   const running = commands.filter((c) => c.status === "PENDING" || c.status === "PROCESSING").length;
@@ -62,7 +67,7 @@ export function App() {
             PAGES.map((p) => (
               <NavLink
                 key={p}
-                to={pagePath(db, p, branch)}
+                to={pagePath(db, p, branch, asOf)}
                 className={`${Classes.BUTTON} ${Classes.MINIMAL}${page === p ? " " + Classes.ACTIVE : ""}`}
               >
                 {t(`nav.${p}`)}
@@ -78,9 +83,10 @@ export function App() {
             <BranchPicker
               db={db}
               current={branch}
-              onPick={(name) => navigate(pagePath(db, page ?? "ontology", name))}
+              onPick={(name) => navigate(pagePath(db, page ?? "ontology", name, asOf))}
             />
           )}
+          {db && <TimeTravel key={asOf ?? "now"} asOf={asOf} onChange={(point) => navigate(pagePath(db, rest || "ontology", branch, point))} />}
           <NavbarDivider />
           <HTMLSelect
             aria-label={t("app.language")}
@@ -96,6 +102,11 @@ export function App() {
         </NavbarGroup>
       </Navbar>
       <main className="page">
+        {db && asOf && (
+          <Callout intent="warning" icon="time" className="read-only">
+            {t("timeTravel.readOnly", { point: asOf })}
+          </Callout>
+        )}
         <Routes>
           <Route path="/" element={<Navigate to="/ui/databases" replace />} />
           <Route path="/ui" element={<Navigate to="/ui/databases" replace />} />

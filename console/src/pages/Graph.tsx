@@ -7,7 +7,7 @@ import { api, ok } from "../api/client";
 import { CytoscapeView } from "../components/CytoscapeView";
 import { answerGraph, loadSaved, saveQuery, STATUS_COLOURS } from "../graph";
 import type { GraphEdge, GraphNode, Hop, SavedQuery } from "../graph";
-import { useWhere } from "../state/location";
+import { readQuery, useWhere } from "../state/location";
 import { useClasses } from "./Ontology";
 
 interface Relationship {
@@ -25,8 +25,9 @@ function relationshipsOf(classes: ClassPublic[], id: string): Relationship[] {
 
 export function GraphPage() {
   const { t } = useTranslation();
-  const { db, branch } = useWhere();
-  const classes = (useClasses(db ?? "", branch).data?.data.items ?? []) as ClassPublic[];
+  const where = useWhere();
+  const { db } = where;
+  const classes = (useClasses(db ?? "", where).data?.data.items ?? []) as ClassPublic[];
   const [start, setStart] = useState("");
   const [hops, setHops] = useState<Hop[]>([]);
   const [filters, setFilters] = useState<Array<[string, string]>>([["", ""]]);
@@ -38,7 +39,7 @@ export function GraphPage() {
     mutationFn: () =>
       ok(
         api.POST("/api/v1/graph-query/{db}", {
-          params: { path: { db: db ?? "" }, query: { branch } },
+          params: { path: { db: db ?? "" }, query: readQuery(where) },
           body: {
             start_class: startClass,
             hops: hops.map((h) => ({ predicate: h.predicate, target_class: h.target_class || null })),

@@ -1,4 +1,4 @@
-import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, InputGroup, NonIdealState, Spinner, Tag } from "@blueprintjs/core";
+import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, HTMLTable, InputGroup, NonIdealState, Spinner, Tab, Tabs, Tag } from "@blueprintjs/core";
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -7,7 +7,7 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom"
 import type { ClassPublic, InstancePublic } from "../api/client";
 import { ApiError, api, commandIdOf, labelOf, ok } from "../api/client";
 import { useCommands } from "../state/commands";
-import { branchQuery, pagePath, useWhere } from "../state/location";
+import { branchQuery, pagePath, readQuery, useWhere } from "../state/location";
 import { toast } from "../toaster";
 import { formatValue, parseValue, referenceOf } from "../values";
 import { useClasses } from "./Ontology";
@@ -40,11 +40,12 @@ function columnsOf(cls: ClassPublic | undefined): Column[] {
 
 export function InstancesPage() {
   const { t, i18n } = useTranslation();
-  const { db, branch } = useWhere();
+  const where = useWhere();
+  const { db, branch, asOf } = where;
   const { cls: clsParam } = useParams();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const classes = (useClasses(db ?? "", branch).data?.data.items ?? []) as ClassPublic[];
+  const classes = (useClasses(db ?? "", where).data?.data.items ?? []) as ClassPublic[];
   const cls = clsParam ?? classes[0]?.id;
   const current = classes.find((c) => c.id === cls);
   const columns = useMemo(() => columnsOf(current), [current]);
@@ -66,47 +67,48 @@ export function InstancesPage() {
         <HTMLSelect
           aria-label={t("instances.class")}
           value={cls ?? ""}
-          onChange={(e) => navigate(pagePath(db, `instances/${encodeURIComponent(e.currentTarget.value)}`, branch))}
+          onChange={(e) => navigate(pagePath(db, `instances/${encodeURIComponent(e.currentTarget.value)}`, branch, asOf))}
           options={classes.map((c) => ({ value: c.id, label: labelOf(c.label, i18n.language, c.id) }))}
         />
         <form className="row" role="search" onSubmit={(e) => { e.preventDefault(); setParam("q", text.trim() || null); }}>
           <InputGroup type="search" leftIcon="search" aria-label={t("common.search")} placeholder={t("instances.searchPlaceholder")} value={text} onValueChange={setText} />
           <Button type="submit">{t("common.search")}</Button>
         </form>
-        {cls && (
+        {cls && !asOf && (
           <Button icon="add" intent="primary" onClick={() => setForm({})}>
             {t("instances.new")}
           </Button>
         )}
       </div>
       {!cls && <NonIdealState icon="th" title={t("common.none")} />}
-      {cls && query && <SearchResults db={db} branch={branch} cls={cls} query={query} columns={columns} onPick={(id) => setParam("id", id)} />}
-      {cls && !query && <InstanceTable db={db} branch={branch} cls={cls} columns={columns} onPick={(id) => setParam("id", id)} />}
-      {cls && focus && <InstanceCard db={db} branch={branch} cls={cls} id={focus} columns={columns} onEdit={(instance) => setForm({ editing: instance })} />}
+      {cls && query && <SearchResults db={db} branch={branch} asOf={asOf} cls={cls} query={query} columns={columns} onPick={(id) => setParam("id", id)} />}
+      {cls && !query && <InstanceTable db={db} branch={branch} asOf={asOf} cls={cls} columns={columns} onPick={(id) => setParam("id", id)} />}
+      {cls && focus && <InstanceCard db={db} branch={branch} asOf={asOf} cls={cls} id={focus} columns={columns} onEdit={asOf ? undefined : (instance) => setForm({ editing: instance })} />}
       {cls && form && <InstanceForm db={db} branch={branch} cls={cls} columns={columns} editing={form.editing} onClose={() => setForm(null)} />}
     </section>
   );
 }
 
-function Cell({ column, value, db, branch }: { column: Column; value: unknown; db: string; branch: string }) {
+function Cell({ column, value, db, branch, asOf }: { column: Column; value: unknown; db: string; branch: string; asOf?: string }) {
   const reference = column.relationship ? referenceOf(value) : null;
   if (reference) {
-    const to = `/ui/db/${encodeURIComponent(db)}/instances/${encodeURIComponent(reference.cls)}${branchQuery(branch)}${branch === "main" ? "?" : "&"}id=${encodeURIComponent(reference.id)}`;
+    const query = branchQuery(branch, asOf);
+    const to = `/ui/db/${encodeURIComponent(db)}/instances/${encodeURIComponent(reference.cls)}${query}${query ? "&" : "?"}id=${encodeURIComponent(reference.id)}`;
     return <Link to={to}>{String(value)}</Link>;
   }
   return <>{formatValue(value)}</>;
 }
 
-function InstanceTable(props: { db: string; branch: string; cls: string; columns: Column[]; onPick: (id: string) => void }) {
+function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: string; columns: Column[]; onPick: (id: string) => void }) {
   const { t } = useTranslation();
-  const { db, branch, cls } = props;
+  const { db, branch, asOf, cls } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const block = (n: number) => ({
-    queryKey: ["instances", db, branch, cls, n],
+    queryKey: ["instances", db, branch, cls, asOf, n],
     queryFn: () =>
       ok(
         api.GET("/api/v1/database/{db}/instances/{class_id}", {
-          params: { path: { db, class_id: cls }, query: { branch, offset: n * BLOCK, limit: BLOCK } },
+          params: { path: { db, class_id: cls }, query: { ...readQuery({ branch, asOf }), offset: n * BLOCK, limit: BLOCK } },
         }),
       ),
     staleTime: 5_000,
@@ -159,7 +161,7 @@ function InstanceTable(props: { db: string; branch: string; cls: string; columns
                     </div>
                     {props.columns.map((c) => (
                       <div role="cell" key={c.name}>
-                        <Cell column={c} value={(row.data as Record<string, unknown>)[c.name]} db={db} branch={branch} />
+                        <Cell column={c} value={(row.data as Record<string, unknown>)[c.name]} db={db} branch={branch} asOf={asOf} />
                       </div>
                     ))}
                   </>
@@ -175,14 +177,14 @@ function InstanceTable(props: { db: string; branch: string; cls: string; columns
   );
 }
 
-function SearchResults(props: { db: string; branch: string; cls: string; query: string; columns: Column[]; onPick: (id: string) => void }) {
+function SearchResults(props: { db: string; branch: string; asOf?: string; cls: string; query: string; columns: Column[]; onPick: (id: string) => void }) {
   const { t } = useTranslation();
   const { data, isLoading, error } = useQuery({
-    queryKey: ["search", props.db, props.branch, props.cls, props.query],
+    queryKey: ["search", props.db, props.branch, props.asOf, props.cls, props.query],
     queryFn: () =>
       ok(
         api.POST("/api/v1/database/{db}/search", {
-          params: { path: { db: props.db }, query: { branch: props.branch } },
+          params: { path: { db: props.db }, query: readQuery(props) },
           body: { query: props.query, class_id: props.cls, limit: 100 } as never,
         }),
       ),
@@ -211,14 +213,15 @@ function SearchResults(props: { db: string; branch: string; cls: string; query: 
   );
 }
 
-function InstanceCard(props: { db: string; branch: string; cls: string; id: string; columns: Column[]; onEdit: (instance: InstancePublic) => void }) {
+function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: string; id: string; columns: Column[]; onEdit?: (instance: InstancePublic) => void }) {
   const { t } = useTranslation();
+  const [tab, setTab] = useState<TabId>("values");
   const { data, error } = useQuery({
-    queryKey: ["instance", props.db, props.branch, props.cls, props.id],
+    queryKey: ["instance", props.db, props.branch, props.cls, props.id, props.asOf],
     queryFn: () =>
       ok(
         api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}", {
-          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: { branch: props.branch } },
+          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: readQuery(props) },
         }),
       ),
   });
@@ -226,6 +229,7 @@ function InstanceCard(props: { db: string; branch: string; cls: string; id: stri
   const instance = data?.data as InstancePublic | undefined;
   if (!instance) return null;
   const values = instance.data as Record<string, unknown>;
+  const onEdit = props.onEdit;
   return (
     <Card className="instance-card" aria-label={`${props.cls}/${props.id}`}>
       <div className="row">
@@ -233,22 +237,150 @@ function InstanceCard(props: { db: string; branch: string; cls: string; id: stri
           {props.cls}/{props.id}
         </h3>
         <Tag minimal>seq {instance.sequence_number}</Tag>
-        <Button icon="edit" onClick={() => props.onEdit(instance)}>
-          {t("common.edit")}
-        </Button>
+        {onEdit && (
+          <Button icon="edit" onClick={() => onEdit(instance)}>
+            {t("common.edit")}
+          </Button>
+        )}
       </div>
-      <dl className="values">
-        {props.columns.map((c) => (
-          <div key={c.name} className="row">
-            <dt>{c.name}</dt>
-            <dd>
-              <Cell column={c} value={values[c.name]} db={props.db} branch={props.branch} />
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <Tabs id="instance-tabs" selectedTabId={tab} onChange={(id) => setTab(id as TabId)} renderActiveTabPanelOnly>
+        <Tab
+          id="values"
+          title={t("instances.values")}
+          panel={
+            <dl className="values">
+              {props.columns.map((c) => (
+                <div key={c.name} className="row">
+                  <dt>{c.name}</dt>
+                  <dd>
+                    <Cell column={c} value={values[c.name]} db={props.db} branch={props.branch} asOf={props.asOf} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          }
+        />
+        <Tab id="timeline" title={t("instances.timeline")} panel={<Timeline {...props} />} />
+        <Tab id="blame" title={t("instances.blame")} panel={<Blame {...props} />} />
+      </Tabs>
     </Card>
   );
+}
+
+type TabId = "values" | "timeline" | "blame";
+
+interface Change {
+  sequence_number: number;
+  event_type: string;
+  time: string;
+  actor: string;
+  branch: string;
+  commit: string | null;
+}
+
+/** Every change of an instance, newest first, each a way back to the instance as it was. */
+function Timeline(props: { db: string; branch: string; asOf?: string; cls: string; id: string }) {
+  const { t } = useTranslation();
+  const [, setParams] = useSearchParams();
+  const { data, error } = useQuery({
+    queryKey: ["timeline", props.db, props.branch, props.cls, props.id, props.asOf],
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}/history", {
+          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: { ...readQuery(props), limit: 200 } },
+        }),
+      ),
+  });
+  if (error) return <Callout intent="warning">{error.message}</Callout>;
+  // The API lists changes oldest first; a timeline reads newest first.
+  const changes = [...((data?.data.items ?? []) as unknown as Change[])].reverse();
+  return (
+    <ol className="timeline" aria-label={t("instances.timeline")}>
+      {changes.map((c) => (
+        <li key={`${c.branch}-${c.sequence_number}`}>
+          <Tag minimal>#{c.sequence_number}</Tag> <strong>{c.event_type}</strong> · {c.actor} · {new Date(c.time).toLocaleString()} · ⎇ {c.branch}
+          {c.commit && (
+            <Button
+              variant="minimal"
+              size="small"
+              icon="history"
+              onClick={() =>
+                setParams((params) => {
+                  const next = new URLSearchParams(params);
+                  next.set("as_of", c.commit ?? "");
+                  return next;
+                })
+              }
+            >
+              {t("instances.asOfThis")}
+            </Button>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+interface BlameLine {
+  property: string;
+  value: unknown;
+  commit: string | null;
+  actor: string;
+  time: string;
+  message?: string | null;
+  cell?: Record<string, unknown>;
+  causes: Array<Record<string, unknown>>;
+}
+
+/** Who set each value, when, in which commit, and where it came from (an import's cell). */
+function Blame(props: { db: string; branch: string; asOf?: string; cls: string; id: string }) {
+  const { t } = useTranslation();
+  const { data, error } = useQuery({
+    queryKey: ["blame", props.db, props.branch, props.cls, props.id, props.asOf],
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}/blame", {
+          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: readQuery(props) },
+        }),
+      ),
+  });
+  if (error) return <Callout intent="warning">{error.message}</Callout>;
+  const lines = (data?.data.blame ?? []) as unknown as BlameLine[];
+  return (
+    <HTMLTable compact striped aria-label={t("instances.blame")}>
+      <thead>
+        <tr>
+          <th>{t("ontology.property")}</th>
+          <th>{t("instances.value")}</th>
+          <th>{t("instances.who")}</th>
+          <th>{t("instances.when")}</th>
+          <th>{t("instances.source")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((l) => (
+          <tr key={l.property}>
+            <td>{l.property}</td>
+            <td>{formatValue(l.value)}</td>
+            <td>{l.actor}</td>
+            <td>
+              {new Date(l.time).toLocaleString()} {l.commit && <code title={l.commit}>{l.commit.slice(-8)}</code>}
+            </td>
+            <td className="muted">{describeSource(l)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </HTMLTable>
+  );
+}
+
+/** Where a value came from: the dataset cell of an import, else the event and command. */
+function describeSource(line: BlameLine): string {
+  const cell = line.cell;
+  if (cell) return `${String(cell["dataset"])} v${String(cell["version"])} · ${String(cell["table"] ?? "")} · row ${String(cell["row"])} · ${String(cell["column"])}`;
+  const event = line.causes.find((c) => c["kind"] === "event");
+  const command = line.causes.find((c) => c["kind"] === "command");
+  return [event?.["event_type"], command?.["command_type"], line.message].filter(Boolean).map(String).join(" · ");
 }
 
 function InstanceForm(props: { db: string; branch: string; cls: string; columns: Column[]; editing?: InstancePublic; onClose: () => void }) {
@@ -298,7 +430,9 @@ function InstanceForm(props: { db: string; branch: string; cls: string; columns:
     },
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ["instances", props.db, props.branch, props.cls] });
-      await queries.invalidateQueries({ queryKey: ["instance", props.db, props.branch, props.cls] });
+      for (const key of ["instance", "timeline", "blame"]) {
+        await queries.invalidateQueries({ queryKey: [key, props.db, props.branch, props.cls] });
+      }
       toast(t("instances.saved"));
       props.onClose();
     },

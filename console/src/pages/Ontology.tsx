@@ -25,14 +25,14 @@ import { CytoscapeView } from "../components/CytoscapeView";
 import { CARDINALITIES, classGraph, draftBody, emptyDraft } from "../ontology";
 import type { ClassDraft } from "../ontology";
 import { useCommands } from "../state/commands";
-import { pagePath, useWhere } from "../state/location";
+import { pagePath, readQuery, useWhere } from "../state/location";
 import { toast } from "../toaster";
 
-export function useClasses(db: string, branch: string) {
+export function useClasses(db: string, where: { branch: string; asOf?: string | undefined }) {
   return useQuery({
-    queryKey: ["classes", db, branch],
+    queryKey: ["classes", db, where.branch, where.asOf],
     queryFn: () =>
-      ok(api.GET("/api/v1/database/{db}/ontology", { params: { path: { db }, query: { branch, limit: 1000 } } })),
+      ok(api.GET("/api/v1/database/{db}/ontology", { params: { path: { db }, query: { ...readQuery(where), limit: 1000 } } })),
   });
 }
 
@@ -46,9 +46,10 @@ export function useTypes() {
 
 export function OntologyPage() {
   const { t, i18n } = useTranslation();
-  const { db, branch } = useWhere();
+  const where = useWhere();
+  const { db, branch, asOf } = where;
   const navigate = useNavigate();
-  const { data, isLoading, error } = useClasses(db ?? "", branch);
+  const { data, isLoading, error } = useClasses(db ?? "", where);
   const [editing, setEditing] = useState(false);
   const [picked, setPicked] = useState<string | null>(null);
   const classes = (data?.data.items ?? []) as ClassPublic[];
@@ -61,9 +62,11 @@ export function OntologyPage() {
         <h2 id="ontology-title">
           {t("ontology.title")} · {db}
         </h2>
-        <Button icon="add" intent="primary" onClick={() => setEditing(true)}>
-          {t("ontology.newClass")}
-        </Button>
+        {!asOf && (
+          <Button icon="add" intent="primary" onClick={() => setEditing(true)}>
+            {t("ontology.newClass")}
+          </Button>
+        )}
       </div>
       {isLoading && <Spinner size={24} />}
       {error && <Callout intent="danger">{t("common.failed", { message: error.message })}</Callout>}
@@ -83,7 +86,7 @@ export function OntologyPage() {
           </Menu>
           <div>
             <CytoscapeView elements={elements} label={t("ontology.graph")} onPick={setPicked} />
-            {shown && <ClassCard cls={shown} onOpen={() => navigate(pagePath(db, `instances/${encodeURIComponent(shown.id)}`, branch))} />}
+            {shown && <ClassCard cls={shown} onOpen={() => navigate(pagePath(db, `instances/${encodeURIComponent(shown.id)}`, branch, asOf))} />}
           </div>
         </div>
       )}

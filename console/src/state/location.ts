@@ -1,20 +1,37 @@
-// Where the console is: the database and branch every page honours, kept in the URL
-// (`/ui/db/<db>/<page>?branch=<branch>`) so a link shows the same thing to anyone.
+// Where the console is: the database, branch and point in time every page honours, kept in
+// the URL (`/ui/db/<db>/<page>?branch=<branch>&as_of=<time, commit or position>`) so a link
+// shows the same thing to anyone.
 import { useParams, useSearchParams } from "react-router-dom";
 
 export const MAIN = "main";
 
-export function useWhere(): { db: string | undefined; branch: string } {
+export interface Where {
+  db: string | undefined;
+  branch: string;
+  /** Read as of this (an ISO time, a commit id or a log position); writes are off. */
+  asOf: string | undefined;
+}
+
+export function useWhere(): Where {
   const { db } = useParams();
   const [search] = useSearchParams();
-  return { db, branch: search.get("branch") || MAIN };
+  return { db, branch: search.get("branch") || MAIN, asOf: search.get("as_of") || undefined };
 }
 
-/** The query string that keeps the branch (none for `main`). */
-export function branchQuery(branch: string): string {
-  return branch === MAIN ? "" : `?branch=${encodeURIComponent(branch)}`;
+/** The query string that keeps the branch (none for `main`) and the point in time. */
+export function branchQuery(branch: string, asOf?: string): string {
+  const params = new URLSearchParams();
+  if (branch !== MAIN) params.set("branch", branch);
+  if (asOf) params.set("as_of", asOf);
+  const text = params.toString();
+  return text ? `?${text}` : "";
 }
 
-export function pagePath(db: string, page: string, branch: string): string {
-  return `/ui/db/${encodeURIComponent(db)}/${page}${branchQuery(branch)}`;
+export function pagePath(db: string, page: string, branch: string, asOf?: string): string {
+  return `/ui/db/${encodeURIComponent(db)}/${page}${branchQuery(branch, asOf)}`;
+}
+
+/** The read parameters of the place: the branch, and `as_of` when set. */
+export function readQuery(where: { branch: string; asOf?: string | undefined }): { branch: string; as_of?: string } {
+  return where.asOf ? { branch: where.branch, as_of: where.asOf } : { branch: where.branch };
 }
