@@ -18,7 +18,7 @@ install: $(STAMP)
 # API's Python sources changed. Needs Node.js 20.19+ (scripts/console installs it into
 # .venv from PyPI when the machine has none).
 CONSOLE_BUILT := src/spice/entrypoints/console_dist/index.html
-CONSOLE_SOURCES := $(shell find console/src console/index.html console/package.json \
+CONSOLE_SOURCES := $(shell find console/src console/tools console/index.html console/package.json \
 	console/package-lock.json console/vite.config.ts console/tsconfig.json -type f \
 	-not -name schema.d.ts 2>/dev/null) $(shell find src/spice/entrypoints/api -name '*.py' 2>/dev/null)
 $(CONSOLE_BUILT): $(STAMP) $(CONSOLE_SOURCES)

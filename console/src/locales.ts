@@ -88,6 +88,9 @@ export const en = {
     status: "Data status",
     index: "Index status",
     noResult: "Run a query to see its graph.",
+    limit: "Start nodes (at most 1,000)",
+    layout: "Layout",
+    layouts: { breadthfirst: "Tree", fcose: "Force", grid: "Grid", circle: "Circle" },
   },
   history: {
     title: "History",
@@ -263,6 +266,9 @@ export const ko: Shape<typeof en> = {
     status: "데이터 상태",
     index: "인덱스 상태",
     noResult: "쿼리를 실행하면 그래프가 보입니다.",
+    limit: "시작 노드 수 (최대 1,000)",
+    layout: "배치",
+    layouts: { breadthfirst: "트리", fcose: "힘 기반", grid: "격자", circle: "원형" },
   },
   history: {
     title: "이력",

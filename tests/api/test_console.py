@@ -4,6 +4,7 @@ it was not, and none of it in the API's schema or in the way of the API's own 40
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,6 +20,8 @@ def built(tmp_path: Path) -> Path:
     (root / "assets").mkdir(parents=True)
     (root / "index.html").write_text(PAGE, encoding="utf-8")
     (root / "assets" / "index-abc123.js").write_text("console.log(1)", encoding="utf-8")
+    packed = gzip.compress(b"console.log(1)")
+    (root / "assets" / "index-abc123.js.gz").write_bytes(packed)
     return root
 
 
@@ -40,9 +43,17 @@ def test_the_page_answers_at_the_root_and_at_every_client_route(tmp_path: Path) 
 
 def test_assets_are_kept_by_browsers_and_a_missing_one_is_404(tmp_path: Path) -> None:
     client = served(built(tmp_path))
-    asset = client.get("/assets/index-abc123.js")
-    assert asset.status_code == 200 and asset.text == "console.log(1)"
-    assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+    plain = client.get("/assets/index-abc123.js", headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and plain.text == "console.log(1)"
+    assert "content-encoding" not in plain.headers
+    asset = client.get("/assets/index-abc123.js", headers={"Accept-Encoding": "gzip, br"})
+    assert asset.status_code == 200 and asset.text == "console.log(1)"  # decoded by httpx
+    assert asset.headers["content-encoding"] == "gzip"
+    assert asset.headers["content-type"].startswith("text/javascript")
+    assert int(asset.headers["content-length"]) == len(gzip.compress(b"console.log(1)"))
+    for answer in (plain, asset):
+        assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert answer.headers["vary"] == "Accept-Encoding"
     missing = client.get("/assets/index-gone.js")
     assert missing.status_code == 404
     assert "immutable" not in missing.headers.get("cache-control", "")

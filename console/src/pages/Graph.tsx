@@ -1,14 +1,24 @@
 import { Button, Callout, Card, FormGroup, HTMLSelect, InputGroup, NonIdealState, Tag } from "@blueprintjs/core";
 import { useMutation } from "@tanstack/react-query";
+import type { LayoutOptions } from "cytoscape";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClassPublic } from "../api/client";
 import { api, ok } from "../api/client";
-import { CytoscapeView } from "../components/CytoscapeView";
+import { CytoscapeView, FORCE } from "../components/CytoscapeView";
 import { answerGraph, loadSaved, saveQuery, STATUS_COLOURS } from "../graph";
 import type { GraphEdge, GraphNode, Hop, SavedQuery } from "../graph";
 import { readQuery, useWhere } from "../state/location";
 import { useClasses } from "./Ontology";
+
+const LAYOUT_NAMES = ["breadthfirst", "fcose", "grid", "circle"] as const;
+type LayoutName = (typeof LAYOUT_NAMES)[number];
+const LAYOUTS: Record<LayoutName, LayoutOptions> = {
+  breadthfirst: { name: "breadthfirst", directed: true, spacingFactor: 1.2 },
+  fcose: FORCE,
+  grid: { name: "grid" },
+  circle: { name: "circle" },
+};
 
 interface Relationship {
   predicate: string;
@@ -33,6 +43,8 @@ export function GraphPage() {
   const [filters, setFilters] = useState<Array<[string, string]>>([["", ""]]);
   const [saved, setSaved] = useState<SavedQuery[]>(() => (db ? loadSaved(db) : []));
   const [name, setName] = useState("");
+  const [limit, setLimit] = useState(200);
+  const [layout, setLayout] = useState<LayoutName>("breadthfirst");
   const [picked, setPicked] = useState<string | null>(null);
   const startClass = start || classes[0]?.id || "";
   const run = useMutation({
@@ -45,7 +57,7 @@ export function GraphPage() {
             hops: hops.map((h) => ({ predicate: h.predicate, target_class: h.target_class || null })),
             filters: Object.fromEntries(filters.filter(([k]) => k.trim())),
             include_documents: true,
-            limit: 200,
+            limit,
             max_nodes: 1000,
             max_edges: 2000,
           } as never,
@@ -109,6 +121,9 @@ export function GraphPage() {
               {t("common.add")}
             </Button>
           </FormGroup>
+          <FormGroup label={t("graph.limit")} labelFor="graph-limit">
+            <InputGroup id="graph-limit" type="number" min={1} max={1000} value={String(limit)} onValueChange={(v) => setLimit(Math.max(1, Math.min(1000, Number(v) || 1)))} />
+          </FormGroup>
           <Button intent="primary" icon="play" onClick={() => run.mutate()} loading={run.isPending} disabled={!startClass}>
             {t("common.run")}
           </Button>
@@ -151,7 +166,11 @@ export function GraphPage() {
                   </span>
                 ))}
               </div>
-              <CytoscapeView elements={elements} layout={{ name: "breadthfirst", directed: true, spacingFactor: 1.2 }} label={t("graph.title")} onPick={setPicked} />
+              <div className="row">
+                <label htmlFor="graph-layout">{t("graph.layout")}</label>
+                <HTMLSelect id="graph-layout" value={layout} onChange={(e) => setLayout(e.currentTarget.value as LayoutName)} options={LAYOUT_NAMES.map((l) => ({ value: l, label: t(`graph.layouts.${l}`) }))} />
+              </div>
+              <CytoscapeView elements={elements} layout={LAYOUTS[layout]} label={t("graph.title")} onPick={setPicked} />
               {node && (
                 <Card aria-label={node.id}>
                   <h3>{node.id}</h3>

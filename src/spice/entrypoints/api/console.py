@@ -3,7 +3,7 @@
 - `GET /` and every `GET /ui/...` answer the console's page (the console routes itself in
   the browser, so a link into it works as a first load);
 - `GET /assets/...` answers its scripts, styles and fonts, whose names carry a hash of their
-  content, so browsers may keep them;
+  content, so browsers may keep them (gzip-compressed when the browser accepts it);
 - when the console was never built (no Node.js on the machine, say), `GET /` says how to
   build it instead, with 503.
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.datastructures import Headers
 from starlette.staticfiles import StaticFiles
 
 # Where `npm run build` in console/ writes (vite.config.ts names the same folder).
@@ -49,10 +50,22 @@ def install(app: FastAPI, built: Path = BUILT) -> None:
 
 
 class _Assets(StaticFiles):
-    """Hashed asset files: kept by browsers for a year, never changed under one name."""
+    """Hashed asset files: kept by browsers for a year, never changed under one name, and
+    sent as the gzip copy the build wrote beside each (`name.gz`) to a browser that accepts
+    it."""
 
     async def get_response(self, path: str, scope: dict) -> Response:  # type: ignore[override]
         response = await super().get_response(path, scope)
-        if response.status_code == 200:
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        if response.status_code != 200:
+            return response
+        accepts = Headers(scope=scope).get("accept-encoding", "")
+        packed, _ = self.lookup_path(path + ".gz")
+        if "gzip" in accepts and packed and isinstance(response, FileResponse):
+            response = FileResponse(
+                packed,
+                media_type=response.media_type,
+                headers={"Content-Encoding": "gzip"},
+            )
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        response.headers["Vary"] = "Accept-Encoding"
         return response
