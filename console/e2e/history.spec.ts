@@ -1,54 +1,26 @@
 // A what-if on a branch, then its merge with a conflict resolved property by property in
 // the diff view.
 import { expect, test } from "@playwright/test";
-import { accessible, shoot, tick, uniqueName } from "./support";
+import { accessible, addItem, makeItemClass, openNewDatabase, repriceItem, shoot } from "./support";
 
 test.use({ locale: "en-US" });
 
 test("a merge with a conflict resolved in the diff view", async ({ page }) => {
-  const db = uniqueName("merge_db");
-  await page.goto("/ui/databases");
-  await page.getByRole("button", { name: "New database" }).click();
-  await page.getByRole("dialog").getByLabel("Name").fill(db);
-  await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("link", { name: db }).click();
-
-  await page.getByRole("button", { name: "New class" }).click();
-  await page.getByLabel("Class id").fill("Item");
-  await page.getByLabel("Property 1", { exact: true }).fill("sku");
-  await tick(page.getByRole("checkbox", { name: "Key" }).first());
-  await page.getByRole("button", { name: "Add property" }).click();
-  await page.getByLabel("Property 2", { exact: true }).fill("price");
-  await page.getByLabel("Type 2").selectOption("integer");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("menuitem", { name: /Item/ })).toBeVisible();
-
-  const form = page.getByRole("dialog");
+  await openNewDatabase(page, "merge_db");
+  await makeItemClass(page);
   await page.getByRole("link", { name: "Instances" }).click();
-  for (const [sku, price] of [["A-1", "100"], ["B-2", "200"]] as const) {
-    await page.getByRole("button", { name: "New instance" }).click();
-    await form.getByLabel("sku").fill(sku);
-    await form.getByLabel("price").fill(price);
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByRole("table", { name: "Instances Item" })).toContainText(sku);
-  }
+  await addItem(page, "A-1", "100");
+  await addItem(page, "B-2", "200");
 
   // The what-if: a branch where A-1 costs 150; meanwhile main sets it to 120.
   await page.getByRole("button", { name: "New branch" }).click();
-  await form.getByLabel("Name").fill("whatif");
+  await page.getByRole("dialog").getByLabel("Name").fill("whatif");
   await page.getByRole("button", { name: "Create" }).click();
   await expect(page).toHaveURL(/branch=whatif/);
-  const edit = async (sku: string, price: string) => {
-    await page.getByRole("table", { name: "Instances Item" }).getByRole("link", { name: sku }).click();
-    await page.getByRole("button", { name: "Edit" }).click();
-    await form.getByLabel("price").fill(price);
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByLabel(`Item/${sku}`)).toContainText(price);
-  };
-  await edit("A-1", "150");
-  await edit("B-2", "250");
+  await repriceItem(page, "A-1", "150");
+  await repriceItem(page, "B-2", "250");
   await page.getByLabel("Branch", { exact: true }).selectOption("main");
-  await edit("A-1", "120");
+  await repriceItem(page, "A-1", "120");
 
   // The history page, on the branch: its diff against main, side by side.
   await page.getByLabel("Branch", { exact: true }).selectOption("whatif");

@@ -4,7 +4,7 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect, test } from "@playwright/test";
-import { accessible, shoot, uniqueName } from "./support";
+import { accessible, openNewDatabase, shoot } from "./support";
 
 // Playwright runs from console/.
 const DATASET = resolve("../tests/data/datasets/synthetic_3pl");
@@ -15,12 +15,7 @@ test.setTimeout(240_000);
 test("the 3PL dataset imported through the onboarding wizard", async ({ page }) => {
   const files = readdirSync(DATASET).filter((f) => f.endsWith(".csv")).map((f) => join(DATASET, f));
   expect(files).toHaveLength(15);
-  const db = uniqueName("logi");
-  await page.goto("/ui/databases");
-  await page.getByRole("button", { name: "New database" }).click();
-  await page.getByRole("dialog").getByLabel("Name").fill(db);
-  await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("link", { name: db }).click();
+  await openNewDatabase(page, "logi");
   await page.getByRole("link", { name: "Onboarding" }).click();
 
   // 1) files

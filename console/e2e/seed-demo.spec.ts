@@ -2,7 +2,7 @@
 // command statuses, the multi-hop query) and section 7.1 (a what-if on a branch), done
 // through the console alone.
 import { expect, test } from "@playwright/test";
-import { accessible, shoot, tick, uniqueName } from "./support";
+import { accessible, openNewDatabase, shoot, tick, uniqueName } from "./support";
 
 test.use({ locale: "en-US" });
 
@@ -120,12 +120,7 @@ test("the seed demo, sections 7 and 7.1, through the console", async ({ page }) 
 });
 
 test("a refused value is shown beside its field, and nothing is written", async ({ page }) => {
-  const db = uniqueName("form_db");
-  await page.goto("/ui/databases");
-  await page.getByRole("button", { name: "New database" }).click();
-  await page.getByLabel("Name").fill(db);
-  await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("link", { name: db }).click();
+  await openNewDatabase(page, "form_db");
   await page.getByRole("button", { name: "New class" }).click();
   await page.getByLabel("Class id").fill("Person");
   await page.getByLabel("Property 1", { exact: true }).fill("person_id");
@@ -155,12 +150,7 @@ test("a refused value is shown beside its field, and nothing is written", async 
 });
 
 test("a class editor's refused property is shown on its row", async ({ page }) => {
-  const db = uniqueName("class_db");
-  await page.goto("/ui/databases");
-  await page.getByRole("button", { name: "New database" }).click();
-  await page.getByLabel("Name").fill(db);
-  await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("link", { name: db }).click();
+  await openNewDatabase(page, "class_db");
   await page.getByRole("button", { name: "New class" }).click();
   await page.getByLabel("Class id").fill("Thing");
   await page.getByLabel("Property 1", { exact: true }).fill("bad name");

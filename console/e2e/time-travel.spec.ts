@@ -1,36 +1,15 @@
 // An instance's timeline and blame, and every page read as of an earlier commit.
 import { expect, test } from "@playwright/test";
-import { accessible, shoot, tick, uniqueName } from "./support";
+import { accessible, addItem, makeItemClass, openNewDatabase, repriceItem, shoot } from "./support";
 
 test.use({ locale: "en-US" });
 
 test("the timeline leads back in time, read-only, and blame says who set each value", async ({ page }) => {
-  const db = uniqueName("travel_db");
-  await page.goto("/ui/databases");
-  await page.getByRole("button", { name: "New database" }).click();
-  await page.getByRole("dialog").getByLabel("Name").fill(db);
-  await page.getByRole("button", { name: "Create" }).click();
-  await page.getByRole("link", { name: db }).click();
-  await page.getByRole("button", { name: "New class" }).click();
-  await page.getByLabel("Class id").fill("Item");
-  await page.getByLabel("Property 1", { exact: true }).fill("sku");
-  await tick(page.getByRole("checkbox", { name: "Key" }).first());
-  await page.getByRole("button", { name: "Add property" }).click();
-  await page.getByLabel("Property 2", { exact: true }).fill("price");
-  await page.getByLabel("Type 2").selectOption("integer");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("menuitem", { name: /Item/ })).toBeVisible();
-
-  const form = page.getByRole("dialog");
+  await openNewDatabase(page, "travel_db");
+  await makeItemClass(page);
   await page.getByRole("link", { name: "Instances" }).click();
-  await page.getByRole("button", { name: "New instance" }).click();
-  await form.getByLabel("sku").fill("A-1");
-  await form.getByLabel("price").fill("100");
-  await page.getByRole("button", { name: "Save" }).click();
-  await page.getByRole("table", { name: "Instances Item" }).getByRole("link", { name: "A-1" }).click();
-  await page.getByRole("button", { name: "Edit" }).click();
-  await form.getByLabel("price").fill("150");
-  await page.getByRole("button", { name: "Save" }).click();
+  await addItem(page, "A-1", "100");
+  await repriceItem(page, "A-1", "150");
   const card = page.getByLabel("Item/A-1");
   await expect(card).toContainText("150");
 

@@ -11,26 +11,33 @@ import {
   NavbarHeading,
   Tag,
 } from "@blueprintjs/core";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
+import { api, ok } from "./api/client";
 import { BranchPicker } from "./components/BranchPicker";
 import { CommandList } from "./components/CommandList";
-import { TimeTravel } from "./components/TimeTravel";
 import { DatabasePicker } from "./components/DatabasePicker";
+import { SignIn } from "./components/SignIn";
+import { TimeTravel } from "./components/TimeTravel";
 import { LANGUAGES } from "./i18n";
+import { AdminPage } from "./pages/Admin";
 import { DatabasesPage } from "./pages/Databases";
 import { GraphPage } from "./pages/Graph";
 import { HistoryPage } from "./pages/History";
-import { OnboardingPage } from "./pages/Onboarding";
 import { InstancesPage } from "./pages/Instances";
+import { OnboardingPage } from "./pages/Onboarding";
 import { OntologyPage } from "./pages/Ontology";
+import { ProposalsPage } from "./pages/Proposals";
+import { useSession } from "./state/auth";
 import { useCommands } from "./state/commands";
 import { pagePath } from "./state/location";
 
-const PAGES = ["ontology", "instances", "graph", "history", "onboarding"] as const;
+const PAGES = ["ontology", "instances", "graph", "history", "proposals", "onboarding"] as const;
 
-/** The database and branch of the current path, for the bar (outside the page's route). */
+/** The database, page, branch and point in time of the current path, for the bar (which is
+ * outside the pages' routes). */
 function where(pathname: string, search: string): { db?: string; page?: string; branch: string; asOf?: string } {
   const match = /^\/ui\/db\/([^/]+)\/([^/]+)/.exec(pathname);
   const params = new URLSearchParams(search);
@@ -62,6 +69,9 @@ export function App() {
           <NavbarDivider />
           <NavLink to="/ui/databases" className={Classes.BUTTON + " " + Classes.MINIMAL}>
             {t("nav.databases")}
+          </NavLink>
+          <NavLink to="/ui/admin" className={Classes.BUTTON + " " + Classes.MINIMAL}>
+            {t("nav.admin")}
           </NavLink>
           {db &&
             PAGES.map((p) => (
@@ -95,6 +105,7 @@ export function App() {
             options={LANGUAGES.map((l) => ({ value: l, label: l === "ko" ? "한국어" : "English" }))}
             minimal
           />
+          <Who />
           <Button icon="console" variant="minimal" onClick={() => setDrawer(true)}>
             {t("commands.open")}
             {running > 0 && <Tag round intent="primary" className="count">{running}</Tag>}
@@ -111,15 +122,18 @@ export function App() {
           <Route path="/" element={<Navigate to="/ui/databases" replace />} />
           <Route path="/ui" element={<Navigate to="/ui/databases" replace />} />
           <Route path="/ui/databases" element={<DatabasesPage />} />
+          <Route path="/ui/admin" element={<AdminPage />} />
           <Route path="/ui/db/:db/ontology" element={<OntologyPage />} />
           <Route path="/ui/db/:db/instances" element={<InstancesPage />} />
           <Route path="/ui/db/:db/instances/:cls" element={<InstancesPage />} />
           <Route path="/ui/db/:db/graph" element={<GraphPage />} />
           <Route path="/ui/db/:db/history" element={<HistoryPage />} />
           <Route path="/ui/db/:db/onboarding" element={<OnboardingPage />} />
+          <Route path="/ui/db/:db/proposals" element={<ProposalsPage />} />
           <Route path="*" element={<Navigate to="/ui/databases" replace />} />
         </Routes>
       </main>
+      <SignIn />
       <Drawer
         isOpen={drawer}
         onClose={() => setDrawer(false)}
@@ -135,5 +149,22 @@ export function App() {
         </div>
       </Drawer>
     </div>
+  );
+}
+
+/** Who the console acts as, and a way out when signed in. */
+function Who() {
+  const { t } = useTranslation();
+  const { signedIn, signOut } = useSession();
+  const me = useQuery({ queryKey: ["me", signedIn], queryFn: () => ok(api.GET("/api/v1/auth/me")), retry: false });
+  const username = (me.data?.data as { username?: string } | undefined)?.username;
+  if (!signedIn) return username ? <Tag minimal>{username}</Tag> : null;
+  return (
+    <>
+      <Tag minimal>{t("auth.signedInAs", { username: username ?? "…" })}</Tag>
+      <Button variant="minimal" icon="log-out" onClick={signOut}>
+        {t("auth.signOut")}
+      </Button>
+    </>
   );
 }

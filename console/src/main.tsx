@@ -7,6 +7,7 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router-dom";
 import { App } from "./App";
 import { setupI18n } from "./i18n";
+import { SessionProvider } from "./state/auth";
 import { CommandsProvider } from "./state/commands";
 
 setupI18n();
@@ -18,11 +19,13 @@ createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <BlueprintProvider>
       <QueryClientProvider client={queries}>
-        <CommandsProvider>
-          <BrowserRouter>
-            <App />
-          </BrowserRouter>
-        </CommandsProvider>
+        <SessionProvider onChange={() => void queries.resetQueries()}>
+          <CommandsProvider>
+            <BrowserRouter>
+              <App />
+            </BrowserRouter>
+          </CommandsProvider>
+        </SessionProvider>
       </QueryClientProvider>
     </BlueprintProvider>
   </StrictMode>,

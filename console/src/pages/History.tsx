@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, commandIdOf, ok } from "../api/client";
+import type { WriteAnswer } from "../api/client";
 import { useBranches } from "../components/BranchPicker";
 import { conflictsOf, diffLines, resolutions } from "../history";
 import type { Conflict, DiffItem, Side } from "../history";
@@ -88,68 +89,97 @@ function Commits({ db, branch }: { db: string; branch: string }) {
 }
 
 function Compare({ db, into, from }: { db: string; into: string; from: string }) {
-  const { t } = useTranslation();
   const diff = useQuery({
     queryKey: ["diff", db, into, from],
     queryFn: () => ok(api.GET("/api/v1/databases/{db}/diff", { params: { path: { db }, query: { from: into, to: from, limit: 500 } } })),
   });
   if (diff.isLoading) return <Spinner size={24} />;
   if (diff.error) return <Callout intent="danger">{diff.error.message}</Callout>;
-  const schema = diff.data?.data.schema;
-  const items = (diff.data?.data.data.items ?? []) as unknown as DiffItem[];
-  const lines = diffLines(items);
-  const classChanges = [
-    ...(schema?.added ?? []).map((c) => ({ mark: "+", id: String(c["id"]) })),
-    ...(schema?.removed ?? []).map((c) => ({ mark: "−", id: String(c["id"]) })),
-    ...(schema?.changed ?? []).map((c) => ({ mark: "~", id: String(c["class_id"] ?? c["id"]) })),
-  ];
+  if (!diff.data) return null;
   return (
     <>
-      <Card>
-        <h3>{t("history.schema")}</h3>
-        {classChanges.length === 0 ? (
-          <p>{t("history.noChange")}</p>
-        ) : (
-          <ul>
-            {classChanges.map((c) => (
-              <li key={c.mark + c.id}>
-                {c.mark} {c.id}
-              </li>
-            ))}
-          </ul>
-        )}
-        <h3>{t("history.data", { count: diff.data?.data.data.total ?? 0 })}</h3>
-        {lines.length === 0 ? (
-          <p>{t("history.noChange")}</p>
-        ) : (
-          <HTMLTable compact className="diff" aria-label={t("history.diffTable")}>
-            <thead>
-              <tr>
-                <th>{t("history.instance")}</th>
-                <th>{t("ontology.property")}</th>
-                <th>{into}</th>
-                <th>{from}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((l) => (
-                <tr key={l.key} data-change={l.change}>
-                  <td>{l.instance}</td>
-                  <td>{l.property}</td>
-                  <td className="left">{l.left === undefined ? "" : formatValue(l.left)}</td>
-                  <td className="right">{l.right === undefined ? "" : formatValue(l.right)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </HTMLTable>
-        )}
-      </Card>
-      <Merge db={db} into={into} from={from} />
+      <DiffView diff={diff.data.data as unknown as DiffAnswer} into={into} from={from} />
+      <MergePanel into={into} from={from} send={(resolved) => mergeBranches(db, from, into, resolved)} />
     </>
   );
 }
 
-function Merge({ db, into, from }: { db: string; into: string; from: string }) {
+/** What the diff endpoint answers (and a proposal carries): schema and data changes. */
+export interface DiffAnswer {
+  schema: { added: Array<Record<string, unknown>>; removed: Array<Record<string, unknown>>; changed: Array<Record<string, unknown>> };
+  data: { total: number; items: DiffItem[] };
+}
+
+/** The schema and data difference of two branches, side by side. */
+export function DiffView({ diff, into, from }: { diff: DiffAnswer; into: string; from: string }) {
+  const { t } = useTranslation();
+  const lines = diffLines(diff.data.items);
+  const classChanges = [
+    ...diff.schema.added.map((c) => ({ mark: "+", id: String(c["id"]) })),
+    ...diff.schema.removed.map((c) => ({ mark: "−", id: String(c["id"]) })),
+    ...diff.schema.changed.map((c) => ({ mark: "~", id: String(c["class_id"] ?? c["id"]) })),
+  ];
+  return (
+    <Card>
+      <h3>{t("history.schema")}</h3>
+      {classChanges.length === 0 ? (
+        <p>{t("history.noChange")}</p>
+      ) : (
+        <ul>
+          {classChanges.map((c) => (
+            <li key={c.mark + c.id}>
+              {c.mark} {c.id}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>{t("history.data", { count: diff.data.total })}</h3>
+      {lines.length === 0 ? (
+        <p>{t("history.noChange")}</p>
+      ) : (
+        <HTMLTable compact className="diff" aria-label={t("history.diffTable")}>
+          <thead>
+            <tr>
+              <th>{t("history.instance")}</th>
+              <th>{t("ontology.property")}</th>
+              <th>{into}</th>
+              <th>{from}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.key} data-change={l.change}>
+                <td>{l.instance}</td>
+                <td>{l.property}</td>
+                <td className="left">{l.left === undefined ? "" : formatValue(l.left)}</td>
+                <td className="right">{l.right === undefined ? "" : formatValue(l.right)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </HTMLTable>
+      )}
+    </Card>
+  );
+}
+
+async function mergeBranches(db: string, from: string, into: string, resolved: Record<string, Side> | null) {
+  return ok(
+    api.POST("/api/v1/databases/{db}/merge", {
+      params: { path: { db }, query: { wait: true } },
+      body: { source: from, target: into, strategy: "fail", resolutions: resolved ?? {} } as never,
+    }),
+  );
+}
+
+/** A merge of `from` into `into` sent by `send`: a refused one's conflicts are listed with
+ * base, ours and theirs, and it is sent again with one side chosen per conflict. */
+export function MergePanel(props: {
+  into: string;
+  from: string;
+  send: (resolved: Record<string, Side> | null) => Promise<WriteAnswer>;
+  disabled?: boolean;
+}) {
+  const { into, from } = props;
   const { t } = useTranslation();
   const queries = useQueryClient();
   const { track } = useCommands();
@@ -157,12 +187,7 @@ function Merge({ db, into, from }: { db: string; into: string; from: string }) {
   const [chosen, setChosen] = useState<Record<string, Side>>({});
   const merge = useMutation({
     mutationFn: async (resolved: Record<string, Side> | null) => {
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/merge", {
-          params: { path: { db }, query: { wait: true } },
-          body: { source: from, target: into, strategy: "fail", resolutions: resolved ?? {} } as never,
-        }),
-      );
+      const answer = await props.send(resolved);
       const id = commandIdOf(answer);
       if (id) track(id, `merge ${from} → ${into}`, "COMPLETED");
     },
@@ -231,7 +256,7 @@ function Merge({ db, into, from }: { db: string; into: string; from: string }) {
         intent="primary"
         icon="git-merge"
         loading={merge.isPending}
-        disabled={conflicts.length > 0 && resolved === null}
+        disabled={props.disabled || (conflicts.length > 0 && resolved === null)}
         onClick={() => merge.mutate(conflicts.length > 0 ? resolved : null)}
       >
         {conflicts.length > 0 ? t("history.mergeResolved") : t("history.mergeButton")}

@@ -155,12 +155,25 @@ function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Upload
           </tbody>
         </HTMLTable>
       )}
-      <div className="row spaced">
-        <Button intent="primary" rightIcon="arrow-right" disabled={props.uploaded.length === 0} onClick={props.onNext}>
-          {t("onboarding.next")}
-        </Button>
-      </div>
+      <StepButtons onNext={props.onNext} ready={props.uploaded.length > 0} />
     </Card>
+  );
+}
+
+/** Back to the step before (when there is one), and on to the next once `ready`. */
+function StepButtons(props: { onBack?: () => void; onNext: () => void; ready?: boolean; next?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="row spaced">
+      {props.onBack && (
+        <Button icon="arrow-left" onClick={props.onBack}>
+          {t("onboarding.back")}
+        </Button>
+      )}
+      <Button intent="primary" rightIcon="arrow-right" disabled={props.ready === false} onClick={props.onNext}>
+        {props.next ?? t("onboarding.next")}
+      </Button>
+    </div>
   );
 }
 
@@ -228,14 +241,7 @@ function Types(props: { db: string; datasets: string[]; onBack: () => void; onNe
           </tbody>
         </HTMLTable>
       )}
-      <div className="row spaced">
-        <Button icon="arrow-left" onClick={props.onBack}>
-          {t("onboarding.back")}
-        </Button>
-        <Button intent="primary" rightIcon="arrow-right" onClick={props.onNext}>
-          {t("onboarding.next")}
-        </Button>
-      </div>
+      <StepButtons onBack={props.onBack} onNext={props.onNext} />
     </Card>
   );
 }
@@ -314,14 +320,7 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
           </Card>
         );
       })}
-      <div className="row spaced">
-        <Button icon="arrow-left" onClick={props.onBack}>
-          {t("onboarding.back")}
-        </Button>
-        <Button intent="primary" rightIcon="arrow-right" onClick={props.onNext}>
-          {t("onboarding.next")}
-        </Button>
-      </div>
+      <StepButtons onBack={props.onBack} onNext={props.onNext} />
     </>
   );
 }
@@ -373,14 +372,7 @@ function DryRun(props: { db: string; branch: string; mapping: Mapping; onSaved: 
           )}
         </>
       )}
-      <div className="row spaced">
-        <Button icon="arrow-left" onClick={props.onBack}>
-          {t("onboarding.back")}
-        </Button>
-        <Button intent="primary" rightIcon="arrow-right" disabled={!report} onClick={props.onNext}>
-          {t("onboarding.toImport")}
-        </Button>
-      </div>
+      <StepButtons onBack={props.onBack} onNext={props.onNext} ready={Boolean(report)} next={t("onboarding.toImport")} />
     </Card>
   );
 }

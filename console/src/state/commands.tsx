@@ -4,6 +4,7 @@
 // other commands arrive too.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
+import { accessToken } from "./auth";
 
 export interface TrackedCommand {
   id: string;
@@ -74,6 +75,9 @@ export function CommandsProvider({ children }: { children: ReactNode }) {
       socket.onopen = () => {
         retry.current = 500;
         setConnected(true);
+        // Browsers cannot set headers on a WebSocket: a signed-in console says who it is first.
+        const token = accessToken();
+        if (token) socket?.send(JSON.stringify({ type: "authenticate", token }));
         for (const id of followed.current) socket?.send(subscription(id));
       };
       socket.onmessage = (event) => {
