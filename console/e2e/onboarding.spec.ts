@@ -4,7 +4,7 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect, test } from "@playwright/test";
-import { accessible, openNewDatabase, shoot } from "./support";
+import { accessible, openNewDatabase, shoot, tick } from "./support";
 
 // Playwright runs from console/.
 const DATASET = resolve("../tests/data/datasets/synthetic_3pl");
@@ -67,6 +67,23 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   await expect(page.getByText(`${created} instances`)).toBeVisible();
   const table = page.getByRole("table", { name: "Instances Orders" });
   await expect(table.getByRole("link", { name: /^Clients\// }).first()).toBeVisible();
+  // Facets narrow the table, and the sort holds across its pages.
+  const paid = page.getByRole("group", { name: "payment_status" }).getByRole("checkbox").first();
+  const bucket = await paid.locator("xpath=ancestor::label[1]").innerText();
+  const count = Number(/\((\d+)\)/.exec(bucket)?.[1]);
+  expect(count).toBeGreaterThan(0);
+  expect(count).toBeLessThan(created);
+  await tick(paid);
+  await expect(page.getByText(`${count} instances`)).toBeVisible();
+  await expect(page).toHaveURL(/f=payment_status/);
+  await page.getByLabel("Sort by").selectOption("order_datetime");
+  await page.getByLabel("Order", { exact: true }).selectOption("desc");
+  const firstTwo = table.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
+  await expect(firstTwo.nth(1)).toContainText("Clients/");
+  const when = async (i: number) => (await firstTwo.nth(i).getByRole("cell").nth(2).innerText()).trim();
+  expect(await when(0) >= (await when(1))).toBe(true);
+  await accessible(page);
+  await shoot(page, "instances-facets");
   // Each imported value knows the cell it came from.
   await table.getByRole("row").nth(1).getByRole("cell").first().getByRole("link").click();
   const card = page.locator(".instance-card");

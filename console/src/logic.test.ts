@@ -1,6 +1,7 @@
 import { ApiError, commandIdOf, labelOf, toApiError } from "./api/client";
 import { answerGraph, loadSaved, saveQuery } from "./graph";
 import { conflictsOf, diffLines, resolutions } from "./history";
+import { facetable, filtersFrom, searchFilter, searching, withFilter } from "./explore";
 import { datasetName, withKey, withoutLink, withType } from "./onboarding";
 import type { Mapping } from "./onboarding";
 import { initialLanguage } from "./i18n";
@@ -262,5 +263,38 @@ describe("the onboarding wizard's model", () => {
     expect(unlinked.classes[0]?.relationships).toEqual([]);
     expect(unlinked.sources[0]?.links).toEqual([]);
     expect(mapping().sources[0]?.links).toHaveLength(1); // the original is not changed
+  });
+});
+
+describe("the instance table's exploration", () => {
+  it("keeps facet choices in the URL, typed, and toggles them", () => {
+    let params = new URLSearchParams("q=서울");
+    params = withFilter(params, "status", "shipped", true);
+    params = withFilter(params, "amount", 100, true);
+    params = withFilter(params, "status", "placed", true);
+    expect(filtersFrom(params)).toEqual({ status: ["shipped", "placed"], amount: [100] });
+    params = withFilter(params, "status", "shipped", false);
+    expect(filtersFrom(params)).toEqual({ amount: [100], status: ["placed"] });
+    expect(params.get("q")).toBe("서울");
+    expect(filtersFrom(new URLSearchParams("f=broken&f=x={not json"))).toEqual({});
+  });
+  it("makes the search API's filter: any of a property's values, all properties", () => {
+    expect(searchFilter({})).toBeUndefined();
+    expect(searchFilter({ status: ["shipped"] })).toEqual({ term: { status: "shipped" } });
+    expect(searchFilter({ status: ["a", "b"], paid: [true] })).toEqual({ and: [{ in: { status: ["a", "b"] } }, { term: { paid: true } }] });
+  });
+  it("searches only for text, a sort or filters, and facets short values first", () => {
+    expect(searching(new URLSearchParams(""))).toBe(false);
+    expect(searching(new URLSearchParams("sort=amount"))).toBe(true);
+    expect(searching(new URLSearchParams("f=a=1"))).toBe(true);
+    const columns = [
+      { name: "note", type: "text" },
+      { name: "order_id", type: "string", distinct: true },
+      { name: "city", type: "string" },
+      { name: "status", type: "enum" },
+      { name: "owner", type: "reference", relationship: "Customer" },
+      { name: "paid", type: "boolean" },
+    ];
+    expect(facetable(columns)).toEqual(["status", "paid", "city", "owner"]);
   });
 });

@@ -1,4 +1,4 @@
-import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, HTMLTable, InputGroup, NonIdealState, Spinner, Tab, Tabs, Tag } from "@blueprintjs/core";
+import { Button, Callout, Card, Checkbox, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, HTMLTable, InputGroup, NonIdealState, Spinner, Tab, Tabs, Tag } from "@blueprintjs/core";
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -9,16 +9,20 @@ import { ApiError, api, commandIdOf, labelOf, ok } from "../api/client";
 import { useCommands } from "../state/commands";
 import { branchQuery, pagePath, readQuery, useWhere } from "../state/location";
 import { toast } from "../toaster";
+import { facetable, filtersFrom, searchFilter, searching, withFilter } from "../explore";
 import { formatValue, parseValue, referenceOf } from "../values";
 import { useClasses } from "./Ontology";
 
 const BLOCK = 200; // rows fetched at a time as the table scrolls
+const SEARCH_DEPTH = 10_000; // how deep the search API pages
+const FACET_SIZE = 12; // values counted per facet
 const ROW = 30; // px
 
 interface Column {
   name: string;
   type: string;
   required: boolean;
+  distinct?: boolean; // a key or unique: every value its own facet bucket
   relationship?: string; // target class
 }
 
@@ -28,6 +32,7 @@ function columnsOf(cls: ClassPublic | undefined): Column[] {
     name: String(p["name"]),
     type: String(p["type"]),
     required: Boolean(p["required"]),
+    distinct: Boolean(p["primary_key"] || p["unique"]),
   }));
   const relationships = ((cls.relationships ?? []) as Array<Record<string, unknown>>).map((r) => ({
     name: String(r["predicate"]),
@@ -50,7 +55,6 @@ export function InstancesPage() {
   const current = classes.find((c) => c.id === cls);
   const columns = useMemo(() => columnsOf(current), [current]);
   const [text, setText] = useState(params.get("q") ?? "");
-  const query = params.get("q") ?? "";
   const focus = params.get("id");
   const [form, setForm] = useState<{ editing?: InstancePublic } | null>(null);
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
@@ -81,8 +85,29 @@ export function InstancesPage() {
         )}
       </div>
       {!cls && <NonIdealState icon="th" title={t("common.none")} />}
-      {cls && query && <SearchResults db={db} branch={branch} asOf={asOf} cls={cls} query={query} columns={columns} onPick={(id) => setParam("id", id)} />}
-      {cls && !query && <InstanceTable db={db} branch={branch} asOf={asOf} cls={cls} columns={columns} onPick={(id) => setParam("id", id)} />}
+      {cls && (
+        <div className="explore">
+          <Facets db={db} branch={branch} asOf={asOf} cls={cls} columns={columns} />
+          <div>
+            <div className="row">
+              <label htmlFor="sort-by">{t("instances.sortBy")}</label>
+              <HTMLSelect
+                id="sort-by"
+                value={params.get("sort") ?? ""}
+                onChange={(e) => setParam("sort", e.currentTarget.value || null)}
+                options={[{ value: "", label: t("instances.byId") }, ...columns.filter((c) => !c.relationship).map((c) => ({ value: c.name, label: c.name }))]}
+              />
+              <HTMLSelect
+                aria-label={t("instances.order")}
+                value={params.get("order") ?? "asc"}
+                onChange={(e) => setParam("order", e.currentTarget.value === "asc" ? null : e.currentTarget.value)}
+                options={[{ value: "asc", label: t("instances.ascending") }, { value: "desc", label: t("instances.descending") }]}
+              />
+            </div>
+            <InstanceTable db={db} branch={branch} asOf={asOf} cls={cls} columns={columns} onPick={(id) => setParam("id", id)} />
+          </div>
+        </div>
+      )}
       {cls && focus && <InstanceCard db={db} branch={branch} asOf={asOf} cls={cls} id={focus} columns={columns} onEdit={asOf ? undefined : (instance) => setForm({ editing: instance })} />}
       {cls && form && <InstanceForm db={db} branch={branch} cls={cls} columns={columns} editing={form.editing} onClose={() => setForm(null)} />}
     </section>
@@ -102,19 +127,43 @@ function Cell({ column, value, db, branch, asOf }: { column: Column; value: unkn
 function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: string; columns: Column[]; onPick: (id: string) => void }) {
   const { t } = useTranslation();
   const { db, branch, asOf, cls } = props;
+  const [params] = useSearchParams();
   const scroller = useRef<HTMLDivElement>(null);
+  const view = { q: params.get("q") ?? "", sort: params.get("sort") ?? "", order: params.get("order") ?? "asc", filters: filtersFrom(params) };
+  const bySearch = searching(params);
+  // A block of rows: from the list in id order, or from the search for text, sort or filters
+  // (which pages 10,000 results deep).
   const block = (n: number) => ({
-    queryKey: ["instances", db, branch, cls, asOf, n],
-    queryFn: () =>
-      ok(
-        api.GET("/api/v1/database/{db}/instances/{class_id}", {
-          params: { path: { db, class_id: cls }, query: { ...readQuery({ branch, asOf }), offset: n * BLOCK, limit: BLOCK } },
+    queryKey: ["instances", db, branch, cls, asOf, bySearch ? view : null, n],
+    queryFn: async (): Promise<{ items: InstancePublic[]; total: number }> => {
+      if (!bySearch) {
+        const page = await ok(
+          api.GET("/api/v1/database/{db}/instances/{class_id}", {
+            params: { path: { db, class_id: cls }, query: { ...readQuery({ branch, asOf }), offset: n * BLOCK, limit: BLOCK } },
+          }),
+        );
+        return { items: page.data.items as InstancePublic[], total: page.data.total };
+      }
+      const found = await ok(
+        api.POST("/api/v1/database/{db}/search", {
+          params: { path: { db }, query: readQuery({ branch, asOf }) },
+          body: {
+            query: view.q,
+            class_id: cls,
+            filter: searchFilter(view.filters) ?? null,
+            sort: view.sort || null,
+            order: view.order,
+            offset: n * BLOCK,
+            limit: BLOCK,
+          } as never,
         }),
-      ),
+      );
+      return { items: found.data.hits as unknown as InstancePublic[], total: Math.min(found.data.total, SEARCH_DEPTH) };
+    },
     staleTime: 5_000,
   });
   const first = useQuery(block(0));
-  const total = first.data?.data.total ?? 0;
+  const total = first.data?.total ?? 0;
   const rows = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
   const items = rows.getVirtualItems();
   const wanted = useMemo(() => {
@@ -126,7 +175,7 @@ function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: 
   const rowAt = (index: number): InstancePublic | undefined => {
     const n = Math.floor(index / BLOCK);
     const page = n === 0 ? first.data : pages[wanted.indexOf(n)]?.data;
-    return page?.data.items[index % BLOCK] as InstancePublic | undefined;
+    return page?.items[index % BLOCK];
   };
   const template = `minmax(140px, 1fr) repeat(${props.columns.length}, minmax(120px, 1fr))`;
   if (first.isLoading) return <Spinner size={24} />;
@@ -177,38 +226,46 @@ function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: 
   );
 }
 
-function SearchResults(props: { db: string; branch: string; asOf?: string; cls: string; query: string; columns: Column[]; onPick: (id: string) => void }) {
+/** Counts of each facet property's values among the instances the view shows; choosing
+ * values filters the table (any of a property's values, all properties). */
+function Facets(props: { db: string; branch: string; asOf?: string; cls: string; columns: Column[] }) {
   const { t } = useTranslation();
-  const { data, isLoading, error } = useQuery({
-    queryKey: ["search", props.db, props.branch, props.asOf, props.cls, props.query],
+  const [params, setParams] = useSearchParams();
+  const names = facetable(props.columns);
+  const filters = filtersFrom(params);
+  const q = params.get("q") ?? "";
+  const { data } = useQuery({
+    queryKey: ["facets", props.db, props.branch, props.asOf, props.cls, q, filters, names],
     queryFn: () =>
       ok(
         api.POST("/api/v1/database/{db}/search", {
           params: { path: { db: props.db }, query: readQuery(props) },
-          body: { query: props.query, class_id: props.cls, limit: 100 } as never,
+          body: { query: q, class_id: props.cls, filter: searchFilter(filters) ?? null, facets: names, facet_size: FACET_SIZE, limit: 1 } as never,
         }),
       ),
+    enabled: names.length > 0,
   });
-  if (isLoading) return <Spinner size={24} />;
-  if (error) return <Callout intent="danger">{t("common.failed", { message: error.message })}</Callout>;
-  const hits = (data?.data.hits ?? []) as Array<Record<string, unknown>>;
+  if (names.length === 0) return <div />;
+  const facets = (data?.data.facets ?? {}) as Record<string, Array<{ value: unknown; count: number }>>;
   return (
-    <Card>
-      <p>
-        <Tag minimal>{t("instances.total", { count: data?.data.total ?? hits.length })}</Tag>
-      </p>
-      <ul aria-label={t("common.search")}>
-        {hits.map((hit) => {
-          const id = String(hit["instance_id"] ?? hit["id"]);
-          const values = (hit["data"] ?? {}) as Record<string, unknown>;
-          return (
-            <li key={id}>
-              <a href="#" onClick={(e) => { e.preventDefault(); props.onPick(id); }}>{id}</a>{" "}
-              {props.columns.slice(0, 4).map((c) => formatValue(values[c.name])).filter(Boolean).join(" · ")}
-            </li>
-          );
-        })}
-      </ul>
+    <Card className="facets" aria-label={t("instances.facets")}>
+      {names.map((name) => (
+        <fieldset key={name} aria-label={name}>
+          <legend>{name}</legend>
+          {(facets[name] ?? []).map((bucket) => {
+            const chosen = (filters[name] ?? []).some((v) => JSON.stringify(v) === JSON.stringify(bucket.value));
+            return (
+              <Checkbox
+                key={JSON.stringify(bucket.value)}
+                checked={chosen}
+                label={`${formatValue(bucket.value)} (${bucket.count})`}
+                onChange={() => setParams(withFilter(params, name, bucket.value, !chosen))}
+              />
+            );
+          })}
+          {(filters[name] ?? []).length > 0 && (facets[name] ?? []).length === 0 && <p className="muted">{t("instances.noMatch")}</p>}
+        </fieldset>
+      ))}
     </Card>
   );
 }
