@@ -6,7 +6,7 @@ import { datasetName, withKey, withoutLink, withType } from "./onboarding";
 import type { Mapping } from "./onboarding";
 import { initialLanguage } from "./i18n";
 import { en, ko } from "./locales";
-import { classGraph, draftBody, emptyDraft } from "./ontology";
+import { classGraph, draftBody, draftFrom, emptyDraft, migrationBody, parameterValue } from "./ontology";
 import { applyUpdate, MAX_TRACKED } from "./state/commands";
 import type { TrackedCommand } from "./state/commands";
 import { formatValue, parseValue, referenceOf } from "./values";
@@ -296,5 +296,48 @@ describe("the instance table's exploration", () => {
       { name: "paid", type: "boolean" },
     ];
     expect(facetable(columns)).toEqual(["status", "paid", "city", "owner"]);
+  });
+});
+
+describe("editing a class", () => {
+  const existing = {
+    id: "Item",
+    label: { en: "Item", ko: "품목" },
+    parent_class: null,
+    properties: [
+      { name: "sku", type: "string", required: true, unique: false, primary_key: true, constraints: {} },
+      { name: "size", type: "enum", required: false, unique: false, primary_key: false, constraints: { values: ["S", "M", "L"] } },
+      { name: "price", type: "integer", required: false, unique: false, primary_key: false, constraints: { min: 0 } },
+    ],
+    relationships: [{ predicate: "maker", target: "Company", cardinality: "n:1" }],
+  } as never;
+  it("starts from the class as it is, constraints as typed text", () => {
+    const draft = draftFrom(existing);
+    expect(draft.labelKo).toBe("품목");
+    expect(draft.properties.map((p) => [p.name, p.key, p.constraints])).toEqual([
+      ["sku", true, {}],
+      ["size", false, { values: "S, M, L" }],
+      ["price", false, { min: "0" }],
+    ]);
+    expect(draftBody(draft)["properties"]).toEqual([
+      { name: "sku", type: "string", required: true, unique: false, primary_key: true },
+      { name: "size", type: "enum", required: false, unique: false, constraints: { values: ["S", "M", "L"] } },
+      { name: "price", type: "integer", required: false, unique: false, constraints: { min: 0 } },
+    ]);
+  });
+  it("reads parameters as lists, JSON or text", () => {
+    expect(parameterValue("values", "a, b ,c")).toEqual(["a", "b", "c"]);
+    expect(parameterValue("values", '["x,y"]')).toEqual(["x,y"]);
+    expect(parameterValue("max", "10")).toBe(10);
+    expect(parameterValue("pattern", "^[A-Z]+$")).toBe("^[A-Z]+$");
+    expect(parameterValue("currency", "KRW")).toBe("KRW");
+  });
+  it("sends a migration only with what was filled in", () => {
+    expect(migrationBody({ rename: {}, defaults: {}, drop: [] })).toBeUndefined();
+    expect(migrationBody({ rename: { size: "length", old: "" }, defaults: { weight: "0", note: " " }, drop: ["legacy"] })).toEqual({
+      rename: { size: "length" },
+      defaults: { weight: 0 },
+      drop: ["legacy"],
+    });
   });
 });

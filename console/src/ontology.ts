@@ -9,6 +9,8 @@ export interface PropertyRow {
   required: boolean;
   unique: boolean;
   key?: boolean; // primary key: the instance's id is its value
+  /** The type's parameters and constraints as typed (`min`, `max_length`, `values`...). */
+  constraints?: Record<string, string>;
 }
 
 export interface RelationshipRow {
@@ -26,6 +28,75 @@ export interface ClassDraft {
   relationships: RelationshipRow[];
 }
 
+/** How the instances of a changed class are brought to it (the API's `migration`). */
+export interface Migration {
+  rename: Record<string, string>;
+  defaults: Record<string, string>;
+  drop: string[];
+}
+
+/** Parameters whose value is a list, typed as comma-separated values. */
+const LISTS = new Set(["enum", "values"]);
+
+/** A parameter's value from the text typed: a list for enums, JSON when it reads as JSON
+ * (numbers, booleans, objects), the text otherwise. */
+export function parameterValue(name: string, text: string): unknown {
+  const trimmed = text.trim();
+  if (LISTS.has(name) && !trimmed.startsWith("[")) return trimmed.split(",").map((v) => v.trim()).filter(Boolean);
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return trimmed;
+  }
+}
+
+function parameterText(value: unknown): string {
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(", ");
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** A draft of an existing class, to edit. */
+export function draftFrom(cls: ClassPublic): ClassDraft {
+  const label = cls.label as unknown;
+  const labels = (label && typeof label === "object" ? label : { en: label ?? "" }) as Record<string, string>;
+  return {
+    id: cls.id,
+    labelEn: labels["en"] ?? "",
+    labelKo: labels["ko"] ?? "",
+    parent: cls.parent_class ?? "",
+    properties: ((cls.properties ?? []) as Array<Record<string, unknown>>).map((p) => ({
+      name: String(p["name"]),
+      type: String(p["type"]),
+      required: Boolean(p["required"]),
+      unique: Boolean(p["unique"]),
+      key: Boolean(p["primary_key"]),
+      constraints: Object.fromEntries(
+        Object.entries((p["constraints"] ?? {}) as Record<string, unknown>).map(([k, v]) => [k, parameterText(v)]),
+      ),
+    })),
+    relationships: ((cls.relationships ?? []) as Array<Record<string, unknown>>).map((r) => ({
+      predicate: String(r["predicate"]),
+      target: String(r["target"]),
+      cardinality: String(r["cardinality"] ?? "n:1"),
+    })),
+  };
+}
+
+/** The API's migration from the form (empty entries left out; none when all are empty). */
+export function migrationBody(migration: Migration): Record<string, unknown> | undefined {
+  const rename = Object.fromEntries(Object.entries(migration.rename).filter(([from, to]) => from && to));
+  const defaults = Object.fromEntries(
+    Object.entries(migration.defaults)
+      .filter(([, text]) => text.trim() !== "")
+      .map(([name, text]) => [name, parameterValue(name, text)]),
+  );
+  const body: Record<string, unknown> = {};
+  if (Object.keys(rename).length) body["rename"] = rename;
+  if (Object.keys(defaults).length) body["defaults"] = defaults;
+  if (migration.drop.length) body["drop"] = migration.drop;
+  return Object.keys(body).length ? body : undefined;
+}
+
 export const CARDINALITIES = ["n:1", "1:n", "1:1", "n:m"] as const;
 
 export function emptyDraft(): ClassDraft {
@@ -41,7 +112,14 @@ export function draftBody(draft: ClassDraft): Record<string, unknown> {
     id: draft.id.trim(),
     properties: draft.properties
       .filter((p) => p.name.trim() || p.type !== "string")
-      .map((p) => ({ name: p.name.trim(), type: p.type, required: p.required, unique: p.unique, ...(p.key ? { primary_key: true } : {}) })),
+      .map((p) => ({
+        name: p.name.trim(),
+        type: p.type,
+        required: p.required,
+        unique: p.unique,
+        ...(p.key ? { primary_key: true } : {}),
+        ...constraintsOf(p.constraints ?? {}),
+      })),
     relationships: draft.relationships
       .filter((r) => r.predicate.trim() || r.target)
       .map((r) => ({ predicate: r.predicate.trim(), target: r.target, cardinality: r.cardinality })),
@@ -49,6 +127,11 @@ export function draftBody(draft: ClassDraft): Record<string, unknown> {
   if (Object.keys(label).length) body["label"] = label;
   if (draft.parent) body["parent_class"] = draft.parent;
   return body;
+}
+
+function constraintsOf(typed: Record<string, string>): Record<string, unknown> {
+  const entries = Object.entries(typed).filter(([, text]) => text.trim() !== "");
+  return entries.length ? { constraints: Object.fromEntries(entries.map(([k, v]) => [k, parameterValue(k, v)])) } : {};
 }
 
 interface Relationship {

@@ -22,8 +22,8 @@ import { useNavigate } from "react-router-dom";
 import type { ClassPublic } from "../api/client";
 import { ApiError, api, commandIdOf, labelOf, ok } from "../api/client";
 import { CytoscapeView } from "../components/CytoscapeView";
-import { CARDINALITIES, classGraph, draftBody, emptyDraft } from "../ontology";
-import type { ClassDraft } from "../ontology";
+import { CARDINALITIES, classGraph, draftBody, draftFrom, emptyDraft, migrationBody } from "../ontology";
+import type { ClassDraft, Migration } from "../ontology";
 import { useCommands } from "../state/commands";
 import { pagePath, readQuery, useWhere } from "../state/location";
 import { toast } from "../toaster";
@@ -50,7 +50,7 @@ export function OntologyPage() {
   const { db, branch, asOf } = where;
   const navigate = useNavigate();
   const { data, isLoading, error } = useClasses(db ?? "", where);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useState<{ cls?: ClassPublic } | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
   const classes = (data?.data.items ?? []) as ClassPublic[];
   const elements = useMemo(() => classGraph(classes, i18n.language), [classes, i18n.language]);
@@ -63,7 +63,7 @@ export function OntologyPage() {
           {t("ontology.title")} · {db}
         </h2>
         {!asOf && (
-          <Button icon="add" intent="primary" onClick={() => setEditing(true)}>
+          <Button icon="add" intent="primary" onClick={() => setEditing({})}>
             {t("ontology.newClass")}
           </Button>
         )}
@@ -86,16 +86,22 @@ export function OntologyPage() {
           </Menu>
           <div>
             <CytoscapeView elements={elements} label={t("ontology.graph")} onPick={setPicked} />
-            {shown && <ClassCard cls={shown} onOpen={() => navigate(pagePath(db, `instances/${encodeURIComponent(shown.id)}`, branch, asOf))} />}
+            {shown && (
+              <ClassCard
+                cls={shown}
+                onOpen={() => navigate(pagePath(db, `instances/${encodeURIComponent(shown.id)}`, branch, asOf))}
+                onEdit={asOf ? undefined : () => setEditing({ cls: shown })}
+              />
+            )}
           </div>
         </div>
       )}
-      {editing && <ClassEditor db={db} branch={branch} classes={classes} onClose={() => setEditing(false)} />}
+      {editing && <ClassEditor db={db} branch={branch} classes={classes} editing={editing.cls} onClose={() => setEditing(null)} />}
     </section>
   );
 }
 
-function ClassCard({ cls, onOpen }: { cls: ClassPublic; onOpen: () => void }) {
+function ClassCard({ cls, onOpen, onEdit }: { cls: ClassPublic; onOpen: () => void; onEdit?: () => void }) {
   const { t, i18n } = useTranslation();
   const properties = (cls.properties ?? []) as Array<Record<string, unknown>>;
   const relationships = (cls.relationships ?? []) as Array<Record<string, unknown>>;
@@ -108,6 +114,11 @@ function ClassCard({ cls, onOpen }: { cls: ClassPublic; onOpen: () => void }) {
         <Button icon="th" variant="minimal" onClick={onOpen}>
           {t("nav.instances")}
         </Button>
+        {onEdit && (
+          <Button icon="edit" variant="minimal" onClick={onEdit}>
+            {t("ontology.editButton")}
+          </Button>
+        )}
       </div>
       <HTMLTable compact striped aria-label={t("ontology.properties")}>
         <thead>
@@ -143,26 +154,63 @@ function ClassCard({ cls, onOpen }: { cls: ClassPublic; onOpen: () => void }) {
   );
 }
 
-function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]; onClose: () => void }) {
+interface Impact {
+  checked: number;
+  would_migrate: number;
+  schema_changes: { added: string[]; removed: string[]; renamed: Array<{ from: string; to: string }>; changed: string[] };
+  violations: { items: Array<{ instance: string; errors: Array<{ path: string; message: string }> }>; total: number };
+}
+
+function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]; editing?: ClassPublic; onClose: () => void }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const { track } = useCommands();
-  const types = useTypes().data?.data.types.map((ty) => String(ty["name"])) ?? ["string"];
-  const [draft, setDraft] = useState<ClassDraft>(emptyDraft);
-  const save = useMutation({
+  const typeList = useTypes().data?.data.types ?? [];
+  const types = typeList.length ? typeList.map((ty) => String(ty["name"])) : ["string"];
+  const parametersOf = (type: string) => Object.keys((typeList.find((ty) => ty["name"] === type)?.["parameters"] ?? {}) as Record<string, string>);
+  const editing = props.editing;
+  const [draft, setDraft] = useState<ClassDraft>(() => (editing ? draftFrom(editing) : emptyDraft()));
+  const [open, setOpen] = useState<number | null>(null); // the property whose constraints show
+  const [migration, setMigration] = useState<Migration>({ rename: {}, defaults: {}, drop: [] });
+  const body = () => {
+    const definition = draftBody(draft);
+    const migrate = editing ? migrationBody(migration) : undefined;
+    return migrate ? { ...definition, migration: migrate } : definition;
+  };
+  // A change to a class with instances is checked against them first (nothing is written).
+  const analyze = useMutation({
     mutationFn: async () => {
       const answer = await ok(
-        api.POST("/api/v1/database/{db}/ontology", {
-          params: { path: { db: props.db }, query: { branch: props.branch, wait: true } },
-          body: draftBody(draft) as never,
+        api.POST("/api/v1/database/{db}/ontology/{class_id}/analyze", {
+          params: { path: { db: props.db, class_id: draft.id }, query: { branch: props.branch } },
+          body: body() as never,
         }),
       );
+      return answer.data.impact as unknown as Impact;
+    },
+  });
+  const save = useMutation({
+    mutationFn: async () => {
+      const answer = editing
+        ? await ok(
+            api.PUT("/api/v1/database/{db}/ontology/{class_id}", {
+              params: { path: { db: props.db, class_id: draft.id }, query: { branch: props.branch, wait: true } },
+              body: body() as never,
+            }),
+          )
+        : await ok(
+            api.POST("/api/v1/database/{db}/ontology", {
+              params: { path: { db: props.db }, query: { branch: props.branch, wait: true } },
+              body: body() as never,
+            }),
+          );
       const id = commandIdOf(answer);
       if (id) track(id, `class ${draft.id}`, "COMPLETED");
     },
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ["classes", props.db] });
-      toast(`${t("ontology.newClass")}: ${draft.id}`);
+      await queries.invalidateQueries({ queryKey: ["instances", props.db] });
+      toast(`${editing ? t("ontology.saved") : t("ontology.newClass")}: ${draft.id}`);
       props.onClose();
     },
   });
@@ -171,13 +219,19 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
   const general = error && (Object.keys(fields).length === 0 || fields["relationships"]) ? error.message : undefined;
   const change = (update: Partial<ClassDraft>) => setDraft((d) => ({ ...d, ...update }));
   return (
-    <Dialog isOpen onClose={props.onClose} title={t("ontology.newClass")} style={{ width: 760 }}>
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
+    <Dialog isOpen onClose={props.onClose} title={editing ? t("ontology.editClass", { id: editing.id }) : t("ontology.newClass")} style={{ width: 820 }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          analyze.reset();
+          save.mutate();
+        }}
+      >
         <DialogBody>
           {general && <Callout intent="danger">{general}</Callout>}
           <div className="row">
             <FormGroup label={t("ontology.id")} labelFor="class-id" intent={fields["id"] ? "danger" : "none"} helperText={fields["id"]}>
-              <InputGroup id="class-id" value={draft.id} onValueChange={(id) => change({ id })} autoFocus placeholder="Customer" />
+              <InputGroup id="class-id" value={draft.id} onValueChange={(id) => change({ id })} autoFocus={!editing} disabled={Boolean(editing)} placeholder="Customer" />
             </FormGroup>
             <FormGroup label={t("ontology.label")} labelFor="class-label-en">
               <InputGroup id="class-label-en" value={draft.labelEn} onValueChange={(labelEn) => change({ labelEn })} />
@@ -202,8 +256,30 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
                   <Checkbox label={t("ontology.required")} checked={p.required} onChange={(e) => set({ required: e.currentTarget.checked })} />
                   <Checkbox label={t("ontology.unique")} checked={p.unique} onChange={(e) => set({ unique: e.currentTarget.checked })} />
                   <Checkbox label={t("ontology.key")} checked={Boolean(p.key)} onChange={(e) => set({ key: e.currentTarget.checked })} />
+                  <Button
+                    icon="settings"
+                    variant="minimal"
+                    aria-label={`${t("ontology.constraints")} ${i + 1}`}
+                    aria-expanded={open === i}
+                    active={open === i || Object.values(p.constraints ?? {}).some((v) => v.trim())}
+                    onClick={() => setOpen(open === i ? null : i)}
+                  />
                   <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${i + 1}`} onClick={() => change({ properties: draft.properties.filter((_, j) => j !== i) })} />
                 </div>
+                {open === i && (
+                  <div className="row constraints" aria-label={`${t("ontology.constraints")} ${p.name || i + 1}`} role="group">
+                    {parametersOf(p.type).map((parameter) => (
+                      <InputGroup
+                        key={parameter}
+                        aria-label={`${p.name || i + 1} ${parameter}`}
+                        placeholder={parameter}
+                        value={p.constraints?.[parameter] ?? ""}
+                        onValueChange={(v) => set({ constraints: { ...(p.constraints ?? {}), [parameter]: v } })}
+                        small
+                      />
+                    ))}
+                  </div>
+                )}
                 {problem && <div className="field-error" role="alert">{problem}</div>}
               </div>
             );
@@ -231,11 +307,36 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
           <Button icon="add" variant="minimal" onClick={() => change({ relationships: [...draft.relationships, { predicate: "", target: "", cardinality: "n:1" }] })}>
             {t("ontology.addRelationship")}
           </Button>
+          {editing && <MigrationForm before={editing} draft={draft} migration={migration} setMigration={setMigration} />}
+          {analyze.error && <Callout intent="danger">{analyze.error.message}</Callout>}
+          {analyze.data && <ImpactView impact={analyze.data} />}
+          {error?.status === 409 && Array.isArray(error.details["violations"]) && (
+            <ImpactView
+              impact={{
+                checked: Number(error.details["checked"] ?? 0),
+                would_migrate: 0,
+                schema_changes: { added: [], removed: [], renamed: [], changed: [] },
+                violations: { items: error.details["violations"] as Impact["violations"]["items"], total: Number(error.details["total"] ?? 0) },
+              }}
+            />
+          )}
         </DialogBody>
         <DialogFooter
           actions={
             <>
               <Button onClick={props.onClose}>{t("common.cancel")}</Button>
+              {editing && (
+                <Button
+                  icon="search-template"
+                  loading={analyze.isPending}
+                  onClick={() => {
+                    save.reset(); // one account of the impact at a time
+                    analyze.mutate();
+                  }}
+                >
+                  {t("ontology.check")}
+                </Button>
+              )}
               <Button type="submit" intent="primary" loading={save.isPending} disabled={!draft.id}>
                 {t("common.save")}
               </Button>
@@ -244,5 +345,73 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
         />
       </form>
     </Dialog>
+  );
+}
+
+/** How the instances follow a changed class: a removed property renamed to an added one,
+ * a default for a property they lack, removed properties dropped. */
+function MigrationForm(props: { before: ClassPublic; draft: ClassDraft; migration: Migration; setMigration: (m: Migration) => void }) {
+  const { t } = useTranslation();
+  const { migration, setMigration } = props;
+  const old = ((props.before.properties ?? []) as Array<Record<string, unknown>>).map((p) => String(p["name"]));
+  const now = props.draft.properties.map((p) => p.name.trim()).filter(Boolean);
+  const removed = old.filter((n) => !now.includes(n));
+  const added = now.filter((n) => !old.includes(n));
+  if (removed.length === 0 && added.length === 0) return null;
+  return (
+    <fieldset className="migration" aria-label={t("ontology.migration")}>
+      <legend>{t("ontology.migration")}</legend>
+      {removed.map((name) => (
+        <div className="row" key={name}>
+          <span>{name} →</span>
+          <HTMLSelect
+            aria-label={`${t("ontology.renameTo")} ${name}`}
+            value={migration.rename[name] ?? ""}
+            onChange={(e) => setMigration({ ...migration, rename: { ...migration.rename, [name]: e.currentTarget.value } })}
+            options={[{ value: "", label: t("ontology.notRenamed") }, ...added.map((a) => ({ value: a, label: a }))]}
+          />
+          <Checkbox
+            label={t("ontology.dropValues")}
+            checked={migration.drop.includes(name)}
+            onChange={(e) => setMigration({ ...migration, drop: e.currentTarget.checked ? [...migration.drop, name] : migration.drop.filter((d) => d !== name) })}
+          />
+        </div>
+      ))}
+      {added.map((name) => (
+        <div className="row" key={name}>
+          <label htmlFor={`default-${name}`}>
+            {t("ontology.defaultFor", { name })}
+          </label>
+          <InputGroup id={`default-${name}`} small value={migration.defaults[name] ?? ""} onValueChange={(v) => setMigration({ ...migration, defaults: { ...migration.defaults, [name]: v } })} />
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+/** What a change would do to the instances: changed properties, how many would migrate,
+ * and the instances that would not fit, with why. */
+function ImpactView({ impact }: { impact: Impact }) {
+  const { t } = useTranslation();
+  const changes = impact.schema_changes;
+  const bad = impact.violations.total;
+  return (
+    <Callout intent={bad ? "warning" : "success"} title={bad ? t("ontology.wouldRefuse", { count: bad, checked: impact.checked }) : t("ontology.wouldFit", { checked: impact.checked, migrated: impact.would_migrate })} aria-label={t("ontology.impact")}>
+      <div className="muted">
+        {[
+          ...changes.added.map((n) => `+ ${n}`),
+          ...changes.removed.map((n) => `− ${n}`),
+          ...changes.renamed.map((r) => `${r.from} → ${r.to}`),
+          ...changes.changed.map((n) => `~ ${n}`),
+        ].join(" · ")}
+      </div>
+      <ul aria-label={t("ontology.violations")}>
+        {impact.violations.items.slice(0, 20).map((v) => (
+          <li key={v.instance}>
+            <code>{v.instance}</code>: {v.errors.map((e) => `${e.path} ${e.message}`).join("; ")}
+          </li>
+        ))}
+      </ul>
+    </Callout>
   );
 }
