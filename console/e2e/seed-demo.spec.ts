@@ -74,6 +74,17 @@ test("the seed demo, sections 7 and 7.1, through the console", async ({ page }) 
   // A link is a reference to click: it opens the customer.
   await products.getByRole("link", { name: "Customer/cust_001" }).click();
   await expect(page.getByLabel("Customer/cust_001")).toContainText("Alice");
+  // From the customer into the graph, then out along its links.
+  await page.getByLabel("Customer/cust_001").getByRole("button", { name: "Explore in graph" }).click();
+  const explored = page.getByRole("img", { name: "Graph explorer" });
+  await expect(explored).toHaveAttribute("data-nodes", "1");
+  await expect(page.getByText("1 nodes")).toBeVisible();
+  await explored.click(); // the only node sits in the middle of the view
+  const node = page.getByLabel("Customer/cust_001", { exact: true });
+  await expect(node.getByLabel("Provenance")).toContainText("#1");
+  await node.getByRole("button", { name: "Expand links" }).click();
+  await expect(explored).toHaveAttribute("data-nodes", "2");
+  await expect(page.getByText("2 nodes")).toBeVisible();
 
   // 4) the statuses, as the command tracker shows them
   await page.getByRole("button", { name: "Commands" }).click();

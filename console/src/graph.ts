@@ -33,6 +33,7 @@ export const STATUS_COLOURS: Record<string, string> = {
   FULL: "#32a467",
   PARTIAL: "#ec9a3c",
   MISSING: "#abb3bf",
+  LINKED: "#4c90f0", // reached by expanding a node's links, not read yet
 };
 
 export function answerGraph(nodes: GraphNode[], edges: GraphEdge[]): ElementDefinition[] {
@@ -71,3 +72,37 @@ export function saveQuery(db: string, query: SavedQuery, storage: Pick<Storage, 
   storage.setItem(KEY, JSON.stringify(all));
   return all[db];
 }
+
+export interface Links {
+  outgoing: Array<{ predicate: string; target: string }>;
+  incoming: Array<{ predicate: string; via: string; source: string }>;
+}
+
+/** The graph with `id`'s links added: the instances they reach (not read yet: LINKED) and
+ * the edges, each once. */
+export function linked(found: { nodes: GraphNode[]; edges: GraphEdge[] }, id: string, links: Links) {
+  const nodes = [...found.nodes];
+  const edges = [...found.edges];
+  const addNode = (ref: string) => {
+    if (!nodes.some((n) => n.id === ref)) nodes.push({ id: ref, type: ref.split("/")[0] ?? "", data_status: "LINKED" });
+  };
+  const addEdge = (edge: GraphEdge) => {
+    if (!edges.some((e) => e.from_node === edge.from_node && e.to_node === edge.to_node && e.predicate === edge.predicate)) edges.push(edge);
+  };
+  for (const out of links.outgoing ?? []) {
+    addNode(out.target);
+    addEdge({ from_node: id, to_node: out.target, predicate: out.predicate });
+  }
+  for (const into of links.incoming ?? []) {
+    addNode(into.source);
+    addEdge({ from_node: into.source, to_node: id, predicate: into.via });
+  }
+  return { nodes, edges };
+}
+
+/** The query's nodes, then those added by expanding that it did not have. */
+export function mergeNodes(answered: GraphNode[], added: GraphNode[]): GraphNode[] {
+  const known = new Set(answered.map((n) => n.id));
+  return [...answered, ...added.filter((n) => !known.has(n.id))];
+}
+

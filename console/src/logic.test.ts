@@ -1,5 +1,5 @@
 import { ApiError, commandIdOf, labelOf, toApiError } from "./api/client";
-import { answerGraph, loadSaved, saveQuery } from "./graph";
+import { answerGraph, linked, loadSaved, mergeNodes, saveQuery } from "./graph";
 import { conflictsOf, diffLines, resolutions } from "./history";
 import { facetable, filtersFrom, searchFilter, searching, withFilter } from "./explore";
 import { datasetName, withKey, withoutLink, withType } from "./onboarding";
@@ -339,5 +339,29 @@ describe("editing a class", () => {
       defaults: { weight: 0 },
       drop: ["legacy"],
     });
+  });
+});
+
+describe("expanding a node's links", () => {
+  it("adds the instances reached and the edges, each once, both ways", () => {
+    const links = {
+      outgoing: [{ predicate: "owned_by", target: "Customer/c1" }],
+      incoming: [{ predicate: "^part_of", via: "part_of", source: "Parcel/x9" }],
+    };
+    const once = linked({ nodes: [], edges: [] }, "Product/p1", links);
+    const twice = linked(once, "Product/p1", links);
+    expect(twice.nodes.map((n) => [n.id, n.data_status])).toEqual([
+      ["Customer/c1", "LINKED"],
+      ["Parcel/x9", "LINKED"],
+    ]);
+    expect(twice.edges).toEqual([
+      { from_node: "Product/p1", to_node: "Customer/c1", predicate: "owned_by" },
+      { from_node: "Parcel/x9", to_node: "Product/p1", predicate: "part_of" },
+    ]);
+    const answered = [{ id: "Customer/c1", type: "Customer", data_status: "FULL" }];
+    expect(mergeNodes(answered, twice.nodes).map((n) => [n.id, n.data_status])).toEqual([
+      ["Customer/c1", "FULL"],
+      ["Parcel/x9", "LINKED"],
+    ]);
   });
 });

@@ -1,13 +1,15 @@
 import { Button, Callout, Card, FormGroup, HTMLSelect, InputGroup, NonIdealState, Tag } from "@blueprintjs/core";
 import { useMutation } from "@tanstack/react-query";
+import { useSearchParams } from "react-router-dom";
 import type { LayoutOptions } from "cytoscape";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClassPublic } from "../api/client";
 import { api, ok } from "../api/client";
+import { referenceOf } from "../values";
 import { CytoscapeView, FORCE } from "../components/CytoscapeView";
-import { answerGraph, loadSaved, saveQuery, STATUS_COLOURS } from "../graph";
-import type { GraphEdge, GraphNode, Hop, SavedQuery } from "../graph";
+import { answerGraph, linked, loadSaved, mergeNodes, saveQuery, STATUS_COLOURS } from "../graph";
+import type { GraphEdge, GraphNode, Hop, Links, SavedQuery } from "../graph";
 import { readQuery, useWhere } from "../state/location";
 import { useClasses } from "./Ontology";
 
@@ -46,17 +48,22 @@ export function GraphPage() {
   const [limit, setLimit] = useState(200);
   const [layout, setLayout] = useState<LayoutName>("breadthfirst");
   const [picked, setPicked] = useState<string | null>(null);
+  // Nodes and edges added by expanding nodes' links, on top of the query's answer.
+  const [extra, setExtra] = useState<{ nodes: GraphNode[]; edges: GraphEdge[] }>({ nodes: [], edges: [] });
+  const [params] = useSearchParams();
+  const from = params.get("start"); // `Class/id`: explore from one instance
   const startClass = start || classes[0]?.id || "";
   const run = useMutation({
-    mutationFn: () =>
+    mutationFn: (override?: { start_class: string; filters: Record<string, string> }) =>
       ok(
         api.POST("/api/v1/graph-query/{db}", {
           params: { path: { db: db ?? "" }, query: readQuery(where) },
           body: {
-            start_class: startClass,
-            hops: hops.map((h) => ({ predicate: h.predicate, target_class: h.target_class || null })),
-            filters: Object.fromEntries(filters.filter(([k]) => k.trim())),
+            start_class: override?.start_class ?? startClass,
+            hops: override ? [] : hops.map((h) => ({ predicate: h.predicate, target_class: h.target_class || null })),
+            filters: override?.filters ?? Object.fromEntries(filters.filter(([k]) => k.trim())),
             include_documents: true,
+            include_provenance: true,
             limit,
             max_nodes: 1000,
             max_edges: 2000,
@@ -65,9 +72,33 @@ export function GraphPage() {
       ),
   });
   const answer = run.data as { nodes?: GraphNode[]; edges?: GraphEdge[] } | undefined;
-  const nodes = answer?.nodes ?? [];
-  const edges = answer?.edges ?? [];
+  const nodes = useMemo(() => mergeNodes(answer?.nodes ?? [], extra.nodes), [answer, extra]);
+  const edges = useMemo(() => [...(answer?.edges ?? []), ...extra.edges], [answer, extra]);
   const elements = useMemo(() => answerGraph(nodes, edges), [nodes, edges]);
+  // Opened from an instance: that instance alone, ready to expand.
+  const [started, setStarted] = useState<string | null>(null);
+  useEffect(() => {
+    const reference = from ? referenceOf(from) : null;
+    if (!reference || started === from || !classes.some((c) => c.id === reference.cls)) return;
+    setStarted(from);
+    setStart(reference.cls);
+    setHops([]);
+    setFilters([["id", reference.id]]);
+    setExtra({ nodes: [], edges: [] });
+    run.mutate({ start_class: reference.cls, filters: { id: reference.id } });
+  }, [from, started, classes, run]);
+  const expand = useMutation({
+    mutationFn: async (id: string) => {
+      const reference = referenceOf(id);
+      if (!reference || !db) return;
+      const answer = await ok(
+        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}/links", {
+          params: { path: { db, class_id: reference.cls, instance_id: reference.id }, query: readQuery(where) },
+        }),
+      );
+      setExtra((found) => linked(found, id, answer.data as unknown as Links));
+    },
+  });
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
   // Each hop goes from the class the one before reached.
   const classAt = (i: number) => (i === 0 ? startClass : hops[i - 1]?.target_class ?? "");
@@ -124,7 +155,13 @@ export function GraphPage() {
           <FormGroup label={t("graph.limit")} labelFor="graph-limit">
             <InputGroup id="graph-limit" type="number" min={1} max={1000} value={String(limit)} onValueChange={(v) => setLimit(Math.max(1, Math.min(1000, Number(v) || 1)))} />
           </FormGroup>
-          <Button intent="primary" icon="play" onClick={() => run.mutate()} loading={run.isPending} disabled={!startClass}>
+          <Button
+            intent="primary"
+            icon="play"
+            onClick={() => {
+              setExtra({ nodes: [], edges: [] });
+              run.mutate(undefined);
+            }} loading={run.isPending} disabled={!startClass}>
             {t("common.run")}
           </Button>
           <div className="row saved">
@@ -173,14 +210,26 @@ export function GraphPage() {
               <CytoscapeView elements={elements} layout={LAYOUTS[layout]} label={t("graph.title")} onPick={setPicked} />
               {node && (
                 <Card aria-label={node.id}>
-                  <h3>{node.id}</h3>
+                  <div className="row">
+                    <h3>{node.id}</h3>
+                    <Button icon="graph" loading={expand.isPending && expand.variables === node.id} onClick={() => expand.mutate(node.id)}>
+                      {t("graph.expand")}
+                    </Button>
+                  </div>
                   <p>
                     {t("graph.status")}: <Tag>{node.data_status}</Tag>
                   </p>
-                  <p>
-                    {t("graph.index")}: <code>{JSON.stringify(node.index_status)}</code>
-                  </p>
-                  <pre>{JSON.stringify(node.data, null, 2)}</pre>
+                  {node.index_status && (
+                    <p>
+                      {t("graph.index")}: <code>{JSON.stringify(node.index_status)}</code>
+                    </p>
+                  )}
+                  {node.provenance != null && (
+                    <p className="muted" aria-label={t("graph.provenance")}>
+                      {describeProvenance(node.provenance)}
+                    </p>
+                  )}
+                  {node.data && <pre>{JSON.stringify(node.data, null, 2)}</pre>}
                 </Card>
               )}
             </>
@@ -189,4 +238,11 @@ export function GraphPage() {
       </div>
     </section>
   );
+}
+
+function describeProvenance(provenance: unknown): string {
+  const p = (provenance ?? {}) as Record<string, unknown>;
+  return [`#${String(p["sequence_number"] ?? "?")}`, String(p["updated_by"] ?? p["created_by"] ?? ""), String(p["updated_at"] ?? ""), String(p["last_command_id"] ?? "")]
+    .filter(Boolean)
+    .join(" · ");
 }

@@ -272,6 +272,7 @@ function Facets(props: { db: string; branch: string; asOf?: string; cls: string;
 
 function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: string; id: string; columns: Column[]; onEdit?: (instance: InstancePublic) => void }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const [tab, setTab] = useState<TabId>("values");
   const { data, error } = useQuery({
     queryKey: ["instance", props.db, props.branch, props.cls, props.id, props.asOf],
@@ -287,6 +288,8 @@ function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: s
   if (!instance) return null;
   const values = instance.data as Record<string, unknown>;
   const onEdit = props.onEdit;
+  const base = pagePath(props.db, "graph", props.branch, props.asOf);
+  const explorePath = `${base}${base.includes("?") ? "&" : "?"}start=${encodeURIComponent(`${props.cls}/${props.id}`)}`;
   return (
     <Card className="instance-card" aria-label={`${props.cls}/${props.id}`}>
       <div className="row">
@@ -299,6 +302,9 @@ function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: s
             {t("common.edit")}
           </Button>
         )}
+        <Button icon="graph" variant="minimal" onClick={() => navigate(explorePath)}>
+          {t("graph.explore")}
+        </Button>
       </div>
       <Tabs id="instance-tabs" selectedTabId={tab} onChange={(id) => setTab(id as TabId)} renderActiveTabPanelOnly>
         <Tab
