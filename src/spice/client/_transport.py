@@ -113,3 +113,8 @@ def waits_again(call: Call[Any], error: ApiError) -> str | None:
     if isinstance(error, Timeout) and call.wait_path and error.command_id:
         return call.wait_path.replace("{command_id}", error.command_id)
     return None
+
+
+def waiting(call: Call[T], path: str, left: float) -> Call[T]:
+    """The wait for a write accepted but not finished when its own wait ran out."""
+    return Call("GET", path, call.decode, {"timeout": max(1.0, min(left, 300.0))})

@@ -337,11 +337,6 @@ def iter_search(
 
 
 # --- waiting and watching ------------------------------------------------------------------
-def waiting(call: Call[T], path: str, left: float) -> Call[T]:
-    """The wait for a write accepted but not finished when its own wait ran out."""
-    return Call("GET", path, call.decode, {"timeout": max(1.0, min(left, 300.0))})
-
-
 def subscriptions(command_ids: list[str] | None) -> list[str]:
     """The messages that follow commands by id on the commands WebSocket."""
     return [json.dumps({"type": "subscribe", "command_id": c}) for c in command_ids or []]
