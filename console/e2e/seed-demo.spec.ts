@@ -53,14 +53,14 @@ test("the seed demo, sections 7 and 7.1, through the console", async ({ page }) 
 
   // 3) the instances
   await page.getByRole("link", { name: "Instances" }).click();
-  await page.getByLabel("Class").selectOption("Customer");
+  await page.getByLabel("Class", { exact: true }).selectOption("Customer");
   await page.getByRole("button", { name: "New instance" }).click();
   await page.getByRole("dialog").getByLabel("customer_id").fill("cust_001");
   await page.getByRole("dialog").getByLabel("name").fill("Alice");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("table", { name: "Instances Customer" })).toContainText("Alice");
 
-  await page.getByLabel("Class").selectOption("Product");
+  await page.getByLabel("Class", { exact: true }).selectOption("Product");
   await page.getByRole("button", { name: "New instance" }).click();
   await page.getByRole("dialog").getByLabel("product_id").fill("prod_001");
   await page.getByRole("dialog").getByLabel("name").fill("Shirt");
@@ -114,7 +114,7 @@ test("the seed demo, sections 7 and 7.1, through the console", async ({ page }) 
   await page.getByRole("button", { name: "Create" }).click();
   await expect(page).toHaveURL(/branch=feature%2Fwhatif/);
   await page.getByRole("link", { name: "Instances" }).click();
-  await page.getByLabel("Class").selectOption("Product");
+  await page.getByLabel("Class", { exact: true }).selectOption("Product");
   await page.getByRole("table", { name: "Instances Product" }).getByRole("link", { name: "prod_001" }).click();
   await page.getByRole("button", { name: "Edit" }).click();
   await page.getByRole("dialog").getByLabel("name").fill("Shirt (WhatIf)");
@@ -123,7 +123,7 @@ test("the seed demo, sections 7 and 7.1, through the console", async ({ page }) 
   await shoot(page, "branch");
 
   await page.getByLabel("Branch", { exact: true }).selectOption("main");
-  await page.getByLabel("Class").selectOption("Product");
+  await page.getByLabel("Class", { exact: true }).selectOption("Product");
   await page.getByRole("table", { name: "Instances Product" }).getByRole("link", { name: "prod_001" }).click();
   const onMain = page.getByLabel("Product/prod_001");
   await expect(onMain).toContainText("Shirt");

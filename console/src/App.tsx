@@ -9,10 +9,11 @@ import {
   NavbarDivider,
   NavbarGroup,
   NavbarHeading,
+  Spinner,
   Tag,
 } from "@blueprintjs/core";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 import { api, ok } from "./api/client";
@@ -22,17 +23,20 @@ import { DatabasePicker } from "./components/DatabasePicker";
 import { SignIn } from "./components/SignIn";
 import { TimeTravel } from "./components/TimeTravel";
 import { LANGUAGES } from "./i18n";
-import { AdminPage } from "./pages/Admin";
 import { DatabasesPage } from "./pages/Databases";
-import { GraphPage } from "./pages/Graph";
-import { HistoryPage } from "./pages/History";
-import { InstancesPage } from "./pages/Instances";
-import { OnboardingPage } from "./pages/Onboarding";
-import { OntologyPage } from "./pages/Ontology";
-import { ProposalsPage } from "./pages/Proposals";
 import { useSession } from "./state/auth";
 import { useCommands } from "./state/commands";
 import { pagePath } from "./state/location";
+
+// Each page's code is loaded when the page is first opened (Cytoscape only with a graph), so
+// the first load carries the databases page and the bar.
+const AdminPage = lazy(() => import("./pages/Admin").then((m) => ({ default: m.AdminPage })));
+const GraphPage = lazy(() => import("./pages/Graph").then((m) => ({ default: m.GraphPage })));
+const HistoryPage = lazy(() => import("./pages/History").then((m) => ({ default: m.HistoryPage })));
+const InstancesPage = lazy(() => import("./pages/Instances").then((m) => ({ default: m.InstancesPage })));
+const OnboardingPage = lazy(() => import("./pages/Onboarding").then((m) => ({ default: m.OnboardingPage })));
+const OntologyPage = lazy(() => import("./pages/Ontology").then((m) => ({ default: m.OntologyPage })));
+const ProposalsPage = lazy(() => import("./pages/Proposals").then((m) => ({ default: m.ProposalsPage })));
 
 const PAGES = ["ontology", "instances", "graph", "history", "proposals", "onboarding"] as const;
 
@@ -118,20 +122,22 @@ export function App() {
             {t("timeTravel.readOnly", { point: asOf })}
           </Callout>
         )}
-        <Routes>
-          <Route path="/" element={<Navigate to="/ui/databases" replace />} />
-          <Route path="/ui" element={<Navigate to="/ui/databases" replace />} />
-          <Route path="/ui/databases" element={<DatabasesPage />} />
-          <Route path="/ui/admin" element={<AdminPage />} />
-          <Route path="/ui/db/:db/ontology" element={<OntologyPage />} />
-          <Route path="/ui/db/:db/instances" element={<InstancesPage />} />
-          <Route path="/ui/db/:db/instances/:cls" element={<InstancesPage />} />
-          <Route path="/ui/db/:db/graph" element={<GraphPage />} />
-          <Route path="/ui/db/:db/history" element={<HistoryPage />} />
-          <Route path="/ui/db/:db/onboarding" element={<OnboardingPage />} />
-          <Route path="/ui/db/:db/proposals" element={<ProposalsPage />} />
-          <Route path="*" element={<Navigate to="/ui/databases" replace />} />
-        </Routes>
+        <Suspense fallback={<Spinner size={24} />}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/ui/databases" replace />} />
+            <Route path="/ui" element={<Navigate to="/ui/databases" replace />} />
+            <Route path="/ui/databases" element={<DatabasesPage />} />
+            <Route path="/ui/admin" element={<AdminPage />} />
+            <Route path="/ui/db/:db/ontology" element={<OntologyPage />} />
+            <Route path="/ui/db/:db/instances" element={<InstancesPage />} />
+            <Route path="/ui/db/:db/instances/:cls" element={<InstancesPage />} />
+            <Route path="/ui/db/:db/graph" element={<GraphPage />} />
+            <Route path="/ui/db/:db/history" element={<HistoryPage />} />
+            <Route path="/ui/db/:db/onboarding" element={<OnboardingPage />} />
+            <Route path="/ui/db/:db/proposals" element={<ProposalsPage />} />
+            <Route path="*" element={<Navigate to="/ui/databases" replace />} />
+          </Routes>
+        </Suspense>
       </main>
       <SignIn />
       <Drawer

@@ -33,7 +33,7 @@ def served(root: Path) -> TestClient:
 
 def test_the_page_answers_at_the_root_and_at_every_client_route(tmp_path: Path) -> None:
     client = served(built(tmp_path))
-    for path in ("/", "/ui/databases", "/ui/db/shop/instances/Customer?branch=feature%2Fx"):
+    for path in ("/", "/ui", "/ui/databases", "/ui/db/shop/instances/Customer?branch=feature%2Fx"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.text == PAGE

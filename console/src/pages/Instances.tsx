@@ -1,7 +1,7 @@
 import { Button, Callout, Card, Checkbox, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, HTMLTable, InputGroup, NonIdealState, Spinner, Tab, Tabs, Tag } from "@blueprintjs/core";
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { ClassPublic, InstancePublic } from "../api/client";
@@ -193,38 +193,64 @@ function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: 
           ))}
         </div>
         <div style={{ height: rows.getTotalSize(), position: "relative" }}>
-          {items.map((item) => {
-            const row = rowAt(item.index);
-            return (
-              <div
-                key={item.key}
-                role="row"
-                aria-rowindex={item.index + 2}
-                className="table-row"
-                style={{ gridTemplateColumns: template, position: "absolute", top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${item.start}px)` }}
-              >
-                {row ? (
-                  <>
-                    <div role="cell">
-                      <a href="#" onClick={(e) => { e.preventDefault(); props.onPick(row.id); }}>{row.id}</a>
-                    </div>
-                    {props.columns.map((c) => (
-                      <div role="cell" key={c.name}>
-                        <Cell column={c} value={(row.data as Record<string, unknown>)[c.name]} db={db} branch={branch} asOf={asOf} />
-                      </div>
-                    ))}
-                  </>
-                ) : (
-                  <div role="cell">…</div>
-                )}
-              </div>
-            );
-          })}
+          {items.map((item) => (
+            <TableRow
+              key={item.key}
+              index={item.index}
+              start={item.start}
+              row={rowAt(item.index)}
+              columns={props.columns}
+              template={template}
+              db={db}
+              branch={branch}
+              asOf={asOf}
+              onPick={props.onPick}
+            />
+          ))}
         </div>
       </div>
     </>
   );
 }
+
+/** One row of the table. Memoised: while scrolling, only rows that come into view (or whose
+ * block arrives) render, not every visible row on every frame. */
+const TableRow = memo(function TableRow(props: {
+  index: number;
+  start: number;
+  row: InstancePublic | undefined;
+  columns: Column[];
+  template: string;
+  db: string;
+  branch: string;
+  asOf?: string;
+  onPick: (id: string) => void;
+}) {
+  const { row } = props;
+  return (
+    <div
+      role="row"
+      aria-rowindex={props.index + 2}
+      className="table-row"
+      style={{ gridTemplateColumns: props.template, position: "absolute", top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${props.start}px)` }}
+    >
+      {row ? (
+        <>
+          <div role="cell">
+            <a href="#" onClick={(e) => { e.preventDefault(); props.onPick(row.id); }}>{row.id}</a>
+          </div>
+          {props.columns.map((c) => (
+            <div role="cell" key={c.name}>
+              <Cell column={c} value={(row.data as Record<string, unknown>)[c.name]} db={props.db} branch={props.branch} asOf={props.asOf} />
+            </div>
+          ))}
+        </>
+      ) : (
+        <div role="cell">…</div>
+      )}
+    </div>
+  );
+});
 
 /** Counts of each facet property's values among the instances the view shows; choosing
  * values filters the table (any of a property's values, all properties). */

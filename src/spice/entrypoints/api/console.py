@@ -1,6 +1,6 @@
 """The web console: the static files `console/` builds (Vite), served by the server itself.
 
-- `GET /` and every `GET /ui/...` answer the console's page (the console routes itself in
+- `GET /`, `GET /ui` and every `GET /ui/...` answer the console's page (the console routes itself in
   the browser, so a link into it works as a first load);
 - `GET /assets/...` answers its scripts, styles and fonts, whose names carry a hash of their
   content, so browsers may keep them (gzip-compressed when the browser accepts it);
@@ -45,6 +45,7 @@ def install(app: FastAPI, built: Path = BUILT) -> None:
         return await page()
 
     app.add_api_route("/", page, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/ui", page, methods=["GET"], include_in_schema=False)
     app.add_api_route("/ui/{path:path}", client_route, methods=["GET"], include_in_schema=False)
     app.mount("/assets", _Assets(directory=built / "assets", check_dir=False), name="assets")
 
