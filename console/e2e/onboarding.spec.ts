@@ -42,6 +42,12 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText("client_id → Clients");
   await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText("ship_from_warehouse → Warehouses");
   await orders.getByLabel("Orders.service_level Type").selectOption("string");
+  // A suggested class renamed: the links to it follow.
+  const warehouses = page.getByLabel("Class id Warehouses");
+  await warehouses.fill("Warehouse");
+  await warehouses.blur();
+  await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText("ship_from_warehouse → Warehouse");
+  await expect(page.getByLabel("Class id Warehouse", { exact: true })).toHaveValue("Warehouse");
   await accessible(page);
   await shoot(page, "onboarding-classes");
   await page.getByRole("button", { name: "Next" }).click();
@@ -58,6 +64,7 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   await expect(page.getByText(/Imported: \d+ created, 0 skipped, 0 refused/)).toBeVisible({ timeout: 180_000 });
   const report = page.getByRole("table", { name: "Report" });
   await expect(report.getByRole("row")).toHaveCount(16);
+  await expect(report.getByRole("row", { name: /^Warehouse 3 3 0 0$/ })).toBeVisible();
   await accessible(page);
   await shoot(page, "onboarding-import");
   const ordersRow = report.getByRole("row", { name: /^Orders / });

@@ -2,7 +2,7 @@ import { ApiError, commandIdOf, labelOf, toApiError } from "./api/client";
 import { answerGraph, linked, loadSaved, mergeNodes, saveQuery } from "./graph";
 import { conflictsOf, diffLines, resolutions } from "./history";
 import { facetable, filtersFrom, searchFilter, searching, withFilter } from "./explore";
-import { datasetName, withKey, withoutLink, withType } from "./onboarding";
+import { datasetName, withClassId, withKey, withoutLink, withType } from "./onboarding";
 import type { Mapping } from "./onboarding";
 import { initialLanguage } from "./i18n";
 import { en, ko } from "./locales";
@@ -257,6 +257,25 @@ describe("the onboarding wizard's model", () => {
     expect(keyed.sources[0]?.key).toEqual(["order_id", "amount"]);
     expect(keyed.classes[0]?.properties.filter((p) => p.primary_key).map((p) => p.name)).toEqual(["order_id", "amount"]);
     expect(withKey(keyed, "Orders", []).classes[0]?.properties.some((p) => p.primary_key)).toBe(false);
+  });
+  it("renames a class wherever it is named, and refuses a name already taken", () => {
+    const two: Mapping = {
+      classes: [
+        { id: "Wh", properties: [] },
+        { id: "Orders", properties: [], relationships: [{ predicate: "from", target: "Wh" }] },
+      ],
+      sources: [
+        { dataset: "wh", class_id: "Wh", key: [], properties: [], links: [] },
+        { dataset: "orders", class_id: "Orders", key: [], properties: [], links: [{ predicate: "from", column: "wh", target: "Wh" }] },
+      ],
+    };
+    const renamed = withClassId(two, "Wh", "Warehouse");
+    expect(renamed.classes.map((c) => c.id)).toEqual(["Warehouse", "Orders"]);
+    expect(renamed.classes[1]?.relationships?.[0]?.target).toBe("Warehouse");
+    expect(renamed.sources.map((s) => s.class_id)).toEqual(["Warehouse", "Orders"]);
+    expect(renamed.sources[1]?.links[0]?.target).toBe("Warehouse");
+    expect(withClassId(two, "Wh", "Orders")).toBe(two);
+    expect(withClassId(two, "Wh", "  ")).toBe(two);
   });
   it("drops a link from both the relationships and the source", () => {
     const unlinked = withoutLink(mapping(), "Orders", "client");

@@ -108,6 +108,24 @@ export function withoutLink(mapping: Mapping, classId: string, predicate: string
   return next;
 }
 
+/** The mapping with a class renamed everywhere it is named: its definition, the
+ * relationships and parents that point at it, its sources and the links to it. */
+export function withClassId(mapping: Mapping, from: string, to: string): Mapping {
+  const id = to.trim();
+  if (!id || id === from || mapping.classes.some((c) => c.id === id)) return mapping;
+  const next = copy(mapping);
+  for (const cls of next.classes) {
+    if (cls.id === from) cls.id = id;
+    if (cls["parent_class"] === from) cls["parent_class"] = id;
+    for (const r of cls.relationships ?? []) if (r.target === from) r.target = id;
+  }
+  for (const source of next.sources) {
+    if (source.class_id === from) source.class_id = id;
+    for (const link of source.links) if (link.target === from) link.target = id;
+  }
+  return next;
+}
+
 export interface ImportReport {
   created: number;
   skipped: number;

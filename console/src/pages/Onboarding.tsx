@@ -17,7 +17,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { ApiError, api, commandIdOf, ok } from "../api/client";
-import { datasetName, withKey, withoutLink, withType } from "../onboarding";
+import { datasetName, withClassId, withKey, withoutLink, withType } from "../onboarding";
 import type { ImportReport, Mapping } from "../onboarding";
 import { useCommands } from "../state/commands";
 import { pagePath, useWhere } from "../state/location";
@@ -160,6 +160,22 @@ function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Upload
   );
 }
 
+/** A suggested class's id, renamed when the field is left (the server checks the name
+ * when the mapping is saved for its dry run). */
+function ClassName({ id, onRename }: { id: string; onRename: (to: string) => void }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(id);
+  return (
+    <InputGroup
+      aria-label={`${t("ontology.id")} ${id}`}
+      value={text}
+      onValueChange={setText}
+      onBlur={() => (text.trim() && text.trim() !== id ? onRename(text.trim()) : setText(id))}
+      className="class-name"
+    />
+  );
+}
+
 /** Back to the step before (when there is one), and on to the next once `ready`. */
 function StepButtons(props: { onBack?: () => void; onNext: () => void; ready?: boolean; next?: string }) {
   const { t } = useTranslation();
@@ -271,7 +287,7 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
         return (
           <Card key={cls.id} aria-label={`${t("instances.class")} ${cls.id}`}>
             <div className="row">
-              <h3>{cls.id}</h3>
+              <ClassName id={cls.id} onRename={(to) => props.setMapping(withClassId(mapping, cls.id, to))} />
               {source && <Tag minimal>{source.dataset}</Tag>}
             </div>
             <HTMLTable compact aria-label={`${cls.id} ${t("ontology.properties")}`}>
