@@ -26,7 +26,7 @@ import { LANGUAGES } from "./i18n";
 import { DatabasesPage } from "./pages/Databases";
 import { useSession } from "./state/auth";
 import { useCommands } from "./state/commands";
-import { pagePath } from "./state/location";
+import { pagePath, placeOf } from "./state/location";
 
 // Each page's code is loaded when the page is first opened (Cytoscape only with a graph), so
 // the first load carries the databases page and the bar.
@@ -44,9 +44,7 @@ const PAGES = ["ontology", "instances", "graph", "history", "proposals", "onboar
  * outside the pages' routes). */
 function where(pathname: string, search: string): { db?: string; page?: string; branch: string; asOf?: string } {
   const match = /^\/ui\/db\/([^/]+)\/([^/]+)/.exec(pathname);
-  const params = new URLSearchParams(search);
-  const branch = params.get("branch") || "main";
-  const asOf = params.get("as_of") || undefined;
+  const { branch, asOf } = placeOf(new URLSearchParams(search));
   if (!match) return { branch, asOf };
   return { db: decodeURIComponent(match[1] ?? ""), page: match[2], branch, asOf };
 }

@@ -7,7 +7,7 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom"
 import type { ClassPublic, InstancePublic } from "../api/client";
 import { ApiError, api, commandIdOf, labelOf, ok } from "../api/client";
 import { useCommands } from "../state/commands";
-import { branchQuery, pagePath, readQuery, useWhere } from "../state/location";
+import { pagePath, readQuery, useWhere } from "../state/location";
 import { toast } from "../toaster";
 import { facetable, filtersFrom, searchFilter, searching, withFilter } from "../explore";
 import { formatValue, parseValue, referenceOf } from "../values";
@@ -117,8 +117,7 @@ export function InstancesPage() {
 function Cell({ column, value, db, branch, asOf }: { column: Column; value: unknown; db: string; branch: string; asOf?: string }) {
   const reference = column.relationship ? referenceOf(value) : null;
   if (reference) {
-    const query = branchQuery(branch, asOf);
-    const to = `/ui/db/${encodeURIComponent(db)}/instances/${encodeURIComponent(reference.cls)}${query}${query ? "&" : "?"}id=${encodeURIComponent(reference.id)}`;
+    const to = pagePath(db, `instances/${encodeURIComponent(reference.cls)}`, branch, asOf, { id: reference.id });
     return <Link to={to}>{String(value)}</Link>;
   }
   return <>{formatValue(value)}</>;
@@ -314,8 +313,7 @@ function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: s
   if (!instance) return null;
   const values = instance.data as Record<string, unknown>;
   const onEdit = props.onEdit;
-  const base = pagePath(props.db, "graph", props.branch, props.asOf);
-  const explorePath = `${base}${base.includes("?") ? "&" : "?"}start=${encodeURIComponent(`${props.cls}/${props.id}`)}`;
+  const explorePath = pagePath(props.db, "graph", props.branch, props.asOf, { start: `${props.cls}/${props.id}` });
   return (
     <Card className="instance-card" aria-label={`${props.cls}/${props.id}`}>
       <div className="row">

@@ -15,20 +15,27 @@ export interface Where {
 export function useWhere(): Where {
   const { db } = useParams();
   const [search] = useSearchParams();
-  return { db, branch: search.get("branch") || MAIN, asOf: search.get("as_of") || undefined };
+  return { db, ...placeOf(search) };
 }
 
-/** The query string that keeps the branch (none for `main`) and the point in time. */
-export function branchQuery(branch: string, asOf?: string): string {
+/** The branch and point in time a query string names. */
+export function placeOf(search: URLSearchParams): Pick<Where, "branch" | "asOf"> {
+  return { branch: search.get("branch") || MAIN, asOf: search.get("as_of") || undefined };
+}
+
+/** The query string that keeps the branch (none for `main`) and the point in time, and
+ * any `extra` parameters of the page. */
+export function branchQuery(branch: string, asOf?: string, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   if (branch !== MAIN) params.set("branch", branch);
   if (asOf) params.set("as_of", asOf);
+  for (const [name, value] of Object.entries(extra)) params.set(name, value);
   const text = params.toString();
   return text ? `?${text}` : "";
 }
 
-export function pagePath(db: string, page: string, branch: string, asOf?: string): string {
-  return `/ui/db/${encodeURIComponent(db)}/${page}${branchQuery(branch, asOf)}`;
+export function pagePath(db: string, page: string, branch: string, asOf?: string, extra?: Record<string, string>): string {
+  return `/ui/db/${encodeURIComponent(db)}/${page}${branchQuery(branch, asOf, extra)}`;
 }
 
 /** The read parameters of the place: the branch, and `as_of` when set. */
