@@ -2,7 +2,7 @@ import { Button, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, InputG
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, api, commandIdOf, ok } from "../api/client";
+import { ApiError, api, ok } from "../api/client";
 import { useCommands } from "../state/commands";
 import { toast } from "../toaster";
 
@@ -48,8 +48,7 @@ function NewBranch(props: { db: string; from: string; branches: string[]; onClos
           body: { name, from_branch: from },
         }),
       );
-      const id = commandIdOf(answer);
-      if (id) track(id, `branch ${name}`, "COMPLETED");
+      track(answer, `branch ${name}`);
       return answer;
     },
     onSuccess: async () => {

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { ApiError, api, commandIdOf, ok } from "../api/client";
+import { ApiError, api, ok } from "../api/client";
 import { useDatabases } from "../components/DatabasePicker";
 import { useCommands } from "../state/commands";
 import { pagePath } from "../state/location";
@@ -72,8 +72,7 @@ function CreateDatabase({ onClose }: { onClose: () => void }) {
       const answer = await ok(
         api.POST("/api/v1/databases", { params: { query: { wait: true } }, body: { name, description } }),
       );
-      const id = commandIdOf(answer);
-      if (id) track(id, `database ${name}`, "COMPLETED");
+      track(answer, `database ${name}`);
     },
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ["databases"] });
@@ -117,8 +116,7 @@ function DeleteDatabase({ name, onClose }: { name: string; onClose: () => void }
       const answer = await ok(
         api.DELETE("/api/v1/databases/{db}", { params: { path: { db: name }, query: { confirm: typed, wait: true } } }),
       );
-      const id = commandIdOf(answer);
-      if (id) track(id, `delete ${name}`, "COMPLETED");
+      track(answer, `delete ${name}`);
     },
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ["databases"] });

@@ -2,7 +2,7 @@ import { Button, Callout, Card, HTMLSelect, HTMLTable, NonIdealState, Radio, Rad
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, api, commandIdOf, ok } from "../api/client";
+import { ApiError, api, ok } from "../api/client";
 import type { WriteAnswer } from "../api/client";
 import { useBranches } from "../components/BranchPicker";
 import { conflictsOf, diffLines, resolutions } from "../history";
@@ -188,8 +188,7 @@ export function MergePanel(props: {
   const merge = useMutation({
     mutationFn: async (resolved: Record<string, Side> | null) => {
       const answer = await props.send(resolved);
-      const id = commandIdOf(answer);
-      if (id) track(id, `merge ${from} → ${into}`, "COMPLETED");
+      track(answer, `merge ${from} → ${into}`);
     },
     onSuccess: async () => {
       setConflicts([]);

@@ -5,7 +5,7 @@ import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { ClassPublic, InstancePublic } from "../api/client";
-import { ApiError, api, commandIdOf, labelOf, ok } from "../api/client";
+import { ApiError, api, labelOf, ok } from "../api/client";
 import { useCommands } from "../state/commands";
 import { pagePath, readQuery, useWhere } from "../state/location";
 import { toast } from "../toaster";
@@ -512,8 +512,7 @@ function InstanceForm(props: { db: string; branch: string; cls: string; columns:
               body: { data } as never,
             }),
           );
-      const id = commandIdOf(answer);
-      if (id) track(id, `${editing ? "update" : "create"} ${props.cls}`, "COMPLETED");
+      track(answer, `${editing ? "update" : "create"} ${props.cls}`);
     },
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ["instances", props.db, props.branch, props.cls] });

@@ -16,7 +16,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { ApiError, api, commandIdOf, ok } from "../api/client";
+import { ApiError, api, ok } from "../api/client";
+import type { WriteAnswer } from "../api/client";
 import { datasetName, withClassId, withKey, withoutLink, withType } from "../onboarding";
 import type { ImportReport, Mapping } from "../onboarding";
 import { useCommands } from "../state/commands";
@@ -72,10 +73,9 @@ function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Upload
   const [files, setFiles] = useState<File[]>([]);
   const [url, setUrl] = useState("");
   const [urlName, setUrlName] = useState("");
-  const record = (answer: unknown, label: string) => {
-    const result = (answer as { data?: { result?: { dataset?: string; tables?: Uploaded["tables"] } } }).data?.result;
-    const id = commandIdOf(answer as never);
-    if (id) track(id, label, "COMPLETED");
+  const record = (answer: WriteAnswer, label: string) => {
+    const result = answer.data?.result as { dataset?: string; tables?: Uploaded["tables"] } | undefined;
+    track(answer, label);
     if (result?.dataset) props.onUploaded({ name: result.dataset, tables: result.tables ?? [] });
   };
   const upload = useMutation({
@@ -434,11 +434,7 @@ function Import(props: { db: string; branch: string; mapping: string }) {
           body: { mapping: props.mapping, allow_partial: partial } as never,
         }),
       );
-      const id = commandIdOf(answer);
-      if (id) {
-        track(id, `import ${props.mapping}`);
-        setCommandId(id);
-      }
+      setCommandId(track(answer, `import ${props.mapping}`) ?? null);
     },
   });
   const status = useQuery({

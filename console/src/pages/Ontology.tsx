@@ -20,7 +20,7 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import type { ClassPublic } from "../api/client";
-import { ApiError, api, commandIdOf, labelOf, ok } from "../api/client";
+import { ApiError, api, labelOf, ok } from "../api/client";
 import { CytoscapeView } from "../components/CytoscapeView";
 import { CARDINALITIES, classGraph, draftBody, draftFrom, emptyDraft, migrationBody } from "../ontology";
 import type { ClassDraft, Migration } from "../ontology";
@@ -204,8 +204,7 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
               body: body() as never,
             }),
           );
-      const id = commandIdOf(answer);
-      if (id) track(id, `class ${draft.id}`, "COMPLETED");
+      track(answer, `class ${draft.id}`);
     },
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ["classes", props.db] });

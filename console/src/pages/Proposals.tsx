@@ -2,7 +2,7 @@ import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTM
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, api, commandIdOf, ok } from "../api/client";
+import { ApiError, api, ok } from "../api/client";
 import { useBranches } from "../components/BranchPicker";
 import type { Side } from "../history";
 import { useCommands } from "../state/commands";
@@ -95,8 +95,7 @@ function ProposalView({ db, number }: { db: string; number: number }) {
       const path = `/api/v1/databases/{db}/proposals/{number}/${action}` as "/api/v1/databases/{db}/proposals/{number}/approve";
       const body = action === "comments" ? { comment } : action === "approve" && comment ? { comment } : {};
       const answer = await ok(api.POST(path, { params: { path: { db, number }, query: { wait: true } }, body: body as never }));
-      const id = commandIdOf(answer);
-      if (id) track(id, `proposal #${number} ${action}`, "COMPLETED");
+      track(answer, `proposal #${number} ${action}`);
       setComment("");
     },
     onSuccess: refresh,
@@ -196,8 +195,7 @@ function NewProposal(props: { db: string; source: string; onClose: () => void; o
           body: { source, target, title, description: description || null } as never,
         }),
       );
-      const id = commandIdOf(answer);
-      if (id) track(id, `proposal ${title}`, "COMPLETED");
+      track(answer, `proposal ${title}`);
       return Number((answer.data as { result?: { number?: number } }).result?.number ?? 0);
     },
     onSuccess: async (number) => {

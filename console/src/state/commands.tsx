@@ -4,6 +4,8 @@
 // other commands arrive too.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
+import { commandIdOf } from "../api/client";
+import type { WriteAnswer } from "../api/client";
 import { accessToken } from "./auth";
 
 export interface TrackedCommand {
@@ -25,10 +27,11 @@ interface CommandUpdate {
 interface Tracker {
   commands: TrackedCommand[];
   connected: boolean;
-  track: (id: string, label: string, status?: string) => void;
+  /** Follow the command a write's answer names, with the status the answer gave; its id. */
+  track: (answer: WriteAnswer, label: string) => string | undefined;
 }
 
-const TrackerContext = createContext<Tracker>({ commands: [], connected: false, track: () => undefined });
+const TrackerContext = createContext<Tracker>({ commands: [], connected: false, track: (answer) => commandIdOf(answer) });
 
 export const MAX_TRACKED = 200;
 
@@ -103,7 +106,10 @@ export function CommandsProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const track = useCallback((id: string, label: string, status = "PENDING") => {
+  const track = useCallback((answer: WriteAnswer, label: string) => {
+    const id = commandIdOf(answer);
+    if (!id) return undefined;
+    const status = answer.data?.status ?? answer.status ?? "PENDING";
     if (!followed.current.has(id)) {
       followed.current.add(id);
       if (followed.current.size > MAX_TRACKED) followed.current.delete(followed.current.values().next().value as string);
@@ -115,6 +121,7 @@ export function CommandsProvider({ children }: { children: ReactNode }) {
       const added: TrackedCommand = { id, label, status, progress: 0, updatedAt: new Date().toISOString() };
       return [added, ...list].slice(0, MAX_TRACKED);
     });
+    return id;
   }, []);
 
   const value = useMemo(() => ({ commands, connected, track }), [commands, connected, track]);
