@@ -109,7 +109,7 @@ class Faults(httpx.BaseTransport):
     """The real server behind a transport that loses answers: each request whose path ends
     with `path` is sent, then its answer is replaced `times` times by `fault`."""
 
-    def __init__(self, url: str, path: str, times: int, fault: str) -> None:
+    def __init__(self, path: str, times: int, fault: str) -> None:
         self.real = httpx.HTTPTransport()
         self.path, self.left, self.fault = path, times, fault
         self.keys: list[str | None] = []
@@ -145,7 +145,7 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_makes_one_command(
     server: ServerProcess, spice: Client, fault: str
 ) -> None:
     db = shop(spice, f"client_retry_{fault}")
-    faults = Faults(server.url, "/instances/Customer/create", 2, fault)
+    faults = Faults("/instances/Customer/create", 2, fault)
     with Client(server.url, transport=faults, backoff=0.01) as flaky:
         done = flaky.create_instance(db, "Customer", {"customer_id": "c1", "name": "A"})
     assert done.status == "COMPLETED"
@@ -159,7 +159,7 @@ def test_a_waited_write_that_outlives_its_wait_is_waited_for_again(
     server: ServerProcess, spice: Client
 ) -> None:
     db = shop(spice, "client_wait")
-    faults = Faults(server.url, "/instances/Customer/create", 1, "timeout")
+    faults = Faults("/instances/Customer/create", 1, "timeout")
     with Client(server.url, transport=faults) as patient:
         done = patient.create_instance(db, "Customer", {"customer_id": "c1", "name": "A"})
     assert done.status == "COMPLETED" and done.position is not None
