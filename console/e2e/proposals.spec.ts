@@ -1,11 +1,12 @@
-// A change proposed from a branch: reviewed with its diff, commented, approved and merged.
+// A change proposed from a branch: reviewed with its diff, commented, approved by a reviewer
+// (its author's own approval is refused) and merged.
 import { expect, test } from "@playwright/test";
 import { accessible, addItem, makeItemClass, openNewDatabase, repriceItem, shoot } from "./support";
 
 test.use({ locale: "en-US" });
 
 test("a proposal is reviewed, approved and merged", async ({ page }) => {
-  await openNewDatabase(page, "proposal_db");
+  const db = await openNewDatabase(page, "proposal_db");
   await makeItemClass(page);
   const form = page.getByRole("dialog");
   await page.getByRole("link", { name: "Instances" }).click();
@@ -29,6 +30,13 @@ test("a proposal is reviewed, approved and merged", async ({ page }) => {
   await proposal.getByRole("button", { name: "Comment", exact: true }).click();
   await expect(proposal.getByRole("list", { name: "Comments" })).toContainText("Checked against the price list.");
   await proposal.getByRole("button", { name: "Approve" }).click();
+  await expect(proposal).toContainText("the author of a proposal cannot approve it");
+  const approved = await page.request.post(`/api/v1/databases/${db}/proposals/1/approve?wait=true`, {
+    headers: { "X-User-Id": "reviewer" },
+    data: {},
+  });
+  expect(approved.status()).toBe(200);
+  await page.reload();
   await expect(proposal).toContainText("1 approvals");
   await accessible(page);
   await shoot(page, "proposal");

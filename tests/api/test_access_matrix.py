@@ -200,3 +200,22 @@ def test_owners_grant_and_revoke_and_a_revoked_member_is_refused(
     _ok(client.put(f"{roles}/ed?wait=true", headers=headers["ow"], json={"role": "owner"}))
     gone = client.delete("/api/v1/databases/acc?confirm=acc&wait=true", headers=headers["ed"])
     assert gone.status_code == 200, gone.text  # an owner by grant may delete it
+
+
+def test_a_co_owner_cannot_demote_the_databases_creator(
+    members: tuple[TestClient, dict[str, dict[str, str]]],
+) -> None:
+    client, headers = members
+    roles = "/api/v1/databases/acc/roles"
+    _ok(client.put(f"{roles}/ed?wait=true", headers=headers["ow"], json={"role": "owner"}))
+    for role in ("viewer", "editor"):
+        demoted = client.put(f"{roles}/ow?wait=true", headers=headers["ed"], json={"role": role})
+        assert demoted.status_code == 409, demoted.text
+        assert demoted.json()["code"] == "CREATOR_IS_OWNER"
+    listed = client.get(roles, headers=headers["ow"]).json()["data"]
+    assert listed["created_by"] == "ow" and "ow" not in listed["roles"]
+    settings = {"protected_branches": []}
+    kept = client.put(
+        "/api/v1/databases/acc/settings?wait=true", headers=headers["ow"], json=settings
+    )
+    assert kept.status_code == 200, kept.text  # still an owner's write

@@ -47,7 +47,11 @@ def test_subclasses_inherit_and_parents_list_them(client: TestClient) -> None:
     assert create(client, "Party", {"name": "Acme"}).status_code == 200
     listed = client.get(f"{BASE}/instances/Party").json()["data"]
     assert sorted(i["class_id"] for i in listed["instances"]) == ["Party", "Person"]
-    again = {"id": "Robot", "parent_class": "Party", "properties": [{"name": "name"}]}
+    again = {
+        "id": "Robot",
+        "parent_class": "Party",
+        "properties": [{"name": "name", "type": "string"}],
+    }
     redefined = client.post(f"{BASE}/ontology", json=again)
     assert redefined.status_code == 422
     assert redefined.json()["details"]["errors"][0]["code"] == "duplicate_field"

@@ -76,7 +76,12 @@ def test_deeply_nested_types_are_422_and_write_nothing(hard: TestClient) -> None
 
 
 def test_a_malformed_migration_is_422(hard: TestClient) -> None:
-    wait_ok(hard, "POST", f"{BASE}/ontology", json={"id": "P", "properties": [{"name": "email"}]})
+    wait_ok(
+        hard,
+        "POST",
+        f"{BASE}/ontology",
+        json={"id": "P", "properties": [{"name": "email", "type": "string"}]},
+    )
     for migration in (
         {"rename": {"email": ["x"]}},
         {"rename": {"email": {"a": 1}}},
@@ -85,7 +90,11 @@ def test_a_malformed_migration_is_422(hard: TestClient) -> None:
         {"drop": "email"},
         {"shuffle": True},
     ):
-        body = {"id": "P", "properties": [{"name": "mail"}], "migration": migration}
+        body = {
+            "id": "P",
+            "properties": [{"name": "mail", "type": "string"}],
+            "migration": migration,
+        }
         r = hard.put(f"{BASE}/ontology/P?wait=true", json=body)
         assert r.status_code == 422, (migration, r.text)
 
@@ -119,9 +128,9 @@ def test_unique_values_follow_schema_changes(hard: TestClient) -> None:
 
 def test_a_parent_cannot_gain_a_field_a_subclass_declares(hard: TestClient) -> None:
     wait_ok(hard, "POST", f"{BASE}/ontology", json={"id": "P", "properties": []})
-    child = {"id": "C", "parent_class": "P", "properties": [{"name": "x"}]}
+    child = {"id": "C", "parent_class": "P", "properties": [{"name": "x", "type": "string"}]}
     wait_ok(hard, "POST", f"{BASE}/ontology", json=child)
-    grown = {"id": "P", "properties": [{"name": "x", "max_length": 3}]}
+    grown = {"id": "P", "properties": [{"name": "x", "type": "string", "max_length": 3}]}
     r = hard.put(f"{BASE}/ontology/P?wait=true", json=grown)
     assert r.status_code == 422
     assert r.json()["details"]["errors"][0]["code"] == "duplicate_field"

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.api.support import head, wait_ok
+from tests.api.support import head, wait_command, wait_ok
 
 DB = "/api/v1/databases/demo"
 INSTANCES = "/api/v1/database/demo/instances/Customer"
@@ -124,3 +124,29 @@ def test_protection_keeps_a_branch_from_deletion_and_lifts_when_unset(demo: Test
     assert demo.put(f"{DB}/settings?wait=true", json={"protected_branches": []}).is_success
     wait_ok(demo, "POST", f"{INSTANCES}/create?branch=release", json=_customer("r1"))
     wait_ok(demo, "DELETE", f"{DB}/branches/release")
+
+
+def test_the_author_cannot_approve_in_any_order_and_a_merge_then_needs_another_reviewer(
+    demo: TestClient,
+) -> None:
+    wait_ok(demo, "POST", f"{DB}/branches", json={"name": "dev"})
+    _protect(demo)
+    kim = {"X-User-Id": "kim"}
+    # The approval is sent while the opening is still queued (no wait): it must fail too.
+    opening = demo.post(f"{DB}/proposals", json={"source": "dev", "title": "t"}, headers=kim)
+    assert opening.status_code == 202
+    early = demo.post(f"{DB}/proposals/1/approve", json={}, headers=kim)
+    if early.status_code == 202:
+        early_status = wait_command(demo, early.json()["command_id"])
+        assert early_status["status"] == "FAILED" and early_status["error"]["code"] == "FORBIDDEN"
+    else:
+        assert early.status_code == 403, early.text
+    wait_command(demo, opening.json()["command_id"])
+    late = _post(demo, "/proposals/1/approve", "kim")
+    assert late.status_code == 403 and "author" in late.json()["message"]
+    shown = demo.get(f"{DB}/proposals/1").json()["data"]
+    assert shown["approvals"] == [] and shown["mergeable"] is False
+    refused = _post(demo, "/proposals/1/merge", "kim")
+    assert refused.status_code == 409 and refused.json()["code"] == "APPROVALS_REQUIRED"
+    assert _post(demo, "/proposals/1/approve", "lee").status_code == 200
+    assert _post(demo, "/proposals/1/merge", "kim").status_code == 200

@@ -169,29 +169,39 @@ def definition(*properties: dict[str, Any]) -> dict[str, Any]:
 
 def test_id_from_primary_key() -> None:
     customer = definition(
-        {"name": "customer_id"}, {"name": "email", "primary_key": True}, {"name": "name"}
+        {"name": "customer_id", "type": "string"},
+        {"name": "email", "type": "string", "primary_key": True},
+        {"name": "name", "type": "string"},
     )
     assert derive_instance_id(customer, {"customer_id": "c1", "email": "a@x.io"}) == "a@x.io"
 
 
 def test_id_from_composite_primary_key() -> None:
     customer = definition(
-        {"name": "region", "primary_key": True}, {"name": "number", "primary_key": True}
+        {"name": "region", "type": "string", "primary_key": True},
+        {"name": "number", "type": "string", "primary_key": True},
     )
     assert derive_instance_id(customer, {"region": "eu", "number": 7}) == "eu_7"
     assert derive_instance_id(customer, {"region": "eu"}) is None
 
 
 def test_id_from_class_id_convention() -> None:
-    customer = definition({"name": "name"}, {"name": "customer_id"})
+    customer = definition(
+        {"name": "name", "type": "string"}, {"name": "customer_id", "type": "string"}
+    )
     assert derive_instance_id(customer, {"customer_id": "c42", "name": "Ann"}) == "c42"
 
 
 @pytest.mark.parametrize("data", [{}, {"customer_id": None}, {"customer_id": ""}])
 def test_no_id_when_the_key_is_missing(data: dict[str, Any]) -> None:
-    customer = definition({"name": "customer_id"})
+    customer = definition({"name": "customer_id", "type": "string"})
     assert derive_instance_id(customer, data) is None
 
 
 def test_no_id_without_a_key_property() -> None:
-    assert derive_instance_id(definition({"name": "name"}), {"name": "Ann"}) is None
+    assert (
+        derive_instance_id(
+            definition({"name": "name", "type": "string"}), {"name": "Ann", "type": "string"}
+        )
+        is None
+    )

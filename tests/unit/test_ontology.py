@@ -32,7 +32,7 @@ def test_parse_class_returns_the_canonical_form() -> None:
             "properties": [
                 {"name": "order_id", "type": "xsd:string", "primary_key": True, "required": True},
                 {"name": "total", "type": "xsd:decimal", "label": {"en": "Total", "ko": "합계"}},
-                {"name": "note"},
+                {"name": "note", "type": "text"},
             ],
             "relationships": [
                 {"predicate": "placed_by", "target": "@Customer"},
@@ -46,7 +46,7 @@ def test_parse_class_returns_the_canonical_form() -> None:
     assert [(p["name"], p["type"]) for p in parsed["properties"]] == [
         ("order_id", "string"),
         ("total", "decimal"),
-        ("note", "string"),
+        ("note", "text"),
     ]
     assert parsed["properties"][0]["primary_key"] is True
     assert parsed["properties"][2]["required"] is False
@@ -71,7 +71,10 @@ def test_bad_class_id(bad_id: Any) -> None:
 
 def test_unknown_property_type() -> None:
     [error] = errors_of(
-        {"id": "A", "properties": [{"name": "x"}, {"name": "y", "type": "quaternion"}]}
+        {
+            "id": "A",
+            "properties": [{"name": "x", "type": "string"}, {"name": "y", "type": "quaternion"}],
+        }
     )
     assert (error["path"], error["code"], error["value"]) == (
         "properties[1].type",
@@ -94,10 +97,13 @@ def test_bad_cardinality() -> None:
 @pytest.mark.parametrize(
     "payload",
     [
-        {"id": "A", "properties": [{"name": "x"}, {"name": "x", "type": "integer"}]},
         {
             "id": "A",
-            "properties": [{"name": "x"}],
+            "properties": [{"name": "x", "type": "string"}, {"name": "x", "type": "integer"}],
+        },
+        {
+            "id": "A",
+            "properties": [{"name": "x", "type": "string"}],
             "relationships": [{"predicate": "x", "target": "B"}],
         },
     ],
@@ -112,7 +118,10 @@ def test_all_errors_are_reported_at_once() -> None:
     errors = errors_of(
         {
             "id": "9bad",
-            "properties": [{"name": "bad name"}, {"name": "ok", "required": "yes"}],
+            "properties": [
+                {"name": "bad name", "type": "string"},
+                {"name": "ok", "type": "string", "required": "yes"},
+            ],
             "relationships": [{"predicate": "r", "target": "not a class"}],
             "parent_class": "",
         }

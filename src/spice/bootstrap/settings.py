@@ -121,7 +121,14 @@ class Settings(BaseSettings):
     )
     sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
         default="NORMAL",
-        description="`NORMAL` survives a killed process; `FULL` also survives power loss.",
+        description=(
+            "Durability of the embedded log (SQLite in WAL mode). `NORMAL`, the default: an"
+            " acknowledged command survives a killed process (`kill -9`), but the last ones"
+            " acknowledged before a power loss or an operating-system crash may be lost (the"
+            " log stays consistent and its hash chain verifies). `FULL`: every acknowledged"
+            " command also survives power loss, at the cost of a sync of the WAL per commit,"
+            " as PostgreSQL's default does."
+        ),
         json_schema_extra={"profile": "embedded"},
     )
     max_body_bytes: int = Field(

@@ -244,6 +244,9 @@ class ApproveProposal(Command):
     command_type = "APPROVE_PROPOSAL"
     number: int
     comment: str | None = None
+    # Who approves, as the API identified them (never taken from a request body): the
+    # decider refuses the proposal's author. None in commands stored before it was kept.
+    approver: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,7 +7,14 @@ import re
 from spice.domain.errors import ValidationFailed, field_error
 
 DATABASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
-BRANCH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,99}$")
+# A branch name is one git would take for a branch (`git check-ref-format --branch`):
+# slash-separated components, none empty, none starting or ending with a dot, no `..`,
+# none ending in `.lock` (checked in `check_branch`), and not `HEAD`; so a client that
+# normalises a URL (`x/../main`) never reaches another branch.
+BRANCH_NAME = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*$"
+)
+BRANCH_MAX = 100
 CLASS_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -17,6 +24,36 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{0,99}$")
 API_KEY_ID = re.compile(r"^[a-z0-9]{8,32}$")
 
 MAIN_BRANCH = "main"
+
+
+def is_branch_name(value: object) -> bool:
+    """Whether `value` is a name a branch may have (see BRANCH_NAME)."""
+    return (
+        isinstance(value, str)
+        and len(value) <= BRANCH_MAX
+        and value != "HEAD"
+        and BRANCH_NAME.fullmatch(value) is not None
+        and not any(part.endswith(".lock") for part in value.split("/"))
+    )
+
+
+def check_branch(value: object, path: str | None = None) -> str:
+    """Return `value` if it is a branch name git would take, else raise ValidationFailed."""
+    if not is_branch_name(value):
+        raise ValidationFailed(
+            f"invalid branch: {value!r}",
+            [
+                field_error(
+                    path or "branch",
+                    "invalid_identifier",
+                    f"up to {BRANCH_MAX} characters matching {BRANCH_NAME.pattern}, as git"
+                    " names branches: no empty component, no component starting or ending"
+                    " with a dot, no '..', none ending in '.lock', not HEAD",
+                    value,
+                )
+            ],
+        )
+    return str(value)
 
 
 def check_name(kind: str, value: object, pattern: re.Pattern[str], path: str | None = None) -> str:

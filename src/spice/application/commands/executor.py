@@ -397,7 +397,7 @@ class _Batch:
                 executor.execute(envelope)
                 return
             else:
-                self.staged.add(decision.changes)
+                self.staged.add(decision.changes, command.actor)
                 written = executor._written(command, decision, now)
         self.decided.append((envelope, command, written))
         self.events += len(written)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,9 @@ from spice.domain.names import command_aggregate
 # class or link target, an id taken by an instance being deleted, a sequence not reached yet,
 # values checked against a class being changed. Malformed requests are refused at once.
 STATE_DEPENDENT = (NotFound, Conflict, ConcurrencyConflict, ValidationFailed)
+
+# Streams remembered as written by an accepted command with expected_seq not yet run.
+MAX_EXPECTED_IN_FLIGHT = 10_000
 
 # Waits until every command accepted so far has been processed (or the timeout passes).
 DrainWait = Callable[[float], bool]
@@ -76,6 +80,8 @@ class CommandService:
         self.model = model or WriteModel(store)
         self.drain = drain
         self.drain_timeout = drain_timeout
+        self._expecting_lock = threading.Lock()
+        self._expected_in_flight: set[str] = set()
 
     def submit(
         self,
@@ -98,6 +104,11 @@ class CommandService:
             existing = self._existing(issued)
             if existing is not None:
                 return existing
+        if command.expected_seq is None:
+            return self._checked_and_accepted(issued, idempotency_key)
+        return self._expecting(issued, idempotency_key)
+
+    def _checked_and_accepted(self, issued: IssuedCommand, idempotency_key: str | None) -> Accepted:
         before = self.store.head_position()
         try:
             decision = self._precheck(issued)
@@ -110,8 +121,34 @@ class CommandService:
             return existing
         stored, status = self._accepting.call(issued)
         if decision is not None and stored.position == before + 1:
-            self.decisions.keep(command_id, before + 1, decision)  # decided on this very log
+            # decided on this very log
+            self.decisions.keep(issued.command_id, before + 1, decision)
         return Accepted(issued, status, replayed=False)
+
+    def _expecting(self, issued: IssuedCommand, idempotency_key: str | None) -> Accepted:
+        """A command with `expected_seq`: when another one expecting a sequence of the same
+        stream was accepted here and has not run yet, wait for it first, so that the loser
+        of the two is refused now (409) rather than accepted and failed later."""
+        stream = self._expected_stream(issued.command)
+        with self._expecting_lock:
+            if stream is not None and stream in self._expected_in_flight:
+                self.drain(self.drain_timeout)
+                self._expected_in_flight.clear()  # all ran (or the wait gave up)
+            accepted = self._checked_and_accepted(issued, idempotency_key)
+            if stream is not None and not accepted.replayed:
+                if len(self._expected_in_flight) >= MAX_EXPECTED_IN_FLIGHT:
+                    self._expected_in_flight.clear()  # only a loss of earliness
+                self._expected_in_flight.add(stream)
+            return accepted
+
+    def _expected_stream(self, command: Command) -> str | None:
+        """The stream a command's expected_seq is about, from deciding it now (None when
+        it is refused: the check that follows says why)."""
+        try:
+            decision = decide(self.model, command, "expected-stream")
+        except SpiceError:
+            return None
+        return decision.changes[0].aggregate_id if decision.changes else None
 
     def _accept(
         self, commands: list[IssuedCommand]

@@ -56,7 +56,7 @@ class AuditTrail:
         `since` (an ISO time or a log position)."""
         if after is not None:
             return after
-        return 0 if since is None else self.refs.position(since)
+        return 0 if since is None else self.refs.position(since, None)
 
     def entries(self, after: int, limit: int, where: AuditFilter) -> dict[str, Any]:
         """Up to `limit` entries past position `after`, the position to go on from, and

@@ -161,8 +161,8 @@ class History:
         branch, sep, point = ref.partition("@")
         if sep:
             self.reader.branch(db, branch)
-            return branch, self.refs.position(point)
-        if names.BRANCH_NAME.fullmatch(ref):
+            return branch, self.refs.position(point, db)
+        if names.is_branch_name(ref):
             try:
                 self.reader.branch(db, ref)
                 return ref, None

@@ -58,8 +58,8 @@ class Proposals:
             if e.event_type == ProposalCommented.event_type:
                 view["comments"].append({**_said(e), "comment": e.data["comment"]})
             elif e.event_type == ProposalApproved.event_type:
-                # Approval by someone other than the author is enforced once identities are
-                # authenticated; until then it is recorded and shown.
+                # An author's approval can no longer be given; one recorded before that
+                # rule is shown, marked, and counts for nothing.
                 by_author = e.actor == opened.actor
                 approval = {**_said(e), "comment": e.data["comment"], "by_author": by_author}
                 view["approvals"].append(approval)
@@ -92,7 +92,7 @@ class Proposals:
         view = self._present(self._stream(db, number))
         model = WriteModel(self.events)
         needed = int(proposals.settings(model, db)["required_approvals"])
-        approvers = {a["by"] for a in view["approvals"]}
+        approvers = {a["by"] for a in view["approvals"] if not a["by_author"]}
         view["approvals_required"] = needed
         if view["status"] != "open":
             return view

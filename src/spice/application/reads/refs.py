@@ -29,7 +29,9 @@ class Refs:
     def __init__(self, events: EventStore) -> None:
         self.events = events
 
-    def position(self, ref: str) -> int:
+    def position(self, ref: str, db: str | None) -> int:
+        """The log position `ref` names; a commit id only if it is a commit of `db` (any
+        database's when `db` is None)."""
         ref = ref.strip()
         if not ref or len(ref) > MAX_REF:
             raise BadRequest("as_of must be a log position, an ISO time or a commit id")
@@ -45,16 +47,22 @@ class Refs:
         stamp = parse_time(ref)
         if stamp is not None:
             return self._at_time(stamp, head, ref)
-        return self.commit_position(ref)
+        return self.commit_position(ref, db)
 
-    def commit_position(self, commit: str) -> int:
-        """The position of a commit: the last event its command wrote (its completion)."""
+    def commit_position(self, commit: str, db: str | None) -> int:
+        """The position of a commit of `db`: the last event its command wrote (its
+        completion). Another database's commit is refused as one that does not exist."""
         if ":" in commit or len(commit) > MAX_REF:
             raise BadRequest(f"{commit!r} is not a position, a time or a commit id")
         outcome = self.events.head(names.command_aggregate(commit))
-        if outcome is None or outcome.event_type != CommandCompleted.event_type:
+        if (
+            outcome is None
+            or outcome.event_type != CommandCompleted.event_type
+            or (db is not None and outcome.metadata.get("database") != db)
+        ):
+            where = "" if db is None else f" of {db!r}"
             raise BadRequest(
-                f"{commit!r} is not a position, an ISO time or a completed commit",
+                f"{commit!r} is not a position, an ISO time or a completed commit{where}",
                 {"as_of": commit},
             )
         return outcome.position or 0

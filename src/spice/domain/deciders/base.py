@@ -321,7 +321,9 @@ class Staged(WriteModel):
             found = self._checked[key] = super().effective_class(db, branch, class_id)
         return dict(found)
 
-    def add(self, changes: Iterable[Change]) -> None:
+    def add(self, changes: Iterable[Change], actor: str = "") -> None:
+        """Stage changes, as written by `actor` (a later decision may ask who wrote them,
+        as it would of the log)."""
         changes = list(changes)
         if any(
             (names.branch_scope(change.aggregate_id) or ("",))[0] not in ("inst", "uniq")
@@ -337,7 +339,7 @@ class Staged(WriteModel):
                 aggregate_id=change.aggregate_id,
                 sequence_number=change.seq,
                 occurred_at="",
-                actor="",
+                actor=actor,
                 data=event.to_data(),
                 metadata=change.metadata or {},
             )

@@ -12,8 +12,8 @@ from spice.domain.events import BranchCreated, BranchDeleted
 
 def create_branch(model: WriteModel, command: CreateBranch, _command_id: str) -> Decision:
     db = str(model.require_database(command.database).body["name"])
-    parent = names.check_name("branch", command.branch, names.BRANCH_NAME, "from_branch")
-    name = names.check_name("branch", command.name, names.BRANCH_NAME, "name")
+    parent = names.check_branch(command.branch, "from_branch")
+    name = names.check_branch(command.name, "name")
     model.require_branch(db, parent)
     head = model.store.head_position()
     at = command.at_position
@@ -41,7 +41,7 @@ def create_branch(model: WriteModel, command: CreateBranch, _command_id: str) ->
 
 def delete_branch(model: WriteModel, command: DeleteBranch, _command_id: str) -> Decision:
     db = str(model.require_database(command.database).body["name"])
-    name = names.check_name("branch", command.name, names.BRANCH_NAME, "name")
+    name = names.check_branch(command.name, "name")
     if name == names.MAIN_BRANCH:
         raise Conflict("the main branch cannot be deleted", {"branch": name})
     state = model.load(names.branch_aggregate(db, name))

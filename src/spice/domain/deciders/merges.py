@@ -83,7 +83,7 @@ class Merge(ThreeWay):
 
     def __init__(self, model: WriteModel, command: c.MergeBranch, command_id: str) -> None:
         super().__init__(model, command, command_id)
-        self.source = names.check_name("branch", command.source, names.BRANCH_NAME, "source")
+        self.source = names.check_branch(command.source, "source")
         self._start(model)
 
     def _start(self, model: WriteModel) -> None:
@@ -126,8 +126,14 @@ class Merge(ThreeWay):
 
 
 def merge_branch(model: WriteModel, command: c.MergeBranch, command_id: str) -> Decision:
+    """Bring the source's changes since the common ancestor onto the target. A source with
+    nothing the target lacks is "up to date": the merge writes nothing (no commit), as a
+    second of two merges sent at once finds."""
     merge = Merge(model, command, command_id)
-    merge.bring(merge.changed())
+    changed = merge.changed()
+    if not changed:
+        return Decision([], _up_to_date(merge))
+    merge.bring(changed)
     merge.refuse_conflicts(f"merging {merge.source!r} into {merge.target!r}")
     source = merge.source_branch
     commits = sorted(merge.commits)
@@ -143,6 +149,7 @@ def merge_branch(model: WriteModel, command: c.MergeBranch, command_id: str) -> 
             "base_position": base.position,
             "rebased_position": base.position if base.view == merge.target else None,
             "source_position": merge.head,
+            "up_to_date": False,
             "fast_forward": not merge.settled and not merge.target_moved(),
             "changed": summary["changed"],
             "events": summary["events"],
@@ -150,6 +157,23 @@ def merge_branch(model: WriteModel, command: c.MergeBranch, command_id: str) -> 
             "resolved": summary["resolved"],
         },
     )
+
+
+def _up_to_date(merge: Merge) -> dict[str, object]:
+    return {
+        "database": merge.db,
+        "source": merge.source,
+        "target": merge.target,
+        "up_to_date": True,
+        "base_position": merge.base.position,
+        "rebased_position": None,
+        "source_position": merge.head,
+        "fast_forward": False,
+        "changed": False,
+        "events": 0,
+        "source_commits": [],
+        "resolved": [],
+    }
 
 
 class Rebase(Merge):

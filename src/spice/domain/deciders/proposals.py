@@ -17,7 +17,7 @@ from spice.domain import names
 from spice.domain.aggregates import AggregateState
 from spice.domain.deciders import merges
 from spice.domain.deciders.base import Change, Decision, WriteModel
-from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
+from spice.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from spice.domain.events import (
     DatabaseSettingsChanged,
     DomainEvent,
@@ -93,7 +93,7 @@ def configure_database(
             [field_error("protected_branches", "type", f"up to {MAX_PROTECTED} names", protected)],
         )
     for i, name in enumerate(protected):
-        names.check_name("branch", name, names.BRANCH_NAME, f"protected_branches[{i}]")
+        names.check_branch(name, f"protected_branches[{i}]")
     approvals = command.required_approvals
     if not isinstance(approvals, int) or isinstance(approvals, bool):
         approvals = -1
@@ -129,8 +129,8 @@ def _text(value: Any, path: str, limit: int, required: bool) -> str | None:
 
 def open_proposal(model: WriteModel, command: c.OpenProposal, _command_id: str) -> Decision:
     db = str(model.require_database(command.database).body["name"])
-    target = names.check_name("branch", command.branch, names.BRANCH_NAME, "target")
-    source = names.check_name("branch", command.source, names.BRANCH_NAME, "source")
+    target = names.check_branch(command.branch, "target")
+    source = names.check_branch(command.source, "source")
     title = str(_text(command.title, "title", MAX_TITLE, True))
     description = _text(command.description, "description", MAX_TEXT, False)
     model.require_branch(db, target)
@@ -186,6 +186,14 @@ def comment_proposal(model: WriteModel, command: c.CommentProposal, _command_id:
 
 
 def approve_proposal(model: WriteModel, command: c.ApproveProposal, _command_id: str) -> Decision:
+    """Approve an open proposal; its author cannot (403), whenever the approval runs."""
+    if command.approver is not None:
+        _, state = _open(model, command.database, command.number)
+        if command.approver == state.created_by:
+            raise Forbidden(
+                "the author of a proposal cannot approve it",
+                {"number": command.number, "author": state.created_by},
+            )
     return _note(model, command, ProposalApproved, required=False)
 
 
@@ -194,9 +202,13 @@ def close_proposal(model: WriteModel, command: c.CloseProposal, _command_id: str
 
 
 def approvers(model: WriteModel, aggregate_id: str) -> list[str]:
-    """Who approved a proposal, each once, in order."""
+    """Who approved a proposal, each once, in order; never its author (an approval the
+    author recorded before the rule was kept does not count)."""
     events = model.read_stream(aggregate_id)
-    found = [e.actor for e in events if e.event_type == ProposalApproved.event_type]
+    author = events[0].actor if events else None
+    found = [
+        e.actor for e in events if e.event_type == ProposalApproved.event_type and e.actor != author
+    ]
     return list(dict.fromkeys(found))
 
 

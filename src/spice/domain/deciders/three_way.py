@@ -60,7 +60,7 @@ class ThreeWay:
         command_id: str,
     ) -> None:
         db = str(model.require_database(command.database).body["name"])
-        target = names.check_name("branch", command.branch, names.BRANCH_NAME, "branch")
+        target = names.check_branch(command.branch, "branch")
         strategy, resolutions = command.strategy, command.resolutions
         if strategy not in STRATEGIES:
             raise ValidationFailed(

@@ -9,7 +9,7 @@ from typing import Any
 from spice.domain import commands as c
 from spice.domain import names
 from spice.domain.deciders.base import Change, Decision, WriteModel, require_absent
-from spice.domain.errors import NotFound, ValidationFailed, field_error
+from spice.domain.errors import Conflict, NotFound, ValidationFailed, field_error
 from spice.domain.events import (
     ApiKeyIssued,
     ApiKeyRevoked,
@@ -96,6 +96,13 @@ def grant_role(model: WriteModel, command: c.GrantRole, _command_id: str) -> Dec
     if command.role not in ROLES:
         raise ValidationFailed(
             "unknown role", [field_error("role", "enum", " | ".join(ROLES), command.role)]
+        )
+    if user == state.created_by and command.role != "owner":
+        raise Conflict(
+            f"{user!r} created {command.database!r} and stays its owner: no other owner can"
+            " demote them",
+            {"username": user, "role": command.role},
+            code="CREATOR_IS_OWNER",
         )
     event = DatabaseRoleGranted(str(command.database), user, command.role)
     return Decision(

@@ -46,7 +46,12 @@ def _type_spec(
     if depth > MAX_NESTING:
         errors.append(field_error(path, "too_deep", f"at most {MAX_NESTING} nested types", None))
         return None
-    type_name = canonical_type(raw.get("type", "string"))
+    if "type" not in raw:
+        errors.append(
+            field_error(f"{path}.type", "required", f"a type, one of {sorted(TYPES)}", None)
+        )
+        return None
+    type_name = canonical_type(raw["type"])
     if type_name is None:
         errors.append(
             field_error(f"{path}.type", "unknown_type", f"one of {sorted(TYPES)}", raw.get("type"))

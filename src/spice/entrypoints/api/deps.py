@@ -99,6 +99,7 @@ async def get_refs(request: Request) -> Refs:
 
 
 def get_as_of(
+    request: Request,
     refs: Annotated[Refs, Depends(get_refs)],
     as_of: Annotated[
         str | None,
@@ -108,7 +109,10 @@ def get_as_of(
         ),
     ] = None,
 ) -> int | None:
-    return None if as_of is None else refs.position(as_of)
+    if as_of is None:
+        return None
+    db = request.path_params.get("db")
+    return refs.position(as_of, db if isinstance(db, str) else None)
 
 
 def identify(container: Container, headers: Headers) -> Identity:
@@ -169,7 +173,7 @@ async def get_branch(
     whose creation the client was just told was accepted: the request then waits (within
     the drain timeout) for pending commands and the read model, so that a read right after
     the create sees the branch, as the seed's what-if demo expects."""
-    names.check_name("branch", branch, names.BRANCH_NAME)
+    names.check_branch(branch)
     db = request.path_params.get("db")
     if branch == names.MAIN_BRANCH or not isinstance(db, str):
         return branch

@@ -161,7 +161,7 @@ async def create_branch(
 ) -> JSONResponse:
     """Fork a branch from `from_branch` at its head (or as of `at`). Nothing is copied: the
     branch reads its parent as of the fork point plus its own writes."""
-    at = None if body.at is None else await run_in_threadpool(refs.position, str(body.at))
+    at = None if body.at is None else await run_in_threadpool(refs.position, str(body.at), db)
     command = c.CreateBranch(database=db, branch=body.from_branch, name=body.name, at_position=at)
     return await submit(write, command, f"Branch creation accepted for {body.name!r}")
 
@@ -176,7 +176,7 @@ def list_branches(db: str, reader: deps.ReaderDep, history: deps.HistoryDep) -> 
 
 @router.get("/{db}/branches/{branch:path}", response_model=Envelope[BranchPublic])
 def get_branch(db: str, branch: str, history: deps.HistoryDep) -> dict[str, Any]:
-    names.check_name("branch", branch, names.BRANCH_NAME)
+    names.check_branch(branch)
     return success(history.branch(db, branch))
 
 
@@ -188,6 +188,6 @@ async def delete_branch(
 ) -> JSONResponse:
     """Delete a branch (never `main`, nor one that other branches forked from); its name
     cannot be used again."""
-    names.check_name("branch", branch, names.BRANCH_NAME)
+    names.check_branch(branch)
     command = c.DeleteBranch(database=db, name=branch, expected_seq=expected_seq)
     return await submit(write, command, f"Branch deletion accepted for {branch!r}")

@@ -187,7 +187,7 @@ async def reset(
     position, an ISO time or a commit, with new events: the branch reads as it did then,
     and its history keeps everything in between. An instance deleted since comes back with
     the values it had then."""
-    position = await run_in_threadpool(refs.position, body.to)
+    position = await run_in_threadpool(refs.position, body.to, db)
     command = c.ResetBranch(
         database=db,
         branch=body.branch,

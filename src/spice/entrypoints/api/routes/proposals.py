@@ -10,8 +10,6 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.domain import commands as c
-from spice.domain import names
-from spice.domain.errors import Forbidden
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import (
     ERRORS,
@@ -118,19 +116,13 @@ async def approve(
     db: str,
     number: Number,
     write: deps.WriteDep,
-    identity: deps.IdentityDep,
     body: ProposalNote | None = None,
 ) -> JSONResponse:
-    """Approve an open proposal; the approver is recorded. A signed-in author cannot
-    approve their own proposal (403)."""
-    if identity.method != "local":
-        state = await run_in_threadpool(
-            write.commands.model.load, names.proposal_aggregate(db, number)
-        )
-        if state.exists and state.created_by == identity.username:
-            raise Forbidden("the author of a proposal cannot approve it", {"number": number})
+    """Approve an open proposal; the approver is recorded. The author of a proposal cannot
+    approve it (403), whether it is asked before or after the proposal is opened; a
+    merge counts no approval of its author."""
     note = body.comment if body is not None else None
-    command = c.ApproveProposal(database=db, number=number, comment=note)
+    command = c.ApproveProposal(database=db, number=number, comment=note, approver=write.actor)
     return await submit(write, command, f"Approval of proposal {number} accepted")
 
 
