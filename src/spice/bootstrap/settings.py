@@ -139,6 +139,19 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest dataset file, uploaded or fetched from a URL (413 above).",
     )
+    body_read_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest wait for the next part of a request body: a body that stops "
+        "arriving (a client that declares more than it sends) gets 408 and its connection "
+        "closed.",
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Most connections and requests the HTTP server holds at once; a request "
+        "beyond them gets 503. Keep it below the process's open-file limit (`ulimit -n`).",
+    )
     fetch_private_networks: bool = Field(
         default=False,
         description="Let dataset URLs reach loopback, private, link-local and other "

@@ -15,6 +15,7 @@ from spice.bootstrap.settings import Settings
 from spice.entrypoints.api import console, errors
 from spice.entrypoints.api.access import AccessMiddleware
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
+from spice.entrypoints.api.head import HeadAsGetMiddleware
 from spice.entrypoints.api.metrics import Metrics, MetricsMiddleware
 from spice.entrypoints.api.origins import TrustedOriginsMiddleware
 from spice.entrypoints.api.rate_limit import RateLimitMiddleware
@@ -105,6 +106,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        read_timeout=settings.body_read_timeout_seconds,
     )
     # Limits per client, known by who they are (so inside the access check), before the
     # route reads the body.
@@ -125,6 +127,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         hosts=settings.trusted_hosts(),
         origins=settings.trusted_origins(),
     )
+    # HEAD runs as GET through everything below (access rules included).
+    app.add_middleware(HeadAsGetMiddleware)
     # Around the rest: refused requests (400, 401, 403, 413, 429) are counted too.
     metrics = Metrics()
     app.state.metrics = metrics

@@ -44,8 +44,7 @@ def _announce(what: str, settings: Settings, process: str) -> None:
 def serve(args: argparse.Namespace) -> int:
     import gc
 
-    import uvicorn
-
+    from spice.entrypoints.api import server
     from spice.entrypoints.api.app import create_app
 
     settings = _settings(args)
@@ -62,17 +61,7 @@ def serve(args: argparse.Namespace) -> int:
     gc.set_threshold(50_000, 20, 20)
     gc.collect()
     gc.freeze()
-    # WebSocket messages are small JSON objects (subscribe, ping): 64 KiB is plenty. The
-    # log is configured above (uvicorn's own lines go through it; the access lines are
-    # the request log's).
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_config=None,
-        access_log=False,
-        ws_max_size=64 * 1024,
-    )
+    server.run(create_app(settings), settings, host, port)
     return 0
 
 
