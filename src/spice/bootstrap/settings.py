@@ -132,6 +132,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest dataset file, uploaded or fetched from a URL (413 above).",
     )
+    max_read_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Longest a dataset file may take to read, on upload or read again for a "
+        "preview or an import (422 above).",
+    )
     fetch_private_networks: bool = Field(
         default=False,
         description="Let dataset URLs reach loopback, private, link-local and other "
