@@ -83,3 +83,10 @@ def test_a_file_of_one_column_has_no_delimiter_to_sniff() -> None:
 def test_inline_rows_become_a_table() -> None:
     table = table_of(["a", "b", "c"], [[1, True, None], [2.5, {"x": 1}, " "]])
     assert table.rows == [["1", "true", None], ["2.5", '{"x": 1}', None]]
+
+
+def test_a_file_that_takes_too_long_to_read_is_refused() -> None:
+    with pytest.raises(ValidationFailed) as info:
+        read_file("slow.csv", b"id\n1\n2\n", seconds=1e-9)
+    assert info.value.message == "slow.csv: reading it took longer than 1e-09 s"
+    assert read_file("slow.csv", b"id\n1\n2\n", seconds=60).tables[0].rows == [["1"], ["2"]]

@@ -186,7 +186,9 @@ def build_container(settings: Settings) -> Container:
     diffs = Diffs(documents, history)
     searches = SearchService(reader, search, documents.checkpoint)
     blobs = adapters.blob_store(s)
-    datasets = Datasets(events, blobs, s.max_upload_bytes, s.fetch_private_networks)
+    datasets = Datasets(
+        events, blobs, s.max_upload_bytes, s.fetch_private_networks, s.max_read_seconds
+    )
     imports = Imports(events, datasets)
     executor.runners[RunImport] = imports.runner(executor.run_child)
     command_progress = worker.progress if s.process == "serve" else None

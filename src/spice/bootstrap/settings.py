@@ -152,6 +152,12 @@ class Settings(BaseSettings):
         description="Most connections and requests the HTTP server holds at once; a request "
         "beyond them gets 503. Keep it below the process's open-file limit (`ulimit -n`).",
     )
+    max_read_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Longest a dataset file may take to read, on upload or read again for a "
+        "preview or an import (422 above).",
+    )
     fetch_private_networks: bool = Field(
         default=False,
         description="Let dataset URLs reach loopback, private, link-local and other "

@@ -3,7 +3,9 @@ Excel .xlsx (every sheet a table), JSON (an array of objects, or an object holdi
 JSON Lines. Every cell is kept as text (None when empty); types are inferred later.
 
 A file that cannot be read is refused with `ValidationFailed` naming the file, the row (and
-sheet) and the reason; nothing of it is kept.
+sheet) and the reason; nothing of it is kept. Reading is bounded (`limits`): in time, in a
+workbook's XML, in JSON's nesting and number length; text must be storable as UTF-8, and a
+CSV's quoting must be closed.
 """
 
 from __future__ import annotations
@@ -13,16 +15,35 @@ import csv
 import io
 import json
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from charset_normalizer import from_bytes
 
+from spice.application.datasets.limits import READ_SECONDS, Deadline, Unreadable, check_workbook
 from spice.domain.errors import ValidationFailed, field_error
 
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
 MAX_COLUMNS = 1000
+MAX_NUMBER_CHARS = 1000  # a JSON number; Python's int refuses past 4300 digits
+# What openpyxl raises on a damaged workbook (a broken archive, bad XML, missing parts).
+WORKBOOK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    OSError,
+    SyntaxError,  # xml.etree's ParseError
+    RuntimeError,  # an encrypted part; RecursionError
+    NotImplementedError,  # a compression zipfile lacks
+)
+UNSTORABLE = "holds text that is not valid Unicode (a lone surrogate) and cannot be stored as UTF-8"
 # Encodings tried, in order, when a file has no byte-order mark and is not UTF-8; what
 # charset-normalizer finds comes after these (Korean spreadsheets are mostly CP949).
 KOREAN = ("cp949",)
@@ -169,7 +190,7 @@ def _table(
     return Table(name, columns, out, numbers)
 
 
-def _csv(filename: str, data: bytes) -> ParsedFile:
+def _csv(filename: str, data: bytes, deadline: Deadline) -> ParsedFile:
     text, encoding = decode(filename, data)
     sample = text[:SNIFF_BYTES]
     try:
@@ -177,10 +198,7 @@ def _csv(filename: str, data: bytes) -> ParsedFile:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = "\t" if "\t" in sample.split("\n", 1)[0] else ","
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        _refuse(filename, f"not a readable CSV: {exc}")
+    records = _csv_records(filename, text, delimiter, deadline)
     if not records:
         _refuse(filename, "the file is empty")
     columns = _columns(filename, records[0])
@@ -188,30 +206,55 @@ def _csv(filename: str, data: bytes) -> ParsedFile:
     return ParsedFile(filename, "csv", [table], {"encoding": encoding, "delimiter": delimiter})
 
 
-def _xlsx(filename: str, data: bytes) -> ParsedFile:
+def _csv_records(filename: str, text: str, delimiter: str, deadline: Deadline) -> list[list[str]]:
+    """The records of a CSV, read strictly: a quote never closed, or text after a closing
+    quote, is refused with its line rather than read as one long field."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            records.append(next(reader))
+        except StopIteration:
+            return records
+        except csv.Error as exc:
+            if str(exc) == "unexpected end of data":
+                _refuse(filename, f"a quote opened in the row on line {start} is never closed")
+            _refuse(filename, f"line {reader.line_num}: not a readable CSV: {exc}")
+        deadline.check()
+
+
+def _xlsx(filename: str, data: bytes, deadline: Deadline) -> ParsedFile:
     from openpyxl import load_workbook
 
     try:
+        check_workbook(data, deadline)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        try:
+            tables = [t for sheet in book.worksheets if (t := _sheet(filename, sheet, deadline))]
+        finally:
+            book.close()
+    except WORKBOOK_ERRORS as exc:
         _refuse(filename, f"not a readable .xlsx workbook: {exc}")
-    tables: list[Table] = []
-    try:
-        for sheet in book.worksheets:
-            values = [list(r) for r in sheet.iter_rows(values_only=True)]
-            header = 1
-            while values and not any(_cell(v) is not None for v in values[0]):
-                values.pop(0)  # leading blank rows
-                header += 1
-            if not values:
-                continue  # an empty sheet is no table
-            columns = _columns(filename, values[0], sheet.title)
-            tables.append(_table(filename, sheet.title, columns, values[1:], sheet.title, header))
-    finally:
-        book.close()
     if not tables:
         _refuse(filename, "the workbook has no sheet with data")
     return ParsedFile(filename, "xlsx", tables, {"sheets": [t.name for t in tables]})
+
+
+def _sheet(filename: str, sheet: Any, deadline: Deadline) -> Table | None:
+    """A sheet's table, or None when it is empty."""
+    values: list[list[Any]] = []
+    for row in sheet.iter_rows(values_only=True):
+        values.append(list(row))
+        deadline.check()
+    header = 1
+    while values and not any(_cell(v) is not None for v in values[0]):
+        values.pop(0)  # leading blank rows
+        header += 1
+    if not values:
+        return None
+    columns = _columns(filename, values[0], sheet.title)
+    return _table(filename, sheet.title, columns, values[1:], sheet.title, header)
 
 
 def _records(filename: str, records: list[Any], first_row: int = 1) -> Table:
@@ -223,7 +266,10 @@ def _records(filename: str, records: list[Any], first_row: int = 1) -> Table:
     names = list(columns)
     if not names:
         _refuse(filename, "no records with fields")
-    rows = [[_json_cell(record.get(name)) for name in names] for record in records]
+    try:
+        rows = [[_json_cell(record.get(name)) for name in names] for record in records]
+    except RecursionError:  # json.dumps of a value nested nearly as deep as loads allows
+        _refuse(filename, "values nested too deeply")
     return Table(filename.rsplit(".", 1)[0] or filename, names, rows)
 
 
@@ -235,12 +281,40 @@ def _json_cell(value: Any) -> Cell:
     return _cell(value)
 
 
-def _json(filename: str, data: bytes) -> ParsedFile:
-    text, encoding = decode(filename, data)
+class _NumberTooLong(Exception):
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+
+def _bounded(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    def number(text: str) -> Any:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _NumberTooLong(len(text))
+        return parse(text)
+
+    return number
+
+
+INT, FLOAT = _bounded(int), _bounded(float)
+
+
+def _loads(filename: str, text: str, row: int | None = None) -> Any:
+    """A JSON value, refused (naming the file and row) when it is not valid, nests deeper
+    than Python's recursion allows, or holds a number longer than `MAX_NUMBER_CHARS`."""
     try:
-        found = json.loads(text)
+        return json.loads(text, parse_int=INT, parse_float=FLOAT)
     except json.JSONDecodeError as exc:
-        _refuse(filename, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        where = "" if row else f" (line {exc.lineno}, column {exc.colno})"
+        _refuse(filename, f"not valid JSON: {exc.msg}{where}", row)
+    except RecursionError:
+        _refuse(filename, "values nested too deeply", row)
+    except _NumberTooLong as exc:
+        _refuse(filename, f"a number of {exc.length} characters (at most {MAX_NUMBER_CHARS})", row)
+
+
+def _json(filename: str, data: bytes, deadline: Deadline) -> ParsedFile:
+    text, encoding = decode(filename, data)
+    found = _loads(filename, text)
     if isinstance(found, dict):
         lists = [v for v in found.values() if isinstance(v, list)]
         if len(lists) != 1:
@@ -251,16 +325,13 @@ def _json(filename: str, data: bytes) -> ParsedFile:
     return ParsedFile(filename, "json", [_records(filename, found)], {"encoding": encoding})
 
 
-def _jsonl(filename: str, data: bytes) -> ParsedFile:
+def _jsonl(filename: str, data: bytes, deadline: Deadline) -> ParsedFile:
     text, encoding = decode(filename, data)
     records: list[Any] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            _refuse(filename, f"not valid JSON: {exc.msg}", number)
+        if line.strip():
+            records.append(_loads(filename, line, number))
+            deadline.check()
     if not records:
         _refuse(filename, "the file is empty")
     return ParsedFile(filename, "jsonl", [_records(filename, records)], {"encoding": encoding})
@@ -274,12 +345,45 @@ def table_of(columns: list[str], data: list[list[Any]], name: str = "data") -> T
     return _table(name, name, names, rows)
 
 
-READERS = {"csv": _csv, "xlsx": _xlsx, "json": _json, "jsonl": _jsonl}
+def _storable(filename: str, parsed: ParsedFile) -> None:
+    """Refuse text that UTF-8 cannot hold: a lone surrogate, which JSON's `\\ud800` escape
+    (and nothing else a file holds) makes; the stores would fail on it later."""
+    for table in parsed.tables:
+        sheet = table.name if parsed.format == "xlsx" else None
+        if not _utf8("".join(table.columns)):
+            _refuse(filename, f"a column name {UNSTORABLE}", None, sheet)
+        for index, row in enumerate(table.rows):
+            if not _utf8("".join(c for c in row if c)):
+                column = next(n for n, c in zip(table.columns, row, strict=True) if not _utf8(c))
+                _refuse(filename, f"column {column!r} {UNSTORABLE}", table.row_number(index), sheet)
 
 
-def read_file(filename: str, data: bytes) -> ParsedFile:
+def _utf8(text: str | None) -> bool:
+    if not text or text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+READERS: dict[str, Callable[[str, bytes, Deadline], ParsedFile]] = {
+    "csv": _csv,
+    "xlsx": _xlsx,
+    "json": _json,
+    "jsonl": _jsonl,
+}
+
+
+def read_file(filename: str, data: bytes, seconds: float = READ_SECONDS) -> ParsedFile:
     """The tables of a file; `ValidationFailed` (naming file, row and reason) when it cannot
-    be read."""
+    be read, or reading it takes longer than `seconds`."""
     if not data.strip():
         _refuse(filename, "the file is empty")
-    return READERS[format_of(filename, data)](filename, data)
+    try:
+        parsed = READERS[format_of(filename, data)](filename, data, Deadline(seconds))
+    except Unreadable as exc:
+        _refuse(filename, str(exc))
+    _storable(filename, parsed)
+    return parsed

@@ -21,6 +21,7 @@ import httpx
 
 from spice.application.datasets.files import ParsedFile, Table, read_file, table_of
 from spice.application.datasets.inference import infer_table
+from spice.application.datasets.limits import READ_SECONDS
 from spice.application.datasets.profile import profile
 from spice.application.datasets.suggest import (
     find_links,
@@ -84,12 +85,18 @@ class Datasets:
     """Storing and reading dataset versions."""
 
     def __init__(
-        self, events: EventStore, blobs: BlobStore, max_bytes: int, allow_private: bool = False
+        self,
+        events: EventStore,
+        blobs: BlobStore,
+        max_bytes: int,
+        allow_private: bool = False,
+        read_seconds: float = READ_SECONDS,
     ) -> None:
         self.events = events
         self.blobs = blobs
         self.max_bytes = max_bytes
         self.allow_private = allow_private
+        self.read_seconds = read_seconds
         self._files: OrderedDict[str, ParsedFile] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -166,7 +173,7 @@ class Datasets:
         bytes in the blob store, and answer the command that records the version."""
         names.check_name("dataset", name, names.DATASET_NAME, "name")
         WriteModel(self.events).require_database(db)
-        parsed = read_file(filename, data)
+        parsed = read_file(filename, data, self.read_seconds)
         sha256 = hashlib.sha256(data).hexdigest()
         info = self.blobs.put(blob_key(sha256), data, CONTENT_TYPES[parsed.format])
         self._remember(sha256, parsed)
@@ -214,7 +221,8 @@ class Datasets:
         with self._lock:
             parsed = self._files.get(found["sha256"])
         if parsed is None:
-            parsed = read_file(found["filename"], self.blobs.read(found["blob_key"]))
+            data = self.blobs.read(found["blob_key"])
+            parsed = read_file(found["filename"], data, self.read_seconds)
             self._remember(found["sha256"], parsed)
         return parsed
 
