@@ -9,11 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from spice.bootstrap.settings import Settings
+from spice.domain import names
 from spice.entrypoints.api.app import create_app
 from tests.api.support import TEST_HOST
-
-ERROR_CODES = ("400", "404", "409", "422")
-
 
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
@@ -50,8 +48,12 @@ def test_every_route_documents_its_success_body(spec: dict[str, Any]) -> None:
 
 def test_every_route_documents_the_error_shape(spec: dict[str, Any]) -> None:
     for path, method, op in _operations(spec):
-        for code in ERROR_CODES:
-            ref = _schema_ref(op["responses"].get(code, {}))
+        errors = [code for code in op["responses"] if code[0] in "45"]
+        assert "400" in errors and "503" in errors, f"{method.upper()} {path}"
+        for code in errors:
+            if (path, code) in (("/ready", "503"), ("/api/v1/ready", "503")):
+                continue  # not ready: the readiness body, with the reason
+            ref = _schema_ref(op["responses"][code])
             assert ref.endswith("/ErrorBody"), f"{method.upper()} {path} {code}: {ref}"
     error = spec["components"]["schemas"]["ErrorBody"]
     assert set(error["required"]) == {"status", "code", "message", "details"}
@@ -68,3 +70,24 @@ def test_writes_document_both_answers(spec: dict[str, Any]) -> None:
 
 def test_the_partial_class_update_is_documented(spec: dict[str, Any]) -> None:
     assert "patch" in spec["paths"]["/api/v1/database/{db}/ontology/{class_id}"]
+
+
+def test_each_operation_names_only_the_errors_it_can_give(spec: dict[str, Any]) -> None:
+    def errors(path: str, method: str) -> set[str]:
+        return {c for c in spec["paths"][path][method]["responses"] if c[0] in "45"}
+
+    assert errors("/health", "get") == {"400", "401", "429", "503"}
+    assert errors("/api/v1/types", "get") == {"400", "401", "429", "503"}
+    read = errors("/api/v1/database/{db}/instances/{class_id}/{instance_id}", "get")
+    assert {"404", "422", "403"} <= read and not {"409", "413"} & read
+    write = errors("/api/v1/database/{db}/instances/{class_id}/create", "post")
+    assert {"404", "408", "409", "413", "422"} <= write
+
+
+def test_ids_carry_the_pattern_the_server_checks_them_against(spec: dict[str, Any]) -> None:
+    op = spec["paths"]["/api/v1/database/{db}/instances/{class_id}/{instance_id}"]["get"]
+    patterns = {p["name"]: p["schema"].get("pattern") for p in op["parameters"]}
+    assert patterns["db"] == names.DATABASE_NAME.pattern
+    assert patterns["class_id"] == names.CLASS_ID.pattern
+    assert patterns["instance_id"] == names.INSTANCE_ID.pattern
+    assert patterns["branch"] == names.BRANCH_NAME.pattern

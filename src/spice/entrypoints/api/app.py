@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -12,8 +13,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from spice.application import tracing
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
-from spice.entrypoints.api import console, errors
-from spice.entrypoints.api.access import AccessMiddleware
+from spice.entrypoints.api import console, errors, openapi
+from spice.entrypoints.api.access import RULES, AccessMiddleware
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.head import HeadAsGetMiddleware
 from spice.entrypoints.api.metrics import Metrics, MetricsMiddleware
@@ -142,4 +143,17 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     for router in ROUTERS:
         app.router.routes.extend(router.routes)
     console.install(app)
+    _exact_openapi(app)
     return app
+
+
+def _exact_openapi(app: FastAPI) -> None:
+    """/openapi.json with each id's pattern and each operation's own error statuses."""
+    made = app.openapi
+
+    def exact() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = openapi.refine(made(), RULES)
+        return app.openapi_schema
+
+    app.openapi = exact  # type: ignore[method-assign]
