@@ -31,6 +31,7 @@ from spice.domain import names
 from spice.domain.aggregates import AggregateState
 from spice.domain.deciders.base import WriteModel
 from spice.domain.errors import (
+    Forbidden,
     RateLimited,
     Unauthenticated,
     Unavailable,
@@ -45,6 +46,10 @@ MAX_PASSWORD = 1000
 KEY_PREFIX = "spk_"
 ALGORITHM = "HS256"
 REFUSED = "wrong user name or password"
+# Sign-in attempts are limited per user name from one address (a guess at one user's
+# password), and per address over all names, which may try this many times as many (a few
+# people behind one address). Never per name alone: strangers could lock its user out.
+NAMES_PER_ADDRESS = 3
 
 
 @dataclass(frozen=True)
@@ -104,18 +109,28 @@ class Authenticator:
 
     def login(self, username: str, password: str, address: str = "") -> dict[str, Any]:
         """Tokens for a user whose password matches; one refusal for every failure.
-        Attempts are counted per address and per user name (RateLimited past the limit), so
-        guessing is slow both against one user and from one place."""
+        Attempts are counted per user name from each address and per address
+        (RateLimited past the limit), so guessing is slow against one user and from one
+        place, while the user signs in from their own address whatever others try."""
         self._require_enabled()
         self._count_attempt(address, username)
-        user = self._user(username)
-        try:
-            self._hasher.verify(user.body["password_hash"] if user.live else self._dummy, password)
-        except (VerificationError, InvalidHashError):
-            raise Unauthenticated(REFUSED) from None
-        if not user.live:
+        user = self._verified(username, password)
+        if user is None:
             raise Unauthenticated(REFUSED)
         return self._tokens(user)
+
+    def check_password(self, username: str, password: str | None, address: str = "") -> None:
+        """Forbidden unless `password` is the user's current one: a signed-in user changing
+        their own password proves it is them, not someone holding a stolen token. Counted
+        as a sign-in attempt (guessing it here is as slow as at sign-in)."""
+        if not password:
+            raise Forbidden(
+                "changing your own password needs your current password (current_password)"
+            )
+        self._require_enabled()
+        self._count_attempt(address, username)
+        if self._verified(username, password) is None:
+            raise Forbidden("the current password is wrong; the password was not changed")
 
     def refresh(self, token: str) -> dict[str, Any]:
         """New tokens for a valid refresh token of a user whose password has not changed."""
@@ -152,21 +167,38 @@ class Authenticator:
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
         return key_id, f"{KEY_PREFIX}{key_id}_{secret}", _digest(secret)
 
+    def _verified(self, username: str, password: str) -> AggregateState | None:
+        """The live user whose password `password` is; None for any mismatch (as slow for
+        an unknown name as for a wrong password)."""
+        user = self._user(username)
+        try:
+            self._hasher.verify(user.body["password_hash"] if user.live else self._dummy, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return user if user.live else None
+
     def _count_attempt(self, address: str, username: str) -> None:
+        """RateLimited past the attempts allowed for this name from this address, or from
+        this address over all names. The throttle holds an address's allowance (burst and
+        rate); an attempt at one name costs NAMES_PER_ADDRESS of that name's bucket, so a
+        name gets a share of it."""
         if self.throttle is None:
             return
         name = unicodedata.normalize("NFC", username).casefold()[:200]
-        for key in (f"login:addr:{address}", f"login:user:{name}"):
+        # The name's bucket first: an attempt it refuses does not spend the address's.
+        keys = ((f"login:pair:{address}:{name}", NAMES_PER_ADDRESS), (f"login:addr:{address}", 1))
+        for key, cost in keys:
             try:
-                decision = self.throttle.hit(key)
+                decision = self.throttle.hit(key, cost)
             except Unavailable as exc:  # an outage of the store must not stop sign-in
                 log.warning("sign-in limiter unavailable, attempt let in: %s", exc.message)
                 return
             if not decision.allowed:
-                limit = self.throttle.limit
+                per_name = self.throttle.limit.burst // NAMES_PER_ADDRESS
                 raise RateLimited(
-                    f"too many sign-in attempts: {limit.burst} a minute per user name and per "
-                    f"address; retry in {decision.retry_after:.0f}s",
+                    f"too many sign-in attempts: {per_name} a minute per user name from one "
+                    f"address, {self.throttle.limit.burst} per address; retry in "
+                    f"{decision.retry_after:.0f}s",
                     {"retry_after_seconds": round(decision.retry_after, 3)},
                 )
 

@@ -24,6 +24,7 @@ from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.rate_limit import InMemoryRateLimiter
+from spice.application.auth import NAMES_PER_ADDRESS
 from spice.application.oidc import KeyLookup, OidcVerifier
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
@@ -192,8 +193,9 @@ def signing_keys(jwks: str) -> KeyLookup:
 
 
 def login_limiter(s: Settings) -> RateLimiter:
-    """Sign-in attempts: a minute's worth at once, then as the minute goes."""
-    per_minute = s.login_attempts_per_minute
+    """Sign-in attempts: a minute's worth at once, then as the minute goes. It holds an
+    address's allowance, NAMES_PER_ADDRESS times a name's (`Authenticator._count_attempt`)."""
+    per_minute = s.login_attempts_per_minute * NAMES_PER_ADDRESS
     return _limiter(s, RateLimit(per_minute / 60, max(1, math.ceil(per_minute))))
 
 

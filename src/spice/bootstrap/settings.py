@@ -303,11 +303,20 @@ class Settings(BaseSettings):
         "may call the API (CORS) and open its WebSockets; the server's own origin always may. "
         "Empty: no other.",
     )
+    loopback_admin: bool | None = Field(
+        default=None,
+        description="Whether a request without credentials to `spice serve` bound to a "
+        "loopback address acts as the administrator (never elsewhere, nor in `spice api`); "
+        "empty: yes when no sign-in is configured, no when it is (then such a request is "
+        "nobody: 401 on every route but the open ones).",
+        json_schema_extra={"profile": "embedded"},
+    )
     login_attempts_per_minute: float = Field(
         default=10,
         gt=0,
-        description="Sign-in attempts per minute per address and per user name (a burst of "
-        "as many, then 429).",
+        description="Sign-in attempts per minute for one user name from one address (a burst "
+        "of as many, then 429); an address may make three times as many over all names. A "
+        "user name is never limited on its own, so strangers cannot lock its user out.",
     )
 
     @field_validator(*STRONG, mode="after")
@@ -324,12 +333,23 @@ class Settings(BaseSettings):
         except ValueError:
             return self.host == "localhost"
 
+    def serves_loopback(self) -> bool:
+        """`spice serve` bound to a loopback address: only this machine's users reach it."""
+        return self.process == "serve" and self.binds_loopback()
+
+    def signs_in(self) -> bool:
+        """Whether sign-in is configured: a signing secret, or an identity provider."""
+        return bool(self.auth_secret or self.oidc_issuer)
+
     def anonymous_is_local_admin(self) -> bool:
         """Whether a request without credentials acts as the local administrator: only on
-        `spice serve` bound to a loopback address (the seed demo runs there as written).
-        Never in the API of the distributed profile, which usually sits behind a proxy on
-        the same machine (every proxied request would come in as the administrator)."""
-        return self.process == "serve" and self.binds_loopback()
+        `spice serve` bound to a loopback address (the seed demo runs there as written),
+        and there by default only without sign-in (with it, anyone on the machine, or a
+        proxy on it, would pass every rule without signing in). Never in the API of the
+        distributed profile, which usually sits behind a proxy on the same machine (every
+        proxied request would come in as the administrator)."""
+        wanted = not self.signs_in() if self.loopback_admin is None else self.loopback_admin
+        return wanted and self.serves_loopback()
 
     def require_safe_binding(self) -> None:
         """Refuse to serve beyond loopback, or the distributed profile's API at all, without
@@ -339,7 +359,7 @@ class Settings(BaseSettings):
                 f"{env_name('oidc_issuer')} needs {env_name('oidc_audience')} and "
                 f"{env_name('oidc_jwks')}"
             )
-        if self.auth_secret or self.oidc_issuer:
+        if self.signs_in():
             return
         if self.process == "api":
             raise SettingsError(
@@ -347,7 +367,7 @@ class Settings(BaseSettings):
                 f"{env_name('auth_secret')} (and {env_name('admin_password')} for a first "
                 "administrator)"
             )
-        if not self.anonymous_is_local_admin():
+        if not self.serves_loopback():
             raise SettingsError(
                 f"binding to {self.host} needs authentication: set {env_name('auth_secret')} "
                 f"(and {env_name('admin_password')} for a first administrator), or bind to "
@@ -409,7 +429,7 @@ class Settings(BaseSettings):
                 f"this process of the distributed profile needs {', '.join(missing)} "
                 "(see docs/deployment.md)"
             )
-        if not (self.auth_secret or self.oidc_issuer):
+        if not self.signs_in():
             raise SettingsError(
                 f"this process of the distributed profile needs sign-in configured: "
                 f"{env_name('auth_secret')} (or {env_name('oidc_issuer')}), the same in every "

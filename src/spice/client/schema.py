@@ -434,6 +434,7 @@ class NewKey(TypedDict):
 
 class NewPassword(TypedDict):
     password: str
+    current_password: NotRequired[str | None]
 
 
 class NewUser(TypedDict):

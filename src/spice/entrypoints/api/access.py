@@ -149,6 +149,17 @@ def may_follow(connection: HTTPConnection, identity: Identity, status: CommandSt
     return bool(status.database) and may_read(connection, identity, str(status.database))
 
 
+def may_follow_under(
+    connection: HTTPConnection, identity: Identity, status: CommandStatus, db: str
+) -> bool:
+    """Whether `identity` may see a command through a route under database `db` (the
+    seed-era status routes): the path's rule was checked against `db`, so the command must
+    be of `db` too, and one `identity` may follow (administrators: any, under any path)."""
+    if identity.admin:
+        return True
+    return status.database == db and may_follow(connection, identity, status)
+
+
 # Routes that act on a deleted database; every other route on one answers 404.
 ON_DELETED = frozenset({f"{DB}/restore", f"{DB}/purge"})
 

@@ -118,7 +118,8 @@ def get_as_of(
 def identify(container: Container, headers: Headers) -> Identity:
     """Who calls: the user a bearer token (`Authorization: Bearer`) or an API key
     (`X-API-Key`, `Authorization: ApiKey`) names (Unauthenticated when it does not verify),
-    else the local administrator on a server bound to loopback, else nobody (whom the
+    else the local administrator on a server bound to loopback (without sign-in, or as
+    `SPICE_LOOPBACK_ADMIN` says: `Settings.anonymous_is_local_admin`), else nobody (whom the
     access rules let through to the open routes only)."""
     auth = container.auth
     authorization = headers.get("authorization", "")

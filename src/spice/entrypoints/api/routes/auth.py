@@ -58,6 +58,12 @@ class NewUser(BaseModel):
 class NewPassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
     password: str = Field(min_length=1, max_length=1000)
+    current_password: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="the password being replaced: needed to change one's own (not for an "
+        "administrator setting another user's)",
+    )
 
 
 class NewKey(BaseModel):
@@ -108,10 +114,15 @@ async def change_password(
     identity: deps.IdentityDep,
     auth: deps.AuthDep,
     write: deps.WriteDep,
+    request: Request,
 ) -> JSONResponse:
-    """Change a password (one's own, or anyone's for an administrator); the user's tokens
-    issued before stop working."""
+    """Change a password: one's own, with the current one (403 without it or with a wrong
+    one, and nothing changes), or anyone's for an administrator. The user's tokens issued
+    before stop working, so their other sessions end (sign in again with the new one)."""
     _own_or_admin(identity, username)
+    if identity.method != "local" and identity.username == username:
+        address = request.client.host if request.client else ""
+        await run_in_threadpool(auth.check_password, username, body.current_password, address)
     hashed = await run_in_threadpool(auth.hash_password, body.password)
     command = c.ChangePassword(database=None, username=username, password_hash=hashed)
     return await submit(write, command, f"Password change accepted for {username}")

@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from spice.application.auth import Identity
 from spice.application.commands.service import CommandService
+from spice.application.commands.status import CommandStatuses
+from spice.application.ports.command_status import CommandStatus
 from spice.application.reads import relationship_graph as graph
 from spice.domain import commands as c
 from spice.domain import names
@@ -18,9 +21,9 @@ from spice.domain.canonical import check_storable
 from spice.domain.deciders.base import WriteModel
 from spice.domain.deciders.evolution import Analysis
 from spice.domain.deciders.ontology import analyse_update
-from spice.domain.errors import ValidationFailed, field_error
+from spice.domain.errors import NotFound, ValidationFailed, field_error
 from spice.domain.events import ClassCreated
-from spice.entrypoints.api import deps
+from spice.entrypoints.api import access, deps
 from spice.entrypoints.api.reads import reach
 from spice.entrypoints.api.responses import (
     ERRORS,
@@ -268,9 +271,28 @@ async def create_async(
     return await submit(replace(write, wait=False), command, message)
 
 
-@router.get(SEED + "/async/command/{command_id}/status", response_model=SeedStatus)
-async def status_async(db: str, command_id: str, statuses: deps.StatusesDep) -> dict[str, Any]:
+async def _status_under(
+    db: str, command_id: str, statuses: CommandStatuses, identity: Identity, request: Request
+) -> CommandStatus:
+    """The status of a command of `db` the caller may follow; 404 for any other, as
+    `/api/v1/commands/{id}/status` answers."""
     status = await run_in_threadpool(statuses.get, command_id)
+    if not await run_in_threadpool(access.may_follow_under, request, identity, status, db):
+        raise NotFound(f"command {command_id} not found", {"command_id": command_id})
+    return status
+
+
+@router.get(SEED + "/async/command/{command_id}/status", response_model=SeedStatus)
+async def status_async(
+    db: str,
+    command_id: str,
+    statuses: deps.StatusesDep,
+    identity: deps.IdentityDep,
+    request: Request,
+) -> dict[str, Any]:
+    """A command's status in the seed's shape: one of `db` (404 for a command of another
+    database, even one the caller may read elsewhere)."""
+    status = await _status_under(db, command_id, statuses, identity, request)
     return {
         "command_id": command_id,
         "status": status.status,
@@ -311,8 +333,11 @@ async def wait_command(
     command_id: str,
     waiter: deps.WaiterDep,
     statuses: deps.StatusesDep,
+    identity: deps.IdentityDep,
+    request: Request,
     timeout: deps.Timeout = 30,
     poll_interval: deps.PollInterval = 0.5,
 ) -> JSONResponse:
-    status = await run_in_threadpool(statuses.get, command_id)
+    """Wait for a command of `db` to finish (404 for a command of another database)."""
+    status = await _status_under(db, command_id, statuses, identity, request)
     return await finish(waiter, command_id, timeout, poll_interval, known=status)
