@@ -23,6 +23,29 @@ CHECKS = (
     "response_schema_conformance"
 )
 SECONDS = os.environ.get("SPICE_SCHEMATHESIS_SECONDS", "45")
+# Real ids, most of the time: without them every write meets a database that does not
+# exist, and the run never gets a write accepted.
+CONFIG = """
+[dictionaries.databases]
+values = ["fuzz"]
+[dictionaries.classes]
+values = ["Customer"]
+[dictionaries.instances]
+values = ["c1", "c2"]
+
+[parameters]
+"path.db" = { dictionary = "databases", probability = 0.9 }
+"path.class_id" = { dictionary = "classes", probability = 0.9 }
+"path.instance_id" = { dictionary = "instances", probability = 0.9 }
+"""
+CUSTOMER = {
+    "id": "Customer",
+    "properties": [
+        {"name": "customer_id", "type": "string", "primary_key": True},
+        {"name": "name", "type": "string"},
+        {"name": "age", "type": "integer"},
+    ],
+}
 SECURED = {
     "SPICE_AUTH_SECRET": "schemathesis-" + "s" * 32,
     "SPICE_ADMIN_PASSWORD": ADMIN_PASSWORD,
@@ -46,9 +69,14 @@ def test_schemathesis_finds_nothing(tmp_path: Path, secured: bool) -> None:
             tokens = httpx.post(f"{server.url}/api/v1/auth/login", json=body, timeout=30)
             assert tokens.status_code == 200, tokens.text
             headers = ["-H", f"Authorization: Bearer {tokens.json()['data']['access_token']}"]
+        _seed(server.url, headers)
+        config = tmp_path / "schemathesis.toml"
+        config.write_text(CONFIG)
         run = subprocess.run(
             [
                 str(Path(sys.executable).with_name("st")),
+                "--config-file",
+                str(config),
                 "run",
                 f"{server.url}/openapi.json",
                 *headers,
@@ -81,3 +109,18 @@ def test_schemathesis_finds_nothing(tmp_path: Path, secured: bool) -> None:
     report = output[min(found) :][:8000] if found else output[-6000:]
     assert run.returncode == 0, report
     assert " passed" in report, report  # it ran cases, and they passed
+    log = (tmp_path / f"server-{server.port}.log").read_text()
+    accepted = sum(" 202 " in line for line in log.splitlines() if "spice.access" in line)
+    assert accepted > 0, "no write was accepted: the run never got past the ids"
+
+
+def _seed(url: str, headers: list[str]) -> None:
+    """A database `fuzz` with a class Customer and instance c1, for the ids above."""
+    sent = dict([h.split(": ", 1) for h in headers[1::2]])
+    for path, body in (
+        ("/api/v1/databases", {"name": "fuzz"}),
+        ("/api/v1/database/fuzz/ontology", CUSTOMER),
+        ("/api/v1/database/fuzz/instances/Customer/create", {"data": {"customer_id": "c1"}}),
+    ):
+        r = httpx.post(f"{url}{path}?wait=true", json=body, headers=sent, timeout=30)
+        assert r.status_code == 200, r.text

@@ -268,6 +268,17 @@ class MergePlan(BaseModel):
     events: list[dict[str, Any]]
 
 
+# A write that may be simulated: 200 is then its plan, else (with ?wait=true) the completed
+# command.
+SIMULATED: dict[int | str, dict[str, Any]] = {
+    **WRITE,
+    200: {
+        "model": Envelope[MergePlan] | CompletedBody,
+        "description": "simulated: what it would write; or, with ?wait=true, completed",
+    },
+}
+
+
 class MergeBase(BaseModel):
     """The newest commit two refs both see (None when they share none)."""
 

@@ -13,14 +13,13 @@ from spice.domain import commands as c
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import (
     ERRORS,
-    WRITE,
+    SIMULATED,
     AcceptedBody,
     CommitPage,
     CommitPublic,
     Diff,
     Envelope,
     MergeBase,
-    MergePlan,
 )
 from spice.entrypoints.api.schemas import (
     MergeRequest,
@@ -112,10 +111,7 @@ async def merge_base(
     return success(await run_in_threadpool(history.merge_base, db, a, b))
 
 
-THREE_WAY = {**WRITE, 200: {"model": Envelope[MergePlan], "description": "simulated"}}
-
-
-@router.post("/merge", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
+@router.post("/merge", status_code=202, response_model=AcceptedBody, responses=SIMULATED)
 async def merge(db: str, body: MergeRequest, write: deps.WriteDep) -> JSONResponse:
     """Merge a branch into another, three-way against their common ancestor (the fork they
     share, or the newer state one took in from the other by a merge or rebase): one
@@ -136,7 +132,7 @@ async def merge(db: str, body: MergeRequest, write: deps.WriteDep) -> JSONRespon
     )
 
 
-@router.post("/rebase", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
+@router.post("/rebase", status_code=202, response_model=AcceptedBody, responses=SIMULATED)
 async def rebase(db: str, body: RebaseRequest, write: deps.WriteDep) -> JSONResponse:
     """Rebase a branch onto its parent's head: the parent's changes since the fork (or the
     last rebase) are brought onto the branch three-way, as new events on the branch, so that
@@ -156,7 +152,7 @@ async def rebase(db: str, body: RebaseRequest, write: deps.WriteDep) -> JSONResp
     )
 
 
-@router.post("/revert", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
+@router.post("/revert", status_code=202, response_model=AcceptedBody, responses=SIMULATED)
 async def revert(db: str, body: RevertRequest, write: deps.WriteDep) -> JSONResponse:
     """Revert a commit on a branch that sees it: new events put back, per property, what
     the commit changed (a created instance is deleted, a class change undone). History is
@@ -176,7 +172,7 @@ async def revert(db: str, body: RevertRequest, write: deps.WriteDep) -> JSONResp
     )
 
 
-@router.post("/reset", status_code=202, response_model=AcceptedBody, responses=THREE_WAY)
+@router.post("/reset", status_code=202, response_model=AcceptedBody, responses=SIMULATED)
 async def reset(
     db: str,
     body: ResetRequest,

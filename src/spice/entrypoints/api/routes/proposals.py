@@ -13,11 +13,11 @@ from spice.domain import commands as c
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import (
     ERRORS,
+    SIMULATED,
     WRITE,
     AcceptedBody,
     DatabaseSettings,
     Envelope,
-    MergePlan,
     ProposalPage,
     ProposalPublic,
 )
@@ -34,7 +34,6 @@ from spice.entrypoints.api.writes import simulate_or_submit, submit
 
 router = APIRouter(prefix="/api/v1/databases/{db}", tags=["proposals"], responses=ERRORS)
 Number = Annotated[int, Path(ge=1, le=10**9, description="the proposal's number")]
-SIMULATED = {**WRITE, 200: {"model": Envelope[MergePlan], "description": "simulated"}}
 
 
 @router.get("/settings", response_model=Envelope[DatabaseSettings])
