@@ -13,6 +13,7 @@ from spice.domain import names
 from spice.entrypoints.api.app import create_app
 from tests.api.support import TEST_HOST
 
+
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     settings = Settings(
