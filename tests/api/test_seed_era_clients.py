@@ -138,3 +138,63 @@ def test_health_answers_a_status(demo: TestClient) -> None:
             "healthy",
             "healthy",
         )
+
+
+def test_the_graph_query_takes_include_audit(demo: TestClient) -> None:
+    wait_ok(
+        demo,
+        "POST",
+        f"{BASE}/instances/Customer/create",
+        json={"data": {"customer_id": "c1", "name": "K"}},
+        headers={"X-User-Id": "kim"},
+    )
+    done = wait_ok(
+        demo,
+        "PUT",
+        f"{BASE}/instances/Customer/c1/update",
+        json={"data": {"name": "L"}},
+        headers={"X-User-Id": "lee"},
+    )
+    for path, body in (
+        (
+            "/api/v1/graph-query/demo",
+            {"start_class": "Customer", "hops": [], "include_audit": True},
+        ),
+        ("/api/v1/graph-query/demo/simple", {"class_name": "Customer", "include_audit": True}),
+    ):
+        r = demo.post(path, json=body, params={"min_position": done["data"]["result"]["position"]})
+        assert r.status_code == 200, r.text
+        (node,) = r.json()["data"]["nodes"]
+        audit = node["audit"]
+        assert (audit["created_by"], audit["updated_by"]) == ("kim", "lee")
+        assert audit["last_command_id"] == done["command_id"]
+        assert audit["created_at"] <= audit["updated_at"]
+    plain = demo.post("/api/v1/graph-query/demo", json={"start_class": "Customer", "hops": []})
+    assert "audit" not in plain.json()["data"]["nodes"][0]
+
+
+def test_the_seed_era_delete_by_expected_seq_is_a_deliberate_soft_delete(
+    demo: TestClient,
+) -> None:
+    seq = demo.get("/api/v1/databases/demo/expected-seq").json()["data"]["expected_seq"]
+    stale = demo.delete("/api/v1/databases/demo", params={"expected_seq": seq - 1, "wait": "true"})
+    assert stale.status_code == 409, stale.text
+    assert demo.get("/api/v1/databases/demo").status_code == 200
+    assert demo.delete("/api/v1/databases/demo").status_code == 422  # neither: not deliberate
+    gone = demo.delete("/api/v1/databases/demo", params={"expected_seq": seq, "wait": "true"})
+    assert gone.status_code == 200, gone.text
+    assert gone.json()["data"]["result"]["purge_after"]
+    assert demo.get("/api/v1/databases/demo").status_code == 404
+    restored = demo.post("/api/v1/databases/demo/restore?wait=true")
+    assert restored.status_code == 200, restored.text
+
+
+def test_inline_schema_suggestion_needs_no_database(client: TestClient) -> None:
+    body = {"data": [["c1", "3"], ["c2", "5"]], "columns": ["customer_id", "visits"]}
+    r = client.post("/api/v1/database/not_made_yet/suggest-schema-from-data", json=body)
+    assert r.status_code == 200, r.text
+    types = {p["name"]: p["type"] for p in r.json()["suggested_schema"]["properties"]}
+    assert types["visits"] == "integer"
+    assert client.get("/api/v1/databases/not_made_yet").status_code == 404
+    bad = client.post("/api/v1/database/no spaces/suggest-schema-from-data", json=body)
+    assert bad.status_code == 422

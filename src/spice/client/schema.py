@@ -588,6 +588,7 @@ class SimpleGraphQueryBody(TypedDict):
     limit: NotRequired[int]
     offset: NotRequired[int]
     include_documents: NotRequired[bool]
+    include_audit: NotRequired[bool]
 
 
 class SuggestedSchema(TypedDict):
@@ -864,6 +865,7 @@ class GraphQueryBody(TypedDict):
     max_paths: NotRequired[int]
     include_documents: NotRequired[bool]
     include_provenance: NotRequired[bool]
+    include_audit: NotRequired[bool]
 
 
 class InstanceCreate(TypedDict):

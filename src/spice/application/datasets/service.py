@@ -343,8 +343,9 @@ class Datasets:
         class_name: str | None,
         complex_types: bool,
     ) -> dict[str, Any]:
-        """The seed-era inline suggestion: rows sent in the request, nothing stored."""
-        WriteModel(self.events).require_database(db)
+        """The seed-era inline suggestion: rows sent in the request, nothing stored; the
+        database need not exist yet (a client may infer before creating it)."""
+        names.check_name("database", db, names.DATABASE_NAME, "db")
         table = table_of(columns, data)
         inferred = infer_table(table)
         schema = suggest_class(table, inferred, class_name or "Suggested", complex_types)

@@ -79,7 +79,8 @@ RULES: dict[str, dict[str, str]] = {
     f"{DB}/datasets/{{name}}/profile": {"GET": READ},
     f"{DB}/datasets/{{name}}/inference": {"GET": READ},
     f"{DB}/datasets/suggest-ontology": {"POST": READ},
-    f"{OLD}/suggest-schema-from-data": {"POST": READ},
+    # Inference from rows sent inline reads and stores nothing of a database, and needs none.
+    f"{OLD}/suggest-schema-from-data": {"POST": "user"},
     f"{DB}/mappings": {"GET": READ},
     f"{DB}/mappings/{{name}}": {"GET": READ, "PUT": WRITE},
     f"{DB}/mappings/{{name}}/dry-run": {"POST": READ},

@@ -279,6 +279,11 @@ class GraphQueryBody(BaseModel):
     max_paths: int = Field(default=100, ge=1, le=10_000)
     include_documents: bool = True
     include_provenance: bool = False
+    include_audit: bool = Field(
+        default=False,
+        description="each node carries `audit`: who created and last changed it, when, and "
+        "by which command (seed-era clients send it with every query)",
+    )
 
 
 class SimpleGraphQueryBody(BaseModel):
@@ -290,3 +295,6 @@ class SimpleGraphQueryBody(BaseModel):
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0, le=1_000_000)
     include_documents: bool = True
+    include_audit: bool = Field(
+        default=False, description="each node carries `audit`, as in the multi-hop query"
+    )

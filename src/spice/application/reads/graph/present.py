@@ -90,7 +90,9 @@ class GraphPresenter:
         qs, q = self.sources, self.q
         versions = qs.documents.instance_versions(q.db, q.branch, refs, q.as_of)
         bodies = (
-            qs.documents.instances(q.db, q.branch, refs, q.as_of) if q.include_provenance else {}
+            qs.documents.instances(q.db, q.branch, refs, q.as_of)
+            if q.include_provenance or q.include_audit
+            else {}
         )
         names = [ref_name(r) for r in refs]
         source, search_position = "document_store", None
@@ -111,6 +113,8 @@ class GraphPresenter:
             node = self.node(ref, versions.get(ref), payloads.get(name), now)
             if q.include_provenance:
                 node["provenance"] = self.provenance(bodies.get(ref))
+            if q.include_audit:
+                node["audit"] = _audit_of(bodies.get(ref))
             statuses[node["data_status"]] += 1
             out.append(node)
         graph_position = qs.graph_position()
@@ -170,6 +174,21 @@ class GraphPresenter:
             "last_event_id": meta["last_event_id"],
             "last_command_id": meta["last_command_id"],
         }
+
+
+def _audit_of(doc: Document | None) -> dict[str, Any] | None:
+    """Who created and last changed an instance, when, and by which command."""
+    if doc is None:
+        return None
+    meta = doc.body["_meta"]
+    return {
+        "created_at": meta["created_at"],
+        "created_by": meta["created_by"],
+        "updated_at": meta["updated_at"],
+        "updated_by": meta["updated_by"],
+        "last_command_id": meta["last_command_id"],
+        "sequence_number": doc.seq,
+    }
 
 
 def _document(ref: NodeRef, hit: SearchHit) -> dict[str, Any]:

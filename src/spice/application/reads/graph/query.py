@@ -47,6 +47,7 @@ class GraphQuery:
     include_documents: bool = True
     include_provenance: bool = False
     as_of: int | None = None  # a log position: the graph as it was then
+    include_audit: bool = False
 
     @property
     def overlaid(self) -> bool:

@@ -82,11 +82,13 @@ async def delete_database(
     expected_seq: deps.ExpectedSeq = None,
     confirm: Confirm = None,
 ) -> JSONResponse:
-    """Delete a database (owners), confirmed by `?confirm=<its name>`: it disappears from
-    every read and write at once, and can be restored (`POST .../restore`) until the grace
-    period ends (`purge_after` in the result; 7 days unless configured), when it is purged.
-    Its name is not used again."""
-    _confirmed(db, confirm, "deleting")
+    """Delete a database (owners), confirmed by `?confirm=<its name>` or, as seed-era
+    clients do, by `?expected_seq=<its current sequence>` (409 when it moved on): it
+    disappears from every read and write at once, and can be restored (`POST .../restore`)
+    until the grace period ends (`purge_after` in the result; 7 days unless configured),
+    when it is purged. Its name is not used again."""
+    if expected_seq is None or confirm is not None:
+        _confirmed(db, confirm, "deleting")
     grace = request.app.state.container.settings.database_grace_days * 86400
     command = c.DeleteDatabase(
         database=db, expected_seq=expected_seq, name=db, purge_after=utc_after(grace)

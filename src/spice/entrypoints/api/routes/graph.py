@@ -68,6 +68,7 @@ async def graph_query(
         body.include_documents,
         body.include_provenance,
         as_of,
+        body.include_audit,
     )
     return await _run(graph, waiter, query, min_position, timeout)
 
@@ -93,6 +94,7 @@ async def simple_graph_query(
         offset=body.offset,
         include_documents=body.include_documents,
         as_of=as_of,
+        include_audit=body.include_audit,
     )
     return await _run(graph, waiter, query, min_position, timeout)
 
