@@ -41,9 +41,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The services of the distributed profile must be running (scripts/services start); the run
-# stops at once, naming the missing ones, when they are not.
-test: lint console
+# Everything on a fresh machine: the Debian packages the suite needs (scripts/prerequisites),
+# the virtualenv, the linters, the console, the services of the distributed profile on
+# loopback (scripts/services start: installed when missing, left running), then the whole
+# suite and the console's tests.
+test:
+	scripts/prerequisites
+	$(MAKE) lint console
+	scripts/services start
 	$(BIN)/pytest -q --cov=spice --cov-report=term:skip-covered
 	$(MAKE) console-test
 
