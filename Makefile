@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[distributed,dev,bench]'
 	touch $(STAMP)
 
-.PHONY: install serve test test-embedded test-explore lint bench console console-test
+.PHONY: install serve test test-embedded test-explore lint bench console console-test dist
 install: $(STAMP)
 
 # The web console (console/, React + TypeScript, built by Vite into
@@ -28,6 +28,12 @@ console: $(CONSOLE_BUILT)
 
 serve: $(STAMP) $(CONSOLE_BUILT)
 	$(BIN)/spice serve
+
+# A wheel in dist/ with the console inside: `pip install dist/spice_harvester-*.whl`, then
+# `spice serve` serves it at / (tests/e2e/test_wheel.py does exactly this).
+dist: $(CONSOLE_BUILT)
+	rm -rf dist
+	$(BIN)/pip wheel -q --no-deps -w dist .
 
 # The console's component tests (Vitest) and its end-to-end tests (Playwright driving
 # Debian's chromium against a server of its own, see console/playwright.config.ts).
@@ -53,7 +59,7 @@ test:
 	$(MAKE) console-test
 
 # A quick local run without the services: the tests that need them are skipped and counted.
-test-embedded: lint
+test-embedded: lint console
 	SPICE_REQUIRE_SERVICES=0 $(BIN)/pytest -q
 
 # Property tests with fresh examples and many more of them (the suite uses a fixed set).
