@@ -16,7 +16,8 @@ SCRIPT = Path(__file__).with_name("seed_demo_section_7.sh")
 
 def test_seed_demo_script_runs_as_written(server: ServerProcess) -> None:
     missing = [tool for tool in ("curl", "jq") if not shutil.which(tool)]
-    assert not missing, f"the seed script needs {', '.join(missing)} (scripts/prerequisites installs them)"
+    needs = ", ".join(missing)
+    assert not missing, f"the seed script needs {needs} (scripts/prerequisites installs them)"
     result = subprocess.run(
         ["bash", str(SCRIPT)],
         capture_output=True,
