@@ -239,8 +239,8 @@ def project_batch(
             events = list(store.read_all(position - count - 1, count))
         if event.metadata.get("command_type") in OFF_BRANCH:
             continue  # a proposal's conversation or a dataset is not a change of a branch
-        if count == 0:
-            continue  # a command that changed nothing (a merge already up to date) is none
+        if count == 0 and event.data.get("result", {}).get("up_to_date"):
+            continue  # a merge that had nothing to bring ("already up to date") is none
         uow.add_commit(commit_of(event, [e for e in events if e is not None]))
 
 
