@@ -129,7 +129,7 @@ def main() -> None:
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(data_dir=Path(tmp) / "data", max_body_bytes=64 * 1024 * 1024)
-            with TestClient(create_app(settings)) as client:
+            with TestClient(create_app(settings), base_url="http://localhost") as client:
                 runs.append(onboard(client))
                 baselines.append(bulk_baseline(client))
     rows = runs[0]["rows"]
