@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from starlette.routing import BaseRoute
 
 from spice.bootstrap.settings import Settings
 from spice.domain.deciders.users import ROLES
-from spice.entrypoints.api.access import RULES
-from spice.entrypoints.api.app import ROUTERS, create_app
+from spice.entrypoints.api.app import ROUTES, create_app
+from spice.entrypoints.api.rules import NAMES, route_methods, rule_of, table
 from tests.api.support import ADMIN_PASSWORD, SECURED, bearer, signed_in
 
 PASSWORD = ADMIN_PASSWORD  # every member's, for brevity
@@ -26,24 +25,35 @@ MEMBERS = {"vi": "viewer", "ed": "editor", "ow": "owner", "out": None}
 PARAMS = {"db": "acc", "branch": "nope", "number": "7", "username": "out"}
 
 
+RULES = table(ROUTES)
+
+
 def _routes() -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for router in ROUTERS:
-        route: BaseRoute
-        for route in router.routes:
-            methods = getattr(route, "methods", None) or {"WS"}
-            found += [(str(getattr(route, "path", "")), m) for m in methods if m != "HEAD"]
-    return found
+    return [(str(getattr(r, "path", "")), m) for r in ROUTES for m in route_methods(r)]
 
 
 def test_every_route_has_a_rule() -> None:
-    missing = [(p, m) for p, m in _routes() if m not in RULES.get(p, {})]
+    missing = [str(getattr(r, "path", r)) for r in ROUTES if rule_of(r) is None]
     assert missing == []
-    assert all(
-        rule in (*ROLES, "open", "user", "self", "socket", "admin")
-        for r in RULES.values()
-        for rule in r.values()
-    )
+    assert {rule for r in RULES.values() for rule in r.values()} <= set(NAMES)
+    assert len(_routes()) == sum(len(r) for r in RULES.values())
+
+
+def test_a_route_without_a_rule_is_refused(settings: Settings) -> None:
+    """The middleware refuses a route that declares no rule, whoever calls."""
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+    @router.get("/api/v1/unruled")
+    def unruled() -> dict[str, str]:
+        return {"reached": "yes"}
+
+    app = create_app(settings)
+    app.router.routes.extend(router.routes)
+    with TestClient(app, base_url="http://localhost") as client:
+        assert rule_of(router.routes[0]) is None
+        assert client.get("/api/v1/unruled").status_code != 200
 
 
 # What the rules of a database's routes must be, said apart from the table: reading

@@ -92,3 +92,11 @@ def test_ids_carry_the_pattern_the_server_checks_them_against(spec: dict[str, An
     assert patterns["class_id"] == names.CLASS_ID.pattern
     assert patterns["instance_id"] == names.INSTANCE_ID.pattern
     assert patterns["branch"] == names.BRANCH_NAME.pattern
+
+
+def test_each_operation_says_who_may_call_it(spec: dict[str, Any]) -> None:
+    ops = {(m, p): op for p, item in spec["paths"].items() for m, op in item.items()}
+    assert all("x-spice-access" in op for op in ops.values())
+    assert ops[("get", "/api/v1/health")]["x-spice-access"] == "open"
+    assert ops[("delete", "/api/v1/databases/{db}")]["x-spice-access"] == "owner"
+    assert ops[("post", "/api/v1/database/{db}/search")]["x-spice-access"] == "viewer"

@@ -1,17 +1,11 @@
-"""Who may call which route: every route of the API has a rule here, and one middleware
-checks it before the route runs.
-
-Rules: `open` (anyone, signed in or not), `user` (anyone signed in), `self` (the route
-checks the caller against what it acts on), `socket` (a WebSocket, which may also sign in
-by its first message: the route checks), `admin`, and on a database (the `{db}` of the
-path) `viewer`, `editor` or `owner`, each allowing what the ones before it allow. A
-database's creator is its owner; owners grant the others. Administrators, and the local
-administrator of a loopback server, pass every rule.
+"""Who may call which route: each route declares its rule beside it (`rules.needs`), and
+one middleware checks it before the route runs. A database's creator is its owner; owners
+grant the others. Administrators, and the local administrator of a loopback server, pass
+every rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -28,104 +22,7 @@ from spice.domain.deciders.users import ROLES
 from spice.domain.errors import Forbidden, NotFound, SpiceError, Unauthenticated
 from spice.entrypoints.api.deps import identify
 from spice.entrypoints.api.errors import error_response, http_status
-
-DB = "/api/v1/databases/{db}"
-OLD = "/api/v1/database/{db}"
-INSTANCE = f"{OLD}/instances/{{class_id}}/{{instance_id}}"
-READ, WRITE = "viewer", "editor"
-
-RULES: dict[str, dict[str, str]] = {
-    "/health": {"GET": "open"},
-    "/api/v1/health": {"GET": "open"},
-    "/ready": {"GET": "open"},
-    "/api/v1/ready": {"GET": "open"},
-    "/api/v1/auth/login": {"POST": "open"},
-    "/api/v1/auth/refresh": {"POST": "open"},
-    "/api/v1/auth/me": {"GET": "user"},
-    "/api/v1/auth/users": {"POST": "admin"},
-    "/api/v1/auth/users/{username}/password": {"PUT": "self"},
-    "/api/v1/auth/keys": {"POST": "self"},
-    "/api/v1/auth/keys/{key_id}": {"DELETE": "self"},
-    "/api/v1/audit": {"GET": "admin"},
-    "/api/v1/databases": {"GET": "user", "POST": "user"},
-    DB: {"GET": READ, "DELETE": "owner"},
-    f"{DB}/restore": {"POST": "owner"},
-    f"{DB}/purge": {"POST": "owner"},
-    f"{DB}/expected-seq": {"GET": READ},
-    f"{DB}/roles": {"GET": READ},
-    f"{DB}/roles/{{username}}": {"PUT": "owner", "DELETE": "owner"},
-    f"{DB}/branches": {"GET": READ, "POST": WRITE},
-    f"{DB}/branches/{{branch:path}}": {"GET": READ, "DELETE": WRITE},
-    f"{DB}/commits": {"GET": READ},
-    f"{DB}/commits/{{commit_id}}": {"GET": READ},
-    f"{DB}/diff": {"GET": READ},
-    f"{DB}/merge-base": {"GET": READ},
-    f"{DB}/merge": {"POST": WRITE},
-    f"{DB}/rebase": {"POST": WRITE},
-    f"{DB}/revert": {"POST": WRITE},
-    f"{DB}/reset": {"POST": WRITE},
-    f"{DB}/settings": {"GET": READ, "PUT": "owner"},
-    f"{DB}/proposals": {"GET": READ, "POST": WRITE},
-    f"{DB}/proposals/{{number}}": {"GET": READ},
-    f"{DB}/proposals/{{number}}/comments": {"POST": READ},
-    f"{DB}/proposals/{{number}}/approve": {"POST": WRITE},
-    f"{DB}/proposals/{{number}}/merge": {"POST": WRITE},
-    f"{DB}/proposals/{{number}}/close": {"POST": WRITE},
-    f"{DB}/datasets": {"GET": READ},
-    f"{DB}/datasets/{{name}}": {"GET": READ},
-    f"{DB}/datasets/{{name}}/versions": {"POST": WRITE},
-    f"{DB}/datasets/{{name}}/versions/from-url": {"POST": WRITE},
-    f"{DB}/datasets/{{name}}/preview": {"GET": READ},
-    f"{DB}/datasets/{{name}}/profile": {"GET": READ},
-    f"{DB}/datasets/{{name}}/inference": {"GET": READ},
-    f"{DB}/datasets/suggest-ontology": {"POST": READ},
-    # Inference from rows sent inline reads and stores nothing of a database, and needs none.
-    f"{OLD}/suggest-schema-from-data": {"POST": "user"},
-    f"{DB}/mappings": {"GET": READ},
-    f"{DB}/mappings/{{name}}": {"GET": READ, "PUT": WRITE},
-    f"{DB}/mappings/{{name}}/dry-run": {"POST": READ},
-    f"{DB}/imports": {"POST": WRITE},
-    f"{OLD}/ontology": {"GET": READ, "POST": WRITE},
-    f"{OLD}/ontology/validate": {"POST": READ},
-    f"{OLD}/ontology/{{class_id}}/analyze": {"POST": READ},
-    f"{OLD}/ontology/circular-references": {"GET": READ},
-    f"{OLD}/ontology/relationship-paths": {"GET": READ},
-    f"{OLD}/ontology/{{class_id}}": {"GET": READ, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE},
-    "/api/v1/ontology/{db}/async/create": {"POST": WRITE},
-    "/api/v1/ontology/{db}/async/command/{command_id}/status": {"GET": READ},
-    "/api/v1/ontology/{db}/sync/create": {"POST": WRITE},
-    "/api/v1/ontology/{db}/sync/command/{command_id}/wait": {"GET": READ},
-    f"{OLD}/search": {"POST": READ},
-    f"{OLD}/instances": {"GET": READ},
-    f"{OLD}/instances/{{class_id}}": {"GET": READ},
-    f"{OLD}/instances/{{class_id}}/create": {"POST": WRITE},
-    f"{OLD}/instances/{{class_id}}/validate": {"POST": READ},
-    f"{OLD}/instances/{{class_id}}/bulk-create": {"POST": WRITE},
-    INSTANCE: {"GET": READ},
-    f"{INSTANCE}/update": {"PUT": WRITE},
-    f"{INSTANCE}/delete": {"DELETE": WRITE},
-    f"{INSTANCE}/restore": {"POST": WRITE},
-    f"{INSTANCE}/links": {"GET": READ},
-    f"{INSTANCE}/history": {"GET": READ},
-    f"{INSTANCE}/replay": {"GET": READ},
-    f"{INSTANCE}/blame": {"GET": READ},
-    "/api/v1/graph-query/{db}": {"POST": READ},
-    "/api/v1/graph-query/{db}/simple": {"POST": READ},
-    "/api/v1/graph-query/{db}/paths": {"GET": READ},
-    "/api/v1/commands/{command_id}/status": {"GET": "self"},
-    "/api/v1/types": {"GET": "open"},
-    "/api/v1/types/{name}": {"GET": "open"},
-    "/api/v1/ws/stats": {"GET": "admin"},
-    "/metrics": {"GET": "admin"},
-    "/api/v1/ws/commands": {"WS": "socket"},
-    "/api/v1/ws/commands/{command_id}": {"WS": "socket"},
-    "/ws/commands": {"WS": "socket"},
-    "/ws/commands/{command_id}": {"WS": "socket"},
-    "/openapi.json": {"GET": "open"},
-    "/docs": {"GET": "open"},
-    "/docs/oauth2-redirect": {"GET": "open"},
-    "/redoc": {"GET": "open"},
-}
+from spice.entrypoints.api.rules import OPEN, Rule, rule_of
 
 
 def role_of(container: Any, identity: Identity, db: str) -> str | None:
@@ -161,10 +58,6 @@ def may_follow_under(
     return status.database == db and may_follow(connection, identity, status)
 
 
-# Routes that act on a deleted database; every other route on one answers 404.
-ON_DELETED = frozenset({f"{DB}/restore", f"{DB}/purge"})
-
-
 def refuse_deleted(container: Any, db: str) -> None:
     """NotFound (DATABASE_DELETED, saying until when it can be restored) for a database
     deleted and not purged yet: its documents are kept for a restore, but nothing reads
@@ -183,10 +76,11 @@ def refuse_deleted(container: Any, db: str) -> None:
     )
 
 
-def admit(container: Any, identity: Identity, rule: str, db: str, path: str) -> None:
-    """The rule's check, and for a route on a database, that it is not deleted."""
-    check(container, identity, rule, db)
-    if db and path not in ON_DELETED:
+def admit(container: Any, identity: Identity, rule: Rule, db: str) -> None:
+    """The rule's check, and for a route on a database, that it is not deleted (unless
+    the route acts on deleted ones)."""
+    check(container, identity, rule.name, db)
+    if db and not rule.on_deleted:
         refuse_deleted(container, db)
 
 
@@ -214,8 +108,8 @@ class AccessMiddleware:
     dependency of every route: the framework prepares each route's dependencies again for
     every app, and tests make an app each."""
 
-    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
-        self.app, self.routes = app, list(routes)
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -236,12 +130,19 @@ class AccessMiddleware:
         await self.app(scope, receive, send)
 
     def _route(self, scope: Scope) -> tuple[BaseRoute | None, dict[str, Any]]:
-        """The route a request matches (None: no route, the router answers 404)."""
-        for route in self.routes:
+        """The route of the app a request matches (None: no route, the router answers
+        404)."""
+        for route in scope["app"].router.routes:
             match, child = route.matches(scope)
             if match == Match.FULL:
                 return route, dict(child.get("path_params", {}))
         return None, {}
+
+
+def framework_rule(app: Any, route: BaseRoute) -> Rule | None:
+    """The framework's own pages (the OpenAPI document and its viewers) are open."""
+    pages = (app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    return Rule(OPEN) if getattr(route, "path", None) in pages else None
 
 
 def _admitted(
@@ -251,11 +152,8 @@ def _admitted(
     identity = identify(container, Headers(scope=scope))
     if route is None:
         return identity
-    path = str(getattr(route, "path", ""))
-    method = "WS" if getattr(route, "methods", None) is None else str(scope["method"])
-    method = "GET" if method == "HEAD" else method
-    rule = RULES.get(path, {}).get(method)
+    rule = rule_of(route) or framework_rule(scope["app"], route)
     if rule is None:
-        raise Forbidden(f"no access rule for {method} {path}")
-    admit(container, identity, rule, str(params.get("db", "")), path)
+        raise Forbidden(f"no access rule for {getattr(route, 'path', '')}")
+    admit(container, identity, rule, str(params.get("db", "")))
     return identity

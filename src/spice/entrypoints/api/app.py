@@ -9,12 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.routing import BaseRoute
 
 from spice.application import tracing
 from spice.bootstrap.container import Container, build_container
 from spice.bootstrap.settings import Settings
-from spice.entrypoints.api import console, errors, openapi
-from spice.entrypoints.api.access import RULES, AccessMiddleware
+from spice.entrypoints.api import console, errors, openapi, rules
+from spice.entrypoints.api.access import AccessMiddleware
 from spice.entrypoints.api.body_limit import BodyLimitMiddleware
 from spice.entrypoints.api.head import HeadAsGetMiddleware
 from spice.entrypoints.api.metrics import Metrics, MetricsMiddleware
@@ -62,6 +63,7 @@ ROUTERS = tuple(
         ws,
     )
 )
+ROUTES: list[BaseRoute] = [route for router in ROUTERS for route in router.routes]
 
 
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
@@ -113,7 +115,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     # route reads the body.
     app.add_middleware(RateLimitMiddleware, key_header=settings.rate_limit_key_header)
     # Who calls and whether the route's rule lets them, before the route (and its body).
-    app.add_middleware(AccessMiddleware, routes=[r for router in ROUTERS for r in router.routes])
+    app.add_middleware(AccessMiddleware)
     # Closed unless origins are allowed: a page of another origin cannot read answers.
     app.add_middleware(
         CORSMiddleware,
@@ -140,8 +142,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     # The routes themselves, not `include_router`: the framework then prepares each route's
     # dependencies and models once, when the route is declared, instead of again for every
     # app made (a test makes one each; the routers have their prefixes already).
-    for router in ROUTERS:
-        app.router.routes.extend(router.routes)
+    app.router.routes.extend(ROUTES)
     console.install(app)
     _exact_openapi(app)
     return app
@@ -153,7 +154,7 @@ def _exact_openapi(app: FastAPI) -> None:
 
     def exact() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = openapi.refine(made(), RULES)
+            app.openapi_schema = openapi.refine(made(), rules.table(ROUTES))
         return app.openapi_schema
 
     app.openapi = exact  # type: ignore[method-assign]

@@ -7,8 +7,8 @@
 - when the console was never built (no Node.js on the machine, say), `GET /` says how to
   build it instead, with 503.
 
-None of these is part of the API: they are left out of `/openapi.json`, and the access rules
-do not apply to them (the files hold no data; the console's calls to the API do).
+None of these is part of the API: they are left out of `/openapi.json`, and their access rule
+is `open` (the files hold no data; the console's calls to the API do).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.datastructures import Headers
 from starlette.staticfiles import StaticFiles
+
+from spice.entrypoints.api.rules import OPEN, needs
 
 # Where `npm run build` in console/ writes (vite.config.ts names the same folder).
 BUILT = Path(__file__).resolve().parent.parent / "console_dist"
@@ -35,19 +37,22 @@ def install(app: FastAPI, built: Path = BUILT) -> None:
     """Add the console's routes to `app`, serving the files under `built`."""
     index = built / "index.html"
 
+    @needs(OPEN)
     async def page() -> Response:
         if not index.is_file():
             return HTMLResponse(NOT_BUILT, status_code=503)
         # The page names the current assets: it is asked for again each time.
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
+    @needs(OPEN)
     async def client_route(path: str) -> Response:
         return await page()
 
     app.add_api_route("/", page, methods=["GET"], include_in_schema=False)
     app.add_api_route("/ui", page, methods=["GET"], include_in_schema=False)
     app.add_api_route("/ui/{path:path}", client_route, methods=["GET"], include_in_schema=False)
-    app.mount("/assets", _Assets(directory=built / "assets", check_dir=False), name="assets")
+    assets = needs(OPEN)(_Assets(directory=built / "assets", check_dir=False))
+    app.mount("/assets", assets, name="assets")
 
 
 class _Assets(StaticFiles):

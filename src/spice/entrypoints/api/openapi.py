@@ -61,7 +61,10 @@ def _possible(method: str, op: dict[str, Any], open_route: bool) -> set[str]:
 
 def refine(spec: dict[str, Any], rules: dict[str, dict[str, str]]) -> dict[str, Any]:
     """`spec` with identifier patterns on its parameters and, on each operation, only the
-    error statuses it can answer; `rules` are the access rules by path and method."""
+    error statuses it can answer and its access rule (`x-spice-access`); `rules` are the
+    access rules by path and method."""
+    # The document names a path parameter without its converter: {branch}, not {branch:path}.
+    rules = {re.sub(r"\{(\w+):\w+\}", r"{\1}", path): r for path, r in rules.items()}
     for path, item in spec.get("paths", {}).items():
         for method in METHODS:
             op = item.get(method)
@@ -69,8 +72,10 @@ def refine(spec: dict[str, Any], rules: dict[str, dict[str, str]]) -> dict[str, 
                 continue
             for parameter in op.get("parameters", []):
                 _with_pattern(parameter)
-            open_route = rules.get(path, {}).get(method.upper()) == "open"
-            possible = _possible(method, op, open_route)
+            rule = rules.get(path, {}).get(method.upper())
+            if rule is not None:
+                op["x-spice-access"] = rule
+            possible = _possible(method, op, rule == "open")
             responses = op.get("responses", {})
             for status in [s for s in responses if s[0] in "45" and s not in possible]:
                 del responses[status]

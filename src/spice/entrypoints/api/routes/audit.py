@@ -13,6 +13,7 @@ from spice.application.reads.refs import parse_time
 from spice.domain.errors import ValidationFailed, field_error
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import ERRORS, Envelope
+from spice.entrypoints.api.rules import ADMIN, needs
 from spice.entrypoints.api.schemas import success
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=ERRORS)
@@ -44,6 +45,7 @@ class AuditPage(BaseModel):
 
 
 @router.get("", response_model=Envelope[AuditPage])
+@needs(ADMIN)
 async def audit(
     request: Request,
     after: deps.Offset | None = None,

@@ -16,6 +16,7 @@ from spice.domain import names
 from spice.domain.errors import Forbidden
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import ERRORS, WRITE, AcceptedBody, Envelope
+from spice.entrypoints.api.rules import ADMIN, OPEN, SELF, USER, needs
 from spice.entrypoints.api.schemas import success
 from spice.entrypoints.api.writes import submit
 
@@ -73,6 +74,7 @@ class NewKey(BaseModel):
 
 
 @router.post("/login", response_model=Envelope[Tokens])
+@needs(OPEN)
 async def login(body: Login, auth: deps.AuthDep, request: Request) -> dict[str, Any]:
     """Tokens for a user name and password: a short-lived access token for
     `Authorization: Bearer ...` and a refresh token for `/auth/refresh`. 401 for any
@@ -84,19 +86,22 @@ async def login(body: Login, auth: deps.AuthDep, request: Request) -> dict[str, 
 
 
 @router.post("/refresh", response_model=Envelope[Tokens])
+@needs(OPEN)
 async def refresh(body: Refresh, auth: deps.AuthDep) -> dict[str, Any]:
     """New tokens for a refresh token, unless it expired or the password changed since."""
     return success(await run_in_threadpool(auth.refresh, body.refresh_token))
 
 
 @router.get("/me", response_model=Envelope[Me])
+@needs(USER)
 async def me(identity: deps.IdentityDep) -> dict[str, Any]:
     return success(dataclasses.asdict(identity))
 
 
 @router.post("/users", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(ADMIN)
 async def create_user(body: NewUser, auth: deps.AuthDep, write: deps.WriteDep) -> JSONResponse:
-    """Create a user (administrators only: `access.RULES`). The password is hashed here;
+    """Create a user (administrators only: its rule). The password is hashed here;
     the log holds only its argon2id hash."""
     hashed = await run_in_threadpool(auth.hash_password, body.password)
     command = c.CreateUser(
@@ -108,6 +113,7 @@ async def create_user(body: NewUser, auth: deps.AuthDep, write: deps.WriteDep) -
 @router.put(
     "/users/{username}/password", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(SELF)
 async def change_password(
     username: Username,
     body: NewPassword,
@@ -129,6 +135,7 @@ async def change_password(
 
 
 @router.post("/keys", response_model=Envelope[dict[str, Any]], responses=WRITE)
+@needs(SELF)
 async def issue_key(
     body: NewKey, identity: deps.IdentityDep, auth: deps.AuthDep, write: deps.WriteDep
 ) -> JSONResponse:
@@ -150,6 +157,7 @@ async def issue_key(
 
 
 @router.delete("/keys/{key_id}", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(SELF)
 async def revoke_key(
     key_id: KeyId, identity: deps.IdentityDep, auth: deps.AuthDep, write: deps.WriteDep
 ) -> JSONResponse:

@@ -10,11 +10,13 @@ from starlette.concurrency import run_in_threadpool
 from spice.domain.errors import NotFound
 from spice.entrypoints.api import access, deps
 from spice.entrypoints.api.responses import ERRORS, CommandStatusPublic
+from spice.entrypoints.api.rules import SELF, needs
 
 router = APIRouter(prefix="/api/v1/commands", tags=["commands"], responses=ERRORS)
 
 
 @router.get("/{command_id}/status", response_model=CommandStatusPublic)
+@needs(SELF)
 async def command_status(
     command_id: str, statuses: deps.StatusesDep, identity: deps.IdentityDep, request: Request
 ) -> dict[str, Any]:

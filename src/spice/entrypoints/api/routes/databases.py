@@ -25,6 +25,7 @@ from spice.entrypoints.api.responses import (
     Envelope,
     ExpectedSeq,
 )
+from spice.entrypoints.api.rules import EDITOR, OWNER, USER, VIEWER, needs
 from spice.entrypoints.api.schemas import BranchCreate, DatabaseCreate, page, success
 from spice.entrypoints.api.writes import submit
 
@@ -33,12 +34,14 @@ MAX_LISTED = 10_000  # databases looked through for those a member may read
 
 
 @router.post("", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(USER)
 async def create_database(body: DatabaseCreate, write: deps.WriteDep) -> JSONResponse:
     command = c.CreateDatabase(database=body.name, name=body.name, description=body.description)
     return await submit(write, command, f"Database creation accepted for {body.name!r}")
 
 
 @router.get("", response_model=Envelope[DatabasePage])
+@needs(USER)
 def list_databases(
     request: Request,
     reader: deps.ReaderDep,
@@ -57,6 +60,7 @@ def list_databases(
 
 
 @router.get("/{db}", response_model=Envelope[DatabaseFound])
+@needs(VIEWER)
 def get_database(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
     return success(reader.database(db))
 
@@ -75,6 +79,7 @@ def _confirmed(db: str, confirm: str | None, what: str) -> None:
 
 
 @router.delete("/{db}", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(OWNER)
 async def delete_database(
     db: str,
     write: deps.WriteDep,
@@ -97,6 +102,7 @@ async def delete_database(
 
 
 @router.post("/{db}/restore", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(OWNER, on_deleted=True)
 async def restore_database(
     db: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None
 ) -> JSONResponse:
@@ -107,6 +113,7 @@ async def restore_database(
 
 
 @router.post("/{db}/purge", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(OWNER, on_deleted=True)
 async def purge_database(
     db: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None, confirm: Confirm = None
 ) -> JSONResponse:
@@ -124,6 +131,7 @@ class RoleGrant(BaseModel):
 
 
 @router.get("/{db}/roles", response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def roles(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
     """Who has which role on the database; its creator is an owner without a grant."""
     names.check_name("database", db, names.DATABASE_NAME)
@@ -134,6 +142,7 @@ async def roles(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
 
 
 @router.put("/{db}/roles/{username}", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(OWNER)
 async def grant_role(db: str, username: str, body: RoleGrant, write: deps.WriteDep) -> JSONResponse:
     """Give a user a role on the database (owners): viewer reads, editor also writes,
     owner also deletes the database, changes its settings and grants roles."""
@@ -144,12 +153,14 @@ async def grant_role(db: str, username: str, body: RoleGrant, write: deps.WriteD
 @router.delete(
     "/{db}/roles/{username}", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(OWNER)
 async def revoke_role(db: str, username: str, write: deps.WriteDep) -> JSONResponse:
     command = c.RevokeRole(database=db, username=username)
     return await submit(write, command, f"Revocation of {username!r}'s role on {db!r} accepted")
 
 
 @router.get("/{db}/expected-seq", response_model=Envelope[ExpectedSeq])
+@needs(VIEWER)
 async def expected_seq(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
     """The current sequence of the database aggregate, to send as `expected_seq`."""
     names.check_name("database", db, names.DATABASE_NAME)
@@ -158,6 +169,7 @@ async def expected_seq(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
 
 
 @router.post("/{db}/branches", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def create_branch(
     db: str, body: BranchCreate, write: deps.WriteDep, refs: deps.RefsDep
 ) -> JSONResponse:
@@ -169,6 +181,7 @@ async def create_branch(
 
 
 @router.get("/{db}/branches", response_model=Envelope[BranchList])
+@needs(VIEWER)
 def list_branches(db: str, reader: deps.ReaderDep, history: deps.HistoryDep) -> dict[str, Any]:
     """Every branch with its fork point, head commit, and commits ahead of and behind its
     parent."""
@@ -177,6 +190,7 @@ def list_branches(db: str, reader: deps.ReaderDep, history: deps.HistoryDep) -> 
 
 
 @router.get("/{db}/branches/{branch:path}", response_model=Envelope[BranchPublic])
+@needs(VIEWER)
 def get_branch(db: str, branch: str, history: deps.HistoryDep) -> dict[str, Any]:
     names.check_branch(branch)
     return success(history.branch(db, branch))
@@ -185,6 +199,7 @@ def get_branch(db: str, branch: str, history: deps.HistoryDep) -> dict[str, Any]
 @router.delete(
     "/{db}/branches/{branch:path}", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(EDITOR)
 async def delete_branch(
     db: str, branch: str, write: deps.WriteDep, expected_seq: deps.ExpectedSeq = None
 ) -> JSONResponse:

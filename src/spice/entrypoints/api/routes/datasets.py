@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import ERRORS, WRITE, AcceptedBody, Envelope
+from spice.entrypoints.api.rules import EDITOR, USER, VIEWER, needs
 from spice.entrypoints.api.schemas import success
 from spice.entrypoints.api.writes import submit
 
@@ -43,6 +44,7 @@ class DatasetPublic(BaseModel):
 @router.post(
     f"{DATASETS}/{{name}}/versions", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(EDITOR)
 async def upload(
     db: str,
     name: str,
@@ -69,6 +71,7 @@ async def upload(
     response_model=AcceptedBody,
     responses=WRITE,
 )
+@needs(EDITOR)
 async def from_url(
     db: str, name: str, body: FromUrl, write: deps.WriteDep, datasets: deps.DatasetsDep
 ) -> JSONResponse:
@@ -80,6 +83,7 @@ async def from_url(
 
 
 @router.get(DATASETS, response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def list_datasets(db: str, datasets: deps.DatasetsDep) -> dict[str, Any]:
     """Every dataset of the database, with its latest version."""
     found = await run_in_threadpool(datasets.list_datasets, db)
@@ -87,6 +91,7 @@ async def list_datasets(db: str, datasets: deps.DatasetsDep) -> dict[str, Any]:
 
 
 @router.get(f"{DATASETS}/{{name}}", response_model=Envelope[DatasetPublic])
+@needs(VIEWER)
 async def get_dataset(db: str, name: str, datasets: deps.DatasetsDep) -> dict[str, Any]:
     """A dataset with every version: file name, format, size, SHA-256, source, the tables
     read from it (columns, row count) and how (encoding, delimiter, sheets)."""
@@ -94,6 +99,7 @@ async def get_dataset(db: str, name: str, datasets: deps.DatasetsDep) -> dict[st
 
 
 @router.get(f"{DATASETS}/{{name}}/preview", response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def preview(
     db: str,
     name: str,
@@ -110,6 +116,7 @@ async def preview(
 
 
 @router.get(f"{DATASETS}/{{name}}/profile", response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def profile(
     db: str,
     name: str,
@@ -124,6 +131,7 @@ async def profile(
 
 
 @router.get(f"{DATASETS}/{{name}}/inference", response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def inference(
     db: str,
     name: str,
@@ -144,6 +152,7 @@ class OntologyRequest(BaseModel):
 
 
 @router.post(f"{DATASETS}/suggest-ontology", response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def suggest_ontology(
     db: str, datasets: deps.DatasetsDep, body: OntologyRequest | None = None
 ) -> dict[str, Any]:
@@ -175,6 +184,8 @@ class SuggestedSchema(BaseModel):
 
 
 @router.post("/database/{db}/suggest-schema-from-data", response_model=SuggestedSchema)
+# Inference from rows sent inline reads and stores nothing of a database, and needs none.
+@needs(USER)
 async def suggest_schema_from_data(
     db: str, body: InlineData, datasets: deps.DatasetsDep
 ) -> dict[str, Any]:

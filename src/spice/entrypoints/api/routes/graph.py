@@ -14,6 +14,7 @@ from spice.application.search.filters import parse_filter
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import read_indexed
 from spice.entrypoints.api.responses import ERRORS, ClassPaths, Envelope, GraphBody
+from spice.entrypoints.api.rules import VIEWER, needs
 from spice.entrypoints.api.schemas import (
     GraphQueryBody,
     SimpleGraphQueryBody,
@@ -39,6 +40,7 @@ async def _run(
 
 
 @router.post("", response_model=GraphBody)
+@needs(VIEWER)
 async def graph_query(
     db: str,
     body: GraphQueryBody,
@@ -74,6 +76,7 @@ async def graph_query(
 
 
 @router.post("/simple", response_model=GraphBody)
+@needs(VIEWER)
 async def simple_graph_query(
     db: str,
     body: SimpleGraphQueryBody,
@@ -100,6 +103,7 @@ async def simple_graph_query(
 
 
 @router.get("/paths", response_model=Envelope[ClassPaths])
+@needs(VIEWER)
 async def graph_paths(
     db: str,
     reader: deps.ReaderDep,

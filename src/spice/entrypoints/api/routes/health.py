@@ -11,12 +11,14 @@ from spice.application.reads.health import UNHEALTHY
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.errors import error_body
 from spice.entrypoints.api.responses import ERRORS, Envelope, HealthData, ReadyData
+from spice.entrypoints.api.rules import ADMIN, OPEN, needs
 
 router = APIRouter(tags=["health"], responses=ERRORS)
 
 
 @router.get("/health", response_model=Envelope[HealthData])
 @router.get("/api/v1/health", response_model=Envelope[HealthData])
+@needs(OPEN)
 async def health(system: deps.HealthDep) -> JSONResponse:
     """`data.status` is `healthy`, `degraded` (search or blob store failing; reads fall back
     to the document store) or `unhealthy` (503: the log or the documents cannot be read),
@@ -40,6 +42,7 @@ async def health(system: deps.HealthDep) -> JSONResponse:
     response_model=Envelope[ReadyData],
     responses={503: {"model": Envelope[ReadyData], "description": "Not ready (data says why)"}},
 )
+@needs(OPEN)
 async def ready(request: Request) -> JSONResponse:
     """Readiness (for a load balancer or an orchestrator): 200 when this process can do
     its work, 503 when not. Each store is checked and timed; the command worker (or the
@@ -55,6 +58,7 @@ async def ready(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", include_in_schema=False)
+@needs(ADMIN)
 async def metrics(request: Request) -> Response:
     """Prometheus metrics (text format): requests, commands, log head and follower lag.
     Administrators only where sign-in is on (a scraper sends an admin's API key)."""

@@ -21,6 +21,7 @@ from spice.entrypoints.api.responses import (
     Envelope,
     MergeBase,
 )
+from spice.entrypoints.api.rules import EDITOR, VIEWER, needs
 from spice.entrypoints.api.schemas import (
     MergeRequest,
     RebaseRequest,
@@ -37,6 +38,7 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/commits", response_model=Envelope[CommitPage])
+@needs(VIEWER)
 async def history(
     db: str,
     history: deps.HistoryDep,
@@ -69,6 +71,7 @@ async def history(
 
 
 @router.get("/commits/{commit_id}", response_model=Envelope[CommitPublic])
+@needs(VIEWER)
 async def get_commit(db: str, commit_id: str, history: deps.HistoryDep) -> dict[str, Any]:
     """One commit with the events it wrote (`written`)."""
     return success(await run_in_threadpool(history.commit, db, commit_id))
@@ -85,6 +88,7 @@ Ref = Annotated[
 
 
 @router.get("/diff", response_model=Envelope[Diff])
+@needs(VIEWER)
 async def diff(
     db: str,
     diffs: deps.DiffsDep,
@@ -101,6 +105,7 @@ async def diff(
 
 
 @router.get("/merge-base", response_model=Envelope[MergeBase])
+@needs(VIEWER)
 async def merge_base(
     db: str,
     history: deps.HistoryDep,
@@ -112,6 +117,7 @@ async def merge_base(
 
 
 @router.post("/merge", status_code=202, response_model=AcceptedBody, responses=SIMULATED)
+@needs(EDITOR)
 async def merge(db: str, body: MergeRequest, write: deps.WriteDep) -> JSONResponse:
     """Merge a branch into another, three-way against their common ancestor (the fork they
     share, or the newer state one took in from the other by a merge or rebase): one
@@ -133,6 +139,7 @@ async def merge(db: str, body: MergeRequest, write: deps.WriteDep) -> JSONRespon
 
 
 @router.post("/rebase", status_code=202, response_model=AcceptedBody, responses=SIMULATED)
+@needs(EDITOR)
 async def rebase(db: str, body: RebaseRequest, write: deps.WriteDep) -> JSONResponse:
     """Rebase a branch onto its parent's head: the parent's changes since the fork (or the
     last rebase) are brought onto the branch three-way, as new events on the branch, so that
@@ -153,6 +160,7 @@ async def rebase(db: str, body: RebaseRequest, write: deps.WriteDep) -> JSONResp
 
 
 @router.post("/revert", status_code=202, response_model=AcceptedBody, responses=SIMULATED)
+@needs(EDITOR)
 async def revert(db: str, body: RevertRequest, write: deps.WriteDep) -> JSONResponse:
     """Revert a commit on a branch that sees it: new events put back, per property, what
     the commit changed (a created instance is deleted, a class change undone). History is
@@ -173,6 +181,7 @@ async def revert(db: str, body: RevertRequest, write: deps.WriteDep) -> JSONResp
 
 
 @router.post("/reset", status_code=202, response_model=AcceptedBody, responses=SIMULATED)
+@needs(EDITOR)
 async def reset(
     db: str,
     body: ResetRequest,

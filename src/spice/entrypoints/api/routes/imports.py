@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from spice.domain import commands as c
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.responses import ERRORS, WRITE, AcceptedBody, Envelope
+from spice.entrypoints.api.rules import EDITOR, VIEWER, needs
 from spice.entrypoints.api.schemas import success
 from spice.entrypoints.api.writes import submit
 
@@ -37,6 +38,7 @@ SPEC_EXAMPLE = {
 
 
 @router.get(MAPPINGS, response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def list_mappings(db: str, imports: deps.ImportsDep) -> dict[str, Any]:
     """Every mapping of the database, with its latest version."""
     found = await run_in_threadpool(imports.mappings, db)
@@ -44,6 +46,7 @@ async def list_mappings(db: str, imports: deps.ImportsDep) -> dict[str, Any]:
 
 
 @router.put(f"{MAPPINGS}/{{name}}", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def save_mapping(
     db: str,
     name: str,
@@ -62,6 +65,7 @@ async def save_mapping(
 
 
 @router.get(f"{MAPPINGS}/{{name}}", response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def get_mapping(
     db: str, name: str, imports: deps.ImportsDep, version: Version = None
 ) -> dict[str, Any]:
@@ -70,6 +74,7 @@ async def get_mapping(
 
 
 @router.post(f"{MAPPINGS}/{{name}}/dry-run", response_model=Envelope[dict[str, Any]])
+@needs(VIEWER)
 async def dry_run(
     db: str, name: str, imports: deps.ImportsDep, branch: deps.BranchDep, version: Version = None
 ) -> dict[str, Any]:
@@ -94,6 +99,7 @@ class ImportRequest(BaseModel):
 @router.post(
     "/databases/{db}/imports", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(EDITOR)
 async def run_import(
     db: str, body: ImportRequest, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:

@@ -25,6 +25,7 @@ from spice.entrypoints.api.responses import (
     Timeline,
 )
 from spice.entrypoints.api.responses import Blame as BlameBody
+from spice.entrypoints.api.rules import EDITOR, VIEWER, needs
 from spice.entrypoints.api.schemas import (
     BulkCreate,
     InstanceCreate,
@@ -42,6 +43,7 @@ router = APIRouter(
 
 
 @router.post("/create", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def create_instance(
     db: str, class_id: str, body: InstanceCreate, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
@@ -53,6 +55,7 @@ async def create_instance(
 
 
 @router.post("/validate", response_model=Envelope[InstanceCheck])
+@needs(VIEWER)
 async def validate_instance(
     db: str,
     class_id: str,
@@ -72,6 +75,7 @@ async def validate_instance(
 
 
 @router.post("/bulk-create", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def bulk_create(
     db: str, class_id: str, body: BulkCreate, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
@@ -83,6 +87,7 @@ async def bulk_create(
 
 
 @router.put("/{instance_id}/update", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def update_instance(
     db: str,
     class_id: str,
@@ -107,6 +112,7 @@ async def update_instance(
 @router.delete(
     "/{instance_id}/delete", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(EDITOR)
 async def delete_instance(
     db: str,
     class_id: str,
@@ -128,6 +134,7 @@ async def delete_instance(
 @router.post(
     "/{instance_id}/restore", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(EDITOR)
 async def restore_instance(
     db: str,
     class_id: str,
@@ -154,6 +161,7 @@ async def restore_instance(
 
 
 @router.get("", response_model=Envelope[InstancePage])
+@needs(VIEWER)
 async def list_instances(
     db: str,
     class_id: str,
@@ -176,6 +184,7 @@ async def list_instances(
 
 
 @router.get("/{instance_id}", response_model=Envelope[InstancePublic])
+@needs(VIEWER)
 async def get_instance(
     db: str,
     class_id: str,
@@ -195,6 +204,7 @@ async def get_instance(
 
 
 @router.get("/{instance_id}/links", response_model=Envelope[Links])
+@needs(VIEWER)
 async def instance_links(
     db: str,
     class_id: str,
@@ -212,6 +222,7 @@ async def instance_links(
 
 
 @router.get("/{instance_id}/history", response_model=Envelope[Timeline])
+@needs(VIEWER)
 async def instance_history(
     db: str,
     class_id: str,
@@ -231,6 +242,7 @@ async def instance_history(
 
 
 @router.get("/{instance_id}/replay", response_model=Envelope[Replayed])
+@needs(VIEWER)
 async def replay_instance(
     db: str,
     class_id: str,
@@ -247,6 +259,7 @@ async def replay_instance(
 
 
 @router.get("/{instance_id}/blame", response_model=Envelope[BlameBody])
+@needs(VIEWER)
 async def blame(
     db: str,
     class_id: str,

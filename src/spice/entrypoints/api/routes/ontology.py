@@ -39,6 +39,7 @@ from spice.entrypoints.api.responses import (
     Envelope,
     SeedStatus,
 )
+from spice.entrypoints.api.rules import EDITOR, VIEWER, needs
 from spice.entrypoints.api.schemas import ClassDefinition, ClassPatch, page, success
 from spice.entrypoints.api.writes import finish, submit
 
@@ -49,6 +50,7 @@ router = APIRouter(tags=["ontology"], responses=ERRORS)
 
 
 @router.post(ONTOLOGY, status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def create_class(
     db: str, body: ClassDefinition, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
@@ -59,6 +61,7 @@ async def create_class(
 
 
 @router.post(ONTOLOGY + "/validate", response_model=Envelope[ClassCheck])
+@needs(VIEWER)
 async def validate_class(
     db: str, body: ClassDefinition, commands: deps.CommandsDep, branch: deps.BranchDep
 ) -> dict[str, Any]:
@@ -84,6 +87,7 @@ async def validate_class(
 
 
 @router.post(ONTOLOGY + "/{class_id}/analyze", response_model=Envelope[ClassImpact])
+@needs(VIEWER)
 async def analyze_change(
     db: str,
     class_id: str,
@@ -136,6 +140,7 @@ def _same_id(class_id: str, body_id: str) -> None:
 
 
 @router.get(ONTOLOGY + "/circular-references", response_model=Envelope[Cycles])
+@needs(VIEWER)
 async def circular_references(
     db: str,
     reader: deps.ReaderDep,
@@ -151,6 +156,7 @@ async def circular_references(
 
 
 @router.get(ONTOLOGY + "/relationship-paths", response_model=Envelope[ClassPaths])
+@needs(VIEWER)
 async def relationship_paths(
     db: str,
     reader: deps.ReaderDep,
@@ -169,6 +175,7 @@ async def relationship_paths(
 
 
 @router.get(ONTOLOGY, response_model=Envelope[ClassPage])
+@needs(VIEWER)
 async def list_classes(
     db: str,
     reader: deps.ReaderDep,
@@ -187,6 +194,7 @@ async def list_classes(
 
 
 @router.get(CLASS, response_model=Envelope[ClassPublic])
+@needs(VIEWER)
 async def get_class(
     db: str,
     class_id: str,
@@ -202,6 +210,7 @@ async def get_class(
 
 
 @router.put(CLASS, status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def update_class(
     db: str,
     class_id: str,
@@ -222,6 +231,7 @@ async def update_class(
 
 
 @router.patch(CLASS, status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def patch_class(
     db: str,
     class_id: str,
@@ -244,6 +254,7 @@ async def patch_class(
 
 
 @router.delete(CLASS, status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def delete_class(
     db: str,
     class_id: str,
@@ -261,6 +272,7 @@ async def delete_class(
 
 
 @router.post(SEED + "/async/create", status_code=202, response_model=AcceptedBody)
+@needs(EDITOR)
 async def create_async(
     db: str, body: ClassDefinition, write: deps.WriteDep, branch: deps.BranchDep
 ) -> JSONResponse:
@@ -283,6 +295,7 @@ async def _status_under(
 
 
 @router.get(SEED + "/async/command/{command_id}/status", response_model=SeedStatus)
+@needs(VIEWER)
 async def status_async(
     db: str,
     command_id: str,
@@ -311,6 +324,7 @@ async def status_async(
 
 
 @router.post(SEED + "/sync/create", response_model=CompletedBody)
+@needs(EDITOR)
 async def create_sync(
     db: str,
     body: ClassDefinition,
@@ -328,6 +342,7 @@ async def create_sync(
 
 
 @router.get(SEED + "/sync/command/{command_id}/wait", response_model=CompletedBody)
+@needs(VIEWER)
 async def wait_command(
     db: str,
     command_id: str,

@@ -21,6 +21,7 @@ from spice.entrypoints.api.responses import (
     ProposalPage,
     ProposalPublic,
 )
+from spice.entrypoints.api.rules import EDITOR, OWNER, VIEWER, needs
 from spice.entrypoints.api.schemas import (
     ProposalMergeRequest,
     ProposalNote,
@@ -37,12 +38,14 @@ Number = Annotated[int, Path(ge=1, le=10**9, description="the proposal's number"
 
 
 @router.get("/settings", response_model=Envelope[DatabaseSettings])
+@needs(VIEWER)
 async def get_settings(db: str, proposals: deps.ProposalsDep) -> dict[str, Any]:
     """Which branches are protected, and how many approvals a proposal into one needs."""
     return success(await run_in_threadpool(proposals.settings, db))
 
 
 @router.put("/settings", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(OWNER)
 async def put_settings(db: str, body: SettingsRequest, write: deps.WriteDep) -> JSONResponse:
     """Set the database's settings. A protected branch refuses direct writes (409
     `PROTECTED_BRANCH`: instance and class writes, merges, reverts, resets, deletion); they
@@ -57,6 +60,7 @@ async def put_settings(db: str, body: SettingsRequest, write: deps.WriteDep) -> 
 
 
 @router.post("/proposals", status_code=202, response_model=AcceptedBody, responses=WRITE)
+@needs(EDITOR)
 async def open_proposal(db: str, body: ProposalRequest, write: deps.WriteDep) -> JSONResponse:
     """Propose merging `source` into `target` (any other branch); the proposal's
     number is in the command's result."""
@@ -71,6 +75,7 @@ async def open_proposal(db: str, body: ProposalRequest, write: deps.WriteDep) ->
 
 
 @router.get("/proposals", response_model=Envelope[ProposalPage])
+@needs(VIEWER)
 async def list_proposals(
     db: str,
     proposals: deps.ProposalsDep,
@@ -84,6 +89,7 @@ async def list_proposals(
 
 
 @router.get("/proposals/{number}", response_model=Envelope[ProposalPublic])
+@needs(VIEWER)
 async def get_proposal(
     db: str,
     number: Number,
@@ -100,6 +106,7 @@ async def get_proposal(
 @router.post(
     "/proposals/{number}/comments", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(VIEWER)
 async def comment(
     db: str, number: Number, body: ProposalNote, write: deps.WriteDep
 ) -> JSONResponse:
@@ -111,6 +118,7 @@ async def comment(
 @router.post(
     "/proposals/{number}/approve", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(EDITOR)
 async def approve(
     db: str,
     number: Number,
@@ -128,6 +136,7 @@ async def approve(
 @router.post(
     "/proposals/{number}/merge", status_code=202, response_model=AcceptedBody, responses=SIMULATED
 )
+@needs(EDITOR)
 async def merge(
     db: str, number: Number, body: ProposalMergeRequest, write: deps.WriteDep
 ) -> JSONResponse:
@@ -148,6 +157,7 @@ async def merge(
 @router.post(
     "/proposals/{number}/close", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
+@needs(EDITOR)
 async def close(
     db: str, number: Number, write: deps.WriteDep, body: ProposalNote | None = None
 ) -> JSONResponse:

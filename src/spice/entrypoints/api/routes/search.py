@@ -13,6 +13,7 @@ from spice.domain.errors import BadRequest
 from spice.entrypoints.api import deps
 from spice.entrypoints.api.reads import read_indexed
 from spice.entrypoints.api.responses import ERRORS, Envelope, SearchResult
+from spice.entrypoints.api.rules import VIEWER, needs
 from spice.entrypoints.api.schemas import SearchBody, large_success
 
 router = APIRouter(prefix="/api/v1/database/{db}", tags=["search"], responses=ERRORS)
@@ -33,6 +34,7 @@ async def _run(
 
 
 @router.post("/search", response_model=Envelope[SearchResult])
+@needs(VIEWER)
 async def search(
     db: str,
     body: SearchBody,
@@ -66,6 +68,7 @@ async def search(
 
 
 @router.get("/instances", response_model=Envelope[SearchResult])
+@needs(VIEWER)
 async def search_instances(
     db: str,
     searches: deps.SearchDep,

@@ -9,12 +9,14 @@ from fastapi import APIRouter
 from spice.domain.errors import NotFound
 from spice.domain.types import describe
 from spice.entrypoints.api.responses import ERRORS, Envelope, TypeList
+from spice.entrypoints.api.rules import OPEN, needs
 from spice.entrypoints.api.schemas import success
 
 router = APIRouter(prefix="/api/v1/types", tags=["types"], responses=ERRORS)
 
 
 @router.get("", response_model=Envelope[TypeList])
+@needs(OPEN)
 def list_types() -> dict[str, Any]:
     """Every type with its parameters and constraints, an example and its normal form."""
     types = describe()
@@ -22,6 +24,7 @@ def list_types() -> dict[str, Any]:
 
 
 @router.get("/{name}", response_model=Envelope[dict[str, Any]])
+@needs(OPEN)
 def get_type(name: str) -> dict[str, Any]:
     for described in describe():
         if described["name"] == name:

@@ -21,6 +21,7 @@ from spice.application.auth import Identity
 from spice.domain.errors import Unauthenticated
 from spice.entrypoints.api import access
 from spice.entrypoints.api.responses import ERRORS, WebSocketStats
+from spice.entrypoints.api.rules import ADMIN, SOCKET, needs
 from spice.entrypoints.api.waiting import Waiter
 from spice.entrypoints.api.ws_manager import Client, ConnectionManager, command_update
 
@@ -194,6 +195,7 @@ async def _serve(ws: WebSocket, user_id: str | None, command_id: str | None) -> 
 
 @router.websocket("/api/v1/ws/commands/{command_id}")
 @router.websocket("/ws/commands/{command_id}")
+@needs(SOCKET)
 async def ws_command(ws: WebSocket, command_id: str) -> None:
     """One command's updates (a caller who may not read it is told so, and gets none)."""
     await _serve(ws, None, command_id)
@@ -201,6 +203,7 @@ async def ws_command(ws: WebSocket, command_id: str) -> None:
 
 @router.websocket("/api/v1/ws/commands")
 @router.websocket("/ws/commands")
+@needs(SOCKET)
 async def ws_commands(ws: WebSocket, user_id: str | None = None) -> None:
     """The commands of a user as they change: of the signed-in caller (whatever
     `user_id` says), or on a loopback server without credentials of `user_id`."""
@@ -208,6 +211,7 @@ async def ws_commands(ws: WebSocket, user_id: str | None = None) -> None:
 
 
 @router.get("/api/v1/ws/stats", response_model=WebSocketStats)
+@needs(ADMIN)
 def ws_stats(request: Request) -> dict[str, Any]:
     """Open connections and subscriptions."""
     manager: ConnectionManager = request.app.state.ws_manager
