@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from spice.adapters.web.fetcher import PublicUrlFetcher
 from spice.bootstrap.container import Container
 from spice.bootstrap.settings import Settings
 
@@ -38,6 +39,14 @@ PRODUCT = {
 def container_of(client: TestClient) -> Container:
     container: Container = client.app.state.container  # type: ignore[attr-defined]
     return container
+
+
+def fetch_from_loopback(client: TestClient) -> None:
+    """Let the server fetch files from private addresses, as SPICE_FETCH_PRIVATE_NETWORKS
+    does (the tests' file servers listen on loopback)."""
+    fetcher = container_of(client).datasets.fetcher
+    assert isinstance(fetcher, PublicUrlFetcher)
+    fetcher.allow_private = True
 
 
 def head(client: TestClient) -> int:

@@ -16,7 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
-from tests.api.support import container_of, head
+from spice.adapters.web.fetcher import PublicUrlFetcher
+from tests.api.support import container_of, fetch_from_loopback, head
 
 DATASETS = "/api/v1/databases/demo/datasets"
 SHARED = Path(__file__).resolve().parents[1] / "data" / "datasets"  # copied from the shared set
@@ -217,7 +218,7 @@ def _from_url(client: TestClient, name: str, url: str) -> Any:
 def test_files_come_from_a_url_and_from_a_google_sheets_share_link(
     demo: TestClient, files_server: str
 ) -> None:
-    container_of(demo).datasets.allow_private = True  # SPICE_FETCH_PRIVATE_NETWORKS: loopback
+    fetch_from_loopback(demo)
     r = _from_url(demo, "stock", f"{files_server}/files/stock.csv")
     assert r.status_code == 200, r.text
     assert _rows(demo, "stock")["rows"] == [["S1", "3"]]
@@ -255,20 +256,21 @@ def test_a_url_on_the_servers_own_network_is_refused_unless_allowed(
         assert "non-public address" in r.json()["message"], r.text
     assert _from_url(demo, "nohost", "http://no-such-host.invalid/x.csv").status_code == 400
     assert demo.get(f"{DATASETS}/stock").status_code == 404
-    datasets = container_of(demo).datasets
-    datasets.allow_private = True
+    fetcher = container_of(demo).datasets.fetcher
+    assert isinstance(fetcher, PublicUrlFetcher)
+    fetcher.allow_private = True
     assert _from_url(demo, "stock", f"{files_server}/moved").status_code == 200
-    datasets.allow_private = False
+    fetcher.allow_private = False
     # As if the first address were public: the redirect's target is checked on its own.
     checked: list[str] = []
-    real = datasets._check_address
+    real = fetcher.check_address
 
     def public_first(url: str) -> None:
         checked.append(url)
         if len(checked) > 1:
             real(url)
 
-    monkeypatch.setattr(datasets, "_check_address", public_first)
+    monkeypatch.setattr(fetcher, "check_address", public_first)
     r = _from_url(demo, "again", f"{files_server}/moved")
     assert r.status_code == 400 and "non-public address" in r.json()["message"], r.text
     assert checked == [f"{files_server}/moved", f"{files_server}/files/stock.csv"]

@@ -17,8 +17,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
+from spice.adapters.web.jwks import signing_keys
 from spice.application.oidc import OidcVerifier
-from spice.bootstrap.adapters import signing_keys
 from spice.bootstrap.settings import Settings, SettingsError
 from spice.domain.errors import Unauthenticated
 from spice.entrypoints.api.app import create_app

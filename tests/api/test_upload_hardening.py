@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import container_of, head
+from tests.api.support import container_of, fetch_from_loopback, head
 
 DATASETS = "/api/v1/databases/demo/datasets"
 SHEET_PATH = "xl/worksheets/sheet1.xml"
@@ -284,6 +284,6 @@ def bad_files() -> Iterator[str]:
 def test_a_fetched_file_is_read_as_an_upload_is(
     demo: TestClient, bad_files: str, path: str, filename: str, message: str
 ) -> None:
-    container_of(demo).datasets.allow_private = True  # SPICE_FETCH_PRIVATE_NETWORKS: loopback
+    fetch_from_loopback(demo)
     r = demo.post(f"{DATASETS}/bad/versions/from-url?wait=true", json={"url": bad_files + path})
     assert _refused(demo, r, filename) == message

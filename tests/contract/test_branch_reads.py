@@ -33,6 +33,7 @@ from spice.application.search.query import SearchQuery
 from spice.application.search.scan import DocumentScanSearch
 from spice.domain import commands as c
 from spice.domain import names
+from spice.domain.deciders.base import WriteModel
 from spice.domain.envelope import AggregateType, EventEnvelope
 from tests.contract.conftest import DOCUMENT_STORE_FACTORIES, EVENT_STORE_FACTORIES, _close
 
@@ -265,7 +266,8 @@ def assert_diff_is_complete(
 ) -> None:
     """The diff, which looks only at what the two sides wrote apart, finds every instance a
     comparison of all of them finds."""
-    diffs = Diffs(documents, History(documents, events, Refs(events)))
+    history = History(documents, events, WriteModel(events), Refs(events), Reader(documents))
+    diffs = Diffs(documents, history)
     nodes = [("Customer", i) for i in CUSTOMERS] + [("Order", i) for i in ORDERS]
     for a, b in (((names.MAIN_BRANCH, None), branch), (branch, (names.MAIN_BRANCH, None))):
         before = documents.instances(db, a[0], nodes, a[1])

@@ -13,24 +13,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import jwt
 
+from spice.application.ports.fetching import SigningKeys
 from spice.domain import names
 from spice.domain.errors import Unauthenticated
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
 LEEWAY = 30  # seconds of clock difference with the provider
-# The key of a `kid` (None: the token names none); raises LookupError when there is none.
-KeyLookup = Callable[[str | None], Any]
 
 
 @dataclass
 class OidcVerifier:
     issuer: str
     audience: str
-    keys: KeyLookup
+    keys: SigningKeys
     username_claim: str = "preferred_username"
     groups_claim: str = "groups"
     admin_group: str = ""
@@ -50,7 +48,7 @@ class OidcVerifier:
             header = jwt.get_unverified_header(token)
             if header.get("alg") not in ALGORITHMS:
                 raise Unauthenticated("the identity provider's tokens are signed asymmetrically")
-            key = self.keys(header.get("kid"))
+            key = self.keys.key(header.get("kid"))
             claims = jwt.decode(
                 token,
                 key,

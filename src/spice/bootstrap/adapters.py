@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import math
 import tempfile
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import jwt
+from typing import TYPE_CHECKING
 
 from spice.adapters.embedded.file_blobs import FileBlobStore
 from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusStore
@@ -24,13 +21,16 @@ from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.rate_limit import InMemoryRateLimiter
+from spice.adapters.web.fetcher import PublicUrlFetcher
+from spice.adapters.web.jwks import signing_keys
 from spice.application.auth import NAMES_PER_ADDRESS
-from spice.application.oidc import KeyLookup, OidcVerifier
+from spice.application.oidc import OidcVerifier
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
+from spice.application.ports.fetching import UrlFetcher
 from spice.application.ports.rate_limit import RateLimit, RateLimiter
 from spice.application.ports.search import SearchIndex
 from spice.application.ports.transport import Transport
@@ -163,33 +163,9 @@ def oidc(s: Settings) -> OidcVerifier | None:
     )
 
 
-def signing_keys(jwks: str) -> KeyLookup:
-    """Keys by `kid`: from a JWKS URL (fetched when a kid is new, cached five minutes) or
-    read from a JWKS file at each lookup (a rotated file is picked up)."""
-    if jwks.startswith(("https://", "http://")):
-        client = jwt.PyJWKClient(jwks, cache_keys=True, lifespan=300, timeout=10)
-
-        def fetched(kid: str | None) -> Any:
-            try:
-                if kid is None:
-                    raise LookupError("no kid")
-                return client.get_signing_key(kid).key
-            except jwt.PyJWKClientError as exc:
-                raise LookupError(str(exc)) from None
-
-        return fetched
-
-    def from_file(kid: str | None) -> Any:
-        try:
-            keys = jwt.PyJWKSet.from_json(Path(jwks.removeprefix("file://")).read_text()).keys
-        except (OSError, jwt.PyJWKSetError) as exc:
-            raise LookupError(f"JWKS file {jwks}: {exc}") from None
-        for key in keys:
-            if kid is None or key.key_id == kid:
-                return key.key
-        raise LookupError(f"no key {kid!r}")
-
-    return from_file
+def url_fetcher(s: Settings) -> UrlFetcher:
+    """Files fetched by URL: public addresses only unless the settings allow private ones."""
+    return PublicUrlFetcher(allow_private=s.fetch_private_networks)
 
 
 def login_limiter(s: Settings) -> RateLimiter:

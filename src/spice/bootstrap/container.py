@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spice.application.auth import Authenticator
+from spice.application.commands.checks import ClassChecks
 from spice.application.commands.decisions import Decisions
 from spice.application.commands.executor import CommandExecutor
 from spice.application.commands.purger import Purger
@@ -71,6 +72,7 @@ class Container:
     worker: CommandWorker
     projector: DocumentProjector
     commands: CommandService
+    class_checks: ClassChecks
     search: SearchIndex
     search_projector: SearchProjector
     searches: SearchService
@@ -161,115 +163,188 @@ class Container:
         self.pools.close()  # after the stores that borrowed them
 
 
-def build_container(settings: Settings) -> Container:
-    s = settings
-    pools = adapters.Pools()
-    events = adapters.event_store(s, pools)
-    registry = adapters.consumer_registry(s, pools)
-    documents = adapters.document_store(s, pools)
-    tracker = CommandTracker(adapters.command_status_store(s))
-    decisions = Decisions()  # prechecks handed to this process's worker
-    # Databases, branches, classes, users and keys as commands' decisions read them, kept
-    # in memory.
-    streams = CachedStreams(events)
-    executor = CommandExecutor(events, tracker, decisions=decisions, model=WriteModel(streams))
-    worker = CommandWorker(executor, registry)
-    projector = DocumentProjector(events, documents)
-    search = adapters.search_index(s)
-    search_projector = SearchProjector(events, search)
-    read_follower, search_follower, drain = _followers(
-        s, events, documents, search, worker, projector, search_projector
-    )
-    reader = Reader(documents)
-    refs = Refs(events)
-    history = History(documents, events, refs)
-    diffs = Diffs(documents, history)
+@dataclass(frozen=True)
+class _Ports:
+    """The stores and channels one process works on."""
+
+    pools: adapters.Pools
+    events: EventStore
+    registry: ConsumerRegistry
+    documents: DocumentStore
+    tracker: CommandTracker
+    search: SearchIndex
+    blobs: BlobStore
+    transport: Transport | None
+
+
+@dataclass(frozen=True)
+class _Writes:
+    """The path of a write: commands submitted, decided by the worker, projected."""
+
+    executor: CommandExecutor
+    worker: CommandWorker
+    projector: DocumentProjector
+    search_projector: SearchProjector
+    read_follower: LogFollower
+    search_follower: LogFollower
+    commands: CommandService
+
+
+def build_container(s: Settings) -> Container:
+    ports = _ports(s)
+    w = _writes(s, ports)
+    events, documents, search = ports.events, ports.documents, ports.search
+    # Aggregates read from the log each time (a key revoked by another process counts at once).
+    model = WriteModel(events)
+    reader, refs, history, diffs = _history(ports, model)
     searches = SearchService(reader, search, documents.checkpoint)
-    blobs = adapters.blob_store(s)
-    datasets = Datasets(
-        events, blobs, s.max_upload_bytes, s.fetch_private_networks, s.max_read_seconds
-    )
-    imports = Imports(events, datasets)
-    executor.runners[RunImport] = imports.runner(executor.run_child)
-    command_progress = worker.progress if s.process == "serve" else None
-    commands = CommandService(
-        events, tracker, drain, s.drain_timeout_seconds, decisions, WriteModel(streams)
-    )
-    purger = Purger(events, commands)
-    transport = adapters.transport(s)
+    datasets, imports = _datasets(s, ports, w, model)
     return Container(
         settings=s,
         events=events,
-        registry=registry,
+        registry=ports.registry,
         documents=documents,
-        statuses=tracker.store,
-        tracker=tracker,
-        executor=executor,
-        worker=worker,
-        projector=projector,
-        commands=commands,
+        statuses=ports.tracker.store,
+        tracker=ports.tracker,
+        executor=w.executor,
+        worker=w.worker,
+        projector=w.projector,
+        commands=w.commands,
+        class_checks=ClassChecks(w.commands),
         search=search,
-        search_projector=search_projector,
+        search_projector=w.search_projector,
         searches=searches,
-        graph=GraphQueries(documents, search, documents.checkpoint, searches),
-        transport=transport,
-        read_follower=read_follower,
-        search_follower=search_follower,
-        blobs=blobs,
+        graph=GraphQueries(documents, reader, search, documents.checkpoint, searches),
+        transport=ports.transport,
+        read_follower=w.read_follower,
+        search_follower=w.search_follower,
+        blobs=ports.blobs,
         rate_limiter=adapters.rate_limiter(s),
         reader=reader,
         refs=refs,
         history=history,
         diffs=diffs,
-        proposals=Proposals(events, diffs),
-        auth=Authenticator(
-            # Read from the store each time: a key revoked or a user made by another process
-            # counts at once.
-            WriteModel(events),
-            s.auth_secret,
-            s.access_token_minutes * 60,
-            s.refresh_token_days * 86400,
-            throttle=adapters.login_limiter(s),
-            oidc=adapters.oidc(s),
-        ),
+        proposals=Proposals(events, model, diffs),
+        auth=_authenticator(s, model),
         datasets=datasets,
         imports=imports,
-        lineages=Lineages(events, reader),
-        command_statuses=CommandStatuses(events, tracker, executor),
-        health=SystemHealth(
-            events,
-            documents,
-            search,
-            blobs,
-            read_follower.progress,
-            search_follower.progress,
-            command_progress,
-        ),
-        purger=purger,
-        housekeeping=Housekeeping(
-            {
-                "databases purged": purger.run_once,
-                "command statuses forgotten": lambda: tracker.store.prune(
-                    utc_after(-s.command_status_retention_hours * 3600)
-                ),
-                "consumer registry rows pruned": lambda: registry.prune(
-                    registry.clock() - s.registry_retention_days * 86400
-                ),
-            }
-        ),
+        lineages=Lineages(events, model, reader),
+        command_statuses=CommandStatuses(events, ports.tracker, w.executor),
+        health=_health(s, ports, w),
+        purger=(purger := Purger(events, w.commands)),
+        housekeeping=_housekeeping(s, ports, purger),
         audit=AuditTrail(events, refs),
-        backlog=Backlog(events, PendingCommands(events), transport),
-        readiness=Readiness(
-            events,
-            documents,
-            tracker.store,
-            search,
-            blobs,
-            _carriers(s, registry, worker, read_follower, search_follower),
-            s.ready_max_lag_seconds,
-            pending=PendingCommands(events) if s.process == "api" else None,
-        ),
+        backlog=Backlog(events, PendingCommands(events), ports.transport),
+        readiness=_readiness(s, ports, w),
+        pools=ports.pools,
+    )
+
+
+def _ports(s: Settings) -> _Ports:
+    pools = adapters.Pools()
+    return _Ports(
         pools=pools,
+        events=adapters.event_store(s, pools),
+        registry=adapters.consumer_registry(s, pools),
+        documents=adapters.document_store(s, pools),
+        tracker=CommandTracker(adapters.command_status_store(s)),
+        search=adapters.search_index(s),
+        blobs=adapters.blob_store(s),
+        transport=adapters.transport(s),
+    )
+
+
+def _writes(s: Settings, ports: _Ports) -> _Writes:
+    events = ports.events
+    decisions = Decisions()  # prechecks handed to this process's worker
+    # Databases, branches, classes, users and keys as commands' decisions read them, kept
+    # in memory.
+    streams = CachedStreams(events)
+    model = WriteModel(streams)
+    executor = CommandExecutor(events, ports.tracker, decisions=decisions, model=model)
+    worker = CommandWorker(executor, ports.registry)
+    projector = DocumentProjector(events, ports.documents)
+    search_projector = SearchProjector(events, ports.search)
+    read_follower, search_follower, drain = _followers(
+        s, events, ports.documents, ports.search, worker, projector, search_projector
+    )
+    commands = CommandService(
+        events, ports.tracker, drain, s.drain_timeout_seconds, decisions, WriteModel(streams)
+    )
+    return _Writes(
+        executor, worker, projector, search_projector, read_follower, search_follower, commands
+    )
+
+
+def _history(ports: _Ports, model: WriteModel) -> tuple[Reader, Refs, History, Diffs]:
+    """Reads of the documents, and of the commits and differences between branches."""
+    reader = Reader(ports.documents)
+    refs = Refs(ports.events)
+    history = History(ports.documents, ports.events, model, refs, reader)
+    return reader, refs, history, Diffs(ports.documents, history)
+
+
+def _datasets(
+    s: Settings, ports: _Ports, w: _Writes, model: WriteModel
+) -> tuple[Datasets, Imports]:
+    """Datasets, and imports of them, run by the worker as child commands."""
+    fetcher = adapters.url_fetcher(s)
+    datasets = Datasets(
+        ports.events, model, ports.blobs, fetcher, s.max_upload_bytes, s.max_read_seconds
+    )
+    imports = Imports(ports.events, model, datasets)
+    w.executor.runners[RunImport] = imports.runner(w.executor.run_child)
+    return datasets, imports
+
+
+def _authenticator(s: Settings, model: WriteModel) -> Authenticator:
+    return Authenticator(
+        model,
+        s.auth_secret,
+        s.access_token_minutes * 60,
+        s.refresh_token_days * 86400,
+        throttle=adapters.login_limiter(s),
+        oidc=adapters.oidc(s),
+    )
+
+
+def _health(s: Settings, ports: _Ports, w: _Writes) -> SystemHealth:
+    return SystemHealth(
+        ports.events,
+        ports.documents,
+        ports.search,
+        ports.blobs,
+        w.read_follower.progress,
+        w.search_follower.progress,
+        w.worker.progress if s.process == "serve" else None,
+    )
+
+
+def _housekeeping(s: Settings, ports: _Ports, purger: Purger) -> Housekeeping:
+    statuses, registry = ports.tracker.store, ports.registry
+    return Housekeeping(
+        {
+            "databases purged": purger.run_once,
+            "command statuses forgotten": lambda: statuses.prune(
+                utc_after(-s.command_status_retention_hours * 3600)
+            ),
+            "consumer registry rows pruned": lambda: registry.prune(
+                registry.clock() - s.registry_retention_days * 86400
+            ),
+        }
+    )
+
+
+def _readiness(s: Settings, ports: _Ports, w: _Writes) -> Readiness:
+    return Readiness(
+        ports.events,
+        ports.documents,
+        ports.tracker.store,
+        ports.search,
+        ports.blobs,
+        _carriers(s, ports.registry, w.worker, w.read_follower, w.search_follower),
+        s.ready_max_lag_seconds,
+        pending=PendingCommands(ports.events) if s.process == "api" else None,
     )
 
 

@@ -33,10 +33,10 @@ Progress = Callable[[int, str], None]
 class Imports:
     """Mappings as saved, dry runs of them, and the runner of import runs."""
 
-    def __init__(self, events: EventStore, datasets: Datasets) -> None:
+    def __init__(self, events: EventStore, model: WriteModel, datasets: Datasets) -> None:
         self.events = events
+        self.model = model
         self.datasets = datasets
-        self.model = WriteModel(events)
 
     # Mappings -----------------------------------------------------------------------------
 

@@ -6,18 +6,11 @@ bytes again; the log says which versions exist."""
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import re
-import socket
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from spice.application.datasets.files import ParsedFile, Table, read_file, table_of
 from spice.application.datasets.inference import infer_table
@@ -31,11 +24,12 @@ from spice.application.datasets.suggest import (
 )
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.event_store import EventStore
+from spice.application.ports.fetching import UrlFetcher
 from spice.domain import commands as c
 from spice.domain import names
 from spice.domain.aggregates import replay
 from spice.domain.deciders.base import WriteModel
-from spice.domain.errors import BadRequest, NotFound, PayloadTooLarge
+from spice.domain.errors import BadRequest, NotFound
 from spice.domain.mappings import PARSED
 from spice.domain.versions import pick
 
@@ -48,7 +42,6 @@ CONTENT_TYPES = {
 SHEETS = re.compile(r"^/spreadsheets/d/([A-Za-z0-9_-]+)")
 GID = re.compile(r"gid=(\d+)")
 MAX_DATASETS = 100_000
-MAX_REDIRECTS = 5
 CACHED_FILES = 32  # parsed files kept: an import reads every dataset of its mapping
 
 
@@ -69,33 +62,23 @@ def sheets_export(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/spreadsheets/d/{found.group(1)}/export?format=csv&gid={tab}"
 
 
-def _filename(response: httpx.Response, url: str) -> str:
-    disposition = response.headers.get("content-disposition")
-    if disposition:
-        message = Message()
-        message["content-disposition"] = disposition
-        name = message.get_filename()
-        if name:
-            return name.rsplit("/", 1)[-1]
-    tail = urlsplit(url).path.rsplit("/", 1)[-1]
-    return tail or "download"
-
-
 class Datasets:
     """Storing and reading dataset versions."""
 
     def __init__(
         self,
         events: EventStore,
+        model: WriteModel,
         blobs: BlobStore,
+        fetcher: UrlFetcher,
         max_bytes: int,
-        allow_private: bool = False,
         read_seconds: float = READ_SECONDS,
     ) -> None:
         self.events = events
+        self.model = model
         self.blobs = blobs
+        self.fetcher = fetcher
         self.max_bytes = max_bytes
-        self.allow_private = allow_private
         self.read_seconds = read_seconds
         self._files: OrderedDict[str, ParsedFile] = OrderedDict()
         self._lock = threading.Lock()
@@ -107,64 +90,11 @@ class Datasets:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise BadRequest("url must be an http(s) URL", {"url": url})
         export = sheets_export(url)
-        target = export or url
-        try:
-            with self._get(target, timeout) as response:
-                if response.status_code != 200:
-                    raise BadRequest(
-                        f"{target} answered {response.status_code}",
-                        {"url": url, "status": response.status_code},
-                    )
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise PayloadTooLarge(
-                            f"{target} is larger than {self.max_bytes} bytes",
-                            {"url": url, "max_bytes": self.max_bytes},
-                        )
-                    chunks.append(chunk)
-                name = _filename(response, target)
-        except httpx.HTTPError as exc:
-            raise BadRequest(f"could not fetch {target}: {exc}", {"url": url}) from None
+        fetched = self.fetcher.get(export or url, self.max_bytes, timeout)
+        name = fetched.filename
         if export is not None and not name.lower().endswith(".csv"):
             name = f"{name}.csv"
-        return name, b"".join(chunks), url
-
-    @contextmanager
-    def _get(self, url: str, timeout: float) -> Iterator[httpx.Response]:
-        """A streamed GET that follows redirects itself, checking every address it is sent
-        to (a public URL may redirect to the server's own network)."""
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            for _ in range(MAX_REDIRECTS + 1):
-                self._check_address(url)
-                with client.stream("GET", url) as response:
-                    if not response.is_redirect:
-                        yield response
-                        return
-                    url = str(response.next_request.url) if response.next_request else url
-            raise BadRequest(f"{url}: more than {MAX_REDIRECTS} redirects", {"url": url})
-
-    def _check_address(self, url: str) -> None:
-        """Refuse a URL whose host resolves to a non-public address, unless allowed."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise BadRequest("url must be an http(s) URL", {"url": url})
-        if self.allow_private:
-            return
-        try:
-            found = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise BadRequest(f"cannot resolve {parts.hostname}: {exc}", {"url": url}) from None
-        for *_, address in found:
-            ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
-            if not ip.is_global:
-                raise BadRequest(
-                    f"{parts.hostname} is a non-public address ({ip}): the server fetches "
-                    "only from public addresses unless SPICE_FETCH_PRIVATE_NETWORKS is on",
-                    {"url": url, "address": str(ip)},
-                )
+        return name, fetched.data, url
 
     def store(
         self, db: str, name: str, filename: str, data: bytes, source: str
@@ -172,7 +102,7 @@ class Datasets:
         """Read the file (refused with the file, row and reason if it cannot be), keep its
         bytes in the blob store, and answer the command that records the version."""
         names.check_name("dataset", name, names.DATASET_NAME, "name")
-        WriteModel(self.events).require_database(db)
+        self.model.require_database(db)
         parsed = read_file(filename, data, self.read_seconds)
         sha256 = hashlib.sha256(data).hexdigest()
         info = self.blobs.put(blob_key(sha256), data, CONTENT_TYPES[parsed.format])
@@ -198,7 +128,7 @@ class Datasets:
                 self._files.popitem(last=False)
 
     def _state(self, db: str, name: str) -> dict[str, Any]:
-        WriteModel(self.events).require_database(db)
+        self.model.require_database(db)
         state = replay("", self.events.read_stream(names.dataset_aggregate(db, name)))
         if not state.exists:
             raise NotFound(f"dataset {name!r} not found in {db!r}", {"dataset": name})
@@ -206,7 +136,7 @@ class Datasets:
 
     def list_datasets(self, db: str) -> list[dict[str, Any]]:
         """Every dataset of a database with its latest version."""
-        WriteModel(self.events).require_database(db)
+        self.model.require_database(db)
         return versioned(self.events, names.dataset_prefix(db))
 
     def get(self, db: str, name: str) -> dict[str, Any]:
@@ -301,28 +231,7 @@ class Datasets:
             sources[key].update(_source(classes[key]["id"], table, inferred))
         links = find_links(tables)
         for link in links:
-            # The linking column becomes the relationship (a key's column keeps its property).
-            source = classes[link["dataset"]]
-            mapped = sources[link["dataset"]]
-            link["predicate"] = link_predicate(link["column"])
-            target = classes[link["target_dataset"]]["id"]
-            in_key = link["column"] in tables[link["dataset"]][1]["primary_key"]
-            if link["cardinality"] == "n:1" and not in_key:
-                named = next(
-                    p["property"] for p in mapped["properties"] if p["column"] == link["column"]
-                )
-                source["properties"] = [p for p in source["properties"] if p["name"] != named]
-                mapped["properties"] = [p for p in mapped["properties"] if p["property"] != named]
-            source.setdefault("relationships", []).append(
-                {
-                    "predicate": link["predicate"],
-                    "target": target,
-                    "cardinality": link["cardinality"],
-                }
-            )
-            mapped["links"].append(
-                {"predicate": link["predicate"], "column": link["column"], "target": target}
-            )
+            _link(link, classes, sources, tables[link["dataset"]][1])
         order = _dependencies_first(
             list(classes), [(x["dataset"], x["target_dataset"]) for x in links]
         )
@@ -401,6 +310,31 @@ def _transforms(column: dict[str, Any]) -> list[dict[str, Any]]:
             parse["timezone"] = "Z"
         out.append(parse)
     return out
+
+
+def _link(
+    link: dict[str, Any],
+    classes: dict[str, dict[str, Any]],
+    sources: dict[str, dict[str, Any]],
+    inferred: dict[str, Any],
+) -> None:
+    """A link found between two tables, made a relationship of the suggested class and a
+    link of its mapping: the linking column becomes the relationship (a key's column keeps
+    its property)."""
+    source = classes[link["dataset"]]
+    mapped = sources[link["dataset"]]
+    link["predicate"] = link_predicate(link["column"])
+    target = classes[link["target_dataset"]]["id"]
+    if link["cardinality"] == "n:1" and link["column"] not in inferred["primary_key"]:
+        named = next(p["property"] for p in mapped["properties"] if p["column"] == link["column"])
+        source["properties"] = [p for p in source["properties"] if p["name"] != named]
+        mapped["properties"] = [p for p in mapped["properties"] if p["property"] != named]
+    source.setdefault("relationships", []).append(
+        {"predicate": link["predicate"], "target": target, "cardinality": link["cardinality"]}
+    )
+    mapped["links"].append(
+        {"predicate": link["predicate"], "column": link["column"], "target": target}
+    )
 
 
 def _table_title(dataset: str, tables: int, table: Table) -> str:

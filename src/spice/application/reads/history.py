@@ -32,11 +32,19 @@ class History:
     """Reads of the commit history kept by the document read model, with the log for what
     a commit wrote and which commits touched an instance."""
 
-    def __init__(self, documents: DocumentStore, events: EventStore, refs: Refs) -> None:
+    def __init__(
+        self,
+        documents: DocumentStore,
+        events: EventStore,
+        model: WriteModel,
+        refs: Refs,
+        reader: Reader,
+    ) -> None:
         self.documents = documents
         self.events = events
+        self.model = model
         self.refs = refs
-        self.reader = Reader(documents)
+        self.reader = reader
 
     def present(self, commit: Commit, parent: Commit | None) -> dict[str, Any]:
         first = commit.position - commit.event_count
@@ -103,7 +111,7 @@ class History:
         names.check_name("class", class_id, names.CLASS_ID)
         names.check_name("instance id", instance_id, names.INSTANCE_ID)
         aggregate = names.instance_aggregate(db, branch, class_id, instance_id)
-        stream = WriteModel(self.events).read_stream(aggregate)
+        stream = self.model.read_stream(aggregate)
         return frozenset(str(e.command_id) for e in stream if e.command_id)
 
     def commit(self, db: str, commit_id: str) -> dict[str, Any]:

@@ -42,8 +42,9 @@ def _cell(event: EventEnvelope, prop: str) -> dict[str, Any] | None:
 class Lineages:
     """Reads the lineage of instances from the log (exact, whatever the read model)."""
 
-    def __init__(self, events: EventStore, reader: Reader) -> None:
+    def __init__(self, events: EventStore, model: WriteModel, reader: Reader) -> None:
         self.events = events
+        self.model = model
         self.reader = reader
 
     def _stream(
@@ -52,7 +53,7 @@ class Lineages:
         self.reader.ontology_class(db, branch, class_id)
         names.check_name("instance id", instance_id, names.INSTANCE_ID)
         aggregate = names.instance_aggregate(db, branch, class_id, instance_id)
-        stream = WriteModel(self.events).read_stream(aggregate)
+        stream = self.model.read_stream(aggregate)
         if as_of is not None:
             stream = [e for e in stream if (e.position or 0) <= as_of]
         if not stream:
@@ -164,6 +165,49 @@ class Lineages:
             },
         }
 
+    def _blamed(
+        self,
+        name: str,
+        value: Any,
+        event: EventEnvelope,
+        commands: dict[str, dict[str, Any]],
+        branch: str,
+    ) -> dict[str, Any]:
+        """One value's line of blame: the change that set it and each of its causes (the
+        event, the dataset cell it came from, the command, the commit)."""
+        command = commands.get(event.command_id or "")
+        change = self._change(event, command)
+        causes: list[dict[str, Any]] = [
+            {"kind": "event", **{k: change[k] for k in ("event_id", "event_type", "position")}},
+        ]
+        cell = _cell(event, name)
+        if cell is not None:
+            causes.append(cell)
+        if command is not None:
+            causes.append({"kind": "command", **command})
+        causes.append(
+            {
+                "kind": "commit",
+                "commit": event.command_id,
+                "branch": change["branch"],
+                "inherited": change["branch"] != branch,
+            }
+        )
+        return {
+            "property": name,
+            "value": value,
+            "sequence_number": event.sequence_number,
+            "event_id": event.event_id,
+            "command_id": event.command_id,
+            "commit": event.command_id,
+            "actor": event.actor,
+            "time": event.occurred_at,
+            "branch": change["branch"],
+            "message": change["message"],
+            **({"cell": {k: v for k, v in cell.items() if k != "kind"}} if cell else {}),
+            "causes": causes,
+        }
+
     def blame(
         self,
         db: str,
@@ -175,17 +219,7 @@ class Lineages:
     ) -> dict[str, Any]:
         """For each current value (or one property): the change that set it, and why."""
         stream = self._stream(db, branch, class_id, instance_id, as_of)
-        state = AggregateState(stream[-1].aggregate_id)
-        setter: dict[str, EventEnvelope] = {}
-        for event in stream:
-            fact = decode(event)
-            apply(state, event, fact)
-            if isinstance(fact, InstanceCreated | InstanceRestored):
-                setter = dict.fromkeys(fact.values, event)
-            elif isinstance(fact, InstanceUpdated):
-                setter.update(dict.fromkeys(fact.changes, event))
-            elif isinstance(fact, InstanceDeleted):
-                setter = {}
+        state, setter = _setters(stream)
         if state.deleted:
             raise NotFound(
                 f"instance {class_id}/{instance_id} is deleted here",
@@ -197,41 +231,24 @@ class Lineages:
                 f"{class_id}/{instance_id} has no value for {prop!r}", {"property": prop}
             )
         commands = self._commands([setter[p] for p in wanted])
-        out = []
-        for name in wanted:
-            event = setter[name]
-            command = commands.get(event.command_id or "")
-            change = self._change(event, command)
-            causes: list[dict[str, Any]] = [
-                {"kind": "event", **{k: change[k] for k in ("event_id", "event_type", "position")}},
-            ]
-            cell = _cell(event, name)
-            if cell is not None:
-                causes.append(cell)
-            if command is not None:
-                causes.append({"kind": "command", **command})
-            causes.append(
-                {
-                    "kind": "commit",
-                    "commit": event.command_id,
-                    "branch": change["branch"],
-                    "inherited": change["branch"] != branch,
-                }
-            )
-            out.append(
-                {
-                    "property": name,
-                    "value": state.body[name],
-                    "sequence_number": event.sequence_number,
-                    "event_id": event.event_id,
-                    "command_id": event.command_id,
-                    "commit": event.command_id,
-                    "actor": event.actor,
-                    "time": event.occurred_at,
-                    "branch": change["branch"],
-                    "message": change["message"],
-                    **({"cell": {k: v for k, v in cell.items() if k != "kind"}} if cell else {}),
-                    "causes": causes,
-                }
-            )
+        out = [
+            self._blamed(name, state.body[name], setter[name], commands, branch) for name in wanted
+        ]
         return {"class_id": class_id, "instance_id": instance_id, "branch": branch, "blame": out}
+
+
+def _setters(stream: list[EventEnvelope]) -> tuple[AggregateState, dict[str, EventEnvelope]]:
+    """The instance's state at the end of `stream`, and for each of its values the event
+    that set it."""
+    state = AggregateState(stream[-1].aggregate_id)
+    setter: dict[str, EventEnvelope] = {}
+    for event in stream:
+        fact = decode(event)
+        apply(state, event, fact)
+        if isinstance(fact, InstanceCreated | InstanceRestored):
+            setter = dict.fromkeys(fact.values, event)
+        elif isinstance(fact, InstanceUpdated):
+            setter.update(dict.fromkeys(fact.changes, event))
+        elif isinstance(fact, InstanceDeleted):
+            setter = {}
+    return state, setter

@@ -29,12 +29,13 @@ def _said(event: EventEnvelope) -> dict[str, Any]:
 
 
 class Proposals:
-    def __init__(self, events: EventStore, diffs: Diffs) -> None:
+    def __init__(self, events: EventStore, model: WriteModel, diffs: Diffs) -> None:
         self.events = events
+        self.model = model
         self.diffs = diffs
 
     def settings(self, db: str) -> dict[str, Any]:
-        return {"database": db, **proposals.settings(WriteModel(self.events), db)}
+        return {"database": db, **proposals.settings(self.model, db)}
 
     def _present(self, stream: list[EventEnvelope]) -> dict[str, Any]:
         opened, state = stream[0], replay(stream[0].aggregate_id, stream)
@@ -79,7 +80,7 @@ class Proposals:
         self, db: str, status: str | None, offset: int, limit: int
     ) -> tuple[list[dict[str, Any]], int]:
         """The proposals of a database, newest first, optionally of one status."""
-        proposals.settings(WriteModel(self.events), db)  # NotFound for an unknown database
+        proposals.settings(self.model, db)  # NotFound for an unknown database
         ids = self.events.stream_ids(names.proposal_prefix(db), "", proposals.MAX_PROPOSALS)
         found = [self._present(list(self.events.read_stream(a))) for a in reversed(ids)]
         if status is not None:
@@ -90,7 +91,7 @@ class Proposals:
         """A proposal with its conversation, what merging it would change now (the diff
         from its target to its source) and the conflicts the merge would meet."""
         view = self._present(self._stream(db, number))
-        model = WriteModel(self.events)
+        model = self.model
         needed = int(proposals.settings(model, db)["required_approvals"])
         approvers = {a["by"] for a in view["approvals"] if not a["by_author"]}
         view["approvals_required"] = needed

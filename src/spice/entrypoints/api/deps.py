@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 
 from spice.application import tracing
 from spice.application.auth import KEY_PREFIX, LOCAL, NOBODY, Authenticator, Identity
+from spice.application.commands.checks import ClassChecks
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
 from spice.application.datasets.imports import Imports
@@ -52,6 +53,10 @@ async def get_reader(request: Request) -> Reader:
 
 async def get_commands(request: Request) -> CommandService:
     return _container(request).commands
+
+
+async def get_class_checks(request: Request) -> ClassChecks:
+    return _container(request).class_checks
 
 
 async def get_statuses(request: Request) -> CommandStatuses:
@@ -191,6 +196,7 @@ async def get_branch(
 WaiterDep = Annotated[Waiter, Depends(get_waiter)]
 ReaderDep = Annotated[Reader, Depends(get_reader)]
 CommandsDep = Annotated[CommandService, Depends(get_commands)]
+ClassChecksDep = Annotated[ClassChecks, Depends(get_class_checks)]
 StatusesDep = Annotated[CommandStatuses, Depends(get_statuses)]
 SearchDep = Annotated[SearchService, Depends(get_searches)]
 GraphDep = Annotated[GraphQueries, Depends(get_graph)]

@@ -23,11 +23,12 @@ class GraphQueries:
     def __init__(
         self,
         documents: DocumentStore,
+        reader: Reader,
         index: SearchIndex,
         graph_position: Callable[[], int],
         searches: SearchService | None = None,
     ) -> None:
-        self.reader = Reader(documents)
+        self.reader = reader
         self.searches = searches
         scan = DocumentScanSearch(documents)
         self.sources = GraphSources(documents, index, scan, graph_position)

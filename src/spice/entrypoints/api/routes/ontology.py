@@ -11,18 +11,12 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spice.application.auth import Identity
-from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
 from spice.application.ports.command_status import CommandStatus
 from spice.application.reads import relationship_graph as graph
 from spice.domain import commands as c
-from spice.domain import names
-from spice.domain.canonical import check_storable
-from spice.domain.deciders.base import WriteModel
 from spice.domain.deciders.evolution import Analysis
-from spice.domain.deciders.ontology import analyse_update
 from spice.domain.errors import NotFound, ValidationFailed, field_error
-from spice.domain.events import ClassCreated
 from spice.entrypoints.api import access, deps
 from spice.entrypoints.api.reads import reach
 from spice.entrypoints.api.responses import (
@@ -63,27 +57,20 @@ async def create_class(
 @router.post(ONTOLOGY + "/validate", response_model=Envelope[ClassCheck])
 @needs(VIEWER)
 async def validate_class(
-    db: str, body: ClassDefinition, commands: deps.CommandsDep, branch: deps.BranchDep
+    db: str, body: ClassDefinition, checks: deps.ClassChecksDep, branch: deps.BranchDep
 ) -> dict[str, Any]:
     """Check a class definition without writing: as a new class, or, when the class exists,
     as a change to it (with the instances it would break, the first 100)."""
     payload = body.model_dump(exclude_unset=True)
-    exists = await run_in_threadpool(_class_exists, commands.model, db, branch, body.id)
-    if not exists:
-        command = c.CreateClass(database=db, branch=branch, definition=payload)
-        decision = await run_in_threadpool(commands.dry_run, command)
-        created = decision.changes[0].event
-        assert isinstance(created, ClassCreated)
-        return success({"valid": True, "exists": False, "definition": created.definition})
-    _, definition, result = await _analyse(commands, db, branch, payload)
-    return success(
-        {
-            "valid": not result.violations,
-            "exists": True,
-            "definition": definition,
-            "impact": _impact(result, 0, 100),
-        }
-    )
+    checked = await run_in_threadpool(checks.check, db, branch, payload)
+    found: dict[str, Any] = {
+        "valid": checked.valid,
+        "exists": checked.analysis is not None,
+        "definition": checked.definition,
+    }
+    if checked.analysis is not None:
+        found["impact"] = _impact(checked.analysis, 0, 100)
+    return success(found)
 
 
 @router.post(ONTOLOGY + "/{class_id}/analyze", response_model=Envelope[ClassImpact])
@@ -92,7 +79,7 @@ async def analyze_change(
     db: str,
     class_id: str,
     body: ClassDefinition,
-    commands: deps.CommandsDep,
+    checks: deps.ClassChecksDep,
     branch: deps.BranchDep,
     offset: deps.Offset = 0,
     limit: deps.Limit = 100,
@@ -100,24 +87,9 @@ async def analyze_change(
     """What replacing the class with the body (and its `migration`) would do to existing
     instances: how many are checked, migrated, and which violate it (paged)."""
     _same_id(class_id, body.id)
-    _, definition, result = await _analyse(
-        commands, db, branch, body.model_dump(exclude_unset=True)
-    )
-    return success({"definition": definition, "impact": _impact(result, offset, limit)})
-
-
-def _class_exists(model: WriteModel, db: str, branch: str, class_id: str) -> bool:
-    model.require_branch(db, branch)
-    names.check_name("class", class_id, names.CLASS_ID)
-    return model.load(names.class_aggregate(db, branch, class_id)).live
-
-
-async def _analyse(
-    commands: CommandService, db: str, branch: str, payload: dict[str, Any]
-) -> tuple[Any, dict[str, Any], Analysis]:
-    command = c.UpdateClass(database=db, branch=branch, definition=payload)
-    check_storable(command.payload())
-    return await run_in_threadpool(analyse_update, commands.model, command)
+    payload = body.model_dump(exclude_unset=True)
+    definition, analysis = await run_in_threadpool(checks.analyse, db, branch, payload)
+    return success({"definition": definition, "impact": _impact(analysis, offset, limit)})
 
 
 def _impact(result: Analysis, offset: int, limit: int) -> dict[str, Any]:
