@@ -89,6 +89,28 @@ class Authenticator:
         self.clock = clock
         self._hasher = PasswordHasher()
 
+    def role_of(self, username: str, db: str) -> str | None:
+        """A user's role on a database (None: none): granted, or owner as its creator."""
+        state = self.model.load(names.database_aggregate(db))
+        granted = state.body.get("roles", {}).get(username)
+        if granted is None and state.exists and state.created_by == username:
+            return "owner"
+        return str(granted) if granted is not None else None
+
+    def members(self, db: str) -> dict[str, Any]:
+        """Who has which role on a database (its creator is an owner without a grant)."""
+        state = self.model.require_database(db)
+        return {
+            "database": db,
+            "created_by": state.created_by,
+            "roles": state.body.get("roles", {}),
+        }
+
+    def key_owner(self, key_id: str) -> str | None:
+        """The user a live API key belongs to (None: no such key, or revoked)."""
+        state = self.model.load(names.api_key_aggregate(key_id))
+        return str(state.body["username"]) if state.live else None
+
     @cached_property
     def _dummy(self) -> str:
         """A hash to verify against for an unknown user, so that a wrong name takes as long

@@ -14,6 +14,7 @@ from spice.application.log.group_commit import Grouped
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.event_store import EventStore
+from spice.domain.aggregates import AggregateState
 from spice.domain.canonical import check_storable
 from spice.domain.commands import Command, IssuedCommand
 from spice.domain.deciders import decide
@@ -170,6 +171,11 @@ class CommandService:
                 out.append(answer[0])  # its status follows
         statuses = iter(self.tracker.accepted_many(fresh))
         return [a if isinstance(a, Exception) else (a, next(statuses)) for a in out]
+
+    def database(self, db: str) -> AggregateState:
+        """The database as commands see it (NotFound unless it exists): its sequence is the
+        `expected_seq` a write on it sends."""
+        return self.model.require_database(db)
 
     def dry_run(self, command: Command) -> Decision:
         """Check a command as it would run now and return what it would write; nothing is

@@ -17,7 +17,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from spice.application.auth import Identity
 from spice.application.ports.command_status import CommandStatus
 from spice.application.ports.documents import KIND_DATABASE, DocKey
-from spice.domain import names
 from spice.domain.deciders.users import ROLES
 from spice.domain.errors import Forbidden, NotFound, SpiceError, Unauthenticated
 from spice.entrypoints.api.deps import identify
@@ -27,11 +26,8 @@ from spice.entrypoints.api.rules import OPEN, Rule, rule_of
 
 def role_of(container: Any, identity: Identity, db: str) -> str | None:
     """The caller's role on `db` (None: none): granted, or owner as its creator."""
-    state = container.auth.model.load(names.database_aggregate(db))
-    granted = state.body.get("roles", {}).get(identity.username)
-    if granted is None and state.exists and state.created_by == identity.username:
-        return "owner"
-    return str(granted) if granted is not None else None
+    role: str | None = container.auth.role_of(identity.username, db)
+    return role
 
 
 def may_read(connection: HTTPConnection, identity: Identity, db: str) -> bool:

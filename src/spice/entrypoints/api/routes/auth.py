@@ -162,9 +162,9 @@ async def revoke_key(
     key_id: KeyId, identity: deps.IdentityDep, auth: deps.AuthDep, write: deps.WriteDep
 ) -> JSONResponse:
     """Revoke a key (one's own, or any for an administrator); it stops working at once."""
-    state = await run_in_threadpool(auth.model.load, names.api_key_aggregate(key_id))
-    if state.live:
-        _own_or_admin(identity, str(state.body["username"]))
+    owner = await run_in_threadpool(auth.key_owner, key_id)
+    if owner is not None:
+        _own_or_admin(identity, owner)
     command = c.RevokeApiKey(database=None, key_id=key_id)
     return await submit(write, command, f"Revocation accepted for key {key_id}")
 

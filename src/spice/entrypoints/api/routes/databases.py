@@ -132,13 +132,10 @@ class RoleGrant(BaseModel):
 
 @router.get("/{db}/roles", response_model=Envelope[dict[str, Any]])
 @needs(VIEWER)
-async def roles(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
+async def roles(db: str, auth: deps.AuthDep) -> dict[str, Any]:
     """Who has which role on the database; its creator is an owner without a grant."""
     names.check_name("database", db, names.DATABASE_NAME)
-    state = await run_in_threadpool(commands.model.require_database, db)
-    return success(
-        {"database": db, "created_by": state.created_by, "roles": state.body.get("roles", {})}
-    )
+    return success(await run_in_threadpool(auth.members, db))
 
 
 @router.put("/{db}/roles/{username}", status_code=202, response_model=AcceptedBody, responses=WRITE)
@@ -164,7 +161,7 @@ async def revoke_role(db: str, username: str, write: deps.WriteDep) -> JSONRespo
 async def expected_seq(db: str, commands: deps.CommandsDep) -> dict[str, Any]:
     """The current sequence of the database aggregate, to send as `expected_seq`."""
     names.check_name("database", db, names.DATABASE_NAME)
-    state = await run_in_threadpool(commands.model.require_database, db)
+    state = await run_in_threadpool(commands.database, db)
     return success({"database": db, "aggregate_id": state.aggregate_id, "expected_seq": state.seq})
 
 
