@@ -60,8 +60,12 @@ export function loadSaved(db: string, storage: Pick<Storage, "getItem"> = localS
   }
 }
 
-export function saveQuery(db: string, query: SavedQuery, storage: Pick<Storage, "getItem" | "setItem"> = localStorage): SavedQuery[] {
-  let all: Record<string, SavedQuery[]> = {};
+export function saveQuery(
+  db: string,
+  query: SavedQuery,
+  storage: Pick<Storage, "getItem" | "setItem"> = localStorage,
+): SavedQuery[] {
+  let all: Record<string, SavedQuery[]>;
   try {
     all = JSON.parse(storage.getItem(KEY) ?? "{}") as Record<string, SavedQuery[]>;
   } catch {
@@ -87,7 +91,10 @@ export function linked(found: { nodes: GraphNode[]; edges: GraphEdge[] }, id: st
     if (!nodes.some((n) => n.id === ref)) nodes.push({ id: ref, type: ref.split("/")[0] ?? "", data_status: "LINKED" });
   };
   const addEdge = (edge: GraphEdge) => {
-    if (!edges.some((e) => e.from_node === edge.from_node && e.to_node === edge.to_node && e.predicate === edge.predicate)) edges.push(edge);
+    if (
+      !edges.some((e) => e.from_node === edge.from_node && e.to_node === edge.to_node && e.predicate === edge.predicate)
+    )
+      edges.push(edge);
   };
   for (const out of links.outgoing ?? []) {
     addNode(out.target);
@@ -105,4 +112,3 @@ export function mergeNodes(answered: GraphNode[], added: GraphNode[]): GraphNode
   const known = new Set(answered.map((n) => n.id));
   return [...answered, ...added.filter((n) => !known.has(n.id))];
 }
-

@@ -26,13 +26,27 @@ export function diffLines(items: DiffItem[]): DiffLine[] {
     const instance = `${item.class_id}/${item.instance_id}`;
     if (item.change === "changed") {
       for (const p of item.properties ?? []) {
-        lines.push({ key: `${instance}.${p.property}`, instance, property: p.property, change: "changed", left: p.old, right: p.new });
+        lines.push({
+          key: `${instance}.${p.property}`,
+          instance,
+          property: p.property,
+          change: "changed",
+          left: p.old,
+          right: p.new,
+        });
       }
       continue;
     }
     for (const [property, value] of Object.entries(item.values ?? {})) {
       const added = item.change === "added";
-      lines.push({ key: `${instance}.${property}`, instance, property, change: item.change, left: added ? undefined : value, right: added ? value : undefined });
+      lines.push({
+        key: `${instance}.${property}`,
+        instance,
+        property,
+        change: item.change,
+        left: added ? undefined : value,
+        right: added ? value : undefined,
+      });
     }
   }
   return lines;

@@ -42,7 +42,10 @@ export interface Mapping {
  * it, the same for the same file name. */
 export function datasetName(filename: string): string {
   const stem = filename.replace(/\.[^.]+$/, "");
-  const cleaned = stem.toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  const cleaned = stem
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (!/[a-z0-9]/.test(cleaned)) return `dataset_${fnv(stem)}`;
   return (/^[a-z]/.test(cleaned) ? cleaned : `d_${cleaned}`).slice(0, 64);
 }
@@ -57,7 +60,19 @@ function fnv(text: string): string {
 }
 
 /** Types whose values the import reads with the `parse` transform. */
-const PARSED = new Set(["integer", "decimal", "float", "percentage", "money", "boolean", "date", "datetime", "time", "duration", "phone"]);
+const PARSED = new Set([
+  "integer",
+  "decimal",
+  "float",
+  "percentage",
+  "money",
+  "boolean",
+  "date",
+  "datetime",
+  "time",
+  "duration",
+  "phone",
+]);
 /** Parameters that belong to one type only, dropped when the type changes. */
 const TYPE_PARAMETERS = ["values", "enum", "currency", "default_region", "precision", "scale", "format"];
 

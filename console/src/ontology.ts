@@ -42,7 +42,11 @@ const LISTS = new Set(["enum", "values"]);
  * (numbers, booleans, objects), the text otherwise. */
 export function parameterValue(name: string, text: string): unknown {
   const trimmed = text.trim();
-  if (LISTS.has(name) && !trimmed.startsWith("[")) return trimmed.split(",").map((v) => v.trim()).filter(Boolean);
+  if (LISTS.has(name) && !trimmed.startsWith("["))
+    return trimmed
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean);
   try {
     return JSON.parse(trimmed) as unknown;
   } catch {
@@ -100,7 +104,14 @@ export function migrationBody(migration: Migration): Record<string, unknown> | u
 export const CARDINALITIES = ["n:1", "1:n", "1:1", "n:m"] as const;
 
 export function emptyDraft(): ClassDraft {
-  return { id: "", labelEn: "", labelKo: "", parent: "", properties: [{ name: "", type: "string", required: true, unique: false }], relationships: [] };
+  return {
+    id: "",
+    labelEn: "",
+    labelKo: "",
+    parent: "",
+    properties: [{ name: "", type: "string", required: true, unique: false }],
+    relationships: [],
+  };
 }
 
 /** The request body of a class made from a draft (empty rows are left out). */
@@ -150,11 +161,19 @@ export function classGraph(classes: ClassPublic[], language: string): ElementDef
     for (const r of (c.relationships ?? []) as Relationship[]) {
       if (!r.target || !ids.has(r.target)) continue;
       elements.push({
-        data: { id: `${c.id}-${r.predicate}-${r.target}`, source: c.id, target: r.target, label: labelOf(r.label, language, r.predicate ?? "") },
+        data: {
+          id: `${c.id}-${r.predicate}-${r.target}`,
+          source: c.id,
+          target: r.target,
+          label: labelOf(r.label, language, r.predicate ?? ""),
+        },
       });
     }
     if (c.parent_class && ids.has(c.parent_class)) {
-      elements.push({ data: { id: `${c.id}-inherits-${c.parent_class}`, source: c.id, target: c.parent_class, label: "" }, classes: "inherits" });
+      elements.push({
+        data: { id: `${c.id}-inherits-${c.parent_class}`, source: c.id, target: c.parent_class, label: "" },
+        classes: "inherits",
+      });
     }
   }
   return elements;

@@ -28,13 +28,25 @@ export function BranchPicker({ db, current, onPick }: { db: string; current: str
         options={names.map((n) => ({ value: n, label: `⎇ ${n}` }))}
         minimal
       />
-      <Button icon="git-new-branch" variant="minimal" aria-label={t("branch.new")} title={t("branch.new")} onClick={() => setOpen(true)} />
+      <Button
+        icon="git-new-branch"
+        variant="minimal"
+        aria-label={t("branch.new")}
+        title={t("branch.new")}
+        onClick={() => setOpen(true)}
+      />
       {open && <NewBranch db={db} from={current} branches={names} onClose={() => setOpen(false)} onMade={onPick} />}
     </>
   );
 }
 
-function NewBranch(props: { db: string; from: string; branches: string[]; onClose: () => void; onMade: (name: string) => void }) {
+function NewBranch(props: {
+  db: string;
+  from: string;
+  branches: string[];
+  onClose: () => void;
+  onMade: (name: string) => void;
+}) {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const { track } = useCommands();
@@ -61,20 +73,37 @@ function NewBranch(props: { db: string; from: string; branches: string[]; onClos
   const error = make.error instanceof ApiError ? make.error : null;
   return (
     <Dialog isOpen onClose={props.onClose} title={t("branch.new")}>
-      <form onSubmit={(e) => { e.preventDefault(); make.mutate(); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          make.mutate();
+        }}
+      >
         <DialogBody>
-          <FormGroup label={t("common.name")} labelFor="branch-name" intent={error ? "danger" : "none"} helperText={error?.fieldErrors["name"] ?? error?.message}>
+          <FormGroup
+            label={t("common.name")}
+            labelFor="branch-name"
+            intent={error ? "danger" : "none"}
+            helperText={error?.fieldErrors["name"] ?? error?.message}
+          >
             <InputGroup id="branch-name" value={name} onValueChange={setName} autoFocus placeholder="feature/whatif" />
           </FormGroup>
           <FormGroup label={t("branch.from")} labelFor="branch-from">
-            <HTMLSelect id="branch-from" value={from} onChange={(e) => setFrom(e.currentTarget.value)} options={props.branches} />
+            <HTMLSelect
+              id="branch-from"
+              value={from}
+              onChange={(e) => setFrom(e.currentTarget.value)}
+              options={props.branches}
+            />
           </FormGroup>
         </DialogBody>
         <DialogFooter
           actions={
             <>
               <Button onClick={props.onClose}>{t("common.cancel")}</Button>
-              <Button type="submit" intent="primary" loading={make.isPending} disabled={!name}>{t("common.create")}</Button>
+              <Button type="submit" intent="primary" loading={make.isPending} disabled={!name}>
+                {t("common.create")}
+              </Button>
             </>
           }
         />

@@ -20,7 +20,10 @@ export function DatabasePicker({ current, onPick }: { current?: string; onPick: 
       aria-label={t("nav.databases")}
       value={current ?? ""}
       onChange={(e) => e.currentTarget.value && onPick(e.currentTarget.value)}
-      options={[{ value: "", label: `— ${t("nav.databases")} —`, disabled: true }, ...names.map((n) => ({ value: n, label: n }))]}
+      options={[
+        { value: "", label: `— ${t("nav.databases")} —`, disabled: true },
+        ...names.map((n) => ({ value: n, label: n })),
+      ]}
       minimal
     />
   );

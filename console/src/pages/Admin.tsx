@@ -33,7 +33,9 @@ function Health() {
   const h = health.data?.data as Record<string, unknown> | undefined;
   const log = Number(h?.["log_position"] ?? 0);
   const lag = (key: string) => (h?.[key] == null ? "—" : String(log - Number(h[key])));
-  const checks = ((ready.data?.data as Record<string, unknown> | undefined)?.["checks"] ?? []) as Array<Record<string, unknown>>;
+  const checks = ((ready.data?.data as Record<string, unknown> | undefined)?.["checks"] ?? []) as Array<
+    Record<string, unknown>
+  >;
   return (
     <Card aria-label={t("admin.health")}>
       <h3>{t("admin.health")}</h3>
@@ -72,7 +74,8 @@ function Health() {
       <ul aria-label={t("admin.checks")}>
         {checks.map((c) => (
           <li key={String(c["name"])}>
-            {c["ok"] ? "✓" : "✗"} {String(c["name"])} {c["reason"] ? <span className="muted">{String(c["reason"])}</span> : null}
+            {c["ok"] ? "✓" : "✗"} {String(c["name"])}{" "}
+            {c["reason"] ? <span className="muted">{String(c["reason"])}</span> : null}
           </li>
         ))}
       </ul>
@@ -86,7 +89,13 @@ function Users() {
   const [password, setPassword] = useState("");
   const [admin, setAdmin] = useState(false);
   const create = useMutation({
-    mutationFn: () => ok(api.POST("/api/v1/auth/users", { params: { query: { wait: true } }, body: { username, password, admin } as never })),
+    mutationFn: () =>
+      ok(
+        api.POST("/api/v1/auth/users", {
+          params: { query: { wait: true } },
+          body: { username, password, admin } as never,
+        }),
+      ),
     onSuccess: () => {
       toast(t("admin.userCreated", { username }));
       setUsername("");
@@ -98,12 +107,33 @@ function Users() {
   return (
     <Card aria-label={t("admin.users")}>
       <h3>{t("admin.users")}</h3>
-      <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
-        <FormGroup label={t("auth.username")} labelFor="new-user" intent={fields["username"] ? "danger" : "none"} helperText={fields["username"]}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <FormGroup
+          label={t("auth.username")}
+          labelFor="new-user"
+          intent={fields["username"] ? "danger" : "none"}
+          helperText={fields["username"]}
+        >
           <InputGroup id="new-user" value={username} onValueChange={setUsername} autoComplete="off" />
         </FormGroup>
-        <FormGroup label={t("auth.password")} labelFor="new-user-password" intent={fields["password"] ? "danger" : "none"} helperText={fields["password"]}>
-          <InputGroup id="new-user-password" type="password" value={password} onValueChange={setPassword} autoComplete="new-password" />
+        <FormGroup
+          label={t("auth.password")}
+          labelFor="new-user-password"
+          intent={fields["password"] ? "danger" : "none"}
+          helperText={fields["password"]}
+        >
+          <InputGroup
+            id="new-user-password"
+            type="password"
+            value={password}
+            onValueChange={setPassword}
+            autoComplete="new-password"
+          />
         </FormGroup>
         <Checkbox label={t("admin.isAdmin")} checked={admin} onChange={(e) => setAdmin(e.currentTarget.checked)} />
         {create.error && !Object.keys(fields).length && <Callout intent="danger">{create.error.message}</Callout>}
@@ -126,7 +156,8 @@ function Keys() {
     onSuccess: (answer) => setIssued(answer.data as Record<string, unknown>),
   });
   const remove = useMutation({
-    mutationFn: () => ok(api.DELETE("/api/v1/auth/keys/{key_id}", { params: { path: { key_id: revoke }, query: { wait: true } } })),
+    mutationFn: () =>
+      ok(api.DELETE("/api/v1/auth/keys/{key_id}", { params: { path: { key_id: revoke }, query: { wait: true } } })),
     onSuccess: () => {
       toast(t("admin.keyRevoked"));
       setRevoke("");
@@ -136,8 +167,18 @@ function Keys() {
     <Card aria-label={t("admin.keys")}>
       <h3>{t("admin.keys")}</h3>
       <div className="row">
-        <InputGroup aria-label={t("admin.keyName")} placeholder={t("admin.keyName")} value={name} onValueChange={setName} />
-        <InputGroup aria-label={t("admin.keyUser")} placeholder={t("admin.keyUser")} value={username} onValueChange={setUsername} />
+        <InputGroup
+          aria-label={t("admin.keyName")}
+          placeholder={t("admin.keyName")}
+          value={name}
+          onValueChange={setName}
+        />
+        <InputGroup
+          aria-label={t("admin.keyUser")}
+          placeholder={t("admin.keyUser")}
+          value={username}
+          onValueChange={setUsername}
+        />
         <Button icon="key" disabled={!name} loading={issue.isPending} onClick={() => issue.mutate()}>
           {t("admin.issueKey")}
         </Button>
@@ -150,8 +191,19 @@ function Keys() {
       )}
       {issue.error && <Callout intent="danger">{issue.error.message}</Callout>}
       <div className="row spaced">
-        <InputGroup aria-label={t("admin.keyId")} placeholder={t("admin.keyId")} value={revoke} onValueChange={setRevoke} />
-        <Button icon="trash" intent="danger" disabled={!revoke} loading={remove.isPending} onClick={() => remove.mutate()}>
+        <InputGroup
+          aria-label={t("admin.keyId")}
+          placeholder={t("admin.keyId")}
+          value={revoke}
+          onValueChange={setRevoke}
+        />
+        <Button
+          icon="trash"
+          intent="danger"
+          disabled={!revoke}
+          loading={remove.isPending}
+          onClick={() => remove.mutate()}
+        >
           {t("admin.revokeKey")}
         </Button>
       </div>
@@ -179,11 +231,22 @@ function Databases() {
   const [user, setUser] = useState("");
   const [role, setRole] = useState<string>("viewer");
   const grant = useMutation({
-    mutationFn: () => ok(api.PUT("/api/v1/databases/{db}/roles/{username}", { params: { path: { db: shown, username: user }, query: { wait: true } }, body: { role } as never })),
+    mutationFn: () =>
+      ok(
+        api.PUT("/api/v1/databases/{db}/roles/{username}", {
+          params: { path: { db: shown, username: user }, query: { wait: true } },
+          body: { role } as never,
+        }),
+      ),
     onSuccess: () => queries.invalidateQueries({ queryKey: ["roles", shown] }),
   });
   const drop = useMutation({
-    mutationFn: (username: string) => ok(api.DELETE("/api/v1/databases/{db}/roles/{username}", { params: { path: { db: shown, username }, query: { wait: true } } })),
+    mutationFn: (username: string) =>
+      ok(
+        api.DELETE("/api/v1/databases/{db}/roles/{username}", {
+          params: { path: { db: shown, username }, query: { wait: true } },
+        }),
+      ),
     onSuccess: () => queries.invalidateQueries({ queryKey: ["roles", shown] }),
   });
   const current = settings.data?.data as { protected_branches?: string[]; required_approvals?: number } | undefined;
@@ -195,7 +258,10 @@ function Databases() {
         api.PUT("/api/v1/databases/{db}/settings", {
           params: { path: { db: shown }, query: { wait: true } },
           body: {
-            protected_branches: (branches ?? (current?.protected_branches ?? []).join(", ")).split(",").map((b) => b.trim()).filter(Boolean),
+            protected_branches: (branches ?? (current?.protected_branches ?? []).join(", "))
+              .split(",")
+              .map((b) => b.trim())
+              .filter(Boolean),
             required_approvals: Number(approvals ?? current?.required_approvals ?? 0),
           } as never,
         }),
@@ -205,11 +271,18 @@ function Databases() {
       toast(t("admin.settingsSaved"));
     },
   });
-  const granted = Object.entries(((roles.data?.data as Record<string, unknown> | undefined)?.["roles"] ?? {}) as Record<string, string>);
+  const granted = Object.entries(
+    ((roles.data?.data as Record<string, unknown> | undefined)?.["roles"] ?? {}) as Record<string, string>,
+  );
   return (
     <Card aria-label={t("admin.databases")}>
       <h3>{t("admin.databases")}</h3>
-      <HTMLSelect aria-label={t("nav.databases")} value={shown} onChange={(e) => setDb(e.currentTarget.value)} options={names} />
+      <HTMLSelect
+        aria-label={t("nav.databases")}
+        value={shown}
+        onChange={(e) => setDb(e.currentTarget.value)}
+        options={names}
+      />
       <h4>{t("admin.roles")}</h4>
       <HTMLTable compact aria-label={t("admin.roles")}>
         <tbody>
@@ -218,15 +291,30 @@ function Databases() {
               <td>{username}</td>
               <td>{r}</td>
               <td>
-                <Button variant="minimal" icon="cross" aria-label={`${t("common.remove")} ${username}`} onClick={() => drop.mutate(username)} />
+                <Button
+                  variant="minimal"
+                  icon="cross"
+                  aria-label={`${t("common.remove")} ${username}`}
+                  onClick={() => drop.mutate(username)}
+                />
               </td>
             </tr>
           ))}
         </tbody>
       </HTMLTable>
       <div className="row">
-        <InputGroup aria-label={t("auth.username")} placeholder={t("auth.username")} value={user} onValueChange={setUser} />
-        <HTMLSelect aria-label={t("admin.role")} value={role} onChange={(e) => setRole(e.currentTarget.value)} options={[...ROLES]} />
+        <InputGroup
+          aria-label={t("auth.username")}
+          placeholder={t("auth.username")}
+          value={user}
+          onValueChange={setUser}
+        />
+        <HTMLSelect
+          aria-label={t("admin.role")}
+          value={role}
+          onChange={(e) => setRole(e.currentTarget.value)}
+          options={[...ROLES]}
+        />
         <Button disabled={!user || !shown} loading={grant.isPending} onClick={() => grant.mutate()}>
           {t("admin.grant")}
         </Button>
@@ -234,10 +322,20 @@ function Databases() {
       {(grant.error ?? drop.error) && <Callout intent="danger">{(grant.error ?? drop.error)?.message}</Callout>}
       <h4>{t("admin.settings")}</h4>
       <FormGroup label={t("admin.protected")} labelFor="protected-branches">
-        <InputGroup id="protected-branches" value={branches ?? (current?.protected_branches ?? []).join(", ")} onValueChange={setBranches} />
+        <InputGroup
+          id="protected-branches"
+          value={branches ?? (current?.protected_branches ?? []).join(", ")}
+          onValueChange={setBranches}
+        />
       </FormGroup>
       <FormGroup label={t("admin.requiredApprovals")} labelFor="required-approvals">
-        <InputGroup id="required-approvals" type="number" min={0} value={approvals ?? String(current?.required_approvals ?? 0)} onValueChange={setApprovals} />
+        <InputGroup
+          id="required-approvals"
+          type="number"
+          min={0}
+          value={approvals ?? String(current?.required_approvals ?? 0)}
+          onValueChange={setApprovals}
+        />
       </FormGroup>
       <Button disabled={!shown} loading={save.isPending} onClick={() => save.mutate()}>
         {t("common.save")}
@@ -279,7 +377,12 @@ function Audit() {
               <td>{String(e["command_type"])}</td>
               <td>{String(e["database"] ?? "")}</td>
               <td>
-                <Tag minimal intent={e["outcome"] === "COMPLETED" ? "success" : e["outcome"] === "FAILED" ? "danger" : "none"}>{String(e["outcome"])}</Tag>
+                <Tag
+                  minimal
+                  intent={e["outcome"] === "COMPLETED" ? "success" : e["outcome"] === "FAILED" ? "danger" : "none"}
+                >
+                  {String(e["outcome"])}
+                </Tag>
               </td>
             </tr>
           ))}

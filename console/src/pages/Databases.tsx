@@ -1,4 +1,16 @@
-import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTMLTable, InputGroup, NonIdealState, Spinner } from "@blueprintjs/core";
+import {
+  Button,
+  Callout,
+  Card,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  FormGroup,
+  HTMLTable,
+  InputGroup,
+  NonIdealState,
+  Spinner,
+} from "@blueprintjs/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -47,7 +59,13 @@ export function DatabasesPage() {
                   <td>{String((d as Record<string, unknown>)["description"] ?? "")}</td>
                   <td>{new Date(d.created_at).toLocaleString()}</td>
                   <td>
-                    <Button icon="trash" variant="minimal" intent="danger" aria-label={`${t("common.delete")} ${d.name}`} onClick={() => setDeleting(d.name)} />
+                    <Button
+                      icon="trash"
+                      variant="minimal"
+                      intent="danger"
+                      aria-label={`${t("common.delete")} ${d.name}`}
+                      onClick={() => setDeleting(d.name)}
+                    />
                   </td>
                 </tr>
               ))}
@@ -84,9 +102,19 @@ function CreateDatabase({ onClose }: { onClose: () => void }) {
   const fields = error?.fieldErrors ?? {};
   return (
     <Dialog isOpen onClose={onClose} title={t("databases.new")}>
-      <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
         <DialogBody>
-          <FormGroup label={t("common.name")} labelFor="db-name" intent={fields["name"] || (error && !Object.keys(fields).length) ? "danger" : "none"} helperText={fields["name"] ?? (Object.keys(fields).length ? undefined : error?.message)}>
+          <FormGroup
+            label={t("common.name")}
+            labelFor="db-name"
+            intent={fields["name"] || (error && !Object.keys(fields).length) ? "danger" : "none"}
+            helperText={fields["name"] ?? (Object.keys(fields).length ? undefined : error?.message)}
+          >
             <InputGroup id="db-name" value={name} onValueChange={setName} autoFocus />
           </FormGroup>
           <FormGroup label={t("common.description")} labelFor="db-description" helperText={fields["description"]}>
@@ -97,7 +125,9 @@ function CreateDatabase({ onClose }: { onClose: () => void }) {
           actions={
             <>
               <Button onClick={onClose}>{t("common.cancel")}</Button>
-              <Button type="submit" intent="primary" loading={create.isPending} disabled={!name}>{t("common.create")}</Button>
+              <Button type="submit" intent="primary" loading={create.isPending} disabled={!name}>
+                {t("common.create")}
+              </Button>
             </>
           }
         />
@@ -126,9 +156,19 @@ function DeleteDatabase({ name, onClose }: { name: string; onClose: () => void }
   });
   return (
     <Dialog isOpen onClose={onClose} title={t("common.delete")}>
-      <form onSubmit={(e) => { e.preventDefault(); remove.mutate(); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          remove.mutate();
+        }}
+      >
         <DialogBody>
-          <FormGroup label={t("databases.confirmDelete", { name })} labelFor="db-confirm" intent={remove.error ? "danger" : "none"} helperText={remove.error?.message}>
+          <FormGroup
+            label={t("databases.confirmDelete", { name })}
+            labelFor="db-confirm"
+            intent={remove.error ? "danger" : "none"}
+            helperText={remove.error?.message}
+          >
             <InputGroup id="db-confirm" value={typed} onValueChange={setTyped} autoFocus />
           </FormGroup>
         </DialogBody>
@@ -136,7 +176,9 @@ function DeleteDatabase({ name, onClose }: { name: string; onClose: () => void }
           actions={
             <>
               <Button onClick={onClose}>{t("common.cancel")}</Button>
-              <Button type="submit" intent="danger" loading={remove.isPending} disabled={typed !== name}>{t("common.delete")}</Button>
+              <Button type="submit" intent="danger" loading={remove.isPending} disabled={typed !== name}>
+                {t("common.delete")}
+              </Button>
             </>
           }
         />

@@ -101,7 +101,7 @@ export function GraphPage() {
   });
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
   // Each hop goes from the class the one before reached.
-  const classAt = (i: number) => (i === 0 ? startClass : hops[i - 1]?.target_class ?? "");
+  const classAt = (i: number) => (i === 0 ? startClass : (hops[i - 1]?.target_class ?? ""));
   const node = nodes.find((n) => n.id === picked);
   return (
     <section aria-labelledby="graph-title">
@@ -109,7 +109,16 @@ export function GraphPage() {
       <div className="split">
         <Card>
           <FormGroup label={t("graph.start")} labelFor="graph-start">
-            <HTMLSelect id="graph-start" value={startClass} onChange={(e) => { setStart(e.currentTarget.value); setHops([]); }} options={classes.map((c) => c.id)} fill />
+            <HTMLSelect
+              id="graph-start"
+              value={startClass}
+              onChange={(e) => {
+                setStart(e.currentTarget.value);
+                setHops([]);
+              }}
+              options={classes.map((c) => c.id)}
+              fill
+            />
           </FormGroup>
           <FormGroup label={t("graph.hops")}>
             {hops.map((h, i) => {
@@ -123,9 +132,17 @@ export function GraphPage() {
                       const [predicate = "", target_class = ""] = e.currentTarget.value.split("|");
                       setHops(hops.slice(0, i).concat([{ predicate, target_class }]));
                     }}
-                    options={options.map((r) => ({ value: `${r.predicate}|${r.target}`, label: `${r.predicate} → ${r.target}` }))}
+                    options={options.map((r) => ({
+                      value: `${r.predicate}|${r.target}`,
+                      label: `${r.predicate} → ${r.target}`,
+                    }))}
                   />
-                  <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${i + 1}`} onClick={() => setHops(hops.slice(0, i))} />
+                  <Button
+                    icon="cross"
+                    variant="minimal"
+                    aria-label={`${t("common.remove")} ${i + 1}`}
+                    onClick={() => setHops(hops.slice(0, i))}
+                  />
                 </div>
               );
             })}
@@ -144,8 +161,18 @@ export function GraphPage() {
           <FormGroup label={t("graph.filters")}>
             {filters.map(([k, v], i) => (
               <div className="row" key={i}>
-                <InputGroup aria-label={`filter ${i + 1} property`} value={k} placeholder="product_id" onValueChange={(key) => setFilters(filters.map((f, j) => (j === i ? [key, f[1]] : f)))} />
-                <InputGroup aria-label={`filter ${i + 1} value`} value={v} placeholder="prod_001" onValueChange={(value) => setFilters(filters.map((f, j) => (j === i ? [f[0], value] : f)))} />
+                <InputGroup
+                  aria-label={`filter ${i + 1} property`}
+                  value={k}
+                  placeholder="product_id"
+                  onValueChange={(key) => setFilters(filters.map((f, j) => (j === i ? [key, f[1]] : f)))}
+                />
+                <InputGroup
+                  aria-label={`filter ${i + 1} value`}
+                  value={v}
+                  placeholder="prod_001"
+                  onValueChange={(value) => setFilters(filters.map((f, j) => (j === i ? [f[0], value] : f)))}
+                />
               </div>
             ))}
             <Button icon="add" variant="minimal" onClick={() => setFilters([...filters, ["", ""]])}>
@@ -153,7 +180,14 @@ export function GraphPage() {
             </Button>
           </FormGroup>
           <FormGroup label={t("graph.limit")} labelFor="graph-limit">
-            <InputGroup id="graph-limit" type="number" min={1} max={1000} value={String(limit)} onValueChange={(v) => setLimit(Math.max(1, Math.min(1000, Number(v) || 1)))} />
+            <InputGroup
+              id="graph-limit"
+              type="number"
+              min={1}
+              max={1000}
+              value={String(limit)}
+              onValueChange={(v) => setLimit(Math.max(1, Math.min(1000, Number(v) || 1)))}
+            />
           </FormGroup>
           <Button
             intent="primary"
@@ -161,7 +195,10 @@ export function GraphPage() {
             onClick={() => {
               setExtra({ nodes: [], edges: [] });
               run.mutate(undefined);
-            }} loading={run.isPending} disabled={!startClass}>
+            }}
+            loading={run.isPending}
+            disabled={!startClass}
+          >
             {t("common.run")}
           </Button>
           <div className="row saved">
@@ -169,7 +206,16 @@ export function GraphPage() {
             <Button
               icon="floppy-disk"
               disabled={!name}
-              onClick={() => setSaved(saveQuery(db, { name, start_class: startClass, hops, filters: Object.fromEntries(filters.filter(([k]) => k)) }))}
+              onClick={() =>
+                setSaved(
+                  saveQuery(db, {
+                    name,
+                    start_class: startClass,
+                    hops,
+                    filters: Object.fromEntries(filters.filter(([k]) => k)),
+                  }),
+                )
+              }
             >
               {t("common.save")}
             </Button>
@@ -205,14 +251,23 @@ export function GraphPage() {
               </div>
               <div className="row">
                 <label htmlFor="graph-layout">{t("graph.layout")}</label>
-                <HTMLSelect id="graph-layout" value={layout} onChange={(e) => setLayout(e.currentTarget.value as LayoutName)} options={LAYOUT_NAMES.map((l) => ({ value: l, label: t(`graph.layouts.${l}`) }))} />
+                <HTMLSelect
+                  id="graph-layout"
+                  value={layout}
+                  onChange={(e) => setLayout(e.currentTarget.value as LayoutName)}
+                  options={LAYOUT_NAMES.map((l) => ({ value: l, label: t(`graph.layouts.${l}`) }))}
+                />
               </div>
               <CytoscapeView elements={elements} layout={LAYOUTS[layout]} label={t("graph.title")} onPick={setPicked} />
               {node && (
                 <Card aria-label={node.id}>
                   <div className="row">
                     <h3>{node.id}</h3>
-                    <Button icon="graph" loading={expand.isPending && expand.variables === node.id} onClick={() => expand.mutate(node.id)}>
+                    <Button
+                      icon="graph"
+                      loading={expand.isPending && expand.variables === node.id}
+                      onClick={() => expand.mutate(node.id)}
+                    >
                       {t("graph.expand")}
                     </Button>
                   </div>
@@ -242,7 +297,12 @@ export function GraphPage() {
 
 function describeProvenance(provenance: unknown): string {
   const p = (provenance ?? {}) as Record<string, unknown>;
-  return [`#${String(p["sequence_number"] ?? "?")}`, String(p["updated_by"] ?? p["created_by"] ?? ""), String(p["updated_at"] ?? ""), String(p["last_command_id"] ?? "")]
+  return [
+    `#${String(p["sequence_number"] ?? "?")}`,
+    String(p["updated_by"] ?? p["created_by"] ?? ""),
+    String(p["updated_at"] ?? ""),
+    String(p["last_command_id"] ?? ""),
+  ]
     .filter(Boolean)
     .join(" · ");
 }

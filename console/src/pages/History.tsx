@@ -1,4 +1,15 @@
-import { Button, Callout, Card, HTMLSelect, HTMLTable, NonIdealState, Radio, RadioGroup, Spinner, Tag } from "@blueprintjs/core";
+import {
+  Button,
+  Callout,
+  Card,
+  HTMLSelect,
+  HTMLTable,
+  NonIdealState,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Tag,
+} from "@blueprintjs/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -48,13 +59,27 @@ export function HistoryPage() {
           <Card>
             <div className="row">
               <label htmlFor="diff-base">{t("history.into")}</label>
-              <HTMLSelect id="diff-base" value={into} onChange={(e) => setBase(e.currentTarget.value)} options={names} />
+              <HTMLSelect
+                id="diff-base"
+                value={into}
+                onChange={(e) => setBase(e.currentTarget.value)}
+                options={names}
+              />
               <span>←</span>
               <label htmlFor="diff-head">{t("history.from")}</label>
-              <HTMLSelect id="diff-head" value={from} onChange={(e) => setHead(e.currentTarget.value)} options={names} />
+              <HTMLSelect
+                id="diff-head"
+                value={from}
+                onChange={(e) => setHead(e.currentTarget.value)}
+                options={names}
+              />
             </div>
           </Card>
-          {into !== from ? <Compare db={db} into={into} from={from} /> : <NonIdealState icon="git-branch" title={t("history.same")} />}
+          {into !== from ? (
+            <Compare db={db} into={into} from={from} />
+          ) : (
+            <NonIdealState icon="git-branch" title={t("history.same")} />
+          )}
         </div>
       </div>
     </section>
@@ -65,7 +90,8 @@ function Commits({ db, branch }: { db: string; branch: string }) {
   const { t } = useTranslation();
   const { data, isLoading } = useQuery({
     queryKey: ["commits", db, branch],
-    queryFn: () => ok(api.GET("/api/v1/databases/{db}/commits", { params: { path: { db }, query: { branch, limit: 50 } } })),
+    queryFn: () =>
+      ok(api.GET("/api/v1/databases/{db}/commits", { params: { path: { db }, query: { branch, limit: 50 } } })),
   });
   const commits = data?.data.items ?? [];
   return (
@@ -91,7 +117,12 @@ function Commits({ db, branch }: { db: string; branch: string }) {
 function Compare({ db, into, from }: { db: string; into: string; from: string }) {
   const diff = useQuery({
     queryKey: ["diff", db, into, from],
-    queryFn: () => ok(api.GET("/api/v1/databases/{db}/diff", { params: { path: { db }, query: { from: into, to: from, limit: 500 } } })),
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/databases/{db}/diff", {
+          params: { path: { db }, query: { from: into, to: from, limit: 500 } },
+        }),
+      ),
   });
   if (diff.isLoading) return <Spinner size={24} />;
   if (diff.error) return <Callout intent="danger">{diff.error.message}</Callout>;
@@ -106,7 +137,11 @@ function Compare({ db, into, from }: { db: string; into: string; from: string })
 
 /** What the diff endpoint answers (and a proposal carries): schema and data changes. */
 export interface DiffAnswer {
-  schema: { added: Array<Record<string, unknown>>; removed: Array<Record<string, unknown>>; changed: Array<Record<string, unknown>> };
+  schema: {
+    added: Array<Record<string, unknown>>;
+    removed: Array<Record<string, unknown>>;
+    changed: Array<Record<string, unknown>>;
+  };
   data: { total: number; items: DiffItem[] };
 }
 

@@ -1,4 +1,21 @@
-import { Button, Callout, Card, Checkbox, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, HTMLTable, InputGroup, NonIdealState, Spinner, Tab, Tabs, Tag } from "@blueprintjs/core";
+import {
+  Button,
+  Callout,
+  Card,
+  Checkbox,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  FormGroup,
+  HTMLSelect,
+  HTMLTable,
+  InputGroup,
+  NonIdealState,
+  Spinner,
+  Tab,
+  Tabs,
+  Tag,
+} from "@blueprintjs/core";
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
@@ -71,11 +88,27 @@ export function InstancesPage() {
         <HTMLSelect
           aria-label={t("instances.class")}
           value={cls ?? ""}
-          onChange={(e) => navigate(pagePath(db, `instances/${encodeURIComponent(e.currentTarget.value)}`, branch, asOf))}
+          onChange={(e) =>
+            navigate(pagePath(db, `instances/${encodeURIComponent(e.currentTarget.value)}`, branch, asOf))
+          }
           options={classes.map((c) => ({ value: c.id, label: labelOf(c.label, i18n.language, c.id) }))}
         />
-        <form className="row" role="search" onSubmit={(e) => { e.preventDefault(); setParam("q", text.trim() || null); }}>
-          <InputGroup type="search" leftIcon="search" aria-label={t("common.search")} placeholder={t("instances.searchPlaceholder")} value={text} onValueChange={setText} />
+        <form
+          className="row"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setParam("q", text.trim() || null);
+          }}
+        >
+          <InputGroup
+            type="search"
+            leftIcon="search"
+            aria-label={t("common.search")}
+            placeholder={t("instances.searchPlaceholder")}
+            value={text}
+            onValueChange={setText}
+          />
           <Button type="submit">{t("common.search")}</Button>
         </form>
         {cls && !asOf && (
@@ -95,26 +128,70 @@ export function InstancesPage() {
                 id="sort-by"
                 value={params.get("sort") ?? ""}
                 onChange={(e) => setParam("sort", e.currentTarget.value || null)}
-                options={[{ value: "", label: t("instances.byId") }, ...columns.filter((c) => !c.relationship).map((c) => ({ value: c.name, label: c.name }))]}
+                options={[
+                  { value: "", label: t("instances.byId") },
+                  ...columns.filter((c) => !c.relationship).map((c) => ({ value: c.name, label: c.name })),
+                ]}
               />
               <HTMLSelect
                 aria-label={t("instances.order")}
                 value={params.get("order") ?? "asc"}
                 onChange={(e) => setParam("order", e.currentTarget.value === "asc" ? null : e.currentTarget.value)}
-                options={[{ value: "asc", label: t("instances.ascending") }, { value: "desc", label: t("instances.descending") }]}
+                options={[
+                  { value: "asc", label: t("instances.ascending") },
+                  { value: "desc", label: t("instances.descending") },
+                ]}
               />
             </div>
-            <InstanceTable db={db} branch={branch} asOf={asOf} cls={cls} columns={columns} onPick={(id) => setParam("id", id)} />
+            <InstanceTable
+              db={db}
+              branch={branch}
+              asOf={asOf}
+              cls={cls}
+              columns={columns}
+              onPick={(id) => setParam("id", id)}
+            />
           </div>
         </div>
       )}
-      {cls && focus && <InstanceCard db={db} branch={branch} asOf={asOf} cls={cls} id={focus} columns={columns} onEdit={asOf ? undefined : (instance) => setForm({ editing: instance })} />}
-      {cls && form && <InstanceForm db={db} branch={branch} cls={cls} columns={columns} editing={form.editing} onClose={() => setForm(null)} />}
+      {cls && focus && (
+        <InstanceCard
+          db={db}
+          branch={branch}
+          asOf={asOf}
+          cls={cls}
+          id={focus}
+          columns={columns}
+          onEdit={asOf ? undefined : (instance) => setForm({ editing: instance })}
+        />
+      )}
+      {cls && form && (
+        <InstanceForm
+          db={db}
+          branch={branch}
+          cls={cls}
+          columns={columns}
+          editing={form.editing}
+          onClose={() => setForm(null)}
+        />
+      )}
     </section>
   );
 }
 
-function Cell({ column, value, db, branch, asOf }: { column: Column; value: unknown; db: string; branch: string; asOf?: string }) {
+function Cell({
+  column,
+  value,
+  db,
+  branch,
+  asOf,
+}: {
+  column: Column;
+  value: unknown;
+  db: string;
+  branch: string;
+  asOf?: string;
+}) {
   const reference = column.relationship ? referenceOf(value) : null;
   if (reference) {
     const to = pagePath(db, `instances/${encodeURIComponent(reference.cls)}`, branch, asOf, { id: reference.id });
@@ -123,12 +200,24 @@ function Cell({ column, value, db, branch, asOf }: { column: Column; value: unkn
   return <>{formatValue(value)}</>;
 }
 
-function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: string; columns: Column[]; onPick: (id: string) => void }) {
+function InstanceTable(props: {
+  db: string;
+  branch: string;
+  asOf?: string;
+  cls: string;
+  columns: Column[];
+  onPick: (id: string) => void;
+}) {
   const { t } = useTranslation();
   const { db, branch, asOf, cls } = props;
   const [params] = useSearchParams();
   const scroller = useRef<HTMLDivElement>(null);
-  const view = { q: params.get("q") ?? "", sort: params.get("sort") ?? "", order: params.get("order") ?? "asc", filters: filtersFrom(params) };
+  const view = {
+    q: params.get("q") ?? "",
+    sort: params.get("sort") ?? "",
+    order: params.get("order") ?? "asc",
+    filters: filtersFrom(params),
+  };
   const bySearch = searching(params);
   // A block of rows: from the list in id order, or from the search for text, sort or filters
   // (which pages 10,000 results deep).
@@ -138,7 +227,10 @@ function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: 
       if (!bySearch) {
         const page = await ok(
           api.GET("/api/v1/database/{db}/instances/{class_id}", {
-            params: { path: { db, class_id: cls }, query: { ...readQuery({ branch, asOf }), offset: n * BLOCK, limit: BLOCK } },
+            params: {
+              path: { db, class_id: cls },
+              query: { ...readQuery({ branch, asOf }), offset: n * BLOCK, limit: BLOCK },
+            },
           }),
         );
         return { items: page.data.items as InstancePublic[], total: page.data.total };
@@ -163,7 +255,12 @@ function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: 
   });
   const first = useQuery(block(0));
   const total = first.data?.total ?? 0;
-  const rows = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
+  const rows = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 20,
+  });
   const items = rows.getVirtualItems();
   const wanted = useMemo(() => {
     const blocks = new Set<number>();
@@ -184,11 +281,19 @@ function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: 
       <p>
         <Tag minimal>{t("instances.total", { count: total })}</Tag>
       </p>
-      <div ref={scroller} className="table-scroll" role="table" aria-label={`${t("instances.title")} ${cls}`} aria-rowcount={total + 1}>
+      <div
+        ref={scroller}
+        className="table-scroll"
+        role="table"
+        aria-label={`${t("instances.title")} ${cls}`}
+        aria-rowcount={total + 1}
+      >
         <div className="table-row table-head" role="row" style={{ gridTemplateColumns: template }}>
           <div role="columnheader">id</div>
           {props.columns.map((c) => (
-            <div role="columnheader" key={c.name}>{c.name}</div>
+            <div role="columnheader" key={c.name}>
+              {c.name}
+            </div>
           ))}
         </div>
         <div style={{ height: rows.getTotalSize(), position: "relative" }}>
@@ -231,16 +336,38 @@ const TableRow = memo(function TableRow(props: {
       role="row"
       aria-rowindex={props.index + 2}
       className="table-row"
-      style={{ gridTemplateColumns: props.template, position: "absolute", top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${props.start}px)` }}
+      style={{
+        gridTemplateColumns: props.template,
+        position: "absolute",
+        top: 0,
+        left: 0,
+        right: 0,
+        height: ROW,
+        transform: `translateY(${props.start}px)`,
+      }}
     >
       {row ? (
         <>
           <div role="cell">
-            <a href="#" onClick={(e) => { e.preventDefault(); props.onPick(row.id); }}>{row.id}</a>
+            <a
+              href="#"
+              onClick={(e) => {
+                e.preventDefault();
+                props.onPick(row.id);
+              }}
+            >
+              {row.id}
+            </a>
           </div>
           {props.columns.map((c) => (
             <div role="cell" key={c.name}>
-              <Cell column={c} value={(row.data as Record<string, unknown>)[c.name]} db={props.db} branch={props.branch} asOf={props.asOf} />
+              <Cell
+                column={c}
+                value={(row.data as Record<string, unknown>)[c.name]}
+                db={props.db}
+                branch={props.branch}
+                asOf={props.asOf}
+              />
             </div>
           ))}
         </>
@@ -265,7 +392,14 @@ function Facets(props: { db: string; branch: string; asOf?: string; cls: string;
       ok(
         api.POST("/api/v1/database/{db}/search", {
           params: { path: { db: props.db }, query: readQuery(props) },
-          body: { query: q, class_id: props.cls, filter: searchFilter(filters) ?? null, facets: names, facet_size: FACET_SIZE, limit: 1 } as never,
+          body: {
+            query: q,
+            class_id: props.cls,
+            filter: searchFilter(filters) ?? null,
+            facets: names,
+            facet_size: FACET_SIZE,
+            limit: 1,
+          } as never,
         }),
       ),
     enabled: names.length > 0,
@@ -288,14 +422,24 @@ function Facets(props: { db: string; branch: string; asOf?: string; cls: string;
               />
             );
           })}
-          {(filters[name] ?? []).length > 0 && (facets[name] ?? []).length === 0 && <p className="muted">{t("instances.noMatch")}</p>}
+          {(filters[name] ?? []).length > 0 && (facets[name] ?? []).length === 0 && (
+            <p className="muted">{t("instances.noMatch")}</p>
+          )}
         </fieldset>
       ))}
     </Card>
   );
 }
 
-function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: string; id: string; columns: Column[]; onEdit?: (instance: InstancePublic) => void }) {
+function InstanceCard(props: {
+  db: string;
+  branch: string;
+  asOf?: string;
+  cls: string;
+  id: string;
+  columns: Column[];
+  onEdit?: (instance: InstancePublic) => void;
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [tab, setTab] = useState<TabId>("values");
@@ -374,7 +518,10 @@ function Timeline(props: { db: string; branch: string; asOf?: string; cls: strin
     queryFn: () =>
       ok(
         api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}/history", {
-          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: { ...readQuery(props), limit: 200 } },
+          params: {
+            path: { db: props.db, class_id: props.cls, instance_id: props.id },
+            query: { ...readQuery(props), limit: 200 },
+          },
         }),
       ),
   });
@@ -385,7 +532,8 @@ function Timeline(props: { db: string; branch: string; asOf?: string; cls: strin
     <ol className="timeline" aria-label={t("instances.timeline")}>
       {changes.map((c) => (
         <li key={`${c.branch}-${c.sequence_number}`}>
-          <Tag minimal>#{c.sequence_number}</Tag> <strong>{c.event_type}</strong> · {c.actor} · {new Date(c.time).toLocaleString()} · ⎇ {c.branch}
+          <Tag minimal>#{c.sequence_number}</Tag> <strong>{c.event_type}</strong> · {c.actor} ·{" "}
+          {new Date(c.time).toLocaleString()} · ⎇ {c.branch}
           {c.commit && (
             <Button
               variant="minimal"
@@ -464,20 +612,29 @@ function Blame(props: { db: string; branch: string; asOf?: string; cls: string; 
 /** Where a value came from: the dataset cell of an import, else the event and command. */
 function describeSource(line: BlameLine): string {
   const cell = line.cell;
-  if (cell) return `${String(cell["dataset"])} v${String(cell["version"])} · ${String(cell["table"] ?? "")} · row ${String(cell["row"])} · ${String(cell["column"])}`;
+  if (cell)
+    return `${String(cell["dataset"])} v${String(cell["version"])} · ${String(cell["table"] ?? "")} · row ${String(cell["row"])} · ${String(cell["column"])}`;
   const event = line.causes.find((c) => c["kind"] === "event");
   const command = line.causes.find((c) => c["kind"] === "command");
   return [event?.["event_type"], command?.["command_type"], line.message].filter(Boolean).map(String).join(" · ");
 }
 
-function InstanceForm(props: { db: string; branch: string; cls: string; columns: Column[]; editing?: InstancePublic; onClose: () => void }) {
+function InstanceForm(props: {
+  db: string;
+  branch: string;
+  cls: string;
+  columns: Column[];
+  editing?: InstancePublic;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const { track } = useCommands();
   const editing = props.editing;
   const initial = useMemo(() => {
     const values: Record<string, string> = {};
-    for (const c of props.columns) values[c.name] = formatValue((editing?.data as Record<string, unknown> | undefined)?.[c.name]);
+    for (const c of props.columns)
+      values[c.name] = formatValue((editing?.data as Record<string, unknown> | undefined)?.[c.name]);
     return values;
   }, [props.columns, editing]);
   const [values, setValues] = useState(initial);
@@ -527,8 +684,18 @@ function InstanceForm(props: { db: string; branch: string; cls: string; columns:
   const fields = error?.fieldErrors ?? {};
   const unplaced = error && !props.columns.some((c) => fields[c.name]) ? error.message : undefined;
   return (
-    <Dialog isOpen onClose={props.onClose} title={editing ? t("instances.editTitle", { id: editing.id }) : `${t("instances.new")} · ${props.cls}`}>
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
+    <Dialog
+      isOpen
+      onClose={props.onClose}
+      title={editing ? t("instances.editTitle", { id: editing.id }) : `${t("instances.new")} · ${props.cls}`}
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+        noValidate
+      >
         <DialogBody>
           {unplaced && <Callout intent="danger">{unplaced}</Callout>}
           {props.columns.map((c) => (
@@ -538,7 +705,13 @@ function InstanceForm(props: { db: string; branch: string; cls: string; columns:
               labelFor={`field-${c.name}`}
               labelInfo={`${c.relationship ? `→ ${c.relationship}` : c.type}${c.required ? " *" : ""}`}
               intent={fields[c.name] ? "danger" : "none"}
-              helperText={fields[c.name] ? <span id={`error-${c.name}`} className="field-error" role="alert">{fields[c.name]}</span> : undefined}
+              helperText={
+                fields[c.name] ? (
+                  <span id={`error-${c.name}`} className="field-error" role="alert">
+                    {fields[c.name]}
+                  </span>
+                ) : undefined
+              }
             >
               <InputGroup
                 id={`field-${c.name}`}

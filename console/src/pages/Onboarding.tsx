@@ -46,20 +46,50 @@ export function OnboardingPage() {
       <h2 id="onboarding-title">{t("onboarding.title")}</h2>
       <ol className="steps" aria-label={t("onboarding.steps")}>
         {STEPS.map((s, i) => (
-          <li key={s} aria-current={s === step ? "step" : undefined} className={i < at ? "done" : s === step ? "current" : ""}>
+          <li
+            key={s}
+            aria-current={s === step ? "step" : undefined}
+            className={i < at ? "done" : s === step ? "current" : ""}
+          >
             {i + 1}. {t(`onboarding.step.${s}`)}
           </li>
         ))}
       </ol>
       {step === "files" && (
-        <Files db={db} uploaded={uploaded} onUploaded={(u) => setUploaded((all) => [...all.filter((x) => x.name !== u.name), u])} onNext={() => setStep("types")} />
+        <Files
+          db={db}
+          uploaded={uploaded}
+          onUploaded={(u) => setUploaded((all) => [...all.filter((x) => x.name !== u.name), u])}
+          onNext={() => setStep("types")}
+        />
       )}
-      {step === "types" && <Types db={db} datasets={uploaded.map((u) => u.name)} onBack={() => setStep("files")} onNext={() => setStep("classes")} />}
+      {step === "types" && (
+        <Types
+          db={db}
+          datasets={uploaded.map((u) => u.name)}
+          onBack={() => setStep("files")}
+          onNext={() => setStep("classes")}
+        />
+      )}
       {step === "classes" && (
-        <Classes db={db} datasets={uploaded.map((u) => u.name)} mapping={mapping} setMapping={setMapping} onBack={() => setStep("types")} onNext={() => setStep("dryRun")} />
+        <Classes
+          db={db}
+          datasets={uploaded.map((u) => u.name)}
+          mapping={mapping}
+          setMapping={setMapping}
+          onBack={() => setStep("types")}
+          onNext={() => setStep("dryRun")}
+        />
       )}
       {step === "dryRun" && mapping && (
-        <DryRun db={db} branch={branch} mapping={mapping} onSaved={setMappingName} onBack={() => setStep("classes")} onNext={() => setStep("import")} />
+        <DryRun
+          db={db}
+          branch={branch}
+          mapping={mapping}
+          onSaved={setMappingName}
+          onBack={() => setStep("classes")}
+          onNext={() => setStep("import")}
+        />
       )}
       {step === "import" && mappingName && <Import db={db} branch={branch} mapping={mappingName} />}
     </section>
@@ -122,13 +152,35 @@ function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Upload
           onInputChange={(e) => setFiles(Array.from((e.currentTarget as HTMLInputElement).files ?? []))}
         />
       </FormGroup>
-      <Button intent="primary" icon="upload" disabled={files.length === 0} loading={upload.isPending} onClick={() => upload.mutate()}>
+      <Button
+        intent="primary"
+        icon="upload"
+        disabled={files.length === 0}
+        loading={upload.isPending}
+        onClick={() => upload.mutate()}
+      >
         {t("onboarding.upload", { count: files.length })}
       </Button>
-      <FormGroup label={t("onboarding.url")} labelFor="onboarding-url" helperText={t("onboarding.urlHelp")} className="spaced">
+      <FormGroup
+        label={t("onboarding.url")}
+        labelFor="onboarding-url"
+        helperText={t("onboarding.urlHelp")}
+        className="spaced"
+      >
         <div className="row">
-          <InputGroup id="onboarding-url" value={url} onValueChange={setUrl} placeholder="https://docs.google.com/spreadsheets/d/…" fill />
-          <InputGroup aria-label={t("onboarding.datasetName")} value={urlName} onValueChange={setUrlName} placeholder={t("onboarding.datasetName")} />
+          <InputGroup
+            id="onboarding-url"
+            value={url}
+            onValueChange={setUrl}
+            placeholder="https://docs.google.com/spreadsheets/d/…"
+            fill
+          />
+          <InputGroup
+            aria-label={t("onboarding.datasetName")}
+            value={urlName}
+            onValueChange={setUrlName}
+            placeholder={t("onboarding.datasetName")}
+          />
           <Button icon="link" disabled={!url} loading={fetchUrl.isPending} onClick={() => fetchUrl.mutate()}>
             {t("onboarding.fetch")}
           </Button>
@@ -207,15 +259,26 @@ function Types(props: { db: string; datasets: string[]; onBack: () => void; onNe
   const [shown, setShown] = useState(props.datasets[0] ?? "");
   const { data, isLoading, error } = useQuery({
     queryKey: ["inference", props.db, shown],
-    queryFn: () => ok(api.GET("/api/v1/databases/{db}/datasets/{name}/inference", { params: { path: { db: props.db, name: shown } } })),
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/databases/{db}/datasets/{name}/inference", {
+          params: { path: { db: props.db, name: shown } },
+        }),
+      ),
     enabled: Boolean(shown),
   });
-  const inferred = data?.data as { columns?: InferredColumn[]; primary_key?: string[]; primary_key_reason?: string; rows?: number } | undefined;
+  const inferred = data?.data as
+    { columns?: InferredColumn[]; primary_key?: string[]; primary_key_reason?: string; rows?: number } | undefined;
   return (
     <Card>
       <div className="row">
         <label htmlFor="types-dataset">{t("onboarding.dataset")}</label>
-        <HTMLSelect id="types-dataset" value={shown} onChange={(e) => setShown(e.currentTarget.value)} options={props.datasets} />
+        <HTMLSelect
+          id="types-dataset"
+          value={shown}
+          onChange={(e) => setShown(e.currentTarget.value)}
+          options={props.datasets}
+        />
         {inferred?.primary_key && (
           <Tag minimal intent="primary" title={inferred.primary_key_reason}>
             {t("onboarding.key")}: {inferred.primary_key.join(" + ") || "—"}
@@ -241,7 +304,11 @@ function Types(props: { db: string; datasets: string[]; onBack: () => void; onNe
                 <td>{c.name}</td>
                 <td>
                   <strong>{c.type}</strong>
-                  {c.candidates.length > 0 && <div className="muted">{c.candidates.map((x) => `${x.type} ${Math.round(x.confidence * 100)}%`).join(", ")}</div>}
+                  {c.candidates.length > 0 && (
+                    <div className="muted">
+                      {c.candidates.map((x) => `${x.type} ${Math.round(x.confidence * 100)}%`).join(", ")}
+                    </div>
+                  )}
                 </td>
                 <td>{Math.round(c.confidence * 100)}%</td>
                 <td className="muted">{c.reason}</td>
@@ -262,14 +329,24 @@ function Types(props: { db: string; datasets: string[]; onBack: () => void; onNe
   );
 }
 
-function Classes(props: { db: string; datasets: string[]; mapping: Mapping | null; setMapping: (m: Mapping) => void; onBack: () => void; onNext: () => void }) {
+function Classes(props: {
+  db: string;
+  datasets: string[];
+  mapping: Mapping | null;
+  setMapping: (m: Mapping) => void;
+  onBack: () => void;
+  onNext: () => void;
+}) {
   const { t } = useTranslation();
   const types = useTypes().data?.data.types.map((ty) => String(ty["name"])) ?? [];
   const suggest = useQuery({
     queryKey: ["suggest", props.db, props.datasets.join(",")],
     queryFn: async () => {
       const answer = await ok(
-        api.POST("/api/v1/databases/{db}/datasets/suggest-ontology", { params: { path: { db: props.db } }, body: { datasets: props.datasets } as never }),
+        api.POST("/api/v1/databases/{db}/datasets/suggest-ontology", {
+          params: { path: { db: props.db } },
+          body: { datasets: props.datasets } as never,
+        }),
       );
       const mapping = (answer.data as { mapping: Mapping }).mapping;
       if (!props.mapping) props.setMapping(mapping);
@@ -278,7 +355,8 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
     staleTime: Infinity,
   });
   const mapping = props.mapping;
-  if (suggest.isLoading || !mapping) return suggest.error ? <Callout intent="danger">{suggest.error.message}</Callout> : <ProgressBar />;
+  if (suggest.isLoading || !mapping)
+    return suggest.error ? <Callout intent="danger">{suggest.error.message}</Callout> : <ProgressBar />;
   return (
     <>
       {mapping.classes.map((cls) => {
@@ -315,7 +393,13 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
                         aria-label={`${cls.id}.${p.name} ${t("ontology.key")}`}
                         checked={key.includes(p.name)}
                         onChange={(e) =>
-                          props.setMapping(withKey(mapping, cls.id, e.currentTarget.checked ? [...key, p.name] : key.filter((k) => k !== p.name)))
+                          props.setMapping(
+                            withKey(
+                              mapping,
+                              cls.id,
+                              e.currentTarget.checked ? [...key, p.name] : key.filter((k) => k !== p.name),
+                            ),
+                          )
                         }
                       />
                     </td>
@@ -328,7 +412,12 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
                 {source?.links.map((l) => (
                   <li key={l.predicate} className="row">
                     {l.column} → {l.target} <code>{l.predicate}</code>
-                    <Button variant="minimal" icon="cross" aria-label={`${t("common.remove")} ${cls.id}.${l.predicate}`} onClick={() => props.setMapping(withoutLink(mapping, cls.id, l.predicate))} />
+                    <Button
+                      variant="minimal"
+                      icon="cross"
+                      aria-label={`${t("common.remove")} ${cls.id}.${l.predicate}`}
+                      onClick={() => props.setMapping(withoutLink(mapping, cls.id, l.predicate))}
+                    />
                   </li>
                 ))}
               </ul>
@@ -341,16 +430,30 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
   );
 }
 
-function DryRun(props: { db: string; branch: string; mapping: Mapping; onSaved: (name: string) => void; onBack: () => void; onNext: () => void }) {
+function DryRun(props: {
+  db: string;
+  branch: string;
+  mapping: Mapping;
+  onSaved: (name: string) => void;
+  onBack: () => void;
+  onNext: () => void;
+}) {
   const { t } = useTranslation();
   const name = `onboarding_${props.db}`.slice(0, 64);
   const run = useQuery({
     queryKey: ["dry-run", props.db, props.branch, JSON.stringify(props.mapping)],
     queryFn: async () => {
-      await ok(api.PUT("/api/v1/databases/{db}/mappings/{name}", { params: { path: { db: props.db, name }, query: { wait: true } }, body: props.mapping as never }));
+      await ok(
+        api.PUT("/api/v1/databases/{db}/mappings/{name}", {
+          params: { path: { db: props.db, name }, query: { wait: true } },
+          body: props.mapping as never,
+        }),
+      );
       props.onSaved(name);
       const answer = await ok(
-        api.POST("/api/v1/databases/{db}/mappings/{name}/dry-run", { params: { path: { db: props.db, name }, query: { branch: props.branch } } }),
+        api.POST("/api/v1/databases/{db}/mappings/{name}/dry-run", {
+          params: { path: { db: props.db, name }, query: { branch: props.branch } },
+        }),
       );
       return answer.data as unknown as ImportReport & { classes_created: string[] };
     },
@@ -362,7 +465,13 @@ function DryRun(props: { db: string; branch: string; mapping: Mapping; onSaved: 
       {run.error && <Callout intent="danger">{run.error.message}</Callout>}
       {report && (
         <>
-          <p>{t("onboarding.wouldCreate", { classes: report.classes_created.length, created: report.created, refused: report.refused })}</p>
+          <p>
+            {t("onboarding.wouldCreate", {
+              classes: report.classes_created.length,
+              created: report.created,
+              refused: report.refused,
+            })}
+          </p>
           <ReportTable report={report} />
           {(report.refused_rows ?? []).length > 0 && (
             <HTMLTable compact aria-label={t("onboarding.refusedRows")}>
@@ -388,7 +497,12 @@ function DryRun(props: { db: string; branch: string; mapping: Mapping; onSaved: 
           )}
         </>
       )}
-      <StepButtons onBack={props.onBack} onNext={props.onNext} ready={Boolean(report)} next={t("onboarding.toImport")} />
+      <StepButtons
+        onBack={props.onBack}
+        onNext={props.onNext}
+        ready={Boolean(report)}
+        next={t("onboarding.toImport")}
+      />
     </Card>
   );
 }
@@ -409,7 +523,13 @@ function ReportTable({ report, db, branch }: { report: ImportReport; db?: string
       <tbody>
         {Object.entries(report.by_class).map(([cls, n]) => (
           <tr key={cls}>
-            <td>{db ? <Link to={pagePath(db, `instances/${encodeURIComponent(cls)}`, branch ?? "main")}>{cls}</Link> : cls}</td>
+            <td>
+              {db ? (
+                <Link to={pagePath(db, `instances/${encodeURIComponent(cls)}`, branch ?? "main")}>{cls}</Link>
+              ) : (
+                cls
+              )}
+            </td>
             <td>{n.rows}</td>
             <td>{n.created}</td>
             <td>{n.skipped}</td>
@@ -439,9 +559,11 @@ function Import(props: { db: string; branch: string; mapping: string }) {
   });
   const status = useQuery({
     queryKey: ["command", commandId],
-    queryFn: () => ok(api.GET("/api/v1/commands/{command_id}/status", { params: { path: { command_id: commandId ?? "" } } })),
+    queryFn: () =>
+      ok(api.GET("/api/v1/commands/{command_id}/status", { params: { path: { command_id: commandId ?? "" } } })),
     enabled: Boolean(commandId),
-    refetchInterval: (query) => (["COMPLETED", "FAILED", "CANCELLED"].includes(String(query.state.data?.status)) ? false : 500),
+    refetchInterval: (query) =>
+      ["COMPLETED", "FAILED", "CANCELLED"].includes(String(query.state.data?.status)) ? false : 500,
   });
   const current = status.data;
   const report = current?.status === "COMPLETED" ? (current.result as unknown as ImportReport) : null;
@@ -450,7 +572,11 @@ function Import(props: { db: string; branch: string; mapping: string }) {
     <Card>
       {!commandId && (
         <>
-          <Checkbox label={t("onboarding.allowPartial")} checked={partial} onChange={(e) => setPartial(e.currentTarget.checked)} />
+          <Checkbox
+            label={t("onboarding.allowPartial")}
+            checked={partial}
+            onChange={(e) => setPartial(e.currentTarget.checked)}
+          />
           <Button intent="success" icon="import" loading={start.isPending} onClick={() => start.mutate()}>
             {t("onboarding.startImport")}
           </Button>
@@ -460,16 +586,27 @@ function Import(props: { db: string; branch: string; mapping: string }) {
       {current && (
         <div aria-live="polite">
           <p>
-            <Tag intent={current.status === "COMPLETED" ? "success" : current.status === "FAILED" ? "danger" : "primary"}>{current.status}</Tag>{" "}
+            <Tag
+              intent={current.status === "COMPLETED" ? "success" : current.status === "FAILED" ? "danger" : "primary"}
+            >
+              {current.status}
+            </Tag>{" "}
             {t("onboarding.progress", { progress: current.progress ?? 0 })}
           </p>
-          <ProgressBar value={(current.progress ?? 0) / 100} intent={current.status === "FAILED" ? "danger" : "primary"} stripes={!report && !failure} aria-label={t("onboarding.progressLabel")} />
+          <ProgressBar
+            value={(current.progress ?? 0) / 100}
+            intent={current.status === "FAILED" ? "danger" : "primary"}
+            stripes={!report && !failure}
+            aria-label={t("onboarding.progressLabel")}
+          />
         </div>
       )}
       {failure != null && <Callout intent="danger">{JSON.stringify(failure)}</Callout>}
       {report && (
         <>
-          <Callout intent="success">{t("onboarding.done", { created: report.created, skipped: report.skipped, refused: report.refused })}</Callout>
+          <Callout intent="success">
+            {t("onboarding.done", { created: report.created, skipped: report.skipped, refused: report.refused })}
+          </Callout>
           <ReportTable report={report} db={props.db} branch={props.branch} />
         </>
       )}

@@ -32,7 +32,11 @@ export function useClasses(db: string, where: { branch: string; asOf?: string | 
   return useQuery({
     queryKey: ["classes", db, where.branch, where.asOf],
     queryFn: () =>
-      ok(api.GET("/api/v1/database/{db}/ontology", { params: { path: { db }, query: { ...readQuery(where), limit: 1000 } } })),
+      ok(
+        api.GET("/api/v1/database/{db}/ontology", {
+          params: { path: { db }, query: { ...readQuery(where), limit: 1000 } },
+        }),
+      ),
   });
 }
 
@@ -96,7 +100,9 @@ export function OntologyPage() {
           </div>
         </div>
       )}
-      {editing && <ClassEditor db={db} branch={branch} classes={classes} editing={editing.cls} onClose={() => setEditing(null)} />}
+      {editing && (
+        <ClassEditor db={db} branch={branch} classes={classes} editing={editing.cls} onClose={() => setEditing(null)} />
+      )}
     </section>
   );
 }
@@ -157,17 +163,29 @@ function ClassCard({ cls, onOpen, onEdit }: { cls: ClassPublic; onOpen: () => vo
 interface Impact {
   checked: number;
   would_migrate: number;
-  schema_changes: { added: string[]; removed: string[]; renamed: Array<{ from: string; to: string }>; changed: string[] };
+  schema_changes: {
+    added: string[];
+    removed: string[];
+    renamed: Array<{ from: string; to: string }>;
+    changed: string[];
+  };
   violations: { items: Array<{ instance: string; errors: Array<{ path: string; message: string }> }>; total: number };
 }
 
-function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]; editing?: ClassPublic; onClose: () => void }) {
+function ClassEditor(props: {
+  db: string;
+  branch: string;
+  classes: ClassPublic[];
+  editing?: ClassPublic;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const { track } = useCommands();
   const typeList = useTypes().data?.data.types ?? [];
   const types = typeList.length ? typeList.map((ty) => String(ty["name"])) : ["string"];
-  const parametersOf = (type: string) => Object.keys((typeList.find((ty) => ty["name"] === type)?.["parameters"] ?? {}) as Record<string, string>);
+  const parametersOf = (type: string) =>
+    Object.keys((typeList.find((ty) => ty["name"] === type)?.["parameters"] ?? {}) as Record<string, string>);
   const editing = props.editing;
   const [draft, setDraft] = useState<ClassDraft>(() => (editing ? draftFrom(editing) : emptyDraft()));
   const [open, setOpen] = useState<number | null>(null); // the property whose constraints show
@@ -218,7 +236,12 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
   const general = error && (Object.keys(fields).length === 0 || fields["relationships"]) ? error.message : undefined;
   const change = (update: Partial<ClassDraft>) => setDraft((d) => ({ ...d, ...update }));
   return (
-    <Dialog isOpen onClose={props.onClose} title={editing ? t("ontology.editClass", { id: editing.id }) : t("ontology.newClass")} style={{ width: 820 }}>
+    <Dialog
+      isOpen
+      onClose={props.onClose}
+      title={editing ? t("ontology.editClass", { id: editing.id }) : t("ontology.newClass")}
+      style={{ width: 820 }}
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -229,32 +252,78 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
         <DialogBody>
           {general && <Callout intent="danger">{general}</Callout>}
           <div className="row">
-            <FormGroup label={t("ontology.id")} labelFor="class-id" intent={fields["id"] ? "danger" : "none"} helperText={fields["id"]}>
-              <InputGroup id="class-id" value={draft.id} onValueChange={(id) => change({ id })} autoFocus={!editing} disabled={Boolean(editing)} placeholder="Customer" />
+            <FormGroup
+              label={t("ontology.id")}
+              labelFor="class-id"
+              intent={fields["id"] ? "danger" : "none"}
+              helperText={fields["id"]}
+            >
+              <InputGroup
+                id="class-id"
+                value={draft.id}
+                onValueChange={(id) => change({ id })}
+                autoFocus={!editing}
+                disabled={Boolean(editing)}
+                placeholder="Customer"
+              />
             </FormGroup>
             <FormGroup label={t("ontology.label")} labelFor="class-label-en">
               <InputGroup id="class-label-en" value={draft.labelEn} onValueChange={(labelEn) => change({ labelEn })} />
             </FormGroup>
             <FormGroup label={t("ontology.labelKo")} labelFor="class-label-ko">
-              <InputGroup id="class-label-ko" value={draft.labelKo} onValueChange={(labelKo) => change({ labelKo })} placeholder="고객" />
+              <InputGroup
+                id="class-label-ko"
+                value={draft.labelKo}
+                onValueChange={(labelKo) => change({ labelKo })}
+                placeholder="고객"
+              />
             </FormGroup>
             <FormGroup label={t("ontology.parent")} labelFor="class-parent">
-              <HTMLSelect id="class-parent" value={draft.parent} onChange={(e) => change({ parent: e.currentTarget.value })} options={["", ...props.classes.map((c) => c.id)]} />
+              <HTMLSelect
+                id="class-parent"
+                value={draft.parent}
+                onChange={(e) => change({ parent: e.currentTarget.value })}
+                options={["", ...props.classes.map((c) => c.id)]}
+              />
             </FormGroup>
           </div>
           <h4>{t("ontology.properties")}</h4>
           {draft.properties.map((p, i) => {
-            const problem = fields[`properties[${i}].name`] ?? fields[`properties[${i}].type`] ?? fields[`properties[${i}]`];
+            const problem =
+              fields[`properties[${i}].name`] ?? fields[`properties[${i}].type`] ?? fields[`properties[${i}]`];
             const set = (update: Partial<typeof p>) =>
               change({ properties: draft.properties.map((q, j) => (j === i ? { ...q, ...update } : q)) });
             return (
               <div key={i}>
                 <div className="row">
-                  <InputGroup aria-label={`${t("ontology.property")} ${i + 1}`} value={p.name} onValueChange={(name) => set({ name })} placeholder="customer_id" intent={problem ? "danger" : "none"} />
-                  <HTMLSelect aria-label={`${t("ontology.type")} ${i + 1}`} value={p.type} onChange={(e) => set({ type: e.currentTarget.value })} options={types} />
-                  <Checkbox label={t("ontology.required")} checked={p.required} onChange={(e) => set({ required: e.currentTarget.checked })} />
-                  <Checkbox label={t("ontology.unique")} checked={p.unique} onChange={(e) => set({ unique: e.currentTarget.checked })} />
-                  <Checkbox label={t("ontology.key")} checked={Boolean(p.key)} onChange={(e) => set({ key: e.currentTarget.checked })} />
+                  <InputGroup
+                    aria-label={`${t("ontology.property")} ${i + 1}`}
+                    value={p.name}
+                    onValueChange={(name) => set({ name })}
+                    placeholder="customer_id"
+                    intent={problem ? "danger" : "none"}
+                  />
+                  <HTMLSelect
+                    aria-label={`${t("ontology.type")} ${i + 1}`}
+                    value={p.type}
+                    onChange={(e) => set({ type: e.currentTarget.value })}
+                    options={types}
+                  />
+                  <Checkbox
+                    label={t("ontology.required")}
+                    checked={p.required}
+                    onChange={(e) => set({ required: e.currentTarget.checked })}
+                  />
+                  <Checkbox
+                    label={t("ontology.unique")}
+                    checked={p.unique}
+                    onChange={(e) => set({ unique: e.currentTarget.checked })}
+                  />
+                  <Checkbox
+                    label={t("ontology.key")}
+                    checked={Boolean(p.key)}
+                    onChange={(e) => set({ key: e.currentTarget.checked })}
+                  />
                   <Button
                     icon="settings"
                     variant="minimal"
@@ -263,10 +332,19 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
                     active={open === i || Object.values(p.constraints ?? {}).some((v) => v.trim())}
                     onClick={() => setOpen(open === i ? null : i)}
                   />
-                  <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${i + 1}`} onClick={() => change({ properties: draft.properties.filter((_, j) => j !== i) })} />
+                  <Button
+                    icon="cross"
+                    variant="minimal"
+                    aria-label={`${t("common.remove")} ${i + 1}`}
+                    onClick={() => change({ properties: draft.properties.filter((_, j) => j !== i) })}
+                  />
                 </div>
                 {open === i && (
-                  <div className="row constraints" aria-label={`${t("ontology.constraints")} ${p.name || i + 1}`} role="group">
+                  <div
+                    className="row constraints"
+                    aria-label={`${t("ontology.constraints")} ${p.name || i + 1}`}
+                    role="group"
+                  >
                     {parametersOf(p.type).map((parameter) => (
                       <InputGroup
                         key={parameter}
@@ -279,11 +357,23 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
                     ))}
                   </div>
                 )}
-                {problem && <div className="field-error" role="alert">{problem}</div>}
+                {problem && (
+                  <div className="field-error" role="alert">
+                    {problem}
+                  </div>
+                )}
               </div>
             );
           })}
-          <Button icon="add" variant="minimal" onClick={() => change({ properties: [...draft.properties, { name: "", type: "string", required: false, unique: false }] })}>
+          <Button
+            icon="add"
+            variant="minimal"
+            onClick={() =>
+              change({
+                properties: [...draft.properties, { name: "", type: "string", required: false, unique: false }],
+              })
+            }
+          >
             {t("ontology.addProperty")}
           </Button>
           <h4>{t("ontology.relationships")}</h4>
@@ -294,19 +384,51 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
             return (
               <div key={i}>
                 <div className="row">
-                  <InputGroup aria-label={`${t("ontology.predicate")} ${i + 1}`} value={r.predicate} onValueChange={(predicate) => set({ predicate })} placeholder="owned_by" />
-                  <HTMLSelect aria-label={`${t("ontology.target")} ${i + 1}`} value={r.target} onChange={(e) => set({ target: e.currentTarget.value })} options={["", ...props.classes.map((c) => c.id), ...(draft.id ? [draft.id] : [])]} />
-                  <HTMLSelect aria-label={`${t("ontology.cardinality")} ${i + 1}`} value={r.cardinality} onChange={(e) => set({ cardinality: e.currentTarget.value })} options={[...CARDINALITIES]} />
-                  <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${t("ontology.predicate")} ${i + 1}`} onClick={() => change({ relationships: draft.relationships.filter((_, j) => j !== i) })} />
+                  <InputGroup
+                    aria-label={`${t("ontology.predicate")} ${i + 1}`}
+                    value={r.predicate}
+                    onValueChange={(predicate) => set({ predicate })}
+                    placeholder="owned_by"
+                  />
+                  <HTMLSelect
+                    aria-label={`${t("ontology.target")} ${i + 1}`}
+                    value={r.target}
+                    onChange={(e) => set({ target: e.currentTarget.value })}
+                    options={["", ...props.classes.map((c) => c.id), ...(draft.id ? [draft.id] : [])]}
+                  />
+                  <HTMLSelect
+                    aria-label={`${t("ontology.cardinality")} ${i + 1}`}
+                    value={r.cardinality}
+                    onChange={(e) => set({ cardinality: e.currentTarget.value })}
+                    options={[...CARDINALITIES]}
+                  />
+                  <Button
+                    icon="cross"
+                    variant="minimal"
+                    aria-label={`${t("common.remove")} ${t("ontology.predicate")} ${i + 1}`}
+                    onClick={() => change({ relationships: draft.relationships.filter((_, j) => j !== i) })}
+                  />
                 </div>
-                {problem && <div className="field-error" role="alert">{problem}</div>}
+                {problem && (
+                  <div className="field-error" role="alert">
+                    {problem}
+                  </div>
+                )}
               </div>
             );
           })}
-          <Button icon="add" variant="minimal" onClick={() => change({ relationships: [...draft.relationships, { predicate: "", target: "", cardinality: "n:1" }] })}>
+          <Button
+            icon="add"
+            variant="minimal"
+            onClick={() =>
+              change({ relationships: [...draft.relationships, { predicate: "", target: "", cardinality: "n:1" }] })
+            }
+          >
             {t("ontology.addRelationship")}
           </Button>
-          {editing && <MigrationForm before={editing} draft={draft} migration={migration} setMigration={setMigration} />}
+          {editing && (
+            <MigrationForm before={editing} draft={draft} migration={migration} setMigration={setMigration} />
+          )}
           {analyze.error && <Callout intent="danger">{analyze.error.message}</Callout>}
           {analyze.data && <ImpactView impact={analyze.data} />}
           {error?.status === 409 && Array.isArray(error.details["violations"]) && (
@@ -315,7 +437,10 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
                 checked: Number(error.details["checked"] ?? 0),
                 would_migrate: 0,
                 schema_changes: { added: [], removed: [], renamed: [], changed: [] },
-                violations: { items: error.details["violations"] as Impact["violations"]["items"], total: Number(error.details["total"] ?? 0) },
+                violations: {
+                  items: error.details["violations"] as Impact["violations"]["items"],
+                  total: Number(error.details["total"] ?? 0),
+                },
               }}
             />
           )}
@@ -349,7 +474,12 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
 
 /** How the instances follow a changed class: a removed property renamed to an added one,
  * a default for a property they lack, removed properties dropped. */
-function MigrationForm(props: { before: ClassPublic; draft: ClassDraft; migration: Migration; setMigration: (m: Migration) => void }) {
+function MigrationForm(props: {
+  before: ClassPublic;
+  draft: ClassDraft;
+  migration: Migration;
+  setMigration: (m: Migration) => void;
+}) {
   const { t } = useTranslation();
   const { migration, setMigration } = props;
   const old = ((props.before.properties ?? []) as Array<Record<string, unknown>>).map((p) => String(p["name"]));
@@ -366,22 +496,32 @@ function MigrationForm(props: { before: ClassPublic; draft: ClassDraft; migratio
           <HTMLSelect
             aria-label={`${t("ontology.renameTo")} ${name}`}
             value={migration.rename[name] ?? ""}
-            onChange={(e) => setMigration({ ...migration, rename: { ...migration.rename, [name]: e.currentTarget.value } })}
+            onChange={(e) =>
+              setMigration({ ...migration, rename: { ...migration.rename, [name]: e.currentTarget.value } })
+            }
             options={[{ value: "", label: t("ontology.notRenamed") }, ...added.map((a) => ({ value: a, label: a }))]}
           />
           <Checkbox
             label={t("ontology.dropValues")}
             checked={migration.drop.includes(name)}
-            onChange={(e) => setMigration({ ...migration, drop: e.currentTarget.checked ? [...migration.drop, name] : migration.drop.filter((d) => d !== name) })}
+            onChange={(e) =>
+              setMigration({
+                ...migration,
+                drop: e.currentTarget.checked ? [...migration.drop, name] : migration.drop.filter((d) => d !== name),
+              })
+            }
           />
         </div>
       ))}
       {added.map((name) => (
         <div className="row" key={name}>
-          <label htmlFor={`default-${name}`}>
-            {t("ontology.defaultFor", { name })}
-          </label>
-          <InputGroup id={`default-${name}`} small value={migration.defaults[name] ?? ""} onValueChange={(v) => setMigration({ ...migration, defaults: { ...migration.defaults, [name]: v } })} />
+          <label htmlFor={`default-${name}`}>{t("ontology.defaultFor", { name })}</label>
+          <InputGroup
+            id={`default-${name}`}
+            small
+            value={migration.defaults[name] ?? ""}
+            onValueChange={(v) => setMigration({ ...migration, defaults: { ...migration.defaults, [name]: v } })}
+          />
         </div>
       ))}
     </fieldset>
@@ -395,7 +535,15 @@ function ImpactView({ impact }: { impact: Impact }) {
   const changes = impact.schema_changes;
   const bad = impact.violations.total;
   return (
-    <Callout intent={bad ? "warning" : "success"} title={bad ? t("ontology.wouldRefuse", { count: bad, checked: impact.checked }) : t("ontology.wouldFit", { checked: impact.checked, migrated: impact.would_migrate })} aria-label={t("ontology.impact")}>
+    <Callout
+      intent={bad ? "warning" : "success"}
+      title={
+        bad
+          ? t("ontology.wouldRefuse", { count: bad, checked: impact.checked })
+          : t("ontology.wouldFit", { checked: impact.checked, migrated: impact.would_migrate })
+      }
+      aria-label={t("ontology.impact")}
+    >
       <div className="muted">
         {[
           ...changes.added.map((n) => `+ ${n}`),

@@ -1,4 +1,19 @@
-import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, InputGroup, Menu, MenuItem, NonIdealState, Tag, TextArea } from "@blueprintjs/core";
+import {
+  Button,
+  Callout,
+  Card,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  FormGroup,
+  HTMLSelect,
+  InputGroup,
+  Menu,
+  MenuItem,
+  NonIdealState,
+  Tag,
+  TextArea,
+} from "@blueprintjs/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -45,7 +60,12 @@ export function ProposalsPage() {
   const [creating, setCreating] = useState(false);
   const list = useQuery({
     queryKey: ["proposals", db, status],
-    queryFn: () => ok(api.GET("/api/v1/databases/{db}/proposals", { params: { path: { db: db ?? "" }, query: { status: status as never, limit: 100 } } })),
+    queryFn: () =>
+      ok(
+        api.GET("/api/v1/databases/{db}/proposals", {
+          params: { path: { db: db ?? "" }, query: { status: status as never, limit: 100 } },
+        }),
+      ),
     enabled: Boolean(db),
   });
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
@@ -55,7 +75,15 @@ export function ProposalsPage() {
     <section aria-labelledby="proposals-title">
       <div className="row">
         <h2 id="proposals-title">{t("proposals.title")}</h2>
-        <HTMLSelect aria-label={t("proposals.status")} value={status} onChange={(e) => { setStatus(e.currentTarget.value); setPicked(null); }} options={STATUSES.map((s) => ({ value: s, label: t(`proposals.statuses.${s}`) }))} />
+        <HTMLSelect
+          aria-label={t("proposals.status")}
+          value={status}
+          onChange={(e) => {
+            setStatus(e.currentTarget.value);
+            setPicked(null);
+          }}
+          options={STATUSES.map((s) => ({ value: s, label: t(`proposals.statuses.${s}`) }))}
+        />
         <Button icon="git-pull" intent="primary" onClick={() => setCreating(true)}>
           {t("proposals.new")}
         </Button>
@@ -66,13 +94,29 @@ export function ProposalsPage() {
         <div className="split">
           <Menu aria-label={t("proposals.title")}>
             {proposals.map((p) => (
-              <MenuItem key={p.number} active={p.number === shown} text={`#${p.number} ${p.title}`} label={`${p.source} → ${p.target}`} onClick={() => setPicked(p.number)} />
+              <MenuItem
+                key={p.number}
+                active={p.number === shown}
+                text={`#${p.number} ${p.title}`}
+                label={`${p.source} → ${p.target}`}
+                onClick={() => setPicked(p.number)}
+              />
             ))}
           </Menu>
           {shown != null && <ProposalView db={db} number={shown} />}
         </div>
       )}
-      {creating && <NewProposal db={db} source={branch === MAIN ? "" : branch} onClose={() => setCreating(false)} onMade={(n) => { setStatus("open"); setPicked(n); }} />}
+      {creating && (
+        <NewProposal
+          db={db}
+          source={branch === MAIN ? "" : branch}
+          onClose={() => setCreating(false)}
+          onMade={(n) => {
+            setStatus("open");
+            setPicked(n);
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -92,9 +136,12 @@ function ProposalView({ db, number }: { db: string; number: number }) {
   };
   const act = useMutation({
     mutationFn: async (action: "comments" | "approve" | "close") => {
-      const path = `/api/v1/databases/{db}/proposals/{number}/${action}` as "/api/v1/databases/{db}/proposals/{number}/approve";
+      const path =
+        `/api/v1/databases/{db}/proposals/{number}/${action}` as "/api/v1/databases/{db}/proposals/{number}/approve";
       const body = action === "comments" ? { comment } : action === "approve" && comment ? { comment } : {};
-      const answer = await ok(api.POST(path, { params: { path: { db, number }, query: { wait: true } }, body: body as never }));
+      const answer = await ok(
+        api.POST(path, { params: { path: { db, number }, query: { wait: true } }, body: body as never }),
+      );
       track(answer, `proposal #${number} ${action}`);
       setComment("");
     },
@@ -111,7 +158,9 @@ function ProposalView({ db, number }: { db: string; number: number }) {
           <h3>
             #{p.number} {p.title}
           </h3>
-          <Tag intent={p.status === "merged" ? "success" : p.status === "closed" ? "none" : "primary"}>{t(`proposals.statuses.${p.status}`)}</Tag>
+          <Tag intent={p.status === "merged" ? "success" : p.status === "closed" ? "none" : "primary"}>
+            {t(`proposals.statuses.${p.status}`)}
+          </Tag>
           <Tag minimal>
             {p.source} → {p.target}
           </Tag>
@@ -140,16 +189,35 @@ function ProposalView({ db, number }: { db: string; number: number }) {
         {open && (
           <>
             <FormGroup label={t("proposals.comment")} labelFor="proposal-comment">
-              <TextArea id="proposal-comment" fill value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
+              <TextArea
+                id="proposal-comment"
+                fill
+                value={comment}
+                onChange={(e) => setComment(e.currentTarget.value)}
+              />
             </FormGroup>
             <div className="row">
-              <Button icon="comment" disabled={!comment.trim()} loading={act.isPending && act.variables === "comments"} onClick={() => act.mutate("comments")}>
+              <Button
+                icon="comment"
+                disabled={!comment.trim()}
+                loading={act.isPending && act.variables === "comments"}
+                onClick={() => act.mutate("comments")}
+              >
                 {t("proposals.addComment")}
               </Button>
-              <Button icon="tick" intent="success" loading={act.isPending && act.variables === "approve"} onClick={() => act.mutate("approve")}>
+              <Button
+                icon="tick"
+                intent="success"
+                loading={act.isPending && act.variables === "approve"}
+                onClick={() => act.mutate("approve")}
+              >
                 {t("proposals.approve")}
               </Button>
-              <Button icon="cross" loading={act.isPending && act.variables === "close"} onClick={() => act.mutate("close")}>
+              <Button
+                icon="cross"
+                loading={act.isPending && act.variables === "close"}
+                onClick={() => act.mutate("close")}
+              >
                 {t("proposals.close")}
               </Button>
             </div>
@@ -209,22 +277,47 @@ function NewProposal(props: { db: string; source: string; onClose: () => void; o
   const fields = error?.fieldErrors ?? {};
   return (
     <Dialog isOpen onClose={props.onClose} title={t("proposals.new")}>
-      <form onSubmit={(e) => { e.preventDefault(); make.mutate(); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          make.mutate();
+        }}
+      >
         <DialogBody>
           {error && !Object.keys(fields).length && <Callout intent="danger">{error.message}</Callout>}
           <div className="row">
             <FormGroup label={t("history.from")} labelFor="proposal-source">
-              <HTMLSelect id="proposal-source" value={source} onChange={(e) => setSource(e.currentTarget.value)} options={["", ...names]} />
+              <HTMLSelect
+                id="proposal-source"
+                value={source}
+                onChange={(e) => setSource(e.currentTarget.value)}
+                options={["", ...names]}
+              />
             </FormGroup>
             <FormGroup label={t("history.into")} labelFor="proposal-target">
-              <HTMLSelect id="proposal-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)} options={names.length ? names : [MAIN]} />
+              <HTMLSelect
+                id="proposal-target"
+                value={target}
+                onChange={(e) => setTarget(e.currentTarget.value)}
+                options={names.length ? names : [MAIN]}
+              />
             </FormGroup>
           </div>
-          <FormGroup label={t("proposals.titleField")} labelFor="proposal-title" intent={fields["title"] ? "danger" : "none"} helperText={fields["title"]}>
+          <FormGroup
+            label={t("proposals.titleField")}
+            labelFor="proposal-title"
+            intent={fields["title"] ? "danger" : "none"}
+            helperText={fields["title"]}
+          >
             <InputGroup id="proposal-title" value={title} onValueChange={setTitle} />
           </FormGroup>
           <FormGroup label={t("common.description")} labelFor="proposal-description">
-            <TextArea id="proposal-description" fill value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+            <TextArea
+              id="proposal-description"
+              fill
+              value={description}
+              onChange={(e) => setDescription(e.currentTarget.value)}
+            />
           </FormGroup>
         </DialogBody>
         <DialogFooter
