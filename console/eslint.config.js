@@ -7,6 +7,11 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+const NO_PAGES = {
+  group: ["./*", "../pages", "../pages/*", "**/pages/*"],
+  message: "A page imports no other page: move what both need into components/ or api/hooks/.",
+};
+
 export default defineConfig([
   globalIgnores(["node_modules/", "src/api/schema.d.ts", "test-results/", "playwright-report/"]),
   {
@@ -19,6 +24,20 @@ export default defineConfig([
     rules: {
       "react-hooks/exhaustive-deps": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["src/pages/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [NO_PAGES] }] },
+  },
+  {
+    // Shared code sits below the pages: it never reaches up into one.
+    files: ["src/components/**", "src/api/**", "src/state/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../pages", "../pages/*", "../../pages/*"], message: NO_PAGES.message }] },
+      ],
     },
   },
   {

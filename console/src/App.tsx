@@ -12,11 +12,10 @@ import {
   Spinner,
   Tag,
 } from "@blueprintjs/core";
-import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
-import { api, ok } from "./api/client";
+import { useMe } from "./api/hooks/auth";
 import { BranchPicker } from "./components/BranchPicker";
 import { CommandList } from "./components/CommandList";
 import { DatabasePicker } from "./components/DatabasePicker";
@@ -161,8 +160,7 @@ export function App() {
 function Who() {
   const { t } = useTranslation();
   const { signedIn, signOut } = useSession();
-  const me = useQuery({ queryKey: ["me", signedIn], queryFn: () => ok(api.GET("/api/v1/auth/me")), retry: false });
-  const username = (me.data?.data as { username?: string } | undefined)?.username;
+  const username = useMe(signedIn).data?.data.username;
   if (!signedIn) return username ? <Tag minimal>{username}</Tag> : null;
   return (
     <>

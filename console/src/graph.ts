@@ -1,20 +1,31 @@
 // Graph query answers drawn as graphs, and queries kept in the browser.
 import type { ElementDefinition } from "cytoscape";
 
-export interface GraphNode {
+/** Who last wrote a node's instance, and when. */
+export type Provenance = {
+  sequence_number?: number;
+  created_by?: string;
+  updated_by?: string;
+  updated_at?: string;
+  last_command_id?: string;
+};
+
+// Types, not interfaces: the API types nodes and edges only as objects, and an answer is
+// asserted to be these (a type alias is comparable with an object of unknown values).
+export type GraphNode = {
   id: string;
   type: string;
   data_status: string;
   index_status?: Record<string, unknown> | null;
   data?: Record<string, unknown> | null;
-  provenance?: unknown;
-}
+  provenance?: Provenance | null;
+};
 
-export interface GraphEdge {
+export type GraphEdge = {
   from_node: string;
   to_node: string;
   predicate: string;
-}
+};
 
 export interface Hop {
   predicate: string;
@@ -77,10 +88,10 @@ export function saveQuery(
   return all[db];
 }
 
-export interface Links {
+export type Links = {
   outgoing: Array<{ predicate: string; target: string }>;
   incoming: Array<{ predicate: string; via: string; source: string }>;
-}
+};
 
 /** The graph with `id`'s links added: the instances they reach (not read yet: LINKED) and
  * the edges, each once. */

@@ -32,10 +32,10 @@ export interface Source {
   [other: string]: unknown;
 }
 
-export interface Mapping {
+export type Mapping = {
   classes: ClassDef[];
   sources: Source[];
-}
+};
 
 /** The dataset name of an uploaded file (the server takes Latin letters, digits and `_`):
  * its stem in those, or for a stem with none of them (`매출.csv`) a name made from a hash of
@@ -141,10 +141,10 @@ export function withClassId(mapping: Mapping, from: string, to: string): Mapping
   return next;
 }
 
-export interface ImportReport {
+export type ImportReport = {
   created: number;
   skipped: number;
   refused: number;
   by_class: Record<string, { rows: number; created: number; skipped: number; refused: number }>;
   refused_rows?: Array<{ dataset?: string; table?: string; row?: number; class_id?: string; errors?: unknown }>;
-}
+};

@@ -1,14 +1,6 @@
 import { HTMLSelect } from "@blueprintjs/core";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ok } from "../api/client";
-
-export function useDatabases() {
-  return useQuery({
-    queryKey: ["databases"],
-    queryFn: () => ok(api.GET("/api/v1/databases", { params: { query: { limit: 1000 } } })),
-  });
-}
+import { useDatabases } from "../api/hooks/databases";
 
 export function DatabasePicker({ current, onPick }: { current?: string; onPick: (name: string) => void }) {
   const { t } = useTranslation();

@@ -1,17 +1,17 @@
 import { Button, Callout, Card, FormGroup, HTMLSelect, InputGroup, NonIdealState, Tag } from "@blueprintjs/core";
-import { useMutation } from "@tanstack/react-query";
 import { useSearchParams } from "react-router-dom";
 import type { LayoutOptions } from "cytoscape";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useEffectEvent, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClassPublic } from "../api/client";
-import { api, ok } from "../api/client";
-import { referenceOf } from "../values";
+import { useGraphQuery, useInstanceLinks } from "../api/hooks/graph";
+import { useClasses } from "../api/hooks/ontology";
 import { CytoscapeView, FORCE } from "../components/CytoscapeView";
 import { answerGraph, linked, loadSaved, mergeNodes, saveQuery, STATUS_COLOURS } from "../graph";
-import type { GraphEdge, GraphNode, Hop, Links, SavedQuery } from "../graph";
-import { readQuery, useWhere } from "../state/location";
-import { useClasses } from "./Ontology";
+import type { GraphEdge, GraphNode, Hop, Provenance, SavedQuery } from "../graph";
+import { relationshipsOf } from "../ontology";
+import { useWhere } from "../state/location";
+import { referenceOf } from "../values";
 
 const LAYOUT_NAMES = ["breadthfirst", "fcose", "grid", "circle"] as const;
 type LayoutName = (typeof LAYOUT_NAMES)[number];
@@ -22,24 +22,17 @@ const LAYOUTS: Record<LayoutName, LayoutOptions> = {
   circle: { name: "circle" },
 };
 
-interface Relationship {
-  predicate: string;
-  target: string;
-}
-
-function relationshipsOf(classes: ClassPublic[], id: string): Relationship[] {
-  const cls = classes.find((c) => c.id === id);
-  return ((cls?.relationships ?? []) as Array<Record<string, unknown>>).map((r) => ({
-    predicate: String(r["predicate"]),
-    target: String(r["target"]),
-  }));
+/** The relationships of the class `id` among `classes`. */
+function relationshipsFrom(classes: ClassPublic[], id: string) {
+  return relationshipsOf(classes.find((c) => c.id === id));
 }
 
 export function GraphPage() {
   const { t } = useTranslation();
   const where = useWhere();
   const { db } = where;
-  const classes = (useClasses(db ?? "", where).data?.data.items ?? []) as ClassPublic[];
+  const classesRead = useClasses(db ?? "", where).data;
+  const classes = useMemo(() => classesRead?.data.items ?? [], [classesRead]);
   const [start, setStart] = useState("");
   const [hops, setHops] = useState<Hop[]>([]);
   const [filters, setFilters] = useState<Array<[string, string]>>([["", ""]]);
@@ -53,52 +46,30 @@ export function GraphPage() {
   const [params] = useSearchParams();
   const from = params.get("start"); // `Class/id`: explore from one instance
   const startClass = start || classes[0]?.id || "";
-  const run = useMutation({
-    mutationFn: (override?: { start_class: string; filters: Record<string, string> }) =>
-      ok(
-        api.POST("/api/v1/graph-query/{db}", {
-          params: { path: { db: db ?? "" }, query: readQuery(where) },
-          body: {
-            start_class: override?.start_class ?? startClass,
-            hops: override ? [] : hops.map((h) => ({ predicate: h.predicate, target_class: h.target_class || null })),
-            filters: override?.filters ?? Object.fromEntries(filters.filter(([k]) => k.trim())),
-            include_documents: true,
-            include_provenance: true,
-            limit,
-            max_nodes: 1000,
-            max_edges: 2000,
-          } as never,
-        }),
-      ),
-  });
-  const answer = run.data as { nodes?: GraphNode[]; edges?: GraphEdge[] } | undefined;
+  const run = useGraphQuery(db ?? "", where);
+  const answer = run.data;
   const nodes = useMemo(() => mergeNodes(answer?.nodes ?? [], extra.nodes), [answer, extra]);
   const edges = useMemo(() => [...(answer?.edges ?? []), ...extra.edges], [answer, extra]);
   const elements = useMemo(() => answerGraph(nodes, edges), [nodes, edges]);
-  // Opened from an instance: that instance alone, ready to expand.
+  // Opened from an instance: that instance alone, ready to expand. The form takes it as soon
+  // as its class is known (state adjusted while rendering), then the query runs.
   const [started, setStarted] = useState<string | null>(null);
-  useEffect(() => {
-    const reference = from ? referenceOf(from) : null;
-    if (!reference || started === from || !classes.some((c) => c.id === reference.cls)) return;
+  const reference = from ? referenceOf(from) : null;
+  if (reference && started !== from && classes.some((c) => c.id === reference.cls)) {
     setStarted(from);
     setStart(reference.cls);
     setHops([]);
     setFilters([["id", reference.id]]);
     setExtra({ nodes: [], edges: [] });
-    run.mutate({ start_class: reference.cls, filters: { id: reference.id } });
-  }, [from, started, classes, run]);
-  const expand = useMutation({
-    mutationFn: async (id: string) => {
-      const reference = referenceOf(id);
-      if (!reference || !db) return;
-      const answer = await ok(
-        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}/links", {
-          params: { path: { db, class_id: reference.cls, instance_id: reference.id }, query: readQuery(where) },
-        }),
-      );
-      setExtra((found) => linked(found, id, answer.data as unknown as Links));
-    },
+  }
+  const runFrom = useEffectEvent((instance: string) => {
+    const at = referenceOf(instance);
+    if (at) run.mutate({ start_class: at.cls, hops: [], filters: { id: at.id }, limit });
   });
+  useEffect(() => {
+    if (started) runFrom(started);
+  }, [started]);
+  const expand = useInstanceLinks(db ?? "", where, (id, links) => setExtra((found) => linked(found, id, links)));
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
   // Each hop goes from the class the one before reached.
   const classAt = (i: number) => (i === 0 ? startClass : (hops[i - 1]?.target_class ?? ""));
@@ -122,7 +93,7 @@ export function GraphPage() {
           </FormGroup>
           <FormGroup label={t("graph.hops")}>
             {hops.map((h, i) => {
-              const options = relationshipsOf(classes, classAt(i));
+              const options = relationshipsFrom(classes, classAt(i));
               return (
                 <div className="row" key={i}>
                   <HTMLSelect
@@ -149,9 +120,9 @@ export function GraphPage() {
             <Button
               icon="add"
               variant="minimal"
-              disabled={relationshipsOf(classes, classAt(hops.length)).length === 0}
+              disabled={relationshipsFrom(classes, classAt(hops.length)).length === 0}
               onClick={() => {
-                const first = relationshipsOf(classes, classAt(hops.length))[0];
+                const first = relationshipsFrom(classes, classAt(hops.length))[0];
                 if (first) setHops([...hops, { predicate: first.predicate, target_class: first.target }]);
               }}
             >
@@ -194,7 +165,12 @@ export function GraphPage() {
             icon="play"
             onClick={() => {
               setExtra({ nodes: [], edges: [] });
-              run.mutate(undefined);
+              run.mutate({
+                start_class: startClass,
+                hops,
+                filters: Object.fromEntries(filters.filter(([k]) => k.trim())),
+                limit,
+              });
             }}
             loading={run.isPending}
             disabled={!startClass}
@@ -295,13 +271,12 @@ export function GraphPage() {
   );
 }
 
-function describeProvenance(provenance: unknown): string {
-  const p = (provenance ?? {}) as Record<string, unknown>;
+function describeProvenance(p: Provenance): string {
   return [
-    `#${String(p["sequence_number"] ?? "?")}`,
-    String(p["updated_by"] ?? p["created_by"] ?? ""),
-    String(p["updated_at"] ?? ""),
-    String(p["last_command_id"] ?? ""),
+    `#${p.sequence_number ?? "?"}`,
+    p.updated_by ?? p.created_by ?? "",
+    p.updated_at ?? "",
+    p.last_command_id ?? "",
   ]
     .filter(Boolean)
     .join(" · ");

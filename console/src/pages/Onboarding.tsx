@@ -12,25 +12,27 @@ import {
   ProgressBar,
   Tag,
 } from "@blueprintjs/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { ApiError, api, ok } from "../api/client";
-import type { WriteAnswer } from "../api/client";
+import {
+  importReportOf,
+  useCommandStatus,
+  useDryRun,
+  useFetchUrl,
+  useInference,
+  useStartImport,
+  useSuggestedMapping,
+  useUploadFiles,
+} from "../api/hooks/datasets";
+import type { Uploaded } from "../api/hooks/datasets";
+import { useTypes } from "../api/hooks/ontology";
 import { datasetName, withClassId, withKey, withoutLink, withType } from "../onboarding";
 import type { ImportReport, Mapping } from "../onboarding";
-import { useCommands } from "../state/commands";
 import { pagePath, useWhere } from "../state/location";
-import { useTypes } from "./Ontology";
 
 const STEPS = ["files", "types", "classes", "dryRun", "import"] as const;
 type Step = (typeof STEPS)[number];
-
-interface Uploaded {
-  name: string;
-  tables: Array<{ name: string; columns: string[]; rows: number }>;
-}
 
 export function OnboardingPage() {
   const { t } = useTranslation();
@@ -98,49 +100,12 @@ export function OnboardingPage() {
 
 function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Uploaded) => void; onNext: () => void }) {
   const { t } = useTranslation();
-  const { track } = useCommands();
-  const queries = useQueryClient();
   const [files, setFiles] = useState<File[]>([]);
   const [url, setUrl] = useState("");
   const [urlName, setUrlName] = useState("");
-  const record = (answer: WriteAnswer, label: string) => {
-    const result = answer.data?.result as { dataset?: string; tables?: Uploaded["tables"] } | undefined;
-    track(answer, label);
-    if (result?.dataset) props.onUploaded({ name: result.dataset, tables: result.tables ?? [] });
-  };
-  const upload = useMutation({
-    mutationFn: async () => {
-      for (const file of files) {
-        const form = new FormData();
-        form.append("file", file, file.name);
-        const name = datasetName(file.name);
-        const answer = await ok(
-          api.POST("/api/v1/databases/{db}/datasets/{name}/versions", {
-            params: { path: { db: props.db, name }, query: { wait: true } },
-            body: form as never,
-            bodySerializer: (body: unknown) => body as FormData,
-          }),
-        );
-        record(answer, `dataset ${name}`);
-      }
-      setFiles([]);
-      await queries.invalidateQueries({ queryKey: ["datasets", props.db] });
-    },
-  });
-  const fetchUrl = useMutation({
-    mutationFn: async () => {
-      const name = datasetName(urlName || "sheet");
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/datasets/{name}/versions/from-url", {
-          params: { path: { db: props.db, name }, query: { wait: true } },
-          body: { url } as never,
-        }),
-      );
-      record(answer, `dataset ${name}`);
-      setUrl("");
-    },
-  });
-  const error = (upload.error ?? fetchUrl.error) as ApiError | Error | null;
+  const upload = useUploadFiles(props.db, props.onUploaded);
+  const fetchUrl = useFetchUrl(props.db, props.onUploaded);
+  const error = upload.error ?? fetchUrl.error;
   return (
     <Card>
       <FormGroup label={t("onboarding.files")} labelFor="onboarding-files" helperText={t("onboarding.filesHelp")}>
@@ -149,7 +114,7 @@ function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Upload
           inputProps={{ id: "onboarding-files", multiple: true, accept: ".csv,.tsv,.xlsx,.json,.jsonl,.ndjson" }}
           text={files.length ? files.map((f) => f.name).join(", ") : t("onboarding.choose")}
           buttonText={t("onboarding.browse")}
-          onInputChange={(e) => setFiles(Array.from((e.currentTarget as HTMLInputElement).files ?? []))}
+          onInputChange={(e) => setFiles(Array.from(e.currentTarget.files ?? []))}
         />
       </FormGroup>
       <Button
@@ -157,7 +122,7 @@ function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Upload
         icon="upload"
         disabled={files.length === 0}
         loading={upload.isPending}
-        onClick={() => upload.mutate()}
+        onClick={() => upload.mutate(files, { onSuccess: () => setFiles([]) })}
       >
         {t("onboarding.upload", { count: files.length })}
       </Button>
@@ -181,7 +146,14 @@ function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Upload
             onValueChange={setUrlName}
             placeholder={t("onboarding.datasetName")}
           />
-          <Button icon="link" disabled={!url} loading={fetchUrl.isPending} onClick={() => fetchUrl.mutate()}>
+          <Button
+            icon="link"
+            disabled={!url}
+            loading={fetchUrl.isPending}
+            onClick={() =>
+              fetchUrl.mutate({ url, name: datasetName(urlName || "sheet") }, { onSuccess: () => setUrl("") })
+            }
+          >
             {t("onboarding.fetch")}
           </Button>
         </div>
@@ -245,30 +217,10 @@ function StepButtons(props: { onBack?: () => void; onNext: () => void; ready?: b
   );
 }
 
-interface InferredColumn {
-  name: string;
-  type: string;
-  confidence: number;
-  reason: string;
-  flags: string[];
-  candidates: Array<{ type: string; confidence: number }>;
-}
-
 function Types(props: { db: string; datasets: string[]; onBack: () => void; onNext: () => void }) {
   const { t } = useTranslation();
   const [shown, setShown] = useState(props.datasets[0] ?? "");
-  const { data, isLoading, error } = useQuery({
-    queryKey: ["inference", props.db, shown],
-    queryFn: () =>
-      ok(
-        api.GET("/api/v1/databases/{db}/datasets/{name}/inference", {
-          params: { path: { db: props.db, name: shown } },
-        }),
-      ),
-    enabled: Boolean(shown),
-  });
-  const inferred = data?.data as
-    { columns?: InferredColumn[]; primary_key?: string[]; primary_key_reason?: string; rows?: number } | undefined;
+  const { data: inferred, isLoading, error } = useInference(props.db, shown);
   return (
     <Card>
       <div className="row">
@@ -338,21 +290,9 @@ function Classes(props: {
   onNext: () => void;
 }) {
   const { t } = useTranslation();
-  const types = useTypes().data?.data.types.map((ty) => String(ty["name"])) ?? [];
-  const suggest = useQuery({
-    queryKey: ["suggest", props.db, props.datasets.join(",")],
-    queryFn: async () => {
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/datasets/suggest-ontology", {
-          params: { path: { db: props.db } },
-          body: { datasets: props.datasets } as never,
-        }),
-      );
-      const mapping = (answer.data as { mapping: Mapping }).mapping;
-      if (!props.mapping) props.setMapping(mapping);
-      return mapping;
-    },
-    staleTime: Infinity,
+  const types = useTypes().data?.map((ty) => ty.name) ?? [];
+  const suggest = useSuggestedMapping(props.db, props.datasets, (mapping) => {
+    if (!props.mapping) props.setMapping(mapping);
   });
   const mapping = props.mapping;
   if (suggest.isLoading || !mapping)
@@ -440,24 +380,7 @@ function DryRun(props: {
 }) {
   const { t } = useTranslation();
   const name = `onboarding_${props.db}`.slice(0, 64);
-  const run = useQuery({
-    queryKey: ["dry-run", props.db, props.branch, JSON.stringify(props.mapping)],
-    queryFn: async () => {
-      await ok(
-        api.PUT("/api/v1/databases/{db}/mappings/{name}", {
-          params: { path: { db: props.db, name }, query: { wait: true } },
-          body: props.mapping as never,
-        }),
-      );
-      props.onSaved(name);
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/mappings/{name}/dry-run", {
-          params: { path: { db: props.db, name }, query: { branch: props.branch } },
-        }),
-      );
-      return answer.data as unknown as ImportReport & { classes_created: string[] };
-    },
-  });
+  const run = useDryRun(props.db, props.branch, name, props.mapping, props.onSaved);
   const report = run.data;
   return (
     <Card>
@@ -543,30 +466,12 @@ function ReportTable({ report, db, branch }: { report: ImportReport; db?: string
 
 function Import(props: { db: string; branch: string; mapping: string }) {
   const { t } = useTranslation();
-  const { track } = useCommands();
   const [partial, setPartial] = useState(false);
   const [commandId, setCommandId] = useState<string | null>(null);
-  const start = useMutation({
-    mutationFn: async () => {
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/imports", {
-          params: { path: { db: props.db }, query: { branch: props.branch } },
-          body: { mapping: props.mapping, allow_partial: partial } as never,
-        }),
-      );
-      setCommandId(track(answer, `import ${props.mapping}`) ?? null);
-    },
-  });
-  const status = useQuery({
-    queryKey: ["command", commandId],
-    queryFn: () =>
-      ok(api.GET("/api/v1/commands/{command_id}/status", { params: { path: { command_id: commandId ?? "" } } })),
-    enabled: Boolean(commandId),
-    refetchInterval: (query) =>
-      ["COMPLETED", "FAILED", "CANCELLED"].includes(String(query.state.data?.status)) ? false : 500,
-  });
+  const start = useStartImport(props.db, props.branch, setCommandId);
+  const status = useCommandStatus(commandId);
   const current = status.data;
-  const report = current?.status === "COMPLETED" ? (current.result as unknown as ImportReport) : null;
+  const report = current?.status === "COMPLETED" ? importReportOf(current.result) : null;
   const failure = current?.status === "FAILED" ? current.error : null;
   return (
     <Card>
@@ -577,7 +482,12 @@ function Import(props: { db: string; branch: string; mapping: string }) {
             checked={partial}
             onChange={(e) => setPartial(e.currentTarget.checked)}
           />
-          <Button intent="success" icon="import" loading={start.isPending} onClick={() => start.mutate()}>
+          <Button
+            intent="success"
+            icon="import"
+            loading={start.isPending}
+            onClick={() => start.mutate({ mapping: props.mapping, allowPartial: partial })}
+          >
             {t("onboarding.startImport")}
           </Button>
           {start.error && <Callout intent="danger">{start.error.message}</Callout>}

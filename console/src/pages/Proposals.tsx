@@ -2,9 +2,6 @@ import {
   Button,
   Callout,
   Card,
-  Dialog,
-  DialogBody,
-  DialogFooter,
   FormGroup,
   HTMLSelect,
   InputGroup,
@@ -14,62 +11,35 @@ import {
   Tag,
   TextArea,
 } from "@blueprintjs/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, api, ok } from "../api/client";
-import { useBranches } from "../components/BranchPicker";
-import type { Side } from "../history";
-import { useCommands } from "../state/commands";
+import { apiErrorOf } from "../api/client";
+import { useBranches } from "../api/hooks/branches";
+import {
+  mergeProposal,
+  STATUSES,
+  useOpenProposal,
+  useProposal,
+  useProposalAction,
+  useProposals,
+  useRefreshProposal,
+} from "../api/hooks/proposals";
+import type { ProposalStatus } from "../api/hooks/proposals";
+import { DiffView } from "../components/DiffView";
+import { FormDialog } from "../components/FormDialog";
+import { MergePanel } from "../components/MergePanel";
 import { MAIN, useWhere } from "../state/location";
 import { toast } from "../toaster";
-import type { DiffAnswer } from "./History";
-import { DiffView, MergePanel } from "./History";
-
-const STATUSES = ["open", "merged", "closed"] as const;
-
-interface Note {
-  by: string;
-  at: string;
-  comment: string | null;
-  by_author?: boolean;
-}
-
-interface Proposal {
-  number: number;
-  source: string;
-  target: string;
-  title: string;
-  description: string | null;
-  status: (typeof STATUSES)[number];
-  author: string;
-  opened_at: string;
-  comments: Note[];
-  approvals: Note[];
-  approvals_required?: number;
-  mergeable?: boolean;
-  blocked?: string | null;
-  diff?: DiffAnswer;
-}
 
 export function ProposalsPage() {
   const { t } = useTranslation();
   const { db, branch } = useWhere();
-  const [status, setStatus] = useState<string>("open");
+  const [status, setStatus] = useState<ProposalStatus>("open");
   const [picked, setPicked] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
-  const list = useQuery({
-    queryKey: ["proposals", db, status],
-    queryFn: () =>
-      ok(
-        api.GET("/api/v1/databases/{db}/proposals", {
-          params: { path: { db: db ?? "" }, query: { status: status as never, limit: 100 } },
-        }),
-      ),
-    enabled: Boolean(db),
-  });
+  const list = useProposals(db, status);
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
-  const proposals = (list.data?.data.proposals ?? []) as unknown as Proposal[];
+  const proposals = list.data ?? [];
   const shown = picked ?? proposals[0]?.number ?? null;
   return (
     <section aria-labelledby="proposals-title">
@@ -79,7 +49,7 @@ export function ProposalsPage() {
           aria-label={t("proposals.status")}
           value={status}
           onChange={(e) => {
-            setStatus(e.currentTarget.value);
+            setStatus(e.currentTarget.value as ProposalStatus); // one of the options
             setPicked(null);
           }}
           options={STATUSES.map((s) => ({ value: s, label: t(`proposals.statuses.${s}`) }))}
@@ -123,32 +93,12 @@ export function ProposalsPage() {
 
 function ProposalView({ db, number }: { db: string; number: number }) {
   const { t } = useTranslation();
-  const queries = useQueryClient();
-  const { track } = useCommands();
   const [comment, setComment] = useState("");
-  const detail = useQuery({
-    queryKey: ["proposal", db, number],
-    queryFn: () => ok(api.GET("/api/v1/databases/{db}/proposals/{number}", { params: { path: { db, number } } })),
-  });
-  const refresh = async () => {
-    await queries.invalidateQueries({ queryKey: ["proposal", db, number] });
-    await queries.invalidateQueries({ queryKey: ["proposals", db] });
-  };
-  const act = useMutation({
-    mutationFn: async (action: "comments" | "approve" | "close") => {
-      const path =
-        `/api/v1/databases/{db}/proposals/{number}/${action}` as "/api/v1/databases/{db}/proposals/{number}/approve";
-      const body = action === "comments" ? { comment } : action === "approve" && comment ? { comment } : {};
-      const answer = await ok(
-        api.POST(path, { params: { path: { db, number }, query: { wait: true } }, body: body as never }),
-      );
-      track(answer, `proposal #${number} ${action}`);
-      setComment("");
-    },
-    onSuccess: refresh,
-  });
+  const detail = useProposal(db, number);
+  const refresh = useRefreshProposal(db, number);
+  const act = useProposalAction(db, number, () => setComment(""));
   if (detail.error) return <Callout intent="danger">{detail.error.message}</Callout>;
-  const p = detail.data?.data as unknown as Proposal | undefined;
+  const p = detail.data;
   if (!p) return null;
   const open = p.status === "open";
   return (
@@ -200,28 +150,28 @@ function ProposalView({ db, number }: { db: string; number: number }) {
               <Button
                 icon="comment"
                 disabled={!comment.trim()}
-                loading={act.isPending && act.variables === "comments"}
-                onClick={() => act.mutate("comments")}
+                loading={act.isPending && act.variables.action === "comments"}
+                onClick={() => act.mutate({ action: "comments", comment })}
               >
                 {t("proposals.addComment")}
               </Button>
               <Button
                 icon="tick"
                 intent="success"
-                loading={act.isPending && act.variables === "approve"}
-                onClick={() => act.mutate("approve")}
+                loading={act.isPending && act.variables.action === "approve"}
+                onClick={() => act.mutate({ action: "approve", comment })}
               >
                 {t("proposals.approve")}
               </Button>
               <Button
                 icon="cross"
-                loading={act.isPending && act.variables === "close"}
-                onClick={() => act.mutate("close")}
+                loading={act.isPending && act.variables.action === "close"}
+                onClick={() => act.mutate({ action: "close", comment })}
               >
                 {t("proposals.close")}
               </Button>
             </div>
-            {act.error && <Callout intent="danger">{(act.error as ApiError).message}</Callout>}
+            {act.error && <Callout intent="danger">{act.error.message}</Callout>}
           </>
         )}
       </Card>
@@ -230,13 +180,8 @@ function ProposalView({ db, number }: { db: string; number: number }) {
         <MergePanel
           into={p.target}
           from={p.source}
-          send={async (resolved: Record<string, Side> | null) => {
-            const answer = await ok(
-              api.POST("/api/v1/databases/{db}/proposals/{number}/merge", {
-                params: { path: { db, number }, query: { wait: true } },
-                body: { strategy: "fail", resolutions: resolved ?? {} } as never,
-              }),
-            );
+          send={async (resolved) => {
+            const answer = await mergeProposal(db, number, resolved);
             await refresh();
             return answer;
           }}
@@ -248,89 +193,62 @@ function ProposalView({ db, number }: { db: string; number: number }) {
 
 function NewProposal(props: { db: string; source: string; onClose: () => void; onMade: (number: number) => void }) {
   const { t } = useTranslation();
-  const queries = useQueryClient();
-  const { track } = useCommands();
   const names = (useBranches(props.db).data?.data.branches ?? []).map((b) => b.name);
   const [source, setSource] = useState(props.source);
   const [target, setTarget] = useState(MAIN);
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
-  const make = useMutation({
-    mutationFn: async () => {
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/proposals", {
-          params: { path: { db: props.db }, query: { wait: true } },
-          body: { source, target, title, description: description || null } as never,
-        }),
-      );
-      track(answer, `proposal ${title}`);
-      return Number((answer.data as { result?: { number?: number } }).result?.number ?? 0);
-    },
-    onSuccess: async (number) => {
-      await queries.invalidateQueries({ queryKey: ["proposals", props.db] });
-      toast(t("proposals.opened", { number }));
-      props.onMade(number);
-      props.onClose();
-    },
+  const make = useOpenProposal(props.db, (number) => {
+    toast(t("proposals.opened", { number }));
+    props.onMade(number);
+    props.onClose();
   });
-  const error = make.error instanceof ApiError ? make.error : null;
+  const error = apiErrorOf(make.error);
   const fields = error?.fieldErrors ?? {};
   return (
-    <Dialog isOpen onClose={props.onClose} title={t("proposals.new")}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          make.mutate();
-        }}
+    <FormDialog
+      title={t("proposals.new")}
+      onClose={props.onClose}
+      onSubmit={() => make.mutate({ source, target, title, description: description || null })}
+      submit={t("common.create")}
+      busy={make.isPending}
+      disabled={!source || !title}
+    >
+      {error && !Object.keys(fields).length && <Callout intent="danger">{error.message}</Callout>}
+      <div className="row">
+        <FormGroup label={t("history.from")} labelFor="proposal-source">
+          <HTMLSelect
+            id="proposal-source"
+            value={source}
+            onChange={(e) => setSource(e.currentTarget.value)}
+            options={["", ...names]}
+          />
+        </FormGroup>
+        <FormGroup label={t("history.into")} labelFor="proposal-target">
+          <HTMLSelect
+            id="proposal-target"
+            value={target}
+            onChange={(e) => setTarget(e.currentTarget.value)}
+            options={names.length ? names : [MAIN]}
+          />
+        </FormGroup>
+      </div>
+      <FormGroup
+        label={t("proposals.titleField")}
+        labelFor="proposal-title"
+        intent={fields["title"] ? "danger" : "none"}
+        helperText={fields["title"]}
       >
-        <DialogBody>
-          {error && !Object.keys(fields).length && <Callout intent="danger">{error.message}</Callout>}
-          <div className="row">
-            <FormGroup label={t("history.from")} labelFor="proposal-source">
-              <HTMLSelect
-                id="proposal-source"
-                value={source}
-                onChange={(e) => setSource(e.currentTarget.value)}
-                options={["", ...names]}
-              />
-            </FormGroup>
-            <FormGroup label={t("history.into")} labelFor="proposal-target">
-              <HTMLSelect
-                id="proposal-target"
-                value={target}
-                onChange={(e) => setTarget(e.currentTarget.value)}
-                options={names.length ? names : [MAIN]}
-              />
-            </FormGroup>
-          </div>
-          <FormGroup
-            label={t("proposals.titleField")}
-            labelFor="proposal-title"
-            intent={fields["title"] ? "danger" : "none"}
-            helperText={fields["title"]}
-          >
-            <InputGroup id="proposal-title" value={title} onValueChange={setTitle} />
-          </FormGroup>
-          <FormGroup label={t("common.description")} labelFor="proposal-description">
-            <TextArea
-              id="proposal-description"
-              fill
-              value={description}
-              onChange={(e) => setDescription(e.currentTarget.value)}
-            />
-          </FormGroup>
-        </DialogBody>
-        <DialogFooter
-          actions={
-            <>
-              <Button onClick={props.onClose}>{t("common.cancel")}</Button>
-              <Button type="submit" intent="primary" loading={make.isPending} disabled={!source || !title}>
-                {t("common.create")}
-              </Button>
-            </>
-          }
+        <InputGroup id="proposal-title" value={title} onValueChange={setTitle} />
+      </FormGroup>
+      <FormGroup label={t("common.description")} labelFor="proposal-description">
+        <TextArea
+          id="proposal-description"
+          fill
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
         />
-      </form>
-    </Dialog>
+      </FormGroup>
+    </FormDialog>
   );
 }
