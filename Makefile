@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[distributed,dev,bench]'
 	touch $(STAMP)
 
-.PHONY: install serve test test-embedded test-explore lint bench console console-test dist
+.PHONY: install serve test test-embedded test-explore lint bench console console-lint console-test dist
 install: $(STAMP)
 
 # The web console (console/, React + TypeScript, built by Vite into
@@ -41,7 +41,12 @@ console-test: $(CONSOLE_BUILT)
 	cd console && PATH="$$(../scripts/console env)" npm run --silent test
 	cd console && PATH="$$(../scripts/console env)" npm run --silent e2e
 
-lint: $(STAMP)
+# The console's ESLint (typescript-eslint with the API's types, the React hooks rules, no page
+# importing another) and Prettier's check; `npm run format` in console/ applies Prettier.
+console-lint: $(STAMP)
+	scripts/console lint
+
+lint: $(STAMP) console-lint
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

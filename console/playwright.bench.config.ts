@@ -12,6 +12,9 @@ export default defineConfig({
     baseURL: process.env["SPICE_BENCH_URL"],
     locale: "en-US",
     viewport: { width: 1400, height: 900 },
-    launchOptions: { executablePath: process.env["CHROMIUM"] ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-dev-shm-usage"] },
+    launchOptions: {
+      executablePath: process.env["CHROMIUM"] ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-dev-shm-usage"],
+    },
   },
 });

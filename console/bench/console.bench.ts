@@ -15,7 +15,10 @@ test.afterAll(() => writeFileSync(OUT, JSON.stringify(results, null, 1)));
 
 async function transferred(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")] as PerformanceResourceTiming[];
+    const entries = [
+      ...performance.getEntriesByType("navigation"),
+      ...performance.getEntriesByType("resource"),
+    ] as PerformanceResourceTiming[];
     return entries.reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0);
   });
 }
@@ -49,9 +52,9 @@ async function scrollFrames(page: Page, selector: string, seconds: number, step:
   return page.evaluate(
     ([selector, seconds, step]) =>
       new Promise<{ frames: number; slow: number; worst: number }>((resolve) => {
-        const box = document.querySelector(selector as string) as HTMLElement;
+        const box = document.querySelector(selector) as HTMLElement;
         let last = performance.now();
-        const end = last + (seconds as number) * 1000;
+        const end = last + seconds * 1000;
         let frames = 0;
         let slow = 0;
         let worst = 0;
@@ -61,7 +64,7 @@ async function scrollFrames(page: Page, selector: string, seconds: number, step:
           frames += 1;
           if (gap > 25) slow += 1;
           worst = Math.max(worst, gap);
-          box.scrollTop += step as number;
+          box.scrollTop += step;
           if (now < end) requestAnimationFrame(tick);
           else resolve({ frames, slow, worst });
         };

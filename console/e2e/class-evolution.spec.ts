@@ -24,7 +24,9 @@ test("a class change is checked against its instances and migrates them", async 
   await editor.getByRole("button", { name: "Check against instances" }).click();
   const impact = editor.getByLabel("Impact");
   await expect(impact).toContainText("1 of 2 instances would not fit");
-  await expect(impact.getByRole("list", { name: "Instances that would not fit" })).toContainText("Item/B-2: amount must be at least 0");
+  await expect(impact.getByRole("list", { name: "Instances that would not fit" })).toContainText(
+    "Item/B-2: amount must be at least 0",
+  );
   await accessible(page);
   await shoot(page, "class-check");
   // Saving anyway is refused with the same reasons, and nothing changes.
@@ -32,7 +34,10 @@ test("a class change is checked against its instances and migrates them", async 
   await expect(editor.getByText(/instances would not fit/).first()).toBeVisible();
 
   // Without the constraint every instance fits and is migrated.
-  await editor.getByLabel("price min", { exact: true }).or(editor.getByLabel("amount min", { exact: true })).fill("");
+  await editor
+    .getByLabel("price min", { exact: true })
+    .or(editor.getByLabel("amount min", { exact: true }))
+    .fill("");
   await editor.getByRole("button", { name: "Check against instances" }).click();
   await expect(impact).toContainText("All 2 instances fit (2 migrated)");
   await editor.getByRole("button", { name: "Save" }).click();

@@ -13,7 +13,9 @@ test.use({ locale: "en-US" });
 test.setTimeout(240_000);
 
 test("the 3PL dataset imported through the onboarding wizard", async ({ page }) => {
-  const files = readdirSync(DATASET).filter((f) => f.endsWith(".csv")).map((f) => join(DATASET, f));
+  const files = readdirSync(DATASET)
+    .filter((f) => f.endsWith(".csv"))
+    .map((f) => join(DATASET, f));
   expect(files).toHaveLength(15);
   await openNewDatabase(page, "logi");
   await page.getByRole("link", { name: "Onboarding" }).click();
@@ -40,13 +42,17 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   // 3) the suggested classes: links found between the files; one edited
   const orders = page.getByRole("region", { name: "Class Orders" }).or(page.getByLabel("Class Orders"));
   await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText("client_id → Clients");
-  await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText("ship_from_warehouse → Warehouses");
+  await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText(
+    "ship_from_warehouse → Warehouses",
+  );
   await orders.getByLabel("Orders.service_level Type").selectOption("string");
   // A suggested class renamed: the links to it follow.
   const warehouses = page.getByLabel("Class id Warehouses");
   await warehouses.fill("Warehouse");
   await warehouses.blur();
-  await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText("ship_from_warehouse → Warehouse");
+  await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText(
+    "ship_from_warehouse → Warehouse",
+  );
   await expect(page.getByLabel("Class id Warehouse", { exact: true })).toHaveValue("Warehouse");
   await accessible(page);
   await shoot(page, "onboarding-classes");
@@ -88,16 +94,20 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   const firstTwo = table.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
   await expect(firstTwo.nth(1)).toContainText("Clients/");
   const when = async (i: number) => (await firstTwo.nth(i).getByRole("cell").nth(2).innerText()).trim();
-  expect(await when(0) >= (await when(1))).toBe(true);
+  expect((await when(0)) >= (await when(1))).toBe(true);
   await accessible(page);
   await shoot(page, "instances-facets");
   // Each imported value knows the cell it came from.
   await table.getByRole("row").nth(1).getByRole("cell").first().getByRole("link").click();
   const card = page.locator(".instance-card");
   await card.getByRole("tab", { name: "Blame" }).click();
-  await expect(card.getByRole("table", { name: "Blame" }).getByRole("row", { name: /^order_id / })).toContainText(/orders v1 · orders · row \d+ · order_id/);
+  await expect(card.getByRole("table", { name: "Blame" }).getByRole("row", { name: /^order_id / })).toContainText(
+    /orders v1 · orders · row \d+ · order_id/,
+  );
   // The edited type holds: service_level was imported as text, not as an enum.
   await page.getByRole("link", { name: "Ontology" }).click();
   await page.getByRole("menuitem", { name: /Orders/ }).click();
-  await expect(page.getByRole("table", { name: "Properties" }).getByRole("row", { name: /service_level string/ })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Properties" }).getByRole("row", { name: /service_level string/ }),
+  ).toBeVisible();
 });

@@ -24,7 +24,9 @@ test("a proposal is reviewed, approved and merged", async ({ page }) => {
   await page.getByRole("button", { name: "Create" }).click();
   const proposal = page.getByLabel("Proposal #1");
   await expect(proposal).toContainText("Autumn prices");
-  await expect(proposal.getByRole("table", { name: "Differences" }).getByRole("row", { name: /Item\/A-1 price 100 90/ })).toBeVisible();
+  await expect(
+    proposal.getByRole("table", { name: "Differences" }).getByRole("row", { name: /Item\/A-1 price 100 90/ }),
+  ).toBeVisible();
 
   await proposal.getByRole("textbox", { name: "Comment" }).fill("Checked against the price list.");
   await proposal.getByRole("button", { name: "Comment", exact: true }).click();
@@ -48,5 +50,7 @@ test("a proposal is reviewed, approved and merged", async ({ page }) => {
 
   await page.getByLabel("Branch", { exact: true }).selectOption("main");
   await page.getByRole("link", { name: "Instances" }).click();
-  await expect(page.getByRole("table", { name: "Instances Item" }).getByRole("row", { name: /A-1 A-1 90/ })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Instances Item" }).getByRole("row", { name: /A-1 A-1 90/ }),
+  ).toBeVisible();
 });

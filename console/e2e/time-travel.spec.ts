@@ -15,7 +15,9 @@ test("the timeline leads back in time, read-only, and blame says who set each va
 
   // Blame: the price as it is, set by whom and when.
   await card.getByRole("tab", { name: "Blame" }).click();
-  await expect(card.getByRole("table", { name: "Blame" }).getByRole("row", { name: /price 150 anonymous/ })).toBeVisible();
+  await expect(
+    card.getByRole("table", { name: "Blame" }).getByRole("row", { name: /price 150 anonymous/ }),
+  ).toBeVisible();
 
   // The timeline, newest first; back to the creation.
   await card.getByRole("tab", { name: "Timeline" }).click();
@@ -41,7 +43,11 @@ test("the timeline leads back in time, read-only, and blame says who set each va
   await shoot(page, "as-of");
 
   // Back to now.
-  await page.getByText(/^as of /).locator("..").getByRole("button").click();
+  await page
+    .getByText(/^as of /)
+    .locator("..")
+    .getByRole("button")
+    .click();
   await expect(page).not.toHaveURL(/as_of=/);
   await expect(page.getByRole("button", { name: "New class" })).toBeVisible();
 });

@@ -12,11 +12,10 @@ import {
   Spinner,
   Tag,
 } from "@blueprintjs/core";
-import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from "react-router-dom";
-import { api, ok } from "./api/client";
+import { useMe } from "./api/hooks/auth";
 import { BranchPicker } from "./components/BranchPicker";
 import { CommandList } from "./components/CommandList";
 import { DatabasePicker } from "./components/DatabasePicker";
@@ -87,18 +86,21 @@ export function App() {
             ))}
         </NavbarGroup>
         <NavbarGroup align={Alignment.END}>
-          <DatabasePicker
-            current={db}
-            onPick={(name) => navigate(pagePath(name, page ?? "ontology", "main"))}
-          />
+          <DatabasePicker current={db} onPick={(name) => void navigate(pagePath(name, page ?? "ontology", "main"))} />
           {db && (
             <BranchPicker
               db={db}
               current={branch}
-              onPick={(name) => navigate(pagePath(db, page ?? "ontology", name, asOf))}
+              onPick={(name) => void navigate(pagePath(db, page ?? "ontology", name, asOf))}
             />
           )}
-          {db && <TimeTravel key={asOf ?? "now"} asOf={asOf} onChange={(point) => navigate(pagePath(db, rest || "ontology", branch, point))} />}
+          {db && (
+            <TimeTravel
+              key={asOf ?? "now"}
+              asOf={asOf}
+              onChange={(point) => void navigate(pagePath(db, rest || "ontology", branch, point))}
+            />
+          )}
           <NavbarDivider />
           <HTMLSelect
             aria-label={t("app.language")}
@@ -110,7 +112,11 @@ export function App() {
           <Who />
           <Button icon="console" variant="minimal" onClick={() => setDrawer(true)}>
             {t("commands.open")}
-            {running > 0 && <Tag round intent="primary" className="count">{running}</Tag>}
+            {running > 0 && (
+              <Tag round intent="primary" className="count">
+                {running}
+              </Tag>
+            )}
           </Button>
         </NavbarGroup>
       </Navbar>
@@ -138,13 +144,7 @@ export function App() {
         </Suspense>
       </main>
       <SignIn />
-      <Drawer
-        isOpen={drawer}
-        onClose={() => setDrawer(false)}
-        title={t("commands.title")}
-        icon="console"
-        size="420px"
-      >
+      <Drawer isOpen={drawer} onClose={() => setDrawer(false)} title={t("commands.title")} icon="console" size="420px">
         <div className={Classes.DRAWER_BODY}>
           <Tag minimal intent={connected ? "success" : "warning"} className="socket-state">
             {connected ? t("commands.connected") : t("commands.disconnected")}
@@ -160,8 +160,7 @@ export function App() {
 function Who() {
   const { t } = useTranslation();
   const { signedIn, signOut } = useSession();
-  const me = useQuery({ queryKey: ["me", signedIn], queryFn: () => ok(api.GET("/api/v1/auth/me")), retry: false });
-  const username = (me.data?.data as { username?: string } | undefined)?.username;
+  const username = useMe(signedIn).data?.data.username;
   if (!signedIn) return username ? <Tag minimal>{username}</Tag> : null;
   return (
     <>

@@ -9,13 +9,20 @@ import { en, ko } from "./locales";
 import { DatabasesPage } from "./pages/Databases";
 
 beforeAll(async () => {
-  await i18next.use(initReactI18next).init({ resources: { en: { translation: en }, ko: { translation: ko } }, lng: "en", interpolation: { escapeValue: false } });
+  await i18next.use(initReactI18next).init({
+    resources: { en: { translation: en }, ko: { translation: ko } },
+    lng: "en",
+    interpolation: { escapeValue: false },
+  });
 });
 
 afterEach(() => vi.unstubAllGlobals());
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+/** What a stubbed `fetch` answers: the API's JSON body with its status. */
+function json(body: unknown, status = 200): Promise<Response> {
+  return Promise.resolve(
+    new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }),
+  );
 }
 
 function page(ui: React.ReactNode) {
@@ -35,7 +42,14 @@ describe("the command list", () => {
       <CommandList
         commands={[
           { id: "c1", label: "create Customer", status: "COMPLETED", progress: 100, updatedAt: "" },
-          { id: "c2", label: "create Product", status: "FAILED", progress: 100, error: "owned_by: no such Customer", updatedAt: "" },
+          {
+            id: "c2",
+            label: "create Product",
+            status: "FAILED",
+            progress: 100,
+            error: "owned_by: no such Customer",
+            updatedAt: "",
+          },
         ]}
       />,
     );
@@ -51,7 +65,10 @@ describe("the command list", () => {
 
 describe("the databases page", () => {
   it("lists the databases the API answers", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => json({ status: "success", data: { items: [database], total: 1 } })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(() => json({ status: "success", data: { items: [database], total: 1 } })),
+    );
     page(<DatabasesPage />);
     expect(await screen.findByRole("link", { name: "shop" })).toHaveAttribute("href", "/ui/db/shop/ontology");
     expect(screen.getByText("가게")).toBeInTheDocument();
@@ -61,9 +78,10 @@ describe("the databases page", () => {
     const calls: Request[] = [];
     vi.stubGlobal(
       "fetch",
-      vi.fn(async (request: Request) => {
+      vi.fn((request: Request) => {
         calls.push(request);
-        if (request.method === "DELETE") return json({ status: "success", data: { command_id: "x", status: "COMPLETED" } });
+        if (request.method === "DELETE")
+          return json({ status: "success", data: { command_id: "x", status: "COMPLETED" } });
         return json({ status: "success", data: { items: [database], total: 1 } });
       }),
     );
@@ -86,9 +104,17 @@ describe("the databases page", () => {
   it("shows a refused name beside the name field", async () => {
     vi.stubGlobal(
       "fetch",
-      vi.fn(async (request: Request) => {
+      vi.fn((request: Request) => {
         if (request.method === "POST") {
-          return json({ status: "error", code: "VALIDATION_FAILED", message: "invalid", details: { errors: [{ path: "name", code: "invalid_identifier", message: "invalid database name" }] } }, 422);
+          return json(
+            {
+              status: "error",
+              code: "VALIDATION_FAILED",
+              message: "invalid",
+              details: { errors: [{ path: "name", code: "invalid_identifier", message: "invalid database name" }] },
+            },
+            422,
+          );
         }
         return json({ status: "success", data: { items: [], total: 0 } });
       }),

@@ -21,7 +21,12 @@ export function filtersFrom(params: URLSearchParams): Filters {
 }
 
 /** The parameters with one facet value chosen or not. */
-export function withFilter(params: URLSearchParams, property: string, value: unknown, chosen: boolean): URLSearchParams {
+export function withFilter(
+  params: URLSearchParams,
+  property: string,
+  value: unknown,
+  chosen: boolean,
+): URLSearchParams {
   const entry = `${property}=${JSON.stringify(value)}`;
   const next = new URLSearchParams(params);
   const kept = next.getAll("f").filter((f) => f !== entry);
@@ -34,7 +39,9 @@ export function withFilter(params: URLSearchParams, property: string, value: unk
 export function searchFilter(filters: Filters): Record<string, unknown> | undefined {
   const parts = Object.entries(filters)
     .filter(([, values]) => values.length > 0)
-    .map(([property, values]) => (values.length === 1 ? { term: { [property]: values[0] } } : { in: { [property]: values } }));
+    .map(([property, values]) =>
+      values.length === 1 ? { term: { [property]: values[0] } } : { in: { [property]: values } },
+    );
   if (parts.length === 0) return undefined;
   return parts.length === 1 ? parts[0] : { and: parts };
 }
@@ -46,8 +53,11 @@ export function searching(params: URLSearchParams): boolean {
 
 /** Properties worth counting in facets: enums and booleans first, then other short values;
  * never a key or a unique property (every value its own bucket). */
-export function facetable(columns: Array<{ name: string; type: string; relationship?: string; distinct?: boolean }>): string[] {
-  const rank = (type: string) => (type === "enum" || type === "boolean" ? 0 : type === "string" || type === "reference" ? 1 : 2);
+export function facetable(
+  columns: Array<{ name: string; type: string; relationship?: string; distinct?: boolean }>,
+): string[] {
+  const rank = (type: string) =>
+    type === "enum" || type === "boolean" ? 0 : type === "string" || type === "reference" ? 1 : 2;
   return columns
     .filter((c) => !c.distinct && rank(c.relationship ? "reference" : c.type) < 2)
     .sort((a, b) => rank(a.relationship ? "reference" : a.type) - rank(b.relationship ? "reference" : b.type))

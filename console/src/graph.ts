@@ -1,20 +1,31 @@
 // Graph query answers drawn as graphs, and queries kept in the browser.
 import type { ElementDefinition } from "cytoscape";
 
-export interface GraphNode {
+/** Who last wrote a node's instance, and when. */
+export type Provenance = {
+  sequence_number?: number;
+  created_by?: string;
+  updated_by?: string;
+  updated_at?: string;
+  last_command_id?: string;
+};
+
+// Types, not interfaces: the API types nodes and edges only as objects, and an answer is
+// asserted to be these (a type alias is comparable with an object of unknown values).
+export type GraphNode = {
   id: string;
   type: string;
   data_status: string;
   index_status?: Record<string, unknown> | null;
   data?: Record<string, unknown> | null;
-  provenance?: unknown;
-}
+  provenance?: Provenance | null;
+};
 
-export interface GraphEdge {
+export type GraphEdge = {
   from_node: string;
   to_node: string;
   predicate: string;
-}
+};
 
 export interface Hop {
   predicate: string;
@@ -60,8 +71,12 @@ export function loadSaved(db: string, storage: Pick<Storage, "getItem"> = localS
   }
 }
 
-export function saveQuery(db: string, query: SavedQuery, storage: Pick<Storage, "getItem" | "setItem"> = localStorage): SavedQuery[] {
-  let all: Record<string, SavedQuery[]> = {};
+export function saveQuery(
+  db: string,
+  query: SavedQuery,
+  storage: Pick<Storage, "getItem" | "setItem"> = localStorage,
+): SavedQuery[] {
+  let all: Record<string, SavedQuery[]>;
   try {
     all = JSON.parse(storage.getItem(KEY) ?? "{}") as Record<string, SavedQuery[]>;
   } catch {
@@ -73,10 +88,10 @@ export function saveQuery(db: string, query: SavedQuery, storage: Pick<Storage, 
   return all[db];
 }
 
-export interface Links {
+export type Links = {
   outgoing: Array<{ predicate: string; target: string }>;
   incoming: Array<{ predicate: string; via: string; source: string }>;
-}
+};
 
 /** The graph with `id`'s links added: the instances they reach (not read yet: LINKED) and
  * the edges, each once. */
@@ -87,7 +102,10 @@ export function linked(found: { nodes: GraphNode[]; edges: GraphEdge[] }, id: st
     if (!nodes.some((n) => n.id === ref)) nodes.push({ id: ref, type: ref.split("/")[0] ?? "", data_status: "LINKED" });
   };
   const addEdge = (edge: GraphEdge) => {
-    if (!edges.some((e) => e.from_node === edge.from_node && e.to_node === edge.to_node && e.predicate === edge.predicate)) edges.push(edge);
+    if (
+      !edges.some((e) => e.from_node === edge.from_node && e.to_node === edge.to_node && e.predicate === edge.predicate)
+    )
+      edges.push(edge);
   };
   for (const out of links.outgoing ?? []) {
     addNode(out.target);
@@ -105,4 +123,3 @@ export function mergeNodes(answered: GraphNode[], added: GraphNode[]): GraphNode
   const known = new Set(answered.map((n) => n.id));
   return [...answered, ...added.filter((n) => !known.has(n.id))];
 }
-

@@ -1,16 +1,24 @@
 // The data of the history page, apart from React (tested alone): diff items as rows of
 // two sides, and the conflicts of a refused merge with their chosen sides.
 
-export interface DiffItem {
+import type { Schemas } from "./api/client";
+
+/** One instance's change in a diff (the API's schema types diff items only as objects). */
+export type DiffItem = {
   class_id: string;
   instance_id: string;
   change: "added" | "removed" | "changed";
   values?: Record<string, unknown>;
   properties?: Array<{ property: string; old: unknown; new: unknown }>;
-}
+};
 
 /** One line of a side-by-side diff: an instance's property as it is on each side
  * (undefined: absent on that side). */
+/** What the diff endpoint answers (and a proposal carries), with its items typed. */
+export type DiffAnswer = Omit<Schemas["Diff"], "data"> & {
+  data: Omit<Schemas["DataDiff"], "items"> & { items: DiffItem[] };
+};
+
 export interface DiffLine {
   key: string;
   instance: string;
@@ -26,13 +34,27 @@ export function diffLines(items: DiffItem[]): DiffLine[] {
     const instance = `${item.class_id}/${item.instance_id}`;
     if (item.change === "changed") {
       for (const p of item.properties ?? []) {
-        lines.push({ key: `${instance}.${p.property}`, instance, property: p.property, change: "changed", left: p.old, right: p.new });
+        lines.push({
+          key: `${instance}.${p.property}`,
+          instance,
+          property: p.property,
+          change: "changed",
+          left: p.old,
+          right: p.new,
+        });
       }
       continue;
     }
     for (const [property, value] of Object.entries(item.values ?? {})) {
       const added = item.change === "added";
-      lines.push({ key: `${instance}.${property}`, instance, property, change: item.change, left: added ? undefined : value, right: added ? value : undefined });
+      lines.push({
+        key: `${instance}.${property}`,
+        instance,
+        property,
+        change: item.change,
+        left: added ? undefined : value,
+        right: added ? value : undefined,
+      });
     }
   }
   return lines;

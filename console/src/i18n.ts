@@ -20,7 +20,7 @@ export function initialLanguage(stored: string | null, asked: readonly string[])
 
 export function setupI18n(): typeof i18next {
   const stored = typeof localStorage === "undefined" ? null : localStorage.getItem(KEY);
-  const asked = typeof navigator === "undefined" ? [] : navigator.languages ?? [navigator.language];
+  const asked = typeof navigator === "undefined" ? [] : (navigator.languages ?? [navigator.language]);
   void i18next.use(initReactI18next).init({
     resources: { ko: { translation: ko }, en: { translation: en } },
     lng: initialLanguage(stored, asked),

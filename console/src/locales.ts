@@ -1,7 +1,16 @@
 // The console's text. Every key is in both languages (a test checks it).
 export const en = {
   app: { title: "Spice Harvester", language: "Language" },
-  nav: { admin: "Admin", databases: "Databases", ontology: "Ontology", instances: "Instances", graph: "Graph", history: "History", proposals: "Proposals", onboarding: "Onboarding" },
+  nav: {
+    admin: "Admin",
+    databases: "Databases",
+    ontology: "Ontology",
+    instances: "Instances",
+    graph: "Graph",
+    history: "History",
+    proposals: "Proposals",
+    onboarding: "Onboarding",
+  },
   common: {
     create: "Create",
     cancel: "Cancel",
@@ -260,7 +269,16 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const ko: Shape<typeof en> = {
   app: { title: "Spice Harvester", language: "언어" },
-  nav: { admin: "관리", databases: "데이터베이스", ontology: "온톨로지", instances: "인스턴스", graph: "그래프", history: "이력", proposals: "제안", onboarding: "온보딩" },
+  nav: {
+    admin: "관리",
+    databases: "데이터베이스",
+    ontology: "온톨로지",
+    instances: "인스턴스",
+    graph: "그래프",
+    history: "이력",
+    proposals: "제안",
+    onboarding: "온보딩",
+  },
   common: {
     create: "만들기",
     cancel: "취소",

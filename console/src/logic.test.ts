@@ -26,13 +26,16 @@ describe("the language the console starts in", () => {
 });
 
 function leaves(tree: object, prefix = ""): string[] {
-  return Object.entries(tree).flatMap(([k, v]) => (typeof v === "string" ? [`${prefix}${k}`] : leaves(v as object, `${prefix}${k}.`)));
+  return Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === "string" ? [`${prefix}${k}`] : leaves(v as object, `${prefix}${k}.`),
+  );
 }
 
 describe("the console's text", () => {
   it("has every key in both languages, none empty, with the same placeholders", () => {
     expect(leaves(ko).sort()).toEqual(leaves(en).sort());
-    const at = (tree: object, path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree) as string;
+    const at = (tree: object, path: string) =>
+      path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree) as string;
     for (const key of leaves(en)) {
       expect(at(ko, key).trim(), key).not.toBe("");
       const names = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
@@ -47,7 +50,13 @@ describe("API errors", () => {
       status: "error",
       code: "VALIDATION_FAILED",
       message: "invalid Customer instance",
-      details: { errors: [{ path: "age", code: "min", message: "must be at least 0" }, { path: "age", code: "x", message: "second" }, { path: "name", code: "required", message: "is required" }] },
+      details: {
+        errors: [
+          { path: "age", code: "min", message: "must be at least 0" },
+          { path: "age", code: "x", message: "second" },
+          { path: "name", code: "required", message: "is required" },
+        ],
+      },
     });
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(422);
@@ -80,14 +89,22 @@ describe("the class graph", () => {
   const classes = [
     { id: "Customer", label: { en: "Customer", ko: "고객" }, relationships: [], parent_class: null },
     { id: "VIP", label: "VIP", relationships: [], parent_class: "Customer" },
-    { id: "Product", label: "Product", relationships: [{ predicate: "owned_by", target: "Customer" }, { predicate: "gone", target: "Missing" }], parent_class: null },
+    {
+      id: "Product",
+      label: "Product",
+      relationships: [
+        { predicate: "owned_by", target: "Customer" },
+        { predicate: "gone", target: "Missing" },
+      ],
+      parent_class: null,
+    },
   ] as never[];
   it("has classes as nodes, relationships as edges and inheritance as dashed edges", () => {
     const elements = classGraph(classes, "ko");
     const nodes = elements.filter((e) => !("source" in e.data));
     const edges = elements.filter((e) => "source" in e.data);
-    expect(nodes.map((n) => n.data.label)).toEqual(["고객", "VIP", "Product"]);
-    expect(edges.map((e) => [e.data.source, e.data.target, e.data.label, e.classes ?? ""])).toEqual([
+    expect(nodes.map((n): unknown => n.data.label)).toEqual(["고객", "VIP", "Product"]);
+    expect(edges.map((e): unknown[] => [e.data.source, e.data.target, e.data.label, e.classes ?? ""])).toEqual([
       ["VIP", "Customer", "", "inherits"],
       ["Product", "Customer", "owned_by", ""],
     ]);
@@ -104,7 +121,10 @@ describe("a class draft", () => {
       { name: "customer_id", type: "string", required: true, unique: true },
       { name: "", type: "string", required: false, unique: false },
     ];
-    draft.relationships = [{ predicate: "", target: "", cardinality: "n:1" }, { predicate: "owns", target: "Product", cardinality: "1:n" }];
+    draft.relationships = [
+      { predicate: "", target: "", cardinality: "n:1" },
+      { predicate: "owns", target: "Product", cardinality: "1:n" },
+    ];
     expect(draftBody(draft)).toEqual({
       id: "Customer",
       label: { en: "Customer", ko: "고객" },
@@ -139,7 +159,11 @@ describe("form values", () => {
 });
 
 describe("the command tracker", () => {
-  const update = (id: string, status: string) => ({ type: "command_update" as const, command_id: id, data: { status, progress: 50, command_type: "CREATE_INSTANCE" } });
+  const update = (id: string, status: string) => ({
+    type: "command_update" as const,
+    command_id: id,
+    data: { status, progress: 50, command_type: "CREATE_INSTANCE" },
+  });
   it("moves an updated command to the top, keeping the label it was given", () => {
     let list: TrackedCommand[] = [
       { id: "a", label: "create Customer", status: "PENDING", progress: 0, updatedAt: "" },
@@ -172,11 +196,14 @@ describe("graph answers and saved queries", () => {
         { from_node: "Product/p1", to_node: "Customer/zz", predicate: "owned_by" },
       ],
     );
-    expect(elements.map((e) => e.data.color ?? e.data.label)).toEqual(["#32a467", "#abb3bf", "owned_by"]);
+    expect(elements.map((e): unknown => e.data.color ?? e.data.label)).toEqual(["#32a467", "#abb3bf", "owned_by"]);
   });
   it("are kept per database, the same name replaced", () => {
     const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    };
     saveQuery("shop", { name: "q", start_class: "A", hops: [], filters: {} }, storage);
     saveQuery("shop", { name: "q", start_class: "B", hops: [], filters: {} }, storage);
     saveQuery("other", { name: "r", start_class: "C", hops: [], filters: {} }, storage);
@@ -190,7 +217,12 @@ describe("graph answers and saved queries", () => {
 describe("the history page's data", () => {
   it("lays a diff out side by side, property by property", () => {
     const lines = diffLines([
-      { class_id: "Item", instance_id: "A-1", change: "changed", properties: [{ property: "price", old: 120, new: 150 }] },
+      {
+        class_id: "Item",
+        instance_id: "A-1",
+        change: "changed",
+        properties: [{ property: "price", old: 120, new: 150 }],
+      },
       { class_id: "Item", instance_id: "C-3", change: "added", values: { sku: "C-3" } },
       { class_id: "Item", instance_id: "D-4", change: "removed", values: { sku: "D-4" } },
     ]);
@@ -201,11 +233,15 @@ describe("the history page's data", () => {
     ]);
   });
   it("reads a refused merge's conflicts and sends resolutions only when each has a side", () => {
-    const conflicts = conflictsOf({ conflicts: [{ key: "Item/A-1.price", kind: "property", base: 100, ours: 120, theirs: 150 }, { nokey: 1 }] });
+    const conflicts = conflictsOf({
+      conflicts: [{ key: "Item/A-1.price", kind: "property", base: 100, ours: 120, theirs: 150 }, { nokey: 1 }],
+    });
     expect(conflicts.map((c) => c.key)).toEqual(["Item/A-1.price"]);
     expect(conflictsOf({ other: true })).toEqual([]);
     expect(resolutions(conflicts, {})).toBeNull();
-    expect(resolutions(conflicts, { "Item/A-1.price": "theirs", "Other/x": "ours" })).toEqual({ "Item/A-1.price": "theirs" });
+    expect(resolutions(conflicts, { "Item/A-1.price": "theirs", "Other/x": "ours" })).toEqual({
+      "Item/A-1.price": "theirs",
+    });
   });
 });
 
@@ -249,13 +285,18 @@ describe("the onboarding wizard's model", () => {
     expect(money.sources[0]?.properties[2]?.transforms).toEqual([{ op: "trim" }, { op: "parse", as: "money" }]);
     const text = withType(mapping(), "Orders", "service_level", "string");
     expect(text.classes[0]?.properties[1]).toEqual({ name: "service_level", type: "string" });
-    expect(withType(money, "Orders", "amount", "string").sources[0]?.properties[2]?.transforms).toEqual([{ op: "trim" }]);
+    expect(withType(money, "Orders", "amount", "string").sources[0]?.properties[2]?.transforms).toEqual([
+      { op: "trim" },
+    ]);
     expect(withType(mapping(), "Orders", "nope", "string")).toEqual(mapping());
   });
   it("sets the key on the class and its source", () => {
     const keyed = withKey(mapping(), "Orders", ["order_id", "amount"]);
     expect(keyed.sources[0]?.key).toEqual(["order_id", "amount"]);
-    expect(keyed.classes[0]?.properties.filter((p) => p.primary_key).map((p) => p.name)).toEqual(["order_id", "amount"]);
+    expect(keyed.classes[0]?.properties.filter((p) => p.primary_key).map((p) => p.name)).toEqual([
+      "order_id",
+      "amount",
+    ]);
     expect(withKey(keyed, "Orders", []).classes[0]?.properties.some((p) => p.primary_key)).toBe(false);
   });
   it("renames a class wherever it is named, and refuses a name already taken", () => {
@@ -266,7 +307,13 @@ describe("the onboarding wizard's model", () => {
       ],
       sources: [
         { dataset: "wh", class_id: "Wh", key: [], properties: [], links: [] },
-        { dataset: "orders", class_id: "Orders", key: [], properties: [], links: [{ predicate: "from", column: "wh", target: "Wh" }] },
+        {
+          dataset: "orders",
+          class_id: "Orders",
+          key: [],
+          properties: [],
+          links: [{ predicate: "from", column: "wh", target: "Wh" }],
+        },
       ],
     };
     const renamed = withClassId(two, "Wh", "Warehouse");
@@ -300,7 +347,9 @@ describe("the instance table's exploration", () => {
   it("makes the search API's filter: any of a property's values, all properties", () => {
     expect(searchFilter({})).toBeUndefined();
     expect(searchFilter({ status: ["shipped"] })).toEqual({ term: { status: "shipped" } });
-    expect(searchFilter({ status: ["a", "b"], paid: [true] })).toEqual({ and: [{ in: { status: ["a", "b"] } }, { term: { paid: true } }] });
+    expect(searchFilter({ status: ["a", "b"], paid: [true] })).toEqual({
+      and: [{ in: { status: ["a", "b"] } }, { term: { paid: true } }],
+    });
   });
   it("searches only for text, a sort or filters, and facets short values first", () => {
     expect(searching(new URLSearchParams(""))).toBe(false);
@@ -325,7 +374,14 @@ describe("editing a class", () => {
     parent_class: null,
     properties: [
       { name: "sku", type: "string", required: true, unique: false, primary_key: true, constraints: {} },
-      { name: "size", type: "enum", required: false, unique: false, primary_key: false, constraints: { values: ["S", "M", "L"] } },
+      {
+        name: "size",
+        type: "enum",
+        required: false,
+        unique: false,
+        primary_key: false,
+        constraints: { values: ["S", "M", "L"] },
+      },
       { name: "price", type: "integer", required: false, unique: false, primary_key: false, constraints: { min: 0 } },
     ],
     relationships: [{ predicate: "maker", target: "Company", cardinality: "n:1" }],
@@ -353,7 +409,9 @@ describe("editing a class", () => {
   });
   it("sends a migration only with what was filled in", () => {
     expect(migrationBody({ rename: {}, defaults: {}, drop: [] })).toBeUndefined();
-    expect(migrationBody({ rename: { size: "length", old: "" }, defaults: { weight: "0", note: " " }, drop: ["legacy"] })).toEqual({
+    expect(
+      migrationBody({ rename: { size: "length", old: "" }, defaults: { weight: "0", note: " " }, drop: ["legacy"] }),
+    ).toEqual({
       rename: { size: "length" },
       defaults: { weight: 0 },
       drop: ["legacy"],

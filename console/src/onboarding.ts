@@ -32,17 +32,20 @@ export interface Source {
   [other: string]: unknown;
 }
 
-export interface Mapping {
+export type Mapping = {
   classes: ClassDef[];
   sources: Source[];
-}
+};
 
 /** The dataset name of an uploaded file (the server takes Latin letters, digits and `_`):
  * its stem in those, or for a stem with none of them (`매출.csv`) a name made from a hash of
  * it, the same for the same file name. */
 export function datasetName(filename: string): string {
   const stem = filename.replace(/\.[^.]+$/, "");
-  const cleaned = stem.toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  const cleaned = stem
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (!/[a-z0-9]/.test(cleaned)) return `dataset_${fnv(stem)}`;
   return (/^[a-z]/.test(cleaned) ? cleaned : `d_${cleaned}`).slice(0, 64);
 }
@@ -57,7 +60,19 @@ function fnv(text: string): string {
 }
 
 /** Types whose values the import reads with the `parse` transform. */
-const PARSED = new Set(["integer", "decimal", "float", "percentage", "money", "boolean", "date", "datetime", "time", "duration", "phone"]);
+const PARSED = new Set([
+  "integer",
+  "decimal",
+  "float",
+  "percentage",
+  "money",
+  "boolean",
+  "date",
+  "datetime",
+  "time",
+  "duration",
+  "phone",
+]);
 /** Parameters that belong to one type only, dropped when the type changes. */
 const TYPE_PARAMETERS = ["values", "enum", "currency", "default_region", "precision", "scale", "format"];
 
@@ -126,10 +141,10 @@ export function withClassId(mapping: Mapping, from: string, to: string): Mapping
   return next;
 }
 
-export interface ImportReport {
+export type ImportReport = {
   created: number;
   skipped: number;
   refused: number;
   by_class: Record<string, { rows: number; created: number; skipped: number; refused: number }>;
   refused_rows?: Array<{ dataset?: string; table?: string; row?: number; class_id?: string; errors?: unknown }>;
-}
+};

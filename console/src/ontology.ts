@@ -1,7 +1,32 @@
 // The class graph and the class editor's model, apart from React (tested alone).
 import type { ElementDefinition } from "cytoscape";
-import type { ClassPublic } from "./api/client";
+import type { ClassPublic, Schemas } from "./api/client";
 import { labelOf } from "./api/client";
+
+// The API's schema types a class's properties and relationships only as objects (the server
+// keeps them as it was given them); these are the fields the console reads.
+/** A property of a class, as the API answers it. */
+export type PropertyDefinition = {
+  name: string;
+  type: string;
+  required?: boolean;
+  unique?: boolean;
+  primary_key?: boolean;
+  constraints?: Record<string, unknown>;
+};
+
+/** A relationship of a class, as the API answers it. */
+export type RelationshipDefinition = { predicate: string; target: string; cardinality?: string; label?: unknown };
+
+/** A class's properties (the one place their type is asserted). */
+export function propertiesOf(cls: Pick<ClassPublic, "properties"> | undefined): PropertyDefinition[] {
+  return (cls?.properties ?? []) as PropertyDefinition[];
+}
+
+/** A class's relationships (the one place their type is asserted). */
+export function relationshipsOf(cls: Pick<ClassPublic, "relationships"> | undefined): RelationshipDefinition[] {
+  return (cls?.relationships ?? []) as RelationshipDefinition[];
+}
 
 export interface PropertyRow {
   name: string;
@@ -42,7 +67,11 @@ const LISTS = new Set(["enum", "values"]);
  * (numbers, booleans, objects), the text otherwise. */
 export function parameterValue(name: string, text: string): unknown {
   const trimmed = text.trim();
-  if (LISTS.has(name) && !trimmed.startsWith("[")) return trimmed.split(",").map((v) => v.trim()).filter(Boolean);
+  if (LISTS.has(name) && !trimmed.startsWith("["))
+    return trimmed
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean);
   try {
     return JSON.parse(trimmed) as unknown;
   } catch {
@@ -57,27 +86,26 @@ function parameterText(value: unknown): string {
 
 /** A draft of an existing class, to edit. */
 export function draftFrom(cls: ClassPublic): ClassDraft {
-  const label = cls.label as unknown;
+  const label = cls.label;
+  // A label is a string or `{"en": ..., "ko": ...}`.
   const labels = (label && typeof label === "object" ? label : { en: label ?? "" }) as Record<string, string>;
   return {
     id: cls.id,
     labelEn: labels["en"] ?? "",
     labelKo: labels["ko"] ?? "",
     parent: cls.parent_class ?? "",
-    properties: ((cls.properties ?? []) as Array<Record<string, unknown>>).map((p) => ({
-      name: String(p["name"]),
-      type: String(p["type"]),
-      required: Boolean(p["required"]),
-      unique: Boolean(p["unique"]),
-      key: Boolean(p["primary_key"]),
-      constraints: Object.fromEntries(
-        Object.entries((p["constraints"] ?? {}) as Record<string, unknown>).map(([k, v]) => [k, parameterText(v)]),
-      ),
+    properties: propertiesOf(cls).map((p) => ({
+      name: p.name,
+      type: p.type,
+      required: Boolean(p.required),
+      unique: Boolean(p.unique),
+      key: Boolean(p.primary_key),
+      constraints: Object.fromEntries(Object.entries(p.constraints ?? {}).map(([k, v]) => [k, parameterText(v)])),
     })),
-    relationships: ((cls.relationships ?? []) as Array<Record<string, unknown>>).map((r) => ({
-      predicate: String(r["predicate"]),
-      target: String(r["target"]),
-      cardinality: String(r["cardinality"] ?? "n:1"),
+    relationships: relationshipsOf(cls).map((r) => ({
+      predicate: r.predicate,
+      target: r.target,
+      cardinality: r.cardinality ?? "n:1",
     })),
   };
 }
@@ -100,15 +128,22 @@ export function migrationBody(migration: Migration): Record<string, unknown> | u
 export const CARDINALITIES = ["n:1", "1:n", "1:1", "n:m"] as const;
 
 export function emptyDraft(): ClassDraft {
-  return { id: "", labelEn: "", labelKo: "", parent: "", properties: [{ name: "", type: "string", required: true, unique: false }], relationships: [] };
+  return {
+    id: "",
+    labelEn: "",
+    labelKo: "",
+    parent: "",
+    properties: [{ name: "", type: "string", required: true, unique: false }],
+    relationships: [],
+  };
 }
 
 /** The request body of a class made from a draft (empty rows are left out). */
-export function draftBody(draft: ClassDraft): Record<string, unknown> {
+export function draftBody(draft: ClassDraft): Schemas["ClassDefinition"] {
   const label: Record<string, string> = {};
   if (draft.labelEn.trim()) label["en"] = draft.labelEn.trim();
   if (draft.labelKo.trim()) label["ko"] = draft.labelKo.trim();
-  const body: Record<string, unknown> = {
+  const body: Schemas["ClassDefinition"] = {
     id: draft.id.trim(),
     properties: draft.properties
       .filter((p) => p.name.trim() || p.type !== "string")
@@ -124,20 +159,14 @@ export function draftBody(draft: ClassDraft): Record<string, unknown> {
       .filter((r) => r.predicate.trim() || r.target)
       .map((r) => ({ predicate: r.predicate.trim(), target: r.target, cardinality: r.cardinality })),
   };
-  if (Object.keys(label).length) body["label"] = label;
-  if (draft.parent) body["parent_class"] = draft.parent;
+  if (Object.keys(label).length) body.label = label;
+  if (draft.parent) body.parent_class = draft.parent;
   return body;
 }
 
 function constraintsOf(typed: Record<string, string>): Record<string, unknown> {
   const entries = Object.entries(typed).filter(([, text]) => text.trim() !== "");
   return entries.length ? { constraints: Object.fromEntries(entries.map(([k, v]) => [k, parameterValue(k, v)])) } : {};
-}
-
-interface Relationship {
-  predicate?: string;
-  target?: string;
-  label?: unknown;
 }
 
 /** Classes as nodes, relationships as edges, inheritance as dashed edges to the parent. */
@@ -147,14 +176,22 @@ export function classGraph(classes: ClassPublic[], language: string): ElementDef
     data: { id: c.id, label: labelOf(c.label, language, c.id), color: "#4c90f0" },
   }));
   for (const c of classes) {
-    for (const r of (c.relationships ?? []) as Relationship[]) {
+    for (const r of relationshipsOf(c)) {
       if (!r.target || !ids.has(r.target)) continue;
       elements.push({
-        data: { id: `${c.id}-${r.predicate}-${r.target}`, source: c.id, target: r.target, label: labelOf(r.label, language, r.predicate ?? "") },
+        data: {
+          id: `${c.id}-${r.predicate}-${r.target}`,
+          source: c.id,
+          target: r.target,
+          label: labelOf(r.label, language, r.predicate),
+        },
       });
     }
     if (c.parent_class && ids.has(c.parent_class)) {
-      elements.push({ data: { id: `${c.id}-inherits-${c.parent_class}`, source: c.id, target: c.parent_class, label: "" }, classes: "inherits" });
+      elements.push({
+        data: { id: `${c.id}-inherits-${c.parent_class}`, source: c.id, target: c.parent_class, label: "" },
+        classes: "inherits",
+      });
     }
   }
   return elements;

@@ -90,3 +90,8 @@ export function labelOf(label: unknown, language: string, fallback: string): str
   }
   return fallback;
 }
+
+/** A failure as the API's `ApiError` (null for none, or for one that is not an answer). */
+export function apiErrorOf(error: unknown): ApiError | null {
+  return error instanceof ApiError ? error : null;
+}

@@ -23,7 +23,9 @@ export function CommandList({ commands }: { commands: TrackedCommand[] }) {
             <strong>{c.label}</strong>
           </div>
           <code>{c.id}</code>
-          {(c.status === "PROCESSING" || c.status === "PENDING") && <ProgressBar value={c.progress / 100} stripes={false} />}
+          {(c.status === "PROCESSING" || c.status === "PENDING") && (
+            <ProgressBar value={c.progress / 100} stripes={false} />
+          )}
           {c.error && <div className="field-error">{c.error}</div>}
         </li>
       ))}

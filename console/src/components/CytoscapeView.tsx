@@ -1,7 +1,7 @@
 import cytoscape from "cytoscape";
 import fcose from "cytoscape-fcose";
-import type { ElementDefinition, LayoutOptions, StylesheetJson } from "cytoscape";
-import { useEffect, useRef } from "react";
+import type { ElementDefinition, LayoutOptions, NodeSingular, StylesheetJson } from "cytoscape";
+import { useEffect, useEffectEvent, useRef } from "react";
 
 // fCoSE: the force-directed layout that stays fast on a thousand nodes (CoSE took 23 s).
 cytoscape.use(fcose);
@@ -49,8 +49,8 @@ export function CytoscapeView(props: {
   label: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
-  const pick = useRef(props.onPick);
-  pick.current = props.onPick;
+  // The latest `onPick`, without drawing the graph again when only it changed.
+  const pick = useEffectEvent((id: string) => props.onPick?.(id));
   useEffect(() => {
     if (!box.current) return;
     // How long the graph took to build and lay out, kept on the element for the console's
@@ -64,8 +64,17 @@ export function CytoscapeView(props: {
       wheelSensitivity: 0.3,
     });
     box.current.dataset["layoutMs"] = (performance.now() - started).toFixed(1);
-    cy.on("tap", "node", (event) => pick.current?.(String(event.target.id())));
+    // Cytoscape's types leave an event's target `any`; a "node" tap's target is a node.
+    cy.on("tap", "node", (event) => pick((event.target as NodeSingular).id()));
     return () => cy.destroy();
   }, [props.elements, props.layout]);
-  return <div ref={box} className="graph" role="img" aria-label={props.label} data-nodes={props.elements.filter((e) => !("source" in e.data)).length} />;
+  return (
+    <div
+      ref={box}
+      className="graph"
+      role="img"
+      aria-label={props.label}
+      data-nodes={props.elements.filter((e) => !("source" in e.data)).length}
+    />
+  );
 }

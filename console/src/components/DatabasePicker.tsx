@@ -1,14 +1,6 @@
 import { HTMLSelect } from "@blueprintjs/core";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ok } from "../api/client";
-
-export function useDatabases() {
-  return useQuery({
-    queryKey: ["databases"],
-    queryFn: () => ok(api.GET("/api/v1/databases", { params: { query: { limit: 1000 } } })),
-  });
-}
+import { useDatabases } from "../api/hooks/databases";
 
 export function DatabasePicker({ current, onPick }: { current?: string; onPick: (name: string) => void }) {
   const { t } = useTranslation();
@@ -20,7 +12,10 @@ export function DatabasePicker({ current, onPick }: { current?: string; onPick: 
       aria-label={t("nav.databases")}
       value={current ?? ""}
       onChange={(e) => e.currentTarget.value && onPick(e.currentTarget.value)}
-      options={[{ value: "", label: `— ${t("nav.databases")} —`, disabled: true }, ...names.map((n) => ({ value: n, label: n }))]}
+      options={[
+        { value: "", label: `— ${t("nav.databases")} —`, disabled: true },
+        ...names.map((n) => ({ value: n, label: n })),
+      ]}
       minimal
     />
   );

@@ -29,7 +29,13 @@ export function TimeTravel({ asOf, onChange }: { asOf?: string; onChange: (asOf:
             }}
           >
             <label htmlFor="as-of-input">{t("timeTravel.label")}</label>
-            <InputGroup id="as-of-input" value={text} onValueChange={setText} placeholder="2026-11-27T09:00:00Z" autoFocus />
+            <InputGroup
+              id="as-of-input"
+              value={text}
+              onValueChange={setText}
+              placeholder="2026-11-27T09:00:00Z"
+              autoFocus
+            />
             <p className="muted">{t("timeTravel.help")}</p>
             <div className="row">
               <Button type="submit" intent="primary">

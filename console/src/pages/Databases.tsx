@@ -1,11 +1,10 @@
-import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTMLTable, InputGroup, NonIdealState, Spinner } from "@blueprintjs/core";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Button, Callout, Card, FormGroup, HTMLTable, InputGroup, NonIdealState, Spinner } from "@blueprintjs/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { ApiError, api, ok } from "../api/client";
-import { useDatabases } from "../components/DatabasePicker";
-import { useCommands } from "../state/commands";
+import { apiErrorOf } from "../api/client";
+import { useCreateDatabase, useDatabases, useDeleteDatabase } from "../api/hooks/databases";
+import { FormDialog } from "../components/FormDialog";
 import { pagePath } from "../state/location";
 import { toast } from "../toaster";
 
@@ -44,10 +43,16 @@ export function DatabasesPage() {
                   <td>
                     <Link to={pagePath(d.name, "ontology", "main")}>{d.name}</Link>
                   </td>
-                  <td>{String((d as Record<string, unknown>)["description"] ?? "")}</td>
+                  <td>{d.description ?? ""}</td>
                   <td>{new Date(d.created_at).toLocaleString()}</td>
                   <td>
-                    <Button icon="trash" variant="minimal" intent="danger" aria-label={`${t("common.delete")} ${d.name}`} onClick={() => setDeleting(d.name)} />
+                    <Button
+                      icon="trash"
+                      variant="minimal"
+                      intent="danger"
+                      aria-label={`${t("common.delete")} ${d.name}`}
+                      onClick={() => setDeleting(d.name)}
+                    />
                   </td>
                 </tr>
               ))}
@@ -63,84 +68,63 @@ export function DatabasesPage() {
 
 function CreateDatabase({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
-  const queries = useQueryClient();
-  const { track } = useCommands();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
-  const create = useMutation({
-    mutationFn: async () => {
-      const answer = await ok(
-        api.POST("/api/v1/databases", { params: { query: { wait: true } }, body: { name, description } }),
-      );
-      track(answer, `database ${name}`);
-    },
-    onSuccess: async () => {
-      await queries.invalidateQueries({ queryKey: ["databases"] });
-      toast(`${t("databases.created")}: ${name}`);
-      onClose();
-    },
+  const create = useCreateDatabase((made) => {
+    toast(`${t("databases.created")}: ${made}`);
+    onClose();
   });
-  const error = create.error instanceof ApiError ? create.error : null;
+  const error = apiErrorOf(create.error);
   const fields = error?.fieldErrors ?? {};
   return (
-    <Dialog isOpen onClose={onClose} title={t("databases.new")}>
-      <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
-        <DialogBody>
-          <FormGroup label={t("common.name")} labelFor="db-name" intent={fields["name"] || (error && !Object.keys(fields).length) ? "danger" : "none"} helperText={fields["name"] ?? (Object.keys(fields).length ? undefined : error?.message)}>
-            <InputGroup id="db-name" value={name} onValueChange={setName} autoFocus />
-          </FormGroup>
-          <FormGroup label={t("common.description")} labelFor="db-description" helperText={fields["description"]}>
-            <InputGroup id="db-description" value={description} onValueChange={setDescription} />
-          </FormGroup>
-        </DialogBody>
-        <DialogFooter
-          actions={
-            <>
-              <Button onClick={onClose}>{t("common.cancel")}</Button>
-              <Button type="submit" intent="primary" loading={create.isPending} disabled={!name}>{t("common.create")}</Button>
-            </>
-          }
-        />
-      </form>
-    </Dialog>
+    <FormDialog
+      title={t("databases.new")}
+      onClose={onClose}
+      onSubmit={() => create.mutate({ name, description })}
+      submit={t("common.create")}
+      busy={create.isPending}
+      disabled={!name}
+    >
+      <FormGroup
+        label={t("common.name")}
+        labelFor="db-name"
+        intent={fields["name"] || (error && !Object.keys(fields).length) ? "danger" : "none"}
+        helperText={fields["name"] ?? (Object.keys(fields).length ? undefined : error?.message)}
+      >
+        <InputGroup id="db-name" value={name} onValueChange={setName} autoFocus />
+      </FormGroup>
+      <FormGroup label={t("common.description")} labelFor="db-description" helperText={fields["description"]}>
+        <InputGroup id="db-description" value={description} onValueChange={setDescription} />
+      </FormGroup>
+    </FormDialog>
   );
 }
 
 function DeleteDatabase({ name, onClose }: { name: string; onClose: () => void }) {
   const { t } = useTranslation();
-  const queries = useQueryClient();
-  const { track } = useCommands();
   const [typed, setTyped] = useState("");
-  const remove = useMutation({
-    mutationFn: async () => {
-      const answer = await ok(
-        api.DELETE("/api/v1/databases/{db}", { params: { path: { db: name }, query: { confirm: typed, wait: true } } }),
-      );
-      track(answer, `delete ${name}`);
-    },
-    onSuccess: async () => {
-      await queries.invalidateQueries({ queryKey: ["databases"] });
-      toast(t("databases.deleted", { name }));
-      onClose();
-    },
+  const remove = useDeleteDatabase(name, () => {
+    toast(t("databases.deleted", { name }));
+    onClose();
   });
   return (
-    <Dialog isOpen onClose={onClose} title={t("common.delete")}>
-      <form onSubmit={(e) => { e.preventDefault(); remove.mutate(); }}>
-        <DialogBody>
-          <FormGroup label={t("databases.confirmDelete", { name })} labelFor="db-confirm" intent={remove.error ? "danger" : "none"} helperText={remove.error?.message}>
-            <InputGroup id="db-confirm" value={typed} onValueChange={setTyped} autoFocus />
-          </FormGroup>
-        </DialogBody>
-        <DialogFooter
-          actions={
-            <>
-              <Button onClick={onClose}>{t("common.cancel")}</Button>
-              <Button type="submit" intent="danger" loading={remove.isPending} disabled={typed !== name}>{t("common.delete")}</Button>
-            </>
-          }
-        />
-      </form>
-    </Dialog>
+    <FormDialog
+      title={t("common.delete")}
+      onClose={onClose}
+      onSubmit={() => remove.mutate(typed)}
+      submit={t("common.delete")}
+      intent="danger"
+      busy={remove.isPending}
+      disabled={typed !== name}
+    >
+      <FormGroup
+        label={t("databases.confirmDelete", { name })}
+        labelFor="db-confirm"
+        intent={remove.error ? "danger" : "none"}
+        helperText={remove.error?.message}
+      >
+        <InputGroup id="db-confirm" value={typed} onValueChange={setTyped} autoFocus />
+      </FormGroup>
+    </FormDialog>
   );
 }

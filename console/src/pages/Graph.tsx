@@ -1,17 +1,17 @@
 import { Button, Callout, Card, FormGroup, HTMLSelect, InputGroup, NonIdealState, Tag } from "@blueprintjs/core";
-import { useMutation } from "@tanstack/react-query";
 import { useSearchParams } from "react-router-dom";
 import type { LayoutOptions } from "cytoscape";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useEffectEvent, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClassPublic } from "../api/client";
-import { api, ok } from "../api/client";
-import { referenceOf } from "../values";
+import { useGraphQuery, useInstanceLinks } from "../api/hooks/graph";
+import { useClasses } from "../api/hooks/ontology";
 import { CytoscapeView, FORCE } from "../components/CytoscapeView";
 import { answerGraph, linked, loadSaved, mergeNodes, saveQuery, STATUS_COLOURS } from "../graph";
-import type { GraphEdge, GraphNode, Hop, Links, SavedQuery } from "../graph";
-import { readQuery, useWhere } from "../state/location";
-import { useClasses } from "./Ontology";
+import type { GraphEdge, GraphNode, Hop, Provenance, SavedQuery } from "../graph";
+import { relationshipsOf } from "../ontology";
+import { useWhere } from "../state/location";
+import { referenceOf } from "../values";
 
 const LAYOUT_NAMES = ["breadthfirst", "fcose", "grid", "circle"] as const;
 type LayoutName = (typeof LAYOUT_NAMES)[number];
@@ -22,24 +22,17 @@ const LAYOUTS: Record<LayoutName, LayoutOptions> = {
   circle: { name: "circle" },
 };
 
-interface Relationship {
-  predicate: string;
-  target: string;
-}
-
-function relationshipsOf(classes: ClassPublic[], id: string): Relationship[] {
-  const cls = classes.find((c) => c.id === id);
-  return ((cls?.relationships ?? []) as Array<Record<string, unknown>>).map((r) => ({
-    predicate: String(r["predicate"]),
-    target: String(r["target"]),
-  }));
+/** The relationships of the class `id` among `classes`. */
+function relationshipsFrom(classes: ClassPublic[], id: string) {
+  return relationshipsOf(classes.find((c) => c.id === id));
 }
 
 export function GraphPage() {
   const { t } = useTranslation();
   const where = useWhere();
   const { db } = where;
-  const classes = (useClasses(db ?? "", where).data?.data.items ?? []) as ClassPublic[];
+  const classesRead = useClasses(db ?? "", where).data;
+  const classes = useMemo(() => classesRead?.data.items ?? [], [classesRead]);
   const [start, setStart] = useState("");
   const [hops, setHops] = useState<Hop[]>([]);
   const [filters, setFilters] = useState<Array<[string, string]>>([["", ""]]);
@@ -53,55 +46,33 @@ export function GraphPage() {
   const [params] = useSearchParams();
   const from = params.get("start"); // `Class/id`: explore from one instance
   const startClass = start || classes[0]?.id || "";
-  const run = useMutation({
-    mutationFn: (override?: { start_class: string; filters: Record<string, string> }) =>
-      ok(
-        api.POST("/api/v1/graph-query/{db}", {
-          params: { path: { db: db ?? "" }, query: readQuery(where) },
-          body: {
-            start_class: override?.start_class ?? startClass,
-            hops: override ? [] : hops.map((h) => ({ predicate: h.predicate, target_class: h.target_class || null })),
-            filters: override?.filters ?? Object.fromEntries(filters.filter(([k]) => k.trim())),
-            include_documents: true,
-            include_provenance: true,
-            limit,
-            max_nodes: 1000,
-            max_edges: 2000,
-          } as never,
-        }),
-      ),
-  });
-  const answer = run.data as { nodes?: GraphNode[]; edges?: GraphEdge[] } | undefined;
+  const run = useGraphQuery(db ?? "", where);
+  const answer = run.data;
   const nodes = useMemo(() => mergeNodes(answer?.nodes ?? [], extra.nodes), [answer, extra]);
   const edges = useMemo(() => [...(answer?.edges ?? []), ...extra.edges], [answer, extra]);
   const elements = useMemo(() => answerGraph(nodes, edges), [nodes, edges]);
-  // Opened from an instance: that instance alone, ready to expand.
+  // Opened from an instance: that instance alone, ready to expand. The form takes it as soon
+  // as its class is known (state adjusted while rendering), then the query runs.
   const [started, setStarted] = useState<string | null>(null);
-  useEffect(() => {
-    const reference = from ? referenceOf(from) : null;
-    if (!reference || started === from || !classes.some((c) => c.id === reference.cls)) return;
+  const reference = from ? referenceOf(from) : null;
+  if (reference && started !== from && classes.some((c) => c.id === reference.cls)) {
     setStarted(from);
     setStart(reference.cls);
     setHops([]);
     setFilters([["id", reference.id]]);
     setExtra({ nodes: [], edges: [] });
-    run.mutate({ start_class: reference.cls, filters: { id: reference.id } });
-  }, [from, started, classes, run]);
-  const expand = useMutation({
-    mutationFn: async (id: string) => {
-      const reference = referenceOf(id);
-      if (!reference || !db) return;
-      const answer = await ok(
-        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}/links", {
-          params: { path: { db, class_id: reference.cls, instance_id: reference.id }, query: readQuery(where) },
-        }),
-      );
-      setExtra((found) => linked(found, id, answer.data as unknown as Links));
-    },
+  }
+  const runFrom = useEffectEvent((instance: string) => {
+    const at = referenceOf(instance);
+    if (at) run.mutate({ start_class: at.cls, hops: [], filters: { id: at.id }, limit });
   });
+  useEffect(() => {
+    if (started) runFrom(started);
+  }, [started]);
+  const expand = useInstanceLinks(db ?? "", where, (id, links) => setExtra((found) => linked(found, id, links)));
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
   // Each hop goes from the class the one before reached.
-  const classAt = (i: number) => (i === 0 ? startClass : hops[i - 1]?.target_class ?? "");
+  const classAt = (i: number) => (i === 0 ? startClass : (hops[i - 1]?.target_class ?? ""));
   const node = nodes.find((n) => n.id === picked);
   return (
     <section aria-labelledby="graph-title">
@@ -109,11 +80,20 @@ export function GraphPage() {
       <div className="split">
         <Card>
           <FormGroup label={t("graph.start")} labelFor="graph-start">
-            <HTMLSelect id="graph-start" value={startClass} onChange={(e) => { setStart(e.currentTarget.value); setHops([]); }} options={classes.map((c) => c.id)} fill />
+            <HTMLSelect
+              id="graph-start"
+              value={startClass}
+              onChange={(e) => {
+                setStart(e.currentTarget.value);
+                setHops([]);
+              }}
+              options={classes.map((c) => c.id)}
+              fill
+            />
           </FormGroup>
           <FormGroup label={t("graph.hops")}>
             {hops.map((h, i) => {
-              const options = relationshipsOf(classes, classAt(i));
+              const options = relationshipsFrom(classes, classAt(i));
               return (
                 <div className="row" key={i}>
                   <HTMLSelect
@@ -123,18 +103,26 @@ export function GraphPage() {
                       const [predicate = "", target_class = ""] = e.currentTarget.value.split("|");
                       setHops(hops.slice(0, i).concat([{ predicate, target_class }]));
                     }}
-                    options={options.map((r) => ({ value: `${r.predicate}|${r.target}`, label: `${r.predicate} → ${r.target}` }))}
+                    options={options.map((r) => ({
+                      value: `${r.predicate}|${r.target}`,
+                      label: `${r.predicate} → ${r.target}`,
+                    }))}
                   />
-                  <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${i + 1}`} onClick={() => setHops(hops.slice(0, i))} />
+                  <Button
+                    icon="cross"
+                    variant="minimal"
+                    aria-label={`${t("common.remove")} ${i + 1}`}
+                    onClick={() => setHops(hops.slice(0, i))}
+                  />
                 </div>
               );
             })}
             <Button
               icon="add"
               variant="minimal"
-              disabled={relationshipsOf(classes, classAt(hops.length)).length === 0}
+              disabled={relationshipsFrom(classes, classAt(hops.length)).length === 0}
               onClick={() => {
-                const first = relationshipsOf(classes, classAt(hops.length))[0];
+                const first = relationshipsFrom(classes, classAt(hops.length))[0];
                 if (first) setHops([...hops, { predicate: first.predicate, target_class: first.target }]);
               }}
             >
@@ -144,8 +132,18 @@ export function GraphPage() {
           <FormGroup label={t("graph.filters")}>
             {filters.map(([k, v], i) => (
               <div className="row" key={i}>
-                <InputGroup aria-label={`filter ${i + 1} property`} value={k} placeholder="product_id" onValueChange={(key) => setFilters(filters.map((f, j) => (j === i ? [key, f[1]] : f)))} />
-                <InputGroup aria-label={`filter ${i + 1} value`} value={v} placeholder="prod_001" onValueChange={(value) => setFilters(filters.map((f, j) => (j === i ? [f[0], value] : f)))} />
+                <InputGroup
+                  aria-label={`filter ${i + 1} property`}
+                  value={k}
+                  placeholder="product_id"
+                  onValueChange={(key) => setFilters(filters.map((f, j) => (j === i ? [key, f[1]] : f)))}
+                />
+                <InputGroup
+                  aria-label={`filter ${i + 1} value`}
+                  value={v}
+                  placeholder="prod_001"
+                  onValueChange={(value) => setFilters(filters.map((f, j) => (j === i ? [f[0], value] : f)))}
+                />
               </div>
             ))}
             <Button icon="add" variant="minimal" onClick={() => setFilters([...filters, ["", ""]])}>
@@ -153,15 +151,30 @@ export function GraphPage() {
             </Button>
           </FormGroup>
           <FormGroup label={t("graph.limit")} labelFor="graph-limit">
-            <InputGroup id="graph-limit" type="number" min={1} max={1000} value={String(limit)} onValueChange={(v) => setLimit(Math.max(1, Math.min(1000, Number(v) || 1)))} />
+            <InputGroup
+              id="graph-limit"
+              type="number"
+              min={1}
+              max={1000}
+              value={String(limit)}
+              onValueChange={(v) => setLimit(Math.max(1, Math.min(1000, Number(v) || 1)))}
+            />
           </FormGroup>
           <Button
             intent="primary"
             icon="play"
             onClick={() => {
               setExtra({ nodes: [], edges: [] });
-              run.mutate(undefined);
-            }} loading={run.isPending} disabled={!startClass}>
+              run.mutate({
+                start_class: startClass,
+                hops,
+                filters: Object.fromEntries(filters.filter(([k]) => k.trim())),
+                limit,
+              });
+            }}
+            loading={run.isPending}
+            disabled={!startClass}
+          >
             {t("common.run")}
           </Button>
           <div className="row saved">
@@ -169,7 +182,16 @@ export function GraphPage() {
             <Button
               icon="floppy-disk"
               disabled={!name}
-              onClick={() => setSaved(saveQuery(db, { name, start_class: startClass, hops, filters: Object.fromEntries(filters.filter(([k]) => k)) }))}
+              onClick={() =>
+                setSaved(
+                  saveQuery(db, {
+                    name,
+                    start_class: startClass,
+                    hops,
+                    filters: Object.fromEntries(filters.filter(([k]) => k)),
+                  }),
+                )
+              }
             >
               {t("common.save")}
             </Button>
@@ -205,14 +227,23 @@ export function GraphPage() {
               </div>
               <div className="row">
                 <label htmlFor="graph-layout">{t("graph.layout")}</label>
-                <HTMLSelect id="graph-layout" value={layout} onChange={(e) => setLayout(e.currentTarget.value as LayoutName)} options={LAYOUT_NAMES.map((l) => ({ value: l, label: t(`graph.layouts.${l}`) }))} />
+                <HTMLSelect
+                  id="graph-layout"
+                  value={layout}
+                  onChange={(e) => setLayout(e.currentTarget.value as LayoutName)}
+                  options={LAYOUT_NAMES.map((l) => ({ value: l, label: t(`graph.layouts.${l}`) }))}
+                />
               </div>
               <CytoscapeView elements={elements} layout={LAYOUTS[layout]} label={t("graph.title")} onPick={setPicked} />
               {node && (
                 <Card aria-label={node.id}>
                   <div className="row">
                     <h3>{node.id}</h3>
-                    <Button icon="graph" loading={expand.isPending && expand.variables === node.id} onClick={() => expand.mutate(node.id)}>
+                    <Button
+                      icon="graph"
+                      loading={expand.isPending && expand.variables === node.id}
+                      onClick={() => expand.mutate(node.id)}
+                    >
                       {t("graph.expand")}
                     </Button>
                   </div>
@@ -240,9 +271,13 @@ export function GraphPage() {
   );
 }
 
-function describeProvenance(provenance: unknown): string {
-  const p = (provenance ?? {}) as Record<string, unknown>;
-  return [`#${String(p["sequence_number"] ?? "?")}`, String(p["updated_by"] ?? p["created_by"] ?? ""), String(p["updated_at"] ?? ""), String(p["last_command_id"] ?? "")]
+function describeProvenance(p: Provenance): string {
+  return [
+    `#${p.sequence_number ?? "?"}`,
+    p.updated_by ?? p.created_by ?? "",
+    p.updated_at ?? "",
+    p.last_command_id ?? "",
+  ]
     .filter(Boolean)
     .join(" · ");
 }

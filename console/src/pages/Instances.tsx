@@ -1,22 +1,37 @@
-import { Button, Callout, Card, Checkbox, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, HTMLTable, InputGroup, NonIdealState, Spinner, Tab, Tabs, Tag } from "@blueprintjs/core";
-import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  Button,
+  Callout,
+  Card,
+  Checkbox,
+  FormGroup,
+  HTMLSelect,
+  HTMLTable,
+  InputGroup,
+  NonIdealState,
+  Spinner,
+  Tab,
+  Tabs,
+  Tag,
+} from "@blueprintjs/core";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { ClassPublic, InstancePublic } from "../api/client";
-import { ApiError, api, labelOf, ok } from "../api/client";
-import { useCommands } from "../state/commands";
-import { pagePath, readQuery, useWhere } from "../state/location";
+import { apiErrorOf, labelOf } from "../api/client";
+import { BLOCK, instanceBlock, useBlame, useInstance, useSaveInstance, useTimeline } from "../api/hooks/instances";
+import type { BlameLine } from "../api/hooks/instances";
+import { useClasses } from "../api/hooks/ontology";
+import { useFacets } from "../api/hooks/search";
+import { FormDialog } from "../components/FormDialog";
+import { facetable, filtersFrom, searching, withFilter } from "../explore";
+import { propertiesOf, relationshipsOf } from "../ontology";
+import { pagePath, useWhere } from "../state/location";
 import { toast } from "../toaster";
-import { facetable, filtersFrom, searchFilter, searching, withFilter } from "../explore";
 import { formatValue, parseValue, referenceOf } from "../values";
-import { useClasses } from "./Ontology";
 
-const BLOCK = 200; // rows fetched at a time as the table scrolls
-const SEARCH_DEPTH = 10_000; // how deep the search API pages
-const FACET_SIZE = 12; // values counted per facet
-const ROW = 30; // px
+const ROW = 30; // px, the height of a row
 
 interface Column {
   name: string;
@@ -28,17 +43,17 @@ interface Column {
 
 function columnsOf(cls: ClassPublic | undefined): Column[] {
   if (!cls) return [];
-  const properties = ((cls.properties ?? []) as Array<Record<string, unknown>>).map((p) => ({
-    name: String(p["name"]),
-    type: String(p["type"]),
-    required: Boolean(p["required"]),
-    distinct: Boolean(p["primary_key"] || p["unique"]),
+  const properties = propertiesOf(cls).map((p) => ({
+    name: p.name,
+    type: p.type,
+    required: Boolean(p.required),
+    distinct: Boolean(p.primary_key || p.unique),
   }));
-  const relationships = ((cls.relationships ?? []) as Array<Record<string, unknown>>).map((r) => ({
-    name: String(r["predicate"]),
+  const relationships = relationshipsOf(cls).map((r) => ({
+    name: r.predicate,
     type: "reference",
     required: false,
-    relationship: String(r["target"]),
+    relationship: r.target,
   }));
   return [...properties, ...relationships];
 }
@@ -50,7 +65,8 @@ export function InstancesPage() {
   const { cls: clsParam } = useParams();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const classes = (useClasses(db ?? "", where).data?.data.items ?? []) as ClassPublic[];
+  const classesRead = useClasses(db ?? "", where).data;
+  const classes = useMemo(() => classesRead?.data.items ?? [], [classesRead]);
   const cls = clsParam ?? classes[0]?.id;
   const current = classes.find((c) => c.id === cls);
   const columns = useMemo(() => columnsOf(current), [current]);
@@ -71,11 +87,27 @@ export function InstancesPage() {
         <HTMLSelect
           aria-label={t("instances.class")}
           value={cls ?? ""}
-          onChange={(e) => navigate(pagePath(db, `instances/${encodeURIComponent(e.currentTarget.value)}`, branch, asOf))}
+          onChange={(e) =>
+            void navigate(pagePath(db, `instances/${encodeURIComponent(e.currentTarget.value)}`, branch, asOf))
+          }
           options={classes.map((c) => ({ value: c.id, label: labelOf(c.label, i18n.language, c.id) }))}
         />
-        <form className="row" role="search" onSubmit={(e) => { e.preventDefault(); setParam("q", text.trim() || null); }}>
-          <InputGroup type="search" leftIcon="search" aria-label={t("common.search")} placeholder={t("instances.searchPlaceholder")} value={text} onValueChange={setText} />
+        <form
+          className="row"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setParam("q", text.trim() || null);
+          }}
+        >
+          <InputGroup
+            type="search"
+            leftIcon="search"
+            aria-label={t("common.search")}
+            placeholder={t("instances.searchPlaceholder")}
+            value={text}
+            onValueChange={setText}
+          />
           <Button type="submit">{t("common.search")}</Button>
         </form>
         {cls && !asOf && (
@@ -95,26 +127,70 @@ export function InstancesPage() {
                 id="sort-by"
                 value={params.get("sort") ?? ""}
                 onChange={(e) => setParam("sort", e.currentTarget.value || null)}
-                options={[{ value: "", label: t("instances.byId") }, ...columns.filter((c) => !c.relationship).map((c) => ({ value: c.name, label: c.name }))]}
+                options={[
+                  { value: "", label: t("instances.byId") },
+                  ...columns.filter((c) => !c.relationship).map((c) => ({ value: c.name, label: c.name })),
+                ]}
               />
               <HTMLSelect
                 aria-label={t("instances.order")}
                 value={params.get("order") ?? "asc"}
                 onChange={(e) => setParam("order", e.currentTarget.value === "asc" ? null : e.currentTarget.value)}
-                options={[{ value: "asc", label: t("instances.ascending") }, { value: "desc", label: t("instances.descending") }]}
+                options={[
+                  { value: "asc", label: t("instances.ascending") },
+                  { value: "desc", label: t("instances.descending") },
+                ]}
               />
             </div>
-            <InstanceTable db={db} branch={branch} asOf={asOf} cls={cls} columns={columns} onPick={(id) => setParam("id", id)} />
+            <InstanceTable
+              db={db}
+              branch={branch}
+              asOf={asOf}
+              cls={cls}
+              columns={columns}
+              onPick={(id) => setParam("id", id)}
+            />
           </div>
         </div>
       )}
-      {cls && focus && <InstanceCard db={db} branch={branch} asOf={asOf} cls={cls} id={focus} columns={columns} onEdit={asOf ? undefined : (instance) => setForm({ editing: instance })} />}
-      {cls && form && <InstanceForm db={db} branch={branch} cls={cls} columns={columns} editing={form.editing} onClose={() => setForm(null)} />}
+      {cls && focus && (
+        <InstanceCard
+          db={db}
+          branch={branch}
+          asOf={asOf}
+          cls={cls}
+          id={focus}
+          columns={columns}
+          onEdit={asOf ? undefined : (instance) => setForm({ editing: instance })}
+        />
+      )}
+      {cls && form && (
+        <InstanceForm
+          db={db}
+          branch={branch}
+          cls={cls}
+          columns={columns}
+          editing={form.editing}
+          onClose={() => setForm(null)}
+        />
+      )}
     </section>
   );
 }
 
-function Cell({ column, value, db, branch, asOf }: { column: Column; value: unknown; db: string; branch: string; asOf?: string }) {
+function Cell({
+  column,
+  value,
+  db,
+  branch,
+  asOf,
+}: {
+  column: Column;
+  value: unknown;
+  db: string;
+  branch: string;
+  asOf?: string;
+}) {
   const reference = column.relationship ? referenceOf(value) : null;
   if (reference) {
     const to = pagePath(db, `instances/${encodeURIComponent(reference.cls)}`, branch, asOf, { id: reference.id });
@@ -123,47 +199,37 @@ function Cell({ column, value, db, branch, asOf }: { column: Column; value: unkn
   return <>{formatValue(value)}</>;
 }
 
-function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: string; columns: Column[]; onPick: (id: string) => void }) {
+function InstanceTable(props: {
+  db: string;
+  branch: string;
+  asOf?: string;
+  cls: string;
+  columns: Column[];
+  onPick: (id: string) => void;
+}) {
   const { t } = useTranslation();
   const { db, branch, asOf, cls } = props;
   const [params] = useSearchParams();
   const scroller = useRef<HTMLDivElement>(null);
-  const view = { q: params.get("q") ?? "", sort: params.get("sort") ?? "", order: params.get("order") ?? "asc", filters: filtersFrom(params) };
+  const view = {
+    q: params.get("q") ?? "",
+    sort: params.get("sort") ?? "",
+    order: params.get("order") === "desc" ? ("desc" as const) : ("asc" as const),
+    filters: filtersFrom(params),
+  };
   const bySearch = searching(params);
-  // A block of rows: from the list in id order, or from the search for text, sort or filters
-  // (which pages 10,000 results deep).
-  const block = (n: number) => ({
-    queryKey: ["instances", db, branch, cls, asOf, bySearch ? view : null, n],
-    queryFn: async (): Promise<{ items: InstancePublic[]; total: number }> => {
-      if (!bySearch) {
-        const page = await ok(
-          api.GET("/api/v1/database/{db}/instances/{class_id}", {
-            params: { path: { db, class_id: cls }, query: { ...readQuery({ branch, asOf }), offset: n * BLOCK, limit: BLOCK } },
-          }),
-        );
-        return { items: page.data.items as InstancePublic[], total: page.data.total };
-      }
-      const found = await ok(
-        api.POST("/api/v1/database/{db}/search", {
-          params: { path: { db }, query: readQuery({ branch, asOf }) },
-          body: {
-            query: view.q,
-            class_id: cls,
-            filter: searchFilter(view.filters) ?? null,
-            sort: view.sort || null,
-            order: view.order,
-            offset: n * BLOCK,
-            limit: BLOCK,
-          } as never,
-        }),
-      );
-      return { items: found.data.hits as unknown as InstancePublic[], total: Math.min(found.data.total, SEARCH_DEPTH) };
-    },
-    staleTime: 5_000,
-  });
+  const block = (n: number) => instanceBlock(db, { branch, asOf }, cls, bySearch ? view : null, n);
   const first = useQuery(block(0));
   const total = first.data?.total ?? 0;
-  const rows = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
+  // TanStack Virtual's functions cannot be memoised. The console is not built with the React
+  // Compiler, so its warning (it would leave this component unmemoised) changes nothing here.
+  // eslint-disable-next-line react-hooks/incompatible-library -- see above
+  const rows = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 20,
+  });
   const items = rows.getVirtualItems();
   const wanted = useMemo(() => {
     const blocks = new Set<number>();
@@ -184,11 +250,19 @@ function InstanceTable(props: { db: string; branch: string; asOf?: string; cls: 
       <p>
         <Tag minimal>{t("instances.total", { count: total })}</Tag>
       </p>
-      <div ref={scroller} className="table-scroll" role="table" aria-label={`${t("instances.title")} ${cls}`} aria-rowcount={total + 1}>
+      <div
+        ref={scroller}
+        className="table-scroll"
+        role="table"
+        aria-label={`${t("instances.title")} ${cls}`}
+        aria-rowcount={total + 1}
+      >
         <div className="table-row table-head" role="row" style={{ gridTemplateColumns: template }}>
           <div role="columnheader">id</div>
           {props.columns.map((c) => (
-            <div role="columnheader" key={c.name}>{c.name}</div>
+            <div role="columnheader" key={c.name}>
+              {c.name}
+            </div>
           ))}
         </div>
         <div style={{ height: rows.getTotalSize(), position: "relative" }}>
@@ -231,16 +305,32 @@ const TableRow = memo(function TableRow(props: {
       role="row"
       aria-rowindex={props.index + 2}
       className="table-row"
-      style={{ gridTemplateColumns: props.template, position: "absolute", top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${props.start}px)` }}
+      style={{
+        gridTemplateColumns: props.template,
+        position: "absolute",
+        top: 0,
+        left: 0,
+        right: 0,
+        height: ROW,
+        transform: `translateY(${props.start}px)`,
+      }}
     >
       {row ? (
         <>
           <div role="cell">
-            <a href="#" onClick={(e) => { e.preventDefault(); props.onPick(row.id); }}>{row.id}</a>
+            <a
+              href="#"
+              onClick={(e) => {
+                e.preventDefault();
+                props.onPick(row.id);
+              }}
+            >
+              {row.id}
+            </a>
           </div>
           {props.columns.map((c) => (
             <div role="cell" key={c.name}>
-              <Cell column={c} value={(row.data as Record<string, unknown>)[c.name]} db={props.db} branch={props.branch} asOf={props.asOf} />
+              <Cell column={c} value={row.data[c.name]} db={props.db} branch={props.branch} asOf={props.asOf} />
             </div>
           ))}
         </>
@@ -259,19 +349,9 @@ function Facets(props: { db: string; branch: string; asOf?: string; cls: string;
   const names = facetable(props.columns);
   const filters = filtersFrom(params);
   const q = params.get("q") ?? "";
-  const { data } = useQuery({
-    queryKey: ["facets", props.db, props.branch, props.asOf, props.cls, q, filters, names],
-    queryFn: () =>
-      ok(
-        api.POST("/api/v1/database/{db}/search", {
-          params: { path: { db: props.db }, query: readQuery(props) },
-          body: { query: q, class_id: props.cls, filter: searchFilter(filters) ?? null, facets: names, facet_size: FACET_SIZE, limit: 1 } as never,
-        }),
-      ),
-    enabled: names.length > 0,
-  });
+  const { data } = useFacets(props.db, props, props.cls, q, filters, names);
   if (names.length === 0) return <div />;
-  const facets = (data?.data.facets ?? {}) as Record<string, Array<{ value: unknown; count: number }>>;
+  const facets = data ?? {};
   return (
     <Card className="facets" aria-label={t("instances.facets")}>
       {names.map((name) => (
@@ -288,30 +368,32 @@ function Facets(props: { db: string; branch: string; asOf?: string; cls: string;
               />
             );
           })}
-          {(filters[name] ?? []).length > 0 && (facets[name] ?? []).length === 0 && <p className="muted">{t("instances.noMatch")}</p>}
+          {(filters[name] ?? []).length > 0 && (facets[name] ?? []).length === 0 && (
+            <p className="muted">{t("instances.noMatch")}</p>
+          )}
         </fieldset>
       ))}
     </Card>
   );
 }
 
-function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: string; id: string; columns: Column[]; onEdit?: (instance: InstancePublic) => void }) {
+function InstanceCard(props: {
+  db: string;
+  branch: string;
+  asOf?: string;
+  cls: string;
+  id: string;
+  columns: Column[];
+  onEdit?: (instance: InstancePublic) => void;
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [tab, setTab] = useState<TabId>("values");
-  const { data, error } = useQuery({
-    queryKey: ["instance", props.db, props.branch, props.cls, props.id, props.asOf],
-    queryFn: () =>
-      ok(
-        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}", {
-          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: readQuery(props) },
-        }),
-      ),
-  });
+  const { data, error } = useInstance(props.db, props, props.cls, props.id);
   if (error) return <Callout intent="warning">{error.message}</Callout>;
-  const instance = data?.data as InstancePublic | undefined;
+  const instance = data?.data;
   if (!instance) return null;
-  const values = instance.data as Record<string, unknown>;
+  const values = instance.data;
   const onEdit = props.onEdit;
   const explorePath = pagePath(props.db, "graph", props.branch, props.asOf, { start: `${props.cls}/${props.id}` });
   return (
@@ -326,7 +408,7 @@ function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: s
             {t("common.edit")}
           </Button>
         )}
-        <Button icon="graph" variant="minimal" onClick={() => navigate(explorePath)}>
+        <Button icon="graph" variant="minimal" onClick={() => void navigate(explorePath)}>
           {t("graph.explore")}
         </Button>
       </div>
@@ -356,36 +438,20 @@ function InstanceCard(props: { db: string; branch: string; asOf?: string; cls: s
 
 type TabId = "values" | "timeline" | "blame";
 
-interface Change {
-  sequence_number: number;
-  event_type: string;
-  time: string;
-  actor: string;
-  branch: string;
-  commit: string | null;
-}
-
 /** Every change of an instance, newest first, each a way back to the instance as it was. */
 function Timeline(props: { db: string; branch: string; asOf?: string; cls: string; id: string }) {
   const { t } = useTranslation();
   const [, setParams] = useSearchParams();
-  const { data, error } = useQuery({
-    queryKey: ["timeline", props.db, props.branch, props.cls, props.id, props.asOf],
-    queryFn: () =>
-      ok(
-        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}/history", {
-          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: { ...readQuery(props), limit: 200 } },
-        }),
-      ),
-  });
+  const { data, error } = useTimeline(props.db, props, props.cls, props.id);
   if (error) return <Callout intent="warning">{error.message}</Callout>;
   // The API lists changes oldest first; a timeline reads newest first.
-  const changes = [...((data?.data.items ?? []) as unknown as Change[])].reverse();
+  const changes = [...(data?.data.items ?? [])].reverse();
   return (
     <ol className="timeline" aria-label={t("instances.timeline")}>
       {changes.map((c) => (
         <li key={`${c.branch}-${c.sequence_number}`}>
-          <Tag minimal>#{c.sequence_number}</Tag> <strong>{c.event_type}</strong> · {c.actor} · {new Date(c.time).toLocaleString()} · ⎇ {c.branch}
+          <Tag minimal>#{c.sequence_number}</Tag> <strong>{c.event_type}</strong> · {c.actor} ·{" "}
+          {new Date(c.time).toLocaleString()} · ⎇ {c.branch}
           {c.commit && (
             <Button
               variant="minimal"
@@ -408,31 +474,11 @@ function Timeline(props: { db: string; branch: string; asOf?: string; cls: strin
   );
 }
 
-interface BlameLine {
-  property: string;
-  value: unknown;
-  commit: string | null;
-  actor: string;
-  time: string;
-  message?: string | null;
-  cell?: Record<string, unknown>;
-  causes: Array<Record<string, unknown>>;
-}
-
 /** Who set each value, when, in which commit, and where it came from (an import's cell). */
 function Blame(props: { db: string; branch: string; asOf?: string; cls: string; id: string }) {
   const { t } = useTranslation();
-  const { data, error } = useQuery({
-    queryKey: ["blame", props.db, props.branch, props.cls, props.id, props.asOf],
-    queryFn: () =>
-      ok(
-        api.GET("/api/v1/database/{db}/instances/{class_id}/{instance_id}/blame", {
-          params: { path: { db: props.db, class_id: props.cls, instance_id: props.id }, query: readQuery(props) },
-        }),
-      ),
-  });
+  const { data: lines = [], error } = useBlame(props.db, props, props.cls, props.id);
   if (error) return <Callout intent="warning">{error.message}</Callout>;
-  const lines = (data?.data.blame ?? []) as unknown as BlameLine[];
   return (
     <HTMLTable compact striped aria-label={t("instances.blame")}>
       <thead>
@@ -464,105 +510,94 @@ function Blame(props: { db: string; branch: string; asOf?: string; cls: string; 
 /** Where a value came from: the dataset cell of an import, else the event and command. */
 function describeSource(line: BlameLine): string {
   const cell = line.cell;
-  if (cell) return `${String(cell["dataset"])} v${String(cell["version"])} · ${String(cell["table"] ?? "")} · row ${String(cell["row"])} · ${String(cell["column"])}`;
+  if (cell) return `${cell.dataset} v${cell.version} · ${cell.table ?? ""} · row ${cell.row} · ${cell.column}`;
   const event = line.causes.find((c) => c["kind"] === "event");
   const command = line.causes.find((c) => c["kind"] === "command");
   return [event?.["event_type"], command?.["command_type"], line.message].filter(Boolean).map(String).join(" · ");
 }
 
-function InstanceForm(props: { db: string; branch: string; cls: string; columns: Column[]; editing?: InstancePublic; onClose: () => void }) {
+function InstanceForm(props: {
+  db: string;
+  branch: string;
+  cls: string;
+  columns: Column[];
+  editing?: InstancePublic;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
-  const queries = useQueryClient();
-  const { track } = useCommands();
   const editing = props.editing;
   const initial = useMemo(() => {
     const values: Record<string, string> = {};
-    for (const c of props.columns) values[c.name] = formatValue((editing?.data as Record<string, unknown> | undefined)?.[c.name]);
+    for (const c of props.columns) values[c.name] = formatValue(editing?.data[c.name]);
     return values;
   }, [props.columns, editing]);
+  // The values typed, started again from `initial` when it changes (state adjusted while
+  // rendering, not in an effect).
   const [values, setValues] = useState(initial);
-  useEffect(() => setValues(initial), [initial]);
-  const save = useMutation({
-    mutationFn: async () => {
-      const data: Record<string, unknown> = {};
-      for (const c of props.columns) {
-        const before = initial[c.name] ?? "";
-        const text = values[c.name] ?? "";
-        if (editing && text === before) continue;
-        const value = parseValue(c.relationship ? "string" : c.type, text);
-        if (value === undefined) {
-          if (editing && before !== "") data[c.name] = null; // cleared: removed
-          continue;
-        }
-        data[c.name] = value;
-      }
-      const answer = editing
-        ? await ok(
-            api.PUT("/api/v1/database/{db}/instances/{class_id}/{instance_id}/update", {
-              params: {
-                path: { db: props.db, class_id: props.cls, instance_id: editing.id },
-                query: { branch: props.branch, wait: true, expected_seq: editing.sequence_number },
-              },
-              body: { data } as never,
-            }),
-          )
-        : await ok(
-            api.POST("/api/v1/database/{db}/instances/{class_id}/create", {
-              params: { path: { db: props.db, class_id: props.cls }, query: { branch: props.branch, wait: true } },
-              body: { data } as never,
-            }),
-          );
-      track(answer, `${editing ? "update" : "create"} ${props.cls}`);
-    },
-    onSuccess: async () => {
-      await queries.invalidateQueries({ queryKey: ["instances", props.db, props.branch, props.cls] });
-      for (const key of ["instance", "timeline", "blame"]) {
-        await queries.invalidateQueries({ queryKey: [key, props.db, props.branch, props.cls] });
-      }
-      toast(t("instances.saved"));
-      props.onClose();
-    },
+  const [startedFrom, setStartedFrom] = useState(initial);
+  if (startedFrom !== initial) {
+    setStartedFrom(initial);
+    setValues(initial);
+  }
+  const save = useSaveInstance(props.db, props.branch, props.cls, editing, () => {
+    toast(t("instances.saved"));
+    props.onClose();
   });
-  const error = save.error instanceof ApiError ? save.error : null;
+  /** The values to send: a new instance's given ones; an edited one's changed ones. */
+  const changed = () => {
+    const data: Record<string, unknown> = {};
+    for (const c of props.columns) {
+      const before = initial[c.name] ?? "";
+      const text = values[c.name] ?? "";
+      if (editing && text === before) continue;
+      const value = parseValue(c.relationship ? "string" : c.type, text);
+      if (value === undefined) {
+        if (editing && before !== "") data[c.name] = null; // cleared: removed
+        continue;
+      }
+      data[c.name] = value;
+    }
+    return data;
+  };
+  const error = apiErrorOf(save.error);
   const fields = error?.fieldErrors ?? {};
   const unplaced = error && !props.columns.some((c) => fields[c.name]) ? error.message : undefined;
   return (
-    <Dialog isOpen onClose={props.onClose} title={editing ? t("instances.editTitle", { id: editing.id }) : `${t("instances.new")} · ${props.cls}`}>
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
-        <DialogBody>
-          {unplaced && <Callout intent="danger">{unplaced}</Callout>}
-          {props.columns.map((c) => (
-            <FormGroup
-              key={c.name}
-              label={c.name}
-              labelFor={`field-${c.name}`}
-              labelInfo={`${c.relationship ? `→ ${c.relationship}` : c.type}${c.required ? " *" : ""}`}
-              intent={fields[c.name] ? "danger" : "none"}
-              helperText={fields[c.name] ? <span id={`error-${c.name}`} className="field-error" role="alert">{fields[c.name]}</span> : undefined}
-            >
-              <InputGroup
-                id={`field-${c.name}`}
-                aria-invalid={fields[c.name] ? true : undefined}
-                aria-describedby={fields[c.name] ? `error-${c.name}` : undefined}
-                value={values[c.name] ?? ""}
-                onValueChange={(v) => setValues((all) => ({ ...all, [c.name]: v }))}
-                intent={fields[c.name] ? "danger" : "none"}
-                placeholder={c.relationship ? `${c.relationship}/…` : undefined}
-              />
-            </FormGroup>
-          ))}
-        </DialogBody>
-        <DialogFooter
-          actions={
-            <>
-              <Button onClick={props.onClose}>{t("common.cancel")}</Button>
-              <Button type="submit" intent="primary" loading={save.isPending}>
-                {t("common.save")}
-              </Button>
-            </>
+    <FormDialog
+      title={editing ? t("instances.editTitle", { id: editing.id }) : `${t("instances.new")} · ${props.cls}`}
+      onClose={props.onClose}
+      onSubmit={() => save.mutate(changed())}
+      submit={t("common.save")}
+      busy={save.isPending}
+      noValidate
+    >
+      {unplaced && <Callout intent="danger">{unplaced}</Callout>}
+      {props.columns.map((c) => (
+        <FormGroup
+          key={c.name}
+          label={c.name}
+          labelFor={`field-${c.name}`}
+          labelInfo={`${c.relationship ? `→ ${c.relationship}` : c.type}${c.required ? " *" : ""}`}
+          intent={fields[c.name] ? "danger" : "none"}
+          helperText={
+            fields[c.name] ? (
+              <span id={`error-${c.name}`} className="field-error" role="alert">
+                {fields[c.name]}
+              </span>
+            ) : undefined
           }
-        />
-      </form>
-    </Dialog>
+        >
+          <InputGroup
+            id={`field-${c.name}`}
+            aria-invalid={fields[c.name] ? true : undefined}
+            aria-describedby={fields[c.name] ? `error-${c.name}` : undefined}
+            value={values[c.name] ?? ""}
+            onValueChange={(v) => setValues((all) => ({ ...all, [c.name]: v }))}
+            intent={fields[c.name] ? "danger" : "none"}
+            placeholder={c.relationship ? `${c.relationship}/…` : undefined}
+          />
+        </FormGroup>
+      ))}
+    </FormDialog>
   );
 }

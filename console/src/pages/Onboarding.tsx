@@ -12,25 +12,27 @@ import {
   ProgressBar,
   Tag,
 } from "@blueprintjs/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { ApiError, api, ok } from "../api/client";
-import type { WriteAnswer } from "../api/client";
+import {
+  importReportOf,
+  useCommandStatus,
+  useDryRun,
+  useFetchUrl,
+  useInference,
+  useStartImport,
+  useSuggestedMapping,
+  useUploadFiles,
+} from "../api/hooks/datasets";
+import type { Uploaded } from "../api/hooks/datasets";
+import { useTypes } from "../api/hooks/ontology";
 import { datasetName, withClassId, withKey, withoutLink, withType } from "../onboarding";
 import type { ImportReport, Mapping } from "../onboarding";
-import { useCommands } from "../state/commands";
 import { pagePath, useWhere } from "../state/location";
-import { useTypes } from "./Ontology";
 
 const STEPS = ["files", "types", "classes", "dryRun", "import"] as const;
 type Step = (typeof STEPS)[number];
-
-interface Uploaded {
-  name: string;
-  tables: Array<{ name: string; columns: string[]; rows: number }>;
-}
 
 export function OnboardingPage() {
   const { t } = useTranslation();
@@ -46,20 +48,50 @@ export function OnboardingPage() {
       <h2 id="onboarding-title">{t("onboarding.title")}</h2>
       <ol className="steps" aria-label={t("onboarding.steps")}>
         {STEPS.map((s, i) => (
-          <li key={s} aria-current={s === step ? "step" : undefined} className={i < at ? "done" : s === step ? "current" : ""}>
+          <li
+            key={s}
+            aria-current={s === step ? "step" : undefined}
+            className={i < at ? "done" : s === step ? "current" : ""}
+          >
             {i + 1}. {t(`onboarding.step.${s}`)}
           </li>
         ))}
       </ol>
       {step === "files" && (
-        <Files db={db} uploaded={uploaded} onUploaded={(u) => setUploaded((all) => [...all.filter((x) => x.name !== u.name), u])} onNext={() => setStep("types")} />
+        <Files
+          db={db}
+          uploaded={uploaded}
+          onUploaded={(u) => setUploaded((all) => [...all.filter((x) => x.name !== u.name), u])}
+          onNext={() => setStep("types")}
+        />
       )}
-      {step === "types" && <Types db={db} datasets={uploaded.map((u) => u.name)} onBack={() => setStep("files")} onNext={() => setStep("classes")} />}
+      {step === "types" && (
+        <Types
+          db={db}
+          datasets={uploaded.map((u) => u.name)}
+          onBack={() => setStep("files")}
+          onNext={() => setStep("classes")}
+        />
+      )}
       {step === "classes" && (
-        <Classes db={db} datasets={uploaded.map((u) => u.name)} mapping={mapping} setMapping={setMapping} onBack={() => setStep("types")} onNext={() => setStep("dryRun")} />
+        <Classes
+          db={db}
+          datasets={uploaded.map((u) => u.name)}
+          mapping={mapping}
+          setMapping={setMapping}
+          onBack={() => setStep("types")}
+          onNext={() => setStep("dryRun")}
+        />
       )}
       {step === "dryRun" && mapping && (
-        <DryRun db={db} branch={branch} mapping={mapping} onSaved={setMappingName} onBack={() => setStep("classes")} onNext={() => setStep("import")} />
+        <DryRun
+          db={db}
+          branch={branch}
+          mapping={mapping}
+          onSaved={setMappingName}
+          onBack={() => setStep("classes")}
+          onNext={() => setStep("import")}
+        />
       )}
       {step === "import" && mappingName && <Import db={db} branch={branch} mapping={mappingName} />}
     </section>
@@ -68,49 +100,12 @@ export function OnboardingPage() {
 
 function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Uploaded) => void; onNext: () => void }) {
   const { t } = useTranslation();
-  const { track } = useCommands();
-  const queries = useQueryClient();
   const [files, setFiles] = useState<File[]>([]);
   const [url, setUrl] = useState("");
   const [urlName, setUrlName] = useState("");
-  const record = (answer: WriteAnswer, label: string) => {
-    const result = answer.data?.result as { dataset?: string; tables?: Uploaded["tables"] } | undefined;
-    track(answer, label);
-    if (result?.dataset) props.onUploaded({ name: result.dataset, tables: result.tables ?? [] });
-  };
-  const upload = useMutation({
-    mutationFn: async () => {
-      for (const file of files) {
-        const form = new FormData();
-        form.append("file", file, file.name);
-        const name = datasetName(file.name);
-        const answer = await ok(
-          api.POST("/api/v1/databases/{db}/datasets/{name}/versions", {
-            params: { path: { db: props.db, name }, query: { wait: true } },
-            body: form as never,
-            bodySerializer: (body: unknown) => body as FormData,
-          }),
-        );
-        record(answer, `dataset ${name}`);
-      }
-      setFiles([]);
-      await queries.invalidateQueries({ queryKey: ["datasets", props.db] });
-    },
-  });
-  const fetchUrl = useMutation({
-    mutationFn: async () => {
-      const name = datasetName(urlName || "sheet");
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/datasets/{name}/versions/from-url", {
-          params: { path: { db: props.db, name }, query: { wait: true } },
-          body: { url } as never,
-        }),
-      );
-      record(answer, `dataset ${name}`);
-      setUrl("");
-    },
-  });
-  const error = (upload.error ?? fetchUrl.error) as ApiError | Error | null;
+  const upload = useUploadFiles(props.db, props.onUploaded);
+  const fetchUrl = useFetchUrl(props.db, props.onUploaded);
+  const error = upload.error ?? fetchUrl.error;
   return (
     <Card>
       <FormGroup label={t("onboarding.files")} labelFor="onboarding-files" helperText={t("onboarding.filesHelp")}>
@@ -119,17 +114,46 @@ function Files(props: { db: string; uploaded: Uploaded[]; onUploaded: (u: Upload
           inputProps={{ id: "onboarding-files", multiple: true, accept: ".csv,.tsv,.xlsx,.json,.jsonl,.ndjson" }}
           text={files.length ? files.map((f) => f.name).join(", ") : t("onboarding.choose")}
           buttonText={t("onboarding.browse")}
-          onInputChange={(e) => setFiles(Array.from((e.currentTarget as HTMLInputElement).files ?? []))}
+          onInputChange={(e) => setFiles(Array.from(e.currentTarget.files ?? []))}
         />
       </FormGroup>
-      <Button intent="primary" icon="upload" disabled={files.length === 0} loading={upload.isPending} onClick={() => upload.mutate()}>
+      <Button
+        intent="primary"
+        icon="upload"
+        disabled={files.length === 0}
+        loading={upload.isPending}
+        onClick={() => upload.mutate(files, { onSuccess: () => setFiles([]) })}
+      >
         {t("onboarding.upload", { count: files.length })}
       </Button>
-      <FormGroup label={t("onboarding.url")} labelFor="onboarding-url" helperText={t("onboarding.urlHelp")} className="spaced">
+      <FormGroup
+        label={t("onboarding.url")}
+        labelFor="onboarding-url"
+        helperText={t("onboarding.urlHelp")}
+        className="spaced"
+      >
         <div className="row">
-          <InputGroup id="onboarding-url" value={url} onValueChange={setUrl} placeholder="https://docs.google.com/spreadsheets/d/…" fill />
-          <InputGroup aria-label={t("onboarding.datasetName")} value={urlName} onValueChange={setUrlName} placeholder={t("onboarding.datasetName")} />
-          <Button icon="link" disabled={!url} loading={fetchUrl.isPending} onClick={() => fetchUrl.mutate()}>
+          <InputGroup
+            id="onboarding-url"
+            value={url}
+            onValueChange={setUrl}
+            placeholder="https://docs.google.com/spreadsheets/d/…"
+            fill
+          />
+          <InputGroup
+            aria-label={t("onboarding.datasetName")}
+            value={urlName}
+            onValueChange={setUrlName}
+            placeholder={t("onboarding.datasetName")}
+          />
+          <Button
+            icon="link"
+            disabled={!url}
+            loading={fetchUrl.isPending}
+            onClick={() =>
+              fetchUrl.mutate({ url, name: datasetName(urlName || "sheet") }, { onSuccess: () => setUrl("") })
+            }
+          >
             {t("onboarding.fetch")}
           </Button>
         </div>
@@ -193,29 +217,20 @@ function StepButtons(props: { onBack?: () => void; onNext: () => void; ready?: b
   );
 }
 
-interface InferredColumn {
-  name: string;
-  type: string;
-  confidence: number;
-  reason: string;
-  flags: string[];
-  candidates: Array<{ type: string; confidence: number }>;
-}
-
 function Types(props: { db: string; datasets: string[]; onBack: () => void; onNext: () => void }) {
   const { t } = useTranslation();
   const [shown, setShown] = useState(props.datasets[0] ?? "");
-  const { data, isLoading, error } = useQuery({
-    queryKey: ["inference", props.db, shown],
-    queryFn: () => ok(api.GET("/api/v1/databases/{db}/datasets/{name}/inference", { params: { path: { db: props.db, name: shown } } })),
-    enabled: Boolean(shown),
-  });
-  const inferred = data?.data as { columns?: InferredColumn[]; primary_key?: string[]; primary_key_reason?: string; rows?: number } | undefined;
+  const { data: inferred, isLoading, error } = useInference(props.db, shown);
   return (
     <Card>
       <div className="row">
         <label htmlFor="types-dataset">{t("onboarding.dataset")}</label>
-        <HTMLSelect id="types-dataset" value={shown} onChange={(e) => setShown(e.currentTarget.value)} options={props.datasets} />
+        <HTMLSelect
+          id="types-dataset"
+          value={shown}
+          onChange={(e) => setShown(e.currentTarget.value)}
+          options={props.datasets}
+        />
         {inferred?.primary_key && (
           <Tag minimal intent="primary" title={inferred.primary_key_reason}>
             {t("onboarding.key")}: {inferred.primary_key.join(" + ") || "—"}
@@ -241,7 +256,11 @@ function Types(props: { db: string; datasets: string[]; onBack: () => void; onNe
                 <td>{c.name}</td>
                 <td>
                   <strong>{c.type}</strong>
-                  {c.candidates.length > 0 && <div className="muted">{c.candidates.map((x) => `${x.type} ${Math.round(x.confidence * 100)}%`).join(", ")}</div>}
+                  {c.candidates.length > 0 && (
+                    <div className="muted">
+                      {c.candidates.map((x) => `${x.type} ${Math.round(x.confidence * 100)}%`).join(", ")}
+                    </div>
+                  )}
                 </td>
                 <td>{Math.round(c.confidence * 100)}%</td>
                 <td className="muted">{c.reason}</td>
@@ -262,23 +281,22 @@ function Types(props: { db: string; datasets: string[]; onBack: () => void; onNe
   );
 }
 
-function Classes(props: { db: string; datasets: string[]; mapping: Mapping | null; setMapping: (m: Mapping) => void; onBack: () => void; onNext: () => void }) {
+function Classes(props: {
+  db: string;
+  datasets: string[];
+  mapping: Mapping | null;
+  setMapping: (m: Mapping) => void;
+  onBack: () => void;
+  onNext: () => void;
+}) {
   const { t } = useTranslation();
-  const types = useTypes().data?.data.types.map((ty) => String(ty["name"])) ?? [];
-  const suggest = useQuery({
-    queryKey: ["suggest", props.db, props.datasets.join(",")],
-    queryFn: async () => {
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/datasets/suggest-ontology", { params: { path: { db: props.db } }, body: { datasets: props.datasets } as never }),
-      );
-      const mapping = (answer.data as { mapping: Mapping }).mapping;
-      if (!props.mapping) props.setMapping(mapping);
-      return mapping;
-    },
-    staleTime: Infinity,
+  const types = useTypes().data?.map((ty) => ty.name) ?? [];
+  const suggest = useSuggestedMapping(props.db, props.datasets, (mapping) => {
+    if (!props.mapping) props.setMapping(mapping);
   });
   const mapping = props.mapping;
-  if (suggest.isLoading || !mapping) return suggest.error ? <Callout intent="danger">{suggest.error.message}</Callout> : <ProgressBar />;
+  if (suggest.isLoading || !mapping)
+    return suggest.error ? <Callout intent="danger">{suggest.error.message}</Callout> : <ProgressBar />;
   return (
     <>
       {mapping.classes.map((cls) => {
@@ -315,7 +333,13 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
                         aria-label={`${cls.id}.${p.name} ${t("ontology.key")}`}
                         checked={key.includes(p.name)}
                         onChange={(e) =>
-                          props.setMapping(withKey(mapping, cls.id, e.currentTarget.checked ? [...key, p.name] : key.filter((k) => k !== p.name)))
+                          props.setMapping(
+                            withKey(
+                              mapping,
+                              cls.id,
+                              e.currentTarget.checked ? [...key, p.name] : key.filter((k) => k !== p.name),
+                            ),
+                          )
                         }
                       />
                     </td>
@@ -328,7 +352,12 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
                 {source?.links.map((l) => (
                   <li key={l.predicate} className="row">
                     {l.column} → {l.target} <code>{l.predicate}</code>
-                    <Button variant="minimal" icon="cross" aria-label={`${t("common.remove")} ${cls.id}.${l.predicate}`} onClick={() => props.setMapping(withoutLink(mapping, cls.id, l.predicate))} />
+                    <Button
+                      variant="minimal"
+                      icon="cross"
+                      aria-label={`${t("common.remove")} ${cls.id}.${l.predicate}`}
+                      onClick={() => props.setMapping(withoutLink(mapping, cls.id, l.predicate))}
+                    />
                   </li>
                 ))}
               </ul>
@@ -341,20 +370,17 @@ function Classes(props: { db: string; datasets: string[]; mapping: Mapping | nul
   );
 }
 
-function DryRun(props: { db: string; branch: string; mapping: Mapping; onSaved: (name: string) => void; onBack: () => void; onNext: () => void }) {
+function DryRun(props: {
+  db: string;
+  branch: string;
+  mapping: Mapping;
+  onSaved: (name: string) => void;
+  onBack: () => void;
+  onNext: () => void;
+}) {
   const { t } = useTranslation();
   const name = `onboarding_${props.db}`.slice(0, 64);
-  const run = useQuery({
-    queryKey: ["dry-run", props.db, props.branch, JSON.stringify(props.mapping)],
-    queryFn: async () => {
-      await ok(api.PUT("/api/v1/databases/{db}/mappings/{name}", { params: { path: { db: props.db, name }, query: { wait: true } }, body: props.mapping as never }));
-      props.onSaved(name);
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/mappings/{name}/dry-run", { params: { path: { db: props.db, name }, query: { branch: props.branch } } }),
-      );
-      return answer.data as unknown as ImportReport & { classes_created: string[] };
-    },
-  });
+  const run = useDryRun(props.db, props.branch, name, props.mapping, props.onSaved);
   const report = run.data;
   return (
     <Card>
@@ -362,7 +388,13 @@ function DryRun(props: { db: string; branch: string; mapping: Mapping; onSaved: 
       {run.error && <Callout intent="danger">{run.error.message}</Callout>}
       {report && (
         <>
-          <p>{t("onboarding.wouldCreate", { classes: report.classes_created.length, created: report.created, refused: report.refused })}</p>
+          <p>
+            {t("onboarding.wouldCreate", {
+              classes: report.classes_created.length,
+              created: report.created,
+              refused: report.refused,
+            })}
+          </p>
           <ReportTable report={report} />
           {(report.refused_rows ?? []).length > 0 && (
             <HTMLTable compact aria-label={t("onboarding.refusedRows")}>
@@ -388,7 +420,12 @@ function DryRun(props: { db: string; branch: string; mapping: Mapping; onSaved: 
           )}
         </>
       )}
-      <StepButtons onBack={props.onBack} onNext={props.onNext} ready={Boolean(report)} next={t("onboarding.toImport")} />
+      <StepButtons
+        onBack={props.onBack}
+        onNext={props.onNext}
+        ready={Boolean(report)}
+        next={t("onboarding.toImport")}
+      />
     </Card>
   );
 }
@@ -409,7 +446,13 @@ function ReportTable({ report, db, branch }: { report: ImportReport; db?: string
       <tbody>
         {Object.entries(report.by_class).map(([cls, n]) => (
           <tr key={cls}>
-            <td>{db ? <Link to={pagePath(db, `instances/${encodeURIComponent(cls)}`, branch ?? "main")}>{cls}</Link> : cls}</td>
+            <td>
+              {db ? (
+                <Link to={pagePath(db, `instances/${encodeURIComponent(cls)}`, branch ?? "main")}>{cls}</Link>
+              ) : (
+                cls
+              )}
+            </td>
             <td>{n.rows}</td>
             <td>{n.created}</td>
             <td>{n.skipped}</td>
@@ -423,35 +466,28 @@ function ReportTable({ report, db, branch }: { report: ImportReport; db?: string
 
 function Import(props: { db: string; branch: string; mapping: string }) {
   const { t } = useTranslation();
-  const { track } = useCommands();
   const [partial, setPartial] = useState(false);
   const [commandId, setCommandId] = useState<string | null>(null);
-  const start = useMutation({
-    mutationFn: async () => {
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/imports", {
-          params: { path: { db: props.db }, query: { branch: props.branch } },
-          body: { mapping: props.mapping, allow_partial: partial } as never,
-        }),
-      );
-      setCommandId(track(answer, `import ${props.mapping}`) ?? null);
-    },
-  });
-  const status = useQuery({
-    queryKey: ["command", commandId],
-    queryFn: () => ok(api.GET("/api/v1/commands/{command_id}/status", { params: { path: { command_id: commandId ?? "" } } })),
-    enabled: Boolean(commandId),
-    refetchInterval: (query) => (["COMPLETED", "FAILED", "CANCELLED"].includes(String(query.state.data?.status)) ? false : 500),
-  });
+  const start = useStartImport(props.db, props.branch, setCommandId);
+  const status = useCommandStatus(commandId);
   const current = status.data;
-  const report = current?.status === "COMPLETED" ? (current.result as unknown as ImportReport) : null;
+  const report = current?.status === "COMPLETED" ? importReportOf(current.result) : null;
   const failure = current?.status === "FAILED" ? current.error : null;
   return (
     <Card>
       {!commandId && (
         <>
-          <Checkbox label={t("onboarding.allowPartial")} checked={partial} onChange={(e) => setPartial(e.currentTarget.checked)} />
-          <Button intent="success" icon="import" loading={start.isPending} onClick={() => start.mutate()}>
+          <Checkbox
+            label={t("onboarding.allowPartial")}
+            checked={partial}
+            onChange={(e) => setPartial(e.currentTarget.checked)}
+          />
+          <Button
+            intent="success"
+            icon="import"
+            loading={start.isPending}
+            onClick={() => start.mutate({ mapping: props.mapping, allowPartial: partial })}
+          >
             {t("onboarding.startImport")}
           </Button>
           {start.error && <Callout intent="danger">{start.error.message}</Callout>}
@@ -460,16 +496,27 @@ function Import(props: { db: string; branch: string; mapping: string }) {
       {current && (
         <div aria-live="polite">
           <p>
-            <Tag intent={current.status === "COMPLETED" ? "success" : current.status === "FAILED" ? "danger" : "primary"}>{current.status}</Tag>{" "}
+            <Tag
+              intent={current.status === "COMPLETED" ? "success" : current.status === "FAILED" ? "danger" : "primary"}
+            >
+              {current.status}
+            </Tag>{" "}
             {t("onboarding.progress", { progress: current.progress ?? 0 })}
           </p>
-          <ProgressBar value={(current.progress ?? 0) / 100} intent={current.status === "FAILED" ? "danger" : "primary"} stripes={!report && !failure} aria-label={t("onboarding.progressLabel")} />
+          <ProgressBar
+            value={(current.progress ?? 0) / 100}
+            intent={current.status === "FAILED" ? "danger" : "primary"}
+            stripes={!report && !failure}
+            aria-label={t("onboarding.progressLabel")}
+          />
         </div>
       )}
       {failure != null && <Callout intent="danger">{JSON.stringify(failure)}</Callout>}
       {report && (
         <>
-          <Callout intent="success">{t("onboarding.done", { created: report.created, skipped: report.skipped, refused: report.refused })}</Callout>
+          <Callout intent="success">
+            {t("onboarding.done", { created: report.created, skipped: report.skipped, refused: report.refused })}
+          </Callout>
           <ReportTable report={report} db={props.db} branch={props.branch} />
         </>
       )}

@@ -3,9 +3,6 @@ import {
   Callout,
   Card,
   Checkbox,
-  Dialog,
-  DialogBody,
-  DialogFooter,
   FormGroup,
   HTMLSelect,
   HTMLTable,
@@ -15,34 +12,28 @@ import {
   NonIdealState,
   Spinner,
 } from "@blueprintjs/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import type { ClassPublic } from "../api/client";
-import { ApiError, api, labelOf, ok } from "../api/client";
+import { apiErrorOf, labelOf } from "../api/client";
+import { useAnalyzeClass, useClasses, useSaveClass, useTypes } from "../api/hooks/ontology";
+import type { Impact } from "../api/hooks/ontology";
 import { CytoscapeView } from "../components/CytoscapeView";
-import { CARDINALITIES, classGraph, draftBody, draftFrom, emptyDraft, migrationBody } from "../ontology";
+import { FormDialog } from "../components/FormDialog";
+import {
+  CARDINALITIES,
+  classGraph,
+  draftBody,
+  draftFrom,
+  emptyDraft,
+  migrationBody,
+  propertiesOf,
+  relationshipsOf,
+} from "../ontology";
 import type { ClassDraft, Migration } from "../ontology";
-import { useCommands } from "../state/commands";
-import { pagePath, readQuery, useWhere } from "../state/location";
+import { pagePath, useWhere } from "../state/location";
 import { toast } from "../toaster";
-
-export function useClasses(db: string, where: { branch: string; asOf?: string | undefined }) {
-  return useQuery({
-    queryKey: ["classes", db, where.branch, where.asOf],
-    queryFn: () =>
-      ok(api.GET("/api/v1/database/{db}/ontology", { params: { path: { db }, query: { ...readQuery(where), limit: 1000 } } })),
-  });
-}
-
-export function useTypes() {
-  return useQuery({
-    queryKey: ["types"],
-    queryFn: () => ok(api.GET("/api/v1/types")),
-    staleTime: Infinity,
-  });
-}
 
 export function OntologyPage() {
   const { t, i18n } = useTranslation();
@@ -52,7 +43,7 @@ export function OntologyPage() {
   const { data, isLoading, error } = useClasses(db ?? "", where);
   const [editing, setEditing] = useState<{ cls?: ClassPublic } | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
-  const classes = (data?.data.items ?? []) as ClassPublic[];
+  const classes = useMemo(() => data?.data.items ?? [], [data]);
   const elements = useMemo(() => classGraph(classes, i18n.language), [classes, i18n.language]);
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
   const shown = classes.find((c) => c.id === picked) ?? classes[0];
@@ -89,22 +80,24 @@ export function OntologyPage() {
             {shown && (
               <ClassCard
                 cls={shown}
-                onOpen={() => navigate(pagePath(db, `instances/${encodeURIComponent(shown.id)}`, branch, asOf))}
+                onOpen={() => void navigate(pagePath(db, `instances/${encodeURIComponent(shown.id)}`, branch, asOf))}
                 onEdit={asOf ? undefined : () => setEditing({ cls: shown })}
               />
             )}
           </div>
         </div>
       )}
-      {editing && <ClassEditor db={db} branch={branch} classes={classes} editing={editing.cls} onClose={() => setEditing(null)} />}
+      {editing && (
+        <ClassEditor db={db} branch={branch} classes={classes} editing={editing.cls} onClose={() => setEditing(null)} />
+      )}
     </section>
   );
 }
 
 function ClassCard({ cls, onOpen, onEdit }: { cls: ClassPublic; onOpen: () => void; onEdit?: () => void }) {
   const { t, i18n } = useTranslation();
-  const properties = (cls.properties ?? []) as Array<Record<string, unknown>>;
-  const relationships = (cls.relationships ?? []) as Array<Record<string, unknown>>;
+  const properties = propertiesOf(cls);
+  const relationships = relationshipsOf(cls);
   return (
     <Card className="class-card">
       <div className="row">
@@ -131,18 +124,18 @@ function ClassCard({ cls, onOpen, onEdit }: { cls: ClassPublic; onOpen: () => vo
         </thead>
         <tbody>
           {properties.map((p) => (
-            <tr key={String(p["name"])}>
-              <td>{String(p["name"])}</td>
-              <td>{String(p["type"])}</td>
-              <td>{p["required"] ? "✓" : ""}</td>
-              <td>{p["unique"] ? "✓" : ""}</td>
+            <tr key={p.name}>
+              <td>{p.name}</td>
+              <td>{p.type}</td>
+              <td>{p.required ? "✓" : ""}</td>
+              <td>{p.unique ? "✓" : ""}</td>
             </tr>
           ))}
           {relationships.map((r) => (
-            <tr key={`rel-${String(r["predicate"])}`}>
-              <td>{String(r["predicate"])}</td>
+            <tr key={`rel-${r.predicate}`}>
+              <td>{r.predicate}</td>
               <td>
-                → {String(r["target"])} ({String(r["cardinality"] ?? "")})
+                → {r.target} ({r.cardinality ?? ""})
               </td>
               <td />
               <td />
@@ -154,20 +147,17 @@ function ClassCard({ cls, onOpen, onEdit }: { cls: ClassPublic; onOpen: () => vo
   );
 }
 
-interface Impact {
-  checked: number;
-  would_migrate: number;
-  schema_changes: { added: string[]; removed: string[]; renamed: Array<{ from: string; to: string }>; changed: string[] };
-  violations: { items: Array<{ instance: string; errors: Array<{ path: string; message: string }> }>; total: number };
-}
-
-function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]; editing?: ClassPublic; onClose: () => void }) {
+function ClassEditor(props: {
+  db: string;
+  branch: string;
+  classes: ClassPublic[];
+  editing?: ClassPublic;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
-  const queries = useQueryClient();
-  const { track } = useCommands();
-  const typeList = useTypes().data?.data.types ?? [];
-  const types = typeList.length ? typeList.map((ty) => String(ty["name"])) : ["string"];
-  const parametersOf = (type: string) => Object.keys((typeList.find((ty) => ty["name"] === type)?.["parameters"] ?? {}) as Record<string, string>);
+  const typeList = useTypes().data ?? [];
+  const types = typeList.length ? typeList.map((ty) => ty.name) : ["string"];
+  const parametersOf = (type: string) => Object.keys(typeList.find((ty) => ty.name === type)?.parameters ?? {});
   const editing = props.editing;
   const [draft, setDraft] = useState<ClassDraft>(() => (editing ? draftFrom(editing) : emptyDraft()));
   const [open, setOpen] = useState<number | null>(null); // the property whose constraints show
@@ -178,181 +168,249 @@ function ClassEditor(props: { db: string; branch: string; classes: ClassPublic[]
     return migrate ? { ...definition, migration: migrate } : definition;
   };
   // A change to a class with instances is checked against them first (nothing is written).
-  const analyze = useMutation({
-    mutationFn: async () => {
-      const answer = await ok(
-        api.POST("/api/v1/database/{db}/ontology/{class_id}/analyze", {
-          params: { path: { db: props.db, class_id: draft.id }, query: { branch: props.branch } },
-          body: body() as never,
-        }),
-      );
-      return answer.data.impact as unknown as Impact;
-    },
+  const analyze = useAnalyzeClass(props.db, props.branch);
+  const save = useSaveClass(props.db, props.branch, Boolean(editing), () => {
+    toast(`${editing ? t("ontology.saved") : t("ontology.newClass")}: ${draft.id}`);
+    props.onClose();
   });
-  const save = useMutation({
-    mutationFn: async () => {
-      const answer = editing
-        ? await ok(
-            api.PUT("/api/v1/database/{db}/ontology/{class_id}", {
-              params: { path: { db: props.db, class_id: draft.id }, query: { branch: props.branch, wait: true } },
-              body: body() as never,
-            }),
-          )
-        : await ok(
-            api.POST("/api/v1/database/{db}/ontology", {
-              params: { path: { db: props.db }, query: { branch: props.branch, wait: true } },
-              body: body() as never,
-            }),
-          );
-      track(answer, `class ${draft.id}`);
-    },
-    onSuccess: async () => {
-      await queries.invalidateQueries({ queryKey: ["classes", props.db] });
-      await queries.invalidateQueries({ queryKey: ["instances", props.db] });
-      toast(`${editing ? t("ontology.saved") : t("ontology.newClass")}: ${draft.id}`);
-      props.onClose();
-    },
-  });
-  const error = save.error instanceof ApiError ? save.error : null;
+  const error = apiErrorOf(save.error);
   const fields = error?.fieldErrors ?? {};
   const general = error && (Object.keys(fields).length === 0 || fields["relationships"]) ? error.message : undefined;
   const change = (update: Partial<ClassDraft>) => setDraft((d) => ({ ...d, ...update }));
   return (
-    <Dialog isOpen onClose={props.onClose} title={editing ? t("ontology.editClass", { id: editing.id }) : t("ontology.newClass")} style={{ width: 820 }}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          analyze.reset();
-          save.mutate();
-        }}
-      >
-        <DialogBody>
-          {general && <Callout intent="danger">{general}</Callout>}
-          <div className="row">
-            <FormGroup label={t("ontology.id")} labelFor="class-id" intent={fields["id"] ? "danger" : "none"} helperText={fields["id"]}>
-              <InputGroup id="class-id" value={draft.id} onValueChange={(id) => change({ id })} autoFocus={!editing} disabled={Boolean(editing)} placeholder="Customer" />
-            </FormGroup>
-            <FormGroup label={t("ontology.label")} labelFor="class-label-en">
-              <InputGroup id="class-label-en" value={draft.labelEn} onValueChange={(labelEn) => change({ labelEn })} />
-            </FormGroup>
-            <FormGroup label={t("ontology.labelKo")} labelFor="class-label-ko">
-              <InputGroup id="class-label-ko" value={draft.labelKo} onValueChange={(labelKo) => change({ labelKo })} placeholder="고객" />
-            </FormGroup>
-            <FormGroup label={t("ontology.parent")} labelFor="class-parent">
-              <HTMLSelect id="class-parent" value={draft.parent} onChange={(e) => change({ parent: e.currentTarget.value })} options={["", ...props.classes.map((c) => c.id)]} />
-            </FormGroup>
-          </div>
-          <h4>{t("ontology.properties")}</h4>
-          {draft.properties.map((p, i) => {
-            const problem = fields[`properties[${i}].name`] ?? fields[`properties[${i}].type`] ?? fields[`properties[${i}]`];
-            const set = (update: Partial<typeof p>) =>
-              change({ properties: draft.properties.map((q, j) => (j === i ? { ...q, ...update } : q)) });
-            return (
-              <div key={i}>
-                <div className="row">
-                  <InputGroup aria-label={`${t("ontology.property")} ${i + 1}`} value={p.name} onValueChange={(name) => set({ name })} placeholder="customer_id" intent={problem ? "danger" : "none"} />
-                  <HTMLSelect aria-label={`${t("ontology.type")} ${i + 1}`} value={p.type} onChange={(e) => set({ type: e.currentTarget.value })} options={types} />
-                  <Checkbox label={t("ontology.required")} checked={p.required} onChange={(e) => set({ required: e.currentTarget.checked })} />
-                  <Checkbox label={t("ontology.unique")} checked={p.unique} onChange={(e) => set({ unique: e.currentTarget.checked })} />
-                  <Checkbox label={t("ontology.key")} checked={Boolean(p.key)} onChange={(e) => set({ key: e.currentTarget.checked })} />
-                  <Button
-                    icon="settings"
-                    variant="minimal"
-                    aria-label={`${t("ontology.constraints")} ${i + 1}`}
-                    aria-expanded={open === i}
-                    active={open === i || Object.values(p.constraints ?? {}).some((v) => v.trim())}
-                    onClick={() => setOpen(open === i ? null : i)}
+    <FormDialog
+      title={editing ? t("ontology.editClass", { id: editing.id }) : t("ontology.newClass")}
+      onClose={props.onClose}
+      onSubmit={() => {
+        analyze.reset();
+        save.mutate(body());
+      }}
+      submit={t("common.save")}
+      busy={save.isPending}
+      disabled={!draft.id}
+      style={{ width: 820 }}
+      actions={
+        editing && (
+          <Button
+            icon="search-template"
+            loading={analyze.isPending}
+            onClick={() => {
+              save.reset(); // one account of the impact at a time
+              analyze.mutate(body());
+            }}
+          >
+            {t("ontology.check")}
+          </Button>
+        )
+      }
+    >
+      {general && <Callout intent="danger">{general}</Callout>}
+      <div className="row">
+        <FormGroup
+          label={t("ontology.id")}
+          labelFor="class-id"
+          intent={fields["id"] ? "danger" : "none"}
+          helperText={fields["id"]}
+        >
+          <InputGroup
+            id="class-id"
+            value={draft.id}
+            onValueChange={(id) => change({ id })}
+            autoFocus={!editing}
+            disabled={Boolean(editing)}
+            placeholder="Customer"
+          />
+        </FormGroup>
+        <FormGroup label={t("ontology.label")} labelFor="class-label-en">
+          <InputGroup id="class-label-en" value={draft.labelEn} onValueChange={(labelEn) => change({ labelEn })} />
+        </FormGroup>
+        <FormGroup label={t("ontology.labelKo")} labelFor="class-label-ko">
+          <InputGroup
+            id="class-label-ko"
+            value={draft.labelKo}
+            onValueChange={(labelKo) => change({ labelKo })}
+            placeholder="고객"
+          />
+        </FormGroup>
+        <FormGroup label={t("ontology.parent")} labelFor="class-parent">
+          <HTMLSelect
+            id="class-parent"
+            value={draft.parent}
+            onChange={(e) => change({ parent: e.currentTarget.value })}
+            options={["", ...props.classes.map((c) => c.id)]}
+          />
+        </FormGroup>
+      </div>
+      <h4>{t("ontology.properties")}</h4>
+      {draft.properties.map((p, i) => {
+        const problem =
+          fields[`properties[${i}].name`] ?? fields[`properties[${i}].type`] ?? fields[`properties[${i}]`];
+        const set = (update: Partial<typeof p>) =>
+          change({ properties: draft.properties.map((q, j) => (j === i ? { ...q, ...update } : q)) });
+        return (
+          <div key={i}>
+            <div className="row">
+              <InputGroup
+                aria-label={`${t("ontology.property")} ${i + 1}`}
+                value={p.name}
+                onValueChange={(name) => set({ name })}
+                placeholder="customer_id"
+                intent={problem ? "danger" : "none"}
+              />
+              <HTMLSelect
+                aria-label={`${t("ontology.type")} ${i + 1}`}
+                value={p.type}
+                onChange={(e) => set({ type: e.currentTarget.value })}
+                options={types}
+              />
+              <Checkbox
+                label={t("ontology.required")}
+                checked={p.required}
+                onChange={(e) => set({ required: e.currentTarget.checked })}
+              />
+              <Checkbox
+                label={t("ontology.unique")}
+                checked={p.unique}
+                onChange={(e) => set({ unique: e.currentTarget.checked })}
+              />
+              <Checkbox
+                label={t("ontology.key")}
+                checked={Boolean(p.key)}
+                onChange={(e) => set({ key: e.currentTarget.checked })}
+              />
+              <Button
+                icon="settings"
+                variant="minimal"
+                aria-label={`${t("ontology.constraints")} ${i + 1}`}
+                aria-expanded={open === i}
+                active={open === i || Object.values(p.constraints ?? {}).some((v) => v.trim())}
+                onClick={() => setOpen(open === i ? null : i)}
+              />
+              <Button
+                icon="cross"
+                variant="minimal"
+                aria-label={`${t("common.remove")} ${i + 1}`}
+                onClick={() => change({ properties: draft.properties.filter((_, j) => j !== i) })}
+              />
+            </div>
+            {open === i && (
+              <div
+                className="row constraints"
+                aria-label={`${t("ontology.constraints")} ${p.name || i + 1}`}
+                role="group"
+              >
+                {parametersOf(p.type).map((parameter) => (
+                  <InputGroup
+                    key={parameter}
+                    aria-label={`${p.name || i + 1} ${parameter}`}
+                    placeholder={parameter}
+                    value={p.constraints?.[parameter] ?? ""}
+                    onValueChange={(v) => set({ constraints: { ...(p.constraints ?? {}), [parameter]: v } })}
+                    small
                   />
-                  <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${i + 1}`} onClick={() => change({ properties: draft.properties.filter((_, j) => j !== i) })} />
-                </div>
-                {open === i && (
-                  <div className="row constraints" aria-label={`${t("ontology.constraints")} ${p.name || i + 1}`} role="group">
-                    {parametersOf(p.type).map((parameter) => (
-                      <InputGroup
-                        key={parameter}
-                        aria-label={`${p.name || i + 1} ${parameter}`}
-                        placeholder={parameter}
-                        value={p.constraints?.[parameter] ?? ""}
-                        onValueChange={(v) => set({ constraints: { ...(p.constraints ?? {}), [parameter]: v } })}
-                        small
-                      />
-                    ))}
-                  </div>
-                )}
-                {problem && <div className="field-error" role="alert">{problem}</div>}
+                ))}
               </div>
-            );
-          })}
-          <Button icon="add" variant="minimal" onClick={() => change({ properties: [...draft.properties, { name: "", type: "string", required: false, unique: false }] })}>
-            {t("ontology.addProperty")}
-          </Button>
-          <h4>{t("ontology.relationships")}</h4>
-          {draft.relationships.map((r, i) => {
-            const set = (update: Partial<typeof r>) =>
-              change({ relationships: draft.relationships.map((q, j) => (j === i ? { ...q, ...update } : q)) });
-            const problem = fields[`relationships[${i}].predicate`] ?? fields[`relationships[${i}]`];
-            return (
-              <div key={i}>
-                <div className="row">
-                  <InputGroup aria-label={`${t("ontology.predicate")} ${i + 1}`} value={r.predicate} onValueChange={(predicate) => set({ predicate })} placeholder="owned_by" />
-                  <HTMLSelect aria-label={`${t("ontology.target")} ${i + 1}`} value={r.target} onChange={(e) => set({ target: e.currentTarget.value })} options={["", ...props.classes.map((c) => c.id), ...(draft.id ? [draft.id] : [])]} />
-                  <HTMLSelect aria-label={`${t("ontology.cardinality")} ${i + 1}`} value={r.cardinality} onChange={(e) => set({ cardinality: e.currentTarget.value })} options={[...CARDINALITIES]} />
-                  <Button icon="cross" variant="minimal" aria-label={`${t("common.remove")} ${t("ontology.predicate")} ${i + 1}`} onClick={() => change({ relationships: draft.relationships.filter((_, j) => j !== i) })} />
-                </div>
-                {problem && <div className="field-error" role="alert">{problem}</div>}
+            )}
+            {problem && (
+              <div className="field-error" role="alert">
+                {problem}
               </div>
-            );
-          })}
-          <Button icon="add" variant="minimal" onClick={() => change({ relationships: [...draft.relationships, { predicate: "", target: "", cardinality: "n:1" }] })}>
-            {t("ontology.addRelationship")}
-          </Button>
-          {editing && <MigrationForm before={editing} draft={draft} migration={migration} setMigration={setMigration} />}
-          {analyze.error && <Callout intent="danger">{analyze.error.message}</Callout>}
-          {analyze.data && <ImpactView impact={analyze.data} />}
-          {error?.status === 409 && Array.isArray(error.details["violations"]) && (
-            <ImpactView
-              impact={{
-                checked: Number(error.details["checked"] ?? 0),
-                would_migrate: 0,
-                schema_changes: { added: [], removed: [], renamed: [], changed: [] },
-                violations: { items: error.details["violations"] as Impact["violations"]["items"], total: Number(error.details["total"] ?? 0) },
-              }}
-            />
-          )}
-        </DialogBody>
-        <DialogFooter
-          actions={
-            <>
-              <Button onClick={props.onClose}>{t("common.cancel")}</Button>
-              {editing && (
-                <Button
-                  icon="search-template"
-                  loading={analyze.isPending}
-                  onClick={() => {
-                    save.reset(); // one account of the impact at a time
-                    analyze.mutate();
-                  }}
-                >
-                  {t("ontology.check")}
-                </Button>
-              )}
-              <Button type="submit" intent="primary" loading={save.isPending} disabled={!draft.id}>
-                {t("common.save")}
-              </Button>
-            </>
-          }
+            )}
+          </div>
+        );
+      })}
+      <Button
+        icon="add"
+        variant="minimal"
+        onClick={() =>
+          change({
+            properties: [...draft.properties, { name: "", type: "string", required: false, unique: false }],
+          })
+        }
+      >
+        {t("ontology.addProperty")}
+      </Button>
+      <h4>{t("ontology.relationships")}</h4>
+      {draft.relationships.map((r, i) => {
+        const set = (update: Partial<typeof r>) =>
+          change({ relationships: draft.relationships.map((q, j) => (j === i ? { ...q, ...update } : q)) });
+        const problem = fields[`relationships[${i}].predicate`] ?? fields[`relationships[${i}]`];
+        return (
+          <div key={i}>
+            <div className="row">
+              <InputGroup
+                aria-label={`${t("ontology.predicate")} ${i + 1}`}
+                value={r.predicate}
+                onValueChange={(predicate) => set({ predicate })}
+                placeholder="owned_by"
+              />
+              <HTMLSelect
+                aria-label={`${t("ontology.target")} ${i + 1}`}
+                value={r.target}
+                onChange={(e) => set({ target: e.currentTarget.value })}
+                options={["", ...props.classes.map((c) => c.id), ...(draft.id ? [draft.id] : [])]}
+              />
+              <HTMLSelect
+                aria-label={`${t("ontology.cardinality")} ${i + 1}`}
+                value={r.cardinality}
+                onChange={(e) => set({ cardinality: e.currentTarget.value })}
+                options={[...CARDINALITIES]}
+              />
+              <Button
+                icon="cross"
+                variant="minimal"
+                aria-label={`${t("common.remove")} ${t("ontology.predicate")} ${i + 1}`}
+                onClick={() => change({ relationships: draft.relationships.filter((_, j) => j !== i) })}
+              />
+            </div>
+            {problem && (
+              <div className="field-error" role="alert">
+                {problem}
+              </div>
+            )}
+          </div>
+        );
+      })}
+      <Button
+        icon="add"
+        variant="minimal"
+        onClick={() =>
+          change({ relationships: [...draft.relationships, { predicate: "", target: "", cardinality: "n:1" }] })
+        }
+      >
+        {t("ontology.addRelationship")}
+      </Button>
+      {editing && <MigrationForm before={editing} draft={draft} migration={migration} setMigration={setMigration} />}
+      {analyze.error && <Callout intent="danger">{analyze.error.message}</Callout>}
+      {analyze.data && <ImpactView impact={analyze.data} />}
+      {error?.status === 409 && Array.isArray(error.details["violations"]) && (
+        <ImpactView
+          impact={{
+            checked: Number(error.details["checked"] ?? 0),
+            would_migrate: 0,
+            schema_changes: { added: [], removed: [], renamed: [], changed: [] },
+            violations: {
+              items: error.details["violations"] as Impact["violations"]["items"],
+              total: Number(error.details["total"] ?? 0),
+            },
+          }}
         />
-      </form>
-    </Dialog>
+      )}
+    </FormDialog>
   );
 }
 
 /** How the instances follow a changed class: a removed property renamed to an added one,
  * a default for a property they lack, removed properties dropped. */
-function MigrationForm(props: { before: ClassPublic; draft: ClassDraft; migration: Migration; setMigration: (m: Migration) => void }) {
+function MigrationForm(props: {
+  before: ClassPublic;
+  draft: ClassDraft;
+  migration: Migration;
+  setMigration: (m: Migration) => void;
+}) {
   const { t } = useTranslation();
   const { migration, setMigration } = props;
-  const old = ((props.before.properties ?? []) as Array<Record<string, unknown>>).map((p) => String(p["name"]));
+  const old = propertiesOf(props.before).map((p) => p.name);
   const now = props.draft.properties.map((p) => p.name.trim()).filter(Boolean);
   const removed = old.filter((n) => !now.includes(n));
   const added = now.filter((n) => !old.includes(n));
@@ -366,22 +424,32 @@ function MigrationForm(props: { before: ClassPublic; draft: ClassDraft; migratio
           <HTMLSelect
             aria-label={`${t("ontology.renameTo")} ${name}`}
             value={migration.rename[name] ?? ""}
-            onChange={(e) => setMigration({ ...migration, rename: { ...migration.rename, [name]: e.currentTarget.value } })}
+            onChange={(e) =>
+              setMigration({ ...migration, rename: { ...migration.rename, [name]: e.currentTarget.value } })
+            }
             options={[{ value: "", label: t("ontology.notRenamed") }, ...added.map((a) => ({ value: a, label: a }))]}
           />
           <Checkbox
             label={t("ontology.dropValues")}
             checked={migration.drop.includes(name)}
-            onChange={(e) => setMigration({ ...migration, drop: e.currentTarget.checked ? [...migration.drop, name] : migration.drop.filter((d) => d !== name) })}
+            onChange={(e) =>
+              setMigration({
+                ...migration,
+                drop: e.currentTarget.checked ? [...migration.drop, name] : migration.drop.filter((d) => d !== name),
+              })
+            }
           />
         </div>
       ))}
       {added.map((name) => (
         <div className="row" key={name}>
-          <label htmlFor={`default-${name}`}>
-            {t("ontology.defaultFor", { name })}
-          </label>
-          <InputGroup id={`default-${name}`} small value={migration.defaults[name] ?? ""} onValueChange={(v) => setMigration({ ...migration, defaults: { ...migration.defaults, [name]: v } })} />
+          <label htmlFor={`default-${name}`}>{t("ontology.defaultFor", { name })}</label>
+          <InputGroup
+            id={`default-${name}`}
+            small
+            value={migration.defaults[name] ?? ""}
+            onValueChange={(v) => setMigration({ ...migration, defaults: { ...migration.defaults, [name]: v } })}
+          />
         </div>
       ))}
     </fieldset>
@@ -395,7 +463,15 @@ function ImpactView({ impact }: { impact: Impact }) {
   const changes = impact.schema_changes;
   const bad = impact.violations.total;
   return (
-    <Callout intent={bad ? "warning" : "success"} title={bad ? t("ontology.wouldRefuse", { count: bad, checked: impact.checked }) : t("ontology.wouldFit", { checked: impact.checked, migrated: impact.would_migrate })} aria-label={t("ontology.impact")}>
+    <Callout
+      intent={bad ? "warning" : "success"}
+      title={
+        bad
+          ? t("ontology.wouldRefuse", { count: bad, checked: impact.checked })
+          : t("ontology.wouldFit", { checked: impact.checked, migrated: impact.would_migrate })
+      }
+      aria-label={t("ontology.impact")}
+    >
       <div className="muted">
         {[
           ...changes.added.map((n) => `+ ${n}`),

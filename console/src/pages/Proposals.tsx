@@ -1,61 +1,59 @@
-import { Button, Callout, Card, Dialog, DialogBody, DialogFooter, FormGroup, HTMLSelect, InputGroup, Menu, MenuItem, NonIdealState, Tag, TextArea } from "@blueprintjs/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  Button,
+  Callout,
+  Card,
+  FormGroup,
+  HTMLSelect,
+  InputGroup,
+  Menu,
+  MenuItem,
+  NonIdealState,
+  Tag,
+  TextArea,
+} from "@blueprintjs/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, api, ok } from "../api/client";
-import { useBranches } from "../components/BranchPicker";
-import type { Side } from "../history";
-import { useCommands } from "../state/commands";
+import { apiErrorOf } from "../api/client";
+import { useBranches } from "../api/hooks/branches";
+import {
+  mergeProposal,
+  STATUSES,
+  useOpenProposal,
+  useProposal,
+  useProposalAction,
+  useProposals,
+  useRefreshProposal,
+} from "../api/hooks/proposals";
+import type { ProposalStatus } from "../api/hooks/proposals";
+import { DiffView } from "../components/DiffView";
+import { FormDialog } from "../components/FormDialog";
+import { MergePanel } from "../components/MergePanel";
 import { MAIN, useWhere } from "../state/location";
 import { toast } from "../toaster";
-import type { DiffAnswer } from "./History";
-import { DiffView, MergePanel } from "./History";
-
-const STATUSES = ["open", "merged", "closed"] as const;
-
-interface Note {
-  by: string;
-  at: string;
-  comment: string | null;
-  by_author?: boolean;
-}
-
-interface Proposal {
-  number: number;
-  source: string;
-  target: string;
-  title: string;
-  description: string | null;
-  status: (typeof STATUSES)[number];
-  author: string;
-  opened_at: string;
-  comments: Note[];
-  approvals: Note[];
-  approvals_required?: number;
-  mergeable?: boolean;
-  blocked?: string | null;
-  diff?: DiffAnswer;
-}
 
 export function ProposalsPage() {
   const { t } = useTranslation();
   const { db, branch } = useWhere();
-  const [status, setStatus] = useState<string>("open");
+  const [status, setStatus] = useState<ProposalStatus>("open");
   const [picked, setPicked] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
-  const list = useQuery({
-    queryKey: ["proposals", db, status],
-    queryFn: () => ok(api.GET("/api/v1/databases/{db}/proposals", { params: { path: { db: db ?? "" }, query: { status: status as never, limit: 100 } } })),
-    enabled: Boolean(db),
-  });
+  const list = useProposals(db, status);
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
-  const proposals = (list.data?.data.proposals ?? []) as unknown as Proposal[];
+  const proposals = list.data ?? [];
   const shown = picked ?? proposals[0]?.number ?? null;
   return (
     <section aria-labelledby="proposals-title">
       <div className="row">
         <h2 id="proposals-title">{t("proposals.title")}</h2>
-        <HTMLSelect aria-label={t("proposals.status")} value={status} onChange={(e) => { setStatus(e.currentTarget.value); setPicked(null); }} options={STATUSES.map((s) => ({ value: s, label: t(`proposals.statuses.${s}`) }))} />
+        <HTMLSelect
+          aria-label={t("proposals.status")}
+          value={status}
+          onChange={(e) => {
+            setStatus(e.currentTarget.value as ProposalStatus); // one of the options
+            setPicked(null);
+          }}
+          options={STATUSES.map((s) => ({ value: s, label: t(`proposals.statuses.${s}`) }))}
+        />
         <Button icon="git-pull" intent="primary" onClick={() => setCreating(true)}>
           {t("proposals.new")}
         </Button>
@@ -66,42 +64,41 @@ export function ProposalsPage() {
         <div className="split">
           <Menu aria-label={t("proposals.title")}>
             {proposals.map((p) => (
-              <MenuItem key={p.number} active={p.number === shown} text={`#${p.number} ${p.title}`} label={`${p.source} → ${p.target}`} onClick={() => setPicked(p.number)} />
+              <MenuItem
+                key={p.number}
+                active={p.number === shown}
+                text={`#${p.number} ${p.title}`}
+                label={`${p.source} → ${p.target}`}
+                onClick={() => setPicked(p.number)}
+              />
             ))}
           </Menu>
           {shown != null && <ProposalView db={db} number={shown} />}
         </div>
       )}
-      {creating && <NewProposal db={db} source={branch === MAIN ? "" : branch} onClose={() => setCreating(false)} onMade={(n) => { setStatus("open"); setPicked(n); }} />}
+      {creating && (
+        <NewProposal
+          db={db}
+          source={branch === MAIN ? "" : branch}
+          onClose={() => setCreating(false)}
+          onMade={(n) => {
+            setStatus("open");
+            setPicked(n);
+          }}
+        />
+      )}
     </section>
   );
 }
 
 function ProposalView({ db, number }: { db: string; number: number }) {
   const { t } = useTranslation();
-  const queries = useQueryClient();
-  const { track } = useCommands();
   const [comment, setComment] = useState("");
-  const detail = useQuery({
-    queryKey: ["proposal", db, number],
-    queryFn: () => ok(api.GET("/api/v1/databases/{db}/proposals/{number}", { params: { path: { db, number } } })),
-  });
-  const refresh = async () => {
-    await queries.invalidateQueries({ queryKey: ["proposal", db, number] });
-    await queries.invalidateQueries({ queryKey: ["proposals", db] });
-  };
-  const act = useMutation({
-    mutationFn: async (action: "comments" | "approve" | "close") => {
-      const path = `/api/v1/databases/{db}/proposals/{number}/${action}` as "/api/v1/databases/{db}/proposals/{number}/approve";
-      const body = action === "comments" ? { comment } : action === "approve" && comment ? { comment } : {};
-      const answer = await ok(api.POST(path, { params: { path: { db, number }, query: { wait: true } }, body: body as never }));
-      track(answer, `proposal #${number} ${action}`);
-      setComment("");
-    },
-    onSuccess: refresh,
-  });
+  const detail = useProposal(db, number);
+  const refresh = useRefreshProposal(db, number);
+  const act = useProposalAction(db, number, () => setComment(""));
   if (detail.error) return <Callout intent="danger">{detail.error.message}</Callout>;
-  const p = detail.data?.data as unknown as Proposal | undefined;
+  const p = detail.data;
   if (!p) return null;
   const open = p.status === "open";
   return (
@@ -111,7 +108,9 @@ function ProposalView({ db, number }: { db: string; number: number }) {
           <h3>
             #{p.number} {p.title}
           </h3>
-          <Tag intent={p.status === "merged" ? "success" : p.status === "closed" ? "none" : "primary"}>{t(`proposals.statuses.${p.status}`)}</Tag>
+          <Tag intent={p.status === "merged" ? "success" : p.status === "closed" ? "none" : "primary"}>
+            {t(`proposals.statuses.${p.status}`)}
+          </Tag>
           <Tag minimal>
             {p.source} → {p.target}
           </Tag>
@@ -140,20 +139,39 @@ function ProposalView({ db, number }: { db: string; number: number }) {
         {open && (
           <>
             <FormGroup label={t("proposals.comment")} labelFor="proposal-comment">
-              <TextArea id="proposal-comment" fill value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
+              <TextArea
+                id="proposal-comment"
+                fill
+                value={comment}
+                onChange={(e) => setComment(e.currentTarget.value)}
+              />
             </FormGroup>
             <div className="row">
-              <Button icon="comment" disabled={!comment.trim()} loading={act.isPending && act.variables === "comments"} onClick={() => act.mutate("comments")}>
+              <Button
+                icon="comment"
+                disabled={!comment.trim()}
+                loading={act.isPending && act.variables.action === "comments"}
+                onClick={() => act.mutate({ action: "comments", comment })}
+              >
                 {t("proposals.addComment")}
               </Button>
-              <Button icon="tick" intent="success" loading={act.isPending && act.variables === "approve"} onClick={() => act.mutate("approve")}>
+              <Button
+                icon="tick"
+                intent="success"
+                loading={act.isPending && act.variables.action === "approve"}
+                onClick={() => act.mutate({ action: "approve", comment })}
+              >
                 {t("proposals.approve")}
               </Button>
-              <Button icon="cross" loading={act.isPending && act.variables === "close"} onClick={() => act.mutate("close")}>
+              <Button
+                icon="cross"
+                loading={act.isPending && act.variables.action === "close"}
+                onClick={() => act.mutate({ action: "close", comment })}
+              >
                 {t("proposals.close")}
               </Button>
             </div>
-            {act.error && <Callout intent="danger">{(act.error as ApiError).message}</Callout>}
+            {act.error && <Callout intent="danger">{act.error.message}</Callout>}
           </>
         )}
       </Card>
@@ -162,13 +180,8 @@ function ProposalView({ db, number }: { db: string; number: number }) {
         <MergePanel
           into={p.target}
           from={p.source}
-          send={async (resolved: Record<string, Side> | null) => {
-            const answer = await ok(
-              api.POST("/api/v1/databases/{db}/proposals/{number}/merge", {
-                params: { path: { db, number }, query: { wait: true } },
-                body: { strategy: "fail", resolutions: resolved ?? {} } as never,
-              }),
-            );
+          send={async (resolved) => {
+            const answer = await mergeProposal(db, number, resolved);
             await refresh();
             return answer;
           }}
@@ -180,64 +193,62 @@ function ProposalView({ db, number }: { db: string; number: number }) {
 
 function NewProposal(props: { db: string; source: string; onClose: () => void; onMade: (number: number) => void }) {
   const { t } = useTranslation();
-  const queries = useQueryClient();
-  const { track } = useCommands();
   const names = (useBranches(props.db).data?.data.branches ?? []).map((b) => b.name);
   const [source, setSource] = useState(props.source);
   const [target, setTarget] = useState(MAIN);
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
-  const make = useMutation({
-    mutationFn: async () => {
-      const answer = await ok(
-        api.POST("/api/v1/databases/{db}/proposals", {
-          params: { path: { db: props.db }, query: { wait: true } },
-          body: { source, target, title, description: description || null } as never,
-        }),
-      );
-      track(answer, `proposal ${title}`);
-      return Number((answer.data as { result?: { number?: number } }).result?.number ?? 0);
-    },
-    onSuccess: async (number) => {
-      await queries.invalidateQueries({ queryKey: ["proposals", props.db] });
-      toast(t("proposals.opened", { number }));
-      props.onMade(number);
-      props.onClose();
-    },
+  const make = useOpenProposal(props.db, (number) => {
+    toast(t("proposals.opened", { number }));
+    props.onMade(number);
+    props.onClose();
   });
-  const error = make.error instanceof ApiError ? make.error : null;
+  const error = apiErrorOf(make.error);
   const fields = error?.fieldErrors ?? {};
   return (
-    <Dialog isOpen onClose={props.onClose} title={t("proposals.new")}>
-      <form onSubmit={(e) => { e.preventDefault(); make.mutate(); }}>
-        <DialogBody>
-          {error && !Object.keys(fields).length && <Callout intent="danger">{error.message}</Callout>}
-          <div className="row">
-            <FormGroup label={t("history.from")} labelFor="proposal-source">
-              <HTMLSelect id="proposal-source" value={source} onChange={(e) => setSource(e.currentTarget.value)} options={["", ...names]} />
-            </FormGroup>
-            <FormGroup label={t("history.into")} labelFor="proposal-target">
-              <HTMLSelect id="proposal-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)} options={names.length ? names : [MAIN]} />
-            </FormGroup>
-          </div>
-          <FormGroup label={t("proposals.titleField")} labelFor="proposal-title" intent={fields["title"] ? "danger" : "none"} helperText={fields["title"]}>
-            <InputGroup id="proposal-title" value={title} onValueChange={setTitle} />
-          </FormGroup>
-          <FormGroup label={t("common.description")} labelFor="proposal-description">
-            <TextArea id="proposal-description" fill value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
-          </FormGroup>
-        </DialogBody>
-        <DialogFooter
-          actions={
-            <>
-              <Button onClick={props.onClose}>{t("common.cancel")}</Button>
-              <Button type="submit" intent="primary" loading={make.isPending} disabled={!source || !title}>
-                {t("common.create")}
-              </Button>
-            </>
-          }
+    <FormDialog
+      title={t("proposals.new")}
+      onClose={props.onClose}
+      onSubmit={() => make.mutate({ source, target, title, description: description || null })}
+      submit={t("common.create")}
+      busy={make.isPending}
+      disabled={!source || !title}
+    >
+      {error && !Object.keys(fields).length && <Callout intent="danger">{error.message}</Callout>}
+      <div className="row">
+        <FormGroup label={t("history.from")} labelFor="proposal-source">
+          <HTMLSelect
+            id="proposal-source"
+            value={source}
+            onChange={(e) => setSource(e.currentTarget.value)}
+            options={["", ...names]}
+          />
+        </FormGroup>
+        <FormGroup label={t("history.into")} labelFor="proposal-target">
+          <HTMLSelect
+            id="proposal-target"
+            value={target}
+            onChange={(e) => setTarget(e.currentTarget.value)}
+            options={names.length ? names : [MAIN]}
+          />
+        </FormGroup>
+      </div>
+      <FormGroup
+        label={t("proposals.titleField")}
+        labelFor="proposal-title"
+        intent={fields["title"] ? "danger" : "none"}
+        helperText={fields["title"]}
+      >
+        <InputGroup id="proposal-title" value={title} onValueChange={setTitle} />
+      </FormGroup>
+      <FormGroup label={t("common.description")} labelFor="proposal-description">
+        <TextArea
+          id="proposal-description"
+          fill
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
         />
-      </form>
-    </Dialog>
+      </FormGroup>
+    </FormDialog>
   );
 }

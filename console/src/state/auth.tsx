@@ -2,7 +2,7 @@
 // the console then asks for a user name and password (POST /api/v1/auth/login), keeps the
 // tokens for the browser tab (sessionStorage), sends the access token with every call and
 // on the commands WebSocket, and renews it with the refresh token when it runs out.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, useCallback, useContext, useMemo, useSyncExternalStore } from "react";
 import type { ReactNode } from "react";
 import { api, toApiError } from "../api/client";
 
@@ -61,6 +61,16 @@ async function refresh(): Promise<boolean> {
 
 let wanted = false;
 
+function signedInNow(): boolean {
+  return accessToken() !== null;
+}
+
+/** Calls `listener` at each change of the tokens or of whether a sign-in is wanted. */
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+}
+
 // Every call carries the access token; a 401 renews it and sends the call again, once.
 api.use({
   onRequest({ request }) {
@@ -88,16 +98,17 @@ interface Session {
   signOut: () => void;
 }
 
-const SessionContext = createContext<Session>({ signedIn: false, signInWanted: false, signIn: async () => undefined, signOut: () => undefined });
+const SessionContext = createContext<Session>({
+  signedIn: false,
+  signInWanted: false,
+  signIn: () => Promise.resolve(),
+  signOut: () => undefined,
+});
 
 export function SessionProvider({ children, onChange }: { children: ReactNode; onChange: () => void }) {
-  // Bumped by every change of the tokens or of whether a sign-in is wanted.
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    const listener = () => setVersion((v) => v + 1);
-    listeners.add(listener);
-    return () => void listeners.delete(listener);
-  }, []);
+  // The module's state (the tokens, whether a sign-in is wanted), read as React state.
+  const signedIn = useSyncExternalStore(subscribe, signedInNow);
+  const signInWanted = useSyncExternalStore(subscribe, () => wanted && !signedInNow());
   const signIn = useCallback(
     async (username: string, password: string) => {
       const response = await fetch("/api/v1/auth/login", {
@@ -117,13 +128,7 @@ export function SessionProvider({ children, onChange }: { children: ReactNode; o
     setTokens(null);
     onChange();
   }, [onChange]);
-  const signedIn = accessToken() !== null;
-  const signInWanted = wanted && !signedIn;
-  const value = useMemo(
-    () => ({ signedIn, signInWanted, signIn, signOut }),
-    // `version` stands for the module's state (the tokens, whether a sign-in is wanted).
-    [signedIn, signInWanted, signIn, signOut, version],
-  );
+  const value = useMemo(() => ({ signedIn, signInWanted, signIn, signOut }), [signedIn, signInWanted, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

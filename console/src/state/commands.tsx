@@ -21,7 +21,14 @@ export interface TrackedCommand {
 interface CommandUpdate {
   type: "command_update";
   command_id: string;
-  data: { status: string; progress?: number; message?: string | null; error?: unknown; command_type?: string; updated_at?: string };
+  data: {
+    status: string;
+    progress?: number;
+    message?: string | null;
+    error?: unknown;
+    command_type?: string;
+    updated_at?: string;
+  };
 }
 
 interface Tracker {
@@ -31,7 +38,11 @@ interface Tracker {
   track: (answer: WriteAnswer, label: string) => string | undefined;
 }
 
-const TrackerContext = createContext<Tracker>({ commands: [], connected: false, track: (answer) => commandIdOf(answer) });
+const TrackerContext = createContext<Tracker>({
+  commands: [],
+  connected: false,
+  track: (answer) => commandIdOf(answer),
+});
 
 export const MAX_TRACKED = 200;
 
@@ -112,7 +123,8 @@ export function CommandsProvider({ children }: { children: ReactNode }) {
     const status = answer.data?.status ?? answer.status ?? "PENDING";
     if (!followed.current.has(id)) {
       followed.current.add(id);
-      if (followed.current.size > MAX_TRACKED) followed.current.delete(followed.current.values().next().value as string);
+      if (followed.current.size > MAX_TRACKED)
+        followed.current.delete(followed.current.values().next().value as string);
       if (socketRef.current?.readyState === WebSocket.OPEN) socketRef.current.send(subscription(id));
     }
     setCommands((list) => {

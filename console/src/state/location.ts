@@ -34,7 +34,13 @@ export function branchQuery(branch: string, asOf?: string, extra: Record<string,
   return text ? `?${text}` : "";
 }
 
-export function pagePath(db: string, page: string, branch: string, asOf?: string, extra?: Record<string, string>): string {
+export function pagePath(
+  db: string,
+  page: string,
+  branch: string,
+  asOf?: string,
+  extra?: Record<string, string>,
+): string {
   return `/ui/db/${encodeURIComponent(db)}/${page}${branchQuery(branch, asOf, extra)}`;
 }
 

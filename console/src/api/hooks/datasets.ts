@@ -1,0 +1,170 @@
+// Onboarding: datasets uploaded or fetched, the types inferred for their columns, the
+// suggested mapping, its dry run, the import and its progress.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { datasetName } from "../../onboarding";
+import type { ImportReport, Mapping } from "../../onboarding";
+import { useCommands } from "../../state/commands";
+import { api, ok } from "../client";
+import type { WriteAnswer } from "../client";
+import { keys } from "../keys";
+
+/** A dataset as an upload answers it: its tables' names, columns and row counts. */
+export interface Uploaded {
+  name: string;
+  tables: Array<{ name: string; columns: string[]; rows: number }>;
+}
+
+/** The dataset a write made (the API's schema leaves a command's result untyped). */
+function uploadedOf(answer: WriteAnswer): Uploaded | null {
+  const result = answer.data?.result as { dataset?: string; tables?: Uploaded["tables"] } | null | undefined;
+  return result?.dataset ? { name: result.dataset, tables: result.tables ?? [] } : null;
+}
+
+/** Upload files, a dataset each (named after the file); `onUploaded` gets each. */
+export function useUploadFiles(db: string, onUploaded: (dataset: Uploaded) => void) {
+  const queries = useQueryClient();
+  const { track } = useCommands();
+  return useMutation({
+    mutationFn: async (files: File[]) => {
+      for (const file of files) {
+        const form = new FormData();
+        form.append("file", file, file.name);
+        const name = datasetName(file.name);
+        const answer = await ok(
+          api.POST("/api/v1/databases/{db}/datasets/{name}/versions", {
+            params: { path: { db, name }, query: { wait: true } },
+            // A multipart body: the schema's `{file: string}` is what the FormData carries.
+            body: form as never,
+            bodySerializer: (body: unknown) => body as FormData,
+          }),
+        );
+        track(answer, `dataset ${name}`);
+        const uploaded = uploadedOf(answer);
+        if (uploaded) onUploaded(uploaded);
+      }
+      await queries.invalidateQueries({ queryKey: keys.datasets(db) });
+    },
+  });
+}
+
+/** Fetch a dataset from a URL (a published sheet, a CSV). */
+export function useFetchUrl(db: string, onUploaded: (dataset: Uploaded) => void) {
+  const { track } = useCommands();
+  return useMutation({
+    mutationFn: async ({ url, name }: { url: string; name: string }) => {
+      const answer = await ok(
+        api.POST("/api/v1/databases/{db}/datasets/{name}/versions/from-url", {
+          params: { path: { db, name }, query: { wait: true } },
+          body: { url },
+        }),
+      );
+      track(answer, `dataset ${name}`);
+      const uploaded = uploadedOf(answer);
+      if (uploaded) onUploaded(uploaded);
+    },
+  });
+}
+
+/** A column's inferred type, how sure, why, its risks and the other candidates. */
+export interface InferredColumn {
+  name: string;
+  type: string;
+  confidence: number;
+  reason: string;
+  flags: string[];
+  candidates: Array<{ type: string; confidence: number }>;
+}
+
+/** What inference answers for a dataset (its schema is untyped). */
+export type Inference = {
+  columns?: InferredColumn[];
+  primary_key?: string[];
+  primary_key_reason?: string;
+  rows?: number;
+};
+
+export function useInference(db: string, dataset: string) {
+  return useQuery({
+    queryKey: keys.inference(db, dataset),
+    queryFn: () =>
+      ok(api.GET("/api/v1/databases/{db}/datasets/{name}/inference", { params: { path: { db, name: dataset } } })),
+    select: (answer) => answer.data as Inference,
+    enabled: Boolean(dataset),
+  });
+}
+
+/** The classes and mapping the server suggests for the datasets; `onSuggested` gets it. */
+export function useSuggestedMapping(db: string, datasets: string[], onSuggested: (mapping: Mapping) => void) {
+  return useQuery({
+    queryKey: keys.suggestion(db, datasets),
+    queryFn: async () => {
+      const answer = await ok(
+        api.POST("/api/v1/databases/{db}/datasets/suggest-ontology", { params: { path: { db } }, body: { datasets } }),
+      );
+      // Untyped in the API's schema: `{mapping: {classes, sources}}`.
+      const mapping = (answer.data as { mapping: Mapping }).mapping;
+      onSuggested(mapping);
+      return mapping;
+    },
+    staleTime: Infinity,
+  });
+}
+
+/** What a dry run (and an import) reports; the API's schema leaves it untyped. */
+export type DryRunReport = ImportReport & { classes_created: string[] };
+
+/** Save the mapping as `name` (then `onSaved`) and run it dry on the branch. */
+export function useDryRun(db: string, branch: string, name: string, mapping: Mapping, onSaved: (name: string) => void) {
+  return useQuery({
+    queryKey: keys.dryRun(db, branch, mapping),
+    queryFn: async () => {
+      await ok(
+        api.PUT("/api/v1/databases/{db}/mappings/{name}", {
+          params: { path: { db, name }, query: { wait: true } },
+          body: mapping,
+        }),
+      );
+      onSaved(name);
+      const answer = await ok(
+        api.POST("/api/v1/databases/{db}/mappings/{name}/dry-run", {
+          params: { path: { db, name }, query: { branch } },
+        }),
+      );
+      return answer.data as DryRunReport;
+    },
+  });
+}
+
+/** Start importing with the mapping `name`; `onStarted` gets the command's id. */
+export function useStartImport(db: string, branch: string, onStarted: (commandId: string | null) => void) {
+  const { track } = useCommands();
+  return useMutation({
+    mutationFn: async ({ mapping, allowPartial }: { mapping: string; allowPartial: boolean }) => {
+      const answer = await ok(
+        api.POST("/api/v1/databases/{db}/imports", {
+          params: { path: { db }, query: { branch } },
+          body: { mapping, allow_partial: allowPartial },
+        }),
+      );
+      onStarted(track(answer, `import ${mapping}`) ?? null);
+    },
+  });
+}
+
+const FINISHED: ReadonlySet<string | undefined> = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
+
+/** A command's status, asked every half second until it finished. */
+export function useCommandStatus(commandId: string | null) {
+  return useQuery({
+    queryKey: keys.command(commandId),
+    queryFn: () =>
+      ok(api.GET("/api/v1/commands/{command_id}/status", { params: { path: { command_id: commandId ?? "" } } })),
+    enabled: Boolean(commandId),
+    refetchInterval: (query) => (FINISHED.has(query.state.data?.status) ? false : 500),
+  });
+}
+
+/** The report of a finished import (a command's result is untyped in the API's schema). */
+export function importReportOf(result: Record<string, unknown> | null): ImportReport | null {
+  return result as ImportReport | null;
+}
