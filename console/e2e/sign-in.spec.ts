@@ -38,6 +38,12 @@ test("signing in, administering, and acting as another user", async ({ page }) =
   await databases.getByLabel("Role", { exact: true }).selectOption("viewer");
   await databases.getByRole("button", { name: "Grant" }).click();
   await expect(databases.getByRole("table", { name: "Roles" })).toContainText("kim");
+  // An API key, shown once with its id.
+  const keys = page.getByLabel("API keys", { exact: true });
+  await keys.getByLabel("key name").fill("ci");
+  await keys.getByRole("button", { name: "Issue key" }).click();
+  await expect(keys.locator("code.secret")).toHaveText(/^spk_[0-9a-f]{16}_\S+$/);
+  await expect(keys.getByText(/^id [0-9a-f]{16}$/)).toBeVisible();
   await expect(page.getByLabel("Health").getByText("healthy")).toBeVisible();
   await expect(page.getByRole("table", { name: "Audit" })).toContainText("CREATE_DATABASE");
   await accessible(page);

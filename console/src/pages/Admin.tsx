@@ -182,8 +182,8 @@ function Keys() {
       </div>
       {issued && (
         <Callout intent="success" title={t("admin.keyOnce")}>
-          <code className="secret">{textOf(issued["key"] ?? issued["api_key"], JSON.stringify(issued))}</code>
-          <div className="muted">id {textOf(issued["key_id"] ?? issued["id"], "")}</div>
+          <code className="secret">{textOf(issued["key"], JSON.stringify(issued))}</code>
+          <div className="muted">id {textOf(issued["key_id"], "")}</div>
         </Callout>
       )}
       {issue.error && <Callout intent="danger">{issue.error.message}</Callout>}

@@ -25,8 +25,11 @@ export function useCreateUser(onCreated: (username: string) => void) {
 export function useIssueKey(onIssued: (issued: Record<string, unknown>) => void) {
   return useMutation({
     mutationFn: (key: Schemas["NewKey"]) => ok(api.POST("/api/v1/auth/keys", { body: key })),
-    // Shown as the server answers it (see the page: the key is under `result`).
-    onSuccess: (answer) => onIssued(answer.data as Record<string, unknown>),
+    // The completed command's result: the key (shown once) and its id.
+    onSuccess: (answer) => {
+      const data = answer.data as { result?: Record<string, unknown> } | undefined;
+      onIssued(data?.result ?? {});
+    },
   });
 }
 
