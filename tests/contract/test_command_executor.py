@@ -296,12 +296,14 @@ def test_the_precheck_decision_is_used_when_nothing_else_was_written(
     store, tracker = shop
     service, executor = _service_and_executor(store, tracker)
     accepted = service.submit(_rename("Lee"))
+    import spice.application.commands.batch as batch_module
     import spice.application.commands.executor as module
 
     def no_second_decision(*_args: Any) -> Any:
         raise AssertionError("decided again on an unchanged log")
 
     monkeypatch.setattr(module, "decide", no_second_decision)
+    monkeypatch.setattr(batch_module, "decide", no_second_decision)
     envelope = store.get_event(accepted.command.command_id)
     if batched:
         executor.execute_batch([envelope])

@@ -25,9 +25,8 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
 
+from spice.adapters.distributed.opensearch_bulk import bulk_action, create_index, send_bulk
 from spice.adapters.distributed.opensearch_mapping import (
-    BULK_BYTES,
-    INDEX_BODY,
     MGET_CHUNK,
     check_damaged,
     check_missing,
@@ -38,7 +37,6 @@ from spice.adapters.distributed.opensearch_query import (
     facet_buckets,
     facet_spec,
     hit_of,
-    index_fields,
     main_query,
     sort_spec,
 )
@@ -50,7 +48,7 @@ from spice.adapters.distributed.opensearch_state import (
 )
 from spice.application.ports.search import IndexChange, SearchIndex
 from spice.application.search.query import SearchHit, SearchPage, SearchQuery
-from spice.application.search.text import document_text, highlight, index_tokens
+from spice.application.search.text import highlight
 from spice.domain.canonical import dumps
 from spice.domain.errors import Unavailable
 
@@ -203,76 +201,6 @@ class OpenSearchSearchIndex(SearchIndex):
         with contextlib.suppress(NotFoundError):
             call("delete an index", lambda: self._client.indices.delete(index=name))
 
-    def _create_index(self, generation: str, db: str, branch: str, active: bool) -> None:
-        body = dict(INDEX_BODY)
-        if active:
-            body["aliases"] = {self._alias(db, branch): {}}
-        try:
-            call(
-                "create an index",
-                lambda: self._client.indices.create(
-                    index=self._index(generation, db, branch), body=body
-                ),
-            )
-        except Unavailable as exc:
-            if "resource_already_exists" not in exc.message:
-                raise
-            if active:  # made by an attempt that failed before recording it
-                call(
-                    "add an alias",
-                    lambda: self._client.indices.put_alias(
-                        index=self._index(generation, db, branch), name=self._alias(db, branch)
-                    ),
-                )
-
-    def _action(self, generation: str, change: IndexChange, now: float) -> list[dict[str, Any]]:
-        target = {
-            "_index": self._index(generation, change.db, change.branch),
-            "_id": f"{change.cls}/{change.id}",
-            "version": hit.seq if (hit := change.doc) is not None else change.seq,
-            "version_type": "external",
-        }
-        if hit is None:
-            return [{"delete": target}]
-        doc = {
-            "key": f"{change.cls}/{change.id}",
-            "cls": change.cls,
-            "iid": change.id,
-            "seq": hit.seq,
-            "position": hit.position,
-            "indexed_at": now,
-            "text": " ".join(index_tokens(document_text(hit.data))),
-            "source": hit.data,
-            **index_fields(hit.data),
-        }
-        return [{"index": target}, doc]
-
-    def _bulk(self, actions: list[list[str]]) -> list[dict[str, Any]]:
-        """Send the actions (each one or two bulk lines) in bodies of at most BULK_BYTES;
-        the item results in order."""
-        items: list[dict[str, Any]] = []
-        body: list[str] = []
-        size = 0
-
-        def send() -> None:
-            text = "\n".join(body) + "\n"
-            result = call(
-                "write a batch",
-                lambda: self._client.bulk(body=text, refresh="true", request_timeout=120),
-            )
-            items.extend(result["items"])
-
-        for action in actions:
-            length = sum(len(line) for line in action)
-            if body and size + length > BULK_BYTES:
-                send()
-                body, size = [], 0
-            body.extend(action)
-            size += length
-        if body:
-            send()
-        return items
-
     def write(
         self,
         generation: str,
@@ -280,18 +208,7 @@ class OpenSearchSearchIndex(SearchIndex):
         dropped_databases: Iterable[str],
         position: int,
     ) -> None:
-        # The state and the generation as this process knows them: `put_written` at the end
-        # verifies that no other process changed them meanwhile.
-        state = self._state.known()
-        if generation not in state["generations"]:
-            state = self._state.state()[0]  # made by another process since
-        if generation not in state["generations"]:
-            raise Unavailable(f"search generation {generation} was dropped")
-        try:
-            meta = self._state.written(generation)
-        except KeyError:
-            raise Unavailable(f"search generation {generation} has no state") from None
-        active = generation == state["active"]
+        active, meta = self._generation_to_write(generation)
         dropped = set(dropped_databases)
         # Drops first: the changes of a batch are the state after everything in it.
         for db, branch in [pair for pair in meta["indexes"] if pair[0] in dropped]:
@@ -302,21 +219,8 @@ class OpenSearchSearchIndex(SearchIndex):
         # back, health says so) until `spice rebuild --search`, and is not written to, which
         # on a cluster that creates indexes on demand would make one with the wrong mapping.
         damaged |= self._vanished(generation, {(c.db, c.branch) for c in changes} & set(listed))
-        now = time.time()
-        actions: list[list[str]] = []
-        owners: list[tuple[str, str]] = []
-        for change in changes:
-            pair = (change.db, change.branch)
-            if pair in damaged:
-                continue
-            if pair not in listed:
-                if active:  # an alias must never be added to a retired generation's index
-                    active = generation == self._state.state()[0]["active"]
-                self._create_index(generation, change.db, change.branch, active)
-                listed.append(pair)
-            actions.append([dumps(part) for part in self._action(generation, change, now)])
-            owners.append(pair)
-        for pair, item in zip(owners, self._bulk(actions), strict=True):
+        owners, actions = self._actions(generation, changes, listed, damaged, active)
+        for pair, item in zip(owners, send_bulk(self._client, actions), strict=True):
             if failed(item):  # deterministic: retrying the batch would fail the same way
                 log.error("search index %s/%s not updated: %s", *pair, item)
                 damaged.add(pair)
@@ -326,6 +230,48 @@ class OpenSearchSearchIndex(SearchIndex):
             damaged=sorted(list(pair) for pair in damaged),
         )
         self._state.put_written(generation, meta)
+
+    def _generation_to_write(self, generation: str) -> tuple[bool, dict[str, Any]]:
+        """Whether `generation` is the active one, and its document, as this process knows
+        them: `put_written` at the end of a write verifies that no other process changed
+        them meanwhile."""
+        state = self._state.known()
+        if generation not in state["generations"]:
+            state = self._state.state()[0]  # made by another process since
+        if generation not in state["generations"]:
+            raise Unavailable(f"search generation {generation} was dropped")
+        try:
+            meta = self._state.written(generation)
+        except KeyError:
+            raise Unavailable(f"search generation {generation} has no state") from None
+        return generation == state["active"], meta
+
+    def _actions(
+        self,
+        generation: str,
+        changes: Sequence[IndexChange],
+        listed: list[tuple[str, ...]],
+        damaged: set[tuple[str, ...]],
+        active: bool,
+    ) -> tuple[list[tuple[str, str]], list[list[str]]]:
+        """The branch index of each change to write and its bulk lines, skipping damaged
+        indexes; a branch index not in `listed` is created first and added to it."""
+        now = time.time()
+        actions: list[list[str]] = []
+        owners: list[tuple[str, str]] = []
+        for change in changes:
+            pair = (change.db, change.branch)
+            if pair in damaged:
+                continue
+            index = self._index(generation, change.db, change.branch)
+            if pair not in listed:
+                if active:  # an alias must never be added to a retired generation's index
+                    active = generation == self._state.state()[0]["active"]
+                create_index(self._client, index, self._alias(*pair) if active else None)
+                listed.append(pair)
+            actions.append([dumps(part) for part in bulk_action(index, change, now)])
+            owners.append(pair)
+        return owners, actions
 
     def _vanished(self, generation: str, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
         """Those of `pairs` (listed branch indexes) whose index is not there."""

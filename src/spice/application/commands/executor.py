@@ -6,37 +6,27 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, ExitStack
-from typing import Any
 
 from opentelemetry.trace import SpanKind
 
+from spice.application.commands.batch import BATCHED, Batch
 from spice.application.commands.decisions import Decisions
-from spice.application.commands.tracking import CommandTracker, Finished
+from spice.application.commands.envelopes import failure_envelope, finished, written_envelopes
+from spice.application.commands.tracking import CommandTracker
 from spice.application.context import bound
 from spice.application.log.serialization import utc_now
 from spice.application.ports.command_status import (
-    COMPLETED,
-    FAILED,
     PROCESSING,
     RETRYING,
     CommandStatus,
 )
 from spice.application.ports.event_store import EventStore
 from spice.application.tracing import context_of, tracer
-from spice.domain.commands import (
-    Command,
-    CreateInstance,
-    DeleteInstance,
-    IssuedCommand,
-    RestoreInstance,
-    UpdateInstance,
-)
+from spice.domain.commands import Command, IssuedCommand
 from spice.domain.deciders import decide
-from spice.domain.deciders.base import Decision, Staged, WriteModel
-from spice.domain.deciders.instances import instance_stream
-from spice.domain.envelope import KIND_EVENT, EventEnvelope
+from spice.domain.deciders.base import Decision, WriteModel
+from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import ConcurrencyConflict, IdempotencyConflict, SpiceError
-from spice.domain.events import CommandCompleted, CommandFailed, DomainEvent, decode
 from spice.domain.ids import derived_id
 from spice.domain.names import command_aggregate
 
@@ -173,67 +163,8 @@ class CommandExecutor:
         head = self.store.head(command_aggregate(command.command_id))
         return head if head is not None and head.sequence_number >= 2 else None
 
-    def _envelope(
-        self,
-        command: IssuedCommand,
-        index: int | str,
-        aggregate_id: str,
-        seq: int,
-        event: DomainEvent,
-        now: str,
-        extra: dict[str, Any] | None = None,
-    ) -> EventEnvelope:
-        """The envelope of one event the command causes; its id is derived from the
-        command's, so a second run of the command appends nothing new."""
-        meta = command.metadata
-        return EventEnvelope(
-            event_id=derived_id(command.command_id, index),
-            event_type=event.event_type,
-            aggregate_type=event.aggregate_type.value,
-            aggregate_id=aggregate_id,
-            sequence_number=seq,
-            occurred_at=now,
-            actor=command.actor,
-            data=event.to_data(),
-            metadata={
-                "kind": KIND_EVENT,
-                "database": command.command.database,
-                "branch": command.command.branch,
-                "command_id": command.command_id,
-                "command_type": command.command_type,
-                "correlation_id": meta.get("correlation_id") or command.command_id,
-                "causation_id": command.command_id,
-                "request_id": meta.get("request_id"),
-                "reason": meta.get("reason"),
-                "source": meta.get("source"),
-                # The commit message, when the client gave one.
-                **({"message": meta["message"]} if meta.get("message") else {}),
-                **(extra or {}),
-            },
-            schema_version=event.schema_version,
-        )
-
-    def _outcome(self, command: IssuedCommand, event: DomainEvent, now: str) -> EventEnvelope:
-        return self._envelope(
-            command, "outcome", command_aggregate(command.command_id), 2, event, now
-        )
-
-    def _written(self, command: IssuedCommand, decision: Decision, now: str) -> list[EventEnvelope]:
-        """The envelopes a decision appends: its events, then the command's outcome."""
-        envelopes = [
-            self._envelope(command, i, ch.aggregate_id, ch.seq, ch.event, now, ch.metadata)
-            for i, ch in enumerate(decision.changes)
-        ]
-        result = dict(decision.result)
-        if decision.changes:
-            first = decision.changes[0]
-            result.setdefault("aggregate_id", first.aggregate_id)
-            result.setdefault("sequence_number", first.seq)
-        result["event_count"] = len(envelopes)
-        return [*envelopes, self._outcome(command, CommandCompleted(result), now)]
-
     def _commit(self, command: IssuedCommand, decision: Decision) -> EventEnvelope:
-        written = self._written(command, decision, utc_now())
+        written = written_envelopes(command, decision, utc_now())
         outcome = written[-1]
         if len(written) > 100:
             message = f"appending {len(written) - 1} events"
@@ -247,20 +178,8 @@ class CommandExecutor:
             raise _LostRace() from exc
         return stored[-1]
 
-    def _failure(self, command: IssuedCommand, error: SpiceError, now: str) -> EventEnvelope:
-        """The outcome that records a refused command."""
-        failed = CommandFailed(
-            {
-                "code": error.code,
-                "message": error.message,
-                "details": error.details,
-                "kind": type(error).__name__,
-            }
-        )
-        return self._outcome(command, failed, now)
-
     def _record_failure(self, command: IssuedCommand, error: SpiceError) -> EventEnvelope:
-        outcome = self._failure(command, error, utc_now())
+        outcome = failure_envelope(command, error, utc_now())
         try:
             return self.store.append([outcome])[-1]
         except (ConcurrencyConflict, IdempotencyConflict):  # an outcome is there already
@@ -295,7 +214,7 @@ class CommandExecutor:
         commands = [IssuedCommand.from_envelope(e) for e in envelopes]
         ids = [command_aggregate(c.command_id) for c in commands]
         outcomes = self.store.heads(ids)
-        batch = _Batch(self)
+        batch = Batch(self)
         run: list[tuple[EventEnvelope, IssuedCommand]] = []  # to decide together
         for envelope, command, aggregate_id in zip(envelopes, commands, ids, strict=True):
             recorded = outcomes.get(aggregate_id)
@@ -327,116 +246,3 @@ class CommandExecutor:
             )
         )
         return stack
-
-
-def finished(command: IssuedCommand, aggregate_id: str, outcome: EventEnvelope) -> Finished:
-    """The final status the outcome recorded in the log gives the command."""
-    event = decode(outcome)
-    if isinstance(event, CommandFailed):
-        error = event.error
-        return Finished(command, aggregate_id, FAILED, error["message"], error=error)
-    assert isinstance(event, CommandCompleted)
-    result = {**event.result, "position": outcome.position}
-    return Finished(command, aggregate_id, COMPLETED, "Command completed successfully", result)
-
-
-# Commands decided together in a batch: their deciders read the write model only (no run of
-# the log), write only instance streams, and stay small.
-BATCHED: tuple[type[Command], ...] = (
-    CreateInstance,
-    UpdateInstance,
-    DeleteInstance,
-    RestoreInstance,
-)
-# A batch is appended once its events reach this many.
-MAX_BATCH_EVENTS = 2000
-# A command decided in a batch: its accepted envelope, itself, and what it appends.
-Decided = tuple[EventEnvelope, IssuedCommand, list[EventEnvelope]]
-
-
-class _Batch:
-    """Commands decided in turn against a staged write model, appended together."""
-
-    def __init__(self, executor: CommandExecutor) -> None:
-        self.executor = executor
-        self.started = utc_now()
-        self.staged = Staged(executor.model)
-        self.decided: list[Decided] = []
-        self.events = 0
-        self.finished: list[Finished] = []
-
-    def report(self, command: IssuedCommand, outcome: EventEnvelope) -> None:
-        self.finished.append(finished(command, outcome.aggregate_id, outcome))
-
-    def decide_all(self, run: list[tuple[EventEnvelope, IssuedCommand]]) -> None:
-        """Decide each in turn (and forget them), after reading the instance streams they
-        will load in one go."""
-        if len(run) > 1:
-            try:
-                streams = [instance_stream(self.staged, c.command, c.command_id) for _, c in run]
-                self.staged.prefetch([s for s in streams if s is not None])
-            except Exception:  # noqa: BLE001 - only a saving: each decision reads what it needs
-                log.warning("reading the streams of a batch ahead failed", exc_info=True)
-        for envelope, command in run:
-            self.decide(envelope, command)
-        run.clear()
-
-    def decide(self, envelope: EventEnvelope, command: IssuedCommand) -> None:
-        executor = self.executor
-        now = utc_now()
-        with executor.span(envelope):
-            try:
-                decision = self._kept(command) or decide(
-                    self.staged, command.command, command.command_id
-                )
-            except SpiceError as exc:
-                written = [executor._failure(command, exc, now)]
-            except Exception:  # noqa: BLE001 - run alone, with retries and a recorded failure
-                log.exception("command %s failed unexpectedly in a batch", command.command_id)
-                self.flush()
-                executor.execute(envelope)
-                return
-            else:
-                self.staged.add(decision.changes, command.actor)
-                written = executor._written(command, decision, now)
-        self.decided.append((envelope, command, written))
-        self.events += len(written)
-        if self.events >= MAX_BATCH_EVENTS:
-            self.flush()
-
-    def _kept(self, command: IssuedCommand) -> Decision | None:
-        """The precheck's decision, when it leads the batch and the log still ends with
-        the command itself (nothing was written since the precheck read it)."""
-        kept = self.executor.decisions.take(command.command_id)
-        if kept is None or self.decided or self.staged.changes:
-            return None
-        return kept[1] if kept[0] == self.executor.store.head_position() else None
-
-    def flush(self) -> None:
-        """Append what was decided, then store the statuses of everything reported."""
-        decided, self.decided = self.decided, []
-        self.events = 0
-        self.staged = Staged(self.executor.model)
-        if decided:
-            self._append(decided)
-        if self.finished:
-            reported, self.finished = self.finished, []
-            self.executor.tracker.finish_many(reported, self.started)
-        self.started = utc_now()
-
-    def _append(self, decided: list[Decided]) -> None:
-        executor = self.executor
-        try:
-            stored = executor.store.append([e for _, _, written in decided for e in written])
-        except (ConcurrencyConflict, IdempotencyConflict) as exc:
-            log.info("batch of %d commands lost a race (%s); running each alone", len(decided), exc)
-            if self.finished:
-                reported, self.finished = self.finished, []
-                executor.tracker.finish_many(reported, self.started)
-            for envelope, _, _ in decided:
-                executor.execute(envelope)
-            return
-        end = 0
-        for _, command, written in decided:
-            end += len(written)
-            self.report(command, stored[end - 1])

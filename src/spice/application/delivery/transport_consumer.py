@@ -177,16 +177,7 @@ class TransportConsumer:
             for message in messages:
                 self._process(message)
             return
-        decoded: dict[str, tuple[Message, EventEnvelope]] = {}
-        for message in messages:
-            envelope = self._decoded(message)
-            if envelope is None:
-                continue
-            if envelope.event_id in decoded:  # delivered twice in one poll
-                self.stats.skipped += 1
-                self._offsets.finished(message)
-                continue
-            decoded[envelope.event_id] = (message, envelope)
+        decoded = self._decoded_once(messages)
         if not decoded:
             return
         claims = self.registry.claim_many(
@@ -223,6 +214,21 @@ class TransportConsumer:
         for message, _, _ in claimed:
             self.stats.handled += 1
             self._offsets.finished(message)
+
+    def _decoded_once(self, messages: list[Message]) -> dict[str, tuple[Message, EventEnvelope]]:
+        """Each message's envelope by event id, once: one that cannot be read is
+        dead-lettered, a second delivery in the same poll is skipped."""
+        decoded: dict[str, tuple[Message, EventEnvelope]] = {}
+        for message in messages:
+            envelope = self._decoded(message)
+            if envelope is None:
+                continue
+            if envelope.event_id in decoded:  # delivered twice in one poll
+                self.stats.skipped += 1
+                self._offsets.finished(message)
+                continue
+            decoded[envelope.event_id] = (message, envelope)
+        return decoded
 
     def _admitted(self, message: Message, event_id: str, claim: Claim) -> int | None:
         """The failed attempts so far when the claim lets this worker handle the message;

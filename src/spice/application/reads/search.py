@@ -269,7 +269,7 @@ class SearchService:
         cannot be read or has not reached `min_position` (the read waited for the document
         store to reach it, but not for an index that cannot be reached)."""
         query = self.build(request)
-        source, warnings = "search_index", []
+        warnings: list[dict[str, Any]] = []
         position: int | None = None
         if query.overlaid:
             # The index holds main as it is now: a branch's search takes what it can from it
@@ -278,20 +278,7 @@ class SearchService:
             if page is None:
                 page, source = self.scan.search(query), "document_store"
         else:
-            try:
-                position = self.index.checkpoint()
-                if min_position and (position or 0) < min_position:
-                    raise Unavailable(f"the search index has reached position {position} only")
-                page = self.index.search(query)
-            except Unavailable as exc:
-                page = self.scan.search(query)
-                source, position = "document_store", None
-                warnings.append(
-                    {
-                        "code": "search_index_unavailable",
-                        "message": f"{exc.message}; answered by scanning the document store",
-                    }
-                )
+            page, source, position = self._from_index(query, min_position, warnings)
         graph = self.graph_position()
         lag = None if position is None else max(0, graph - position)
         if lag:
@@ -317,3 +304,23 @@ class SearchService:
                 "lag_events": lag,
             },
         }
+
+    def _from_index(
+        self, query: SearchQuery, min_position: int | None, warnings: list[dict[str, Any]]
+    ) -> tuple[SearchPage, str, int | None]:
+        """The page from the index, with its source and the index's position; from the
+        document store, with a warning added to `warnings`, when the index cannot be read or
+        has not reached `min_position`."""
+        try:
+            position = self.index.checkpoint()
+            if min_position and (position or 0) < min_position:
+                raise Unavailable(f"the search index has reached position {position} only")
+            return self.index.search(query), "search_index", position
+        except Unavailable as exc:
+            warnings.append(
+                {
+                    "code": "search_index_unavailable",
+                    "message": f"{exc.message}; answered by scanning the document store",
+                }
+            )
+            return self.scan.search(query), "document_store", None

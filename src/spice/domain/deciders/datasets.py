@@ -24,11 +24,9 @@ def _check(ok: bool, path: str, expected: str, value: Any) -> None:
         )
 
 
-def add_dataset_version(
-    model: WriteModel, command: AddDatasetVersion, _command_id: str
-) -> Decision:
-    db = str(model.require_database(command.database).body["name"])
-    name = names.check_name("dataset", command.name, names.DATASET_NAME, "name")
+def _check_version(command: AddDatasetVersion) -> None:
+    """Refuse a version whose file is described wrongly: hash, blob key, format, size,
+    tables, file name or source."""
     _check(
         isinstance(command.sha256, str) and bool(SHA256.fullmatch(command.sha256)),
         "sha256",
@@ -55,6 +53,14 @@ def add_dataset_version(
     for path in ("filename", "source"):
         value = getattr(command, path)
         _check(isinstance(value, str) and 0 < len(value) <= 2000, path, "text", value)
+
+
+def add_dataset_version(
+    model: WriteModel, command: AddDatasetVersion, _command_id: str
+) -> Decision:
+    db = str(model.require_database(command.database).body["name"])
+    name = names.check_name("dataset", command.name, names.DATASET_NAME, "name")
+    _check_version(command)
     aggregate_id = names.dataset_aggregate(db, name)
     state = model.load(aggregate_id)
     versions = state.body.get("versions", []) if state.exists else []
@@ -73,7 +79,7 @@ def add_dataset_version(
         command.format,
         command.size,
         command.source,
-        tables,
+        command.tables,
         dict(command.detected or {}),
     )
     return Decision(
@@ -83,7 +89,7 @@ def add_dataset_version(
             "dataset": name,
             "version": event.version,
             "sha256": event.sha256,
-            "tables": tables,
+            "tables": command.tables,
             "unchanged": False,
         },
     )

@@ -19,6 +19,8 @@ from spice.domain.versions import pick
 
 MAX_ROWS = 50_000
 REPORTED = 1000  # refused rows a result lists in full
+# A valid row: the id of its instance, its values, and the row as sent.
+Checked = tuple[str, dict[str, Any], dict[str, Any]]
 
 
 def save_mapping(model: WriteModel, command: SaveMapping, _command_id: str) -> Decision:
@@ -118,7 +120,7 @@ def _refused(row: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any
 
 def _validated(
     definition: dict[str, Any], command: ImportRows
-) -> tuple[list[tuple[str, dict[str, Any], dict[str, Any]]], list[dict[str, Any]]]:
+) -> tuple[list[Checked], list[dict[str, Any]]]:
     """(id, values, row) of each valid row, and the refusals of the others."""
     ok: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     refused: list[dict[str, Any]] = []
@@ -157,20 +159,15 @@ def _imported_here(events: list[Any], source: dict[str, Any]) -> bool:
     return isinstance(first, dict) and first.get("dataset") == source.get("dataset")
 
 
-def import_rows(model: WriteModel, command: ImportRows, _command_id: str) -> Decision:
-    db = str(command.database)
-    model.require_branch(db, command.branch)
-    definition = model.effective_class(db, command.branch, command.class_id)
-    class_id = definition["id"]
-    if not isinstance(command.rows, list) or not 0 < len(command.rows) <= MAX_ROWS:
-        raise ValidationFailed(
-            "rows must be a non-empty list",
-            [field_error("rows", "type", f"1 to {MAX_ROWS} rows", None)],
-        )
-    checked, refused = _validated(definition, command)
-    ids = {
-        iid: names.instance_aggregate(db, command.branch, class_id, iid) for iid, _, _ in checked
-    }
+def _new_rows(
+    model: WriteModel,
+    command: ImportRows,
+    checked: list[Checked],
+    ids: dict[str, str],
+    refused: list[dict[str, Any]],
+) -> tuple[list[Checked], int]:
+    """The rows whose instance does not exist yet, and how many rows were skipped because an
+    import of the same dataset made theirs; a row whose id another write took is refused."""
     existing = model.heads(ids.values())
     streams = model.read_streams([a for a in ids.values() if a in existing])
     fresh, skipped = [], 0
@@ -188,6 +185,20 @@ def import_rows(model: WriteModel, command: ImportRows, _command_id: str) -> Dec
                 iid,
             )
             refused.append(_refused(row, [error]))
+    return fresh, skipped
+
+
+def _linked_rows(
+    model: WriteModel,
+    db: str,
+    command: ImportRows,
+    definition: dict[str, Any],
+    fresh: list[Checked],
+    refused: list[dict[str, Any]],
+) -> list[Checked]:
+    """The rows whose links point at live instances of the right class (or at rows of this
+    batch); the others are refused."""
+    class_id = definition["id"]
     created_refs = {f"{class_id}/{iid}" for iid, _, _ in fresh}
     wanted = {
         ref: names.instance_aggregate(db, command.branch, *ref.split("/", 1))
@@ -209,6 +220,25 @@ def import_rows(model: WriteModel, command: ImportRows, _command_id: str) -> Dec
             refused.append(_refused(row, errors))
         else:
             kept.append((iid, values, row))
+    return kept
+
+
+def import_rows(model: WriteModel, command: ImportRows, _command_id: str) -> Decision:
+    db = str(command.database)
+    model.require_branch(db, command.branch)
+    definition = model.effective_class(db, command.branch, command.class_id)
+    class_id = definition["id"]
+    if not isinstance(command.rows, list) or not 0 < len(command.rows) <= MAX_ROWS:
+        raise ValidationFailed(
+            "rows must be a non-empty list",
+            [field_error("rows", "type", f"1 to {MAX_ROWS} rows", None)],
+        )
+    checked, refused = _validated(definition, command)
+    ids = {
+        iid: names.instance_aggregate(db, command.branch, class_id, iid) for iid, _, _ in checked
+    }
+    fresh, skipped = _new_rows(model, command, checked, ids, refused)
+    kept = _linked_rows(model, db, command, definition, fresh, refused)
     refused.sort(key=lambda r: r["row"] if isinstance(r["row"], int) else 0)
     if refused and not command.allow_partial:
         raise ValidationFailed(

@@ -39,7 +39,9 @@ MAX_CONFLICTS = 1000
 MAX_STREAMS = 1_000_000  # of a class or instance prefix, read for what changed
 BATCH = 500  # aggregates whose streams are read together
 Conflicts = list[dict[str, Any]]
-Sides = tuple[dict[str, Any] | None, dict[str, Any] | None]
+# An aggregate's value on one side, None when it does not exist there.
+Value = dict[str, Any] | None
+Sides = tuple[Value, Value]
 
 
 def body(state: AggregateState) -> dict[str, Any] | None:
@@ -234,51 +236,85 @@ def _bring_instance(run: ThreeWay, aggregate_id: str) -> None:
     on_target = names.on_branch(aggregate_id, run.target)
     _, _, _, rest = names.branch_scope(aggregate_id) or ("", "", "", "")
     class_id, iid = rest.split(":", 1)
-    key = f"{class_id}/{iid}"
     base, theirs = run.sides(aggregate_id)
     target_state = run.staged.load(on_target)
     ours = body(target_state)
     if theirs in (base, ours):
         return
-    db, target = run.db, run.target
     if theirs is None:  # deleted on the side brought in
-        if ours is not None and ours != base:
-            conflict = {
-                "key": key,
-                "kind": "deleted_on_source_changed_on_target",
-                "base": base,
-                "ours": ours,
-                "theirs": None,
-            }
-            if run.choose(key, conflict) != "theirs":
-                return
-        if ours is not None:
-            run.apply(
-                key,
-                c.DeleteInstance(database=db, branch=target, class_id=class_id, instance_id=iid),
-            )
-        return
-    if ours is None:
-        if not target_state.deleted:
-            run.create(class_id, iid, theirs)
+        _bring_deletion(run, class_id, iid, base, ours)
+    elif ours is None:
+        _bring_to_missing(run, class_id, iid, base, theirs, target_state.deleted)
+    else:
+        _bring_values(run, class_id, iid, base, ours, theirs)
+
+
+def _bring_deletion(run: ThreeWay, class_id: str, iid: str, base: Value, ours: Value) -> None:
+    """The side brought in deleted the instance: delete it on the target too, unless the
+    target changed it since the base and the conflict is not settled for the side."""
+    key = f"{class_id}/{iid}"
+    if ours is not None and ours != base:
+        conflict = {
+            "key": key,
+            "kind": "deleted_on_source_changed_on_target",
+            "base": base,
+            "ours": ours,
+            "theirs": None,
+        }
+        if run.choose(key, conflict) != "theirs":
             return
-        if base is not None:  # the target deleted what the side brought in changed
-            conflict = {
-                "key": key,
-                "kind": "changed_on_source_deleted_on_target",
-                "base": base,
-                "ours": None,
-                "theirs": theirs,
-            }
-            if run.choose(key, conflict) != "theirs":
-                return
+    if ours is not None:
         run.apply(
             key,
-            c.RestoreInstance(
-                database=db, branch=target, class_id=class_id, instance_id=iid, data=theirs
+            c.DeleteInstance(
+                database=run.db, branch=run.target, class_id=class_id, instance_id=iid
             ),
         )
+
+
+def _bring_to_missing(
+    run: ThreeWay,
+    class_id: str,
+    iid: str,
+    base: Value,
+    theirs: dict[str, Any],
+    deleted: bool,
+) -> None:
+    """The target has no live instance: create it, or restore the one it deleted (unless
+    the side changed what the target deleted and the conflict is not settled for it)."""
+    if not deleted:
+        run.create(class_id, iid, theirs)
         return
+    key = f"{class_id}/{iid}"
+    if base is not None:  # the target deleted what the side brought in changed
+        conflict = {
+            "key": key,
+            "kind": "changed_on_source_deleted_on_target",
+            "base": base,
+            "ours": None,
+            "theirs": theirs,
+        }
+        if run.choose(key, conflict) != "theirs":
+            return
+    run.apply(
+        key,
+        c.RestoreInstance(
+            database=run.db, branch=run.target, class_id=class_id, instance_id=iid, data=theirs
+        ),
+    )
+
+
+def _bring_values(
+    run: ThreeWay,
+    class_id: str,
+    iid: str,
+    base: Value,
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+) -> None:
+    """Both sides have the instance: bring the properties the side changed, each one the
+    target changed too a conflict of its own."""
+    key = f"{class_id}/{iid}"
     changes: dict[str, Any] = {}
     before = base or {}
     for prop in sorted({*before, *ours, *theirs}):
@@ -301,6 +337,6 @@ def _bring_instance(run: ThreeWay, aggregate_id: str) -> None:
         run.apply(
             key,
             c.UpdateInstance(
-                database=db, branch=target, class_id=class_id, instance_id=iid, data=changes
+                database=run.db, branch=run.target, class_id=class_id, instance_id=iid, data=changes
             ),
         )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -68,6 +68,30 @@ ROUTES: list[BaseRoute] = [route for router in ROUTERS for route in router.route
 
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
     """An app over `settings`; a prepared `container` may be passed in (tests)."""
+    metrics = Metrics()
+    app = FastAPI(
+        title="Spice Harvester",
+        version="0.1.0",
+        description="Event-sourced knowledge graph: commands, ontology, instances, search, graph.",
+        lifespan=_lifespan(settings, container, metrics),
+    )
+    app.state.metrics = metrics
+    _add_middleware(app, settings, metrics)
+    errors.install(app)
+    # The routes themselves, not `include_router`: the framework then prepares each route's
+    # dependencies and models once, when the route is declared, instead of again for every
+    # app made (a test makes one each; the routers have their prefixes already).
+    app.router.routes.extend(ROUTES)
+    console.install(app)
+    _exact_openapi(app)
+    return app
+
+
+def _lifespan(
+    settings: Settings, container: Container | None, metrics: Metrics
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's start and stop: the container (built here unless one was given), the
+    WebSocket manager, the metrics and the waiter following it, then the workers."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -99,12 +123,11 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             built.stop()
             tracing.flush()
 
-    app = FastAPI(
-        title="Spice Harvester",
-        version="0.1.0",
-        description="Event-sourced knowledge graph: commands, ontology, instances, search, graph.",
-        lifespan=lifespan,
-    )
+    return lifespan
+
+
+def _add_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
+    """The middleware, innermost first: each one added runs before those added earlier."""
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -133,19 +156,9 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     # HEAD runs as GET through everything below (access rules included).
     app.add_middleware(HeadAsGetMiddleware)
     # Around the rest: refused requests (400, 401, 403, 413, 429) are counted too.
-    metrics = Metrics()
-    app.state.metrics = metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     # Outside everything: each request's id is bound before any line is logged about it.
     app.add_middleware(RequestLogMiddleware)
-    errors.install(app)
-    # The routes themselves, not `include_router`: the framework then prepares each route's
-    # dependencies and models once, when the route is declared, instead of again for every
-    # app made (a test makes one each; the routers have their prefixes already).
-    app.router.routes.extend(ROUTES)
-    console.install(app)
-    _exact_openapi(app)
-    return app
 
 
 def _exact_openapi(app: FastAPI) -> None:

@@ -52,47 +52,57 @@ class BodyLimitMiddleware:
         if length is not None and length.isdigit() and int(length) > limit:
             await _answer(send, _too_large(limit))
             return
-        seen = 0
-        done = False  # the whole body is in: later receives wait for a disconnect, unbounded
-        refusal: _Refused | None = None
-        answered = False
-
-        async def guarded_receive() -> dict:
-            nonlocal seen, done, refusal
-            if done:
-                return dict(await receive())
-            try:
-                async with asyncio.timeout(self.read_timeout):
-                    message = dict(await receive())
-            except TimeoutError:
-                refusal = _too_slow(self.read_timeout or 0)
-                raise refusal from None
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                done = not message.get("more_body", False)
-                if seen > limit:
-                    refusal = _too_large(limit)
-                    raise refusal
-            else:
-                done = True
-            return message
-
-        async def guarded_send(message: dict) -> None:
-            # A body cut off while streaming may surface in the app as a parse error: whatever
-            # the app answers then, the client gets the refusal.
-            nonlocal answered
-            if refusal is None:
-                await send(message)
-            elif not answered:
-                answered = True
-                await _answer(send, refusal)
-
+        guarded = _GuardedBody(receive, send, limit, self.read_timeout)
         try:
-            await self.app(scope, guarded_receive, guarded_send)
+            await self.app(scope, guarded.receive, guarded.send)
         except _Refused as exc:
-            if not answered:
-                answered = True
-                await _answer(send, exc)
+            await guarded.refuse(exc)
+
+
+class _GuardedBody:
+    """One request's body, received within its limit and its read timeout; once the body
+    is refused, the client gets the refusal in place of the app's answer."""
+
+    def __init__(self, receive: Any, send: Any, limit: int, read_timeout: float | None) -> None:
+        self._receive, self._send = receive, send
+        self.limit, self.read_timeout = limit, read_timeout
+        self.seen = 0
+        self.done = False  # the whole body is in: later receives wait for a disconnect, unbounded
+        self.refusal: _Refused | None = None
+        self.answered = False
+
+    async def receive(self) -> dict:
+        if self.done:
+            return dict(await self._receive())
+        try:
+            async with asyncio.timeout(self.read_timeout):
+                message = dict(await self._receive())
+        except TimeoutError:
+            self.refusal = _too_slow(self.read_timeout or 0)
+            raise self.refusal from None
+        if message["type"] == "http.request":
+            self.seen += len(message.get("body", b""))
+            self.done = not message.get("more_body", False)
+            if self.seen > self.limit:
+                self.refusal = _too_large(self.limit)
+                raise self.refusal
+        else:
+            self.done = True
+        return message
+
+    async def send(self, message: dict) -> None:
+        # A body cut off while streaming may surface in the app as a parse error: whatever
+        # the app answers then, the client gets the refusal.
+        if self.refusal is None:
+            await self._send(message)
+        else:
+            await self.refuse(self.refusal)
+
+    async def refuse(self, refusal: _Refused) -> None:
+        """Answer `refusal`, once."""
+        if not self.answered:
+            self.answered = True
+            await _answer(self._send, refusal)
 
 
 def _too_large(limit: int) -> _Refused:

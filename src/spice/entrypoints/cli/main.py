@@ -131,7 +131,9 @@ def user(args: argparse.Namespace) -> int:
     return users.create_user(_settings(args), console, args)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """Every subcommand: those that run on this machine's settings (with `--data-dir`),
+    then those that talk to a running server, `infer` and `import`."""
     parser = argparse.ArgumentParser(prog="spice", description="Spice Harvester")
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve", help="run the API and workers in one process")
@@ -176,7 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     client.add_commands(sub)
     infer.add_command(sub)
     importer.add_command(sub)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
         if hasattr(args, "client"):
             return int(args.client(args, client.Stdout()))

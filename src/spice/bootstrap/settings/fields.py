@@ -1,58 +1,20 @@
-"""Typed settings, read from SPICE_* environment variables (or passed in directly) and
-checked once at start-up: a bad value stops the process with one line naming the setting."""
+"""Every setting: its type, default, profile (embedded, distributed or both) and meaning,
+read from SPICE_* environment variables. The table in docs/settings.md is made from these,
+in this order."""
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ENV_PREFIX = "SPICE_"
-
-# The schemes each port takes (empty: the embedded default under `data_dir`).
-SCHEMES: dict[str, tuple[str, ...]] = {
-    "event_store_url": ("sqlite", "memory", "postgresql", "postgres"),
-    "consumer_registry_url": ("sqlite", "memory", "postgresql", "postgres"),
-    "documents_url": ("sqlite", "memory", "postgresql", "postgres"),
-    "command_status_url": ("sqlite", "memory", "redis", "rediss"),
-    "search_url": ("tantivy", "memory", "opensearch"),
-    "transport_url": ("kafka",),
-    "blob_url": ("file", "s3"),
-    "rate_limit_url": ("redis", "rediss"),
-}
-# What a process of the distributed profile must be told explicitly: without them it would
-# quietly run on a local SQLite under ./spice-data.
-DISTRIBUTED_REQUIRED = (
-    "event_store_url",
-    "consumer_registry_url",
-    "documents_url",
-    "command_status_url",
-    "transport_url",
-)
-SECRET_QUERY_KEYS = ("password", "secret", "token", "key")
-# Settings that hold a secret: what it is and its least length (empty: not set).
-STRONG = {"auth_secret": ("secret", 32), "admin_password": ("password", 12)}
-KNOWN_SECRETS = frozenset(
-    {"changeme", "change-me", "secret", "password", "admin", "spice", "default", "test"}
-    | {"changeme" * 4, "secret" * 6, "x" * 32, "0" * 32}
-)
+from spice.bootstrap.settings.rules import ENV_PREFIX
 
 
-class SettingsError(Exception):
-    """A setting is missing or wrong; the message is one line that names it."""
-
-
-def env_name(field: str) -> str:
-    return f"{ENV_PREFIX}{field.upper()}"
-
-
-class Settings(BaseSettings):
-    """Every port is chosen by a URL; empty means the embedded default under `data_dir`."""
+class SettingsFields(BaseSettings):
+    """The settings' fields; `Settings` adds their checks and what follows from them."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
@@ -318,180 +280,3 @@ class Settings(BaseSettings):
         "of as many, then 429); an address may make three times as many over all names. A "
         "user name is never limited on its own, so strangers cannot lock its user out.",
     )
-
-    @field_validator(*STRONG, mode="after")
-    @classmethod
-    def _strong(cls, value: str, info: ValidationInfo) -> str:
-        what, least = STRONG[str(info.field_name)]
-        if value and (len(value) < least or value.lower() in KNOWN_SECRETS):
-            raise ValueError(f"a {what} of {least}+ characters, not a known default")
-        return value
-
-    def binds_loopback(self) -> bool:
-        try:
-            return ipaddress.ip_address(self.host.strip("[]")).is_loopback
-        except ValueError:
-            return self.host == "localhost"
-
-    def serves_loopback(self) -> bool:
-        """`spice serve` bound to a loopback address: only this machine's users reach it."""
-        return self.process == "serve" and self.binds_loopback()
-
-    def signs_in(self) -> bool:
-        """Whether sign-in is configured: a signing secret, or an identity provider."""
-        return bool(self.auth_secret or self.oidc_issuer)
-
-    def anonymous_is_local_admin(self) -> bool:
-        """Whether a request without credentials acts as the local administrator: only on
-        `spice serve` bound to a loopback address (the seed demo runs there as written),
-        and there by default only without sign-in (with it, anyone on the machine, or a
-        proxy on it, would pass every rule without signing in). Never in the API of the
-        distributed profile, which usually sits behind a proxy on the same machine (every
-        proxied request would come in as the administrator)."""
-        wanted = not self.signs_in() if self.loopback_admin is None else self.loopback_admin
-        return wanted and self.serves_loopback()
-
-    def require_safe_binding(self) -> None:
-        """Refuse to serve beyond loopback, or the distributed profile's API at all, without
-        sign-in configured (a signing secret, or an identity provider)."""
-        if self.oidc_issuer and not (self.oidc_audience and self.oidc_jwks):
-            raise SettingsError(
-                f"{env_name('oidc_issuer')} needs {env_name('oidc_audience')} and "
-                f"{env_name('oidc_jwks')}"
-            )
-        if self.signs_in():
-            return
-        if self.process == "api":
-            raise SettingsError(
-                f"the API of the distributed profile needs authentication: set "
-                f"{env_name('auth_secret')} (and {env_name('admin_password')} for a first "
-                "administrator)"
-            )
-        if not self.serves_loopback():
-            raise SettingsError(
-                f"binding to {self.host} needs authentication: set {env_name('auth_secret')} "
-                f"(and {env_name('admin_password')} for a first administrator), or bind to "
-                "127.0.0.1"
-            )
-
-    def trusted_hosts(self) -> frozenset[str]:
-        """Host names (lower case, no port) the server answers to; `*` in it: any."""
-        named = {h.strip().lower().strip("[]") for h in self.allowed_hosts.split(",")}
-        named.discard("")
-        if self.binds_loopback():
-            return frozenset(named | {"localhost", "127.0.0.1", "::1", self.host.lower()})
-        return frozenset(named or {"*"})
-
-    def trusted_origins(self) -> tuple[str, ...]:
-        """Web origins besides the server's own, as `scheme://host[:port]` without a slash."""
-        return tuple(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
-
-    @field_validator(*SCHEMES, mode="after")
-    @classmethod
-    def _known_scheme(cls, value: str, info: ValidationInfo) -> str:
-        name = str(info.field_name)
-        if not value:
-            return value
-        scheme = urlsplit(value).scheme
-        if scheme not in SCHEMES[name]:
-            allowed = ", ".join(f"{s}://" for s in SCHEMES[name])
-            raise ValueError(f"unsupported scheme {scheme!r} (one of {allowed})")
-        return value
-
-    def url(self, configured: str, file_name: str) -> str:
-        return configured or f"sqlite:///{(self.data_dir / file_name).resolve()}"
-
-    def event_store_location(self) -> str:
-        return self.url(self.event_store_url, "events.db")
-
-    def consumer_registry_location(self) -> str:
-        return self.url(self.consumer_registry_url, "registry.db")
-
-    def documents_location(self) -> str:
-        return self.url(self.documents_url, "documents.db")
-
-    def command_status_location(self) -> str:
-        return self.url(self.command_status_url, "commands.db")
-
-    def blob_location(self) -> str:
-        """Where blobs live (`file:///path`, default `<data_dir>/blobs`, or `s3://...`)."""
-        return self.blob_url or f"file:///{(self.data_dir / 'blobs').resolve()}"
-
-    def search_location(self) -> str:
-        """Tantivy's root directory (`tantivy:///path`; default `<data_dir>/search`)."""
-        return self.search_url or f"tantivy:///{(self.data_dir / 'search').resolve()}"
-
-    def require_distributed(self) -> None:
-        """Refuse to run a process of the distributed profile on embedded defaults."""
-        missing = [env_name(f) for f in DISTRIBUTED_REQUIRED if not getattr(self, f)]
-        if missing:
-            raise SettingsError(
-                f"this process of the distributed profile needs {', '.join(missing)} "
-                "(see docs/deployment.md)"
-            )
-        if not self.signs_in():
-            raise SettingsError(
-                f"this process of the distributed profile needs sign-in configured: "
-                f"{env_name('auth_secret')} (or {env_name('oidc_issuer')}), the same in every "
-                "process of the deployment"
-            )
-
-    def describe(self) -> list[str]:
-        """What this process runs with, one line per port, secrets hidden."""
-        lines = [
-            f"event store: {mask(self.event_store_location())}",
-            f"consumer registry: {mask(self.consumer_registry_location())}",
-            f"documents: {mask(self.documents_location())}",
-            f"command statuses: {mask(self.command_status_location())}",
-            f"search index: {mask(self.search_location())}",
-            f"blobs: {mask(self.blob_location())}",
-        ]
-        if self.transport_url:
-            lines.append(f"transport: {mask(self.transport_url)}")
-        if self.rate_limit_per_second:
-            shared = f" shared through {mask(self.rate_limit_url)}" if self.rate_limit_url else ""
-            lines.append(f"rate limit: {self.rate_limit_per_second:g}/s per client{shared}")
-        return lines
-
-
-def mask(url: str) -> str:
-    """`url` with its password and secret-looking query values replaced by ***."""
-    parts = urlsplit(url)
-    if parts.password:
-        user_info = parts.netloc.rsplit("@", 1)[0]
-        url = url.replace(f"{user_info}@", f"{parts.username or ''}:***@", 1)
-    return SECRET_QUERY.sub(r"\1***", url)
-
-
-SECRET_QUERY = re.compile(
-    r"([?&][^=&#]*(?:" + "|".join(SECRET_QUERY_KEYS) + r")[^=&#]*=)[^&#]*", re.IGNORECASE
-)
-
-
-def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment; SettingsError naming the first bad setting."""
-    try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "settings"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"{env_name(field)}: {message}") from None
-
-
-def settings_table() -> str:
-    """Every setting as a Markdown table: variable, default, profile, meaning."""
-    rows = ["| variable | default | profile | meaning |", "| --- | --- | --- | --- |"]
-    for name, info in Settings.model_fields.items():
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        default = info.default
-        if isinstance(default, Path) and not default.is_absolute():
-            default = f"./{default}"
-        shown = f"`{default}`" if default not in ("", None) else "(empty)"
-        profile = str(extra.get("profile", "both"))
-        rows.append(f"| `{env_name(name)}` | {shown} | {profile} | {info.description} |")
-    return "\n".join(rows) + "\n"
-
-
-if __name__ == "__main__":
-    print(settings_table(), end="")

@@ -1,0 +1,61 @@
+"""Commands of onboarding: dataset versions, mappings and import runs with their batches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spice.domain.commands.base import Command, Payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddDatasetVersion(Command):
+    """Record a file stored in the blob store as the next version of dataset `name` (the
+    first makes the dataset). The same bytes as the latest version add nothing."""
+
+    command_type = "ADD_DATASET_VERSION"
+    name: str
+    sha256: str
+    blob_key: str
+    filename: str
+    format: str
+    size: int
+    source: str
+    tables: list[Payload] = field(default_factory=list)
+    detected: Payload = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SaveMapping(Command):
+    """Save `spec` (how dataset columns become classes, properties and links) as the next
+    version of mapping `name`; the same spec as the latest version adds nothing."""
+
+    command_type = "SAVE_MAPPING"
+    name: str
+    spec: Payload
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunImport(Command):
+    """Import the datasets a mapping names: the classes it defines that do not exist yet,
+    then their rows, each batch an `ImportRows` command of its own. Without `allow_partial`
+    nothing is written when a row is refused."""
+
+    command_type = "RUN_IMPORT"
+    mapping: str
+    mapping_version: int | None = None
+    allow_partial: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportRows(Command):
+    """Create instances of `class_id` from rows of one dataset version. `source` names the
+    dataset, version, content hash and table; each row carries its number, its values, the
+    cells each value came from and its key. A row whose instance this dataset made already
+    is skipped; with `allow_partial` refused rows are reported and the others created."""
+
+    command_type = "IMPORT_ROWS"
+    class_id: str
+    source: Payload
+    rows: list[Payload]
+    key: list[str] = field(default_factory=list)
+    allow_partial: bool = False
