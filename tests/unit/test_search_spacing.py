@@ -21,6 +21,7 @@ def test_a_waiting_reader_cuts_the_spacing_short(tmp_path: Path) -> None:
     projector = SearchProjector(events, TantivySearchIndex(tmp_path / "s"), min_interval=30.0)
     projector.start()
     try:
+        time.sleep(0.3)  # the projector's first steps find nothing: a quiet spell
         events.append([_thing(1)])
         assert projector.progress.wait(1, 10)  # the first write after a quiet spell: at once
         events.append([_thing(2)])

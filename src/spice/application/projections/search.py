@@ -97,7 +97,7 @@ class SearchProjector(LogFollower):
             self._stop.wait(min(left, 0.01))
 
     def step(self) -> tuple[int, bool]:
-        self._stepped = time.monotonic()
+        began = time.monotonic()
         generation, start = self.index.writing_position(self.generation)
         # After `rebuild --search` switches to a new generation the checkpoint may be lower
         # than before, and waits must see that.
@@ -105,6 +105,9 @@ class SearchProjector(LogFollower):
         batch = self.store.read_all(start, self.batch_size)
         if not batch:
             return start, False
+        # Only a step that carries writes counts for the spacing: after a quiet spell (empty
+        # steps only) the next write is indexed at once.
+        self._stepped = began
         # The index holds `main`; reads on other branches, or as of a position, overlay the
         # document read model instead.
         facts = {
