@@ -3,29 +3,20 @@ import type { ElementDefinition } from "cytoscape";
 import type { ClassPublic, Schemas } from "./api/client";
 import { labelOf } from "./api/client";
 
-// The API's schema types a class's properties and relationships only as objects (the server
-// keeps them as it was given them); these are the fields the console reads.
-/** A property of a class, as the API answers it. */
-export type PropertyDefinition = {
-  name: string;
-  type: string;
-  required?: boolean;
-  unique?: boolean;
-  primary_key?: boolean;
-  constraints?: Record<string, unknown>;
-};
+/** A property of a class, as the API answers it (the server's typed ontology). */
+export type PropertyDefinition = Schemas["Property"];
 
 /** A relationship of a class, as the API answers it. */
-export type RelationshipDefinition = { predicate: string; target: string; cardinality?: string; label?: unknown };
+export type RelationshipDefinition = Schemas["Relationship"];
 
-/** A class's properties (the one place their type is asserted). */
+/** A class's properties (none for a class not loaded yet). */
 export function propertiesOf(cls: Pick<ClassPublic, "properties"> | undefined): PropertyDefinition[] {
-  return (cls?.properties ?? []) as PropertyDefinition[];
+  return cls?.properties ?? [];
 }
 
-/** A class's relationships (the one place their type is asserted). */
+/** A class's relationships (none for a class not loaded yet). */
 export function relationshipsOf(cls: Pick<ClassPublic, "relationships"> | undefined): RelationshipDefinition[] {
-  return (cls?.relationships ?? []) as RelationshipDefinition[];
+  return cls?.relationships ?? [];
 }
 
 export interface PropertyRow {

@@ -75,13 +75,6 @@ class BranchPublic(TypedDict):
     behind: NotRequired[int | None]
 
 
-class ClassCheck(TypedDict):
-    valid: bool
-    exists: bool
-    definition: dict[str, Any]
-    impact: NotRequired[dict[str, Any] | None]
-
-
 class ClassDefinition(TypedDict):
     id: str
     label: NotRequired[Any]
@@ -89,11 +82,6 @@ class ClassDefinition(TypedDict):
     parent_class: NotRequired[Any]
     properties: NotRequired[list[dict[str, Any]]]
     relationships: NotRequired[list[dict[str, Any]]]
-
-
-class ClassImpact(TypedDict):
-    definition: dict[str, Any]
-    impact: dict[str, Any]
 
 
 class ClassPatch(TypedDict):
@@ -109,26 +97,6 @@ class ClassPaths(TypedDict):
     paths: list[dict[str, Any]]
     count: int
     truncated: bool
-
-
-class ClassPublic(TypedDict):
-    sequence_number: int
-    created_at: str
-    created_by: str
-    updated_at: str
-    updated_by: str
-    indexed_at: str
-    position: int
-    id: str
-    label: Any
-    description: Any
-    parent_class: str | None
-    properties: list[dict[str, Any]]
-    relationships: list[dict[str, Any]]
-    title_key: NotRequired[str | None]
-    metadata: NotRequired[dict[str, Any]]
-    database: str
-    branch: str
 
 
 class CommandStatusPublic(TypedDict):
@@ -240,28 +208,10 @@ class EnvelopeBranchPublic(TypedDict):
     data: BranchPublic
 
 
-class EnvelopeClassCheck(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: ClassCheck
-
-
-class EnvelopeClassImpact(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: ClassImpact
-
-
 class EnvelopeClassPaths(TypedDict):
     status: Literal["success"]
     message: str
     data: ClassPaths
-
-
-class EnvelopeClassPublic(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: ClassPublic
 
 
 class EnvelopeCommitPublic(TypedDict):
@@ -447,6 +397,18 @@ class OntologyRequest(TypedDict):
     datasets: NotRequired[list[str] | None]
 
 
+class Property(TypedDict):
+    name: str
+    type: str
+    constraints: dict[str, Any]
+    required: bool
+    unique: bool
+    primary_key: bool
+    default: Any
+    label: str | dict[str, str] | None
+    description: str | dict[str, str] | None
+
+
 class ProposalMergeRequest(TypedDict):
     strategy: NotRequired[Literal["fail", "ours", "theirs"]]
     resolutions: NotRequired[dict[str, Literal["ours", "theirs"]]]
@@ -509,6 +471,16 @@ class RebaseRequest(TypedDict):
 
 class Refresh(TypedDict):
     refresh_token: str
+
+
+class Relationship(TypedDict):
+    predicate: str
+    target: str
+    cardinality: Literal["1:1", "n:1", "1:n", "n:n"]
+    required: bool
+    inverse: str | None
+    label: str | dict[str, str] | None
+    description: str | dict[str, str] | None
 
 
 class Replayed(TypedDict):
@@ -656,15 +628,24 @@ class BulkCreate(TypedDict):
     message: NotRequired[str | None]
 
 
-class ClassPage(TypedDict):
-    items: list[ClassPublic]
-    count: int
-    total: int
-    offset: int
-    limit: int
-    next_offset: int | None
-    classes: list[ClassPublic]
-    ontologies: list[ClassPublic]
+class ClassPublic(TypedDict):
+    sequence_number: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    indexed_at: str
+    position: int
+    id: str
+    label: str | dict[str, str] | None
+    description: str | dict[str, str] | None
+    parent_class: str | None
+    properties: list[Property]
+    relationships: list[Relationship]
+    title_key: NotRequired[str | None]
+    metadata: NotRequired[dict[str, Any]]
+    database: str
+    branch: str
 
 
 class CommitPage(TypedDict):
@@ -726,10 +707,10 @@ class EnvelopeBranchList(TypedDict):
     data: BranchList
 
 
-class EnvelopeClassPage(TypedDict):
+class EnvelopeClassPublic(TypedDict):
     status: Literal["success"]
     message: str
-    data: ClassPage
+    data: ClassPublic
 
 
 class EnvelopeCommitPage(TypedDict):
@@ -897,9 +878,61 @@ class InstanceUpdate(TypedDict):
     message: NotRequired[str | None]
 
 
+class OntologyClass(TypedDict):
+    id: str
+    label: str | dict[str, str] | None
+    description: str | dict[str, str] | None
+    parent_class: str | None
+    properties: list[Property]
+    relationships: list[Relationship]
+    title_key: str | None
+    metadata: dict[str, Any]
+
+
 class ProposalPage(TypedDict):
     proposals: list[ProposalPublic]
     total: int
+
+
+class ClassCheck(TypedDict):
+    valid: bool
+    exists: bool
+    definition: OntologyClass
+    impact: NotRequired[dict[str, Any] | None]
+
+
+class ClassImpact(TypedDict):
+    definition: OntologyClass
+    impact: dict[str, Any]
+
+
+class ClassPage(TypedDict):
+    items: list[ClassPublic]
+    count: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+    classes: list[ClassPublic]
+    ontologies: list[ClassPublic]
+
+
+class EnvelopeClassCheck(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassCheck
+
+
+class EnvelopeClassImpact(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassImpact
+
+
+class EnvelopeClassPage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassPage
 
 
 class EnvelopeInstancePage(TypedDict):

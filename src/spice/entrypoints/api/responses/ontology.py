@@ -7,18 +7,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from spice.domain.ontology.model import Label, OntologyClass, Property, Relationship
 from spice.entrypoints.api.responses.common import Page, Versioned
 
 
 class ClassPublic(Versioned):
-    """A class definition in its canonical form."""
+    """A class definition in its canonical form (`domain.ontology.model.OntologyClass`)."""
 
     id: str
-    label: Any
-    description: Any
+    label: Label
+    description: Label
     parent_class: str | None
-    properties: list[dict[str, Any]]
-    relationships: list[dict[str, Any]]
+    properties: list[Property]
+    relationships: list[Relationship]
     title_key: str | None = None
     metadata: dict[str, Any] = {}
     database: str
@@ -37,14 +38,14 @@ class ClassCheck(BaseModel):
 
     valid: bool
     exists: bool
-    definition: dict[str, Any]
+    definition: OntologyClass
     impact: dict[str, Any] | None = None
 
 
 class ClassImpact(BaseModel):
     """What a class change would do to existing instances."""
 
-    definition: dict[str, Any]
+    definition: OntologyClass
     impact: dict[str, Any]
 
 
