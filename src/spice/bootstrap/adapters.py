@@ -26,10 +26,10 @@ from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.rate_limit import InMemoryRateLimiter
 from spice.application.auth import NAMES_PER_ADDRESS
 from spice.application.oidc import KeyLookup, OidcVerifier
+from spice.application.overlay.store import DocumentStore
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
-from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.rate_limit import RateLimit, RateLimiter
 from spice.application.ports.search import SearchIndex

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spice.application.ports.documents import Commit, CommitFilter, DocumentStore
+from spice.application.ports.commits import Commit, CommitFilter, DocumentHistory
 from spice.application.ports.event_store import EventStore
 from spice.application.reads.documents import Reader
 from spice.application.reads.refs import Refs, parse_time
@@ -32,7 +32,7 @@ class History:
     """Reads of the commit history kept by the document read model, with the log for what
     a commit wrote and which commits touched an instance."""
 
-    def __init__(self, documents: DocumentStore, events: EventStore, refs: Refs) -> None:
+    def __init__(self, documents: DocumentHistory, events: EventStore, refs: Refs) -> None:
         self.documents = documents
         self.events = events
         self.refs = refs
