@@ -24,6 +24,7 @@ from spice.application.ports.documents import Document, EdgeRows, NodeRef, NodeR
 from spice.domain.branching import Level, Lineage
 
 EDGE_COLUMNS = "x.src_cls, x.src_id, x.predicate, x.dst_cls, x.dst_id"
+MAX_SEEKS = 32  # documents whose older version is looked up one at a time
 
 
 class SQLLevelView(LevelView):
@@ -49,17 +50,29 @@ class SQLLevelView(LevelView):
                     found[(row[3], row[4])] = doc_of(row)
                 else:
                     past.append(row[4])
-            if past:
-                # Every document has a current row; only one past the cut has older versions
-                # to look at (one index seek each).
-                where = f"kind = ? AND db = ? AND branch = ? AND cls = ? AND id IN ({marks(past)})"
-                old = self._rows(
-                    f"SELECT {columns} FROM hist_{self._gen} WHERE {where}"
-                    " AND position <= ? AND valid_to > ?",
-                    [kind, db, level.branch, cls, *past, level.until, level.until],
-                )
+            if past and level.until is not None:
+                # Every document has a current row; only one past the cut has older versions.
+                old = self._replaced(columns, [kind, db, level.branch, cls], past, level.until)
                 found.update(((row[3], row[4]), doc_of(row)) for row in old)
         return found
+
+    def _replaced(self, columns: str, key: list[Any], ids: list[str], until: int) -> Rows:
+        """The replaced version of each of `ids` (of one kind, db, branch and class) current
+        at `until`: the newest that began by then, if it had not ended by then."""
+        where = "kind = ? AND db = ? AND branch = ? AND cls = ?"
+        if len(ids) > MAX_SEEKS:  # one range per id, over all its versions up to the cut
+            rows = self._rows(
+                f"SELECT {columns}, valid_to FROM hist_{self._gen} WHERE {where}"
+                f" AND id IN ({marks(ids)}) AND position <= ? AND valid_to > ?",
+                [*key, *ids, until, until],
+            )
+        else:  # one index seek each, however many versions a document has
+            sql = (
+                f"SELECT {columns}, valid_to FROM hist_{self._gen} WHERE {where} AND id = ?"
+                " AND position <= ? ORDER BY position DESC LIMIT 1"
+            )
+            rows = [row for iid in ids for row in self._rows(sql, [*key, iid, until])]
+        return [row[:-1] for row in rows if row[-1] > until]
 
     def keys(
         self, kind: str, db: str, level: Level, classes: Classes, after: NodeRef | None, limit: int

@@ -89,13 +89,13 @@ class SQLUnitOfWork(DocumentUnitOfWork):
             return None
         old = self._conn.execute(
             self._q(
-                f"SELECT {HEAD_COLUMNS}, body FROM hist_{self._gen}"
-                f" WHERE {KEY_WHERE} AND position <= ? AND valid_to > ?"
-                " ORDER BY position DESC LIMIT 1"
+                f"SELECT {HEAD_COLUMNS}, body, valid_to FROM hist_{self._gen}"
+                f" WHERE {KEY_WHERE} AND position <= ? ORDER BY position DESC LIMIT 1"
             ),
-            (*args, until, until),
+            (*args, until),
         ).fetchone()
-        return doc_of(old) if old is not None else None
+        # The newest version begun by then (one index seek), unless it had ended by then.
+        return doc_of(old[:-1]) if old is not None and old[-1] > until else None
 
     def put(self, doc: Document) -> None:
         k = doc.key
