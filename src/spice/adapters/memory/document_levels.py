@@ -10,7 +10,7 @@ from dataclasses import astuple, replace
 from typing import TypeVar
 
 from spice.application.ports.commits import Commit
-from spice.application.ports.document_levels import Classes, KeyPage, LevelView
+from spice.application.ports.document_levels import Classes, Head, KeyPage, LevelView
 from spice.application.ports.documents import DocKey, Document, EdgeRows, Link, NodeRef, NodeRefs
 from spice.domain.branching import Level
 
@@ -63,9 +63,9 @@ class Generation:
         return found[1] if found is not None else []
 
 
-def _copy(doc: Document, bodies: bool = True) -> Document:
-    """A copy callers may change (without its body unless `bodies`)."""
-    return replace(doc, body=copy.deepcopy(doc.body) if bodies else {})
+def _copy(doc: Document) -> Document:
+    """A copy callers may change."""
+    return replace(doc, body=copy.deepcopy(doc.body))
 
 
 class InMemoryLevelView(LevelView):
@@ -87,11 +87,16 @@ class InMemoryLevelView(LevelView):
         return sorted((d for d in found if d is not None), key=lambda d: astuple(d.key))
 
     def versions(
-        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef], bodies: bool = True
+        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef]
     ) -> dict[NodeRef, Document]:
         at = self._gen.doc_at
         found = {ref: at(DocKey(kind, db, level.branch, *ref), level.until) for ref in refs}
-        return {ref: _copy(d, bodies) for ref, d in found.items() if d is not None}
+        return {ref: _copy(d) for ref, d in found.items() if d is not None}
+
+    def heads(
+        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef]
+    ) -> dict[NodeRef, Head]:
+        return {ref: (d.seq, d.deleted) for ref, d in self.versions(kind, db, level, refs).items()}
 
     def keys(
         self, kind: str, db: str, level: Level, classes: Classes, after: NodeRef | None, limit: int

@@ -19,7 +19,7 @@ from spice.adapters.sql.document_rows import (
     doc_of,
     marks,
 )
-from spice.application.ports.document_levels import Classes, KeyPage, LevelView
+from spice.application.ports.document_levels import Classes, Head, KeyPage, LevelView
 from spice.application.ports.documents import Document, EdgeRows, NodeRef, NodeRefs
 from spice.domain.branching import Level, Lineage
 
@@ -37,23 +37,35 @@ class SQLLevelView(LevelView):
         return list(self._conn.execute(self._q(sql), args).fetchall())
 
     def versions(
-        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef], bodies: bool = True
+        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef]
     ) -> dict[NodeRef, Document]:
-        columns = f"{HEAD_COLUMNS}, body" if bodies else HEAD_COLUMNS
-        found: dict[NodeRef, Document] = {}
+        rows = self._at_cut(f"{HEAD_COLUMNS}, body", kind, db, level, refs)
+        return {(row[3], row[4]): doc_of(row) for row in rows}
+
+    def heads(
+        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef]
+    ) -> dict[NodeRef, Head]:
+        rows = self._at_cut(HEAD_COLUMNS, kind, db, level, refs)
+        return {(row[3], row[4]): (int(row[5]), bool(row[6])) for row in rows}
+
+    def _at_cut(
+        self, columns: str, kind: str, db: str, level: Level, refs: Sequence[NodeRef]
+    ) -> Rows:
+        """Rows of `columns` (the document's first eight, then any) of the version of each
+        of `refs` current at the level's cut."""
+        found: Rows = []
         for cls, ids in by_class(refs):
             where = f"kind = ? AND db = ? AND branch = ? AND cls = ? AND id IN ({marks(ids)})"
             args = [kind, db, level.branch, cls, *ids]
             past: list[str] = []  # current now, but written after the cut
             for row in self._rows(f"SELECT {columns} FROM docs_{self._gen} WHERE {where}", args):
                 if level.until is None or row[7] <= level.until:
-                    found[(row[3], row[4])] = doc_of(row)
+                    found.append(row)
                 else:
                     past.append(row[4])
             if past and level.until is not None:
                 # Every document has a current row; only one past the cut has older versions.
-                old = self._replaced(columns, [kind, db, level.branch, cls], past, level.until)
-                found.update(((row[3], row[4]), doc_of(row)) for row in old)
+                found += self._replaced(columns, [kind, db, level.branch, cls], past, level.until)
         return found
 
     def _replaced(self, columns: str, key: list[Any], ids: list[str], until: int) -> Rows:

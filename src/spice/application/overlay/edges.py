@@ -1,12 +1,13 @@
-"""Edges on a lineage: an instance's outgoing edges are those of the level that has its
-document (the rule in `rule.py`), so a branch's write or delete of an instance replaces
-the edges it inherited."""
+"""Edges on a lineage: an instance's outgoing edges are those of the first level that has
+its document (the rule in `rule.py`: a level's edges are seen unless a level above has
+their source's document), so a branch's write or delete of an instance replaces the edges
+it inherited."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spice.application.overlay.pages import lookup_in
+from spice.application.overlay.pages import heads_in
 from spice.application.overlay.rule import owners
 from spice.application.ports.document_levels import LevelView
 from spice.application.ports.documents import KIND_INSTANCE, EdgeRows, NodeRef, plain
@@ -25,19 +26,24 @@ def edges_in(
     `lineage` sees them, ordered by source then target."""
     if plain(lineage):  # one level: every edge is its source's
         return sorted(view.edges(db, lineage[0], nodes, predicate, reverse))
-    lookup = lookup_in(view, KIND_INSTANCE, db, bodies=False)
+    # Only the levels above the base are asked which has a source's document: what none of
+    # them has is the base's (whose edges exist only beside a document of their source).
+    above, base = lineage[:-1], len(lineage) - 1
+    lookup = heads_in(view, KIND_INSTANCE, db)
     rows: EdgeRows = []
     if not reverse:
         by_level: dict[int, list[NodeRef]] = {}
-        for ref, (i, _) in owners(lineage, nodes, lookup).items():
-            by_level.setdefault(i, []).append(ref)
+        found = owners(above, nodes, lookup)
+        for ref in dict.fromkeys(nodes):
+            by_level.setdefault(found[ref][0] if ref in found else base, []).append(ref)
         for i, refs in sorted(by_level.items()):
             rows += view.edges(db, lineage[i], refs, predicate, False)
         return sorted(rows)
-    found = [
+    tagged = [
         (i, row)
         for i, level in enumerate(lineage)
         for row in view.edges(db, level, nodes, predicate, True)
     ]
-    owner = owners(lineage, [row[0] for _, row in found], lookup)
-    return sorted(row for i, row in found if row[0] in owner and owner[row[0]][0] == i)
+    found = owners(above, [row[0] for _, row in tagged], lookup)
+    # An edge of a level is seen unless a level above it has its source's document.
+    return sorted(row for i, row in tagged if row[0] not in found or found[row[0]][0] >= i)

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from heapq import merge
 from itertools import islice
 
-from spice.application.overlay.rule import LevelKeys, Lookup, merged, overlaid
-from spice.application.ports.document_levels import Classes, LevelView
-from spice.application.ports.documents import NodeRef, NodeRefs
+from spice.application.overlay.rule import LevelKeys, Lookup, merged, owners
+from spice.application.ports.document_levels import Classes, Head, LevelView
+from spice.application.ports.documents import Document, NodeRef, NodeRefs
 from spice.domain.branching import Level, Lineage
 
 MAX_LIST_DIFFERENCES = 2000
@@ -24,9 +24,14 @@ PAGE = 1000  # keys read from a level at a time when levels are merged
 Page = tuple[NodeRefs, int]  # keys of a page, and how many there are in all
 
 
-def lookup_in(view: LevelView, kind: str, db: str, bodies: bool = True) -> Lookup:
+def lookup_in(view: LevelView, kind: str, db: str) -> Lookup[Document]:
     """The rule's lookup of documents of `kind` in `db`, on `view`."""
-    return lambda level, refs: view.versions(kind, db, level, refs, bodies)
+    return lambda level, refs: view.versions(kind, db, level, refs)
+
+
+def heads_in(view: LevelView, kind: str, db: str) -> Lookup[Head]:
+    """The rule's lookup of the heads (sequence, deleted) of documents, on `view`."""
+    return lambda level, refs: view.heads(kind, db, level, refs)
 
 
 def differences(
@@ -131,12 +136,12 @@ def _by_differences(
     if differ is None:
         return None
     refs = sorted(differ)
-    seen = overlaid(lineage, refs, lookup_in(view, kind, db, bodies=False))
-    now = view.versions(kind, db, Level(base.branch, None), refs, bodies=False)
+    seen = owners(lineage, refs, heads_in(view, kind, db))
+    now = view.heads(kind, db, Level(base.branch, None), refs)
     window = _Window(
         differ,
-        live=sorted(ref for ref, doc in seen.items() if not doc.deleted),
-        on_base=sorted(ref for ref, doc in now.items() if not doc.deleted),
+        live=sorted(ref for ref, (_, head) in seen.items() if not head[1]),
+        on_base=sorted(ref for ref, head in now.items() if not head[1]),
     )
     return window.page(view, kind, db, base.branch, classes, offset, limit)
 

@@ -12,21 +12,23 @@ documents, edges, pages and scans goes through the functions here and in this pa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from heapq import merge
+from typing import TypeVar
 
-from spice.application.ports.documents import Document, NodeRef
+from spice.application.ports.documents import DocKey, Document, NodeRef
 from spice.domain.branching import Level, Lineage
 
+V = TypeVar("V")  # what a level answers of a document: its version, or only its head
 # What one level has of some documents: (level, refs) -> {ref: version at its cut}
-Lookup = Callable[[Level, Sequence[NodeRef]], Mapping[NodeRef, Document]]
-Found = dict[NodeRef, tuple[int, Document]]  # ref -> (index of its level, its version)
+Lookup = Callable[[Level, Sequence[NodeRef]], Mapping[NodeRef, V]]
 
 
-def owners(lineage: Lineage, refs: Sequence[NodeRef], lookup: Lookup) -> Found:
+def owners(
+    lineage: Lineage, refs: Sequence[NodeRef], lookup: Lookup[V]
+) -> dict[NodeRef, tuple[int, V]]:
     """For each of `refs` some level has: the first level (its index) that has it at its
-    cut, and the version it has. Levels below are not asked for what one above has."""
-    found: Found = {}
+    cut, and what it has of it. Levels below are not asked for what one above has."""
+    found: dict[NodeRef, tuple[int, V]] = {}
     wanted = list(dict.fromkeys(refs))
     for i, level in enumerate(lineage):
         if not wanted:
@@ -40,14 +42,27 @@ def owners(lineage: Lineage, refs: Sequence[NodeRef], lookup: Lookup) -> Found:
     return found
 
 
-def overlaid(lineage: Lineage, refs: Sequence[NodeRef], lookup: Lookup) -> dict[NodeRef, Document]:
+def overlaid(
+    lineage: Lineage, refs: Sequence[NodeRef], lookup: Lookup[Document]
+) -> dict[NodeRef, Document]:
     """The documents named by `refs` as `lineage` sees them (deleted ones included), keyed
     on the lineage's first branch."""
     name = lineage[0].branch
     return {
-        ref: doc if doc.key.branch == name else replace(doc, key=replace(doc.key, branch=name))
+        ref: doc if doc.key.branch == name else _keyed(doc, name)
         for ref, (_, doc) in owners(lineage, refs, lookup).items()
     }
+
+
+def _keyed(doc: Document, branch: str) -> Document:
+    key = doc.key
+    return Document(
+        DocKey(key.kind, key.db, branch, key.cls, key.id),
+        doc.seq,
+        doc.deleted,
+        doc.position,
+        doc.body,
+    )
 
 
 # What one level has, in key order: ((class, id), deleted) of each document at its cut.

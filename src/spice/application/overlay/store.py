@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from spice.application.overlay import pages
 from spice.application.overlay.edges import edges_in
-from spice.application.overlay.pages import lookup_in
-from spice.application.overlay.rule import overlaid
+from spice.application.overlay.pages import heads_in, lookup_in
+from spice.application.overlay.rule import overlaid, owners
 from spice.application.ports.commits import DocumentHistory
 from spice.application.ports.document_levels import DocumentLevels
 from spice.application.ports.document_projection import DocumentProjection
@@ -70,20 +70,17 @@ class DocumentStore(GraphReads, DocumentHistory, DocumentProjection, DocumentLev
     def instances(
         self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
     ) -> dict[NodeRef, Document]:
-        return self._instances(db, branch, refs, as_of, bodies=True)
+        lineage = self.lineage(db, branch, as_of)
+        with self.levels() as view:
+            return overlaid(lineage, refs, lookup_in(view, KIND_INSTANCE, db))
 
     def instance_versions(
         self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
     ) -> dict[NodeRef, tuple[int, bool]]:
-        found = self._instances(db, branch, refs, as_of, bodies=False)
-        return {ref: (doc.seq, doc.deleted) for ref, doc in found.items()}
-
-    def _instances(
-        self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None, bodies: bool
-    ) -> dict[NodeRef, Document]:
         lineage = self.lineage(db, branch, as_of)
         with self.levels() as view:
-            return overlaid(lineage, refs, lookup_in(view, KIND_INSTANCE, db, bodies))
+            found = owners(lineage, refs, heads_in(view, KIND_INSTANCE, db))
+        return {ref: head for ref, (_, head) in found.items()}
 
     def instance_refs(
         self,

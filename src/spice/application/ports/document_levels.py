@@ -17,6 +17,7 @@ from spice.domain.branching import Level, Lineage
 
 Classes = Sequence[str] | None  # the classes a query reads; None: every class
 KeyPage = list[tuple[NodeRef, bool]]  # ((class, id), deleted) in key order
+Head = tuple[int, bool]  # (sequence, deleted) of a version
 
 
 class LevelView(ABC):
@@ -24,10 +25,16 @@ class LevelView(ABC):
 
     @abstractmethod
     def versions(
-        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef], bodies: bool = True
+        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef]
     ) -> dict[NodeRef, Document]:
         """The version of each document of `refs` current at the level's cut (deleted ones
-        included), with its own key; without `bodies`, bodies are left empty."""
+        included), with its own key."""
+
+    @abstractmethod
+    def heads(
+        self, kind: str, db: str, level: Level, refs: Sequence[NodeRef]
+    ) -> dict[NodeRef, Head]:
+        """(sequence, deleted) of the same versions as `versions`, without their bodies."""
 
     @abstractmethod
     def keys(
