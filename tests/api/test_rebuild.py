@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from spice.application.ports.documents import DocumentStore
+from spice.application.overlay.store import DocumentStore
 from spice.application.projections.documents import rebuild
 from spice.application.projections.search import SearchProjector, rebuild_search
 from spice.application.search.query import SearchQuery

@@ -29,9 +29,9 @@ from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.transport import InMemoryTransport
+from spice.application.overlay.store import DocumentStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
-from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.transport import Transport
 from tests.services import kafka_prefix_url, postgres_schema_url, redis_prefix_url

@@ -21,7 +21,8 @@ from spice.application.commands.executor import CommandExecutor
 from spice.application.commands.ids import new_id
 from spice.application.commands.tracking import CommandTracker
 from spice.application.log.serialization import utc_now
-from spice.application.ports.documents import KIND_INSTANCE, DocKey, DocumentStore
+from spice.application.overlay.store import DocumentStore
+from spice.application.ports.documents import KIND_INSTANCE, DocKey
 from spice.application.ports.event_store import EventStore
 from spice.application.projections.documents import DocumentProjector
 from spice.application.reads.diff import Diffs, instance_change

@@ -25,10 +25,10 @@ from spice.adapters.web.fetcher import PublicUrlFetcher
 from spice.adapters.web.jwks import signing_keys
 from spice.application.auth import NAMES_PER_ADDRESS
 from spice.application.oidc import OidcVerifier
+from spice.application.overlay.store import DocumentStore
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
-from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.fetching import UrlFetcher
 from spice.application.ports.rate_limit import RateLimit, RateLimiter

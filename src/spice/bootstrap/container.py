@@ -25,10 +25,10 @@ from spice.application.delivery.remote_progress import PendingCommands, ReadMode
 from spice.application.housekeeping import Housekeeping
 from spice.application.log.cached_streams import CachedStreams
 from spice.application.log.serialization import utc_after
+from spice.application.overlay.store import DocumentStore
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
-from spice.application.ports.documents import DocumentStore
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.rate_limit import RateLimiter
 from spice.application.ports.search import SearchIndex

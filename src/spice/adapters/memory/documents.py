@@ -1,104 +1,39 @@
-"""In-memory document read model, for unit tests."""
+"""In-memory document read model, for unit tests and `memory://`."""
 
 from __future__ import annotations
 
 import copy
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, replace
-from typing import TypeVar
+from dataclasses import astuple
 
+from spice.adapters.memory.document_levels import (
+    EdgeKey,
+    EdgeSet,
+    Generation,
+    InMemoryLevelView,
+    current_at,
+    doc_start,
+)
+from spice.application.overlay.store import DocumentStore
+from spice.application.ports.commits import Commit, CommitFilter, Commits
+from spice.application.ports.document_levels import LevelView
+from spice.application.ports.document_projection import DocumentUnitOfWork
 from spice.application.ports.documents import (
-    KIND_INSTANCE,
     VERSIONED,
     BranchEdgeRows,
-    Commit,
-    CommitFilter,
-    Commits,
     DocKey,
     Document,
-    DocumentStore,
-    DocumentUnitOfWork,
-    EdgeRows,
     Link,
     NodeRef,
-    NodeRefs,
-    plain,
 )
-from spice.domain.branching import Level, Lineage
-
-EdgeKey = tuple[str, str, NodeRef]  # database, branch, source
-EdgeSet = tuple[int, list[Link]]  # position written, links
-
-
-V = TypeVar("V")
-
-
-def _current_at(
-    current: V | None,
-    replaced: Iterable[tuple[V, int]],
-    until: int | None,
-    start: Callable[[V], int],
-) -> V | None:
-    """The version current at position `until` (now, if None): `current` if it had begun by
-    then, else the replaced version (with the position where it stopped) that spans it."""
-    if current is not None and (until is None or start(current) <= until):
-        return current
-    if until is None:
-        return None
-    return next((old for old, valid_to in replaced if start(old) <= until < valid_to), None)
-
-
-def _doc_start(doc: Document) -> int:
-    return doc.position
-
-
-def _edges_start(edges: EdgeSet) -> int:
-    return edges[0]
-
-
-class _Generation:
-    def __init__(self) -> None:
-        self.docs: dict[DocKey, Document] = {}
-        self.edges: dict[EdgeKey, EdgeSet] = {}
-        # Versions that later writes replaced, with the position where each stopped.
-        self.history: dict[DocKey, list[tuple[Document, int]]] = {}
-        self.edge_history: dict[EdgeKey, list[tuple[EdgeSet, int]]] = {}
-        self.commits: dict[tuple[str, str, int], Commit] = {}
-        self.checkpoint = 0
-
-    def doc_at(self, key: DocKey, until: int | None) -> Document | None:
-        """The version of `key` current at position `until` (now, if None)."""
-        return _current_at(self.docs.get(key), self.history.get(key, []), until, _doc_start)
-
-    def edges_at(self, key: EdgeKey, until: int | None) -> list[Link]:
-        found = _current_at(
-            self.edges.get(key), self.edge_history.get(key, []), until, _edges_start
-        )
-        return found[1] if found is not None else []
-
-    def visible(self, key: DocKey, lineage: Lineage) -> tuple[Level, Document] | None:
-        """The level that has `key` as `lineage` sees it, and the version it has."""
-        for level in lineage:
-            doc = self.doc_at(replace(key, branch=level.branch), level.until)
-            if doc is not None:
-                return level, doc
-        return None
-
-    def keys(self, lineage: Lineage, match: Callable[[DocKey], bool]) -> set[DocKey]:
-        """Keys (on the lineage's first branch) of every document some level may have."""
-        found: set[DocKey] = set()
-        branches = {level.branch for level in lineage}
-        for key in [*self.docs, *self.history]:
-            if key.branch in branches and match(key):
-                found.add(replace(key, branch=lineage[0].branch))
-        return found
+from spice.domain.branching import Lineage
 
 
 class _UnitOfWork(DocumentUnitOfWork):
-    def __init__(self, gen: _Generation, name: str) -> None:
+    def __init__(self, gen: Generation, name: str) -> None:
         self._gen = gen
         self.name = name
         self._staged: dict[DocKey, Document] = {}
@@ -120,19 +55,11 @@ class _UnitOfWork(DocumentUnitOfWork):
         doc = self._staged.get(key) or self._gen.docs.get(key)
         return copy.deepcopy(doc)
 
-    def get_in(self, key: DocKey, lineage: Lineage) -> Document | None:
-        for level in lineage:
-            doc = self._doc_at(replace(key, branch=level.branch), level.until)
-            if doc is not None:
-                return replace(copy.deepcopy(doc), key=key)
-        return None
-
-    def _doc_at(self, key: DocKey, until: int | None) -> Document | None:
-        """The version of `key` current at `until`, this unit's writes included."""
+    def version_at(self, key: DocKey, until: int | None) -> Document | None:
         current = self._staged.get(key) or self._gen.docs.get(key)
         staged = [(old, valid_to) for old, valid_to in self._versions if old.key == key]
         replaced = [*self._gen.history.get(key, []), *staged]
-        return _current_at(current, replaced, until, _doc_start)
+        return copy.deepcopy(current_at(current, replaced, until, doc_start))
 
     def put(self, doc: Document) -> None:
         if doc.key.kind in VERSIONED:
@@ -188,7 +115,7 @@ class InMemoryDocumentStore(DocumentStore):
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
         first = f"g{next(self._counter)}"
-        self._gens = {first: _Generation()}
+        self._gens = {first: Generation()}
         self._active = first
 
     def active_generation(self) -> str:
@@ -197,7 +124,7 @@ class InMemoryDocumentStore(DocumentStore):
     def new_generation(self) -> str:
         with self._lock:
             name = f"g{next(self._counter)}"
-            self._gens[name] = _Generation()
+            self._gens[name] = Generation()
             return name
 
     def activate(self, generation: str) -> None:
@@ -223,156 +150,18 @@ class InMemoryDocumentStore(DocumentStore):
             if uow.activated:
                 self._active = name
 
+    @contextmanager
+    def levels(self) -> Iterator[LevelView]:
+        with self._lock:
+            yield InMemoryLevelView(self._gens[self._active])
+
     def checkpoint(self, generation: str | None = None) -> int:
         return self._gens[generation or self._active].checkpoint
-
-    def get(
-        self, key: DocKey, include_deleted: bool = False, as_of: int | None = None
-    ) -> Document | None:
-        lineage = self.read_lineage(key.kind, key.db, key.branch, as_of)
-        with self._lock:
-            found = self._gens[self._active].visible(key, lineage)
-        if found is None or (found[1].deleted and not include_deleted):
-            return None
-        return replace(copy.deepcopy(found[1]), key=key)
-
-    def list(
-        self,
-        kind: str,
-        db: str | None = None,
-        branch: str | None = None,
-        cls: str | Sequence[str] | None = None,
-        offset: int = 0,
-        limit: int = 100,
-        as_of: int | None = None,
-    ) -> tuple[list[Document], int]:
-        classes = None if cls is None else {cls} if isinstance(cls, str) else set(cls)
-        lineage = self.read_lineage(kind, db, branch, as_of)
-
-        def match(k: DocKey) -> bool:
-            return (
-                k.kind == kind
-                and (db is None or k.db == db)
-                and (branch is None or k.branch in {level.branch for level in lineage})
-                and (classes is None or k.cls in classes)
-            )
-
-        with self._lock:
-            gen = self._gens[self._active]
-            if branch is None:
-                keys = {k for k in gen.docs if match(k)}
-                found = [(k, gen.docs[k]) for k in keys]
-            else:
-                found = []
-                for key in gen.keys(lineage, match):
-                    seen = gen.visible(key, lineage)
-                    if seen is not None:
-                        found.append((key, seen[1]))
-            hits = sorted(
-                (replace(d, key=k) for k, d in found if not d.deleted),
-                key=lambda d: astuple(d.key),
-            )
-        return [copy.deepcopy(d) for d in hits[offset : offset + limit]], len(hits)
 
     def dump(self, generation: str | None = None) -> Iterator[Document]:
         with self._lock:
             docs = list(self._gens[generation or self._active].docs.values())
         yield from (copy.deepcopy(d) for d in sorted(docs, key=lambda d: astuple(d.key)))
-
-    def instance_refs(
-        self,
-        db: str,
-        branch: str,
-        classes: Sequence[str],
-        after: NodeRef | None,
-        limit: int,
-        as_of: int | None = None,
-    ) -> NodeRefs:
-        docs, _ = self.list(KIND_INSTANCE, db, branch, classes, 0, 2**31, as_of)
-        refs = [(d.key.cls, d.key.id) for d in docs]
-        return [r for r in refs if after is None or r > after][:limit]
-
-    def written_since(
-        self, db: str, branch: str, classes: Sequence[str], position: int
-    ) -> NodeRefs:
-        wanted = set(classes)
-        with self._lock:
-            docs = list(self._gens[self._active].docs.values())
-        return [
-            (d.key.cls, d.key.id)
-            for d in docs
-            if d.key.kind == KIND_INSTANCE
-            and (d.key.db, d.key.branch) == (db, branch)
-            and d.key.cls in wanted
-            and d.position > position
-        ]
-
-    def instances(
-        self, db: str, branch: str, refs: Sequence[NodeRef], as_of: int | None = None
-    ) -> dict[NodeRef, Document]:
-        found = {
-            ref: self.get(DocKey(KIND_INSTANCE, db, branch, *ref), True, as_of) for ref in refs
-        }
-        return {ref: doc for ref, doc in found.items() if doc is not None}
-
-    def _all_edges(self, generation: str) -> BranchEdgeRows:
-        with self._lock:
-            items = list(self._gens[generation].edges.items())
-        return sorted(
-            (db, branch, (src, pred, (cls, iid)))
-            for (db, branch, src), (_, links) in items
-            for pred, cls, iid in links
-        )
-
-    def edges(
-        self,
-        db: str,
-        branch: str,
-        nodes: Sequence[NodeRef],
-        predicate: str,
-        reverse: bool,
-        as_of: int | None = None,
-    ) -> EdgeRows:
-        wanted = set(nodes)
-        lineage = self.lineage(db, branch, as_of)
-        if plain(lineage):
-            return [
-                row
-                for d, b, row in self._all_edges(self._active)
-                if d == db
-                and b == branch
-                and row[1] == predicate
-                and (row[2] if reverse else row[0]) in wanted
-            ]
-        rows: EdgeRows = []
-        with self._lock:
-            gen = self._gens[self._active]
-            sources = {src for (d, b, src) in [*gen.edges, *gen.edge_history] if d == db}
-            for src in sources:
-                seen = gen.visible(DocKey(KIND_INSTANCE, db, branch, *src), lineage)
-                if seen is None:
-                    continue
-                level = seen[0]
-                for pred, cls, iid in gen.edges_at((db, level.branch, src), level.until):
-                    if pred == predicate and ((cls, iid) if reverse else src) in wanted:
-                        rows.append((src, pred, (cls, iid)))
-        return sorted(rows)
-
-    def written_between(
-        self, db: str, branch: str, kind: str, after: int | None, until: int | None
-    ) -> set[tuple[str, str]]:
-        low, high = -1 if after is None else after, 2**62 if until is None else until
-        with self._lock:
-            gen = self._gens[self._active]
-            versions = [*gen.docs.values(), *(d for vs in gen.history.values() for d, _ in vs)]
-        return {
-            (d.key.cls, d.key.id)
-            for d in versions
-            if d.key.kind == kind
-            and d.key.db == db
-            and d.key.branch == branch
-            and low < d.position <= high
-        }
 
     def commits(
         self, db: str, lineage: Lineage, where: CommitFilter, offset: int, limit: int
@@ -403,4 +192,10 @@ class InMemoryDocumentStore(DocumentStore):
         return next((c for c in commits if c.db == db and c.command_id == command_id), None)
 
     def dump_edges(self, generation: str | None = None) -> BranchEdgeRows:
-        return self._all_edges(generation or self._active)
+        with self._lock:
+            items = list(self._gens[generation or self._active].edges.items())
+        return sorted(
+            (db, branch, (src, pred, (cls, iid)))
+            for (db, branch, src), (_, links) in items
+            for pred, cls, iid in links
+        )

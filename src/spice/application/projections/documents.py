@@ -6,16 +6,15 @@ from typing import Any
 
 from spice.application.delivery.follower import LogFollower
 from spice.application.log.serialization import utc_now
+from spice.application.ports.commits import Commit
+from spice.application.ports.document_projection import DocumentProjection, DocumentUnitOfWork
 from spice.application.ports.documents import (
     KIND_BRANCH,
     KIND_CLASS,
     KIND_DATABASE,
     KIND_INSTANCE,
-    Commit,
     DocKey,
     Document,
-    DocumentStore,
-    DocumentUnitOfWork,
     Link,
 )
 from spice.application.ports.event_store import EventStore
@@ -252,7 +251,7 @@ class DocumentProjector(LogFollower):
     def __init__(
         self,
         store: EventStore,
-        documents: DocumentStore,
+        documents: DocumentProjection,
         batch_size: int = 2000,
         generation: str | None = None,
     ) -> None:
@@ -276,7 +275,7 @@ class DocumentProjector(LogFollower):
         return batch[-1].position, len(batch) == self.batch_size
 
 
-def rebuild(store: EventStore, documents: DocumentStore, batch_size: int = 2000) -> str:
+def rebuild(store: EventStore, documents: DocumentProjection, batch_size: int = 2000) -> str:
     """Build a new generation from the whole log, then make it the active one.
 
     Readers use the old generation until the switch. The last catch-up and the switch are

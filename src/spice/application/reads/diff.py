@@ -13,7 +13,7 @@ from spice.application.ports.documents import (
     KIND_CLASS,
     KIND_INSTANCE,
     Document,
-    DocumentStore,
+    DocumentReads,
     NodeRef,
 )
 from spice.application.reads.history import History, View
@@ -50,7 +50,7 @@ def _members(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str) -> 
 class Diffs:
     """Diffs between refs (see `History.view`)."""
 
-    def __init__(self, documents: DocumentStore, history: History) -> None:
+    def __init__(self, documents: DocumentReads, history: History) -> None:
         self.documents = documents
         self.history = history
 

@@ -11,7 +11,7 @@ from spice.application.ports.documents import (
     KIND_INSTANCE,
     DocKey,
     Document,
-    DocumentStore,
+    DocumentReads,
 )
 from spice.domain import names
 from spice.domain.errors import NotFound
@@ -54,7 +54,7 @@ def present(doc: Document) -> dict[str, Any]:
 class Reader:
     """Looks documents up; raises NotFound with a message a user can act on."""
 
-    def __init__(self, documents: DocumentStore) -> None:
+    def __init__(self, documents: DocumentReads) -> None:
         self.documents = documents
 
     def database(self, db: str) -> dict[str, Any]:

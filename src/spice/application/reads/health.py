@@ -9,7 +9,7 @@ from typing import Any
 
 from spice.application.delivery.progress import Progress
 from spice.application.ports.blobs import BlobStore
-from spice.application.ports.documents import DocumentStore
+from spice.application.ports.document_projection import DocumentProjection
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import SearchIndex
 
@@ -24,7 +24,7 @@ class SystemHealth:
     back to the document store); `unhealthy` when the log or the documents cannot be read."""
 
     events: EventStore
-    documents: DocumentStore
+    documents: DocumentProjection
     search: SearchIndex
     blobs: BlobStore
     read_progress: Progress

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spice.application.ports.documents import Commit, CommitFilter, DocumentStore
+from spice.application.ports.commits import Commit, CommitFilter, DocumentHistory
 from spice.application.ports.event_store import EventStore
 from spice.application.reads.documents import Reader
 from spice.application.reads.refs import Refs, parse_time
@@ -34,7 +34,7 @@ class History:
 
     def __init__(
         self,
-        documents: DocumentStore,
+        documents: DocumentHistory,
         events: EventStore,
         model: WriteModel,
         refs: Refs,

@@ -27,7 +27,7 @@ from spice.application.delivery.remote_progress import PendingCommands
 from spice.application.log.serialization import epoch_of
 from spice.application.ports.blobs import BlobStore
 from spice.application.ports.command_status import CommandStatusStore
-from spice.application.ports.documents import DocumentStore
+from spice.application.ports.document_projection import DocumentProjection
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import SearchIndex
 
@@ -71,7 +71,7 @@ class Check:
 @dataclass
 class Readiness:
     events: EventStore
-    documents: DocumentStore
+    documents: DocumentProjection
     statuses: CommandStatusStore
     search: SearchIndex
     blobs: BlobStore

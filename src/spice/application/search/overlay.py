@@ -6,13 +6,14 @@ writes on top (and those of the branches between). An instance that neither the 
 index answers for all of those, and the few that differ are read from the document read
 model as the branch sees them and checked against the query. Together that is exactly
 what a scan of the branch would find, at the cost of an index query and of the
-differences."""
+differences: the same ones a page of a branch is merged from
+(`spice.application.overlay.pages.differences`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from spice.application.ports.documents import KIND_CLASS, DocumentStore
+from spice.application.ports.documents import KIND_CLASS, DocumentReads
 from spice.application.ports.search import SearchIndex
 from spice.application.search.query import SearchPage, SearchQuery
 from spice.application.search.scan import matching, ordered
@@ -26,7 +27,7 @@ class IndexedOverlaySearch:
     it cannot (None): text (ranked by relevance) and facets are left to the scan, as are
     past positions, a branch with many differences, and an index ahead of the documents."""
 
-    def __init__(self, documents: DocumentStore, index: SearchIndex) -> None:
+    def __init__(self, documents: DocumentReads, index: SearchIndex) -> None:
         self.documents = documents
         self.index = index
 
@@ -42,12 +43,11 @@ class IndexedOverlaySearch:
         if indexed_at > documents_at:
             return None  # the index has main's changes the documents do not show yet
         classes = list(q.classes) if q.classes is not None else self._classes(q)
-        differ = set(
-            self.documents.written_since(q.db, MAIN_BRANCH, classes, min(fork.until, indexed_at))
-        )
-        for level in lineage[:-1]:
-            differ.update(self.documents.written_since(q.db, level.branch, classes, 0))
-        if len(differ) > MAX_DIFFERENCES:
+        # What the branch may see otherwise than main in the index: the documents of the
+        # branches between, and main's changes since the fork (or since the index's point).
+        since = min(fork.until, indexed_at)
+        differ = self.documents.differences(q.db, lineage, classes, since, MAX_DIFFERENCES)
+        if differ is None:
             return None
         window = replace(
             q,

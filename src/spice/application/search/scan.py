@@ -16,7 +16,7 @@ from spice.application.ports.documents import (
     KIND_INSTANCE,
     DocKey,
     Document,
-    DocumentStore,
+    DocumentReads,
 )
 from spice.application.ports.search import SearchReader
 from spice.application.search.query import (
@@ -86,7 +86,7 @@ class DocumentScanSearch(SearchReader):
     """Search by scanning the document store: slow, but needs no index, so reads fall back
     to it when the index is missing, damaged or behind."""
 
-    def __init__(self, documents: DocumentStore, max_scan: int = 200_000) -> None:
+    def __init__(self, documents: DocumentReads, max_scan: int = 200_000) -> None:
         self.documents = documents
         self.max_scan = max_scan
 

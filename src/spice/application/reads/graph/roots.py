@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spice.application.ports.documents import DocumentStore, NodeRef, NodeRefs, PathStep
+from spice.application.ports.documents import NodeRef, NodeRefs, PathStep
+from spice.application.ports.graph import GraphReads
 
 Reach = dict[NodeRef, set[NodeRef]]  # start node -> nodes it has reached so far
 CHUNK = 500
 
 
 def path_roots(
-    documents: DocumentStore,
+    documents: GraphReads,
     db: str,
     branch: str,
     start: Sequence[str],
@@ -46,7 +47,7 @@ def path_roots(
 
 
 def _follow(
-    documents: DocumentStore,
+    documents: GraphReads,
     view: tuple[str, str, int | None],
     reach: Reach,
     steps: Sequence[PathStep],

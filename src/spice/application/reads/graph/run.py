@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from spice.application.ports.documents import DocumentStore, NodeRef
+from spice.application.ports.documents import NodeRef
+from spice.application.ports.graph import GraphReads
 from spice.application.ports.search import SearchIndex, SearchReader
 from spice.application.reads.graph.query import (
     PATH_BUDGET,
@@ -28,7 +29,7 @@ class GraphSources:
     """Where a graph query reads: edges and versions from the document read model, start
     nodes matching a filter from the search index (or a scan while the index lags)."""
 
-    documents: DocumentStore
+    documents: GraphReads
     index: SearchIndex
     scan: DocumentScanSearch
     graph_position: Callable[[], int]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from spice.application.ports.documents import DocumentStore
+from spice.application.ports.graph import GraphReads
 from spice.application.ports.search import SearchIndex
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.plan import plan_query
@@ -22,7 +22,7 @@ class GraphQueries:
 
     def __init__(
         self,
-        documents: DocumentStore,
+        documents: GraphReads,
         reader: Reader,
         index: SearchIndex,
         graph_position: Callable[[], int],
