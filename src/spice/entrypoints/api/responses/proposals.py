@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+
+class Said(BaseModel):
+    """Who did something to a proposal, and when."""
+
+    model_config = ConfigDict(extra="allow")
+    by: str
+    at: str
+
+
+class Comment(Said):
+    comment: str
+
+
+class Approval(Said):
+    """An approval; one by the proposal's author (`by_author`) counts for nothing."""
+
+    comment: str | None
+    by_author: bool
+
+
+class Merged(Said):
+    commit: str | None
+
+
+class Closed(Said):
+    comment: str | None
 
 
 class ProposalPublic(BaseModel):
@@ -21,10 +48,10 @@ class ProposalPublic(BaseModel):
     author: str
     opened_at: str
     updated_at: str
-    comments: list[dict[str, Any]]
-    approvals: list[dict[str, Any]]
-    merged: dict[str, Any] | None
-    closed: dict[str, Any] | None
+    comments: list[Comment]
+    approvals: list[Approval]
+    merged: Merged | None
+    closed: Closed | None
 
 
 class ProposalPage(BaseModel):
