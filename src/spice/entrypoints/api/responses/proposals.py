@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from spice.entrypoints.api.responses.common import sometimes
 
 
 class Said(BaseModel):
@@ -52,6 +54,11 @@ class ProposalPublic(BaseModel):
     approvals: list[Approval]
     merged: Merged | None
     closed: Closed | None
+    approvals_required: int | None = sometimes("read alone: the approvals a merge needs")
+    mergeable: bool | None = sometimes("read alone, while open: whether it can merge now")
+    conflicts: list[dict[str, Any]] | None = sometimes(
+        "read alone, while open: the conflicts a merge would meet"
+    )
 
 
 class ProposalPage(BaseModel):
