@@ -10,8 +10,8 @@ export type Provenance = {
   last_command_id?: string;
 };
 
-// Types, not interfaces: the API types nodes and edges only as objects, and an answer is
-// asserted to be these (a type alias is comparable with an object of unknown values).
+// Nodes as the console draws them: the API's graph nodes (which these accept), and the
+// nodes a link reaches that are not read yet (LINKED).
 export type GraphNode = {
   id: string;
   type: string;

@@ -3,21 +3,13 @@
 
 import type { Schemas } from "./api/client";
 
-/** One instance's change in a diff (the API's schema types diff items only as objects). */
-export type DiffItem = {
-  class_id: string;
-  instance_id: string;
-  change: "added" | "removed" | "changed";
-  values?: Record<string, unknown>;
-  properties?: Array<{ property: string; old: unknown; new: unknown }>;
-};
+/** One instance's change in a diff: added, removed (with its values) or changed. */
+export type DiffItem = Schemas["DataDiff"]["items"][number];
 
 /** One line of a side-by-side diff: an instance's property as it is on each side
  * (undefined: absent on that side). */
-/** What the diff endpoint answers (and a proposal carries), with its items typed. */
-export type DiffAnswer = Omit<Schemas["Diff"], "data"> & {
-  data: Omit<Schemas["DataDiff"], "items"> & { items: DiffItem[] };
-};
+/** What the diff endpoint answers (and a proposal carries). */
+export type DiffAnswer = Schemas["Diff"];
 
 export interface DiffLine {
   key: string;

@@ -222,9 +222,11 @@ describe("the history page's data", () => {
         instance_id: "A-1",
         change: "changed",
         properties: [{ property: "price", old: 120, new: 150 }],
+        old_sequence: 1,
+        new_sequence: 2,
       },
-      { class_id: "Item", instance_id: "C-3", change: "added", values: { sku: "C-3" } },
-      { class_id: "Item", instance_id: "D-4", change: "removed", values: { sku: "D-4" } },
+      { class_id: "Item", instance_id: "C-3", change: "added", values: { sku: "C-3" }, new_sequence: 1 },
+      { class_id: "Item", instance_id: "D-4", change: "removed", values: { sku: "D-4" }, old_sequence: 3 },
     ]);
     expect(lines.map((l) => [l.key, l.left, l.right])).toEqual([
       ["Item/A-1.price", 120, 150],

@@ -5,9 +5,14 @@ import createClient from "openapi-fetch";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
+/** `T` without the properties `K` (unlike Omit, keeping the others beside an index signature). */
+export type Without<T, K extends string> = { [P in keyof T as P extends K ? never : P]: T[P] };
 export type DatabasePublic = Schemas["DatabasePublic"];
 export type ClassPublic = Schemas["ClassPublic"];
 export type InstancePublic = Schemas["InstancePublic"];
+export type SearchHit = Schemas["SearchHit"];
+/** A row of the instance table: an instance listed, or one a search found. */
+export type InstanceRow = InstancePublic | SearchHit;
 export type BranchPublic = Schemas["BranchPublic"];
 export type GraphResult = Schemas["GraphResult"];
 export type TypeInfo = Schemas["TypeList"]["types"][number];

@@ -20,7 +20,7 @@ export function DiffView({
   const classChanges = [
     ...diff.schema.added.map((c) => ({ mark: "+", id: String(c["id"]) })),
     ...diff.schema.removed.map((c) => ({ mark: "−", id: String(c["id"]) })),
-    ...diff.schema.changed.map((c) => ({ mark: "~", id: String(c["class_id"] ?? c["id"]) })),
+    ...diff.schema.changed.map((c) => ({ mark: "~", id: c.class_id })),
   ];
   return (
     <Card>

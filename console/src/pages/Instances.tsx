@@ -18,7 +18,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
-import type { ClassPublic, InstancePublic } from "../api/client";
+import type { ClassPublic, InstanceRow } from "../api/client";
 import { apiErrorOf, labelOf } from "../api/client";
 import { BLOCK, instanceBlock, useBlame, useInstance, useSaveInstance, useTimeline } from "../api/hooks/instances";
 import type { BlameLine } from "../api/hooks/instances";
@@ -72,7 +72,7 @@ export function InstancesPage() {
   const columns = useMemo(() => columnsOf(current), [current]);
   const [text, setText] = useState(params.get("q") ?? "");
   const focus = params.get("id");
-  const [form, setForm] = useState<{ editing?: InstancePublic } | null>(null);
+  const [form, setForm] = useState<{ editing?: InstanceRow } | null>(null);
   if (!db) return <NonIdealState title={t("common.pickDatabase")} />;
   const setParam = (name: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -237,7 +237,7 @@ function InstanceTable(props: {
     return [...blocks];
   }, [items]);
   const pages = useQueries({ queries: wanted.map(block) });
-  const rowAt = (index: number): InstancePublic | undefined => {
+  const rowAt = (index: number): InstanceRow | undefined => {
     const n = Math.floor(index / BLOCK);
     const page = n === 0 ? first.data : pages[wanted.indexOf(n)]?.data;
     return page?.items[index % BLOCK];
@@ -291,7 +291,7 @@ function InstanceTable(props: {
 const TableRow = memo(function TableRow(props: {
   index: number;
   start: number;
-  row: InstancePublic | undefined;
+  row: InstanceRow | undefined;
   columns: Column[];
   template: string;
   db: string;
@@ -384,7 +384,7 @@ function InstanceCard(props: {
   cls: string;
   id: string;
   columns: Column[];
-  onEdit?: (instance: InstancePublic) => void;
+  onEdit?: (instance: InstanceRow) => void;
 }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -510,10 +510,15 @@ function Blame(props: { db: string; branch: string; asOf?: string; cls: string; 
 /** Where a value came from: the dataset cell of an import, else the event and command. */
 function describeSource(line: BlameLine): string {
   const cell = line.cell;
-  if (cell) return `${cell.dataset} v${cell.version} · ${cell.table ?? ""} · row ${cell.row} · ${cell.column}`;
-  const event = line.causes.find((c) => c["kind"] === "event");
-  const command = line.causes.find((c) => c["kind"] === "command");
-  return [event?.["event_type"], command?.["command_type"], line.message].filter(Boolean).map(String).join(" · ");
+  if (cell) {
+    const columns = [cell.column].flat().join(" + ");
+    return `${cell.dataset ?? ""} v${cell.version ?? ""} · ${cell.table ?? ""} · row ${cell.row ?? ""} · ${columns}`;
+  }
+  // The causes come in order: the event, (a dataset cell,) the command, the commit.
+  const said = line.causes.map((c) =>
+    c.kind === "event" ? c.event_type : c.kind === "command" ? c.command_type : null,
+  );
+  return [...said, line.message].filter(Boolean).join(" · ");
 }
 
 function InstanceForm(props: {
@@ -521,7 +526,7 @@ function InstanceForm(props: {
   branch: string;
   cls: string;
   columns: Column[];
-  editing?: InstancePublic;
+  editing?: InstanceRow;
   onClose: () => void;
 }) {
   const { t } = useTranslation();

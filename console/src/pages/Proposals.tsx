@@ -127,7 +127,7 @@ function ProposalView({ db, number }: { db: string; number: number }) {
             </Tag>
           ))}
         </p>
-        {p.blocked && <Callout intent="warning">{p.blocked}</Callout>}
+        {p.blocked && <Callout intent="warning">{p.blocked.message}</Callout>}
         <ul className="comments" aria-label={t("proposals.comments")}>
           {[...p.comments, ...p.approvals.filter((a) => a.comment)].map((c) => (
             <li key={c.by + c.at}>

@@ -3,7 +3,7 @@ scripts/client_schema.py (datamodel-code-generator). Do not edit: run the script
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
 class AcceptedData(TypedDict):
@@ -11,6 +11,13 @@ class AcceptedData(TypedDict):
     status: str
     command_type: str
     status_url: str
+
+
+class Approval(TypedDict):
+    by: str
+    at: str
+    comment: str | None
+    by_author: bool
 
 
 class AuditEntry(TypedDict):
@@ -35,15 +42,6 @@ class AuditPage(TypedDict):
     next_after: int
     scanned: int
     complete: bool
-
-
-class BlameLine(TypedDict):
-    property: str
-    value: Any
-    commit: str | None
-    actor: str
-    time: str
-    causes: list[dict[str, Any]]
 
 
 class BodyUploadApiV1DatabasesDbDatasetsNameVersionsPost(TypedDict):
@@ -99,6 +97,24 @@ class ClassPaths(TypedDict):
     truncated: bool
 
 
+class Closed(TypedDict):
+    by: str
+    at: str
+    comment: str | None
+
+
+class CommandCause(TypedDict):
+    kind: Literal["command"]
+    command_id: str
+    command_type: str | None
+    actor: str
+    accepted_at: str
+    request_id: str | None
+    reason: str | None
+    source: str | None
+    message: str | None
+
+
 class CommandStatusPublic(TypedDict):
     command_id: str
     command_type: str
@@ -113,6 +129,19 @@ class CommandStatusPublic(TypedDict):
     history: list[dict[str, Any]]
     result: dict[str, Any] | None
     error: dict[str, Any] | None
+
+
+class Comment(TypedDict):
+    by: str
+    at: str
+    comment: str
+
+
+class CommitCause(TypedDict):
+    kind: Literal["commit"]
+    commit: str | None
+    branch: str
+    inherited: bool
 
 
 class CommitEvents(TypedDict):
@@ -186,6 +215,15 @@ class DatabaseSettings(TypedDict):
     required_approvals: int
 
 
+class DatasetCell(TypedDict):
+    dataset: str | None
+    version: int | None
+    sha256: str | None
+    table: str | None
+    row: int | None
+    column: str | list[str]
+
+
 class DatasetPublic(TypedDict):
     name: str
 
@@ -194,6 +232,12 @@ class DiffCounts(TypedDict):
     added: int
     removed: int
     changed: int
+
+
+class DiffEnd(TypedDict):
+    ref: str
+    branch: str
+    position: int | None
 
 
 class EnvelopeAuditPage(TypedDict):
@@ -257,24 +301,50 @@ class ErrorBody(TypedDict):
     details: dict[str, Any]
 
 
+class EventCause(TypedDict):
+    kind: Literal["event"]
+    event_id: str
+    event_type: str
+    position: int
+
+
 class ExpectedSeq(TypedDict):
     database: str
     aggregate_id: str
     expected_seq: int
 
 
+class FacetBucket(TypedDict):
+    value: str | int | float | bool | None
+    count: int
+
+
+class FieldError(TypedDict):
+    path: str
+    code: str
+    message: str
+    value: Any
+
+
 class FromUrl(TypedDict):
     url: str
 
 
-class GraphResult(TypedDict):
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, str]]
-    paths: list[dict[str, Any]] | None
-    count: int
-    page: dict[str, Any]
-    warnings: list[dict[str, Any]]
-    index_summary: dict[str, Any]
+class GraphEdge(TypedDict):
+    from_node: str
+    to_node: str
+    predicate: str
+
+
+class GraphPage(TypedDict):
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class GraphPath(TypedDict):
+    nodes: list[str]
+    predicates: list[str]
 
 
 class HealthData(TypedDict):
@@ -301,6 +371,26 @@ class ImportRequest(TypedDict):
     allow_partial: NotRequired[bool]
 
 
+class IncomingLink(TypedDict):
+    predicate: str
+    via: str
+    source: str
+
+
+class IndexSummary(TypedDict):
+    source: Literal["search_index", "document_store"]
+    graph_position: int
+    search_position: int | None
+    lag_events: int | None
+    statuses: dict[str, int]
+
+
+class IndexedStatus(TypedDict):
+    last_indexed_at: str | None
+    index_age_seconds: float | None
+    event_sequence: int
+
+
 class InlineData(TypedDict):
     data: list[list[Any]]
     columns: list[str]
@@ -308,13 +398,31 @@ class InlineData(TypedDict):
     include_complex_types: NotRequired[bool]
 
 
+class InstanceAdded(TypedDict):
+    class_id: str
+    instance_id: str
+    change: Literal["added"]
+    values: dict[str, Any]
+    new_sequence: int
+
+
 class InstanceChange(TypedDict):
     sequence_number: int
     event_type: str
+    event_id: str
+    position: int
     time: str
     actor: str
     branch: str
+    command_id: str | None
     commit: str | None
+    command_type: str | None
+    message: str | None
+    reason: str | None
+    source: str | None
+    values: NotRequired[dict[str, Any] | None]
+    changes: NotRequired[dict[str, Any] | None]
+    provenance: NotRequired[dict[str, Any] | None]
 
 
 class InstanceCheck(TypedDict):
@@ -341,9 +449,12 @@ class InstancePublic(TypedDict):
     last_event_id: str
 
 
-class Links(TypedDict):
-    outgoing: list[dict[str, Any]]
-    incoming: list[dict[str, Any]]
+class InstanceRemoved(TypedDict):
+    class_id: str
+    instance_id: str
+    change: Literal["removed"]
+    values: dict[str, Any]
+    old_sequence: int
 
 
 class Login(TypedDict):
@@ -355,6 +466,12 @@ class Me(TypedDict):
     username: str
     admin: bool
     method: str
+
+
+class MemberChanges(TypedDict):
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
 
 
 class MergeBase(TypedDict):
@@ -377,6 +494,12 @@ class MergeRequest(TypedDict):
     target: NotRequired[str]
 
 
+class Merged(TypedDict):
+    by: str
+    at: str
+    commit: str | None
+
+
 class NewKey(TypedDict):
     name: str
     username: NotRequired[str | None]
@@ -393,8 +516,42 @@ class NewUser(TypedDict):
     admin: NotRequired[bool]
 
 
+class NodeAudit(TypedDict):
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    last_command_id: str
+    sequence_number: int
+
+
+class NodeDocument(TypedDict):
+    id: str
+    instance_id: str
+    class_id: str
+    sequence_number: int
+    indexed_at: str | None
+    data: dict[str, Any]
+
+
+class NodeProvenance(TypedDict):
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    last_command_id: str
+    sequence_number: int
+    position: int
+    last_event_id: str
+
+
 class OntologyRequest(TypedDict):
     datasets: NotRequired[list[str] | None]
+
+
+class OutgoingLink(TypedDict):
+    predicate: str
+    target: str
 
 
 class Property(TypedDict):
@@ -430,10 +587,13 @@ class ProposalPublic(TypedDict):
     author: str
     opened_at: str
     updated_at: str
-    comments: list[dict[str, Any]]
-    approvals: list[dict[str, Any]]
-    merged: dict[str, Any] | None
-    closed: dict[str, Any] | None
+    comments: list[Comment]
+    approvals: list[Approval]
+    merged: Merged | None
+    closed: Closed | None
+    approvals_required: NotRequired[int | None]
+    mergeable: NotRequired[bool | None]
+    conflicts: NotRequired[list[dict[str, Any]] | None]
 
 
 class ProposalRequest(TypedDict):
@@ -441,6 +601,11 @@ class ProposalRequest(TypedDict):
     target: NotRequired[str]
     title: str
     description: NotRequired[str | None]
+
+
+class ReadWarning(TypedDict):
+    code: str
+    message: str
 
 
 class ReadyCheck(TypedDict):
@@ -483,6 +648,15 @@ class Relationship(TypedDict):
     description: str | dict[str, str] | None
 
 
+Renamed = TypedDict(
+    "Renamed",
+    {
+        "from": str,
+        "to": str,
+    },
+)
+
+
 class Replayed(TypedDict):
     class_id: str
     instance_id: str
@@ -513,11 +687,17 @@ class RoleGrant(TypedDict):
     role: Literal["owner", "editor", "viewer"]
 
 
-class SchemaDiff(TypedDict):
-    counts: DiffCounts
-    added: list[dict[str, Any]]
-    removed: list[dict[str, Any]]
-    changed: list[dict[str, Any]]
+class Roles(TypedDict):
+    database: str
+    created_by: str | None
+    roles: dict[str, Literal["owner", "editor", "viewer"]]
+
+
+class SchemaChanges(TypedDict):
+    added: list[str]
+    removed: list[str]
+    renamed: list[Renamed]
+    changed: list[str]
 
 
 class SearchBody(TypedDict):
@@ -534,13 +714,38 @@ class SearchBody(TypedDict):
     highlight: NotRequired[bool]
 
 
+class SearchHit(TypedDict):
+    id: str
+    instance_id: str
+    class_id: str
+    branch: str
+    data: dict[str, Any]
+    sequence_number: int
+    position: int
+    score: float | None
+    highlights: dict[str, list[str]]
+
+
+class SearchIndexInfo(TypedDict):
+    source: Literal["search_index", "search_index_overlay", "document_store"]
+    position: int | None
+    read_model_position: int
+    lag_events: int | None
+
+
+class SearchPage(TypedDict):
+    limit: int
+    offset: int
+    next_cursor: str | None
+
+
 class SearchResult(TypedDict):
-    hits: list[dict[str, Any]]
+    hits: list[SearchHit]
     total: int
-    facets: dict[str, Any]
-    page: dict[str, Any]
-    warnings: list[dict[str, Any]]
-    index: dict[str, Any]
+    facets: dict[str, list[FacetBucket]]
+    page: SearchPage
+    warnings: list[ReadWarning]
+    index: SearchIndexInfo
 
 
 class SeedStatus(TypedDict):
@@ -561,6 +766,16 @@ class SimpleGraphQueryBody(TypedDict):
     offset: NotRequired[int]
     include_documents: NotRequired[bool]
     include_audit: NotRequired[bool]
+
+
+class SourceCause(TypedDict):
+    dataset: str | None
+    version: int | None
+    sha256: str | None
+    table: str | None
+    row: int | None
+    column: str | list[str]
+    kind: Literal["source"]
 
 
 class SuggestedSchema(TypedDict):
@@ -587,9 +802,32 @@ class Tokens(TypedDict):
     expires_in: int
 
 
+class Tombstoned(TypedDict):
+    tombstoned: Literal[True]
+
+
+class TypeInfo(TypedDict):
+    name: str
+    description: str
+    parameters: dict[str, str]
+    example: Any
+    normal_form: Any
+
+
 class TypeList(TypedDict):
-    types: list[dict[str, Any]]
+    types: list[TypeInfo]
     count: int
+
+
+class ValueChange(TypedDict):
+    property: str
+    old: Any
+    new: Any
+
+
+class Violation(TypedDict):
+    instance: str
+    errors: list[FieldError]
 
 
 class WebSocketStats(TypedDict):
@@ -610,11 +848,22 @@ class AcceptedBody(TypedDict):
     data: AcceptedData
 
 
-class Blame(TypedDict):
-    class_id: str
-    instance_id: str
+Causes: TypeAlias = EventCause | SourceCause | CommandCause | CommitCause
+
+
+class BlameLine(TypedDict):
+    property: str
+    value: Any
+    sequence_number: int
+    event_id: str
+    command_id: str | None
+    commit: str | None
+    actor: str
+    time: str
     branch: str
-    blame: list[BlameLine]
+    message: str | None
+    cell: NotRequired[DatasetCell | None]
+    causes: list[Causes]
 
 
 class BranchList(TypedDict):
@@ -626,6 +875,13 @@ class BulkCreate(TypedDict):
     instances: list[dict[str, Any]]
     metadata: NotRequired[WriteMetadata | None]
     message: NotRequired[str | None]
+
+
+class ClassChange(TypedDict):
+    class_id: str
+    changes: list[ValueChange]
+    properties: MemberChanges
+    relationships: MemberChanges
 
 
 class ClassPublic(TypedDict):
@@ -665,15 +921,6 @@ class CompletedBody(TypedDict):
     data: CompletedData
 
 
-class DataDiff(TypedDict):
-    counts: DiffCounts
-    total: int
-    items: list[dict[str, Any]]
-    offset: int
-    limit: int
-    next_offset: int | None
-
-
 class DatabasePage(TypedDict):
     items: list[DatabasePublic]
     count: int
@@ -682,23 +929,6 @@ class DatabasePage(TypedDict):
     limit: int
     next_offset: int | None
     databases: list[DatabasePublic]
-
-
-Diff = TypedDict(
-    "Diff",
-    {
-        "from": dict[str, Any],
-        "to": dict[str, Any],
-        "schema": SchemaDiff,
-        "data": DataDiff,
-    },
-)
-
-
-class EnvelopeBlame(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: Blame
 
 
 class EnvelopeBranchList(TypedDict):
@@ -725,12 +955,6 @@ class EnvelopeDatabasePage(TypedDict):
     data: DatabasePage
 
 
-class EnvelopeDiff(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: Diff
-
-
 class EnvelopeExpectedSeq(TypedDict):
     status: Literal["success"]
     message: str
@@ -753,12 +977,6 @@ class EnvelopeInstancePublic(TypedDict):
     status: Literal["success"]
     message: str
     data: InstancePublic
-
-
-class EnvelopeLinks(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: Links
 
 
 class EnvelopeMe(TypedDict):
@@ -797,6 +1015,12 @@ class EnvelopeReplayed(TypedDict):
     data: Replayed
 
 
+class EnvelopeRoles(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Roles
+
+
 class EnvelopeSearchResult(TypedDict):
     status: Literal["success"]
     message: str
@@ -815,22 +1039,26 @@ class EnvelopeTokens(TypedDict):
     data: Tokens
 
 
+class EnvelopeTypeInfo(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: TypeInfo
+
+
 class EnvelopeTypeList(TypedDict):
     status: Literal["success"]
     message: str
     data: TypeList
 
 
-class GraphBody(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: GraphResult
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, str]]
-    paths: list[dict[str, Any]] | None
-    warnings: list[dict[str, Any]]
-    page: dict[str, Any]
-    count: int
+class GraphNode(TypedDict):
+    id: str
+    type: str
+    data_status: Literal["FULL", "PARTIAL", "MISSING"]
+    index_status: IndexedStatus | Tombstoned | None
+    data: NodeDocument | None
+    provenance: NotRequired[NodeProvenance | None]
+    audit: NotRequired[NodeAudit | None]
 
 
 class GraphQueryBody(TypedDict):
@@ -847,6 +1075,25 @@ class GraphQueryBody(TypedDict):
     include_documents: NotRequired[bool]
     include_provenance: NotRequired[bool]
     include_audit: NotRequired[bool]
+
+
+class GraphResult(TypedDict):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    paths: list[GraphPath] | None
+    count: int
+    page: GraphPage
+    warnings: list[ReadWarning]
+    index_summary: IndexSummary
+
+
+class InstanceChanged(TypedDict):
+    class_id: str
+    instance_id: str
+    change: Literal["changed"]
+    properties: list[ValueChange]
+    old_sequence: int
+    new_sequence: int
 
 
 class InstanceCreate(TypedDict):
@@ -878,6 +1125,11 @@ class InstanceUpdate(TypedDict):
     message: NotRequired[str | None]
 
 
+class Links(TypedDict):
+    outgoing: list[OutgoingLink]
+    incoming: list[IncomingLink]
+
+
 class OntologyClass(TypedDict):
     id: str
     label: str | dict[str, str] | None
@@ -889,21 +1141,32 @@ class OntologyClass(TypedDict):
     metadata: dict[str, Any]
 
 
+class PageViolation(TypedDict):
+    items: list[Violation]
+    count: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
 class ProposalPage(TypedDict):
     proposals: list[ProposalPublic]
     total: int
 
 
-class ClassCheck(TypedDict):
-    valid: bool
-    exists: bool
-    definition: OntologyClass
-    impact: NotRequired[dict[str, Any] | None]
+class SchemaDiff(TypedDict):
+    counts: DiffCounts
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[ClassChange]
 
 
-class ClassImpact(TypedDict):
-    definition: OntologyClass
-    impact: dict[str, Any]
+class Blame(TypedDict):
+    class_id: str
+    instance_id: str
+    branch: str
+    blame: list[BlameLine]
 
 
 class ClassPage(TypedDict):
@@ -917,6 +1180,96 @@ class ClassPage(TypedDict):
     ontologies: list[ClassPublic]
 
 
+Items: TypeAlias = InstanceChanged | InstanceAdded | InstanceRemoved
+
+
+class DataDiff(TypedDict):
+    counts: DiffCounts
+    total: int
+    items: list[Items]
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+Diff = TypedDict(
+    "Diff",
+    {
+        "from": DiffEnd,
+        "to": DiffEnd,
+        "schema": SchemaDiff,
+        "data": DataDiff,
+    },
+)
+
+
+class EnvelopeBlame(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Blame
+
+
+class EnvelopeClassPage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassPage
+
+
+class EnvelopeDiff(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Diff
+
+
+class EnvelopeInstancePage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: InstancePage
+
+
+class EnvelopeLinks(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Links
+
+
+class EnvelopeProposalPage(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ProposalPage
+
+
+class GraphBody(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: GraphResult
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    paths: list[GraphPath] | None
+    warnings: list[ReadWarning]
+    page: GraphPage
+    count: int
+
+
+class Impact(TypedDict):
+    checked: int
+    would_migrate: int
+    schema_changes: SchemaChanges
+    violations: PageViolation
+
+
+class ClassCheck(TypedDict):
+    valid: bool
+    exists: bool
+    definition: OntologyClass
+    impact: NotRequired[Impact | None]
+
+
+class ClassImpact(TypedDict):
+    definition: OntologyClass
+    impact: Impact
+
+
 class EnvelopeClassCheck(TypedDict):
     status: Literal["success"]
     message: str
@@ -927,21 +1280,3 @@ class EnvelopeClassImpact(TypedDict):
     status: Literal["success"]
     message: str
     data: ClassImpact
-
-
-class EnvelopeClassPage(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: ClassPage
-
-
-class EnvelopeInstancePage(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: InstancePage
-
-
-class EnvelopeProposalPage(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: ProposalPage

@@ -41,12 +41,12 @@ export function useRevokeKey(onRevoked: () => void) {
   });
 }
 
-/** Who has which role on the database (the API's schema leaves the answer untyped). */
+/** Who has which role on the database. */
 export function useRoles(db: string) {
   return useQuery({
     queryKey: keys.roles(db),
     queryFn: () => ok(api.GET("/api/v1/databases/{db}/roles", { params: { path: { db } } })),
-    select: (answer) => (answer.data["roles"] ?? {}) as Record<string, string>,
+    select: (answer) => answer.data.roles,
     enabled: Boolean(db),
   });
 }

@@ -50,8 +50,7 @@ export function useDiff(db: string, into: string, from: string) {
           params: { path: { db }, query: { from: into, to: from, limit: 500 } },
         }),
       );
-      // The API's schema types the data items only as objects.
-      return answer.data as DiffAnswer;
+      return answer.data;
     },
   });
 }

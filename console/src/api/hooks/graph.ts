@@ -36,7 +36,7 @@ export function useGraphQuery(db: string, where: Place) {
           },
         }),
       );
-      return { nodes: answer.nodes as GraphNode[], edges: answer.edges as GraphEdge[] };
+      return { nodes: answer.nodes, edges: answer.edges };
     },
   });
 }
@@ -52,8 +52,7 @@ export function useInstanceLinks(db: string, where: Place, onLinks: (id: string,
           params: { path: { db, class_id: reference.cls, instance_id: reference.id }, query: readQuery(where) },
         }),
       );
-      // The API's schema types links only as objects.
-      onLinks(id, answer.data as Links);
+      onLinks(id, answer.data);
     },
   });
 }

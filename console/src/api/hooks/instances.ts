@@ -4,7 +4,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { readQuery } from "../../state/location";
 import { useCommands } from "../../state/commands";
 import { api, ok } from "../client";
-import type { InstancePublic, Schemas } from "../client";
+import type { InstanceRow, Schemas } from "../client";
 import { keys } from "../keys";
 import type { InstanceView, Place } from "../keys";
 import { searchInstances } from "./search";
@@ -17,7 +17,7 @@ const SEARCH_DEPTH = 10_000; // how deep the search API pages
 export function instanceBlock(db: string, where: Place, cls: string, view: InstanceView | null, n: number) {
   return queryOptions({
     queryKey: keys.instances.block(db, where, cls, view, n),
-    queryFn: async (): Promise<{ items: InstancePublic[]; total: number }> => {
+    queryFn: async (): Promise<{ items: InstanceRow[]; total: number }> => {
       if (!view) {
         const page = await ok(
           api.GET("/api/v1/database/{db}/instances/{class_id}", {
@@ -63,10 +63,10 @@ export function useTimeline(db: string, where: Place, cls: string, id: string) {
 }
 
 /** Where a value came from when an import wrote it: the dataset's cell. */
-export type SourceCell = { dataset: string; version: number; table?: string | null; row: number; column: string };
+export type SourceCell = Schemas["DatasetCell"];
 
-/** Who set a value, when and why; the API's schema leaves `message` and `cell` untyped. */
-export type BlameLine = Schemas["BlameLine"] & { message?: string | null; cell?: SourceCell };
+/** Who set a value, when and why. */
+export type BlameLine = Schemas["BlameLine"];
 
 export function useBlame(db: string, where: Place, cls: string, id: string) {
   return useQuery({
@@ -77,7 +77,7 @@ export function useBlame(db: string, where: Place, cls: string, id: string) {
           params: { path: instancePath(db, cls, id), query: readQuery(where) },
         }),
       ),
-    select: (answer) => answer.data.blame as BlameLine[],
+    select: (answer) => answer.data.blame,
   });
 }
 
@@ -86,7 +86,7 @@ export function useSaveInstance(
   db: string,
   branch: string,
   cls: string,
-  editing: InstancePublic | undefined,
+  editing: InstanceRow | undefined,
   onSaved: () => void,
 ) {
   const queries = useQueryClient();

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { readQuery } from "../../state/location";
 import { useCommands } from "../../state/commands";
 import { api, ok } from "../client";
-import type { Schemas } from "../client";
+import type { Schemas, Without } from "../client";
 import { keys } from "../keys";
 import type { Place } from "../keys";
 
@@ -20,30 +20,22 @@ export function useClasses(db: string, where: Place) {
 }
 
 /** A property type and the parameters it takes (name to description). */
-export type TypeInfo = { name: string; parameters?: Record<string, string> };
+export type TypeInfo = Schemas["TypeInfo"];
 
 /** The property types the server knows (they do not change while it runs). */
 export function useTypes() {
   return useQuery({
     queryKey: keys.types(),
     queryFn: () => ok(api.GET("/api/v1/types")),
-    // The API's schema types each type only as an object.
-    select: (answer) => answer.data.types as TypeInfo[],
+    select: (answer) => answer.data.types,
     staleTime: Infinity,
   });
 }
 
-/** What a change to a class would do to its instances (`/analyze` answers it untyped). */
-export type Impact = {
-  checked: number;
-  would_migrate: number;
-  schema_changes: {
-    added: string[];
-    removed: string[];
-    renamed: Array<{ from: string; to: string }>;
-    changed: string[];
-  };
-  violations: { items: Array<{ instance: string; errors: Array<{ path: string; message: string }> }>; total: number };
+/** What a change to a class would do to its instances (of the violations, the page's
+ * items and their total: a refused write's error carries no more). */
+export type Impact = Without<Schemas["Impact"], "violations"> & {
+  violations: Pick<Schemas["Impact"]["violations"], "items" | "total">;
 };
 
 /** Check a changed class against its instances; nothing is written. */
@@ -56,7 +48,7 @@ export function useAnalyzeClass(db: string, branch: string) {
           body: definition,
         }),
       );
-      return answer.data.impact as Impact;
+      return answer.data.impact;
     },
   });
 }

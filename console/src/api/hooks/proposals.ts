@@ -9,21 +9,11 @@ import { keys } from "../keys";
 export const STATUSES = ["open", "merged", "closed"] as const;
 export type ProposalStatus = (typeof STATUSES)[number];
 
-/** `T` without the properties `K` (unlike Omit, keeping the others beside an index signature). */
-type Without<T, K extends string> = { [P in keyof T as P extends K ? never : P]: T[P] };
-
-/** A comment or an approval. */
-export type Note = { by: string; at: string; comment: string | null; by_author?: boolean };
-
-/** A proposal as the API answers it: its schema leaves the notes, the approvals required,
- * why it is blocked and its diff untyped. */
-export type Proposal = Without<Schemas["ProposalPublic"], "comments" | "approvals"> & {
-  comments: Note[];
-  approvals: Note[];
-  approvals_required?: number;
-  mergeable?: boolean;
-  blocked?: string | null;
-  diff?: DiffAnswer;
+/** A proposal as the API answers it; read alone while open, it also says why it is
+ * blocked and what merging it would change (`diff`), which the API's schema leaves untyped. */
+export type Proposal = Schemas["ProposalPublic"] & {
+  blocked?: { code: string; message: string } | null;
+  diff?: DiffAnswer | null;
 };
 
 export function useProposals(db: string | undefined, status: ProposalStatus) {
@@ -35,7 +25,7 @@ export function useProposals(db: string | undefined, status: ProposalStatus) {
           params: { path: { db: db ?? "" }, query: { status, limit: 100 } },
         }),
       ),
-    select: (answer) => answer.data.proposals as Proposal[],
+    select: (answer): Proposal[] => answer.data.proposals,
     enabled: Boolean(db),
   });
 }
@@ -44,7 +34,7 @@ export function useProposal(db: string, number: number) {
   return useQuery({
     queryKey: keys.proposals.one(db, number),
     queryFn: () => ok(api.GET("/api/v1/databases/{db}/proposals/{number}", { params: { path: { db, number } } })),
-    select: (answer) => answer.data as Proposal,
+    select: (answer): Proposal => answer.data,
   });
 }
 

@@ -4,7 +4,7 @@ import { searchFilter } from "../../explore";
 import type { Filters } from "../../explore";
 import { readQuery } from "../../state/location";
 import { api, ok } from "../client";
-import type { InstancePublic } from "../client";
+import type { SearchHit } from "../client";
 import { keys } from "../keys";
 import type { InstanceView, Place } from "../keys";
 
@@ -18,7 +18,7 @@ export async function searchInstances(
   view: InstanceView,
   offset: number,
   limit: number,
-): Promise<{ items: InstancePublic[]; total: number }> {
+): Promise<{ items: SearchHit[]; total: number }> {
   const found = await ok(
     api.POST("/api/v1/database/{db}/search", {
       params: { path: { db }, query: readQuery(where) },
@@ -33,8 +33,7 @@ export async function searchInstances(
       },
     }),
   );
-  // The API's schema types hits only as objects; they are the instances found.
-  return { items: found.data.hits as InstancePublic[], total: found.data.total };
+  return { items: found.data.hits, total: found.data.total };
 }
 
 /** How many instances have each value, for each facet. */
@@ -58,7 +57,7 @@ export function useFacets(db: string, where: Place, cls: string, q: string, filt
           },
         }),
       ),
-    select: (answer) => answer.data.facets as Facets,
+    select: (answer): Facets => answer.data.facets,
     enabled: names.length > 0,
   });
 }

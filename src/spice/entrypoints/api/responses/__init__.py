@@ -5,7 +5,7 @@ Documents allow fields beyond the ones named here (a class definition grows with
 type parameters; a database carries what it was created with).
 
 One module per resource (`databases`, `ontology`, `instances`, `history`, `proposals`,
-`search`, `health`), `commands` for the bodies of writes, `common` for what they share.
+`search`, `graph`, `health`), `commands` for the bodies of writes, `common` for what they share.
 Every name is importable from here."""
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from spice.entrypoints.api.responses.databases import (
     DatabasePublic,
     DatabaseSettings,
     ExpectedSeq,
+    Roles,
 )
+from spice.entrypoints.api.responses.graph import GraphBody, GraphResult
 from spice.entrypoints.api.responses.health import HealthData, ReadyCheck, ReadyData, WebSocketStats
 from spice.entrypoints.api.responses.history import (
     CommitEvents,
@@ -60,10 +62,12 @@ from spice.entrypoints.api.responses.ontology import (
     ClassPaths,
     ClassPublic,
     Cycles,
+    Impact,
+    TypeInfo,
     TypeList,
 )
 from spice.entrypoints.api.responses.proposals import ProposalPage, ProposalPublic
-from spice.entrypoints.api.responses.search import GraphBody, GraphResult, SearchResult
+from spice.entrypoints.api.responses.search import SearchResult
 
 __all__ = [
     "AcceptedBody",
@@ -98,6 +102,7 @@ __all__ = [
     "GraphBody",
     "GraphResult",
     "HealthData",
+    "Impact",
     "InstanceChange",
     "InstanceCheck",
     "InstancePage",
@@ -111,11 +116,13 @@ __all__ = [
     "ReadyCheck",
     "ReadyData",
     "Replayed",
+    "Roles",
     "SIMULATED",
     "SchemaDiff",
     "SearchResult",
     "SeedStatus",
     "Timeline",
+    "TypeInfo",
     "TypeList",
     "Versioned",
     "WRITE",

@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def sometimes(description: str) -> Any:
+    """A key that only some answers carry: absent from the others, not null (so a field
+    declared with it changes no answer). Only for keys that are never null when present."""
+    return Field(default=None, exclude_if=_is_none, description=description)
 
 
 class ErrorBody(BaseModel):
@@ -66,3 +76,11 @@ class Versioned(BaseModel):
     updated_by: str
     indexed_at: str
     position: int
+
+
+class ReadWarning(BaseModel):
+    """Why a read answered as it did: an index away or behind, a limit reached."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str

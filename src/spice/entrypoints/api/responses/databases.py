@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from spice.entrypoints.api.responses.common import Page, Versioned
 
@@ -65,3 +67,12 @@ class DatabaseSettings(BaseModel):
     database: str
     protected_branches: list[str]
     required_approvals: int
+
+
+class Roles(BaseModel):
+    """Who has which role on a database; its creator is an owner without a grant."""
+
+    model_config = ConfigDict(extra="allow")
+    database: str
+    created_by: str | None
+    roles: dict[str, Literal["owner", "editor", "viewer"]]

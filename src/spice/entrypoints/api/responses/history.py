@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,13 +47,81 @@ class DiffCounts(BaseModel):
     changed: int
 
 
+class ValueChange(BaseModel):
+    """A key whose value differs, with both values (None when absent on that side)."""
+
+    model_config = ConfigDict(extra="allow")
+    property: str
+    old: Any
+    new: Any
+
+
+class MemberChanges(BaseModel):
+    """Properties (or relationships) added and removed (their definitions), and changed
+    (named by `name` or `predicate`, with what changed)."""
+
+    model_config = ConfigDict(extra="allow")
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+
+
+class ClassChange(BaseModel):
+    """A class in both refs that differs: its own keys, its properties and relationships."""
+
+    model_config = ConfigDict(extra="allow")
+    class_id: str
+    changes: list[ValueChange]
+    properties: MemberChanges
+    relationships: MemberChanges
+
+
 class SchemaDiff(BaseModel):
     """Classes added and removed (their definitions), and changed (what changed)."""
 
     counts: DiffCounts
     added: list[dict[str, Any]]
     removed: list[dict[str, Any]]
-    changed: list[dict[str, Any]]
+    changed: list[ClassChange]
+
+
+class InstanceChanged(BaseModel):
+    """An instance in both refs whose values differ."""
+
+    model_config = ConfigDict(extra="allow")
+    class_id: str
+    instance_id: str
+    change: Literal["changed"]
+    properties: list[ValueChange]
+    old_sequence: int
+    new_sequence: int
+
+
+class InstanceAdded(BaseModel):
+    """An instance only the `to` ref has, with its values."""
+
+    model_config = ConfigDict(extra="allow")
+    class_id: str
+    instance_id: str
+    change: Literal["added"]
+    values: dict[str, Any]
+    new_sequence: int
+
+
+class InstanceRemoved(BaseModel):
+    """An instance only the `from` ref has, with its values."""
+
+    model_config = ConfigDict(extra="allow")
+    class_id: str
+    instance_id: str
+    change: Literal["removed"]
+    values: dict[str, Any]
+    old_sequence: int
+
+
+DiffItem = Annotated[
+    InstanceChanged | InstanceAdded | InstanceRemoved, Field(discriminator="change")
+]
 
 
 class DataDiff(BaseModel):
@@ -61,18 +129,28 @@ class DataDiff(BaseModel):
 
     counts: DiffCounts
     total: int
-    items: list[dict[str, Any]]
+    items: list[DiffItem]
     offset: int
     limit: int
     next_offset: int | None
+
+
+class DiffEnd(BaseModel):
+    """One side of a diff: the ref asked for, and the branch and log position it names
+    (None: the branch's head)."""
+
+    model_config = ConfigDict(extra="allow")
+    ref: str
+    branch: str
+    position: int | None
 
 
 class Diff(BaseModel):
     """What changed from one ref (`from`) to another (`to`)."""
 
     model_config = ConfigDict(populate_by_name=True)
-    from_: dict[str, Any] = Field(alias="from")
-    to: dict[str, Any]
+    from_: DiffEnd = Field(alias="from")
+    to: DiffEnd
     schema_: SchemaDiff = Field(alias="schema")
     data: DataDiff
 

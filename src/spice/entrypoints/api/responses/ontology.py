@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from spice.domain.ontology.model import Label, OntologyClass, Property, Relationship
 from spice.entrypoints.api.responses.common import Page, Versioned
@@ -33,20 +33,65 @@ class ClassPage(Page[ClassPublic]):
     ontologies: list[ClassPublic]
 
 
+class FieldError(BaseModel):
+    """One entry of an error's `details.errors`: where, what, and the value refused."""
+
+    model_config = ConfigDict(extra="allow")
+    path: str
+    code: str
+    message: str
+    value: Any
+
+
+class Violation(BaseModel):
+    """An existing instance (`Class/id`) a class change would break, and how."""
+
+    model_config = ConfigDict(extra="allow")
+    instance: str
+    errors: list[FieldError]
+
+
+class Renamed(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    from_: str = Field(alias="from")
+    to: str
+
+
+class SchemaChanges(BaseModel):
+    """The properties and relationships a class change adds, removes, renames, changes."""
+
+    model_config = ConfigDict(extra="allow")
+    added: list[str]
+    removed: list[str]
+    renamed: list[Renamed]
+    changed: list[str]
+
+
+class Impact(BaseModel):
+    """What a class change would do to existing instances: how many are checked, how many
+    a migration would change, and a page of those that would violate it."""
+
+    model_config = ConfigDict(extra="allow")
+    checked: int
+    would_migrate: int
+    schema_changes: SchemaChanges
+    violations: Page[Violation]
+
+
 class ClassCheck(BaseModel):
     """A class definition as a create or update would store it, with its impact."""
 
     valid: bool
     exists: bool
     definition: OntologyClass
-    impact: dict[str, Any] | None = None
+    impact: Impact | None = Field(default=None, description="None when the class is new")
 
 
 class ClassImpact(BaseModel):
     """What a class change would do to existing instances."""
 
     definition: OntologyClass
-    impact: dict[str, Any]
+    impact: Impact
 
 
 class Cycles(BaseModel):
@@ -65,8 +110,20 @@ class ClassPaths(BaseModel):
     truncated: bool
 
 
+class TypeInfo(BaseModel):
+    """A property type: its parameters (with what each means), an example value and the
+    example's normal form."""
+
+    model_config = ConfigDict(extra="allow")
+    name: str
+    description: str
+    parameters: dict[str, str]
+    example: Any
+    normal_form: Any
+
+
 class TypeList(BaseModel):
     """The property types with their parameters."""
 
-    types: list[dict[str, Any]]
+    types: list[TypeInfo]
     count: int

@@ -6,6 +6,35 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from spice.entrypoints.api.responses.common import sometimes
+
+
+class Said(BaseModel):
+    """Who did something to a proposal, and when."""
+
+    model_config = ConfigDict(extra="allow")
+    by: str
+    at: str
+
+
+class Comment(Said):
+    comment: str
+
+
+class Approval(Said):
+    """An approval; one by the proposal's author (`by_author`) counts for nothing."""
+
+    comment: str | None
+    by_author: bool
+
+
+class Merged(Said):
+    commit: str | None
+
+
+class Closed(Said):
+    comment: str | None
+
 
 class ProposalPublic(BaseModel):
     """A proposal with its conversation; one read alone also carries `conflicts`,
@@ -21,10 +50,15 @@ class ProposalPublic(BaseModel):
     author: str
     opened_at: str
     updated_at: str
-    comments: list[dict[str, Any]]
-    approvals: list[dict[str, Any]]
-    merged: dict[str, Any] | None
-    closed: dict[str, Any] | None
+    comments: list[Comment]
+    approvals: list[Approval]
+    merged: Merged | None
+    closed: Closed | None
+    approvals_required: int | None = sometimes("read alone: the approvals a merge needs")
+    mergeable: bool | None = sometimes("read alone, while open: whether it can merge now")
+    conflicts: list[dict[str, Any]] | None = sometimes(
+        "read alone, while open: the conflicts a merge would meet"
+    )
 
 
 class ProposalPage(BaseModel):

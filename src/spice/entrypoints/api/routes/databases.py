@@ -24,6 +24,7 @@ from spice.entrypoints.api.responses import (
     DatabasePage,
     Envelope,
     ExpectedSeq,
+    Roles,
 )
 from spice.entrypoints.api.rules import EDITOR, OWNER, USER, VIEWER, needs
 from spice.entrypoints.api.schemas import BranchCreate, DatabaseCreate, page, success
@@ -130,7 +131,7 @@ class RoleGrant(BaseModel):
     role: Literal["owner", "editor", "viewer"]
 
 
-@router.get("/{db}/roles", response_model=Envelope[dict[str, Any]])
+@router.get("/{db}/roles", response_model=Envelope[Roles])
 @needs(VIEWER)
 async def roles(db: str, auth: deps.AuthDep) -> dict[str, Any]:
     """Who has which role on the database; its creator is an owner without a grant."""

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from spice.domain.errors import NotFound
 from spice.domain.types import describe
-from spice.entrypoints.api.responses import ERRORS, Envelope, TypeList
+from spice.entrypoints.api.responses import ERRORS, Envelope, TypeInfo, TypeList
 from spice.entrypoints.api.rules import OPEN, needs
 from spice.entrypoints.api.schemas import success
 
@@ -23,9 +23,10 @@ def list_types() -> dict[str, Any]:
     return success({"types": types, "count": len(types)})
 
 
-@router.get("/{name}", response_model=Envelope[dict[str, Any]])
+@router.get("/{name}", response_model=Envelope[TypeInfo])
 @needs(OPEN)
 def get_type(name: str) -> dict[str, Any]:
+    """One type with its parameters, an example and the example's normal form."""
     for described in describe():
         if described["name"] == name:
             return success(described)
