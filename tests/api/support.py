@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -39,6 +43,26 @@ PRODUCT = {
 def container_of(client: TestClient) -> Container:
     container: Container = client.app.state.container  # type: ignore[attr-defined]
     return container
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """The handler of a test's own HTTP server: it logs nothing."""
+
+    def log_message(self, *_: Any) -> None:
+        return None
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local HTTP server on a free loopback port, answering with `handler`, for the
+    server under test to fetch from; its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def fetch_from_loopback(client: TestClient) -> None:

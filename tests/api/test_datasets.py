@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from spice.adapters.web.fetcher import PublicUrlFetcher
-from tests.api.support import container_of, fetch_from_loopback, head
+from tests.api.support import QuietHandler, container_of, fetch_from_loopback, head, serving
 
 DATASETS = "/api/v1/databases/demo/datasets"
 SHARED = Path(__file__).resolve().parents[1] / "data" / "datasets"  # copied from the shared set
@@ -172,7 +170,7 @@ def test_a_retry_with_the_same_idempotency_key_answers_the_same_version(demo: Te
     assert other.status_code == 409  # the key was used for other content
 
 
-class _Files(BaseHTTPRequestHandler):
+class _Files(QuietHandler):
     """Serves a CSV, and a Google Sheets CSV export per tab, as Google names them."""
 
     def do_GET(self) -> None:  # noqa: N802 - the handler's protocol
@@ -198,17 +196,11 @@ class _Files(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *_: Any) -> None:
-        return None
-
 
 @pytest.fixture
 def files_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serving(_Files) as url:
+        yield url
 
 
 def _from_url(client: TestClient, name: str, url: str) -> Any:

@@ -5,10 +5,8 @@ administrator by group. A server may rely on the provider alone (no signing secr
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ from spice.application.oidc import OidcVerifier
 from spice.bootstrap.settings import Settings, SettingsError
 from spice.domain.errors import Unauthenticated
 from spice.entrypoints.api.app import create_app
-from tests.api.support import final_status
+from tests.api.support import QuietHandler, final_status, serving
 
 ISSUER = "https://login.example.com/realms/ops"
 AUDIENCE = "spice-harvester"
@@ -126,7 +124,7 @@ def test_keys_come_from_a_jwks_url_too(tmp_path: Path) -> None:
     body = json.dumps({"keys": [{**public, "kid": "k1", "use": "sig"}]}).encode()
     served: list[str] = []
 
-    class Certs(BaseHTTPRequestHandler):
+    class Certs(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the server's name for it
             served.append(self.path)
             self.send_response(200)
@@ -134,18 +132,11 @@ def test_keys_come_from_a_jwks_url_too(tmp_path: Path) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Certs)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/realms/ops/certs"
+    with serving(Certs) as base:
+        url = f"{base}/realms/ops/certs"
         verifier = OidcVerifier(ISSUER, AUDIENCE, signing_keys(url))
         assert verifier.identify(_token()) == ("kim@example.com", False)
         assert verifier.identify(_token()) == ("kim@example.com", False)
         assert served == ["/realms/ops/certs"]  # fetched once, then cached
         with pytest.raises(Unauthenticated, match="no such signing key"):
             verifier.identify(_token(kid="unknown"))
-    finally:
-        server.shutdown()

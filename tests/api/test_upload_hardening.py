@@ -7,17 +7,15 @@ a Google Sheets share link is read the same way."""
 from __future__ import annotations
 
 import io
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import container_of, fetch_from_loopback, head
+from tests.api.support import QuietHandler, container_of, fetch_from_loopback, head, serving
 
 DATASETS = "/api/v1/databases/demo/datasets"
 SHEET_PATH = "xl/worksheets/sheet1.xml"
@@ -232,7 +230,7 @@ def test_a_csv_quote_never_closed_is_refused_naming_its_line(demo: TestClient) -
     assert message.startswith("stray.csv: line 3: "), message
 
 
-class _BadFiles(BaseHTTPRequestHandler):
+class _BadFiles(QuietHandler):
     """Serves the bad files as a file host and as a Google Sheets CSV export would."""
 
     FILES = {
@@ -251,17 +249,11 @@ class _BadFiles(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *_: Any) -> None:
-        return None
-
 
 @pytest.fixture
 def bad_files() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _BadFiles)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serving(_BadFiles) as url:
+        yield url
 
 
 @pytest.mark.parametrize(
