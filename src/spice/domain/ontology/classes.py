@@ -8,16 +8,15 @@ from typing import Any
 from spice.domain import names
 from spice.domain.canonical import dumps
 from spice.domain.errors import ValidationFailed, field_error
+from spice.domain.ontology.model import CARDINALITIES
 from spice.domain.ontology.properties import Errors, label, parse_property
 
-CARDINALITIES = ("1:1", "n:1", "1:n", "n:n")
 CARDINALITY_ALIASES = {
     "one_to_one": "1:1",
     "many_to_one": "n:1",
     "one_to_many": "1:n",
     "many_to_many": "n:n",
 }
-SINGLE_CARDINALITIES = frozenset({"1:1", "n:1"})
 CLASS_KEYS = {
     "id",
     "label",

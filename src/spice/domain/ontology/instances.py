@@ -7,7 +7,7 @@ from typing import Any
 
 from spice.domain import names
 from spice.domain.errors import ValidationFailed, field_error
-from spice.domain.ontology.classes import SINGLE_CARDINALITIES
+from spice.domain.ontology.model import SINGLE_CARDINALITIES
 from spice.domain.types import TypeMismatch, normalise
 
 

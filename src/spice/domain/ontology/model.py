@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 # A plain string, or text per language: {"en": "Customer", "ko": "고객"}.
 Label = str | dict[str, str] | None
 Cardinality = Literal["1:1", "n:1", "1:n", "n:n"]
+CARDINALITIES: tuple[Cardinality, ...] = get_args(Cardinality)
+SINGLE_CARDINALITIES: frozenset[Cardinality] = frozenset({"1:1", "n:1"})  # one target at most
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class Relationship:
     @property
     def single(self) -> bool:
         """Whether an instance links to at most one target."""
-        return self.cardinality in ("1:1", "n:1")
+        return self.cardinality in SINGLE_CARDINALITIES
 
     @classmethod
     def of(cls, raw: Mapping[str, Any]) -> Relationship:
