@@ -13,13 +13,13 @@ from spice.domain.ontology.classes import descendants, lineage
 Classes = dict[str, dict[str, Any]]
 
 
-def plan_query(reader: Reader, searches: SearchService | None, q: GraphQuery) -> Plan:
+def plan_query(reader: Reader, searches: SearchService, q: GraphQuery) -> Plan:
     """The start classes and the classes each hop may land on; BadRequest naming the hop
     that does not fit the ontology."""
     reader.ontology_class(q.db, q.branch, q.start_class, q.as_of)
     classes = {c["id"]: c for c in reader.class_definitions(q.db, q.branch, q.as_of)}
     start = _below(classes, q.start_class)
-    if q.filter is not None and searches is not None:
+    if q.filter is not None:
         searches.check_filter(q.filter, field_types(classes, start))
     current = q.start_class
     hops: list[tuple[Hop, set[str]]] = []

@@ -13,7 +13,6 @@ from spice.application.reads.graph.present import GraphPresenter
 from spice.application.reads.graph.query import GraphQuery, Plan, Warnings
 from spice.application.reads.graph.run import GraphQueryRunner, GraphSources
 from spice.application.reads.search import SearchService
-from spice.application.search.scan import DocumentScanSearch
 
 
 class GraphQueries:
@@ -26,12 +25,12 @@ class GraphQueries:
         reader: Reader,
         index: SearchIndex,
         graph_position: Callable[[], int],
-        searches: SearchService | None = None,
+        searches: SearchService,
     ) -> None:
         self.reader = reader
         self.searches = searches
-        scan = DocumentScanSearch(documents)
-        self.sources = GraphSources(documents, index, scan, graph_position)
+        # Start nodes are found by the search service's own scan while the index lags.
+        self.sources = GraphSources(documents, index, searches.scan, graph_position)
 
     def plan(self, q: GraphQuery) -> Plan:
         return plan_query(self.reader, self.searches, q)
