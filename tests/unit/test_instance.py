@@ -9,23 +9,31 @@ import pytest
 from spice.domain.errors import ValidationFailed
 from spice.domain.ontology.classes import parse_class
 from spice.domain.ontology.instances import derive_instance_id, validate_instance
+from spice.domain.ontology.model import OntologyClass
 
-ORDER = parse_class(
-    {
-        "id": "Order",
-        "properties": [
-            {"name": "order_id", "type": "string", "required": True},
-            {"name": "quantity", "type": "integer", "required": True},
-            {"name": "total", "type": "decimal"},
-            {"name": "paid", "type": "boolean"},
-            {"name": "placed_on", "type": "date"},
-        ],
-        "relationships": [
-            {"predicate": "customer", "target": "Customer", "cardinality": "n:1"},
-            {"predicate": "items", "target": "Product", "cardinality": "n:n"},
-            {"predicate": "invoice", "target": "Invoice", "cardinality": "1:1", "required": True},
-        ],
-    }
+ORDER = OntologyClass.of(
+    parse_class(
+        {
+            "id": "Order",
+            "properties": [
+                {"name": "order_id", "type": "string", "required": True},
+                {"name": "quantity", "type": "integer", "required": True},
+                {"name": "total", "type": "decimal"},
+                {"name": "paid", "type": "boolean"},
+                {"name": "placed_on", "type": "date"},
+            ],
+            "relationships": [
+                {"predicate": "customer", "target": "Customer", "cardinality": "n:1"},
+                {"predicate": "items", "target": "Product", "cardinality": "n:n"},
+                {
+                    "predicate": "invoice",
+                    "target": "Invoice",
+                    "cardinality": "1:1",
+                    "required": True,
+                },
+            ],
+        }
+    )
 )
 VALID = {"order_id": "o1", "quantity": 2, "invoice": "i1"}
 
@@ -163,8 +171,8 @@ def test_full_validation_drops_null_optional_fields() -> None:
 # --- derive_instance_id ---------------------------------------------------------------------
 
 
-def definition(*properties: dict[str, Any]) -> dict[str, Any]:
-    return parse_class({"id": "Customer", "properties": list(properties)})
+def definition(*properties: dict[str, Any]) -> OntologyClass:
+    return OntologyClass.of(parse_class({"id": "Customer", "properties": list(properties)}))
 
 
 def test_id_from_primary_key() -> None:

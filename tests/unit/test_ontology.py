@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from spice.domain.errors import ValidationFailed
-from spice.domain.ontology.classes import parse_class, referenced_classes
+from spice.domain.ontology.classes import parse_class
+from spice.domain.ontology.model import OntologyClass
 
 
 def errors_of(payload: Any) -> list[dict[str, Any]]:
@@ -55,7 +56,7 @@ def test_parse_class_returns_the_canonical_form() -> None:
         ("placed_by", "Customer", "n:1"),
         ("items", "Item", "1:n"),
     ]
-    assert referenced_classes(parsed) == {"Customer", "Item"}
+    assert OntologyClass.of(parsed).referenced_classes() == {"Customer", "Item"}
 
 
 def test_parsing_is_stable() -> None:

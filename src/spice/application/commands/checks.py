@@ -14,13 +14,14 @@ from spice.domain.canonical import check_storable
 from spice.domain.deciders.evolution import Analysis
 from spice.domain.deciders.ontology import analyse_update
 from spice.domain.events import ClassCreated
+from spice.domain.ontology.model import OntologyClass
 
 
 @dataclass(frozen=True)
 class ClassCheck:
     """A definition as it would be stored, and for an existing class the change's effect."""
 
-    definition: dict[str, Any]
+    definition: OntologyClass
     analysis: Analysis | None  # None: the class is new
 
     @property
@@ -42,13 +43,13 @@ class ClassChecks:
             command = c.CreateClass(database=db, branch=branch, definition=payload)
             created = self.commands.dry_run(command).changes[0].event
             assert isinstance(created, ClassCreated)
-            return ClassCheck(created.definition, None)
+            return ClassCheck(OntologyClass.of(created.definition), None)
         definition, analysis = self.analyse(db, branch, payload)
         return ClassCheck(definition, analysis)
 
     def analyse(
         self, db: str, branch: str, payload: dict[str, Any]
-    ) -> tuple[dict[str, Any], Analysis]:
+    ) -> tuple[OntologyClass, Analysis]:
         """What replacing the class with `payload` (and its `migration`) would do to the
         existing instances: how many are checked, migrated, and which violate it."""
         command = c.UpdateClass(database=db, branch=branch, definition=payload)

@@ -21,6 +21,7 @@ from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, Staged, WriteModel
 from spice.domain.errors import BadRequest, Conflict, NotFound, SpiceError, ValidationFailed
 from spice.domain.ontology.classes import parse_class
+from spice.domain.ontology.model import OntologyClass
 from spice.domain.versions import pick
 
 REPORTED = 1000
@@ -67,7 +68,8 @@ class Imports:
         datasets: list[dict[str, Any]],
     ) -> list[SourcePlan]:
         """The rows of each source, in the order they are written."""
-        definitions = {d["id"]: d for d in (parse_class(raw) for raw in spec["classes"])}
+        made = (OntologyClass.of(parse_class(raw)) for raw in spec["classes"])
+        definitions: dict[str, OntologyClass] = {d.id: d for d in made}
         for source in spec["sources"]:
             # A class the mapping makes, or one missing (the run says so), is not there yet.
             with suppress(NotFound, ValidationFailed):

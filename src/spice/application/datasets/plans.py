@@ -4,7 +4,7 @@ the cells each value came from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +13,7 @@ from spice.application.datasets.files import Table
 from spice.domain.canonical import dumps
 from spice.domain.errors import field_error
 from spice.domain.mappings import CellError, cell_value, import_id
+from spice.domain.ontology.model import OntologyClass
 from spice.domain.types import TypeMismatch, normalise
 
 BATCH_ROWS = 1000
@@ -46,18 +47,18 @@ class SourcePlan:
 RefOf = Callable[[str, Any], str]
 
 
-def ref_maker(definitions: dict[str, dict[str, Any]], keys: dict[str, list[str]]) -> RefOf:
+def ref_maker(definitions: Mapping[str, OntologyClass], keys: dict[str, list[str]]) -> RefOf:
     """References as the import makes ids: the value in its normal form under the target
     key property's type (so `007` finds the instance whose integer key is 7)."""
 
     def ref_of(target: str, value: Any) -> str:
         key = keys.get(target, [])
-        props = {p["name"]: p for p in definitions.get(target, {}).get("properties", [])}
-        spec = props.get(key[0]) if len(key) == 1 else None
-        if spec is not None:
+        definition = definitions.get(target)
+        prop = definition.property(key[0]) if definition is not None and len(key) == 1 else None
+        if prop is not None:
             # Left as written when it is no key: the link check reports the row.
             with suppress(TypeMismatch, KeyError, TypeError, ValueError):
-                value = normalise(spec, value)
+                value = normalise(prop.spec, value)
         return f"{target}/{import_id([value])}"
 
     return ref_of

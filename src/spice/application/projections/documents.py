@@ -41,6 +41,7 @@ from spice.domain.events import (
 )
 from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
 from spice.domain.ontology.instances import each_link
+from spice.domain.ontology.model import OntologyClass
 
 STATE_FIELDS = (
     "created_at",
@@ -131,7 +132,7 @@ class Relationships:
     one of its classes changes."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        self._cache: dict[tuple[str, str, str], list[OntologyClass]] = {}
 
     def forget(self, db: str, branch: str | None = None) -> None:
         self._cache = {
@@ -140,18 +141,18 @@ class Relationships:
             if not (k[0] == db and (branch is None or k[1] == branch))
         }
 
-    def lineage(self, uow: DocumentUnitOfWork, key: DocKey) -> list[dict[str, Any]]:
+    def lineage(self, uow: DocumentUnitOfWork, key: DocKey) -> list[OntologyClass]:
         cached = self._cache.get((key.db, key.branch, key.cls))
         if cached is not None:
             return cached
-        definitions: list[dict[str, Any]] = []
+        definitions: list[OntologyClass] = []
         cls: str | None = key.cls
         while cls and len(definitions) < MAX_INHERITANCE_DEPTH:
             doc = uow.visible(DocKey(KIND_CLASS, key.db, key.branch, cls))
             if doc is None or doc.deleted:
                 break
-            definitions.append(doc.body["data"])
-            cls = doc.body["data"].get("parent_class")
+            definitions.append(OntologyClass.of(doc.body["data"]))
+            cls = definitions[-1].parent_class
         self._cache[(key.db, key.branch, key.cls)] = definitions
         return definitions
 
@@ -160,7 +161,7 @@ class Relationships:
         for definition in self.lineage(uow, key):
             for rel, ref in each_link(definition, values):
                 cls, _, iid = ref.partition("/")
-                found.append((rel["predicate"], cls, iid))
+                found.append((rel.predicate, cls, iid))
         return found
 
 

@@ -17,6 +17,7 @@ from spice.domain import names
 from spice.domain.errors import NotFound
 from spice.domain.ontology.classes import descendants, lineage
 from spice.domain.ontology.instances import each_link
+from spice.domain.ontology.model import OntologyClass
 
 
 def present(doc: Document) -> dict[str, Any]:
@@ -137,14 +138,16 @@ class Reader:
     ) -> list[str]:
         """The class and every class that extends it, directly or not."""
         docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000, as_of=as_of)
-        return [class_id, *descendants((d.body["data"] for d in docs), class_id)]
+        definitions = (OntologyClass.of(d.body["data"]) for d in docs)
+        return [class_id, *descendants(definitions, class_id)]
 
     def class_definitions(
         self, db: str, branch: str, as_of: int | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[OntologyClass]:
+        """The live classes of the branch (as of a position), by id."""
         self.branch(db, branch)
         docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000, as_of=as_of)
-        return [d.body["data"] for d in docs]
+        return [OntologyClass.of(d.body["data"]) for d in docs]
 
     def links(
         self, db: str, branch: str, class_id: str, instance_id: str, limit: int = 1000
@@ -153,32 +156,32 @@ class Reader:
         name, or `^predicate`). Incoming links are found by scanning the instances of the
         classes whose relationships point here."""
         found = self.instance(db, branch, class_id, instance_id)
-        classes = {c["id"]: c for c in self.class_definitions(db, branch)}
+        classes = {c.id: c for c in self.class_definitions(db, branch)}
         chain = lineage(classes, class_id)
         outgoing = [
-            {"predicate": rel["predicate"], "target": ref}
+            {"predicate": rel.predicate, "target": ref}
             for cls in chain
             for rel, ref in each_link(classes[cls], found["data"])
         ]
         me = f"{class_id}/{instance_id}"
         incoming: list[dict[str, Any]] = []
         for source in classes.values():
-            for rel in source.get("relationships", []):
-                if rel["target"] not in chain:
+            for rel in source.relationships:
+                if rel.target not in chain:
                     continue
-                sources = self.descendants(db, branch, source["id"])
+                sources = self.descendants(db, branch, source.id)
                 offset = 0
                 while len(incoming) < limit:
                     docs, total = self.documents.list(
                         KIND_INSTANCE, db, branch, sources, offset, 1000
                     )
                     for doc in docs:
-                        value = doc.body["data"].get(rel["predicate"])
+                        value = doc.body["data"].get(rel.predicate)
                         if value == me or (isinstance(value, list) and me in value):
                             incoming.append(
                                 {
-                                    "predicate": rel.get("inverse") or f"^{rel['predicate']}",
-                                    "via": rel["predicate"],
+                                    "predicate": rel.inverse or f"^{rel.predicate}",
+                                    "via": rel.predicate,
                                     "source": f"{doc.key.cls}/{doc.key.id}",
                                 }
                             )

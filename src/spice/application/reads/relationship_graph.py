@@ -8,6 +8,7 @@ from typing import Any
 
 from spice.application.reads.documents import Reader
 from spice.domain.errors import NotFound
+from spice.domain.ontology.model import OntologyClass
 
 
 @dataclass(frozen=True)
@@ -23,18 +24,11 @@ class Edge:
     direction: str = "out"  # "in" when walked from target to source (by its inverse)
 
 
-def edges(classes: list[dict[str, Any]]) -> list[Edge]:
+def edges(classes: list[OntologyClass]) -> list[Edge]:
     return [
-        Edge(
-            c["id"],
-            r["predicate"],
-            r["target"],
-            r["cardinality"],
-            bool(r.get("required")),
-            r.get("inverse"),
-        )
+        Edge(c.id, r.predicate, r.target, r.cardinality, r.required, r.inverse)
         for c in classes
-        for r in c.get("relationships", [])
+        for r in c.relationships
     ]
 
 
@@ -42,7 +36,7 @@ MAX_STEPS = 200_000  # edges walked at most by one search: the answer says when 
 
 
 def cycles(
-    classes: list[dict[str, Any]], max_length: int = 6, limit: int = 1000
+    classes: list[OntologyClass], max_length: int = 6, limit: int = 1000
 ) -> tuple[list[dict[str, Any]], bool]:
     """Elementary cycles of relationships (each once, from its smallest class), and whether
     the search stopped early. A cycle whose links are all required can never get its first
@@ -80,7 +74,7 @@ def cycles(
 
 
 def paths(
-    classes: list[dict[str, Any]], start: str, end: str | None, max_depth: int, limit: int
+    classes: list[OntologyClass], start: str, end: str | None, max_depth: int, limit: int
 ) -> tuple[list[list[Edge]], bool]:
     """Paths of relationships from `start` (to `end`, or anywhere), shortest first,
     following links forward and, through their inverse, backward; no class visited twice.
@@ -136,7 +130,7 @@ def class_paths(
     """The relationship paths between two classes of a branch, described; `start` and
     `end` are (name of the parameter that named it, class), for the NotFound message."""
     classes = reader.class_definitions(db, branch)
-    known = {c["id"] for c in classes}
+    known = {c.id for c in classes}
     for name, value in (start, end):
         if value is not None and value not in known:
             raise NotFound(f"class {value!r} not found in {db!r}", {name: value})

@@ -26,6 +26,7 @@ from spice.application.search.scan import DocumentScanSearch
 from spice.domain import names
 from spice.domain.errors import BadRequest, Unavailable
 from spice.domain.ontology.classes import descendants, lineage
+from spice.domain.ontology.model import OntologyClass
 
 NUMERIC_TYPES = {
     "integer",
@@ -85,22 +86,22 @@ def enum_order(prop: dict[str, Any] | None, field: str) -> bool:
 
 
 def field_definitions(
-    classes: Mapping[str, dict[str, Any]], scope: list[str]
+    classes: Mapping[str, OntologyClass], scope: list[str]
 ) -> dict[str, dict[str, Any]]:
-    """Property definitions of the classes in `scope` (by id among `classes`), inherited ones
-    included; links appear as properties of type `link` (one target) or `links` (several)."""
+    """The specs (type and constraints) of the fields of the classes in `scope` (by id
+    among `classes`), inherited ones included; links appear as fields of type `link` (one
+    target) or `links` (several)."""
     found: dict[str, dict[str, Any]] = {}
     for cls in scope:
         for owner in lineage(classes, cls):
-            for prop in classes[owner].get("properties", []):
-                found.setdefault(prop["name"], prop)
-            for rel in classes[owner].get("relationships", []):
-                many = rel.get("cardinality") in ("1:n", "n:n")
-                found.setdefault(rel["predicate"], {"type": "links" if many else "link"})
+            for prop in classes[owner].properties:
+                found.setdefault(prop.name, prop.spec)
+            for rel in classes[owner].relationships:
+                found.setdefault(rel.predicate, {"type": "link" if rel.single else "links"})
     return found
 
 
-def field_types(classes: Mapping[str, dict[str, Any]], scope: list[str]) -> dict[str, str]:
+def field_types(classes: Mapping[str, OntologyClass], scope: list[str]) -> dict[str, str]:
     """Property (and link) names of the classes in scope, with their types."""
     return {name: str(p["type"]) for name, p in field_definitions(classes, scope).items()}
 
@@ -231,7 +232,7 @@ class SearchService:
         db, branch, as_of = request.db, request.branch, request.as_of
         if request.class_id is not None:
             self.reader.ontology_class(db, branch, request.class_id, as_of)
-        loaded = {c["id"]: c for c in self.reader.class_definitions(db, branch, as_of)}
+        loaded = {c.id: c for c in self.reader.class_definitions(db, branch, as_of)}
         classes = None
         if request.class_id is not None:
             classes = [request.class_id, *descendants(loaded.values(), request.class_id)]

@@ -22,6 +22,7 @@ from spice.domain.errors import (
 )
 from spice.domain.events import DomainEvent, is_deletion
 from spice.domain.ontology.classes import MAX_INHERITANCE_DEPTH
+from spice.domain.ontology.model import EffectiveClass, OntologyClass
 
 
 @dataclass(frozen=True)
@@ -233,9 +234,13 @@ class WriteModel:
         if not self.live_heads([names.branch_aggregate(db, branch)]):
             raise NotFound(f"branch {branch!r} not found in {db!r}", {"branch": branch})
 
-    def effective_class(self, db: str, branch: str, class_id: Any) -> dict[str, Any]:
+    def effective_class(self, db: str, branch: str, class_id: Any) -> EffectiveClass:
         """The live class's definition with everything it inherits."""
-        return inherited(self, db, branch, self.require_class(db, branch, class_id).body)
+        return inherited(self, db, branch, self.class_definition(db, branch, class_id))
+
+    def class_definition(self, db: str, branch: str, class_id: Any) -> OntologyClass:
+        """The live class's own definition."""
+        return OntologyClass.of(self.require_class(db, branch, class_id).body)
 
     def require_class(self, db: str, branch: str, class_id: Any) -> AggregateState:
         class_id = names.check_name("class", class_id, names.CLASS_ID)
@@ -248,31 +253,20 @@ class WriteModel:
 MAX_DEPTH = MAX_INHERITANCE_DEPTH
 
 
-def inherited(
-    model: WriteModel, db: str, branch: str, definition: dict[str, Any]
-) -> dict[str, Any]:
+def inherited(model: WriteModel, db: str, branch: str, definition: OntologyClass) -> EffectiveClass:
     """The definition with the properties and relationships of its ancestors (theirs
-    first), each marked with the class that declares it."""
+    first), and the class that declares each."""
     chain = [definition]
-    parent = definition.get("parent_class")
+    parent = definition.parent_class
     while parent:
-        if len(chain) > MAX_DEPTH or any(c["id"] == parent for c in chain):
+        if len(chain) > MAX_DEPTH or any(c.id == parent for c in chain):
             raise ValidationFailed(
                 "class inheritance forms a cycle or is too deep",
                 [field_error("parent_class", "inheritance_cycle", "cycle or depth", parent)],
             )
-        chain.append(model.require_class(db, branch, parent).body)
-        parent = chain[-1].get("parent_class")
-    properties, relationships = [], []
-    for cls in reversed(chain):
-        properties += [{**p, "declared_in": cls["id"]} for p in cls["properties"]]
-        relationships += [{**r, "declared_in": cls["id"]} for r in cls["relationships"]]
-    return {
-        **definition,
-        "properties": properties,
-        "relationships": relationships,
-        "ancestors": [c["id"] for c in chain[1:]],
-    }
+        chain.append(model.class_definition(db, branch, parent))
+        parent = chain[-1].parent_class
+    return EffectiveClass.of_chain(chain)
 
 
 def check_expected(state: AggregateState, expected_seq: int | None) -> None:
@@ -314,12 +308,12 @@ class Staged(WriteModel):
             super().require_branch(db, branch)
             self._checked[key] = True
 
-    def effective_class(self, db: str, branch: str, class_id: Any) -> dict[str, Any]:
+    def effective_class(self, db: str, branch: str, class_id: Any) -> EffectiveClass:
         key = ("class", db, branch, str(class_id))
         found = self._checked.get(key)
         if found is None:
             found = self._checked[key] = super().effective_class(db, branch, class_id)
-        return dict(found)
+        return found  # frozen: shared safely
 
     def add(self, changes: Iterable[Change], actor: str = "") -> None:
         """Stage changes, as written by `actor` (a later decision may ask who wrote them,

@@ -19,8 +19,8 @@ from spice.domain.deciders.base import Change, WriteModel
 from spice.domain.deciders.instances import wrong_class_links
 from spice.domain.errors import Conflict, ValidationFailed, field_error
 from spice.domain.events import InstanceUpdated
-from spice.domain.ontology.classes import field_names
 from spice.domain.ontology.instances import links_of, validate_instance
+from spice.domain.ontology.model import EffectiveClass, OntologyClass, Property, Relationship
 from spice.domain.types import TypeMismatch, normalise
 
 MIGRATION_KEYS = {"rename", "defaults", "drop", "transform"}
@@ -93,15 +93,15 @@ def live_instances(
             after = ids[-1]
 
 
-def live_classes(model: WriteModel, db: str, branch: str) -> list[dict[str, Any]]:
+def live_classes(model: WriteModel, db: str, branch: str) -> list[OntologyClass]:
     """The definitions of every live class on the branch."""
     ids = model.stream_ids(names.class_aggregate(db, branch, ""), "", 100_000)
     live = model.live_heads(ids)
-    return [model.load(a).body for a in ids if a in live]
+    return [OntologyClass.of(model.load(a).body) for a in ids if a in live]
 
 
 def _migrate(
-    values: dict[str, Any], definition: dict[str, Any], migration: dict[str, Any]
+    values: dict[str, Any], definition: OntologyClass, migration: dict[str, Any]
 ) -> dict[str, Any]:
     out = dict(values)
     for old, new in migration["rename"].items():
@@ -109,16 +109,16 @@ def _migrate(
             out[new] = out.pop(old)
     for name in migration["drop"]:
         out.pop(name, None)
-    specs = {p["name"]: p for p in definition["properties"]}
     for name, how in migration["transform"].items():
-        if out.get(name) is None or name not in specs:
+        prop = definition.property(name)
+        if out.get(name) is None or prop is None:
             continue
         try:
-            out[name] = normalise(specs[name], out[name])
+            out[name] = normalise(prop.spec, out[name])
         except TypeMismatch:
             # What cannot be cast is left as it is, and reported as a violation.
             with suppress(TypeMismatch):
-                out[name] = normalise(specs[name], str(out[name])) if how == "cast" else None
+                out[name] = normalise(prop.spec, str(out[name])) if how == "cast" else None
     for name, value in migration["defaults"].items():
         if out.get(name) is None:
             out[name] = value
@@ -129,8 +129,8 @@ def analyse(
     model: WriteModel,
     db: str,
     branch: str,
-    definition: dict[str, Any],
-    old: dict[str, Any],
+    definition: EffectiveClass,
+    old: EffectiveClass,
     migration: dict[str, Any],
     classes: list[str],
 ) -> Analysis:
@@ -156,8 +156,8 @@ class _ClassChange:
     model: WriteModel
     db: str
     branch: str
-    definition: dict[str, Any]
-    old: dict[str, Any]
+    definition: EffectiveClass
+    old: EffectiveClass
     migration: dict[str, Any]
     result: Analysis = field(default_factory=Analysis)
     claims: list[tuple[uniqueness.Claim, str]] = field(default_factory=list)
@@ -168,7 +168,7 @@ class _ClassChange:
 
     def __post_init__(self) -> None:
         renamed = self.migration["rename"]
-        self.governed = {*field_names(self.definition), *field_names(self.old), *renamed}
+        self.governed = {*self.definition.field_names, *self.old.field_names, *renamed}
 
     def check(self, state: AggregateState) -> None:
         """Record the instance's violation, or the values the change gives it."""
@@ -234,15 +234,12 @@ def _dangling(
 
 
 def schema_diff(
-    old: dict[str, Any], new: dict[str, Any], rename: dict[str, str]
+    old: OntologyClass, new: OntologyClass, rename: dict[str, str]
 ) -> dict[str, list[Any]]:
     """What a class change does to its fields, for the event and for readers of history."""
 
-    def fields(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        return {
-            **{p["name"]: p for p in definition["properties"]},
-            **{r["predicate"]: r for r in definition["relationships"]},
-        }
+    def fields(definition: OntologyClass) -> dict[str, Property | Relationship]:
+        return {**definition.properties_by_name, **definition.relationships_by_predicate}
 
     before, after = fields(old), fields(new)
     renamed = {o: n for o, n in rename.items() if o in before and n in after}

@@ -15,6 +15,7 @@ from spice.domain.events import InstanceCreated, MappingSaved
 from spice.domain.mappings import import_id, parse_spec
 from spice.domain.ontology.classes import parse_class
 from spice.domain.ontology.instances import each_link, links_of, validate_instance
+from spice.domain.ontology.model import EffectiveClass
 from spice.domain.versions import pick
 
 MAX_ROWS = 50_000
@@ -119,7 +120,7 @@ def _refused(row: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any
 
 
 def _validated(
-    definition: dict[str, Any], command: ImportRows
+    definition: EffectiveClass, command: ImportRows
 ) -> tuple[list[Checked], list[dict[str, Any]]]:
     """(id, values, row) of each valid row, and the refusals of the others."""
     ok: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
@@ -192,13 +193,13 @@ def _linked_rows(
     model: WriteModel,
     db: str,
     command: ImportRows,
-    definition: dict[str, Any],
+    definition: EffectiveClass,
     fresh: list[Checked],
     refused: list[dict[str, Any]],
 ) -> list[Checked]:
     """The rows whose links point at live instances of the right class (or at rows of this
     batch); the others are refused."""
-    class_id = definition["id"]
+    class_id = definition.id
     created_refs = {f"{class_id}/{iid}" for iid, _, _ in fresh}
     wanted = {
         ref: names.instance_aggregate(db, command.branch, *ref.split("/", 1))
@@ -211,7 +212,7 @@ def _linked_rows(
     kept = []
     for iid, values, row in fresh:
         errors = [
-            field_error(rel["predicate"], "link_target_not_found", f"no live instance {ref}", ref)
+            field_error(rel.predicate, "link_target_not_found", f"no live instance {ref}", ref)
             for rel, ref in each_link(definition, values)
             if ref not in created_refs and wanted[ref] not in live
         ]
@@ -227,7 +228,7 @@ def import_rows(model: WriteModel, command: ImportRows, _command_id: str) -> Dec
     db = str(command.database)
     model.require_branch(db, command.branch)
     definition = model.effective_class(db, command.branch, command.class_id)
-    class_id = definition["id"]
+    class_id = definition.id
     if not isinstance(command.rows, list) or not 0 < len(command.rows) <= MAX_ROWS:
         raise ValidationFailed(
             "rows must be a non-empty list",

@@ -34,13 +34,14 @@ from spice.domain.ontology.instances import (
     links_of,
     validate_instance,
 )
+from spice.domain.ontology.model import EffectiveClass, OntologyClass
 
 InstanceCommand = (
     CreateInstance | BulkCreateInstances | UpdateInstance | DeleteInstance | RestoreInstance
 )
 
 
-def _class_definition(model: WriteModel, command: InstanceCommand) -> tuple[str, dict[str, Any]]:
+def _class_definition(model: WriteModel, command: InstanceCommand) -> tuple[str, EffectiveClass]:
     db = str(command.database)
     model.require_branch(db, command.branch)
     return db, model.effective_class(db, command.branch, command.class_id)
@@ -72,7 +73,7 @@ def _check_links(
 
 
 def _check_link_classes(
-    model: WriteModel, db: str, branch: str, definition: dict[str, Any], rows: dict[str, Any]
+    model: WriteModel, db: str, branch: str, definition: OntologyClass, rows: dict[str, Any]
 ) -> None:
     """A link may point at an instance of the target class or of a class extending it."""
     lineages: dict[str, list[str]] = {}
@@ -89,7 +90,7 @@ def wrong_class_links(
     model: WriteModel,
     db: str,
     branch: str,
-    definition: dict[str, Any],
+    definition: OntologyClass,
     values: dict[str, Any],
     lineages: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
@@ -112,12 +113,12 @@ def _lineage(model: WriteModel, db: str, branch: str, class_id: str) -> list[str
         definition = model.effective_class(db, branch, class_id)
     except (NotFound, ValidationFailed):
         return []
-    return [class_id, *definition["ancestors"]]
+    return [class_id, *definition.ancestors]
 
 
 def _instance_id(
     command_id: str,
-    definition: dict[str, Any],
+    definition: OntologyClass,
     data: dict[str, Any],
     explicit: Any,
     salt: str | int,
@@ -143,7 +144,7 @@ def instance_stream(model: WriteModel, command: Any, command_id: str) -> str | N
             iid = _instance_id(command_id, definition, data, command.instance_id, 0, "instance_id")
         else:
             iid = names.check_name("instance id", command.instance_id, names.INSTANCE_ID)
-        return names.instance_aggregate(db, command.branch, definition["id"], iid)
+        return names.instance_aggregate(db, command.branch, definition.id, iid)
     except (SpiceError, TypeError, ValueError, KeyError):
         return None  # the decision says what is wrong with the command
 
@@ -152,23 +153,23 @@ def create_instance(model: WriteModel, command: CreateInstance, command_id: str)
     db, definition = _class_definition(model, command)
     values = validate_instance(definition, command.data)
     iid = _instance_id(command_id, definition, values, command.instance_id, 0, "instance_id")
-    aggregate_id = names.instance_aggregate(db, command.branch, definition["id"], iid)
-    require_absent(model.load(aggregate_id), f"instance {definition['id']}/{iid}")
+    aggregate_id = names.instance_aggregate(db, command.branch, definition.id, iid)
+    require_absent(model.load(aggregate_id), f"instance {definition.id}/{iid}")
     _check_link_classes(model, db, command.branch, definition, {"": values})
     _check_links(model, db, command.branch, {"data": links_of(definition, values)})
-    owner = f"{definition['id']}/{iid}"
+    owner = f"{definition.id}/{iid}"
     claims = uniqueness.claims_of(db, command.branch, definition, values)
     return Decision(
         [
-            Change(aggregate_id, 1, InstanceCreated(definition["id"], iid, values)),
+            Change(aggregate_id, 1, InstanceCreated(definition.id, iid, values)),
             *uniqueness.claim(model, [(c, owner) for c in claims]),
         ],
-        {"class_id": definition["id"], "instance_id": iid},
+        {"class_id": definition.id, "instance_id": iid},
     )
 
 
 def _validate_rows(
-    command_id: str, definition: dict[str, Any], rows: list[Any]
+    command_id: str, definition: OntologyClass, rows: list[Any]
 ) -> list[tuple[str, dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
     out: list[tuple[str, dict[str, Any]]] = []
@@ -208,7 +209,7 @@ def bulk_create_instances(
     return Decision(
         changes,
         {
-            "class_id": definition["id"],
+            "class_id": definition.id,
             "count": len(changes),
             "instance_ids": [iid for iid, _ in checked][:100],
         },
@@ -219,13 +220,13 @@ def create_checked(
     model: WriteModel,
     db: str,
     branch: str,
-    definition: dict[str, Any],
+    definition: EffectiveClass,
     checked: list[tuple[str, dict[str, Any]]],
 ) -> list[Change]:
     """The changes that create these instances of a class at once, from (id, validated
     values): each id must be new, each link point at a live instance of the right class
     (or one of these), each unique value be free. A few reads for all of them."""
-    class_id = definition["id"]
+    class_id = definition.id
     ids = {iid: names.instance_aggregate(db, branch, class_id, iid) for iid, _ in checked}
     existing = model.heads(ids.values())
     taken = sorted(iid for iid, agg in ids.items() if agg in existing)
@@ -251,15 +252,15 @@ def create_checked(
 
 def _live_instance(
     model: WriteModel, command: UpdateInstance | DeleteInstance
-) -> tuple[str, dict[str, Any], Any]:
+) -> tuple[str, EffectiveClass, Any]:
     db, definition = _class_definition(model, command)
     iid = names.check_name("instance id", command.instance_id, names.INSTANCE_ID)
-    state = model.load(names.instance_aggregate(db, command.branch, definition["id"], iid))
+    state = model.load(names.instance_aggregate(db, command.branch, definition.id, iid))
     if not state.live:
         gone = " (deleted)" if state.deleted else ""
         raise NotFound(
-            f"instance {definition['id']}/{iid} not found{gone}",
-            {"instance_id": iid, "class_id": definition["id"]},
+            f"instance {definition.id}/{iid} not found{gone}",
+            {"instance_id": iid, "class_id": definition.id},
         )
     check_expected(state, command.expected_seq)
     return db, definition, state
@@ -273,7 +274,7 @@ def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str
     _check_link_classes(model, db, command.branch, definition, {"": changes})
     _check_links(model, db, command.branch, {"data": links_of(definition, changes)})
     iid = command.instance_id
-    owner = f"{definition['id']}/{iid}"
+    owner = f"{definition.id}/{iid}"
     before = uniqueness.claims_of(db, command.branch, definition, state.body)
     merged = {k: v for k, v in {**state.body, **changes}.items() if v is not None}
     after = uniqueness.claims_of(db, command.branch, definition, merged)
@@ -281,7 +282,7 @@ def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str
         *uniqueness.release(model, [c for c in before if c not in after], owner),
         *uniqueness.claim(model, [(c, owner) for c in after if c not in before]),
     ]
-    result = {"class_id": definition["id"], "instance_id": iid, "changed": sorted(changes)}
+    result = {"class_id": definition.id, "instance_id": iid, "changed": sorted(changes)}
     if not changes:
         return Decision(
             [], {**result, "aggregate_id": state.aggregate_id, "sequence_number": state.seq}
@@ -291,7 +292,7 @@ def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str
             Change(
                 state.aggregate_id,
                 state.seq + 1,
-                InstanceUpdated(definition["id"], iid, changes),
+                InstanceUpdated(definition.id, iid, changes),
             ),
             *reservations,
         ],
@@ -299,9 +300,9 @@ def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str
     )
 
 
-def _keep_keys(definition: dict[str, Any], values: dict[str, Any], body: dict[str, Any]) -> None:
+def _keep_keys(definition: OntologyClass, values: dict[str, Any], body: dict[str, Any]) -> None:
     """Primary key values in `values` must be those of the instance (they make its id)."""
-    for key in (p["name"] for p in definition["properties"] if p["primary_key"]):
+    for key in definition.key:
         if key in values and values[key] != body.get(key):
             raise ValidationFailed(
                 "primary key values cannot change",
@@ -311,7 +312,7 @@ def _keep_keys(definition: dict[str, Any], values: dict[str, Any], body: dict[st
 
 def restore_instance(model: WriteModel, command: RestoreInstance, _command_id: str) -> Decision:
     db, definition = _class_definition(model, command)
-    class_id = definition["id"]
+    class_id = definition.id
     iid = names.check_name("instance id", command.instance_id, names.INSTANCE_ID)
     state = model.load(names.instance_aggregate(db, command.branch, class_id, iid))
     if not state.exists:
@@ -345,8 +346,8 @@ def delete_instance(model: WriteModel, command: DeleteInstance, _command_id: str
     held = uniqueness.claims_of(db, command.branch, definition, state.body)
     return Decision(
         [
-            Change(state.aggregate_id, state.seq + 1, InstanceDeleted(definition["id"], iid)),
-            *uniqueness.release(model, held, f"{definition['id']}/{iid}"),
+            Change(state.aggregate_id, state.seq + 1, InstanceDeleted(definition.id, iid)),
+            *uniqueness.release(model, held, f"{definition.id}/{iid}"),
         ],
-        {"class_id": definition["id"], "instance_id": iid},
+        {"class_id": definition.id, "instance_id": iid},
     )

@@ -6,6 +6,7 @@ from itertools import islice
 from typing import Any
 
 from spice.domain import names
+from spice.domain.aggregates import AggregateState
 from spice.domain.commands import CreateClass, DeleteClass, PatchClass, UpdateClass
 from spice.domain.deciders.base import (
     MAX_DEPTH,
@@ -26,18 +27,12 @@ from spice.domain.deciders.evolution import (
 )
 from spice.domain.errors import Conflict, ValidationFailed, field_error
 from spice.domain.events import ClassCreated, ClassDeleted, ClassUpdated
-from spice.domain.ontology.classes import (
-    CLASS_ALIASES,
-    descendants,
-    field_names,
-    parse_class,
-    referenced_classes,
-    referrers,
-)
+from spice.domain.ontology.classes import CLASS_ALIASES, descendants, parse_class, referrers
+from spice.domain.ontology.model import OntologyClass
 
 
-def _check_references(model: WriteModel, db: str, branch: str, definition: dict[str, Any]) -> None:
-    wanted = {c: names.class_aggregate(db, branch, c) for c in referenced_classes(definition)}
+def _check_references(model: WriteModel, db: str, branch: str, definition: OntologyClass) -> None:
+    wanted = {c: names.class_aggregate(db, branch, c) for c in definition.referenced_classes()}
     live = model.live_heads(wanted.values())
     missing = sorted(c for c, agg in wanted.items() if agg not in live)
     if missing:
@@ -50,10 +45,10 @@ def _check_references(model: WriteModel, db: str, branch: str, definition: dict[
         )
 
 
-def _distance(classes: dict[str, dict[str, Any]], child: str, ancestor: str) -> int:
+def _distance(classes: dict[str, OntologyClass], child: str, ancestor: str) -> int:
     steps, current = 0, child
     while current != ancestor and steps <= MAX_DEPTH:
-        current = classes[current].get("parent_class") or ancestor
+        current = classes[current].parent_class or ancestor
         steps += 1
     return steps
 
@@ -62,30 +57,28 @@ def _check_inheritance(
     model: WriteModel,
     db: str,
     branch: str,
-    definition: dict[str, Any],
-    classes: dict[str, dict[str, Any]],
+    definition: OntologyClass,
+    classes: dict[str, OntologyClass],
 ) -> None:
     """The parent chain must end, and no field may be declared twice along a chain: not
     below an ancestor of the class, and not in a subclass of it."""
     effective = inherited(model, db, branch, definition)
-    own = definition["id"]
-    above = {p["name"] for p in effective["properties"] if p["declared_in"] != own} | {
-        r["predicate"] for r in effective["relationships"] if r["declared_in"] != own
-    }
+    own = definition.id
+    above = effective.inherited_fields()
     errors = [
         field_error(name, "duplicate_field", "already inherited", name)
-        for name in field_names(definition)
+        for name in definition.field_names
         if name in above
     ]
-    mine = above | set(field_names(definition))
+    mine = above | set(definition.field_names)
     below = 0
     for child in descendants(classes.values(), own):
-        for name in field_names(classes[child]):
+        for name in classes[child].field_names:
             if name in mine:
                 message = f"subclass {child} declares it already"
                 errors.append(field_error(name, "duplicate_field", message, name))
         below = max(below, _distance(classes, child, own))
-    if len(effective["ancestors"]) + below >= MAX_DEPTH:
+    if len(effective.ancestors) + below >= MAX_DEPTH:
         message = f"the chain through its subclasses would pass {MAX_DEPTH} classes"
         errors.append(field_error("parent_class", "inheritance_too_deep", message, None))
     if errors:
@@ -94,42 +87,45 @@ def _check_inheritance(
 
 def _definition(
     model: WriteModel, command: CreateClass | UpdateClass, payload: dict[str, Any]
-) -> tuple[str, dict[str, Any], dict[str, dict[str, Any]]]:
+) -> tuple[str, OntologyClass, dict[str, OntologyClass]]:
     """The checked definition, with the live classes of the branch it was checked against."""
     db = str(command.database)
     model.require_branch(db, command.branch)
-    definition = parse_class(payload)
+    definition = OntologyClass.of(parse_class(payload))
     _check_references(model, db, command.branch, definition)
-    classes = {c["id"]: c for c in live_classes(model, db, command.branch)}
+    classes = {c.id: c for c in live_classes(model, db, command.branch)}
     _check_inheritance(model, db, command.branch, definition, classes)
     return db, definition, classes
 
 
 def create_class(model: WriteModel, command: CreateClass, _command_id: str) -> Decision:
     db, definition, _ = _definition(model, command, command.definition)
-    class_id = definition["id"]
+    class_id = definition.id
     aggregate_id = names.class_aggregate(db, command.branch, class_id)
     require_absent(model.load(aggregate_id), f"class {class_id!r}")
     return Decision(
-        [Change(aggregate_id, 1, ClassCreated(class_id, definition))],
+        [Change(aggregate_id, 1, ClassCreated(class_id, definition.canonical()))],
         {"class_id": class_id},
     )
 
 
-def analyse_update(model: WriteModel, command: UpdateClass) -> tuple[Any, dict[str, Any], Analysis]:
+def analyse_update(
+    model: WriteModel, command: UpdateClass
+) -> tuple[AggregateState, OntologyClass, Analysis]:
     """The class update's effect on existing instances (nothing is written)."""
     payload = dict(command.definition)
     raw_migration = payload.pop("migration", None)
     db, definition, classes = _definition(model, command, payload)
-    state = model.require_class(db, command.branch, definition["id"])
+    state = model.require_class(db, command.branch, definition.id)
     check_expected(state, command.expected_seq)
-    family = [definition["id"], *descendants(classes.values(), definition["id"])]
-    _check_reparent(model, db, command.branch, state.body, definition, family)
-    old = inherited(model, db, command.branch, state.body)
+    family = [definition.id, *descendants(classes.values(), definition.id)]
+    current = OntologyClass.of(state.body)
+    _check_reparent(model, db, command.branch, current, definition, family)
+    old = inherited(model, db, command.branch, current)
     new = inherited(model, db, command.branch, definition)
-    migration = parse_migration(raw_migration, set(field_names(new)))
+    migration = parse_migration(raw_migration, set(new.field_names))
     analysis = analyse(model, db, command.branch, new, old, migration, family)
-    analysis.diff = schema_diff(state.body, definition, migration["rename"])
+    analysis.diff = schema_diff(current, definition, migration["rename"])
     return state, definition, analysis
 
 
@@ -137,18 +133,18 @@ def _check_reparent(
     model: WriteModel,
     db: str,
     branch: str,
-    old: dict[str, Any],
-    new: dict[str, Any],
+    old: OntologyClass,
+    new: OntologyClass,
     family: list[str],
 ) -> None:
     """A class with instances may gain a parent (its instances are checked like any other
     change), but not lose or swap one: links elsewhere may rely on what it extended."""
-    before, after = old.get("parent_class"), new.get("parent_class")
+    before, after = old.parent_class, new.parent_class
     if before is None or before == after:
         return
     if next(live_instances(model, db, branch, family), None) is not None:
         raise Conflict(
-            f"class {old['id']!r} has instances: its parent {before!r} cannot be removed or "
+            f"class {old.id!r} has instances: its parent {before!r} cannot be removed or "
             "replaced (links to them may rely on it)",
             {"parent_class": before, "requested": after},
         )
@@ -165,7 +161,7 @@ def update_class(model: WriteModel, command: UpdateClass, _command_id: str) -> D
                 "total": len(analysis.violations),
                 "checked": analysis.checked,
                 "analyze_url": f"/api/v1/database/{command.database}/ontology/"
-                f"{definition['id']}/analyze",
+                f"{definition.id}/analyze",
             },
         )
     return Decision(
@@ -173,12 +169,12 @@ def update_class(model: WriteModel, command: UpdateClass, _command_id: str) -> D
             Change(
                 state.aggregate_id,
                 state.seq + 1,
-                ClassUpdated(definition["id"], definition, analysis.diff),
+                ClassUpdated(definition.id, definition.canonical(), analysis.diff),
             ),
             *analysis.changes,
         ],
         {
-            "class_id": definition["id"],
+            "class_id": definition.id,
             "migrated_instances": analysis.migrated,
             "schema_changes": analysis.diff,
         },

@@ -13,6 +13,7 @@ from spice.domain.deciders.base import Change, WriteModel
 from spice.domain.envelope import EventEnvelope
 from spice.domain.errors import Conflict
 from spice.domain.events import UniqueValueClaimed, UniqueValueReleased, decode
+from spice.domain.ontology.model import EffectiveClass, OntologyClass
 
 # (aggregate id, declaring class, property, value)
 Claim = tuple[str, str, str, Any]
@@ -28,23 +29,22 @@ def claim_id(db: str, branch: str, cls: str, prop: str, value: Any) -> str:
 
 
 def claims_of(
-    db: str, branch: str, definition: dict[str, Any], values: dict[str, Any]
+    db: str, branch: str, definition: OntologyClass, values: dict[str, Any]
 ) -> list[Claim]:
     """The values of `values` that must be unique: unique properties, and 1:1 link targets
-    (one source per target)."""
+    (one source per target). A value is claimed in the class that declares its field, so
+    a subclass's instances and its parent's share one set of values."""
+    declared_in = definition.declared_in if isinstance(definition, EffectiveClass) else {}
+    fields = [
+        *(p.name for p in definition.properties if p.unique),
+        *(r.predicate for r in definition.relationships if r.cardinality == "1:1"),
+    ]
     out: list[Claim] = []
-    for p in definition["properties"]:
-        value = values.get(p["name"])
-        if p.get("unique") and value is not None:
-            cls = p.get("declared_in", definition["id"])
-            out.append((claim_id(db, branch, cls, p["name"], value), cls, p["name"], value))
-    for r in definition["relationships"]:
-        value = values.get(r["predicate"])
-        if r["cardinality"] == "1:1" and value is not None:
-            cls = r.get("declared_in", definition["id"])
-            out.append(
-                (claim_id(db, branch, cls, r["predicate"], value), cls, r["predicate"], value)
-            )
+    for name in fields:
+        value = values.get(name)
+        if value is not None:
+            cls = declared_in.get(name, definition.id)
+            out.append((claim_id(db, branch, cls, name, value), cls, name, value))
     return out
 
 

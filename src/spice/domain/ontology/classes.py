@@ -8,7 +8,7 @@ from typing import Any
 from spice.domain import names
 from spice.domain.canonical import dumps
 from spice.domain.errors import ValidationFailed, field_error
-from spice.domain.ontology.model import CARDINALITIES
+from spice.domain.ontology.model import CARDINALITIES, OntologyClass
 from spice.domain.ontology.properties import Errors, label, parse_property
 
 CARDINALITY_ALIASES = {
@@ -152,7 +152,7 @@ def _fields(
         if (r := _relationship(raw, f"relationships[{i}]", errors))
     ]
     seen: set[str] = set()
-    for field_name in field_names({"properties": properties, "relationships": relationships}):
+    for field_name in [p["name"] for p in properties] + [r["predicate"] for r in relationships]:
         if field_name in seen:
             errors.append(field_error(field_name, "duplicate_field", "defined twice", field_name))
         seen.add(field_name)
@@ -199,32 +199,25 @@ def _metadata(value: Any, errors: Errors) -> dict[str, Any]:
     return value
 
 
-def field_names(definition: dict[str, Any]) -> list[str]:
-    """The names of a definition's properties, then of its relationships."""
-    return [p["name"] for p in definition["properties"]] + [
-        r["predicate"] for r in definition["relationships"]
-    ]
-
-
 MAX_INHERITANCE_DEPTH = 32  # classes in one chain of parents
 
 
-def lineage(classes: Mapping[str, dict[str, Any]], class_id: str) -> list[str]:
+def lineage(classes: Mapping[str, OntologyClass], class_id: str) -> list[str]:
     """The class and its ancestors among `classes` (by id), nearest first."""
     chain: list[str] = []
     current = class_id
     while current in classes and len(chain) < MAX_INHERITANCE_DEPTH:
         chain.append(current)
-        parent = classes[current].get("parent_class")
+        parent = classes[current].parent_class
         if not parent:
             break
         current = parent
     return chain
 
 
-def descendants(classes: Iterable[dict[str, Any]], class_id: str) -> list[str]:
+def descendants(classes: Iterable[OntologyClass], class_id: str) -> list[str]:
     """Every class among `classes` that extends `class_id`, directly or not."""
-    parents = {c["id"]: c.get("parent_class") for c in classes}
+    parents = {c.id: c.parent_class for c in classes}
     found, queue = [], [class_id]
     while queue:
         current = queue.pop()
@@ -235,19 +228,10 @@ def descendants(classes: Iterable[dict[str, Any]], class_id: str) -> list[str]:
     return found
 
 
-def referrers(classes: Iterable[dict[str, Any]], class_id: str) -> list[str]:
+def referrers(classes: Iterable[OntologyClass], class_id: str) -> list[str]:
     """Other classes among `classes` with a relationship that targets `class_id`."""
     return sorted(
-        c["id"]
+        c.id
         for c in classes
-        if c["id"] != class_id and any(r["target"] == class_id for r in c["relationships"])
+        if c.id != class_id and any(r.target == class_id for r in c.relationships)
     )
-
-
-def referenced_classes(definition: dict[str, Any]) -> set[str]:
-    """Classes a definition points at (relationship targets and parent), itself excluded."""
-    targets = {r["target"] for r in definition["relationships"]}
-    if definition.get("parent_class"):
-        targets.add(definition["parent_class"])
-    targets.discard(definition["id"])
-    return targets

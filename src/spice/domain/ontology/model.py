@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal, get_args
 
 # A plain string, or text per language: {"en": "Customer", "ko": "고객"}.
@@ -50,6 +51,12 @@ class Property:
             label=raw.get("label"),
             description=raw.get("description"),
         )
+
+    @cached_property
+    def spec(self) -> dict[str, Any]:
+        """Its type and constraints, as the type system reads a spec (nested specs, an
+        array's items or an object's fields, are in that form too)."""
+        return {"type": self.type, "constraints": self.constraints}
 
     def canonical(self) -> dict[str, Any]:
         return {
@@ -158,8 +165,66 @@ class OntologyClass:
             r.predicate for r in self.relationships
         )
 
+    @cached_property
+    def properties_by_name(self) -> dict[str, Property]:
+        return {p.name: p for p in self.properties}
+
+    @cached_property
+    def relationships_by_predicate(self) -> dict[str, Relationship]:
+        return {r.predicate: r for r in self.relationships}
+
     def property(self, name: str) -> Property | None:
-        return next((p for p in self.properties if p.name == name), None)
+        return self.properties_by_name.get(name)
 
     def relationship(self, predicate: str) -> Relationship | None:
-        return next((r for r in self.relationships if r.predicate == predicate), None)
+        return self.relationships_by_predicate.get(predicate)
+
+    def referenced_classes(self) -> set[str]:
+        """The other classes it names: its relationships' targets and its parent."""
+        targets = {r.target for r in self.relationships}
+        if self.parent_class:
+            targets.add(self.parent_class)
+        targets.discard(self.id)
+        return targets
+
+
+@dataclass(frozen=True)
+class EffectiveClass(OntologyClass):
+    """A class as its instances see it: its properties and relationships after those of
+    its ancestors (the farthest first), the ancestors themselves (the parent first), and
+    for every field the class that declares it. What validates, keys and links an
+    instance reads this."""
+
+    own: OntologyClass
+    ancestors: tuple[str, ...]
+    declared_in: Mapping[str, str]
+
+    @classmethod
+    def of_chain(cls, chain: list[OntologyClass]) -> EffectiveClass:
+        """The class `chain[0]` extended by `chain[1:]` (its parent, the parent's, ...)."""
+        own = chain[0]
+        declared_in: dict[str, str] = {}
+        properties: list[Property] = []
+        relationships: list[Relationship] = []
+        for ancestor in reversed(chain):
+            properties += ancestor.properties
+            relationships += ancestor.relationships
+            for name in ancestor.field_names:
+                declared_in.setdefault(name, ancestor.id)  # the first declaration holds
+        return cls(
+            id=own.id,
+            label=own.label,
+            description=own.description,
+            parent_class=own.parent_class,
+            properties=tuple(properties),
+            relationships=tuple(relationships),
+            title_key=own.title_key,
+            metadata=own.metadata,
+            own=own,
+            ancestors=tuple(c.id for c in chain[1:]),
+            declared_in=declared_in,
+        )
+
+    def inherited_fields(self) -> set[str]:
+        """The fields an ancestor declares."""
+        return {name for name, owner in self.declared_in.items() if owner != self.id}

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from spice.application.reads.documents import Reader
 from spice.application.reads.graph.query import GraphQuery, Hop, Plan
 from spice.application.reads.search import SearchService, field_types
 from spice.domain.errors import BadRequest
 from spice.domain.ontology.classes import descendants, lineage
+from spice.domain.ontology.model import OntologyClass
 
-Classes = dict[str, dict[str, Any]]
+Classes = dict[str, OntologyClass]
 
 
 def plan_query(reader: Reader, searches: SearchService, q: GraphQuery) -> Plan:
     """The start classes and the classes each hop may land on; BadRequest naming the hop
     that does not fit the ontology."""
     reader.ontology_class(q.db, q.branch, q.start_class, q.as_of)
-    classes = {c["id"]: c for c in reader.class_definitions(q.db, q.branch, q.as_of)}
+    classes = {c.id: c for c in reader.class_definitions(q.db, q.branch, q.as_of)}
     start = _below(classes, q.start_class)
     if q.filter is not None:
         searches.check_filter(q.filter, field_types(classes, start))
@@ -43,8 +42,8 @@ def _hop_target(classes: Classes, current: str, i: int, hop: Hop) -> str:
     rels = [
         rel
         for cls in sorted(owners)
-        for rel in classes[cls].get("relationships", [])
-        if rel["predicate"] == hop.predicate and (not hop.reverse or rel["target"] in near)
+        for rel in classes[cls].relationships
+        if rel.predicate == hop.predicate and (not hop.reverse or rel.target in near)
     ]
     if not rels:
         direction = "pointing at" if hop.reverse else "of"
@@ -52,7 +51,7 @@ def _hop_target(classes: Classes, current: str, i: int, hop: Hop) -> str:
             f"hop {i}: no relationship {hop.predicate!r} {direction} class {current!r}",
             {"hop": i, "class": current, "predicate": hop.predicate},
         )
-    targets = sorted({rel["target"] for rel in rels})
+    targets = sorted({rel.target for rel in rels})
     if hop.target_class is None and len(targets) > 1:
         raise BadRequest(
             f"hop {i}: {hop.predicate!r} leads to {', '.join(targets)}; "
@@ -60,10 +59,10 @@ def _hop_target(classes: Classes, current: str, i: int, hop: Hop) -> str:
             {"hop": i, "leads_to": targets},
         )
     target = hop.target_class or targets[0]
-    if not hop.reverse and not any(target in _family(classes, rel["target"]) for rel in rels):
+    if not hop.reverse and not any(target in _family(classes, rel.target) for rel in rels):
         raise BadRequest(
-            f"hop {i}: {hop.predicate!r} leads to {rels[0]['target']!r}, not to {target!r}",
-            {"hop": i, "target_class": target, "leads_to": rels[0]["target"]},
+            f"hop {i}: {hop.predicate!r} leads to {rels[0].target!r}, not to {target!r}",
+            {"hop": i, "target_class": target, "leads_to": rels[0].target},
         )
     return target
 
