@@ -177,7 +177,7 @@ def rebuild(events: EventStore, db: str, fork: int, until: int | None, target: s
 def reads(documents: DocumentStore, db: str, branch: str, as_of: int | None) -> dict[str, Any]:
     """What every kind of read answers on (db, branch) as of a position."""
     reader = Reader(documents)
-    classes = [(d["id"], d["properties"]) for d in reader.class_definitions(db, branch, as_of)]
+    classes = [(d.id, d.properties) for d in reader.class_definitions(db, branch, as_of)]
     out: dict[str, Any] = {"classes": classes}
     nodes = [("Customer", i) for i in CUSTOMERS] + [("Order", i) for i in ORDERS]
     for cls, iid in nodes:
@@ -251,9 +251,7 @@ def test_a_branch_reads_as_its_rebuild(
 def values(documents: DocumentStore, db: str, branch: str) -> dict[str, Any]:
     """Each instance's values (or None) and the classes, without sequence numbers."""
     out: dict[str, Any] = {
-        "classes": [
-            (d["id"], d["properties"]) for d in Reader(documents).class_definitions(db, branch)
-        ]
+        "classes": [(d.id, d.properties) for d in Reader(documents).class_definitions(db, branch)]
     }
     for cls, ids in (("Customer", CUSTOMERS), ("Order", ORDERS)):
         for iid in ids:

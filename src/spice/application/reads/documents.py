@@ -10,46 +10,14 @@ from spice.application.ports.documents import (
     KIND_DATABASE,
     KIND_INSTANCE,
     DocKey,
-    Document,
     DocumentReads,
 )
+from spice.application.reads.views import ClassView, InstanceView, Page, RecordView
 from spice.domain import names
 from spice.domain.errors import NotFound
 from spice.domain.ontology.classes import descendants, lineage
 from spice.domain.ontology.instances import each_link
 from spice.domain.ontology.model import OntologyClass
-
-
-def present(doc: Document) -> dict[str, Any]:
-    """The public shape of a document: its data, identity and version."""
-    meta = doc.body["_meta"]
-    base: dict[str, Any] = {
-        "sequence_number": doc.seq,
-        "created_at": meta["created_at"],
-        "created_by": meta["created_by"],
-        "updated_at": meta["updated_at"],
-        "updated_by": meta["updated_by"],
-        "indexed_at": meta["indexed_at"],
-        "position": doc.position,
-    }
-    key = doc.key
-    if key.kind == KIND_INSTANCE:
-        return {
-            "id": key.id,
-            "instance_id": key.id,
-            "class_id": key.cls,
-            "database": key.db,
-            "branch": key.branch,
-            "data": doc.body["data"],
-            "last_command_id": meta["last_command_id"],
-            "last_event_id": meta["last_event_id"],
-            **base,
-        }
-    if key.kind == KIND_CLASS:
-        return {**doc.body["data"], "database": key.db, "branch": key.branch, **base}
-    if key.kind == KIND_BRANCH:
-        return {**doc.body["data"], **base}
-    return {**doc.body["data"], **base}
 
 
 class Reader:
@@ -58,52 +26,51 @@ class Reader:
     def __init__(self, documents: DocumentReads) -> None:
         self.documents = documents
 
-    def database(self, db: str) -> dict[str, Any]:
+    def database(self, db: str) -> RecordView:
         names.check_name("database", db, names.DATABASE_NAME)
         doc = self.documents.get(DocKey(KIND_DATABASE, db))
         if doc is None:
             raise NotFound(f"database {db!r} not found", {"database": db, "exists": False})
-        # `exists` is what seed-era clients check.
-        return {**present(doc), "exists": True}
+        return RecordView.of(doc)
 
-    def databases(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    def databases(self, offset: int, limit: int) -> Page[RecordView]:
         docs, total = self.documents.list(KIND_DATABASE, offset=offset, limit=limit)
-        return [present(d) for d in docs], total
+        return Page([RecordView.of(d) for d in docs], total)
 
-    def branch(self, db: str, branch: str) -> dict[str, Any]:
+    def branch(self, db: str, branch: str) -> RecordView:
         self.database(db)
         doc = self.documents.get(DocKey(KIND_BRANCH, db, branch))
         if doc is None:
             raise NotFound(f"branch {branch!r} not found in {db!r}", {"branch": branch})
-        return present(doc)
+        return RecordView.of(doc)
 
-    def branches(self, db: str) -> tuple[list[dict[str, Any]], int]:
+    def branches(self, db: str) -> Page[RecordView]:
         self.database(db)
         docs, total = self.documents.list(KIND_BRANCH, db, limit=1000)
-        return [present(d) for d in docs], total
+        return Page([RecordView.of(d) for d in docs], total)
 
     def ontology_class(
         self, db: str, branch: str, class_id: str, as_of: int | None = None
-    ) -> dict[str, Any]:
+    ) -> ClassView:
         self.branch(db, branch)
         names.check_name("class", class_id, names.CLASS_ID)
         doc = self.documents.get(DocKey(KIND_CLASS, db, branch, class_id), as_of=as_of)
         if doc is None:
             raise NotFound(f"class {class_id!r} not found in {db!r}", {"class_id": class_id})
-        return present(doc)
+        return ClassView.of(doc)
 
     def classes(
         self, db: str, branch: str, offset: int, limit: int, as_of: int | None = None
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> Page[ClassView]:
         self.branch(db, branch)
         docs, total = self.documents.list(
             KIND_CLASS, db, branch, offset=offset, limit=limit, as_of=as_of
         )
-        return [present(d) for d in docs], total
+        return Page([ClassView.of(d) for d in docs], total)
 
     def instance(
         self, db: str, branch: str, class_id: str, instance_id: str, as_of: int | None = None
-    ) -> dict[str, Any]:
+    ) -> InstanceView:
         self.ontology_class(db, branch, class_id, as_of)
         names.check_name("instance id", instance_id, names.INSTANCE_ID)
         key = DocKey(KIND_INSTANCE, db, branch, class_id, instance_id)
@@ -113,7 +80,7 @@ class Reader:
                 f"instance {class_id}/{instance_id} not found",
                 {"class_id": class_id, "instance_id": instance_id},
             )
-        return present(doc)
+        return InstanceView.of(doc)
 
     def instances(
         self,
@@ -124,14 +91,14 @@ class Reader:
         limit: int,
         include_subclasses: bool = True,
         as_of: int | None = None,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> Page[InstanceView]:
         """Live instances of the class, and of its subclasses unless told otherwise."""
         self.ontology_class(db, branch, class_id, as_of)
         classes = (
             self.descendants(db, branch, class_id, as_of) if include_subclasses else [class_id]
         )
         docs, total = self.documents.list(KIND_INSTANCE, db, branch, classes, offset, limit, as_of)
-        return [present(d) for d in docs], total
+        return Page([InstanceView.of(d) for d in docs], total)
 
     def descendants(
         self, db: str, branch: str, class_id: str, as_of: int | None = None
@@ -161,7 +128,7 @@ class Reader:
         outgoing = [
             {"predicate": rel.predicate, "target": ref}
             for cls in chain
-            for rel, ref in each_link(classes[cls], found["data"])
+            for rel, ref in each_link(classes[cls], found.data)
         ]
         me = f"{class_id}/{instance_id}"
         incoming: list[dict[str, Any]] = []

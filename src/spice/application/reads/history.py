@@ -153,13 +153,13 @@ class History:
         found = self.reader.branch(db, branch)
         lineage = self.documents.lineage(db, branch)
         head = self.head(db, lineage)
-        info: dict[str, Any] = {**found, "head": head.command_id if head else None}
-        parent, fork = found.get("from_branch"), found.get("fork_position")
+        info: dict[str, Any] = {**found.public(), "head": head.command_id if head else None}
+        parent, fork = found.data.get("from_branch"), found.data.get("fork_position")
         if parent is None or fork is None:
             return {**info, "ahead": None, "behind": None}
         parents = self.documents.lineage(db, parent)
         ahead = self._count(db, (Level(branch, None),))
-        since = max(fork, found.get("rebased_position") or 0)  # a rebase took them in
+        since = max(fork, found.data.get("rebased_position") or 0)  # a rebase took them in
         behind = self._count(db, parents) - self._count(db, at(parents, since))
         return {**info, "ahead": ahead, "behind": behind}
 

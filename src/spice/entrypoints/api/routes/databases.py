@@ -52,9 +52,10 @@ def list_databases(
 ) -> dict[str, Any]:
     """The databases the caller may read (all of them for an administrator)."""
     if identity.admin:
-        items, total = reader.databases(offset, limit)
+        found = reader.databases(offset, limit)
+        items, total = found.public(), found.total
     else:
-        every, _ = reader.databases(0, MAX_LISTED)
+        every = reader.databases(0, MAX_LISTED).public()
         readable = [d for d in every if access.may_read(request, identity, str(d["name"]))]
         items, total = readable[offset : offset + limit], len(readable)
     return success({**page(items, total, offset, limit), "databases": items})
@@ -63,7 +64,8 @@ def list_databases(
 @router.get("/{db}", response_model=Envelope[DatabaseFound])
 @needs(VIEWER)
 def get_database(db: str, reader: deps.ReaderDep) -> dict[str, Any]:
-    return success(reader.database(db))
+    # `exists` is what seed-era clients check.
+    return success({**reader.database(db).public(), "exists": True})
 
 
 Confirm = Annotated[
@@ -183,8 +185,9 @@ async def create_branch(
 def list_branches(db: str, reader: deps.ReaderDep, history: deps.HistoryDep) -> dict[str, Any]:
     """Every branch with its fork point, head commit, and commits ahead of and behind its
     parent."""
-    items, total = reader.branches(db)
-    return success({"branches": [history.branch(db, b["name"]) for b in items], "total": total})
+    found = reader.branches(db)
+    branches = [history.branch(db, b.data["name"]) for b in found.items]
+    return success({"branches": branches, "total": found.total})
 
 
 @router.get("/{db}/branches/{branch:path}", response_model=Envelope[BranchPublic])

@@ -177,10 +177,11 @@ async def list_instances(
     """A page of live instances of the class, ordered by id (as of a point in history
     with `as_of`)."""
     await reach(waiter, min_position, timeout)
-    items, total = await run_in_threadpool(
+    found = await run_in_threadpool(
         reader.instances, db, branch, class_id, offset, limit, True, as_of
     )
-    return success({**page(items, total, offset, limit), "instances": items})
+    items = found.public()
+    return success({**page(items, found.total, offset, limit), "instances": items})
 
 
 @router.get("/{instance_id}", response_model=Envelope[InstancePublic])
@@ -200,7 +201,7 @@ async def get_instance(
     point in history with `as_of`)."""
     await reach(waiter, min_position, timeout)
     found = await run_in_threadpool(reader.instance, db, branch, class_id, instance_id, as_of)
-    return success(found)
+    return success(found.public())
 
 
 @router.get("/{instance_id}/links", response_model=Envelope[Links])

@@ -160,9 +160,12 @@ async def list_classes(
     timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     await reach(waiter, min_position, timeout)
-    items, total = await run_in_threadpool(reader.classes, db, branch, offset, limit, as_of)
+    found = await run_in_threadpool(reader.classes, db, branch, offset, limit, as_of)
+    items = found.public()
     # `ontologies` is the seed-era name of the same list.
-    return success({**page(items, total, offset, limit), "classes": items, "ontologies": items})
+    return success(
+        {**page(items, found.total, offset, limit), "classes": items, "ontologies": items}
+    )
 
 
 @router.get(CLASS, response_model=Envelope[ClassPublic])
@@ -178,7 +181,8 @@ async def get_class(
     timeout: deps.ReadTimeout = 10.0,
 ) -> dict[str, Any]:
     await reach(waiter, min_position, timeout)
-    return success(await run_in_threadpool(reader.ontology_class, db, branch, class_id, as_of))
+    found = await run_in_threadpool(reader.ontology_class, db, branch, class_id, as_of)
+    return success(found.public())
 
 
 @router.put(CLASS, status_code=202, response_model=AcceptedBody, responses=WRITE)
