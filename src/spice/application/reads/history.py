@@ -3,12 +3,14 @@ they are ahead of and behind their parent, and the common ancestor of two refs."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from spice.application.ports.commits import Commit, CommitFilter, DocumentHistory
 from spice.application.ports.event_store import EventStore
 from spice.application.reads.documents import Reader
 from spice.application.reads.refs import Refs, parse_time
+from spice.application.reads.views import CommitView, Page
 from spice.domain import names
 from spice.domain.branching import Level, Lineage, at, earlier
 from spice.domain.deciders.base import WriteModel
@@ -46,26 +48,10 @@ class History:
         self.refs = refs
         self.reader = reader
 
-    def present(self, commit: Commit, parent: Commit | None) -> dict[str, Any]:
-        first = commit.position - commit.event_count
-        return {
-            "id": commit.command_id,
-            "commit_id": commit.command_id,
-            "parent": parent.command_id if parent is not None else None,
-            "database": commit.db,
-            "branch": commit.branch,
-            "author": commit.actor,
-            "time": commit.occurred_at,
-            "message": commit.message,
-            "command_type": commit.command_type,
-            "position": commit.position,
-            "events": {
-                "count": commit.event_count,
-                "first_position": first if commit.event_count else None,
-                "last_position": commit.position - 1 if commit.event_count else None,
-            },
-            "classes": list(commit.classes),
-        }
+    def present(self, db: str, commit: Commit, parent: Commit | None = None) -> CommitView:
+        """The commit with its parent: `parent` when known, else looked up."""
+        parent = parent or self.parent(db, commit)
+        return CommitView(commit, parent.command_id if parent is not None else None)
 
     def _lineage(self, db: str, branch: str) -> Lineage:
         self.reader.branch(db, branch)
@@ -88,7 +74,7 @@ class History:
         until: str | None = None,
         class_id: str | None = None,
         instance_id: str | None = None,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> Page[CommitView]:
         """The commits a branch sees, newest first, filtered; each with its parent."""
         lineage = self._lineage(db, branch)
         command_ids = None
@@ -104,8 +90,8 @@ class History:
         out = []
         for i, commit in enumerate(found):
             nxt = found[i + 1] if i + 1 < len(found) and not filtered else None
-            out.append(self.present(commit, nxt or self.parent(db, commit)))
-        return out, total
+            out.append(self.present(db, commit, nxt))
+        return Page(out, total)
 
     def _commands_of(self, db: str, branch: str, class_id: str, instance_id: str) -> frozenset[str]:
         names.check_name("class", class_id, names.CLASS_ID)
@@ -114,7 +100,7 @@ class History:
         stream = self.model.read_stream(aggregate)
         return frozenset(str(e.command_id) for e in stream if e.command_id)
 
-    def commit(self, db: str, commit_id: str) -> dict[str, Any]:
+    def commit(self, db: str, commit_id: str) -> CommitView:
         """One commit with the events it wrote."""
         self.reader.database(db)
         commit = self.documents.commit(db, commit_id)
@@ -122,21 +108,9 @@ class History:
             raise NotFound(f"commit {commit_id!r} not found in {db!r}", {"commit": commit_id})
         shown = min(commit.event_count, MAX_EVENTS_SHOWN)
         events = self.events.read_all(commit.position - commit.event_count - 1, shown)
-        return {
-            **self.present(commit, self.parent(db, commit)),
-            "written": [
-                {
-                    "event_id": e.event_id,
-                    "event_type": e.event_type,
-                    "aggregate_id": e.aggregate_id,
-                    "sequence_number": e.sequence_number,
-                    "position": e.position,
-                    "data": e.data,
-                }
-                for e in events
-            ],
-            "written_truncated": commit.event_count > shown,
-        }
+        return replace(
+            self.present(db, commit), written=events, written_truncated=commit.event_count > shown
+        )
 
     def head(self, db: str, lineage: Lineage) -> Commit | None:
         """The newest commit `lineage` sees."""
@@ -205,5 +179,5 @@ class History:
         return {
             "a": first,
             "b": second,
-            "merge_base": self.present(base, self.parent(db, base)) if base else None,
+            "merge_base": self.present(db, base).public() if base else None,
         }

@@ -1,13 +1,16 @@
 """What the read side answers, typed: a document's version, an instance, a class, a
-database or branch, and a page of any of them. `public()` gives the JSON shape the API
+database or branch, a commit, and a page of any of them. `public()` gives the JSON shape the API
 sends (the response models in `entrypoints/api/responses` document it field by field)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+from spice.application.ports.commits import Commit
 from spice.application.ports.documents import Document
+from spice.domain.envelope import EventEnvelope
 from spice.domain.ontology.model import OntologyClass
 
 
@@ -135,7 +138,59 @@ class RecordView:
         return {**self.data, **self.version.public()}
 
 
-View = TypeVar("View", InstanceView, ClassView, RecordView)
+@dataclass(frozen=True)
+class CommitView:
+    """A commit with its parent (the commit before it on its branch); one commit read on
+    its own carries the events it wrote (`written`, the first `MAX_EVENTS_SHOWN`)."""
+
+    commit: Commit
+    parent: str | None
+    written: Sequence[EventEnvelope] | None = None
+    written_truncated: bool = False
+
+    def public(self) -> dict[str, Any]:
+        commit = self.commit
+        first = commit.position - commit.event_count
+        out: dict[str, Any] = {
+            "id": commit.command_id,
+            "commit_id": commit.command_id,
+            "parent": self.parent,
+            "database": commit.db,
+            "branch": commit.branch,
+            "author": commit.actor,
+            "time": commit.occurred_at,
+            "message": commit.message,
+            "command_type": commit.command_type,
+            "position": commit.position,
+            "events": {
+                "count": commit.event_count,
+                "first_position": first if commit.event_count else None,
+                "last_position": commit.position - 1 if commit.event_count else None,
+            },
+            "classes": list(commit.classes),
+        }
+        if self.written is not None:
+            out["written"] = [_written(e) for e in self.written]
+            out["written_truncated"] = self.written_truncated
+        return out
+
+
+def _written(event: EventEnvelope) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "event_type": event.event_type,
+        "aggregate_id": event.aggregate_id,
+        "sequence_number": event.sequence_number,
+        "position": event.position,
+        "data": event.data,
+    }
+
+
+class Presentable(Protocol):
+    def public(self) -> dict[str, Any]: ...
+
+
+View = TypeVar("View", bound=Presentable)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ async def history(
     """The commits a branch sees (its own, then its parent's up to the fork), newest first;
     filtered by author, time range, a class their events touched, or one instance (with
     `class_id`). Every completed command is a commit."""
-    items, total = await run_in_threadpool(
+    found = await run_in_threadpool(
         lambda: history.log(
             db,
             branch,
@@ -67,14 +67,16 @@ async def history(
             instance_id=instance_id,
         )
     )
-    return success({**page(items, total, offset, limit), "commits": items})
+    items = found.public()
+    return success({**page(items, found.total, offset, limit), "commits": items})
 
 
 @router.get("/commits/{commit_id}", response_model=Envelope[CommitPublic])
 @needs(VIEWER)
 async def get_commit(db: str, commit_id: str, history: deps.HistoryDep) -> dict[str, Any]:
     """One commit with the events it wrote (`written`)."""
-    return success(await run_in_threadpool(history.commit, db, commit_id))
+    found = await run_in_threadpool(history.commit, db, commit_id)
+    return success(found.public())
 
 
 Ref = Annotated[
