@@ -10,6 +10,7 @@ import pytest
 from spice.application.datasets.plans import dependency_order
 from spice.domain import names
 from spice.domain.errors import ValidationFailed
+from spice.domain.mapping_spec import FieldMap, MappingSpec, SourceMap
 from spice.domain.mappings import CellError, apply_transforms, cell_value, import_id, parse_spec
 from spice.domain.ontology.classes import parse_class
 
@@ -35,6 +36,43 @@ def test_a_spec_keeps_what_it_says_and_fills_defaults() -> None:
         {"property": "order_id", "columns": ["order_id"], "transforms": []}
     ]
     assert source["links"] == [] and source["key"] == ["order_id"]
+
+
+def test_the_typed_spec_gives_the_stored_form_back_key_for_key() -> None:
+    raw = {
+        "description": "orders and their lines",
+        "classes": [{"id": "Order", "properties": [{"name": "order_id", "type": "string"}]}],
+        "sources": [
+            {**SOURCE, "version": 2, "table": "orders"},
+            {
+                "dataset": "lines",
+                "class_id": "Line",
+                "key": ["line"],
+                "properties": [
+                    {"property": "line", "columns": ["order_id", "no"], "separator": "-"},
+                    {
+                        "property": "qty",
+                        "column": "qty",
+                        "transforms": ["trim", {"op": "cast", "to": "integer"}],
+                    },
+                ],
+                "links": [{"predicate": "order", "column": "order_id", "target": "Order"}],
+            },
+        ],
+    }
+    stored = parse_spec(raw, parse_class)
+    typed = MappingSpec.of(stored)
+    assert typed.canonical() == stored
+    orders, lines = typed.sources
+    assert (orders.version, orders.table, lines.version, lines.table) == (2, "orders", None, None)
+    line, qty = lines.properties
+    assert (line.columns, line.separator) == (("order_id", "no"), "-")
+    assert qty.transforms == ({"op": "trim"}, {"op": "cast", "to": "integer"})
+    assert [(f.name, f.target) for f in lines.fields] == [
+        ("line", None),
+        ("qty", None),
+        ("order", "Order"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -150,9 +188,11 @@ def test_a_cell_a_transform_cannot_read_is_an_error(value: str, transform: dict[
 
 def test_columns_join_into_one_value() -> None:
     row = ["ORD-1", None, "3"]
-    assert cell_value(row, [0, 2], {"separator": "#"}) == "ORD-1#3"
-    assert cell_value(row, [0, 1], {}) == "ORD-1_"
-    assert cell_value([None, None], [0, 1], {}) is None
+    joined = FieldMap("order", ("a", "b"), (), separator="#")
+    plain = FieldMap("order", ("a", "b"), ())
+    assert cell_value(row, [0, 2], joined) == "ORD-1#3"
+    assert cell_value(row, [0, 1], plain) == "ORD-1_"
+    assert cell_value([None, None], [0, 1], plain) is None
 
 
 def test_imported_ids_are_valid_and_keep_distinct_keys_apart() -> None:
@@ -164,8 +204,9 @@ def test_imported_ids_are_valid_and_keep_distinct_keys_apart() -> None:
 
 
 def test_sources_load_after_the_classes_they_link_to() -> None:
-    def source(cls: str, *targets: str) -> dict[str, Any]:
-        return {"class_id": cls, "links": [{"target": t} for t in targets]}
+    def source(cls: str, *targets: str) -> SourceMap:
+        links = tuple(FieldMap(t.lower(), ("c",), (), target=t) for t in targets)
+        return SourceMap("data", cls, (), (), links)
 
     sources = [
         source("Item", "Order", "Sku"),
@@ -173,7 +214,7 @@ def test_sources_load_after_the_classes_they_link_to() -> None:
         source("Sku"),
         source("Client"),
     ]
-    order = [sources[i]["class_id"] for i in dependency_order(sources)]
+    order = [sources[i].class_id for i in dependency_order(sources)]
     assert order.index("Client") < order.index("Order") < order.index("Item")
     assert order.index("Sku") < order.index("Item")
     cycle = [source("A", "B"), source("B", "A")]

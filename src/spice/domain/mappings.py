@@ -21,12 +21,13 @@ numbers. A link's column holds the key of an instance of the target class.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from spice.domain import names
 from spice.domain.errors import ValidationFailed, field_error
+from spice.domain.mapping_spec import FieldMap
 
 MAX_SOURCES = 1000
 MAX_COLUMNS = 10_000
@@ -188,14 +189,14 @@ TRANSFORMS: dict[str, tuple[Callable[[Any, dict[str, Any]], Any], dict[str, type
 }
 
 
-def apply_transforms(value: Any, transforms: list[dict[str, Any]]) -> Any:
+def apply_transforms(value: Any, transforms: Sequence[dict[str, Any]]) -> Any:
     """The value after each transform in turn; CellError when one cannot apply."""
     for t in transforms:
         value = TRANSFORMS[t["op"]][0](value, t)
     return value
 
 
-def cell_value(row: list[Any], at: list[int], spec: dict[str, Any]) -> Any:
+def cell_value(row: list[Any], at: list[int], spec: FieldMap) -> Any:
     """The value a property or link takes from a row: its column, or its columns joined
     (a composite key), then transformed."""
     if len(at) == 1:
@@ -205,9 +206,9 @@ def cell_value(row: list[Any], at: list[int], spec: dict[str, Any]) -> Any:
         value = (
             None
             if all(p is None for p in parts)
-            else spec.get("separator", "_").join("" if p is None else str(p) for p in parts)
+            else (spec.separator or "_").join("" if p is None else str(p) for p in parts)
         )
-    return apply_transforms(value, spec.get("transforms", []))
+    return apply_transforms(value, spec.transforms)
 
 
 def _transforms(raw: Any, path: str, errors: Errors) -> list[dict[str, Any]]:

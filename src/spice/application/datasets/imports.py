@@ -20,6 +20,7 @@ from spice.domain.aggregates import replay
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, Staged, WriteModel
 from spice.domain.errors import BadRequest, Conflict, NotFound, SpiceError, ValidationFailed
+from spice.domain.mapping_spec import MappingSpec
 from spice.domain.ontology.classes import parse_class
 from spice.domain.ontology.model import OntologyClass
 from spice.domain.versions import pick
@@ -57,6 +58,10 @@ class Imports:
             return {"name": name, "database": db, "versions": versions}
         return {"name": name, "database": db, **pick(versions, version, "mapping", name)}
 
+    def spec(self, db: str, name: str, version: int) -> MappingSpec:
+        """One version of a mapping, typed."""
+        return MappingSpec.of(self.mapping(db, name, version)["spec"])
+
     # Plans and dry runs -------------------------------------------------------------------
 
     def plan(
@@ -64,23 +69,21 @@ class Imports:
         model: WriteModel,
         db: str,
         branch: str,
-        spec: dict[str, Any],
+        spec: MappingSpec,
         datasets: list[dict[str, Any]],
     ) -> list[SourcePlan]:
         """The rows of each source, in the order they are written."""
-        made = (OntologyClass.of(parse_class(raw)) for raw in spec["classes"])
+        made = (OntologyClass.of(parse_class(raw)) for raw in spec.classes)
         definitions: dict[str, OntologyClass] = {d.id: d for d in made}
-        for source in spec["sources"]:
+        for source in spec.sources:
             # A class the mapping makes, or one missing (the run says so), is not there yet.
             with suppress(NotFound, ValidationFailed):
-                definitions[source["class_id"]] = model.effective_class(
-                    db, branch, source["class_id"]
-                )
-        keys = {s["class_id"]: s["key"] for s in spec["sources"]}
+                definitions[source.class_id] = model.effective_class(db, branch, source.class_id)
+        keys = {s.class_id: s.key for s in spec.sources}
         ref_of = ref_maker(definitions, keys)
         plans = []
-        for i in dependency_order(spec["sources"]):
-            source, dataset = spec["sources"][i], datasets[i]
+        for i in dependency_order(spec.sources):
+            source, dataset = spec.sources[i], datasets[i]
             _, table = self.datasets.table(
                 db, dataset["dataset"], dataset["version"], dataset["table"]
             )
@@ -92,12 +95,12 @@ class Imports:
         stored."""
         command = c.RunImport(database=db, branch=branch, mapping=name, mapping_version=version)
         planned = decide(self.model, command, "dry-run")
-        spec = self.mapping(db, name, planned.result["mapping_version"])["spec"]
+        spec = self.spec(db, name, planned.result["mapping_version"])
         report, _ = self._staged_run(db, branch, spec, planned.result)
         return {**report.result(), "dry_run": True}
 
     def _staged_run(
-        self, db: str, branch: str, spec: dict[str, Any], planned: dict[str, Any]
+        self, db: str, branch: str, spec: MappingSpec, planned: dict[str, Any]
     ) -> tuple[_Report, list[SourcePlan]]:
         """Every command of a run decided in turn against a staged write model: the report
         it would give, and the plans (a run that checks first then writes these)."""
@@ -132,7 +135,7 @@ class Imports:
             command = issued.command
             assert isinstance(command, c.RunImport)
             db, branch = str(command.database), command.branch
-            spec = self.mapping(db, command.mapping, planned.result["mapping_version"])["spec"]
+            spec = self.spec(db, command.mapping, planned.result["mapping_version"])
             plans = None
             if not command.allow_partial:
                 checked, plans = self._staged_run(db, branch, spec, planned.result)
@@ -145,7 +148,7 @@ class Imports:
             # Children are numbered by their place in the plan, so that a run resumed after
             # a crash finds each one it ran under the same id.
             created = []
-            for index, raw in enumerate(spec["classes"]):
+            for index, raw in enumerate(spec.classes):
                 if self._made_elsewhere(db, branch, raw["id"], child_id(issued.command_id, index)):
                     continue
                 make = c.CreateClass(database=db, branch=branch, definition=raw)
@@ -155,7 +158,7 @@ class Imports:
                 plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
             report = _Report(planned.result, created)
             total = sum(len(p.rows) for p in plans) or 1
-            done, index, ran = 0, len(spec["classes"]), len(created)
+            done, index, ran = 0, len(spec.classes), len(created)
             for plan in plans:
                 report.refuse(plan)
                 for batch in plan.batches():
@@ -190,9 +193,9 @@ def _class_exists(model: WriteModel, db: str, branch: str, class_id: str) -> boo
     return True
 
 
-def _stage_classes(staged: Staged, db: str, branch: str, spec: dict[str, Any]) -> list[str]:
+def _stage_classes(staged: Staged, db: str, branch: str, spec: MappingSpec) -> list[str]:
     created = []
-    for raw in spec["classes"]:
+    for raw in spec.classes:
         if _class_exists(staged, db, branch, raw["id"]):
             continue
         decision = decide(
@@ -209,10 +212,10 @@ def _rows_command(
     return c.ImportRows(
         database=db,
         branch=branch,
-        class_id=plan.source["class_id"],
+        class_id=plan.source.class_id,
         source=plan.dataset,
         rows=batch,
-        key=plan.source["key"],
+        key=list(plan.source.key),
         allow_partial=allow_partial,
     )
 
@@ -253,7 +256,7 @@ class _Report:
 
     def _count(self, plan: SourcePlan) -> dict[str, int]:
         return self.by_class.setdefault(
-            plan.source["class_id"], {"rows": 0, "created": 0, "skipped": 0, "refused": 0}
+            plan.source.class_id, {"rows": 0, "created": 0, "skipped": 0, "refused": 0}
         )
 
     def refuse(self, plan: SourcePlan) -> None:
@@ -272,7 +275,7 @@ class _Report:
     def _keep(self, plan: SourcePlan, rows: list[dict[str, Any]]) -> None:
         room = REPORTED - len(self.refused_rows)
         self.refused_rows += [
-            {"dataset": plan.dataset["dataset"], "class_id": plan.source["class_id"], **r}
+            {"dataset": plan.dataset["dataset"], "class_id": plan.source.class_id, **r}
             for r in rows[:room]
         ]
 

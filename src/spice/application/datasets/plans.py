@@ -4,7 +4,7 @@ the cells each value came from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from spice.application.datasets.files import Table
 from spice.domain.canonical import dumps
 from spice.domain.errors import field_error
+from spice.domain.mapping_spec import FieldMap, SourceMap
 from spice.domain.mappings import CellError, cell_value, import_id
 from spice.domain.ontology.model import OntologyClass
 from spice.domain.types import TypeMismatch, normalise
@@ -24,7 +25,7 @@ BATCH_BYTES = 512 * 1024  # a batch is one stored command; brokers cap message s
 class SourcePlan:
     """The rows of one source of a mapping, ready to be written as `ImportRows` batches."""
 
-    source: dict[str, Any]
+    source: SourceMap
     dataset: dict[str, Any]  # name, version, sha256, table
     rows: list[dict[str, Any]] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
@@ -47,7 +48,7 @@ class SourcePlan:
 RefOf = Callable[[str, Any], str]
 
 
-def ref_maker(definitions: Mapping[str, OntologyClass], keys: dict[str, list[str]]) -> RefOf:
+def ref_maker(definitions: Mapping[str, OntologyClass], keys: Mapping[str, Sequence[str]]) -> RefOf:
     """References as the import makes ids: the value in its normal form under the target
     key property's type (so `007` finds the instance whose integer key is 7)."""
 
@@ -64,23 +65,18 @@ def ref_maker(definitions: Mapping[str, OntologyClass], keys: dict[str, list[str
     return ref_of
 
 
-def _cells(spec: dict[str, Any]) -> str | list[str]:
-    columns: list[str] = spec["columns"]
-    return columns[0] if len(columns) == 1 else columns
+def _cells(spec: FieldMap) -> str | list[str]:
+    return spec.columns[0] if len(spec.columns) == 1 else list(spec.columns)
 
 
 def plan_source(
-    source: dict[str, Any], dataset: dict[str, Any], table: Table, ref_of: RefOf
+    source: SourceMap, dataset: dict[str, Any], table: Table, ref_of: RefOf
 ) -> SourcePlan:
     """Every row of `table` under `source`: values, links and cells, or the transform
     errors that refuse it."""
     plan = SourcePlan(source, dataset)
     index = {c: i for i, c in enumerate(table.columns)}
-    fields = [
-        (f["property"], [index[c] for c in f["columns"]], f, None) for f in source["properties"]
-    ] + [
-        (f["predicate"], [index[c] for c in f["columns"]], f, f["target"]) for f in source["links"]
-    ]
+    fields = [(f.name, [index[c] for c in f.columns], f, f.target) for f in source.fields]
     for i, cells in enumerate(table.rows):
         number = table.row_number(i)
         values: dict[str, Any] = {}
@@ -112,12 +108,12 @@ def plan_source(
     return plan
 
 
-def dependency_order(sources: list[dict[str, Any]]) -> list[int]:
+def dependency_order(sources: Sequence[SourceMap]) -> list[int]:
     """Indexes of the sources with each link's target class loaded before the sources that
     link to it (a cycle keeps the given order; its links to rows not loaded yet are
     refused and reported)."""
-    classes = {s["class_id"] for s in sources}
-    needs = [{x["target"] for x in s["links"]} & classes - {s["class_id"]} for s in sources]
+    classes = {s.class_id for s in sources}
+    needs = [{x.target for x in s.links} & classes - {s.class_id} for s in sources]
     done: list[int] = []
     loaded: set[str] = set()
     while len(done) < len(sources):
@@ -127,8 +123,8 @@ def dependency_order(sources: list[dict[str, Any]]) -> list[int]:
             done.append(i)
         # A class is loaded once every source that fills it is.
         loaded = {
-            s["class_id"]
+            s.class_id
             for s in sources
-            if all(j in done for j, t in enumerate(sources) if t["class_id"] == s["class_id"])
+            if all(j in done for j, t in enumerate(sources) if t.class_id == s.class_id)
         }
     return done

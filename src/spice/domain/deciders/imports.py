@@ -12,6 +12,7 @@ from spice.domain.deciders.base import Change, Decision, WriteModel
 from spice.domain.deciders.instances import wrong_class_links
 from spice.domain.errors import NotFound, ValidationFailed, field_error
 from spice.domain.events import InstanceCreated, MappingSaved
+from spice.domain.mapping_spec import MappingSpec, SourceMap
 from spice.domain.mappings import import_id, parse_spec
 from spice.domain.ontology.classes import parse_class
 from spice.domain.ontology.instances import each_link, links_of, validate_instance
@@ -28,7 +29,7 @@ def save_mapping(model: WriteModel, command: SaveMapping, _command_id: str) -> D
     db = str(model.require_database(command.database).body["name"])
     name = names.check_name("mapping", command.name, names.MAPPING_NAME, "name")
     spec = parse_spec(command.spec, parse_class)
-    _check_columns(model, db, spec)
+    _check_columns(model, db, MappingSpec.of(spec))
     aggregate_id = names.mapping_aggregate(db, name)
     state = model.load(aggregate_id)
     versions = state.body.get("versions", []) if state.exists else []
@@ -43,40 +44,36 @@ def save_mapping(model: WriteModel, command: SaveMapping, _command_id: str) -> D
 
 
 def dataset_table(
-    model: WriteModel, db: str, source: dict[str, Any], path: str
+    model: WriteModel, db: str, source: SourceMap, path: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dataset version a source reads (the latest unless pinned) and its table."""
-    state = model.load(names.dataset_aggregate(db, source["dataset"]))
+    state = model.load(names.dataset_aggregate(db, source.dataset))
     if not state.exists:
-        raise NotFound(
-            f"{path}: dataset {source['dataset']!r} not found", {"dataset": source["dataset"]}
-        )
-    version = pick(
-        state.body["versions"], source.get("version"), "dataset", source["dataset"], f"{path}: "
-    )
+        raise NotFound(f"{path}: dataset {source.dataset!r} not found", {"dataset": source.dataset})
+    version = pick(state.body["versions"], source.version, "dataset", source.dataset, f"{path}: ")
     tables = {t["name"]: t for t in version["tables"]}
-    table = tables.get(source["table"]) if "table" in source else version["tables"][0]
+    table = tables.get(source.table) if source.table is not None else version["tables"][0]
     if table is None:
         raise NotFound(
-            f"{path}: version {version['version']} of {source['dataset']!r} has no table "
-            f"{source['table']!r}",
-            {"table": source["table"], "tables": list(tables)},
+            f"{path}: version {version['version']} of {source.dataset!r} has no table "
+            f"{source.table!r}",
+            {"table": source.table, "tables": list(tables)},
         )
     return version, table
 
 
-def _check_columns(model: WriteModel, db: str, spec: dict[str, Any]) -> None:
+def _check_columns(model: WriteModel, db: str, spec: MappingSpec) -> None:
     errors = []
-    for i, source in enumerate(spec["sources"]):
+    for i, source in enumerate(spec.sources):
         _, table = dataset_table(model, db, source, f"sources[{i}]")
         known = set(table["columns"])
-        for kind in ("properties", "links"):
-            for j, f in enumerate(source[kind]):
+        for kind, fields in (("properties", source.properties), ("links", source.links)):
+            for j, f in enumerate(fields):
                 errors += [
                     field_error(
                         f"sources[{i}].{kind}[{j}]", "unknown_column", "no such column", col
                     )
-                    for col in f["columns"]
+                    for col in f.columns
                     if col not in known
                 ]
     if errors:
@@ -94,13 +91,13 @@ def run_import(model: WriteModel, command: RunImport, _command_id: str) -> Decis
     if not state.exists:
         raise NotFound(f"mapping {name!r} not found in {db!r}", {"mapping": name})
     version = pick(state.body["versions"], command.mapping_version, "mapping", name)
-    spec, wanted = version["spec"], version["version"]
+    spec, wanted = MappingSpec.of(version["spec"]), version["version"]
     datasets = []
-    for i, source in enumerate(spec["sources"]):
+    for i, source in enumerate(spec.sources):
         version, table = dataset_table(model, db, source, f"sources[{i}]")
         datasets.append(
             {
-                "dataset": source["dataset"],
+                "dataset": source.dataset,
                 "version": version["version"],
                 "sha256": version["sha256"],
                 "table": table["name"],
