@@ -91,12 +91,6 @@ class ClassPatch(TypedDict):
     relationships: NotRequired[list[dict[str, Any]] | None]
 
 
-class ClassPaths(TypedDict):
-    paths: list[dict[str, Any]]
-    count: int
-    truncated: bool
-
-
 class Closed(TypedDict):
     by: str
     at: str
@@ -173,8 +167,15 @@ class CompletedData(TypedDict):
     progress_history: list[dict[str, Any]]
 
 
+class Cycle(TypedDict):
+    classes: list[str]
+    predicates: list[str]
+    all_required: bool
+    length: int
+
+
 class Cycles(TypedDict):
-    cycles: list[dict[str, Any]]
+    cycles: list[Cycle]
     count: int
     truncated: bool
 
@@ -250,12 +251,6 @@ class EnvelopeBranchPublic(TypedDict):
     status: Literal["success"]
     message: str
     data: BranchPublic
-
-
-class EnvelopeClassPaths(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: ClassPaths
 
 
 class EnvelopeCommitPublic(TypedDict):
@@ -552,6 +547,17 @@ class OntologyRequest(TypedDict):
 class OutgoingLink(TypedDict):
     predicate: str
     target: str
+
+
+PathStep = TypedDict(
+    "PathStep",
+    {
+        "from": str,
+        "predicate": str,
+        "to": str,
+        "direction": Literal["out", "in"],
+    },
+)
 
 
 class Property(TypedDict):
@@ -884,6 +890,18 @@ class ClassChange(TypedDict):
     relationships: MemberChanges
 
 
+class ClassPath(TypedDict):
+    classes: list[str]
+    steps: list[PathStep]
+    length: int
+
+
+class ClassPaths(TypedDict):
+    paths: list[ClassPath]
+    count: int
+    truncated: bool
+
+
 class ClassPublic(TypedDict):
     sequence_number: int
     created_at: str
@@ -935,6 +953,12 @@ class EnvelopeBranchList(TypedDict):
     status: Literal["success"]
     message: str
     data: BranchList
+
+
+class EnvelopeClassPaths(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ClassPaths
 
 
 class EnvelopeClassPublic(TypedDict):

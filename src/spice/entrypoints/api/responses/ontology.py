@@ -3,7 +3,7 @@ classes, and the property types."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -94,18 +94,48 @@ class ClassImpact(BaseModel):
     impact: Impact
 
 
+class Cycle(BaseModel):
+    """Classes linked in a ring: `classes` ends where it starts, `predicates[i]` links
+    `classes[i]` to the next. All links required means its instances must be created
+    together."""
+
+    classes: list[str]
+    predicates: list[str]
+    all_required: bool
+    length: int
+
+
 class Cycles(BaseModel):
     """Cycles among the relationships of classes."""
 
-    cycles: list[dict[str, Any]]
+    cycles: list[Cycle]
     count: int
     truncated: bool
+
+
+class PathStep(BaseModel):
+    """One relationship on a path: walked `out` (from source to target) or `in` (from
+    target to source, by its inverse)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    from_: str = Field(alias="from")
+    predicate: str
+    to: str
+    direction: Literal["out", "in"]
+
+
+class ClassPath(BaseModel):
+    """The classes a path passes through, and its steps."""
+
+    classes: list[str]
+    steps: list[PathStep]
+    length: int
 
 
 class ClassPaths(BaseModel):
     """Paths between classes over relationships."""
 
-    paths: list[dict[str, Any]]
+    paths: list[ClassPath]
     count: int
     truncated: bool
 
