@@ -79,7 +79,7 @@ function parameterText(value: unknown): string {
 export function draftFrom(cls: ClassPublic): ClassDraft {
   const label = cls.label;
   // A label is a string or `{"en": ..., "ko": ...}`.
-  const labels = (label && typeof label === "object" ? label : { en: label ?? "" }) as Record<string, string>;
+  const labels: Record<string, string> = label && typeof label === "object" ? label : { en: label ?? "" };
   return {
     id: cls.id,
     labelEn: labels["en"] ?? "",

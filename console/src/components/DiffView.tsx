@@ -18,8 +18,8 @@ export function DiffView({
   const { t } = useTranslation();
   const lines = diffLines(diff.data.items);
   const classChanges = [
-    ...diff.schema.added.map((c) => ({ mark: "+", id: String(c["id"]) })),
-    ...diff.schema.removed.map((c) => ({ mark: "−", id: String(c["id"]) })),
+    ...diff.schema.added.map((c) => ({ mark: "+", id: c.id })),
+    ...diff.schema.removed.map((c) => ({ mark: "−", id: c.id })),
     ...diff.schema.changed.map((c) => ({ mark: "~", id: c.class_id })),
   ];
   return (

@@ -463,12 +463,6 @@ class Me(TypedDict):
     method: str
 
 
-class MemberChanges(TypedDict):
-    added: list[dict[str, Any]]
-    removed: list[dict[str, Any]]
-    changed: list[dict[str, Any]]
-
-
 class MergeBase(TypedDict):
     a: str
     b: str
@@ -883,13 +877,6 @@ class BulkCreate(TypedDict):
     message: NotRequired[str | None]
 
 
-class ClassChange(TypedDict):
-    class_id: str
-    changes: list[ValueChange]
-    properties: MemberChanges
-    relationships: MemberChanges
-
-
 class ClassPath(TypedDict):
     classes: list[str]
     steps: list[PathStep]
@@ -1174,16 +1161,31 @@ class PageViolation(TypedDict):
     next_offset: int | None
 
 
+class PropertyChanged(TypedDict):
+    name: str
+    changes: list[ValueChange]
+
+
+class PropertyChanges(TypedDict):
+    added: list[Property]
+    removed: list[Property]
+    changed: list[PropertyChanged]
+
+
 class ProposalPage(TypedDict):
     proposals: list[ProposalPublic]
     total: int
 
 
-class SchemaDiff(TypedDict):
-    counts: DiffCounts
-    added: list[dict[str, Any]]
-    removed: list[dict[str, Any]]
-    changed: list[ClassChange]
+class RelationshipChanged(TypedDict):
+    predicate: str
+    changes: list[ValueChange]
+
+
+class RelationshipChanges(TypedDict):
+    added: list[Relationship]
+    removed: list[Relationship]
+    changed: list[RelationshipChanged]
 
 
 class Blame(TypedDict):
@@ -1191,6 +1193,13 @@ class Blame(TypedDict):
     instance_id: str
     branch: str
     blame: list[BlameLine]
+
+
+class ClassChange(TypedDict):
+    class_id: str
+    changes: list[ValueChange]
+    properties: PropertyChanges
+    relationships: RelationshipChanges
 
 
 class ClassPage(TypedDict):
@@ -1216,17 +1225,6 @@ class DataDiff(TypedDict):
     next_offset: int | None
 
 
-Diff = TypedDict(
-    "Diff",
-    {
-        "from": DiffEnd,
-        "to": DiffEnd,
-        "schema": SchemaDiff,
-        "data": DataDiff,
-    },
-)
-
-
 class EnvelopeBlame(TypedDict):
     status: Literal["success"]
     message: str
@@ -1237,12 +1235,6 @@ class EnvelopeClassPage(TypedDict):
     status: Literal["success"]
     message: str
     data: ClassPage
-
-
-class EnvelopeDiff(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: Diff
 
 
 class EnvelopeInstancePage(TypedDict):
@@ -1282,6 +1274,13 @@ class Impact(TypedDict):
     violations: PageViolation
 
 
+class SchemaDiff(TypedDict):
+    counts: DiffCounts
+    added: list[OntologyClass]
+    removed: list[OntologyClass]
+    changed: list[ClassChange]
+
+
 class ClassCheck(TypedDict):
     valid: bool
     exists: bool
@@ -1294,6 +1293,17 @@ class ClassImpact(TypedDict):
     impact: Impact
 
 
+Diff = TypedDict(
+    "Diff",
+    {
+        "from": DiffEnd,
+        "to": DiffEnd,
+        "schema": SchemaDiff,
+        "data": DataDiff,
+    },
+)
+
+
 class EnvelopeClassCheck(TypedDict):
     status: Literal["success"]
     message: str
@@ -1304,3 +1314,9 @@ class EnvelopeClassImpact(TypedDict):
     status: Literal["success"]
     message: str
     data: ClassImpact
+
+
+class EnvelopeDiff(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Diff

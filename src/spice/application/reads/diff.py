@@ -18,6 +18,7 @@ from spice.application.ports.documents import (
 )
 from spice.application.reads.history import History, View
 from spice.domain.branching import Lineage, earlier
+from spice.domain.ontology.model import OntologyClass
 
 
 def _by_name(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
@@ -75,7 +76,8 @@ class Diffs:
 
         def classes(view: View) -> dict[str, dict[str, Any]]:
             docs, _ = self.documents.list(KIND_CLASS, db, view[0], limit=100_000, as_of=view[1])
-            return {d.key.cls: d.body["data"] for d in docs}
+            # Compared in their canonical form: every key there, whatever shape stored it.
+            return {d.key.cls: OntologyClass.of(d.body["data"]).canonical() for d in docs}
 
         old, new = classes(base), classes(target)
         changed = []

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spice.domain.ontology.model import OntologyClass, Property, Relationship
 from spice.entrypoints.api.responses.common import Page
 
 
@@ -56,32 +57,51 @@ class ValueChange(BaseModel):
     new: Any
 
 
-class MemberChanges(BaseModel):
-    """Properties (or relationships) added and removed (their definitions), and changed
-    (named by `name` or `predicate`, with what changed)."""
+class PropertyChanged(BaseModel):
+    """A property in both refs that differs, key by key of its definition."""
 
-    model_config = ConfigDict(extra="allow")
-    added: list[dict[str, Any]]
-    removed: list[dict[str, Any]]
-    changed: list[dict[str, Any]]
+    name: str
+    changes: list[ValueChange]
+
+
+class PropertyChanges(BaseModel):
+    """Properties added and removed (their definitions), and changed."""
+
+    added: list[Property]
+    removed: list[Property]
+    changed: list[PropertyChanged]
+
+
+class RelationshipChanged(BaseModel):
+    """A relationship in both refs that differs, key by key of its definition."""
+
+    predicate: str
+    changes: list[ValueChange]
+
+
+class RelationshipChanges(BaseModel):
+    """Relationships added and removed (their definitions), and changed."""
+
+    added: list[Relationship]
+    removed: list[Relationship]
+    changed: list[RelationshipChanged]
 
 
 class ClassChange(BaseModel):
     """A class in both refs that differs: its own keys, its properties and relationships."""
 
-    model_config = ConfigDict(extra="allow")
     class_id: str
     changes: list[ValueChange]
-    properties: MemberChanges
-    relationships: MemberChanges
+    properties: PropertyChanges
+    relationships: RelationshipChanges
 
 
 class SchemaDiff(BaseModel):
     """Classes added and removed (their definitions), and changed (what changed)."""
 
     counts: DiffCounts
-    added: list[dict[str, Any]]
-    removed: list[dict[str, Any]]
+    added: list[OntologyClass]
+    removed: list[OntologyClass]
     changed: list[ClassChange]
 
 
