@@ -19,6 +19,7 @@ import httpx
 
 from spice.domain.ontology.classes import parse_class
 from spice.domain.ontology.instances import validate_instance
+from spice.domain.ontology.model import OntologyClass
 from spice.domain.types import TYPES
 from tests.server import ServerProcess
 
@@ -76,16 +77,18 @@ def row(i: int) -> dict[str, Any]:
 
 def string_class_and_rows(
     rows: list[dict[str, Any]],
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> tuple[OntologyClass, list[dict[str, Any]]]:
     """The same field names and count, every one a plain string."""
     definition = {
         "id": "Strings",
         "properties": [{"name": k, "type": "string"} for k in rows[0]],
     }
-    return parse_class(definition), [{k: str(v) for k, v in r.items()} for r in rows]
+    return OntologyClass.of(parse_class(definition)), [
+        {k: str(v) for k, v in r.items()} for r in rows
+    ]
 
 
-def seconds_to_validate(definition: dict[str, Any], rows: list[dict[str, Any]]) -> float:
+def seconds_to_validate(definition: OntologyClass, rows: list[dict[str, Any]]) -> float:
     t = time.perf_counter()
     for r in rows:
         validate_instance(definition, r)
@@ -124,7 +127,7 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=100_000)
     parser.add_argument("--end-to-end", type=int, default=10_000)
     args = parser.parse_args()
-    definition = parse_class(EVERY_TYPE)
+    definition = OntologyClass.of(parse_class(EVERY_TYPE))
     rows = [row(i) for i in range(args.instances)]
     every = seconds_to_validate(definition, rows)
     plain_def, plain_rows = string_class_and_rows(rows)
