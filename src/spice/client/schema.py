@@ -109,20 +109,11 @@ class CommandCause(TypedDict):
     message: str | None
 
 
-class CommandStatusPublic(TypedDict):
-    command_id: str
-    command_type: str
-    status: Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
-    aggregate_id: str
-    actor: str
-    database: str | None
-    created_at: str
-    updated_at: str
+class CommandError(TypedDict):
+    code: str
     message: str
-    progress: int
-    history: list[dict[str, Any]]
-    result: dict[str, Any] | None
-    error: dict[str, Any] | None
+    details: NotRequired[dict[str, Any] | None]
+    kind: NotRequired[str | None]
 
 
 class Comment(TypedDict):
@@ -157,14 +148,6 @@ class CommitPublic(TypedDict):
     position: int
     events: CommitEvents
     classes: list[str]
-
-
-class CompletedData(TypedDict):
-    command_id: str
-    status: str
-    execution_time: float
-    result: dict[str, Any] | None
-    progress_history: list[dict[str, Any]]
 
 
 class Cycle(TypedDict):
@@ -340,18 +323,6 @@ class GraphPage(TypedDict):
 class GraphPath(TypedDict):
     nodes: list[str]
     predicates: list[str]
-
-
-class HealthData(TypedDict):
-    status: Literal["healthy", "degraded", "unhealthy"]
-    problems: list[str]
-    log_position: int | None
-    command_worker_position: int | None
-    projection_position: int
-    read_model_generation: str | None
-    search_position: int
-    search_index: dict[str, Any]
-    blob_store: dict[str, Any]
 
 
 class HopBody(TypedDict):
@@ -554,6 +525,13 @@ PathStep = TypedDict(
 )
 
 
+class ProgressPoint(TypedDict):
+    timestamp: str
+    elapsed_time: float
+    status: Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
+    progress: int
+
+
 class Property(TypedDict):
     name: str
     type: str
@@ -726,6 +704,13 @@ class SearchHit(TypedDict):
     highlights: dict[str, list[str]]
 
 
+class SearchIndexHealth(TypedDict):
+    ok: bool
+    reason: str | None
+    generation: NotRequired[str | None]
+    indexes: NotRequired[int | None]
+
+
 class SearchIndexInfo(TypedDict):
     source: Literal["search_index", "search_index_overlay", "document_store"]
     position: int | None
@@ -778,6 +763,11 @@ class SourceCause(TypedDict):
     kind: Literal["source"]
 
 
+class StoreHealth(TypedDict):
+    ok: bool
+    reason: str | None
+
+
 class SuggestedSchema(TypedDict):
     status: str
     message: str
@@ -804,6 +794,13 @@ class Tokens(TypedDict):
 
 class Tombstoned(TypedDict):
     tombstoned: Literal[True]
+
+
+class Transition(TypedDict):
+    status: Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
+    timestamp: str
+    message: NotRequired[str | None]
+    progress: NotRequired[int | None]
 
 
 class TypeInfo(TypedDict):
@@ -909,6 +906,22 @@ class ClassPublic(TypedDict):
     branch: str
 
 
+class CommandStatusPublic(TypedDict):
+    command_id: str
+    command_type: str
+    status: Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
+    aggregate_id: str
+    actor: str
+    database: str | None
+    created_at: str
+    updated_at: str
+    message: str
+    progress: int
+    history: list[Transition]
+    result: dict[str, Any] | None
+    error: CommandError | None
+
+
 class CommitPage(TypedDict):
     items: list[CommitPublic]
     count: int
@@ -919,11 +932,12 @@ class CommitPage(TypedDict):
     commits: list[CommitPublic]
 
 
-class CompletedBody(TypedDict):
-    status: Literal["success"]
-    message: str
+class CompletedData(TypedDict):
     command_id: str
-    data: CompletedData
+    status: str
+    execution_time: float
+    result: dict[str, Any] | None
+    progress_history: list[ProgressPoint]
 
 
 class DatabasePage(TypedDict):
@@ -970,12 +984,6 @@ class EnvelopeExpectedSeq(TypedDict):
     status: Literal["success"]
     message: str
     data: ExpectedSeq
-
-
-class EnvelopeHealthData(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: HealthData
 
 
 class EnvelopeInstanceCheck(TypedDict):
@@ -1098,6 +1106,18 @@ class GraphResult(TypedDict):
     index_summary: IndexSummary
 
 
+class HealthData(TypedDict):
+    status: Literal["healthy", "degraded", "unhealthy"]
+    problems: list[str]
+    log_position: int | None
+    command_worker_position: int | None
+    projection_position: int
+    read_model_generation: str | None
+    search_position: int
+    search_index: SearchIndexHealth
+    blob_store: StoreHealth
+
+
 class InstanceChanged(TypedDict):
     class_id: str
     instance_id: str
@@ -1213,6 +1233,13 @@ class ClassPage(TypedDict):
     ontologies: list[ClassPublic]
 
 
+class CompletedBody(TypedDict):
+    status: Literal["success"]
+    message: str
+    command_id: str
+    data: CompletedData
+
+
 Items: TypeAlias = InstanceChanged | InstanceAdded | InstanceRemoved
 
 
@@ -1235,6 +1262,12 @@ class EnvelopeClassPage(TypedDict):
     status: Literal["success"]
     message: str
     data: ClassPage
+
+
+class EnvelopeHealthData(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: HealthData
 
 
 class EnvelopeInstancePage(TypedDict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -99,8 +100,6 @@ async def wait_final(
 
 
 def progress_history(status: CommandStatus) -> list[dict[str, Any]]:
-    from datetime import datetime
-
     def seconds(ts: str) -> float:
         return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
 

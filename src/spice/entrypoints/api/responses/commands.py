@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from spice.entrypoints.api.responses.common import ERRORS, Envelope
+from spice.entrypoints.api.responses.common import ERRORS, Envelope, sometimes
 
 
 class AcceptedData(BaseModel):
@@ -28,6 +28,18 @@ class AcceptedBody(BaseModel):
     data: AcceptedData
 
 
+Status = Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
+
+
+class ProgressPoint(BaseModel):
+    """A status the command passed through, seconds after it was accepted."""
+
+    timestamp: str
+    elapsed_time: float
+    status: Status
+    progress: int
+
+
 class CompletedData(BaseModel):
     """The completed command's result and its history of progress."""
 
@@ -35,7 +47,7 @@ class CompletedData(BaseModel):
     status: str
     execution_time: float
     result: dict[str, Any] | None
-    progress_history: list[dict[str, Any]]
+    progress_history: list[ProgressPoint]
 
 
 class CompletedBody(BaseModel):
@@ -72,12 +84,31 @@ SIMULATED: dict[int | str, dict[str, Any]] = {
 }
 
 
+class Transition(BaseModel):
+    """A change of a command's status: when, to what, with its message and progress."""
+
+    status: Status
+    timestamp: str
+    message: str | None = sometimes("what happened, in words")
+    progress: int | None = sometimes("percent done")
+
+
+class CommandError(BaseModel):
+    """Why a command failed: the error's code, message and details as a refusal answers
+    them, and its kind (`ValidationFailed`, `Conflict`, `NotFound`, ...)."""
+
+    code: str
+    message: str
+    details: dict[str, Any] | None = sometimes("what the refusal names: fields, ids, ...")
+    kind: str | None = sometimes("the kind of refusal")
+
+
 class CommandStatusPublic(BaseModel):
     """A command's status with its history of transitions and its result or error."""
 
     command_id: str
     command_type: str
-    status: Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
+    status: Status
     aggregate_id: str
     actor: str
     database: str | None
@@ -85,9 +116,9 @@ class CommandStatusPublic(BaseModel):
     updated_at: str
     message: str
     progress: int
-    history: list[dict[str, Any]]
+    history: list[Transition]
     result: dict[str, Any] | None
-    error: dict[str, Any] | None
+    error: CommandError | None
 
 
 class SeedStatus(BaseModel):

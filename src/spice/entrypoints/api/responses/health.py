@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from spice.entrypoints.api.responses.common import sometimes
+
+
+class StoreHealth(BaseModel):
+    """A store that can fail alone: whether it works now, and why not in words."""
+
+    ok: bool
+    reason: str | None
+
+
+class SearchIndexHealth(StoreHealth):
+    """The search index: also the generation it serves and how many indexes it holds (when
+    they could be read)."""
+
+    generation: str | None = sometimes("the index generation reads are served from")
+    indexes: int | None = sometimes("the indexes of that generation (one per branch)")
 
 
 class HealthData(BaseModel):
@@ -17,8 +34,8 @@ class HealthData(BaseModel):
     projection_position: int
     read_model_generation: str | None
     search_position: int
-    search_index: dict[str, Any]
-    blob_store: dict[str, Any]
+    search_index: SearchIndexHealth
+    blob_store: StoreHealth
 
 
 class ReadyCheck(BaseModel):
