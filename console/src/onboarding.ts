@@ -5,8 +5,8 @@
 export interface PropertyDef {
   name: string;
   type: string;
-  primary_key?: boolean;
-  required?: boolean;
+  primary_key?: boolean | null;
+  required?: boolean | null;
   [other: string]: unknown;
 }
 
@@ -14,7 +14,7 @@ export interface ClassDef {
   id: string;
   label?: unknown;
   properties: PropertyDef[];
-  relationships?: Array<{ predicate: string; target: string; cardinality?: string }>;
+  relationships?: Array<{ predicate: string; target: string; cardinality?: string }> | null;
   [other: string]: unknown;
 }
 
@@ -140,11 +140,3 @@ export function withClassId(mapping: Mapping, from: string, to: string): Mapping
   }
   return next;
 }
-
-export type ImportReport = {
-  created: number;
-  skipped: number;
-  refused: number;
-  by_class: Record<string, { rows: number; created: number; skipped: number; refused: number }>;
-  refused_rows?: Array<{ dataset?: string; table?: string; row?: number; class_id?: string; errors?: unknown }>;
-};

@@ -100,3 +100,43 @@ def test_each_operation_says_who_may_call_it(spec: dict[str, Any]) -> None:
     assert ops[("get", "/api/v1/health")]["x-spice-access"] == "open"
     assert ops[("delete", "/api/v1/databases/{db}")]["x-spice-access"] == "owner"
     assert ops[("post", "/api/v1/database/{db}/search")]["x-spice-access"] == "viewer"
+
+
+def _resolved(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _bare(spec: dict[str, Any], schema: dict[str, Any]) -> bool:
+    """Whether a schema is (or may be) an object that names none of its fields, as
+    `dict[str, Any]` documents it; a map to a documented value is not."""
+    schema = _resolved(spec, schema)
+    options = [o for o in schema.get("anyOf", schema.get("oneOf", [])) if o.get("type") != "null"]
+    if options:
+        return any(_bare(spec, o) for o in options)
+    values = schema.get("additionalProperties", True)
+    untyped = values is True or values == {}
+    return schema.get("type") == "object" and not schema.get("properties") and untyped
+
+
+def test_no_success_body_is_an_untyped_object(spec: dict[str, Any]) -> None:
+    """Every 200 and 202 body, and its `data`, names its fields."""
+    bare = []
+    for path, method, op in _operations(spec):
+        for code in ("200", "202"):
+            schema = op["responses"].get(code, {}).get("content", {}).get("application/json")
+            if schema is None:
+                continue
+            body = _resolved(spec, schema["schema"])
+            data = body.get("properties", {}).get("data")
+            if _bare(spec, body) or (data is not None and _bare(spec, data)):
+                bare.append(f"{method.upper()} {path} {code}")
+    assert bare == []
+
+
+def test_an_issued_key_is_documented_with_the_key(spec: dict[str, Any]) -> None:
+    issued = spec["paths"]["/api/v1/auth/keys"]["post"]["responses"]["200"]
+    data = _resolved(spec, _resolved(spec, issued["content"]["application/json"]["schema"]))
+    result = _resolved(spec, _resolved(spec, data["properties"]["data"])["properties"]["result"])
+    assert {"key", "key_id", "username", "name"} <= set(result.get("properties", {}))

@@ -2,6 +2,7 @@ import { Button, Callout, Card, Checkbox, FormGroup, HTMLSelect, HTMLTable, Inpu
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { apiErrorOf } from "../api/client";
+import type { Schemas } from "../api/client";
 import {
   useAudit,
   useCreateUser,
@@ -149,7 +150,7 @@ function Keys() {
   const [name, setName] = useState("");
   const [username, setUsername] = useState("");
   const [revoke, setRevoke] = useState("");
-  const [issued, setIssued] = useState<Record<string, unknown> | null>(null);
+  const [issued, setIssued] = useState<Schemas["IssuedKey"] | null>(null);
   const issue = useIssueKey(setIssued);
   const remove = useRevokeKey(() => {
     toast(t("admin.keyRevoked"));
@@ -182,8 +183,8 @@ function Keys() {
       </div>
       {issued && (
         <Callout intent="success" title={t("admin.keyOnce")}>
-          <code className="secret">{textOf(issued["key"], JSON.stringify(issued))}</code>
-          <div className="muted">id {textOf(issued["key_id"], "")}</div>
+          <code className="secret">{issued.key}</code>
+          <div className="muted">id {issued.key_id}</div>
         </Callout>
       )}
       {issue.error && <Callout intent="danger">{issue.error.message}</Callout>}
@@ -347,10 +348,4 @@ function Audit() {
       </HTMLTable>
     </Card>
   );
-}
-
-/** A value of an untyped answer as text (`otherwise` when there is none). */
-function textOf(value: unknown, otherwise: string): string {
-  if (value == null) return otherwise;
-  return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -25,10 +25,10 @@ import {
   useSuggestedMapping,
   useUploadFiles,
 } from "../api/hooks/datasets";
-import type { Uploaded } from "../api/hooks/datasets";
+import type { ImportReport, Uploaded } from "../api/hooks/datasets";
 import { useTypes } from "../api/hooks/ontology";
 import { datasetName, withClassId, withKey, withoutLink, withType } from "../onboarding";
-import type { ImportReport, Mapping } from "../onboarding";
+import type { Mapping } from "../onboarding";
 import { pagePath, useWhere } from "../state/location";
 
 const STEPS = ["files", "types", "classes", "dryRun", "import"] as const;
@@ -231,7 +231,7 @@ function Types(props: { db: string; datasets: string[]; onBack: () => void; onNe
           onChange={(e) => setShown(e.currentTarget.value)}
           options={props.datasets}
         />
-        {inferred?.primary_key && (
+        {inferred && (
           <Tag minimal intent="primary" title={inferred.primary_key_reason}>
             {t("onboarding.key")}: {inferred.primary_key.join(" + ") || "—"}
           </Tag>
@@ -239,7 +239,7 @@ function Types(props: { db: string; datasets: string[]; onBack: () => void; onNe
       </div>
       {isLoading && <ProgressBar />}
       {error && <Callout intent="danger">{error.message}</Callout>}
-      {inferred?.columns && (
+      {inferred && (
         <HTMLTable compact striped aria-label={t("onboarding.inferred")}>
           <thead>
             <tr>
@@ -396,7 +396,7 @@ function DryRun(props: {
             })}
           </p>
           <ReportTable report={report} />
-          {(report.refused_rows ?? []).length > 0 && (
+          {report.refused_rows.length > 0 && (
             <HTMLTable compact aria-label={t("onboarding.refusedRows")}>
               <thead>
                 <tr>
@@ -406,7 +406,7 @@ function DryRun(props: {
                 </tr>
               </thead>
               <tbody>
-                {(report.refused_rows ?? []).slice(0, 100).map((r, i) => (
+                {report.refused_rows.slice(0, 100).map((r, i) => (
                   <tr key={i}>
                     <td>{r.class_id}</td>
                     <td>{r.row}</td>

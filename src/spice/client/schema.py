@@ -73,6 +73,13 @@ class BranchPublic(TypedDict):
     behind: NotRequired[int | None]
 
 
+class ClassCounts(TypedDict):
+    rows: int
+    created: int
+    skipped: int
+    refused: int
+
+
 class ClassDefinition(TypedDict):
     id: str
     label: NotRequired[Any]
@@ -208,8 +215,21 @@ class DatasetCell(TypedDict):
     column: str | list[str]
 
 
-class DatasetPublic(TypedDict):
-    name: str
+class DatasetRead(TypedDict):
+    dataset: str
+    version: int
+    sha256: str
+    table: str
+
+
+class DateParams(TypedDict):
+    format: str
+
+
+class Detected(TypedDict):
+    encoding: NotRequired[str | None]
+    delimiter: NotRequired[str | None]
+    sheets: NotRequired[list[str] | None]
 
 
 class DiffCounts(TypedDict):
@@ -222,6 +242,10 @@ class DiffEnd(TypedDict):
     ref: str
     branch: str
     position: int | None
+
+
+class EnumParams(TypedDict):
+    values: list[str]
 
 
 class EnvelopeAuditPage(TypedDict):
@@ -258,18 +282,6 @@ class EnvelopeDatabaseSettings(TypedDict):
     status: Literal["success"]
     message: str
     data: DatabaseSettings
-
-
-class EnvelopeDatasetPublic(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: DatasetPublic
-
-
-class EnvelopeDictStrAny(TypedDict):
-    status: Literal["success"]
-    message: str
-    data: dict[str, Any]
 
 
 class ErrorBody(TypedDict):
@@ -423,6 +435,25 @@ class InstanceRemoved(TypedDict):
     old_sequence: int
 
 
+class IssuedKey(TypedDict):
+    key_id: str
+    username: str
+    name: str
+    aggregate_id: str
+    sequence_number: int
+    event_count: int
+    position: int
+    key: str
+
+
+class KeyIssuedData(TypedDict):
+    command_id: str
+    status: str
+    execution_time: float
+    result: IssuedKey
+    progress_history: list[dict[str, Any]]
+
+
 class Login(TypedDict):
     username: str
     password: str
@@ -458,6 +489,10 @@ class Merged(TypedDict):
     by: str
     at: str
     commit: str | None
+
+
+class MoneyParams(TypedDict):
+    currency: str | None
 
 
 class NewKey(TypedDict):
@@ -523,6 +558,17 @@ PathStep = TypedDict(
         "direction": Literal["out", "in"],
     },
 )
+
+
+class Preview(TypedDict):
+    dataset: str
+    version: int
+    table: str
+    columns: list[str]
+    rows: list[list[str | None]]
+    total: int
+    offset: int
+    next_offset: int | None
 
 
 class ProgressPoint(TypedDict):
@@ -671,6 +717,14 @@ class Roles(TypedDict):
     roles: dict[str, Literal["owner", "editor", "viewer"]]
 
 
+class RowError(TypedDict):
+    path: str
+    code: str
+    message: str
+    value: Any
+    column: str | list[str] | None
+
+
 class SchemaChanges(TypedDict):
     added: list[str]
     removed: list[str]
@@ -768,11 +822,54 @@ class StoreHealth(TypedDict):
     reason: str | None
 
 
+class SuggestedLink(TypedDict):
+    dataset: str
+    column: str
+    target_dataset: str
+    target_column: str
+    cardinality: Literal["1:1", "n:1"]
+    confidence: float
+    containment: float
+    predicate: str
+
+
+class SuggestedMetadata(TypedDict):
+    composite_key: list[str]
+
+
+class SuggestedProperty(TypedDict):
+    name: str
+    type: str
+    label: str | dict[str, str]
+    values: NotRequired[list[str] | None]
+    currencies: NotRequired[list[str] | None]
+    required: NotRequired[bool | None]
+    primary_key: NotRequired[bool | None]
+
+
+class SuggestedRelationship(TypedDict):
+    predicate: str
+    target: str
+    cardinality: Literal["1:1", "n:1"]
+
+
 class SuggestedSchema(TypedDict):
     status: str
     message: str
     suggested_schema: dict[str, Any]
     analysis: dict[str, Any]
+
+
+class SuggestedSourceLink(TypedDict):
+    predicate: str
+    column: str
+    target: str
+
+
+class TableSummary(TypedDict):
+    name: str
+    columns: list[str]
+    rows: int
 
 
 class Timeline(TypedDict):
@@ -796,11 +893,20 @@ class Tombstoned(TypedDict):
     tombstoned: Literal[True]
 
 
+class Transform(TypedDict):
+    op: str
+
+
 class Transition(TypedDict):
     status: Literal["PENDING", "PROCESSING", "RETRYING", "COMPLETED", "FAILED"]
     timestamp: str
     message: NotRequired[str | None]
     progress: NotRequired[int | None]
+
+
+class TypeCandidate(TypedDict):
+    type: str
+    confidence: float
 
 
 class TypeInfo(TypedDict):
@@ -820,6 +926,11 @@ class ValueChange(TypedDict):
     property: str
     old: Any
     new: Any
+
+
+class ValueCount(TypedDict):
+    value: str
+    count: int
 
 
 class Violation(TypedDict):
@@ -906,6 +1017,20 @@ class ClassPublic(TypedDict):
     branch: str
 
 
+class ColumnProfile(TypedDict):
+    name: str
+    count: int
+    nulls: int
+    null_ratio: float
+    distinct: int
+    distinct_ratio: float
+    numeric: bool
+    min: float | str | None
+    max: float | str | None
+    top_values: list[ValueCount]
+    samples: list[str]
+
+
 class CommandStatusPublic(TypedDict):
     command_id: str
     command_type: str
@@ -948,6 +1073,18 @@ class DatabasePage(TypedDict):
     limit: int
     next_offset: int | None
     databases: list[DatabasePublic]
+
+
+class DatasetVersion(TypedDict):
+    version: int
+    sha256: str
+    blob_key: str
+    filename: str
+    format: Literal["csv", "xlsx", "json", "jsonl"]
+    size: int
+    source: str
+    tables: list[TableSummary]
+    detected: Detected
 
 
 class EnvelopeBranchList(TypedDict):
@@ -1014,6 +1151,12 @@ class EnvelopeMergePlan(TypedDict):
     status: Literal["success"]
     message: str
     data: MergePlan
+
+
+class EnvelopePreview(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Preview
 
 
 class EnvelopeProposalPublic(TypedDict):
@@ -1118,6 +1261,18 @@ class HealthData(TypedDict):
     blob_store: StoreHealth
 
 
+class InferredColumn(TypedDict):
+    name: str
+    type: str
+    confidence: float
+    reason: str
+    candidates: list[TypeCandidate]
+    flags: list[str]
+    params: NotRequired[EnumParams | DateParams | MoneyParams | None]
+    unique: bool
+    required: bool
+
+
 class InstanceChanged(TypedDict):
     class_id: str
     instance_id: str
@@ -1156,9 +1311,52 @@ class InstanceUpdate(TypedDict):
     message: NotRequired[str | None]
 
 
+class KeyIssued(TypedDict):
+    status: Literal["success"]
+    message: str
+    command_id: str
+    data: KeyIssuedData
+
+
 class Links(TypedDict):
     outgoing: list[OutgoingLink]
     incoming: list[IncomingLink]
+
+
+class MappedLink(TypedDict):
+    predicate: str
+    columns: list[str]
+    transforms: list[Transform]
+    separator: NotRequired[str | None]
+    target: str
+
+
+class MappedProperty(TypedDict):
+    property: str
+    columns: list[str]
+    transforms: list[Transform]
+    separator: NotRequired[str | None]
+
+
+class MappingSource(TypedDict):
+    dataset: str
+    class_id: str
+    key: list[str]
+    properties: list[MappedProperty]
+    links: list[MappedLink]
+    version: NotRequired[int | None]
+    table: NotRequired[str | None]
+
+
+class MappingSpec(TypedDict):
+    classes: list[dict[str, Any]]
+    sources: list[MappingSource]
+    description: NotRequired[str | None]
+
+
+class MappingVersion(TypedDict):
+    version: int
+    spec: MappingSpec
 
 
 class OntologyClass(TypedDict):
@@ -1181,6 +1379,14 @@ class PageViolation(TypedDict):
     next_offset: int | None
 
 
+class Profile(TypedDict):
+    dataset: str
+    version: int
+    table: str
+    rows: int
+    columns: list[ColumnProfile]
+
+
 class PropertyChanged(TypedDict):
     name: str
     changes: list[ValueChange]
@@ -1197,6 +1403,13 @@ class ProposalPage(TypedDict):
     total: int
 
 
+class RefusedRow(TypedDict):
+    dataset: str
+    class_id: str
+    row: int | None
+    errors: list[RowError]
+
+
 class RelationshipChanged(TypedDict):
     predicate: str
     changes: list[ValueChange]
@@ -1206,6 +1419,30 @@ class RelationshipChanges(TypedDict):
     added: list[Relationship]
     removed: list[Relationship]
     changed: list[RelationshipChanged]
+
+
+class SuggestedClass(TypedDict):
+    id: str
+    label: str | dict[str, str]
+    properties: list[SuggestedProperty]
+    metadata: NotRequired[SuggestedMetadata | None]
+    relationships: NotRequired[list[SuggestedRelationship] | None]
+
+
+class SuggestedColumn(TypedDict):
+    property: str
+    column: str
+    transforms: list[Transform]
+
+
+class SuggestedSource(TypedDict):
+    dataset: str
+    version: int
+    table: str
+    class_id: str
+    key: list[str]
+    properties: list[SuggestedColumn]
+    links: list[SuggestedSourceLink]
 
 
 class Blame(TypedDict):
@@ -1252,6 +1489,18 @@ class DataDiff(TypedDict):
     next_offset: int | None
 
 
+class DatasetPublic(TypedDict):
+    name: str
+    database: str
+    versions: list[DatasetVersion]
+
+
+class DatasetSummary(TypedDict):
+    name: str
+    versions: int
+    latest: DatasetVersion
+
+
 class EnvelopeBlame(TypedDict):
     status: Literal["success"]
     message: str
@@ -1262,6 +1511,12 @@ class EnvelopeClassPage(TypedDict):
     status: Literal["success"]
     message: str
     data: ClassPage
+
+
+class EnvelopeDatasetPublic(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: DatasetPublic
 
 
 class EnvelopeHealthData(TypedDict):
@@ -1280,6 +1535,12 @@ class EnvelopeLinks(TypedDict):
     status: Literal["success"]
     message: str
     data: Links
+
+
+class EnvelopeProfile(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Profile
 
 
 class EnvelopeProposalPage(TypedDict):
@@ -1307,11 +1568,66 @@ class Impact(TypedDict):
     violations: PageViolation
 
 
+class ImportReport(TypedDict):
+    mapping: str
+    mapping_version: int
+    datasets: list[DatasetRead]
+    classes_created: list[str]
+    rows: int
+    created: int
+    skipped: int
+    refused: int
+    by_class: dict[str, ClassCounts]
+    refused_rows: list[RefusedRow]
+    dry_run: NotRequired[bool | None]
+
+
+class Inference(TypedDict):
+    dataset: str
+    version: int
+    table: str
+    rows: int
+    columns: list[InferredColumn]
+    primary_key: list[str]
+    primary_key_reason: str
+    suggested_class: SuggestedClass
+
+
+class MappingAt(TypedDict):
+    name: str
+    database: str
+    version: int
+    spec: MappingSpec
+
+
+class MappingPublic(TypedDict):
+    name: str
+    database: str
+    versions: list[MappingVersion]
+
+
+class MappingSummary(TypedDict):
+    name: str
+    versions: int
+    latest: MappingVersion
+
+
 class SchemaDiff(TypedDict):
     counts: DiffCounts
     added: list[OntologyClass]
     removed: list[OntologyClass]
     changed: list[ClassChange]
+
+
+class SuggestedMapping(TypedDict):
+    classes: list[SuggestedClass]
+    sources: list[SuggestedSource]
+
+
+class Suggestion(TypedDict):
+    classes: list[SuggestedClass]
+    links: list[SuggestedLink]
+    mapping: SuggestedMapping
 
 
 class ClassCheck(TypedDict):
@@ -1324,6 +1640,11 @@ class ClassCheck(TypedDict):
 class ClassImpact(TypedDict):
     definition: OntologyClass
     impact: Impact
+
+
+class DatasetList(TypedDict):
+    datasets: list[DatasetSummary]
+    total: int
 
 
 Diff = TypedDict(
@@ -1349,7 +1670,48 @@ class EnvelopeClassImpact(TypedDict):
     data: ClassImpact
 
 
+class EnvelopeDatasetList(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: DatasetList
+
+
 class EnvelopeDiff(TypedDict):
     status: Literal["success"]
     message: str
     data: Diff
+
+
+class EnvelopeImportReport(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ImportReport
+
+
+class EnvelopeInference(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Inference
+
+
+class EnvelopeSuggestion(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: Suggestion
+
+
+class EnvelopeUnionMappingPublicMappingAt(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: MappingPublic | MappingAt
+
+
+class MappingList(TypedDict):
+    mappings: list[MappingSummary]
+    total: int
+
+
+class EnvelopeMappingList(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: MappingList

@@ -22,14 +22,11 @@ export function useCreateUser(onCreated: (username: string) => void) {
 }
 
 /** Issue an API key (for oneself, or for `username`): its answer carries the key, once. */
-export function useIssueKey(onIssued: (issued: Record<string, unknown>) => void) {
+export function useIssueKey(onIssued: (issued: Schemas["IssuedKey"]) => void) {
   return useMutation({
     mutationFn: (key: Schemas["NewKey"]) => ok(api.POST("/api/v1/auth/keys", { body: key })),
     // The completed command's result: the key (shown once) and its id.
-    onSuccess: (answer) => {
-      const data = answer.data as { result?: Record<string, unknown> } | undefined;
-      onIssued(data?.result ?? {});
-    },
+    onSuccess: (answer) => onIssued(answer.data.result),
   });
 }
 

@@ -2,10 +2,10 @@
 // suggested mapping, its dry run, the import and its progress.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { datasetName } from "../../onboarding";
-import type { ImportReport, Mapping } from "../../onboarding";
+import type { Mapping } from "../../onboarding";
 import { useCommands } from "../../state/commands";
 import { api, ok } from "../client";
-import type { WriteAnswer } from "../client";
+import type { Schemas, WriteAnswer } from "../client";
 import { keys } from "../keys";
 
 /** A dataset as an upload answers it: its tables' names, columns and row counts. */
@@ -65,30 +65,15 @@ export function useFetchUrl(db: string, onUploaded: (dataset: Uploaded) => void)
   });
 }
 
-/** A column's inferred type, how sure, why, its risks and the other candidates. */
-export interface InferredColumn {
-  name: string;
-  type: string;
-  confidence: number;
-  reason: string;
-  flags: string[];
-  candidates: Array<{ type: string; confidence: number }>;
-}
-
-/** What inference answers for a dataset (its schema is untyped). */
-export type Inference = {
-  columns?: InferredColumn[];
-  primary_key?: string[];
-  primary_key_reason?: string;
-  rows?: number;
-};
+/** What an import does (a dry run: would do): rows counted per class, the refused rows. */
+export type ImportReport = Schemas["ImportReport"];
 
 export function useInference(db: string, dataset: string) {
   return useQuery({
     queryKey: keys.inference(db, dataset),
     queryFn: () =>
       ok(api.GET("/api/v1/databases/{db}/datasets/{name}/inference", { params: { path: { db, name: dataset } } })),
-    select: (answer) => answer.data as Inference,
+    select: (answer) => answer.data,
     enabled: Boolean(dataset),
   });
 }
@@ -101,17 +86,13 @@ export function useSuggestedMapping(db: string, datasets: string[], onSuggested:
       const answer = await ok(
         api.POST("/api/v1/databases/{db}/datasets/suggest-ontology", { params: { path: { db } }, body: { datasets } }),
       );
-      // Untyped in the API's schema: `{mapping: {classes, sources}}`.
-      const mapping = (answer.data as { mapping: Mapping }).mapping;
+      const mapping = answer.data.mapping;
       onSuggested(mapping);
       return mapping;
     },
     staleTime: Infinity,
   });
 }
-
-/** What a dry run (and an import) reports; the API's schema leaves it untyped. */
-export type DryRunReport = ImportReport & { classes_created: string[] };
 
 /** Save the mapping as `name` (then `onSaved`) and run it dry on the branch. */
 export function useDryRun(db: string, branch: string, name: string, mapping: Mapping, onSaved: (name: string) => void) {
@@ -130,7 +111,7 @@ export function useDryRun(db: string, branch: string, name: string, mapping: Map
           params: { path: { db, name }, query: { branch } },
         }),
       );
-      return answer.data as DryRunReport;
+      return answer.data;
     },
   });
 }
@@ -164,7 +145,8 @@ export function useCommandStatus(commandId: string | null) {
   });
 }
 
-/** The report of a finished import (a command's result is untyped in the API's schema). */
+/** The report of a finished import: its command's result, which the API's schema leaves
+ * untyped (a command status carries any command's result), is the dry run's report. */
 export function importReportOf(result: Record<string, unknown> | null): ImportReport | null {
   return result as ImportReport | null;
 }

@@ -5,7 +5,8 @@ Documents allow fields beyond the ones named here (a class definition grows with
 type parameters; a database carries what it was created with).
 
 One module per resource (`databases`, `ontology`, `instances`, `history`, `proposals`,
-`search`, `graph`, `health`), `commands` for the bodies of writes, `common` for what they share.
+`search`, `graph`, `health`, `datasets`, `imports`), `commands` for the bodies of writes,
+`common` for what they share.
 Every name is importable from here."""
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ from spice.entrypoints.api.responses.databases import (
     ExpectedSeq,
     Roles,
 )
+from spice.entrypoints.api.responses.datasets import (
+    DatasetList,
+    DatasetPublic,
+    DatasetVersion,
+    Inference,
+    Preview,
+    Profile,
+    Suggestion,
+)
 from spice.entrypoints.api.responses.graph import GraphBody, GraphResult
 from spice.entrypoints.api.responses.health import HealthData, ReadyCheck, ReadyData, WebSocketStats
 from spice.entrypoints.api.responses.history import (
@@ -43,6 +53,12 @@ from spice.entrypoints.api.responses.history import (
     DiffCounts,
     MergeBase,
     SchemaDiff,
+)
+from spice.entrypoints.api.responses.imports import (
+    ImportReport,
+    MappingAt,
+    MappingList,
+    MappingPublic,
 )
 from spice.entrypoints.api.responses.instances import (
     Blame,
@@ -93,6 +109,9 @@ __all__ = [
     "DatabasePage",
     "DatabasePublic",
     "DatabaseSettings",
+    "DatasetList",
+    "DatasetPublic",
+    "DatasetVersion",
     "Diff",
     "DiffCounts",
     "ERRORS",
@@ -103,14 +122,21 @@ __all__ = [
     "GraphResult",
     "HealthData",
     "Impact",
+    "ImportReport",
+    "Inference",
     "InstanceChange",
     "InstanceCheck",
     "InstancePage",
     "InstancePublic",
     "Links",
+    "MappingAt",
+    "MappingList",
+    "MappingPublic",
     "MergeBase",
     "MergePlan",
     "Page",
+    "Preview",
+    "Profile",
     "ProposalPage",
     "ProposalPublic",
     "ReadyCheck",
@@ -121,6 +147,7 @@ __all__ = [
     "SchemaDiff",
     "SearchResult",
     "SeedStatus",
+    "Suggestion",
     "Timeline",
     "TypeInfo",
     "TypeList",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
@@ -47,6 +47,39 @@ class Me(BaseModel):
     username: str
     admin: bool
     method: str = Field(description="token, api_key, or local (loopback without credentials)")
+
+
+class IssuedKey(BaseModel):
+    """An API key issued: the key itself (in this answer only), its id and whose it is,
+    and where the log holds its issue."""
+
+    key_id: str = Field(description="names the key to revoke")
+    username: str
+    name: str
+    aggregate_id: str
+    sequence_number: int
+    event_count: int
+    position: int = Field(description="the log position of the command's outcome")
+    key: str = Field(description="sent as `X-API-Key` or `Authorization: ApiKey ...`")
+
+
+class KeyIssuedData(BaseModel):
+    """The completed command (as `CompletedData`), its result the key issued."""
+
+    command_id: str
+    status: str
+    execution_time: float
+    result: IssuedKey
+    progress_history: list[dict[str, Any]]
+
+
+class KeyIssued(BaseModel):
+    """The command that stored the key, completed (as `CompletedBody`)."""
+
+    status: Literal["success"]
+    message: str
+    command_id: str
+    data: KeyIssuedData
 
 
 class NewUser(BaseModel):
@@ -134,7 +167,11 @@ async def change_password(
     return await submit(write, command, f"Password change accepted for {username}")
 
 
-@router.post("/keys", response_model=Envelope[dict[str, Any]], responses=WRITE)
+@router.post(
+    "/keys",
+    response_model=KeyIssued,
+    response_description="The key issued (waited for: never 202)",
+)
 @needs(SELF)
 async def issue_key(
     body: NewKey, identity: deps.IdentityDep, auth: deps.AuthDep, write: deps.WriteDep

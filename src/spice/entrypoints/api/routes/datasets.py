@@ -13,7 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from spice.entrypoints.api import deps
-from spice.entrypoints.api.responses import ERRORS, WRITE, AcceptedBody, Envelope
+from spice.entrypoints.api.responses import (
+    ERRORS,
+    WRITE,
+    AcceptedBody,
+    DatasetList,
+    DatasetPublic,
+    Envelope,
+    Inference,
+    Preview,
+    Profile,
+    Suggestion,
+)
 from spice.entrypoints.api.rules import EDITOR, USER, VIEWER, needs
 from spice.entrypoints.api.schemas import success
 from spice.entrypoints.api.writes import submit
@@ -34,11 +45,6 @@ class FromUrl(BaseModel):
         max_length=2000,
         examples=["https://docs.google.com/spreadsheets/d/1AbC/edit#gid=0"],
     )
-
-
-class DatasetPublic(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    name: str
 
 
 @router.post(
@@ -82,7 +88,7 @@ async def from_url(
     return await submit(write, command, f"Version of dataset {name!r} accepted")
 
 
-@router.get(DATASETS, response_model=Envelope[dict[str, Any]])
+@router.get(DATASETS, response_model=Envelope[DatasetList])
 @needs(VIEWER)
 async def list_datasets(db: str, datasets: deps.DatasetsDep) -> dict[str, Any]:
     """Every dataset of the database, with its latest version."""
@@ -98,7 +104,7 @@ async def get_dataset(db: str, name: str, datasets: deps.DatasetsDep) -> dict[st
     return success(await run_in_threadpool(datasets.get, db, name))
 
 
-@router.get(f"{DATASETS}/{{name}}/preview", response_model=Envelope[dict[str, Any]])
+@router.get(f"{DATASETS}/{{name}}/preview", response_model=Envelope[Preview])
 @needs(VIEWER)
 async def preview(
     db: str,
@@ -115,7 +121,7 @@ async def preview(
     )
 
 
-@router.get(f"{DATASETS}/{{name}}/profile", response_model=Envelope[dict[str, Any]])
+@router.get(f"{DATASETS}/{{name}}/profile", response_model=Envelope[Profile])
 @needs(VIEWER)
 async def profile(
     db: str,
@@ -130,7 +136,7 @@ async def profile(
     return success(await run_in_threadpool(datasets.profile, db, name, version, table))
 
 
-@router.get(f"{DATASETS}/{{name}}/inference", response_model=Envelope[dict[str, Any]])
+@router.get(f"{DATASETS}/{{name}}/inference", response_model=Envelope[Inference])
 @needs(VIEWER)
 async def inference(
     db: str,
@@ -151,7 +157,7 @@ class OntologyRequest(BaseModel):
     )
 
 
-@router.post(f"{DATASETS}/suggest-ontology", response_model=Envelope[dict[str, Any]])
+@router.post(f"{DATASETS}/suggest-ontology", response_model=Envelope[Suggestion])
 @needs(VIEWER)
 async def suggest_ontology(
     db: str, datasets: deps.DatasetsDep, body: OntologyRequest | None = None

@@ -13,7 +13,16 @@ from starlette.concurrency import run_in_threadpool
 
 from spice.domain import commands as c
 from spice.entrypoints.api import deps
-from spice.entrypoints.api.responses import ERRORS, WRITE, AcceptedBody, Envelope
+from spice.entrypoints.api.responses import (
+    ERRORS,
+    WRITE,
+    AcceptedBody,
+    Envelope,
+    ImportReport,
+    MappingAt,
+    MappingList,
+    MappingPublic,
+)
 from spice.entrypoints.api.rules import EDITOR, VIEWER, needs
 from spice.entrypoints.api.schemas import success
 from spice.entrypoints.api.writes import submit
@@ -37,7 +46,7 @@ SPEC_EXAMPLE = {
 }
 
 
-@router.get(MAPPINGS, response_model=Envelope[dict[str, Any]])
+@router.get(MAPPINGS, response_model=Envelope[MappingList])
 @needs(VIEWER)
 async def list_mappings(db: str, imports: deps.ImportsDep) -> dict[str, Any]:
     """Every mapping of the database, with its latest version."""
@@ -64,7 +73,7 @@ async def save_mapping(
     return await submit(write, command, f"Version of mapping {name!r} accepted")
 
 
-@router.get(f"{MAPPINGS}/{{name}}", response_model=Envelope[dict[str, Any]])
+@router.get(f"{MAPPINGS}/{{name}}", response_model=Envelope[MappingPublic | MappingAt])
 @needs(VIEWER)
 async def get_mapping(
     db: str, name: str, imports: deps.ImportsDep, version: Version = None
@@ -73,7 +82,7 @@ async def get_mapping(
     return success(await run_in_threadpool(imports.mapping, db, name, version))
 
 
-@router.post(f"{MAPPINGS}/{{name}}/dry-run", response_model=Envelope[dict[str, Any]])
+@router.post(f"{MAPPINGS}/{{name}}/dry-run", response_model=Envelope[ImportReport])
 @needs(VIEWER)
 async def dry_run(
     db: str, name: str, imports: deps.ImportsDep, branch: deps.BranchDep, version: Version = None
