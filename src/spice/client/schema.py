@@ -78,6 +78,9 @@ class ClassCounts(TypedDict):
     created: int
     skipped: int
     refused: int
+    updated: NotRequired[int | None]
+    unchanged: NotRequired[int | None]
+    deleted: NotRequired[int | None]
 
 
 class ClassDefinition(TypedDict):
@@ -345,6 +348,7 @@ class HopBody(TypedDict):
 
 class ImportRequest(TypedDict):
     mapping: str
+    mode: NotRequired[Literal["create", "append", "upsert", "snapshot"]]
     mapping_version: NotRequired[int | None]
     allow_partial: NotRequired[bool]
 
@@ -1569,6 +1573,7 @@ class Impact(TypedDict):
 
 
 class ImportReport(TypedDict):
+    mode: Literal["create", "append", "upsert", "snapshot"]
     mapping: str
     mapping_version: int
     datasets: list[DatasetRead]
@@ -1577,6 +1582,9 @@ class ImportReport(TypedDict):
     created: int
     skipped: int
     refused: int
+    updated: NotRequired[int | None]
+    unchanged: NotRequired[int | None]
+    deleted: NotRequired[int | None]
     by_class: dict[str, ClassCounts]
     refused_rows: list[RefusedRow]
     dry_run: NotRequired[bool | None]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from spice.domain import commands as c
-from spice.domain.errors import NotFound, ValidationFailed
+from spice.domain.errors import Conflict, NotFound, ValidationFailed
 from spice.domain.events import InstanceCreated, MappingSaved
 from tests.unit.deciders.support import (
     CUSTOMER,
@@ -145,3 +145,44 @@ def test_rows_without_a_key_get_ids_from_their_row_numbers(log: Log) -> None:
     decision = log.decide(_rows(_row(2, "o1"), _row(3, "o2"), key=[]))
     ids = [e.instance_id for e in events_of(decision) if isinstance(e, InstanceCreated)]
     assert ids == ["orders_2", "orders_3"]
+
+
+def _customers(*rows: tuple[int, str, str], mode: str = "upsert") -> c.ImportRows:
+    return c.ImportRows(
+        database="shop",
+        class_id="Customer",
+        source=SOURCE,
+        rows=[
+            {
+                "row": n,
+                "values": {"customer_id": cid, "name": cid.upper(), "email": email},
+                "cells": {"customer_id": "id", "name": "name", "email": "email"},
+            }
+            for n, cid, email in rows
+        ],
+        key=["customer_id"],
+        mode=mode,
+        fields=["customer_id", "name", "email"],
+    )
+
+
+def test_an_upsert_swapping_unique_values_between_rows_releases_before_it_claims(
+    log: Log,
+) -> None:
+    log.given(_customers((2, "c7", "a@x.io"), (3, "c8", "b@x.io"), mode="create"))
+    swapped = log.decide(_customers((2, "c7", "b@x.io"), (3, "c8", "a@x.io")))
+    assert (swapped.result["updated"], swapped.result["created"]) == (2, 0)
+    kinds = [type(e).__name__ for e in events_of(swapped)]
+    assert kinds.count("UniqueValueReleased") == 2 and kinds.count("UniqueValueClaimed") == 2
+    log.given(_customers((2, "c7", "b@x.io"), (3, "c8", "a@x.io")))
+    with pytest.raises(Conflict):  # c8 keeps its email: c7 alone may not take it
+        log.decide(_customers((2, "c7", "a@x.io")))
+
+
+def test_an_unknown_mode_is_refused_before_anything_is_read(log: Log) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        log.decide(_customers((2, "c7", "a@x.io"), mode="merge"))
+    assert info.value.errors[0]["path"] == "mode"
+    log.given(c.SaveMapping(database="shop", name="m", spec=SPEC))
+    with pytest.raises(ValidationFailed):
+        log.decide(c.RunImport(database="shop", mapping="m", mode="merge"))

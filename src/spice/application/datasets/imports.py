@@ -12,6 +12,7 @@ from typing import Any
 from spice.application.commands.executor import child_id
 from spice.application.datasets.plans import SourcePlan, dependency_order, plan_source, ref_maker
 from spice.application.datasets.service import Datasets, versioned
+from spice.application.datasets.snapshots import delete_missing, missing
 from spice.application.ports.command_status import COMPLETED, CommandStatus
 from spice.application.ports.event_store import EventStore
 from spice.domain import commands as c
@@ -19,6 +20,7 @@ from spice.domain import names
 from spice.domain.aggregates import replay
 from spice.domain.deciders import decide
 from spice.domain.deciders.base import Decision, Staged, WriteModel
+from spice.domain.deciders.import_rows import UPDATING
 from spice.domain.errors import BadRequest, Conflict, NotFound, SpiceError, ValidationFailed
 from spice.domain.mapping_spec import MappingSpec
 from spice.domain.ontology.classes import parse_class
@@ -26,6 +28,8 @@ from spice.domain.ontology.model import OntologyClass
 from spice.domain.versions import pick
 
 REPORTED = 1000
+COUNTS = ("rows", "created", "skipped", "refused")
+UPDATE_COUNTS = ("updated", "unchanged", "deleted")  # upsert and snapshot runs
 MAX_MAPPINGS = 10_000
 # Runs child command `index` of a parent to its outcome.
 RunChild = Callable[[c.IssuedCommand, int, c.Command], CommandStatus]
@@ -90,30 +94,41 @@ class Imports:
             plans.append(plan_source(source, dataset, table, ref_of))
         return plans
 
-    def dry_run(self, db: str, branch: str, name: str, version: int | None) -> dict[str, Any]:
-        """What a run of the mapping would do now, with every refused row; nothing is
-        stored."""
-        command = c.RunImport(database=db, branch=branch, mapping=name, mapping_version=version)
+    def dry_run(
+        self, db: str, branch: str, name: str, version: int | None, mode: str = "create"
+    ) -> dict[str, Any]:
+        """What a run of the mapping in `mode` would do now, with every refused row;
+        nothing is stored."""
+        command = c.RunImport(
+            database=db, branch=branch, mapping=name, mapping_version=version, mode=mode
+        )
         planned = decide(self.model, command, "dry-run")
         spec = self.spec(db, name, planned.result["mapping_version"])
-        report, _ = self._staged_run(db, branch, spec, planned.result)
+        report, _ = self._staged_run(db, branch, spec, planned.result, mode)
         return {**report.result(), "dry_run": True}
 
     def _staged_run(
-        self, db: str, branch: str, spec: MappingSpec, planned: dict[str, Any]
+        self, db: str, branch: str, spec: MappingSpec, planned: dict[str, Any], mode: str
     ) -> tuple[_Report, list[SourcePlan]]:
         """Every command of a run decided in turn against a staged write model: the report
         it would give, and the plans (a run that checks first then writes these)."""
         plans = self.plan(self.model, db, branch, spec, planned["datasets"])
         staged = Staged(self.model)
-        report = _Report(planned, _stage_classes(staged, db, branch, spec))
+        report = _Report(planned, _stage_classes(staged, db, branch, spec), mode)
+
+        def step(command: c.Command) -> dict[str, Any]:
+            decision = decide(staged, command, "dry-run")
+            staged.add(decision.changes)
+            return decision.result
+
         for plan in plans:
             report.refuse(plan)
             for batch in plan.batches():
-                rows = _rows_command(db, branch, plan, batch, allow_partial=True)
-                decision = decide(staged, rows, "dry-run")
-                staged.add(decision.changes)
-                report.add(plan, decision.result)
+                report.add(plan, step(_rows_command(db, branch, plan, batch, True, mode)))
+        if mode == "snapshot":
+            for plan in plans:
+                gone = missing(staged, db, branch, plan, report.seen(plan))
+                report.deleted(plan, delete_missing(staged, db, branch, plan, gone, step))
         return report, plans
 
     # Runs ---------------------------------------------------------------------------------
@@ -138,7 +153,7 @@ class Imports:
             spec = self.spec(db, command.mapping, planned.result["mapping_version"])
             plans = None
             if not command.allow_partial:
-                checked, plans = self._staged_run(db, branch, spec, planned.result)
+                checked, plans = self._staged_run(db, branch, spec, planned.result, command.mode)
                 refused = checked.result()
                 if refused["refused"]:
                     raise ValidationFailed(
@@ -156,16 +171,30 @@ class Imports:
                 created.append(raw["id"])
             if plans is None:
                 plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
-            report = _Report(planned.result, created)
+            report = _Report(planned.result, created, command.mode)
             total = sum(len(p.rows) for p in plans) or 1
             done, index, ran = 0, len(spec.classes), len(created)
+
+            def step(child: c.Command) -> dict[str, Any]:
+                nonlocal index, ran
+                result = _require(run_child(issued, index, child))
+                index, ran = index + 1, ran + 1
+                return result
+
             for plan in plans:
                 report.refuse(plan)
                 for batch in plan.batches():
-                    rows = _rows_command(db, branch, plan, batch, command.allow_partial)
-                    report.add(plan, _require(run_child(issued, index, rows)))
-                    index, ran, done = index + 1, ran + 1, done + len(batch)
+                    rows = _rows_command(
+                        db, branch, plan, batch, command.allow_partial, command.mode
+                    )
+                    report.add(plan, step(rows))
+                    done += len(batch)
                     progress(10 + 89 * done // total, f"{done} of {total} rows written")
+            if command.mode == "snapshot":
+                for plan in plans:
+                    gone = missing(self.model, db, branch, plan, report.seen(plan))
+                    deleted = delete_missing(self.model, db, branch, plan, gone, step)
+                    report.deleted(plan, deleted)
             return Decision([], {**report.result(), "commands": ran})
 
         return run
@@ -207,7 +236,12 @@ def _stage_classes(staged: Staged, db: str, branch: str, spec: MappingSpec) -> l
 
 
 def _rows_command(
-    db: str, branch: str, plan: SourcePlan, batch: list[dict[str, Any]], allow_partial: bool
+    db: str,
+    branch: str,
+    plan: SourcePlan,
+    batch: list[dict[str, Any]],
+    allow_partial: bool,
+    mode: str,
 ) -> c.ImportRows:
     return c.ImportRows(
         database=db,
@@ -217,6 +251,8 @@ def _rows_command(
         rows=batch,
         key=list(plan.source.key),
         allow_partial=allow_partial,
+        mode=mode,
+        fields=[f.name for f in plan.source.fields],
     )
 
 
@@ -248,16 +284,23 @@ def _require(status: CommandStatus) -> dict[str, Any]:
 class _Report:
     """Counts per class and the refused rows (the first thousand) of a run."""
 
-    def __init__(self, planned: dict[str, Any], created: list[str]) -> None:
+    def __init__(self, planned: dict[str, Any], created: list[str], mode: str) -> None:
         self.planned = planned
         self.created = created
+        self.mode = mode
+        self.counts = COUNTS + (UPDATE_COUNTS if mode in UPDATING else ())
         self.by_class: dict[str, dict[str, int]] = {}
         self.refused_rows: list[dict[str, Any]] = []
+        self._seen: dict[int, set[str]] = {}  # by plan: the ids of the rows accepted
 
     def _count(self, plan: SourcePlan) -> dict[str, int]:
-        return self.by_class.setdefault(
-            plan.source.class_id, {"rows": 0, "created": 0, "skipped": 0, "refused": 0}
-        )
+        return self.by_class.setdefault(plan.source.class_id, dict.fromkeys(self.counts, 0))
+
+    def seen(self, plan: SourcePlan) -> set[str]:
+        return self._seen.get(id(plan), set())
+
+    def deleted(self, plan: SourcePlan, count: int) -> None:
+        self._count(plan)["deleted"] += count
 
     def refuse(self, plan: SourcePlan) -> None:
         """Rows the transforms refused (before any command saw them)."""
@@ -268,8 +311,9 @@ class _Report:
 
     def add(self, plan: SourcePlan, result: dict[str, Any]) -> None:
         counts = self._count(plan)
-        for key in ("created", "skipped", "refused"):
+        for key in self.counts[1:]:
             counts[key] += int(result.get(key, 0))
+        self._seen.setdefault(id(plan), set()).update(result.get("seen", []))
         self._keep(plan, result.get("refused_rows", []))
 
     def _keep(self, plan: SourcePlan, rows: list[dict[str, Any]]) -> None:
@@ -280,11 +324,9 @@ class _Report:
         ]
 
     def result(self) -> dict[str, Any]:
-        totals = {
-            k: sum(c[k] for c in self.by_class.values())
-            for k in ("rows", "created", "skipped", "refused")
-        }
+        totals = {k: sum(c[k] for c in self.by_class.values()) for k in self.counts}
         return {
+            "mode": self.mode,
             "mapping": self.planned["mapping"],
             "mapping_version": self.planned["mapping_version"],
             "datasets": self.planned["datasets"],

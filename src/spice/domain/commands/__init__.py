@@ -31,7 +31,13 @@ from spice.domain.commands.databases import (
     RestoreDatabase,
     RevokeRole,
 )
-from spice.domain.commands.datasets import AddDatasetVersion, ImportRows, RunImport, SaveMapping
+from spice.domain.commands.datasets import (
+    AddDatasetVersion,
+    DeleteImported,
+    ImportRows,
+    RunImport,
+    SaveMapping,
+)
 from spice.domain.commands.instances import (
     BulkCreateInstances,
     CreateInstance,
@@ -70,6 +76,7 @@ __all__ = [
     "DeleteDatabase",
     "DeleteInstance",
     "GrantRole",
+    "DeleteImported",
     "ImportRows",
     "IssueApiKey",
     "IssuedCommand",

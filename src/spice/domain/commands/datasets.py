@@ -44,6 +44,8 @@ class RunImport(Command):
     mapping: str
     mapping_version: int | None = None
     allow_partial: bool = False
+    # create | append | upsert | snapshot (see `domain/deciders/import_rows.py`).
+    mode: str = "create"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,3 +61,17 @@ class ImportRows(Command):
     rows: list[Payload]
     key: list[str] = field(default_factory=list)
     allow_partial: bool = False
+    mode: str = "create"
+    # The properties and links the source fills: what an upsert compares and updates.
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteImported(Command):
+    """Delete the named instances of `class_id` that an import of the source's dataset
+    table made and that are live: the rows a snapshot import no longer has."""
+
+    command_type = "DELETE_IMPORTED"
+    class_id: str
+    source: Payload
+    instance_ids: list[str]

@@ -23,7 +23,13 @@ from spice.domain.commands.databases import (
     RestoreDatabase,
     RevokeRole,
 )
-from spice.domain.commands.datasets import AddDatasetVersion, ImportRows, RunImport, SaveMapping
+from spice.domain.commands.datasets import (
+    AddDatasetVersion,
+    DeleteImported,
+    ImportRows,
+    RunImport,
+    SaveMapping,
+)
 from spice.domain.commands.instances import (
     BulkCreateInstances,
     CreateInstance,
@@ -62,6 +68,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         SaveMapping,
         RunImport,
         ImportRows,
+        DeleteImported,
         OpenProposal,
         CommentProposal,
         ApproveProposal,

@@ -269,7 +269,7 @@ def _live_instance(
 def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str) -> Decision:
     db, definition, state = _live_instance(model, command)
     values = validate_instance(definition, command.data, partial=True)
-    _keep_keys(definition, values, state.body)
+    keep_keys(definition, values, state.body)
     changes = {k: v for k, v in values.items() if state.body.get(k) != v}
     _check_link_classes(model, db, command.branch, definition, {"": changes})
     _check_links(model, db, command.branch, {"data": links_of(definition, changes)})
@@ -300,7 +300,7 @@ def update_instance(model: WriteModel, command: UpdateInstance, _command_id: str
     )
 
 
-def _keep_keys(definition: OntologyClass, values: dict[str, Any], body: dict[str, Any]) -> None:
+def keep_keys(definition: OntologyClass, values: dict[str, Any], body: dict[str, Any]) -> None:
     """Primary key values in `values` must be those of the instance (they make its id)."""
     for key in definition.key:
         if key in values and values[key] != body.get(key):
@@ -326,7 +326,7 @@ def restore_instance(model: WriteModel, command: RestoreInstance, _command_id: s
         )
     check_expected(state, command.expected_seq)
     values = validate_instance(definition, state.body if command.data is None else command.data)
-    _keep_keys(definition, values, state.body)
+    keep_keys(definition, values, state.body)
     _check_link_classes(model, db, command.branch, definition, {"": values})
     _check_links(model, db, command.branch, {"data": links_of(definition, values)})
     owner = f"{class_id}/{iid}"

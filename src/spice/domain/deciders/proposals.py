@@ -46,6 +46,7 @@ GUARDED = (
     c.RestoreInstance,
     c.RunImport,
     c.ImportRows,
+    c.DeleteImported,
     c.MergeBranch,
     c.RebaseBranch,
     c.RevertCommit,

@@ -6,7 +6,7 @@ are definitions as they were written, in any form a class create takes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -118,6 +118,9 @@ class ClassCounts(BaseModel):
     created: int
     skipped: int
     refused: int
+    updated: int | None = sometimes("upsert and snapshot: instances updated")
+    unchanged: int | None = sometimes("upsert and snapshot: rows whose instance is as they are")
+    deleted: int | None = sometimes("snapshot: instances whose rows are gone, deleted")
 
 
 class RowError(FieldError):
@@ -142,6 +145,7 @@ class ImportReport(BaseModel):
     refused rows (the first thousand) with their errors. An import's result (its command's)
     is this report without `dry_run`, with the number of `commands` it ran."""
 
+    mode: Literal["create", "append", "upsert", "snapshot"]
     mapping: str
     mapping_version: int
     datasets: list[DatasetRead]
@@ -150,6 +154,9 @@ class ImportReport(BaseModel):
     created: int
     skipped: int
     refused: int
+    updated: int | None = sometimes("upsert and snapshot: instances updated")
+    unchanged: int | None = sometimes("upsert and snapshot: rows whose instance is as they are")
+    deleted: int | None = sometimes("snapshot: instances whose rows are gone, deleted")
     by_class: dict[str, ClassCounts] = Field(description="by class id")
     refused_rows: list[RefusedRow]
     dry_run: bool | None = sometimes("true in a dry run (nothing was written)")

@@ -4,7 +4,7 @@ command whose status shows its progress and, at the end, its report)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
@@ -26,6 +26,17 @@ from spice.entrypoints.api.responses import (
 from spice.entrypoints.api.rules import EDITOR, VIEWER, needs
 from spice.entrypoints.api.schemas import success
 from spice.entrypoints.api.writes import submit
+
+Mode = Literal["create", "append", "upsert", "snapshot"]
+MODES = (
+    "`create`: a row whose key is new creates an instance; one imported before from the same "
+    "dataset is skipped, whatever its values now. `append`: each dataset version's rows are "
+    "instances of their own (ids from the version's content and the row). `upsert`: also "
+    "updates the instance of a known key, only the properties the mapping fills that changed "
+    "(an unchanged row writes nothing; a deleted instance comes back). `snapshot`: `upsert`, "
+    "then deletes the instances this dataset's table made whose rows are gone."
+)
+
 
 router = APIRouter(prefix="/api/v1", tags=["imports"], responses=ERRORS)
 MAPPINGS = "/databases/{db}/mappings"
@@ -85,18 +96,24 @@ async def get_mapping(
 @router.post(f"{MAPPINGS}/{{name}}/dry-run", response_model=Envelope[ImportReport])
 @needs(VIEWER)
 async def dry_run(
-    db: str, name: str, imports: deps.ImportsDep, branch: deps.BranchDep, version: Version = None
+    db: str,
+    name: str,
+    imports: deps.ImportsDep,
+    branch: deps.BranchDep,
+    version: Version = None,
+    mode: Annotated[Mode, Query(description="the mode of the run to try")] = "create",
 ) -> dict[str, Any]:
     """What an import with this mapping would do now, on `branch`: the classes it would
     create, per class the rows it would create, skip (imported already) and refuse, and
     every refused row (the first thousand) with its errors per property and column.
     Nothing is written."""
-    return success(await run_in_threadpool(imports.dry_run, db, branch, name, version))
+    return success(await run_in_threadpool(imports.dry_run, db, branch, name, version, mode))
 
 
 class ImportRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     mapping: str = Field(min_length=1, max_length=100)
+    mode: Mode = Field(default="create", description=MODES)
     mapping_version: int | None = Field(default=None, ge=1, description="default: the latest")
     allow_partial: bool = Field(
         default=False,
@@ -114,9 +131,11 @@ async def run_import(
 ) -> JSONResponse:
     """Import the datasets a mapping names onto `branch`: its classes first (those that
     do not exist), then the rows, targets of links before the rows that link to them, in
-    batches that are each a command and a commit of their own. Rows imported before from
-    the same dataset are skipped, so running it again creates nothing. The command's status
-    shows the progress (0-100); its result is the report (created, skipped, refused per
+    batches that are each a command and a commit of their own, in the body's `mode`. In
+    the default `create` mode rows imported before from the same dataset are skipped, so
+    running it again creates nothing; `upsert` and `snapshot` keep instances in step with a
+    changed dataset version. The command's status shows the progress (0-100); its result is
+    the report (created, skipped, refused, and for upserts updated, unchanged, deleted, per
     class, the refused rows with their errors). Every value's event records the dataset,
     version, table, row and column it came from (see the lineage of an instance)."""
     command = c.RunImport(
@@ -125,5 +144,6 @@ async def run_import(
         mapping=body.mapping,
         mapping_version=body.mapping_version,
         allow_partial=body.allow_partial,
+        mode=body.mode,
     )
     return await submit(write, command, f"Import with mapping {body.mapping!r} accepted")
