@@ -74,13 +74,13 @@ class BranchPublic(TypedDict):
 
 
 class ClassCounts(TypedDict):
+    updated: NotRequired[int | None]
+    unchanged: NotRequired[int | None]
+    deleted: NotRequired[int | None]
     rows: int
     created: int
     skipped: int
     refused: int
-    updated: NotRequired[int | None]
-    unchanged: NotRequired[int | None]
-    deleted: NotRequired[int | None]
 
 
 class ClassDefinition(TypedDict):
@@ -1573,6 +1573,9 @@ class Impact(TypedDict):
 
 
 class ImportReport(TypedDict):
+    updated: NotRequired[int | None]
+    unchanged: NotRequired[int | None]
+    deleted: NotRequired[int | None]
     mode: Literal["create", "append", "upsert", "snapshot"]
     mapping: str
     mapping_version: int
@@ -1582,9 +1585,6 @@ class ImportReport(TypedDict):
     created: int
     skipped: int
     refused: int
-    updated: NotRequired[int | None]
-    unchanged: NotRequired[int | None]
-    deleted: NotRequired[int | None]
     by_class: dict[str, ClassCounts]
     refused_rows: list[RefusedRow]
     dry_run: NotRequired[bool | None]

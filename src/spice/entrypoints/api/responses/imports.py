@@ -110,7 +110,15 @@ class DatasetRead(BaseModel):
     table: str
 
 
-class ClassCounts(BaseModel):
+class UpdateCounts(BaseModel):
+    """What the modes that update count besides: `upsert` and `snapshot`."""
+
+    updated: int | None = sometimes("upsert and snapshot: instances updated")
+    unchanged: int | None = sometimes("upsert and snapshot: rows whose instance is as they are")
+    deleted: int | None = sometimes("snapshot: instances whose rows are gone, deleted")
+
+
+class ClassCounts(UpdateCounts):
     """The rows of a class's sources, and how many are (or would be) created, skipped
     (imported before from the same dataset) and refused."""
 
@@ -118,9 +126,6 @@ class ClassCounts(BaseModel):
     created: int
     skipped: int
     refused: int
-    updated: int | None = sometimes("upsert and snapshot: instances updated")
-    unchanged: int | None = sometimes("upsert and snapshot: rows whose instance is as they are")
-    deleted: int | None = sometimes("snapshot: instances whose rows are gone, deleted")
 
 
 class RowError(FieldError):
@@ -139,7 +144,7 @@ class RefusedRow(BaseModel):
     errors: list[RowError]
 
 
-class ImportReport(BaseModel):
+class ImportReport(UpdateCounts):
     """What an import does (in a dry run, would do): the mapping version and dataset
     versions it reads, the classes it creates, rows counted in all and per class, and the
     refused rows (the first thousand) with their errors. An import's result (its command's)
@@ -154,9 +159,6 @@ class ImportReport(BaseModel):
     created: int
     skipped: int
     refused: int
-    updated: int | None = sometimes("upsert and snapshot: instances updated")
-    unchanged: int | None = sometimes("upsert and snapshot: rows whose instance is as they are")
-    deleted: int | None = sometimes("snapshot: instances whose rows are gone, deleted")
     by_class: dict[str, ClassCounts] = Field(description="by class id")
     refused_rows: list[RefusedRow]
     dry_run: bool | None = sometimes("true in a dry run (nothing was written)")
