@@ -10,6 +10,7 @@ from spice.application.ports.documents import (
     KIND_DATABASE,
     KIND_INSTANCE,
     DocKey,
+    Document,
     DocumentReads,
 )
 from spice.application.reads.views import ClassView, InstanceView, Page, RecordView
@@ -19,12 +20,26 @@ from spice.domain.ontology.classes import descendants, lineage
 from spice.domain.ontology.instances import each_link
 from spice.domain.ontology.model import OntologyClass
 
+MAX_PARSED = 10_000  # class versions kept parsed
+
 
 class Reader:
     """Looks documents up; raises NotFound with a message a user can act on."""
 
     def __init__(self, documents: DocumentReads) -> None:
         self.documents = documents
+        # Class definitions parsed, by the log position that wrote the version: a version's
+        # position names it for good, so searches and lists parse each version once.
+        self._parsed: dict[tuple[int, str, str], OntologyClass] = {}
+
+    def _definition(self, doc: Document) -> OntologyClass:
+        key = (doc.position, doc.key.db, str(doc.key.cls))
+        found = self._parsed.get(key)
+        if found is None:
+            if len(self._parsed) >= MAX_PARSED:
+                self._parsed.clear()
+            found = self._parsed[key] = OntologyClass.of(doc.body["data"])
+        return found
 
     def database(self, db: str) -> RecordView:
         names.check_name("database", db, names.DATABASE_NAME)
@@ -57,7 +72,7 @@ class Reader:
         doc = self.documents.get(DocKey(KIND_CLASS, db, branch, class_id), as_of=as_of)
         if doc is None:
             raise NotFound(f"class {class_id!r} not found in {db!r}", {"class_id": class_id})
-        return ClassView.of(doc)
+        return ClassView.of(doc, self._definition(doc))
 
     def classes(
         self, db: str, branch: str, offset: int, limit: int, as_of: int | None = None
@@ -66,7 +81,7 @@ class Reader:
         docs, total = self.documents.list(
             KIND_CLASS, db, branch, offset=offset, limit=limit, as_of=as_of
         )
-        return Page([ClassView.of(d) for d in docs], total)
+        return Page([ClassView.of(d, self._definition(d)) for d in docs], total)
 
     def instance(
         self, db: str, branch: str, class_id: str, instance_id: str, as_of: int | None = None
@@ -105,7 +120,7 @@ class Reader:
     ) -> list[str]:
         """The class and every class that extends it, directly or not."""
         docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000, as_of=as_of)
-        definitions = (OntologyClass.of(d.body["data"]) for d in docs)
+        definitions = (self._definition(d) for d in docs)
         return [class_id, *descendants(definitions, class_id)]
 
     def class_definitions(
@@ -114,7 +129,7 @@ class Reader:
         """The live classes of the branch (as of a position), by id."""
         self.branch(db, branch)
         docs, _ = self.documents.list(KIND_CLASS, db, branch, limit=100_000, as_of=as_of)
-        return [OntologyClass.of(d.body["data"]) for d in docs]
+        return [self._definition(d) for d in docs]
 
     def links(
         self, db: str, branch: str, class_id: str, instance_id: str, limit: int = 1000

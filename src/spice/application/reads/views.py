@@ -109,8 +109,9 @@ class ClassView:
     version: Version
 
     @classmethod
-    def of(cls, doc: Document) -> ClassView:
-        definition = OntologyClass.of(doc.body["data"])
+    def of(cls, doc: Document, definition: OntologyClass | None = None) -> ClassView:
+        """The view of a class document (`definition`: its body, parsed already)."""
+        definition = definition or OntologyClass.of(doc.body["data"])
         return cls(definition, doc.key.db, str(doc.key.branch), Version.of(doc))
 
     def public(self) -> dict[str, Any]:
