@@ -180,12 +180,12 @@ def _linked(
 ) -> None:
     """Keep the rows whose links point at live instances of the right class (or at rows of
     this batch); refuse the others."""
-    writes = rows.written()
+    writes = [(iid, _set(values), row) for iid, values, row in rows.written()]
     here = {f"{definition.id}/{iid}" for iid, _, _ in writes}
     wanted = {
         ref: names.instance_aggregate(db, command.branch, *ref.split("/", 1))
         for _, values, _ in writes
-        for ref in links_of(definition, _set(values))
+        for ref in links_of(definition, values)
         if ref not in here
     }
     live = model.live_heads(wanted.values())
@@ -194,10 +194,10 @@ def _linked(
     for _, values, row in writes:
         errors = [
             field_error(rel.predicate, "link_target_not_found", f"no live instance {ref}", ref)
-            for rel, ref in each_link(definition, _set(values))
+            for rel, ref in each_link(definition, values)
             if ref not in here and wanted[ref] not in live
         ]
-        errors += wrong_class_links(model, db, command.branch, definition, _set(values), lineages)
+        errors += wrong_class_links(model, db, command.branch, definition, values, lineages)
         if errors:
             refused.append(_refused(row, errors))
             bad.add(row.get("row"))
@@ -217,16 +217,21 @@ def _changes(
     """The events of the rows, each with its cells, and the unique values they claim and
     release."""
     class_id, branch = definition.id, command.branch
-    aggregate = lambda iid: names.instance_aggregate(db, branch, class_id, iid)  # noqa: E731
-    changes = [
-        Change(aggregate(iid), 1, InstanceCreated(class_id, iid, values), _provenance(command, row))
-        for iid, values, row in rows.fresh
-    ]
+    changes: list[Change] = []
     claims: list[tuple[uniqueness.Claim, str]] = []
     releases: list[tuple[uniqueness.Claim, str]] = []
+    for iid, values, row in rows.fresh:
+        aggregate_id = names.instance_aggregate(db, branch, class_id, iid)
+        created = InstanceCreated(class_id, iid, values)
+        changes.append(Change(aggregate_id, 1, created, _provenance(command, row)))
+        claims += [
+            (c, f"{class_id}/{iid}") for c in uniqueness.claims_of(db, branch, definition, values)
+        ]
     for (iid, values, row), state in rows.restored:
-        event = InstanceRestored(class_id, iid, values)
-        changes.append(Change(state.aggregate_id, state.seq + 1, event, _provenance(command, row)))
+        restored = InstanceRestored(class_id, iid, values)
+        changes.append(
+            Change(state.aggregate_id, state.seq + 1, restored, _provenance(command, row))
+        )
         claims += [
             (c, f"{class_id}/{iid}") for c in uniqueness.claims_of(db, branch, definition, values)
         ]
@@ -240,11 +245,6 @@ def _changes(
         owner = f"{class_id}/{iid}"
         releases += [(c, owner) for c in before if c not in after]
         claims += [(c, owner) for c in after if c not in before]
-    claims = [
-        (c, f"{class_id}/{iid}")
-        for iid, values, _ in rows.fresh
-        for c in uniqueness.claims_of(db, branch, definition, values)
-    ] + claims
     freed = uniqueness.release_all(model, releases)
     return changes + freed + uniqueness.claim(model, claims, "rows", freed)
 
