@@ -77,6 +77,9 @@ OWNERS_ONLY = {
     ("PUT", "/api/v1/databases/{db}/settings"),
     ("PUT", "/api/v1/databases/{db}/roles/{username}"),
     ("DELETE", "/api/v1/databases/{db}/roles/{username}"),
+    # A connector holds credentials and makes the server reach other systems.
+    ("PUT", "/api/v1/databases/{db}/connectors/{name}"),
+    ("DELETE", "/api/v1/databases/{db}/connectors/{name}"),
 }
 
 

@@ -15,15 +15,20 @@ from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusSto
 from spice.adapters.embedded.sqlite_consumer_registry import SQLiteConsumerRegistry
 from spice.adapters.embedded.sqlite_documents import SQLiteDocumentStore
 from spice.adapters.embedded.sqlite_event_store import SQLiteEventStore
+from spice.adapters.embedded.sqlite_sync_states import SQLiteSyncStates
 from spice.adapters.embedded.tantivy_search import TantivySearchIndex
+from spice.adapters.fernet_box import FernetBox
 from spice.adapters.memory.command_status import InMemoryCommandStatusStore
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
 from spice.adapters.memory.rate_limit import InMemoryRateLimiter
+from spice.adapters.memory.sync_states import InMemorySyncStates
 from spice.adapters.web.fetcher import PublicUrlFetcher
 from spice.adapters.web.jwks import signing_keys
 from spice.application.auth import NAMES_PER_ADDRESS
+from spice.application.connectors.scheduler import SoleLeader
+from spice.application.connectors.web_sources import HttpSource
 from spice.application.oidc import OidcVerifier
 from spice.application.overlay.store import DocumentStore
 from spice.application.ports.blobs import BlobStore
@@ -33,6 +38,7 @@ from spice.application.ports.event_store import EventStore
 from spice.application.ports.fetching import UrlFetcher
 from spice.application.ports.rate_limit import RateLimit, RateLimiter
 from spice.application.ports.search import SearchIndex
+from spice.application.ports.sources import Leadership, SecretBox, SourceReader, SyncStates
 from spice.application.ports.transport import Transport
 from spice.bootstrap.settings import Settings
 
@@ -181,3 +187,55 @@ def _limiter(s: Settings, limit: RateLimit) -> RateLimiter:
     from spice.adapters.distributed.redis_rate_limit import RedisRateLimiter
 
     return RedisRateLimiter(s.rate_limit_url, limit)
+
+
+def sync_states(s: Settings, pools: Pools) -> SyncStates:
+    """Connectors' sync states, beside the consumer registry."""
+    url = s.consumer_registry_location()
+    if url.startswith("memory:"):
+        return InMemorySyncStates()
+    if url.startswith(POSTGRES):
+        from spice.adapters.distributed.postgres_sync_states import PostgresSyncStates
+
+        return PostgresSyncStates(pools.get(url))
+    return SQLiteSyncStates(_sqlite_path(url), s.sqlite_synchronous)
+
+
+def source_readers(s: Settings, fetcher: UrlFetcher) -> dict[str, SourceReader]:
+    """A reader per connector kind; PostgreSQL and S3 sources need the `distributed` extra
+    (psycopg, boto3), and are refused without it."""
+    readers: dict[str, SourceReader] = {
+        "http_file": HttpSource(fetcher),
+        "google_sheets": HttpSource(fetcher, sheets=True),
+    }
+    allow = s.fetch_private_networks
+    try:
+        from spice.adapters.distributed.postgres_source import PostgresSource
+
+        readers["postgresql"] = PostgresSource(allow)
+    except ImportError:  # pragma: no cover - the extra is installed wherever tests run
+        pass
+    try:
+        from spice.adapters.distributed.s3_source import S3Source
+
+        readers["s3"] = S3Source(allow)
+    except ImportError:  # pragma: no cover
+        pass
+    return readers
+
+
+def secret_box(s: Settings) -> SecretBox | None:
+    return FernetBox(s.secrets_key) if s.secrets_key else None
+
+
+def leadership(s: Settings) -> Leadership:
+    """Who runs the connector scheduler: on a PostgreSQL log, the process holding its
+    advisory lock; on the embedded profile, the one process."""
+    url = s.event_store_location()
+    if not url.startswith(POSTGRES):
+        return SoleLeader()
+    from spice.adapters.distributed.postgres import split_schema
+    from spice.adapters.distributed.postgres_leader import PostgresLeadership
+
+    plain, schema = split_schema(url)
+    return PostgresLeadership(plain, f"spice:{schema}:connector-scheduler")

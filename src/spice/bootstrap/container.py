@@ -16,6 +16,10 @@ from spice.application.commands.service import CommandService, DrainWait
 from spice.application.commands.status import CommandStatuses
 from spice.application.commands.tracking import CommandTracker
 from spice.application.commands.worker import CommandWorker
+from spice.application.connectors.scheduler import Scheduler
+from spice.application.connectors.secrets import Secrets
+from spice.application.connectors.service import Connectors
+from spice.application.connectors.sync import Syncs
 from spice.application.datasets.imports import Imports
 from spice.application.datasets.service import Datasets
 from spice.application.delivery.follower import LogFollower
@@ -32,6 +36,7 @@ from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.rate_limit import RateLimiter
 from spice.application.ports.search import SearchIndex
+from spice.application.ports.sources import SyncStates
 from spice.application.ports.transport import Transport
 from spice.application.projections.documents import DocumentProjector, rebuild
 from spice.application.projections.search import SearchProjector
@@ -49,7 +54,7 @@ from spice.application.reads.refs import Refs
 from spice.application.reads.search import SearchService
 from spice.bootstrap import adapters
 from spice.bootstrap.settings import Settings
-from spice.domain.commands import CreateUser, RunImport
+from spice.domain.commands import CreateUser, RunImport, SyncConnector
 from spice.domain.deciders.base import WriteModel
 from spice.domain.errors import Conflict
 from spice.domain.names import user_aggregate
@@ -102,6 +107,9 @@ class Container:
     housekeeping: Housekeeping
     audit: AuditTrail
     backlog: Backlog
+    connectors: Connectors
+    syncs: Syncs
+    scheduler: Scheduler
     pools: adapters.Pools = field(default_factory=adapters.Pools)
 
     @property
@@ -139,6 +147,7 @@ class Container:
             self.tracker.hear_other_processes()
             self.read_follower.start()
             self.search_follower.start()
+            self.scheduler.start()
             return
         if self.documents.needs_rebuild():
             log.warning(
@@ -150,13 +159,16 @@ class Container:
             self.worker.start()
             self.projector.start()
             self.search_projector.start()
+            self.scheduler.start()
 
     def stop(self) -> None:
+        self.scheduler.stop()
         self.housekeeping.stop()
         followers = [self.worker, self.projector, self.search_projector]
         for follower in {*followers, self.read_follower, self.search_follower}:
             follower.stop()
         ports: list[Any] = [self.events, self.registry, self.documents, self.statuses, self.blobs]
+        ports.append(self.syncs.states)
         ports += [p for p in (self.rate_limiter, self.auth.throttle) if p is not None]
         for port in [*ports, self.search, *([self.transport] if self.transport else [])]:
             port.close()
@@ -199,6 +211,7 @@ def build_container(s: Settings) -> Container:
     reader, refs, history, diffs = _history(ports, model)
     searches = SearchService(reader, search, documents.checkpoint)
     datasets, imports = _datasets(s, ports, w, model)
+    syncs, connectors = _connectors(s, ports, w, model, datasets)
     return Container(
         settings=s,
         events=events,
@@ -235,7 +248,12 @@ def build_container(s: Settings) -> Container:
         housekeeping=_housekeeping(s, ports, purger),
         audit=AuditTrail(events, refs),
         backlog=Backlog(events, PendingCommands(events), ports.transport),
-        readiness=_readiness(s, ports, w),
+        readiness=_readiness(s, ports, w, syncs.states),
+        connectors=connectors,
+        syncs=syncs,
+        scheduler=Scheduler(
+            events, syncs, w.commands, adapters.leadership(s), s.connector_tick_seconds
+        ),
         pools=ports.pools,
     )
 
@@ -297,6 +315,18 @@ def _datasets(
     return datasets, imports
 
 
+def _connectors(
+    s: Settings, ports: _Ports, w: _Writes, model: WriteModel, datasets: Datasets
+) -> tuple[Syncs, Connectors]:
+    """Connectors, and their syncs, run by the worker as commands with child commands."""
+    states = adapters.sync_states(s, ports.pools)
+    secrets = Secrets(s.connector_secrets, adapters.secret_box(s))
+    readers = adapters.source_readers(s, datasets.fetcher)
+    syncs = Syncs(model, datasets, states, readers, secrets)
+    w.executor.runners[SyncConnector] = syncs.runner(w.executor.run_child)
+    return syncs, Connectors(ports.events, states, secrets)
+
+
 def _authenticator(s: Settings, model: WriteModel) -> Authenticator:
     return Authenticator(
         model,
@@ -335,7 +365,7 @@ def _housekeeping(s: Settings, ports: _Ports, purger: Purger) -> Housekeeping:
     )
 
 
-def _readiness(s: Settings, ports: _Ports, w: _Writes) -> Readiness:
+def _readiness(s: Settings, ports: _Ports, w: _Writes, states: SyncStates) -> Readiness:
     return Readiness(
         ports.events,
         ports.documents,
@@ -345,6 +375,8 @@ def _readiness(s: Settings, ports: _Ports, w: _Writes) -> Readiness:
         _carriers(s, ports.registry, w.worker, w.read_follower, w.search_follower),
         s.ready_max_lag_seconds,
         pending=PendingCommands(ports.events) if s.process == "api" else None,
+        connectors=states,
+        failing_for=s.connector_degraded_after_seconds,
     )
 
 

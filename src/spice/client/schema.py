@@ -729,6 +729,11 @@ class RowError(TypedDict):
     column: str | list[str] | None
 
 
+class Schedule(TypedDict):
+    every_seconds: NotRequired[int | None]
+    cron: NotRequired[str | None]
+
+
 class SchemaChanges(TypedDict):
     added: list[str]
     removed: list[str]
@@ -870,10 +875,53 @@ class SuggestedSourceLink(TypedDict):
     target: str
 
 
+class SyncCounts(TypedDict):
+    created: int
+    updated: int
+    unchanged: int
+    deleted: int
+    skipped: int
+    refused: int
+
+
+class SyncRecord(TypedDict):
+    at: float
+    ok: bool
+    command_id: NotRequired[str | None]
+    error: NotRequired[str | None]
+    trigger: NotRequired[str | None]
+    changed: NotRequired[bool | None]
+    version: NotRequired[int | None]
+    imported: NotRequired[bool | None]
+    totals: NotRequired[SyncCounts | None]
+
+
+class SyncStatePublic(TypedDict):
+    last_poll: float | None
+    last_change: float | None
+    last_success: float | None
+    last_failure: float | None
+    last_error: str | None
+    failing_since: float | None
+    attempts: int
+    next_run: float | None
+    next_retry: float | None
+    cursor: dict[str, str | int | float | bool | dict[str, str] | None]
+    last_command: str | None
+    history: list[SyncRecord]
+
+
 class TableSummary(TypedDict):
     name: str
     columns: list[str]
     rows: int
+
+
+class ThenImport(TypedDict):
+    mapping: str
+    mode: NotRequired[Literal["create", "append", "upsert", "snapshot"]]
+    branch: NotRequired[str]
+    allow_partial: NotRequired[bool]
 
 
 class Timeline(TypedDict):
@@ -1069,6 +1117,34 @@ class CompletedData(TypedDict):
     progress_history: list[ProgressPoint]
 
 
+ConnectorPublic = TypedDict(
+    "ConnectorPublic",
+    {
+        "name": str,
+        "database": str,
+        "version": int,
+        "kind": Literal["google_sheets", "http_file", "postgresql", "s3"],
+        "config": dict[str, Any],
+        "dataset": str,
+        "schedule": dict[str, int | str] | None,
+        "import": ThenImport | None,
+        "state": SyncStatePublic,
+    },
+)
+
+
+ConnectorRequest = TypedDict(
+    "ConnectorRequest",
+    {
+        "kind": Literal["google_sheets", "http_file", "postgresql", "s3"],
+        "config": dict[str, Any],
+        "dataset": str,
+        "schedule": NotRequired[Schedule | None],
+        "import": NotRequired[ThenImport | None],
+    },
+)
+
+
 class DatabasePage(TypedDict):
     items: list[DatabasePublic]
     count: int
@@ -1113,6 +1189,12 @@ class EnvelopeCommitPage(TypedDict):
     status: Literal["success"]
     message: str
     data: CommitPage
+
+
+class EnvelopeConnectorPublic(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ConnectorPublic
 
 
 class EnvelopeDatabasePage(TypedDict):
@@ -1481,6 +1563,11 @@ class CompletedBody(TypedDict):
     data: CompletedData
 
 
+class ConnectorList(TypedDict):
+    connectors: list[ConnectorPublic]
+    total: int
+
+
 Items: TypeAlias = InstanceChanged | InstanceAdded | InstanceRemoved
 
 
@@ -1515,6 +1602,12 @@ class EnvelopeClassPage(TypedDict):
     status: Literal["success"]
     message: str
     data: ClassPage
+
+
+class EnvelopeConnectorList(TypedDict):
+    status: Literal["success"]
+    message: str
+    data: ConnectorList
 
 
 class EnvelopeDatasetPublic(TypedDict):

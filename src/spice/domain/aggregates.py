@@ -13,6 +13,7 @@ from spice.domain.events import (
     BranchRebased,
     ClassCreated,
     ClassUpdated,
+    ConnectorSaved,
     DatabaseCreated,
     DatabaseDeleted,
     DatabasePurged,
@@ -74,7 +75,7 @@ def _apply_body(body: dict[str, Any], event: DomainEvent) -> dict[str, Any]:
         return {**body, "password_hash": event.password_hash}
     if isinstance(event, BranchRebased):
         return {**body, "rebased_position": event.position}
-    if isinstance(event, DatasetVersionAdded | MappingSaved):
+    if isinstance(event, DatasetVersionAdded | MappingSaved | ConnectorSaved):
         version = {k: v for k, v in event.to_data().items() if k not in ("database", "name")}
         versions = [*body.get("versions", []), version]
         return {"database": event.database, "name": event.name, "versions": versions}
@@ -113,7 +114,7 @@ def apply(
         state.created_by = event.actor
     if is_deletion(event):
         state.deleted = True
-    elif isinstance(fact, InstanceRestored | DatabaseRestored):
+    elif isinstance(fact, InstanceRestored | DatabaseRestored | ConnectorSaved):
         state.deleted = False
     state.seq = event.sequence_number
     state.updated_at = event.occurred_at

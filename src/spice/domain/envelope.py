@@ -28,6 +28,8 @@ class AggregateType(StrEnum):
     DATASET = "Dataset"
     # How the columns of datasets become classes, properties and links, in versions.
     MAPPING = "Mapping"
+    # A source that stays connected (a sheet, a file by URL, a table, a bucket), in versions.
+    CONNECTOR = "Connector"
     # A proposal (pull request) to merge one branch into another, with its conversation.
     PROPOSAL = "Proposal"
     # A user of the system (name, password hash, whether an administrator), and an API key

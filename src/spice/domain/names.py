@@ -19,6 +19,7 @@ CLASS_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 MAPPING_NAME = DATASET_NAME
+CONNECTOR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{0,99}$")
 API_KEY_ID = re.compile(r"^[a-z0-9]{8,32}$")
@@ -102,6 +103,15 @@ def mapping_aggregate(db: str, name: str) -> str:
 def mapping_prefix(db: str) -> str:
     """What the ids of a database's mapping streams begin with."""
     return f"mapping:{db}:"
+
+
+def connector_aggregate(db: str, name: str) -> str:
+    return f"{connector_prefix(db)}{name}"
+
+
+def connector_prefix(db: str) -> str:
+    """What the ids of a database's connector streams begin with."""
+    return f"connector:{db}:"
 
 
 def proposal_aggregate(db: str, number: int) -> str:

@@ -4,8 +4,6 @@ cannot lead the server into its own network."""
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import Message
@@ -13,6 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from spice.application.addresses import check_host
 from spice.application.ports.fetching import Fetched, UrlFetcher
 from spice.domain.errors import BadRequest, PayloadTooLarge
 
@@ -36,9 +35,15 @@ class PublicUrlFetcher(UrlFetcher):
     def __init__(self, allow_private: bool = False) -> None:
         self.allow_private = allow_private
 
-    def get(self, url: str, max_bytes: int, timeout: float) -> Fetched:
+    def get(
+        self, url: str, max_bytes: int, timeout: float, headers: dict[str, str] | None = None
+    ) -> Fetched:
         try:
-            with self._get(url, timeout) as response:
+            with self._get(url, timeout, headers or {}) as response:
+                etag = response.headers.get("etag")
+                modified = response.headers.get("last-modified")
+                if response.status_code == 304 and headers:
+                    return Fetched(_filename(response, url), b"", etag, modified, True)
                 if response.status_code != 200:
                     raise BadRequest(
                         f"{url} answered {response.status_code}",
@@ -54,19 +59,19 @@ class PublicUrlFetcher(UrlFetcher):
                             {"url": url, "max_bytes": max_bytes},
                         )
                     chunks.append(chunk)
-                return Fetched(_filename(response, url), b"".join(chunks))
+                return Fetched(_filename(response, url), b"".join(chunks), etag, modified)
         except httpx.HTTPError as exc:
             raise BadRequest(f"could not fetch {url}: {exc}", {"url": url}) from None
 
     @contextmanager
-    def _get(self, url: str, timeout: float) -> Iterator[httpx.Response]:
+    def _get(self, url: str, timeout: float, headers: dict[str, str]) -> Iterator[httpx.Response]:
         """A streamed GET that follows redirects itself, checking every address it is sent
         to."""
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:
             for _ in range(MAX_REDIRECTS + 1):
                 self.check_address(url)
-                with client.stream("GET", url) as response:
-                    if not response.is_redirect:
+                with client.stream("GET", url, headers=headers) as response:
+                    if not response.has_redirect_location:
                         yield response
                         return
                     url = str(response.next_request.url) if response.next_request else url
@@ -77,17 +82,7 @@ class PublicUrlFetcher(UrlFetcher):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise BadRequest("url must be an http(s) URL", {"url": url})
-        if self.allow_private:
-            return
         try:
-            found = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise BadRequest(f"cannot resolve {parts.hostname}: {exc}", {"url": url}) from None
-        for *_, address in found:
-            ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
-            if not ip.is_global:
-                raise BadRequest(
-                    f"{parts.hostname} is a non-public address ({ip}): the server fetches "
-                    "only from public addresses unless SPICE_FETCH_PRIVATE_NETWORKS is on",
-                    {"url": url, "address": str(ip)},
-                )
+            check_host(parts.hostname, parts.port or 443, self.allow_private, url)
+        except BadRequest as exc:
+            raise BadRequest(exc.message, {"url": url, **exc.details}) from None

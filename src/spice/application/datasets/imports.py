@@ -167,7 +167,7 @@ class Imports:
                 if self._made_elsewhere(db, branch, raw["id"], child_id(issued.command_id, index)):
                     continue
                 make = c.CreateClass(database=db, branch=branch, definition=raw)
-                _require(run_child(issued, index, make))
+                require_child(run_child(issued, index, make))
                 created.append(raw["id"])
             if plans is None:
                 plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
@@ -177,7 +177,7 @@ class Imports:
 
             def step(child: c.Command) -> dict[str, Any]:
                 nonlocal index, ran
-                result = _require(run_child(issued, index, child))
+                result = require_child(run_child(issued, index, child))
                 index, ran = index + 1, ran + 1
                 return result
 
@@ -267,9 +267,9 @@ AGAIN: dict[str, type[SpiceError]] = {
 }
 
 
-def _require(status: CommandStatus) -> dict[str, Any]:
+def require_child(status: CommandStatus) -> dict[str, Any]:
     """A child's result; when it failed, its error raised again as the same kind of
-    refusal (so the run answers 404, 409 or 422 as the child did)."""
+    refusal (so the parent answers 404, 409 or 422 as the child did)."""
     if status.status == COMPLETED:
         return status.result or {}
     error = status.error or {}

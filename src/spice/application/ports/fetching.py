@@ -15,18 +15,26 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Fetched:
-    """A file read from a URL: the name it is served under, and its bytes."""
+    """A file read from a URL: the name it is served under, its bytes, and the validators
+    it was served with. `not_modified`: a conditional request found it as it was (no
+    bytes)."""
 
     filename: str
     data: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
 
 
 class UrlFetcher(ABC):
     @abstractmethod
-    def get(self, url: str, max_bytes: int, timeout: float) -> Fetched:
-        """The file at `url`. BadRequest when it cannot be read (no http(s) URL, a
-        non-public address, an answer other than 200, too many redirects, a network
-        error); PayloadTooLarge past `max_bytes`."""
+    def get(
+        self, url: str, max_bytes: int, timeout: float, headers: dict[str, str] | None = None
+    ) -> Fetched:
+        """The file at `url`; `headers` may make the request conditional (`If-None-Match`,
+        `If-Modified-Since`), and a 304 is then a `not_modified` answer. BadRequest when it
+        cannot be read (no http(s) URL, a non-public address, an answer other than 200,
+        too many redirects, a network error); PayloadTooLarge past `max_bytes`."""
 
 
 class SigningKeys(ABC):

@@ -30,6 +30,7 @@ from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.document_projection import DocumentProjection
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.search import SearchIndex
+from spice.application.ports.sources import SyncStates
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,10 @@ class Readiness:
     max_lag_seconds: float
     # Commands accepted and not yet run, in a process whose command workers run elsewhere.
     pending: PendingCommands | None = None
+    # Connectors' sync states: one failing for longer than `failing_for` seconds makes the
+    # process degraded, never unready (a source away is not this process's fault).
+    connectors: SyncStates | None = None
+    failing_for: float = 3600.0
     clock: Callable[[], float] = time.time
 
     def report(self) -> dict[str, Any]:
@@ -96,6 +101,8 @@ class Readiness:
             checks += [self._follower(f, head) for f in self.followers]
             if self.pending is not None:
                 checks.append(self._commands_waiting())
+        if self.connectors is not None:
+            checks.append(self._connectors(self.connectors))
         ready = all(c.ok for c in checks if c.required)
         problems = [f"{c.name}: {c.reason}" for c in checks if not c.ok]
         status = "not ready" if not ready else "degraded" if problems else "ready"
@@ -176,6 +183,21 @@ class Readiness:
                 f"{self.max_lag_seconds:g}s): are the relay and `spice worker commands` running?"
             )
         return Check("command workers", not reason, True, _ms(started), reason, None, seconds)
+
+    def _connectors(self, states: SyncStates) -> Check:
+        started = time.perf_counter()
+        try:
+            found = states.all()
+        except Exception as exc:  # noqa: BLE001
+            reason = f"cannot be read ({_words(exc)})"
+            return Check("connectors", False, False, _ms(started), reason)
+        now = self.clock()
+        failing = [
+            f"{s.database}/{s.connector} failing for {now - s.failing_since:.0f}s ({s.last_error})"
+            for s in found
+            if s.failing_since is not None and now - s.failing_since > self.failing_for
+        ]
+        return Check("connectors", not failing, False, _ms(started), "; ".join(failing)[:1000])
 
     def _age_after(self, position: int) -> float:
         """Seconds since the first event after `position` was written."""

@@ -126,6 +126,32 @@ class SettingsFields(BaseSettings):
         "non-public addresses (off: such a URL is refused, since the server fetches it on a "
         "client's behalf).",
     )
+    secrets_key: str = Field(
+        default="",
+        description="Seals the secrets of connector configs (passwords, tokens) given in clear, "
+        "so the log holds them only sealed: a Fernet key (`python -c 'from "
+        "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`); empty: "
+        'a secret is given only by reference, `{"secret_ref": "NAME"}` for the setting '
+        "SPICE_SECRET_NAME.",
+        json_schema_extra={"profile": "both"},
+    )
+    connector_secrets: dict[str, str] = Field(
+        default_factory=dict,
+        description="Secrets connectors name by reference (`secret_ref`), by name; read from "
+        "every SPICE_SECRET_<NAME> variable as well.",
+    )
+    connector_tick_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="How often the scheduler looks for connectors due to be synced.",
+    )
+    connector_degraded_after_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="A connector whose syncs have failed for this long makes `/ready` say "
+        "`degraded` (never not ready).",
+    )
     drain_timeout_seconds: float = Field(
         default=10.0,
         ge=0,

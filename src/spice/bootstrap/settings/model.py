@@ -4,10 +4,13 @@ from them (where each port is, whether the server may bind where it is told to).
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError, ValidationInfo, field_validator
 
+from spice.application.connectors.secrets import refs_of
 from spice.bootstrap.settings.fields import SettingsFields
 from spice.bootstrap.settings.rules import (
     DISTRIBUTED_REQUIRED,
@@ -18,6 +21,8 @@ from spice.bootstrap.settings.rules import (
     env_name,
     mask,
 )
+
+FERNET_KEY = re.compile(r"^[A-Za-z0-9_-]{43}=$")
 
 
 class Settings(SettingsFields):
@@ -30,6 +35,19 @@ class Settings(SettingsFields):
         if value and (len(value) < least or value.lower() in KNOWN_SECRETS):
             raise ValueError(f"a {what} of {least}+ characters, not a known default")
         return value
+
+    @field_validator("secrets_key", mode="after")
+    @classmethod
+    def _fernet_key(cls, value: str) -> str:
+        if value and not FERNET_KEY.fullmatch(value):
+            raise ValueError("a Fernet key: 32 bytes in URL-safe base64 (44 characters)")
+        return value
+
+    @field_validator("connector_secrets", mode="after")
+    @classmethod
+    def _with_environment(cls, value: dict[str, str]) -> dict[str, str]:
+        """The secrets given, and those of the SPICE_SECRET_<NAME> variables."""
+        return {**refs_of(os.environ), **value}
 
     def binds_loopback(self) -> bool:
         try:

@@ -22,6 +22,7 @@ from spice.domain.commands.branches import (
     ResetBranch,
     RevertCommit,
 )
+from spice.domain.commands.connectors import DeleteConnector, SaveConnector, SyncConnector
 from spice.domain.commands.databases import (
     ConfigureDatabase,
     CreateDatabase,
@@ -76,6 +77,7 @@ __all__ = [
     "DeleteDatabase",
     "DeleteInstance",
     "GrantRole",
+    "DeleteConnector",
     "DeleteImported",
     "ImportRows",
     "IssueApiKey",
@@ -94,6 +96,8 @@ __all__ = [
     "RevokeApiKey",
     "RevokeRole",
     "RunImport",
+    "SaveConnector",
+    "SyncConnector",
     "SaveMapping",
     "UpdateClass",
     "UpdateInstance",

@@ -14,6 +14,7 @@ from spice.domain.commands.branches import (
     ResetBranch,
     RevertCommit,
 )
+from spice.domain.commands.connectors import DeleteConnector, SaveConnector, SyncConnector
 from spice.domain.commands.databases import (
     ConfigureDatabase,
     CreateDatabase,
@@ -69,6 +70,9 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         RunImport,
         ImportRows,
         DeleteImported,
+        SaveConnector,
+        DeleteConnector,
+        SyncConnector,
         OpenProposal,
         CommentProposal,
         ApproveProposal,

@@ -13,6 +13,7 @@ from typing import Any
 from spice.domain import commands as c
 from spice.domain.deciders import (
     branches,
+    connectors,
     databases,
     datasets,
     import_rows,
@@ -45,6 +46,9 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.RunImport: imports.run_import,
     c.ImportRows: import_rows.import_rows,
     c.DeleteImported: import_rows.delete_imported,
+    c.SaveConnector: connectors.save_connector,
+    c.DeleteConnector: connectors.delete_connector,
+    c.SyncConnector: connectors.sync_connector,
     c.OpenProposal: proposals.open_proposal,
     c.CommentProposal: proposals.comment_proposal,
     c.ApproveProposal: proposals.approve_proposal,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from spice.domain.events.base import Data, DomainEvent
 from spice.domain.events.commands import CommandAccepted, CommandCompleted, CommandFailed
+from spice.domain.events.connectors import ConnectorDeleted, ConnectorSaved
 from spice.domain.events.databases import (
     BranchCreated,
     BranchDeleted,
@@ -72,6 +73,8 @@ __all__ = [
     "ClassEvent",
     "ClassUpdated",
     "CommandAccepted",
+    "ConnectorDeleted",
+    "ConnectorSaved",
     "CommandCompleted",
     "CommandFailed",
     "DELETIONS",

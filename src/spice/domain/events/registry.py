@@ -8,6 +8,7 @@ from collections.abc import Callable
 from spice.domain.envelope import EventEnvelope
 from spice.domain.events.base import Data, DomainEvent
 from spice.domain.events.commands import CommandAccepted, CommandCompleted, CommandFailed
+from spice.domain.events.connectors import ConnectorDeleted, ConnectorSaved
 from spice.domain.events.databases import (
     BranchCreated,
     BranchDeleted,
@@ -56,6 +57,8 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         DatabaseRoleRevoked,
         DatasetVersionAdded,
         MappingSaved,
+        ConnectorSaved,
+        ConnectorDeleted,
         ProposalOpened,
         ProposalCommented,
         ProposalApproved,
@@ -86,6 +89,7 @@ DELETIONS: tuple[type[DomainEvent], ...] = (
     ClassDeleted,
     InstanceDeleted,
     ApiKeyRevoked,
+    ConnectorDeleted,
 )
 DELETION_EVENTS = frozenset(cls.event_type for cls in DELETIONS)
 

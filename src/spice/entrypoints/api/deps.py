@@ -16,6 +16,7 @@ from spice.application.auth import KEY_PREFIX, LOCAL, NOBODY, Authenticator, Ide
 from spice.application.commands.checks import ClassChecks
 from spice.application.commands.service import CommandService
 from spice.application.commands.status import CommandStatuses
+from spice.application.connectors.service import Connectors
 from spice.application.datasets.imports import Imports
 from spice.application.datasets.service import Datasets
 from spice.application.ports.documents import KIND_BRANCH, DocKey
@@ -85,6 +86,10 @@ async def get_diffs(request: Request) -> Diffs:
 
 async def get_lineages(request: Request) -> Lineages:
     return _container(request).lineages
+
+
+async def get_connectors(request: Request) -> Connectors:
+    return _container(request).connectors
 
 
 async def get_datasets(request: Request) -> Datasets:
@@ -206,6 +211,7 @@ BranchDep = Annotated[str, Depends(get_branch)]
 RefsDep = Annotated[Refs, Depends(get_refs)]
 ProposalsDep = Annotated[Proposals, Depends(get_proposals)]
 DatasetsDep = Annotated[Datasets, Depends(get_datasets)]
+ConnectorsDep = Annotated[Connectors, Depends(get_connectors)]
 ImportsDep = Annotated[Imports, Depends(get_imports)]
 HistoryDep = Annotated[History, Depends(get_history)]
 DiffsDep = Annotated[Diffs, Depends(get_diffs)]

@@ -15,6 +15,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spice.application.ports.command_status import CommandStatus
+from spice.application.ports.sources import SyncStates
 from spice.application.reads.backlog import Backlog
 from spice.application.reads.readiness import Readiness
 
@@ -59,6 +60,8 @@ class Metrics:
         waiting, and where there is Kafka, the command workers' lag and the dead letters."""
         self.registry.register(_Lag(readiness))
         self.registry.register(_Backlog(backlog))
+        if readiness.connectors is not None:
+            self.registry.register(_Connectors(readiness.connectors))
 
     def on_status(self, status: CommandStatus) -> None:
         if not status.is_final or status.command_id in self._counted:
@@ -149,6 +152,32 @@ class _Backlog(Collector):
             family = GaugeMetricFamily(name, text, labels=["topic"])
             for topic, count in counts.items():
                 family.add_metric([topic], count)
+            yield family
+
+
+class _Connectors(Collector):
+    """Where each connector's syncs stand (times in seconds since the epoch)."""
+
+    GAUGES = (
+        ("last_poll", "spice_connector_last_poll_timestamp_seconds", "Last poll of the source"),
+        ("last_change", "spice_connector_last_change_timestamp_seconds", "Last change synced"),
+        ("last_success", "spice_connector_last_success_timestamp_seconds", "Last success"),
+        ("last_failure", "spice_connector_last_failure_timestamp_seconds", "Last failure"),
+        ("attempts", "spice_connector_failures", "Syncs or polls failed in a row"),
+        ("next_retry", "spice_connector_next_retry_timestamp_seconds", "Next retry"),
+    )
+
+    def __init__(self, states: SyncStates) -> None:
+        self.states = states
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        found = self.states.all()
+        for field, name, text in self.GAUGES:
+            family = GaugeMetricFamily(name, text, labels=["database", "connector"])
+            for state in found:
+                value = getattr(state, field)
+                if value is not None:
+                    family.add_metric([state.database, state.connector], float(value))
             yield family
 
 

@@ -23,6 +23,11 @@ from spice.entrypoints.api.responses.commands import (
     SeedStatus,
 )
 from spice.entrypoints.api.responses.common import ERRORS, Envelope, ErrorBody, Page, Versioned
+from spice.entrypoints.api.responses.connectors import (
+    ConnectorList,
+    ConnectorPublic,
+    ConnectorRequest,
+)
 from spice.entrypoints.api.responses.databases import (
     BranchList,
     BranchPublic,
@@ -86,6 +91,9 @@ from spice.entrypoints.api.responses.proposals import ProposalPage, ProposalPubl
 from spice.entrypoints.api.responses.search import SearchResult
 
 __all__ = [
+    "ConnectorList",
+    "ConnectorPublic",
+    "ConnectorRequest",
     "AcceptedBody",
     "AcceptedData",
     "Blame",
