@@ -83,7 +83,7 @@ def onboard(client: TestClient) -> dict[str, float]:
 
     def caught_up() -> None:
         query = f"limit=1&min_position={position}&timeout=300"
-        _ok(client.get(f"/api/v1/database/logi/instances/Orders?{query}"))
+        _ok(client.get(f"/api/v1/database/logi/instances/Order?{query}"))
 
     times["reads caught up"], _ = _timed(caught_up)
     times["end to end"] = time.perf_counter() - started

@@ -11,29 +11,29 @@ from typing import Any, Protocol
 
 SYNTHETIC_3PL = Path(__file__).resolve().parent / "data" / "datasets" / "synthetic_3pl"
 CLASSES = {
-    "clients": "Clients",
-    "events": "Events",
-    "exceptions": "Exceptions",
-    "inbounds": "Inbounds",
-    "inventory_snapshots": "InventorySnapshots",
-    "locations": "Locations",
-    "order_items": "OrderItems",
-    "orders": "Orders",
-    "products": "Products",
-    "receipts": "Receipts",
-    "returns": "Returns",
-    "skus": "Skus",
-    "suppliers": "Suppliers",
+    "clients": "Client",
+    "events": "Event",
+    "exceptions": "Exception",
+    "inbounds": "Inbound",
+    "inventory_snapshots": "InventorySnapshot",
+    "locations": "Location",
+    "order_items": "OrderItem",
+    "orders": "Order",
+    "products": "Product",
+    "receipts": "Receipt",
+    "returns": "Return",
+    "skus": "Sku",
+    "suppliers": "Supplier",
     "tracking": "Tracking",
-    "warehouses": "Warehouses",
+    "warehouses": "Warehouse",
 }
 FOUR_HOPS = {
     "start_class": "Tracking",
     "hops": [
-        {"predicate": "order", "target_class": "Orders"},
-        {"predicate": "order", "target_class": "OrderItems", "reverse": True},
-        {"predicate": "sku", "target_class": "Skus"},
-        {"predicate": "product", "target_class": "Products"},
+        {"predicate": "order", "target_class": "Order"},
+        {"predicate": "order", "target_class": "OrderItem", "reverse": True},
+        {"predicate": "sku", "target_class": "Sku"},
+        {"predicate": "product", "target_class": "Product"},
     ],
     "include_paths": True,
     "limit": 50,
@@ -62,13 +62,13 @@ def check_imported(http: Http, db: str) -> None:
     path = data["paths"][0]["nodes"]
     assert [n.split("/")[0] for n in path] == [
         "Tracking",
-        "Orders",
-        "OrderItems",
-        "Skus",
-        "Products",
+        "Order",
+        "OrderItem",
+        "Sku",
+        "Product",
     ]
     order_id = path[0].split("/")[1]
-    assert path[1] == f"Orders/{order_id}" and path[2].startswith(f"OrderItems/{order_id}_")
+    assert path[1] == f"Order/{order_id}" and path[2].startswith(f"OrderItem/{order_id}_")
     nodes = {n["id"]: n for n in data["nodes"]}
     item, sku, product = (nodes[ref]["data"]["data"] for ref in path[2:])
     assert item["order"] == path[1] and item["sku"] == path[3]

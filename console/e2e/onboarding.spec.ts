@@ -40,20 +40,22 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   await page.getByRole("button", { name: "Next" }).click();
 
   // 3) the suggested classes: links found between the files; one edited
-  const orders = page.getByRole("region", { name: "Class Orders" }).or(page.getByLabel("Class Orders"));
-  await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText("client_id → Clients");
-  await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText(
-    "ship_from_warehouse → Warehouses",
-  );
-  await orders.getByLabel("Orders.service_level Type").selectOption("string");
-  // A suggested class renamed: the links to it follow.
-  const warehouses = page.getByLabel("Class id Warehouses");
-  await warehouses.fill("Warehouse");
-  await warehouses.blur();
-  await expect(orders.getByRole("list", { name: "Orders Relationships" })).toContainText(
+  const orders = page
+    .getByRole("region", { name: "Class Order", exact: true })
+    .or(page.getByLabel("Class Order", { exact: true }));
+  await expect(orders.getByRole("list", { name: "Order Relationships" })).toContainText("client_id → Client");
+  await expect(orders.getByRole("list", { name: "Order Relationships" })).toContainText(
     "ship_from_warehouse → Warehouse",
   );
-  await expect(page.getByLabel("Class id Warehouse", { exact: true })).toHaveValue("Warehouse");
+  await orders.getByLabel("Order.service_level Type").selectOption("string");
+  // A suggested class renamed: the links to it follow.
+  const warehouses = page.getByLabel("Class id Warehouse", { exact: true });
+  await warehouses.fill("Depot");
+  await warehouses.blur();
+  await expect(orders.getByRole("list", { name: "Order Relationships" })).toContainText(
+    "ship_from_warehouse → Depot",
+  );
+  await expect(page.getByLabel("Class id Depot", { exact: true })).toHaveValue("Depot");
   await accessible(page);
   await shoot(page, "onboarding-classes");
   await page.getByRole("button", { name: "Next" }).click();
@@ -70,16 +72,16 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   await expect(page.getByText(/Imported: \d+ created, 0 skipped, 0 refused/)).toBeVisible({ timeout: 180_000 });
   const report = page.getByRole("table", { name: "Report" });
   await expect(report.getByRole("row")).toHaveCount(16);
-  await expect(report.getByRole("row", { name: /^Warehouse 3 3 0 0$/ })).toBeVisible();
+  await expect(report.getByRole("row", { name: /^Depot 3 3 0 0$/ })).toBeVisible();
   await accessible(page);
   await shoot(page, "onboarding-import");
-  const ordersRow = report.getByRole("row", { name: /^Orders / });
+  const ordersRow = report.getByRole("row", { name: /^Order / });
   const created = Number((await ordersRow.getByRole("cell").nth(2).innerText()).trim());
   expect(created).toBeGreaterThan(0);
-  await ordersRow.getByRole("link", { name: "Orders" }).click();
+  await ordersRow.getByRole("link", { name: "Order", exact: true }).click();
   await expect(page.getByText(`${created} instances`)).toBeVisible();
-  const table = page.getByRole("table", { name: "Instances Orders" });
-  await expect(table.getByRole("link", { name: /^Clients\// }).first()).toBeVisible();
+  const table = page.getByRole("table", { name: "Instances Order", exact: true });
+  await expect(table.getByRole("link", { name: /^Client\// }).first()).toBeVisible();
   // Facets narrow the table, and the sort holds across its pages.
   const paid = page.getByRole("group", { name: "payment_status" }).getByRole("checkbox").first();
   const bucket = await paid.locator("xpath=ancestor::label[1]").innerText();
@@ -92,7 +94,7 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   await page.getByLabel("Sort by").selectOption("order_datetime");
   await page.getByLabel("Order", { exact: true }).selectOption("desc");
   const firstTwo = table.getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
-  await expect(firstTwo.nth(1)).toContainText("Clients/");
+  await expect(firstTwo.nth(1)).toContainText("Client/");
   const when = async (i: number) => (await firstTwo.nth(i).getByRole("cell").nth(2).innerText()).trim();
   expect((await when(0)) >= (await when(1))).toBe(true);
   await accessible(page);
@@ -106,7 +108,7 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   );
   // The edited type holds: service_level was imported as text, not as an enum.
   await page.getByRole("link", { name: "Ontology" }).click();
-  await page.getByRole("menuitem", { name: /Orders/ }).click();
+  await page.getByRole("menuitem", { name: /\bOrder\b/ }).click();
   await expect(
     page.getByRole("table", { name: "Properties" }).getByRole("row", { name: /service_level string/ }),
   ).toBeVisible();

@@ -37,26 +37,18 @@ export type Mapping = {
   sources: Source[];
 };
 
-/** The dataset name of an uploaded file (the server takes Latin letters, digits and `_`):
- * its stem in those, or for a stem with none of them (`매출.csv`) a name made from a hash of
- * it, the same for the same file name. */
+/** The dataset name of an uploaded file, in its own language (`재고.csv` -> `재고`): its stem
+ * in NFC and lower case, letters and digits of any script kept, each other run of characters
+ * one `_`, and `d_` before a stem that starts with a digit (the server takes names of letters,
+ * digits, `_`, `.` and `-`). */
 export function datasetName(filename: string): string {
-  const stem = filename.replace(/\.[^.]+$/, "");
+  const stem = filename.replace(/\.[^.]+$/, "").normalize("NFC");
   const cleaned = stem
     .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/[^\p{L}\p{N}_]+/gu, "_")
     .replace(/^_+|_+$/g, "");
-  if (!/[a-z0-9]/.test(cleaned)) return `dataset_${fnv(stem)}`;
-  return (/^[a-z]/.test(cleaned) ? cleaned : `d_${cleaned}`).slice(0, 64);
-}
-
-function fnv(text: string): string {
-  let hash = 0x811c9dc5;
-  for (const ch of text) {
-    hash ^= ch.codePointAt(0) ?? 0;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(36);
+  if (!cleaned) return "dataset";
+  return (/^\p{L}/u.test(cleaned) ? cleaned : `d_${cleaned}`).slice(0, 64);
 }
 
 /** Types whose values the import reads with the `parse` transform. */

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -278,20 +279,20 @@ def test_inference_and_an_ontology_suggested_from_uploaded_datasets(demo: TestCl
     types = {c["name"]: c["type"] for c in inferred["columns"]}
     assert types["order_datetime"] == "datetime" and types["currency"] == "enum"
     assert inferred["primary_key"] == ["order_id"]
-    assert inferred["suggested_class"]["id"] == "Orders"
+    assert inferred["suggested_class"]["id"] == "Order"
     before = head(demo)
     suggested = demo.post(f"{DATASETS}/suggest-ontology", json={}).json()["data"]
     assert head(demo) == before  # a suggestion writes nothing
     by_id = {cls["id"]: cls for cls in suggested["classes"]}
-    assert by_id["Orders"]["relationships"] == [
-        {"predicate": "client", "target": "Clients", "cardinality": "n:1"},
-        {"predicate": "ship_from_warehouse", "target": "Warehouses", "cardinality": "n:1"},
+    assert by_id["Order"]["relationships"] == [
+        {"predicate": "client", "target": "Client", "cardinality": "n:1"},
+        {"predicate": "ship_from_warehouse", "target": "Warehouse", "cardinality": "n:1"},
     ]
     for cls in suggested["classes"]:  # the suggestion is an ontology the server accepts
         created = demo.post("/api/v1/database/demo/ontology?wait=true", json=cls)
         assert created.status_code == 200, created.text
     only = demo.post(f"{DATASETS}/suggest-ontology", json={"datasets": ["clients"]}).json()
-    assert [c["id"] for c in only["data"]["classes"]] == ["Clients"]
+    assert [c["id"] for c in only["data"]["classes"]] == ["Client"]
     assert demo.post(f"{DATASETS}/suggest-ontology", json={"datasets": ["x"]}).status_code == 404
 
 
@@ -335,3 +336,28 @@ def test_the_seed_era_inline_suggestion(demo: TestClient) -> None:
         json={"data": [["a", "b", "c"]], "columns": ["x", "y"]},
     )
     assert ragged.status_code == 422
+
+
+def test_a_korean_file_is_a_dataset_and_a_class_named_in_korean(demo: TestClient) -> None:
+    """`재고.csv` (CP949, Korean headers) is the dataset `재고` at its percent-encoded path;
+    its class is labelled `재고` with a readable id, and its link to `거래처.csv` (UTF-8) is
+    found through the Korean headers."""
+    stock = "재고번호,거래처코드,수량,비고\n1,V-1,5,정상\n2,V-2,7,파손\n3,V-1,2,정상\n"
+    vendors = "거래처코드,거래처명\nV-1,한빛상사\nV-2,대성물산\n"
+    assert _upload(demo, quote("재고"), "재고.csv", stock.encode("cp949")).status_code == 200
+    assert _upload(demo, quote("거래처"), "거래처.csv", vendors.encode()).status_code == 200
+    listed = demo.get(DATASETS).json()["data"]["datasets"]
+    assert {d["name"] for d in listed} >= {"재고", "거래처"}
+    found = demo.get(f"{DATASETS}/{quote('재고')}").json()["data"]
+    assert found["name"] == "재고" and found["versions"][0]["detected"]["encoding"] == "cp949"
+    inferred = demo.get(f"{DATASETS}/{quote('재고')}/inference").json()["data"]
+    assert inferred["suggested_class"]["id"] == "Jaego"
+    assert inferred["suggested_class"]["label"] == {"ko": "재고"}
+    assert {c["name"]: c["type"] for c in inferred["columns"]}["재고번호"] == "integer"
+    suggested = demo.post(f"{DATASETS}/suggest-ontology", json={"datasets": ["재고", "거래처"]})
+    links = suggested.json()["data"]["links"]
+    assert [(x["dataset"], x["column"], x["target_dataset"]) for x in links] == [
+        ("재고", "거래처코드", "거래처")
+    ]
+    refused = _upload(demo, quote("재 고"), "x.csv", stock.encode())  # a space: no name
+    assert refused.status_code == 422

@@ -45,7 +45,7 @@ def _written(client: TestClient, after: int) -> list[Any]:
 
 
 def _counts(result: dict[str, Any], *keys: str) -> tuple[int, ...]:
-    return tuple(result["by_class"]["Items"][k] for k in keys)
+    return tuple(result["by_class"]["Item"][k] for k in keys)
 
 
 def test_an_upsert_updates_what_changed_and_creates_what_is_new(shop: TestClient) -> None:
@@ -55,11 +55,11 @@ def test_an_upsert_updates_what_changed_and_creates_what_is_new(shop: TestClient
     before = head(shop)
     result = _run(shop, "upsert")
     assert _counts(result, "created", "updated", "unchanged", "deleted") == (1, 1, 1, 0)
-    assert _values(shop, "Items", "I1") == {"item_id": "I1", "name": "Apple", "qty": 4}
-    assert _instance(shop, "Items", "I2").status_code == 200  # an upsert deletes nothing
+    assert _values(shop, "Item", "I1") == {"item_id": "I1", "name": "Apple", "qty": 4}
+    assert _instance(shop, "Item", "I2").status_code == 200  # an upsert deletes nothing
     updated = [e for e in _written(shop, before) if e.event_type == "InstanceUpdated"]
     assert [e.data["changes"] for e in updated] == [{"qty": 4}]
-    blame = shop.get("/api/v1/database/shop/instances/Items/I1/blame?property=qty").json()
+    blame = shop.get("/api/v1/database/shop/instances/Item/I1/blame?property=qty").json()
     (entry,) = blame["data"]["blame"]
     assert (entry["cell"]["version"], entry["cell"]["row"], entry["cell"]["column"]) == (
         2,
@@ -80,14 +80,14 @@ def test_a_snapshot_deletes_the_rows_that_are_gone_and_brings_them_back(
     wait_ok(
         shop,
         "POST",
-        "/api/v1/database/shop/instances/Items/create",
+        "/api/v1/database/shop/instances/Item/create",
         json={"data": {"item_id": "X9", "name": "Typed in", "qty": 1}},
     )
     _upload(shop, "items", V2)
     result = _run(shop, "snapshot")
     assert _counts(result, "created", "updated", "unchanged", "deleted") == (1, 1, 1, 1)
-    assert _instance(shop, "Items", "I2").status_code == 404
-    assert _instance(shop, "Items", "X9").status_code == 200  # not made by the import
+    assert _instance(shop, "Item", "I2").status_code == 404
+    assert _instance(shop, "Item", "X9").status_code == 200  # not made by the import
     _upload(shop, "items", V1)  # I2 is back, I4 gone
     before = head(shop)
     r = shop.post(f"{DB}/mappings/m/dry-run?mode=snapshot")
@@ -97,9 +97,9 @@ def test_a_snapshot_deletes_the_rows_that_are_gone_and_brings_them_back(
     assert _counts(tried, "created", "updated", "deleted") == (1, 1, 1)
     result = _run(shop, "snapshot")
     assert _counts(result, "created", "updated", "deleted") == (1, 1, 1)
-    assert _values(shop, "Items", "I2")["name"] == "Pear"
-    assert _instance(shop, "Items", "I4").status_code == 404
-    listed = shop.get("/api/v1/database/shop/instances/Items?limit=100").json()["data"]
+    assert _values(shop, "Item", "I2")["name"] == "Pear"
+    assert _instance(shop, "Item", "I4").status_code == 404
+    listed = shop.get("/api/v1/database/shop/instances/Item?limit=100").json()["data"]
     assert sorted(i["instance_id"] for i in listed["instances"]) == ["I1", "I2", "I3", "X9"]
 
 
@@ -110,7 +110,7 @@ def test_append_makes_each_versions_rows_instances_of_their_own(shop: TestClient
     assert (again["created"], again["skipped"]) == (0, 3)
     _upload(shop, "items", V2)
     assert _run(shop, "append")["created"] == 3
-    listed = shop.get("/api/v1/database/shop/instances/Items?limit=100").json()["data"]
+    listed = shop.get("/api/v1/database/shop/instances/Item?limit=100").json()["data"]
     assert listed["total"] == 6
 
 
@@ -150,4 +150,4 @@ def test_an_interrupted_snapshot_resumes_without_deleting_twice(
     assert "died" in calls
     assert _counts(result, "unchanged", "deleted") == (1, 2)
     deleted = [e.aggregate_id for e in _written(shop, before) if e.event_type == "InstanceDeleted"]
-    assert sorted(deleted) == ["inst:shop:main:Items:I1", "inst:shop:main:Items:I2"]
+    assert sorted(deleted) == ["inst:shop:main:Item:I1", "inst:shop:main:Item:I2"]

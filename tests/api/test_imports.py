@@ -83,19 +83,19 @@ def test_an_import_writes_every_row_with_the_cell_it_came_from(shop: TestClient)
     spec = _loaded(shop)
     orders = next(s for s in spec["sources"] if s["dataset"] == "orders")
     assert orders["links"] == [
-        {"predicate": "warehouse", "column": "warehouse", "target": "Warehouses"}
+        {"predicate": "warehouse", "column": "warehouse", "target": "Warehouse"}
     ]
     r = _run(shop)
     assert r.status_code == 200, r.text
     result = r.json()["data"]["result"]
     assert (result["rows"], result["created"], result["skipped"], result["refused"]) == (5, 5, 0, 0)
-    assert result["classes_created"] == ["Warehouses", "Orders"]
-    order = _values(shop, "Orders", "O1")
+    assert result["classes_created"] == ["Warehouse", "Order"]
+    order = _values(shop, "Order", "O1")
     assert order["amount"] == {"amount": "1200", "currency": "KRW"} and order["paid"] is True
-    assert order["warehouse"] == "Warehouses/W1"
-    hub = _values(shop, "Warehouses", "W1")
+    assert order["warehouse"] == "Warehouse/W1"
+    hub = _values(shop, "Warehouse", "W1")
     assert hub["opened"] == "2024-03-05"
-    blame = shop.get("/api/v1/database/shop/instances/Orders/O3/blame?property=amount").json()
+    blame = shop.get("/api/v1/database/shop/instances/Order/O3/blame?property=amount").json()
     (entry,) = blame["data"]["blame"]
     cell = entry["cell"]
     assert (cell["dataset"], cell["version"], cell["table"], cell["row"], cell["column"]) == (
@@ -106,8 +106,8 @@ def test_an_import_writes_every_row_with_the_cell_it_came_from(shop: TestClient)
         "amount",
     )
     assert any(c["kind"] == "source" for c in entry["causes"])
-    linked = shop.get("/api/v1/database/shop/instances/Orders/O2/links").json()["data"]
-    assert "Warehouses/W2" in str(linked)
+    linked = shop.get("/api/v1/database/shop/instances/Order/O2/links").json()["data"]
+    assert "Warehouse/W2" in str(linked)
 
 
 def test_running_an_import_again_creates_nothing(shop: TestClient) -> None:
@@ -117,7 +117,7 @@ def test_running_an_import_again_creates_nothing(shop: TestClient) -> None:
     assert r.status_code == 200, r.text
     result = r.json()["data"]["result"]
     assert (result["created"], result["skipped"], result["classes_created"]) == (0, 5, [])
-    listed = shop.get("/api/v1/database/shop/instances/Orders?limit=100").json()
+    listed = shop.get("/api/v1/database/shop/instances/Order?limit=100").json()
     assert listed["data"]["total"] == 3
 
 
@@ -130,7 +130,7 @@ def test_a_refused_row_refuses_the_whole_import_and_writes_nothing(shop: TestCli
     found = {(e["row"], e["column"], e["code"]) for e in errors}
     assert (5, "warehouse", "link_target_not_found") in found
     assert any(row == 6 and column == "amount" for row, column, _ in found)
-    assert shop.get("/api/v1/database/shop/ontology/Orders").status_code == 404
+    assert shop.get("/api/v1/database/shop/ontology/Order").status_code == 404
     written = container_of(shop).events.read_all(before, 1000)
     assert not [e for e in written if e.event_type in ("InstanceCreated", "ClassCreated")]
 
@@ -141,12 +141,12 @@ def test_allow_partial_imports_the_good_rows_and_reports_the_others(shop: TestCl
     assert r.status_code == 200, r.text
     result = r.json()["data"]["result"]
     assert (result["created"], result["refused"]) == (5, 2)
-    assert result["by_class"]["Orders"] == {"rows": 5, "created": 3, "skipped": 0, "refused": 2}
+    assert result["by_class"]["Order"] == {"rows": 5, "created": 3, "skipped": 0, "refused": 2}
     refused = {r["row"]: r for r in result["refused_rows"]}
     assert sorted(refused) == [5, 6]
     assert refused[5]["errors"][0]["column"] == "warehouse"
-    assert _instance(shop, "Orders", "O4").status_code == 404
-    assert _instance(shop, "Orders", "O3").status_code == 200
+    assert _instance(shop, "Order", "O4").status_code == 404
+    assert _instance(shop, "Order", "O3").status_code == 200
 
 
 def test_a_dry_run_reports_what_an_import_would_do_and_writes_nothing(shop: TestClient) -> None:
@@ -159,7 +159,7 @@ def test_a_dry_run_reports_what_an_import_would_do_and_writes_nothing(shop: Test
     assert (report["created"], report["refused"], report["classes_created"]) == (
         5,
         2,
-        ["Warehouses", "Orders"],
+        ["Warehouse", "Order"],
     )
     assert head(shop) == before
 
@@ -312,9 +312,9 @@ def test_an_import_goes_to_the_branch_it_names_and_not_to_a_protected_one(
     r = shop.post(f"{DB}/imports?branch=onboarding&wait=true&timeout=60", json={"mapping": "m"})
     assert r.status_code == 200, r.text
     assert r.json()["data"]["result"]["created"] == 5
-    on_branch = shop.get("/api/v1/database/shop/instances/Orders?branch=onboarding&limit=10")
+    on_branch = shop.get("/api/v1/database/shop/instances/Order?branch=onboarding&limit=10")
     assert on_branch.json()["data"]["total"] == 3
-    assert shop.get("/api/v1/database/shop/ontology/Orders").status_code == 404
+    assert shop.get("/api/v1/database/shop/ontology/Order").status_code == 404
 
 
 def test_a_partial_run_whose_batch_is_refused_answers_as_the_batch_did(shop: TestClient) -> None:

@@ -78,7 +78,7 @@ def test_a_command_worker_killed_mid_import_resumes_it_without_doubling(cluster:
     assert "RETRYING" in [h["status"] for h in status["history"]], status["history"]
     query = f"limit=1&min_position={result['position']}&timeout=120"
     listed = httpx.get(
-        f"{api.url}/api/v1/database/onboard/instances/Readings?{query}", headers=auth, timeout=150
+        f"{api.url}/api/v1/database/onboard/instances/Reading?{query}", headers=auth, timeout=150
     )
     assert listed.json()["data"]["total"] == ROWS
     again = _post(

@@ -42,7 +42,7 @@ def test_spice_import_onboards_the_3pl_dataset(server: ServerProcess, tmp_path: 
     assert {
         "predicate": "ship_from_warehouse",
         "column": "ship_from_warehouse",
-        "target": "Warehouses",
+        "target": "Warehouse",
     } in orders["links"]
     with httpx.Client(base_url=server.url, timeout=60) as http:
         check_imported(http, "logi")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from spice.domain import names
+from spice.domain import names, numbers
 from spice.domain.errors import ValidationFailed, field_error
 from spice.domain.mapping_spec import FieldMap
 
@@ -34,8 +34,26 @@ MAX_COLUMNS = 10_000
 Errors = list[dict[str, Any]]
 
 CASTS = ("string", "integer", "decimal", "float", "boolean")
-TRUE = {"true", "t", "yes", "y", "1", "예", "네", "o"}
-FALSE = {"false", "f", "no", "n", "0", "아니오", "아니요", "x"}
+# Yes and no as files write them (English, Korean, Japanese, Chinese, German, French,
+# Spanish); type inference takes the same words.
+TRUE = {"true", "t", "yes", "y", "1", "예", "네", "참", "o", "はい", "是", "ja", "oui", "sí", "si"}
+TRUE |= {"wahr", "vrai"}
+FALSE = {
+    "false",
+    "f",
+    "no",
+    "n",
+    "0",
+    "아니오",
+    "아니요",
+    "거짓",
+    "x",
+    "いいえ",
+    "否",
+    "nein",
+    "non",
+}
+FALSE |= {"falsch", "faux"}
 
 
 class CellError(ValueError):
@@ -108,18 +126,18 @@ def _cast(value: Any, t: dict[str, Any]) -> Any:
 
 # `parse`: the written forms that type inference accepts, turned into the forms the types
 # take (the types themselves stay strict: ISO dates, unseparated numbers, and so on).
-PARSED = ("integer", "decimal", "float", "money", "boolean", "date", "datetime", "coordinate")
-CURRENCY_MARKS = {
-    "₩": "KRW",
-    "원": "KRW",
-    "$": "USD",
-    "달러": "USD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "円": "JPY",
-    "元": "CNY",
-}
+PARSED = (
+    "integer",
+    "decimal",
+    "float",
+    "percentage",
+    "money",
+    "boolean",
+    "date",
+    "datetime",
+    "coordinate",
+)
+CURRENCY_MARKS = numbers.CURRENCY_MARKS
 DATE_FORMS = (
     re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\.?$"),
     re.compile(r"^(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일$"),
@@ -129,7 +147,12 @@ DAY_FIRST = re.compile(r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})$")
 NUMBER_MARKS = re.compile(r"[₩$€£¥]|KRW|USD|EUR|JPY|GBP|CNY|원|달러|円|元")
 
 
-def _number(text: str) -> str:
+def _number(text: str, mark: str | None = None) -> str:
+    """A number in plain notation: read with the column's decimal mark (`decimal`) when the
+    mapping names one, else with a point, else the older reading (a lone decimal comma)."""
+    found = numbers.plain(text, mark or ".")
+    if found is not None:
+        return found
     text = text.strip()
     negative = text.startswith("(") and text.endswith(")")
     text = text.strip("()").replace(" ", "")
@@ -155,9 +178,15 @@ def _parse_as(value: Any, t: dict[str, Any]) -> Any:
     if not isinstance(value, str) or not value.strip():
         return value
     text, kind = value.strip(), t["as"]
+    mark = t.get("decimal")
     if kind in ("integer", "decimal", "float"):
-        return _number(text)
+        return _number(text, mark)
+    if kind == "percentage":
+        return _number(text.removesuffix("%").strip(), mark)
     if kind == "money":
+        read = numbers.money(text, mark or ".")
+        if read is not None:
+            return f"{read[0]} {numbers.currency(read[1])}"
         marks = [m for m in CURRENCY_MARKS if m in text] + NUMBER_MARKS.findall(text)
         currency = next((CURRENCY_MARKS.get(m, m) for m in marks), t.get("currency"))
         amount = _number(NUMBER_MARKS.sub("", text))
@@ -231,6 +260,8 @@ def _transforms(raw: Any, path: str, errors: Errors) -> list[dict[str, Any]]:
             bad.append("to")
         if t["op"] == "parse" and t.get("as") not in PARSED:
             bad.append("as")
+        if t["op"] == "parse" and t.get("decimal", ".") not in numbers.DECIMAL_MARKS:
+            bad.append("decimal")
         if t["op"] == "replace" and not t.get("old"):
             bad.append("old")
         if bad:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from spice.domain.errors import ValidationFailed, field_error
 
@@ -17,14 +18,27 @@ BRANCH_NAME = re.compile(
 BRANCH_MAX = 100
 CLASS_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
-DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-MAPPING_NAME = DATASET_NAME
-CONNECTOR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+# A dataset is named in its file's own language (`재고`, `commandes`, `orders`): letters and
+# digits of any script (Python's Unicode `\w`), then `_`, `.` or `-` too; no space, slash,
+# colon or other mark, so that the name is one path segment of a URL (percent-encoded) and
+# one part of an aggregate id. Clients give names in NFC, as `dataset_name` makes them.
+DATASET_NAME = re.compile(r"^[^\W_][\w.-]{0,99}$")
+MAPPING_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+CONNECTOR_NAME = MAPPING_NAME
 INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~-]{0,254}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{0,99}$")
 API_KEY_ID = re.compile(r"^[a-z0-9]{8,32}$")
 
 MAIN_BRANCH = "main"
+
+
+def dataset_name_for(filename: str) -> str:
+    """The dataset name of a file (`재고.csv` -> `재고`, `Stock List.xlsx` -> `Stock_List`):
+    its stem in NFC, each run of characters a name may not hold made one `_`."""
+    stem = filename.rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem.lstrip(".") else stem
+    made = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", stem)).strip("_.-")
+    return made[:100] or "dataset"
 
 
 def is_branch_name(value: object) -> bool:

@@ -44,9 +44,14 @@ WORKBOOK_ERRORS = (
     NotImplementedError,  # a compression zipfile lacks
 )
 UNSTORABLE = "holds text that is not valid Unicode (a lone surrogate) and cannot be stored as UTF-8"
-# Encodings tried, in order, when a file has no byte-order mark and is not UTF-8; what
-# charset-normalizer finds comes after these (Korean spreadsheets are mostly CP949).
-KOREAN = ("cp949",)
+# Encodings tried, in order, when a file has no byte-order mark and is not UTF-8, each
+# taken only when the text it gives reads as that language's script (bytes of one often
+# decode without error in another); what charset-normalizer finds comes after these.
+# Korean spreadsheets are mostly CP949, Western European and US ones cp1252 (Latin-1's
+# superset, with the euro sign).
+LEGACY = ("cp949", "cp1252")
+PLAUSIBLE = 0.9  # share of non-ASCII characters that must look like the encoding's script
+WESTERN_SYMBOLS = set("€£¥°§©®±µ·«»–—‘’‚“”„…•™¿¡ªº²³¼½¾×÷\u00a0\u202f")
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -123,11 +128,17 @@ def decode(filename: str, data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 _refuse(filename, f"not valid {encoding} text at byte {exc.start}")
-    for encoding in ("utf-8", *KOREAN):
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in LEGACY:
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if _plausible(text, encoding):
+            return text, encoding
     best = from_bytes(data[:SNIFF_BYTES]).best()
     if best is not None:
         try:
@@ -135,6 +146,29 @@ def decode(filename: str, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     _refuse(filename, "the text encoding could not be recognised (UTF-8, UTF-16, CP949, ...)")
+
+
+def _plausible(text: str, encoding: str) -> bool:
+    """Whether text decoded as `encoding` reads as its script: Hangul syllables for CP949;
+    for cp1252, accented letters among ASCII ones (`Müller`, `Núñez`, `à`; not `Ïðèâåò`,
+    which is Cyrillic read wrongly) and the usual symbols."""
+    odd = [(i, ch) for i, ch in enumerate(text[:SNIFF_BYTES]) if not ch.isascii()]
+    if not odd:
+        return True
+    if encoding == "cp949":
+        fitting = sum(1 for _, ch in odd if "가" <= ch <= "힣")
+    else:
+        fitting = sum(
+            1 for i, ch in odd if ch in WESTERN_SYMBOLS or (ch.isalpha() and _alone(text, i))
+        )
+    return fitting >= PLAUSIBLE * len(odd)
+
+
+def _alone(text: str, at: int) -> bool:
+    """Whether the character at `at` has an ASCII letter, or no other letter, beside it."""
+    beside = text[max(at - 1, 0) : at] + text[at + 1 : at + 2]
+    ascii_letter = any(c.isascii() and c.isalpha() for c in beside)
+    return ascii_letter or not any(c.isalpha() for c in beside)
 
 
 def _cell(value: Any) -> Cell:

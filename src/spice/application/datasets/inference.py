@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -20,53 +21,26 @@ from typing import Any
 import phonenumbers
 
 from spice.application.datasets.files import Table
-from spice.domain.mappings import CURRENCY_MARKS
+from spice.application.datasets.hints import hinted
+from spice.domain import mappings, numbers
 
 SAMPLE = 2000
 ACCEPT = 0.95  # share of sampled values a type must accept to be chosen
 ENUM_MAX = 20
+ENUM_LENGTH = 40  # an enum's values are short: on average at most this many characters
+ENUM_WORDS = 5  # and words
 TEXT_LENGTH = 100
 
-HINTS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e-mail", "mail", "이메일", "메일", "メール", "邮箱", "电子邮件"),
-    "phone": ("phone", "tel", "mobile", "fax", "전화", "휴대폰", "연락처", "電話", "电话", "手机"),
-    "money": (
-        "price",
-        "amount",
-        "cost",
-        "fee",
-        "금액",
-        "가격",
-        "단가",
-        "비용",
-        "金額",
-        "价格",
-        "金额",
-    ),
-    "address": ("address", "addr", "주소", "住所", "地址"),
-    "date": ("date", "일자", "날짜", "생일", "日付", "日期"),
-    "url": ("url", "link", "website", "homepage", "홈페이지", "링크", "网址"),
-    "percentage": ("percent", "pct", "ratio", "rate", "비율", "율", "割合", "比例"),
-    "boolean": ("is_", "has_", "flag", "여부", "active", "enabled", "vip"),
-    "identifier": ("id", "key", "code", "no", "번호", "코드", "아이디", "番号", "编号"),
-}
-TRUE = {"true", "t", "yes", "y", "예", "네", "참", "はい", "是", "o"}
-FALSE = {"false", "f", "no", "n", "아니오", "아니요", "거짓", "いいえ", "否", "x"}
-
-INTEGER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)$")
-PAREN_NEGATIVE = re.compile(r"^\((\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)$")
-DECIMAL = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+$|^[+-]?\.\d+$")
-DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d{1,2}$")
-PERCENT = re.compile(r"^[+-]?\d+(\.\d+)?\s?%$")
-MONEY = re.compile(
-    r"^(?P<pre>[₩$€£¥]|KRW|USD|EUR|JPY)\s?[+-]?[\d,]+(\.\d+)?$"
-    r"|^[+-]?[\d,]+(\.\d+)?\s?(?P<post>원|KRW|USD|EUR|JPY|달러|円|元)$"
-)
+TRUE = mappings.TRUE - {"1"}  # 0 and 1 are booleans only under a flag's name
+FALSE = mappings.FALSE - {"0"}
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
 COLOR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
-PHONE = re.compile(r"^(\+\d{1,3}[ -]?)?\(?\d{2,4}\)?[ .-]\d{3,4}[ .-]\d{4}$|^\+\d{8,15}$")
+PHONE = re.compile(
+    r"^(\+\d{1,3}[ -]?)?\(?\d{2,4}\)?[ .-]\d{3,4}[ .-]\d{4}$|^\+\d{8,15}$"
+    r"|^\+\d{1,3}[ .-]\(?\d{1,5}\)?([ .-]\d{2,8}){1,3}$"  # international: +49 30 1234567
+)
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$")
 DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 COORDINATE = re.compile(r"^\(?\s*(-?\d{1,2}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)\s*\)?$")
@@ -134,34 +108,69 @@ def _boolean(value: str) -> bool:
     return value.strip().lower() in TRUE | FALSE
 
 
-def _integer(value: str) -> bool:
-    return bool(INTEGER.match(value) or PAREN_NEGATIVE.match(value) and "." not in value)
+def _integer(mark: str) -> Callable[[str], bool]:
+    def test(value: str) -> bool:
+        found = numbers.plain(value, mark)
+        return found is not None and "." not in found
+
+    return test
 
 
-def _decimal(value: str) -> bool:
-    return bool(DECIMAL.match(value) or INTEGER.match(value) or PAREN_NEGATIVE.match(value))
+def _decimal(mark: str) -> Callable[[str], bool]:
+    return lambda value: numbers.plain(value, mark) is not None
 
 
-# Most specific first: the first type that accepts nearly every value wins.
-DETECTORS: list[tuple[str, Callable[[str], bool]]] = [
-    ("boolean", _boolean),
-    ("uuid", lambda v: bool(UUID.match(v))),
-    ("email", lambda v: bool(EMAIL.match(v))),
-    ("url", lambda v: bool(URL.match(v))),
-    ("ip", _ip),
-    ("color", lambda v: bool(COLOR.match(v))),
-    ("datetime", lambda v: bool(DATETIME.match(v))),
-    ("date", _date),
-    ("time", lambda v: bool(TIME.match(v))),
-    ("duration", lambda v: bool(DURATION.match(v))),
-    ("coordinate", _coordinate),
-    ("percentage", lambda v: bool(PERCENT.match(v))),
-    ("money", lambda v: bool(MONEY.match(v))),
-    ("phone", _phone),
-    ("integer", _integer),
-    ("decimal", _decimal),
-    ("json", _json),
-]
+def _percentage(mark: str) -> Callable[[str], bool]:
+    def test(value: str) -> bool:
+        return value.endswith("%") and numbers.plain(value[:-1], mark) is not None
+
+    return test
+
+
+def _money(mark: str) -> Callable[[str], bool]:
+    return lambda value: numbers.money(value, mark) is not None
+
+
+def _detectors(mark: str) -> list[tuple[str, Callable[[str], bool]]]:
+    """The detectors, most specific first (the first type that accepts nearly every value
+    wins), numbers read with `mark` as the decimal mark."""
+    return [
+        ("boolean", _boolean),
+        ("uuid", lambda v: bool(UUID.match(v))),
+        ("email", lambda v: bool(EMAIL.match(v))),
+        ("url", lambda v: bool(URL.match(v))),
+        ("ip", _ip),
+        ("color", lambda v: bool(COLOR.match(v))),
+        ("datetime", lambda v: bool(DATETIME.match(v))),
+        ("date", _date),
+        ("time", lambda v: bool(TIME.match(v))),
+        ("duration", lambda v: bool(DURATION.match(v))),
+        ("coordinate", _coordinate),
+        ("percentage", _percentage(mark)),
+        ("money", _money(mark)),
+        ("phone", _phone),
+        ("integer", _integer(mark)),
+        ("decimal", _decimal(mark)),
+        ("json", _json),
+    ]
+
+
+DETECTORS = {mark: _detectors(mark) for mark in numbers.DECIMAL_MARKS}
+ORDER = [kind for kind, _ in DETECTORS["."]]
+
+
+def decimal_mark(values: list[str]) -> str:
+    """ "," when more of the values read as numbers (plain, money or percent) only with a
+    decimal comma (`5.139,52`, `12,5 %`) than only with a decimal point, else "."."""
+    only = {".": 0, ",": 0}
+    for v in values:
+        if "," not in v:  # reads the same either way
+            continue
+        number = v[:-1] if v.endswith("%") else v
+        read = {m for m in only if numbers.plain(number, m) or numbers.money(v, m)}
+        if len(read) == 1:
+            only[read.pop()] += 1
+    return "," if only[","] > only["."] else "."
 
 
 @dataclass
@@ -188,21 +197,6 @@ class ColumnGuess:
             "unique": self.unique,
             "required": self.required,
         }
-
-
-def hinted(name: str, kind: str) -> bool:
-    """Whether a column's name suggests `kind` (any of the four languages)."""
-    lowered = name.lower()
-    words = set(re.split(r"[^0-9a-z가-힣぀-ヿ一-鿿]+", lowered))
-    for hint in HINTS[kind]:
-        if hint.endswith("_") and lowered.startswith(hint):
-            return True
-        if hint.isascii() and len(hint) <= 3:
-            if hint in words:
-                return True
-        elif hint in lowered:
-            return True
-    return False
 
 
 def sample(values: list[str]) -> list[str]:
@@ -245,7 +239,10 @@ def infer_column(name: str, raw: list[str | None]) -> ColumnGuess:
     if not present:
         return ColumnGuess(name, "string", 0.0, "no values", [], [*flags, "no_values"])
     values = sample(present)
-    scores = [(kind, sum(1 for v in values if test(v)) / len(values)) for kind, test in DETECTORS]
+    mark = decimal_mark(values)
+    scores = [
+        (kind, sum(1 for v in values if test(v)) / len(values)) for kind, test in DETECTORS[mark]
+    ]
     accepted = [(kind, share) for kind, share in scores if share >= ACCEPT]
     ranked = sorted((-s, i, k) for i, (k, s) in enumerate(scores) if s > 0)[:4]
     candidates = [{"type": k, "confidence": round(-s, 4)} for s, _, k in ranked]
@@ -258,8 +255,8 @@ def infer_column(name: str, raw: list[str | None]) -> ColumnGuess:
     ):
         kind, share, reason = "string", 1.0, "numbers with leading zeros are codes, not amounts"
         flags.append("leading_zeros")
-    if kind == "integer" and hinted(name, "identifier") and unique:
-        kind, reason = "string", "unique whole numbers named as an identifier"
+    if kind == "integer" and hinted(name, "code"):
+        kind, reason = "string", "whole numbers named as a code (a barcode, a customs code)"
     if kind == "date":
         order, ambiguous = _date_order(values)
         if order:
@@ -267,7 +264,9 @@ def infer_column(name: str, raw: list[str | None]) -> ColumnGuess:
         if ambiguous:
             flags.append("ambiguous_date_format")
     if kind == "money":
-        params["currency"] = _currency(values)
+        params["currency"] = _currency(values, mark)
+    if mark == "," and kind in ("integer", "decimal", "percentage", "money"):
+        params["decimal"] = mark
     if kind == "string":
         kind, reason, params = _textual(name, present, values, reason)
     numeric = dict(scores)["decimal"]
@@ -293,20 +292,15 @@ def _choose(
         kinds.pop("decimal")
     if "date" in kinds and "integer" in kinds:
         kinds.pop("date")
-    for kind, _ in DETECTORS:
+    for kind in ORDER:
         if kind in kinds:
             share = kinds[kind]
             return kind, share, f"{share:.0%} of {len(values)} sampled values are {kind} values"
     raise AssertionError("unreachable")
 
 
-def _currency(values: list[str]) -> str | None:
-    found = set()
-    for v in values:
-        m = MONEY.match(v)
-        if m:
-            mark = m.group("pre") or m.group("post") or ""
-            found.add(CURRENCY_MARKS.get(mark, mark))
+def _currency(values: list[str], mark: str) -> str | None:
+    found = {numbers.currency(read[1]) for v in values if (read := numbers.money(v, mark))}
     return found.pop() if len(found) == 1 else None
 
 
@@ -318,15 +312,29 @@ def _textual(
         return "address", "text values under an address name", {}
     if any("\n" in v for v in values) or sum(len(v) for v in values) / len(values) > TEXT_LENGTH:
         return "text", "long or multi-line text", {}
-    distinct = set(present)
+    if hinted(name, "note"):
+        return "text", "free text under a note or comment name, however often it repeats", {}
+    counts = Counter(present)
     if (
-        len(distinct) <= ENUM_MAX
+        len(counts) <= ENUM_MAX
         and len(present) >= 10
-        and len(distinct) / len(present) <= 0.2
+        and len(counts) / len(present) <= 0.2
         and not hinted(name, "identifier")
+        and not _free_text(counts)
     ):
-        return "enum", f"{len(distinct)} repeated values", {"values": sorted(distinct)}
+        return "enum", f"{len(counts)} repeated values", {"values": sorted(counts)}
     return "string", reason, {}
+
+
+def _free_text(counts: Counter[str]) -> bool:
+    """Whether repeated values read as sentences people wrote rather than a vocabulary:
+    long (more than ENUM_LENGTH characters or ENUM_WORDS words on average), or with a tail
+    of values written once (a quarter of the distinct values, at least three)."""
+    distinct = list(counts)
+    length = sum(len(v) for v in distinct) / len(distinct)
+    words = sum(len(v.split()) for v in distinct) / len(distinct)
+    once = sum(1 for n in counts.values() if n == 1)
+    return length > ENUM_LENGTH or words > ENUM_WORDS or (once >= 3 and once * 4 >= len(counts))
 
 
 KEY_TYPES = ("string", "integer", "uuid", "email")

@@ -227,6 +227,7 @@ class Datasets:
                 tables[key] = (table, infer_table(table))
                 sources[key] = {"dataset": name, "version": found["version"], "table": table.name}
         classes = {key: suggest_class(t, inferred, key) for key, (t, inferred) in tables.items()}
+        _distinct_ids(list(classes.values()))
         for key, (table, inferred) in tables.items():
             sources[key].update(_source(classes[key]["id"], table, inferred))
         links = find_links(tables)
@@ -295,8 +296,8 @@ def _source(class_id: str, table: Table, inferred: dict[str, Any]) -> dict[str, 
 
 def _transforms(column: dict[str, Any]) -> list[dict[str, Any]]:
     """Trim, then read the value in the written form inference accepted (`1,200원`,
-    `2024년 3월 5일`, `예`); date-times without a zone are read as UTC (change
-    `timezone` in the mapping when they are local times)."""
+    `€5.139,52` with its decimal comma, `2024년 3월 5일`, `예`); date-times without a
+    zone are read as UTC (change `timezone` in the mapping when they are local times)."""
     out: list[dict[str, Any]] = [{"op": "trim"}]
     kind = column["type"]
     if kind in PARSED:
@@ -308,8 +309,23 @@ def _transforms(column: dict[str, Any]) -> list[dict[str, Any]]:
             parse["currency"] = params["currency"]
         if kind == "datetime":
             parse["timezone"] = "Z"
+        if params.get("decimal"):
+            parse["decimal"] = params["decimal"]
         out.append(parse)
     return out
+
+
+def _distinct_ids(classes: list[dict[str, Any]]) -> None:
+    """Number the second and later classes whose ids would be the same (`orders` and
+    `order` both suggest `Order`): `Order2`, ..."""
+    taken: set[str] = set()
+    for cls in classes:
+        made, n = cls["id"], 1
+        while made in taken:
+            n += 1
+            made = f"{cls['id'][:98]}{n}"
+        cls["id"] = made
+        taken.add(made)
 
 
 def _link(

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from spice.application.datasets.files import Table
-from spice.domain import names
+from spice.domain import names, numbers
 
 BASIC = {"string", "text", "integer", "decimal", "boolean", "date", "datetime"}
 CONTAINED = 0.95  # share of a column's distinct values found in the target key
@@ -43,11 +43,39 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(spaced)]
 
 
+# English plurals a table is named with, and their singulars; otherwise a trailing "s"
+# goes ("orders" -> "order"), "-ies" becomes "-y", "-sses", "-xes", "-ches", "-shes" lose
+# "-es", and words that end in "ss", "is" or (past four letters: not "skus") "us" stay.
+IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman"}
+SINGULAR_AS_IS = ("ss", "is", "news", "data", "series", "species")
+
+
+def singular(word: str) -> str:
+    """The singular of an English plural noun, lower case ("categories" -> "category")."""
+    lowered = word.lower()
+    if lowered in IRREGULAR:
+        return IRREGULAR[lowered]
+    if len(lowered) < 4 or not lowered.endswith("s") or lowered.endswith(SINGULAR_AS_IS):
+        return lowered
+    if lowered.endswith("us") and len(lowered) > 4:  # status, campus
+        return lowered
+    if lowered.endswith("ies"):
+        return f"{lowered[:-3]}y"
+    if lowered.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return lowered[:-2]
+    return lowered[:-1]
+
+
 def class_id(name: str) -> str:
-    """A class id from a table's name ("order_items" -> "OrderItems", "주문 내역" ->
-    "JumunNaeyeok"); "Table" when the name has no Latin letters, digits or Hangul."""
+    """A class id from a table's name, its last word singular ("order_items" ->
+    "OrderItem", "orders.csv" -> "Order"); Hangul romanised ("주문 내역" ->
+    "JumunNaeyeok", while the label keeps the Korean); "Table" when the name has no Latin
+    letters, digits or Hangul."""
     base = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    made = "".join(w.capitalize() for w in _words(base))
+    words = _words(base)
+    if words and base.isascii():  # an English name; romanised Korean is no plural
+        words[-1] = singular(words[-1])
+    made = "".join(w.capitalize() for w in words)
     if not made or not made[0].isalpha():
         made = f"T{made}" if made else "Table"
     return made[:100]
@@ -127,36 +155,69 @@ def suggest_class(
     return suggestion
 
 
+# Words that say a column holds identifiers, not what it identifies; also as the end of a
+# compound ("kundennummer", "고객번호" -> "gogaekbeonho").
+KEY_WORDS = ("id", "no", "nr", "code", "key", "number", "num", "nummer", "numero")
+KEY_ENDINGS = ("beonho", "kodeu", "aidi", "nummer", "number", "code", "id", "no")
+
+
 def _stem(word: str) -> str:
     return word[:-3] if word.endswith("ies") else word.rstrip("s")
+
+
+def _named(text: str) -> set[str]:
+    """The stems of the words of a name, less the words that only say "identifier"."""
+    out = set()
+    for word in _words(text):
+        if word in KEY_WORDS:
+            continue
+        for ending in KEY_ENDINGS:
+            if word.endswith(ending) and len(word) > len(ending) + 1:
+                word = word[: -len(ending)]
+                break
+        out.add(_stem(word))
+    return out
 
 
 def _name_score(column: str, table: str, target_column: str) -> float:
     """How much a column's name points at a table: its words name the table, or it is
     named as the table's key."""
-    words = {_stem(w) for w in _words(column) if w not in ("id", "no", "code", "key")}
-    table_words = {_stem(w) for w in _words(table)}
+    words = _named(column)
+    table_words = _named(table) | {_stem(w) for w in _words(table)}
     if column == target_column:
         return 1.0 if words & table_words else 0.6
-    return 0.8 if words & table_words else 0.0
+    return 0.8 if words & (table_words | _named(target_column)) else 0.0
+
+
+def _key_values(table: Table, at: int, column: dict[str, Any]) -> set[str]:
+    """A column's values as a link compares them: trimmed, and whole numbers in plain
+    notation ("1,001" and "1001" are one key)."""
+    values = {v.strip() for r in table.rows if (v := r[at]) is not None and v.strip()}
+    if column["type"] != "integer":
+        return values
+    mark = (column.get("params") or {}).get("decimal", ".")
+    return {numbers.plain(v, mark) or v for v in values}
 
 
 def find_links(tables: dict[str, tuple[Table, dict[str, Any]]]) -> list[dict[str, Any]]:
     """Links from columns to other tables' single-column keys, where (nearly) every value
     of the column is a key of the target: many-to-one, one target per column (one-to-one
-    when the column is its own table's key and its name names the target)."""
+    when the column is its own table's key and its name names the target). Whole numbers
+    are contained by chance (a quantity of 1 to 9 in ids 1 to 50), so a column of them
+    links only where its name points at the target."""
     keys: dict[str, tuple[str, set[str]]] = {}
     for name, (table, inferred) in tables.items():
         if len(inferred["primary_key"]) == 1:
             column = inferred["primary_key"][0]
             at = table.columns.index(column)
-            keys[name] = (column, {v for r in table.rows if (v := r[at]) is not None})
+            keys[name] = (column, _key_values(table, at, inferred["columns"][at]))
     links: list[dict[str, Any]] = []
     for name, (table, inferred) in tables.items():
         own = inferred["primary_key"]
         for at, column in enumerate(table.columns):
             is_key = own == [column]  # its own key may still name another table's (1:1)
-            values = {v for r in table.rows if (v := r[at]) is not None}
+            guess = inferred["columns"][at]
+            values = _key_values(table, at, guess)
             if not values:
                 continue
             best: tuple[float, str, str, float] | None = None
@@ -167,7 +228,7 @@ def find_links(tables: dict[str, tuple[Table, dict[str, Any]]]) -> list[dict[str
                 if contained < CONTAINED:
                     continue
                 named = _name_score(column, target, target_column)
-                if is_key and named < 1.0:
+                if (is_key and named < 1.0) or (guess["type"] == "integer" and named == 0):
                     continue
                 score = contained + named
                 if best is None or score > best[0]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from spice.application.datasets.suggest import romanized
 from spice.application.ports.command_status import FINAL_STATUSES
+from spice.domain.names import dataset_name_for
 from spice.entrypoints.cli.client import DEFAULT_SERVER, ServerError
 from spice.entrypoints.cli.infer import files_of
 
@@ -51,9 +50,8 @@ class Api:
 
 
 def dataset_name(path: Path) -> str:
-    """A dataset name from a file name (Korean romanised, other letters as `_`)."""
-    made = re.sub(r"[^A-Za-z0-9_.-]", "_", romanized(path.stem)).strip("_.-")
-    return (made or "dataset")[:100]
+    """A dataset name from a file name, in the file's own language (`재고.csv` -> `재고`)."""
+    return dataset_name_for(path.name)
 
 
 def _database(api: Api, db: str, console: Console) -> None:
