@@ -262,6 +262,10 @@ def test_ready_says_degraded_while_a_source_fails_for_long(shop: TestClient, fil
     assert "shop/bad failing" in ready.json()["data"]["message"]
     metrics = shop.get("/metrics").text
     assert 'spice_connector_failures{connector="bad",database="shop"} 1.0' in metrics
+    wait_ok(shop, "DELETE", f"{DB}/connectors/bad")
+    checks = shop.get("/ready").json()["data"]["checks"]
+    assert next(c for c in checks if c["name"] == "connectors")["ok"] is True
+    assert 'connector="bad"' not in shop.get("/metrics").text
 
 
 @pytest.mark.parametrize(

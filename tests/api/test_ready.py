@@ -61,6 +61,7 @@ def test_ready_with_every_check_timed(running: TestClient) -> None:
             "command statuses",
             "search index",
             "blob store",
+            "connectors",
             "command worker",
             "document projection",
             "search projection",

@@ -19,20 +19,24 @@ from spice.adapters.distributed.postgres import PostgresDatabase
 from spice.adapters.distributed.postgres_consumer_registry import PostgresConsumerRegistry
 from spice.adapters.distributed.postgres_documents import PostgresDocumentStore
 from spice.adapters.distributed.postgres_event_store import PostgresEventStore
+from spice.adapters.distributed.postgres_sync_states import PostgresSyncStates
 from spice.adapters.distributed.redis_command_status import RedisCommandStatusStore
 from spice.adapters.embedded.sqlite_command_status import SQLiteCommandStatusStore
 from spice.adapters.embedded.sqlite_consumer_registry import SQLiteConsumerRegistry
 from spice.adapters.embedded.sqlite_documents import SQLiteDocumentStore
 from spice.adapters.embedded.sqlite_event_store import SQLiteEventStore
+from spice.adapters.embedded.sqlite_sync_states import SQLiteSyncStates
 from spice.adapters.memory.command_status import InMemoryCommandStatusStore
 from spice.adapters.memory.consumer_registry import InMemoryConsumerRegistry
 from spice.adapters.memory.documents import InMemoryDocumentStore
 from spice.adapters.memory.event_store import InMemoryEventStore
+from spice.adapters.memory.sync_states import InMemorySyncStates
 from spice.adapters.memory.transport import InMemoryTransport
 from spice.application.overlay.store import DocumentStore
 from spice.application.ports.command_status import CommandStatusStore
 from spice.application.ports.consumer_registry import ConsumerRegistry
 from spice.application.ports.event_store import EventStore
+from spice.application.ports.sources import SyncStates
 from spice.application.ports.transport import Transport
 from tests.services import kafka_prefix_url, postgres_schema_url, redis_prefix_url
 
@@ -62,6 +66,11 @@ DOCUMENT_STORE_FACTORIES: Factories = [
     ("memory", lambda tmp: InMemoryDocumentStore()),
     ("sqlite", lambda tmp: SQLiteDocumentStore(tmp / "documents.db")),
     ("postgres", lambda tmp: PostgresDocumentStore(_pool())),
+]
+SYNC_STATE_FACTORIES: Factories = [
+    ("memory", lambda tmp: InMemorySyncStates()),
+    ("sqlite", lambda tmp: SQLiteSyncStates(tmp / "registry.db")),
+    ("postgres", lambda tmp: PostgresSyncStates(_pool())),
 ]
 
 TRANSPORT_FACTORIES: Factories = [
@@ -149,3 +158,8 @@ def transport(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Transp
         yield adapter
     finally:
         _close(adapter)
+
+
+@pytest.fixture(**_params(SYNC_STATE_FACTORIES))
+def sync_states(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SyncStates]:
+    yield from _build(request, tmp_path)

@@ -12,12 +12,21 @@ def derived_id(command_id: str, salt: str | int) -> str:
 
     Re-running a command derives the same event ids, so the store appends nothing new.
     """
-    prefix = uuid.UUID(command_id).bytes[:6]
+    prefix = bytes.fromhex(command_id.replace("-", "")[:12])
+    if len(prefix) != 6:
+        raise ValueError(f"not a UUID: {command_id!r}")
     digest = hashlib.sha256(f"{command_id}/{salt}".encode()).digest()
     raw = bytearray(prefix + digest[:10])
     raw[6] = (raw[6] & 0x0F) | 0x80  # version 8: custom, still sortable by time
     raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-    return str(uuid.UUID(bytes=bytes(raw)))
+    return _uuid_text(bytes(raw))
+
+
+def _uuid_text(raw: bytes) -> str:
+    """The canonical text of a UUID's 16 bytes (what `str(uuid.UUID(bytes=raw))` gives,
+    without building the object: event ids are derived once per event)."""
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def command_id_for_key(scope: str, idempotency_key: str) -> str:

@@ -87,13 +87,36 @@ class Syncs:
 
     def import_pending(self, db: str, definition: dict[str, Any], state: SyncState) -> bool:
         """Whether the connector imports and its dataset's latest version has not been
-        imported by one of its syncs yet (a failed import is tried again)."""
-        if not definition.get("then_import"):
+        imported whole by one of its syncs with the mapping's latest version yet (a failed
+        import is tried again, and a changed mapping imported)."""
+        then = definition.get("then_import")
+        if not then:
             return False
+        latest = self._latest_version(db, definition["dataset"])
+        mapping = self.model.load(names.mapping_aggregate(db, then["mapping"]))
+        if latest is None or not mapping.exists:
+            return latest is not None  # the import fails, saying the mapping is missing
+        done = f"{latest['sha256']}@{mapping.body['versions'][-1]['version']}"
+        return done != state.imported
+
+    def _since(self, db: str, definition: dict[str, Any], state: SyncState) -> dict[str, int]:
+        """The version of the dataset the last whole import read, by the mapping version it
+        used: rows as they were there need not be compared again."""
+        if not state.imported:
+            return {}
+        sha256, _, mapping_version = state.imported.partition("@")
+        then = definition["then_import"]
+        mapping = self.model.load(names.mapping_aggregate(db, then["mapping"]))
+        if not mapping.exists or str(mapping.body["versions"][-1]["version"]) != mapping_version:
+            return {}
         stream = self.model.load(names.dataset_aggregate(db, definition["dataset"]))
-        if not stream.exists:
-            return False
-        return bool(stream.body["versions"][-1]["sha256"] != state.imported)
+        versions = stream.body.get("versions", []) if stream.exists else []
+        found = [v["version"] for v in versions if v["sha256"] == sha256]
+        return {definition["dataset"]: int(found[-1])} if found else {}
+
+    def _latest_version(self, db: str, dataset: str) -> dict[str, Any] | None:
+        stream = self.model.load(names.dataset_aggregate(db, dataset))
+        return dict(stream.body["versions"][-1]) if stream.exists else None
 
     def poll(self, db: str, name: str) -> c.SyncConnector | None:
         """Read a connector's source as a scheduled poll: None when nothing is to be done
@@ -198,6 +221,7 @@ class Syncs:
         state.cursor = cursor
         progress(20, f"source read: {len(fetched)} changed file(s)")
         then: dict[str, Any] = definition.get("then_import") or {}
+        since = self._since(db, definition, state) if then else {}
         versions, imports, index = [], [], 0
         # Children are numbered in order, so that a resumed sync finds those it ran.
         for payload in fetched:
@@ -206,28 +230,31 @@ class Syncs:
             index += 1
             versions.append({k: added.get(k) for k in ("version", "sha256", "unchanged")})
             if then and not added.get("unchanged"):
-                imports.append(require_child(run_child(issued, index, _import(db, then))))
+                run = _import(db, then, since)
+                imports.append(require_child(run_child(issued, index, run)))
                 index += 1
+                whole = not imports[-1].get("refused")
+                since = {dataset: int(added["version"])} if whole else {}
                 progress(20 + 79 * index // (2 * len(fetched)), f"{index} steps done")
         if not imports and self.import_pending(db, definition, state):
-            imports.append(require_child(run_child(issued, index, _import(db, then))))
-        if imports:
-            latest = self.model.load(names.dataset_aggregate(db, dataset)).body["versions"][-1]
-            state.imported = latest["sha256"]
-        return _result(name, dataset, command.trigger, versions, imports, self._latest(db, dataset))
+            imports.append(require_child(run_child(issued, index, _import(db, then, since))))
+        latest = self._latest_version(db, dataset)
+        if imports and latest is not None:
+            whole = not any(i.get("refused") for i in imports)
+            done = f"{latest['sha256']}@{imports[-1]['mapping_version']}"
+            state.imported = done if whole else None
+        number = int(latest["version"]) if latest else None
+        return _result(name, dataset, command.trigger, versions, imports, number)
 
-    def _latest(self, db: str, dataset: str) -> int | None:
-        stream = self.model.load(names.dataset_aggregate(db, dataset))
-        return int(stream.body["versions"][-1]["version"]) if stream.exists else None
 
-
-def _import(db: str, then: dict[str, Any]) -> c.RunImport:
+def _import(db: str, then: dict[str, Any], since: dict[str, int]) -> c.RunImport:
     return c.RunImport(
         database=db,
         branch=then["branch"],
         mapping=then["mapping"],
         mode=then["mode"],
         allow_partial=then["allow_partial"],
+        since=since if then["mode"] in ("upsert", "snapshot") else {},
     )
 
 

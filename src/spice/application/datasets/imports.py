@@ -13,6 +13,7 @@ from spice.application.commands.executor import child_id
 from spice.application.datasets.plans import SourcePlan, dependency_order, plan_source, ref_maker
 from spice.application.datasets.service import Datasets, versioned
 from spice.application.datasets.snapshots import delete_missing, missing
+from spice.application.datasets.unchanged import drop_unchanged
 from spice.application.ports.command_status import COMPLETED, CommandStatus
 from spice.application.ports.event_store import EventStore
 from spice.domain import commands as c
@@ -75,8 +76,10 @@ class Imports:
         branch: str,
         spec: MappingSpec,
         datasets: list[dict[str, Any]],
+        since: dict[str, Any] | None = None,
     ) -> list[SourcePlan]:
-        """The rows of each source, in the order they are written."""
+        """The rows of each source, in the order they are written; with `since`, without
+        the rows as they were in those earlier versions (`unchanged.py`)."""
         made = (OntologyClass.of(parse_class(raw)) for raw in spec.classes)
         definitions: dict[str, OntologyClass] = {d.id: d for d in made}
         for source in spec.sources:
@@ -91,7 +94,15 @@ class Imports:
             _, table = self.datasets.table(
                 db, dataset["dataset"], dataset["version"], dataset["table"]
             )
-            plans.append(plan_source(source, dataset, table, ref_of))
+            plan = plan_source(source, dataset, table, ref_of)
+            earlier = (since or {}).get(dataset["dataset"])
+            if isinstance(earlier, int) and earlier != dataset["version"]:
+                with suppress(NotFound):
+                    found = self.datasets.table(db, dataset["dataset"], earlier, dataset["table"])
+                    before = plan_source(source, {**dataset, "version": earlier}, found[1], ref_of)
+                    definition = definitions.get(source.class_id)
+                    plan.unchanged = drop_unchanged(plan, before, definition)
+            plans.append(plan)
         return plans
 
     def dry_run(
@@ -104,15 +115,22 @@ class Imports:
         )
         planned = decide(self.model, command, "dry-run")
         spec = self.spec(db, name, planned.result["mapping_version"])
-        report, _ = self._staged_run(db, branch, spec, planned.result, mode)
+        report, _ = self._staged_run(db, branch, spec, planned.result, mode, command.since)
         return {**report.result(), "dry_run": True}
 
     def _staged_run(
-        self, db: str, branch: str, spec: MappingSpec, planned: dict[str, Any], mode: str
+        self,
+        db: str,
+        branch: str,
+        spec: MappingSpec,
+        planned: dict[str, Any],
+        mode: str,
+        since: dict[str, Any] | None = None,
     ) -> tuple[_Report, list[SourcePlan]]:
         """Every command of a run decided in turn against a staged write model: the report
         it would give, and the plans (a run that checks first then writes these)."""
-        plans = self.plan(self.model, db, branch, spec, planned["datasets"])
+        since = since if mode in UPDATING else None
+        plans = self.plan(self.model, db, branch, spec, planned["datasets"], since)
         staged = Staged(self.model)
         report = _Report(planned, _stage_classes(staged, db, branch, spec), mode)
 
@@ -153,7 +171,9 @@ class Imports:
             spec = self.spec(db, command.mapping, planned.result["mapping_version"])
             plans = None
             if not command.allow_partial:
-                checked, plans = self._staged_run(db, branch, spec, planned.result, command.mode)
+                checked, plans = self._staged_run(
+                    db, branch, spec, planned.result, command.mode, command.since
+                )
                 refused = checked.result()
                 if refused["refused"]:
                     raise ValidationFailed(
@@ -170,7 +190,8 @@ class Imports:
                 require_child(run_child(issued, index, make))
                 created.append(raw["id"])
             if plans is None:
-                plans = self.plan(self.model, db, branch, spec, planned.result["datasets"])
+                since = command.since if command.mode in UPDATING else None
+                plans = self.plan(self.model, db, branch, spec, planned.result["datasets"], since)
             report = _Report(planned.result, created, command.mode)
             total = sum(len(p.rows) for p in plans) or 1
             done, index, ran = 0, len(spec.classes), len(created)
@@ -305,8 +326,11 @@ class _Report:
     def refuse(self, plan: SourcePlan) -> None:
         """Rows the transforms refused (before any command saw them)."""
         counts = self._count(plan)
-        counts["rows"] += len(plan.rows) + len(plan.refused)
+        counts["rows"] += len(plan.rows) + len(plan.refused) + len(plan.unchanged)
         counts["refused"] += len(plan.refused)
+        if plan.unchanged:
+            counts["unchanged"] += len(plan.unchanged)
+            self._seen.setdefault(id(plan), set()).update(plan.unchanged)
         self._keep(plan, plan.refused)
 
     def add(self, plan: SourcePlan, result: dict[str, Any]) -> None:

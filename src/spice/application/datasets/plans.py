@@ -29,6 +29,8 @@ class SourcePlan:
     dataset: dict[str, Any]  # name, version, sha256, table
     rows: list[dict[str, Any]] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
+    # Ids of the rows found as they were in the version imported before (see `unchanged`).
+    unchanged: list[str] = field(default_factory=list)
 
     def batches(self) -> Iterator[list[dict[str, Any]]]:
         batch: list[dict[str, Any]] = []

@@ -28,8 +28,10 @@ def missing(model: WriteModel, db: str, branch: str, plan: SourcePlan, seen: set
     found: list[str] = []
     after = ""
     while ids := model.stream_ids(prefix, after, 1000):
-        live = model.live_heads(ids)
-        gone = [a for a in ids if a in live and a[len(prefix) :] not in seen]
+        # Heads only of the instances no row had (in a sync, a few of many).
+        unseen = [a for a in ids if a[len(prefix) :] not in seen]
+        live = model.live_heads(unseen) if unseen else {}
+        gone = [a for a in unseen if a in live]
         streams = model.read_streams(gone)
         found += [
             a[len(prefix) :]

@@ -46,6 +46,9 @@ class RunImport(Command):
     allow_partial: bool = False
     # create | append | upsert | snapshot (see `domain/deciders/import_rows.py`).
     mode: str = "create"
+    # Dataset -> the version an earlier run imported with this mapping version: in an
+    # updating mode, rows as they were there are counted unchanged without being compared.
+    since: Payload = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

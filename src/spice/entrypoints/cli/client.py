@@ -37,7 +37,7 @@ class ServerError(Exception):
     """The server refused or could not be reached; the message says why."""
 
 
-def _call(args: argparse.Namespace, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+def call(args: argparse.Namespace, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
     """Send one request through the Python client (`spice.client`): its retries, with an
     Idempotency-Key for writes, and its errors, printed with a merge's conflicts."""
     server = args.server or os.environ.get("SPICE_SERVER") or DEFAULT_SERVER
@@ -65,7 +65,7 @@ def _call(args: argparse.Namespace, method: str, path: str, **kwargs: Any) -> di
 def branch(args: argparse.Namespace, out: Out) -> int:
     db = quote(args.database, safe="")
     if args.action == "list":
-        data = _call(args, "GET", f"/api/v1/databases/{db}/branches")["data"]
+        data = call(args, "GET", f"/api/v1/databases/{db}/branches")["data"]
         for b in data["branches"]:
             parent = f"from {b['from_branch']}@{b['fork_position']}" if b["from_branch"] else ""
             counts = "" if b["ahead"] is None else f"ahead {b['ahead']} behind {b['behind']}"
@@ -77,13 +77,13 @@ def branch(args: argparse.Namespace, out: Out) -> int:
         body: dict[str, Any] = {"name": args.name, "from_branch": args.from_branch}
         if args.at:
             body["at"] = args.at
-        result = _call(args, "POST", f"/api/v1/databases/{db}/branches?wait=true", json=body)[
+        result = call(args, "POST", f"/api/v1/databases/{db}/branches?wait=true", json=body)[
             "data"
         ]["result"]
         out.print(f"created {args.name} from {args.from_branch} at {result['fork_position']}")
         return 0
     name = quote(args.name, safe="/")
-    _call(args, "DELETE", f"/api/v1/databases/{db}/branches/{name}?wait=true")
+    call(args, "DELETE", f"/api/v1/databases/{db}/branches/{name}?wait=true")
     out.print(f"deleted {args.name}")
     return 0
 
@@ -91,7 +91,7 @@ def branch(args: argparse.Namespace, out: Out) -> int:
 def log(args: argparse.Namespace, out: Out) -> int:
     db = quote(args.database, safe="")
     params = {"branch": args.branch, "limit": args.limit}
-    data = _call(args, "GET", f"/api/v1/databases/{db}/commits", params=params)["data"]
+    data = call(args, "GET", f"/api/v1/databases/{db}/commits", params=params)["data"]
     for c in data["commits"]:
         message = f"  {c['message']}" if c["message"] else ""
         out.print(f"{c['id']}  {c['time']}  {c['author']}  {c['command_type']}{message}")
@@ -101,7 +101,7 @@ def log(args: argparse.Namespace, out: Out) -> int:
 def diff(args: argparse.Namespace, out: Out) -> int:
     db = quote(args.database, safe="")
     params = {"from": args.source, "to": args.target, "limit": args.limit}
-    data = _call(args, "GET", f"/api/v1/databases/{db}/diff", params=params)["data"]
+    data = call(args, "GET", f"/api/v1/databases/{db}/diff", params=params)["data"]
     schema, rows = data["schema"], data["data"]
     out.print(f"schema: {schema['counts']}")
     for cls in schema["added"]:
@@ -134,7 +134,7 @@ def _three_way(args: argparse.Namespace, out: Out, path: str, body: dict[str, An
         body["message"] = args.message
     db = quote(args.database, safe="")
     query = "" if args.dry_run else "?wait=true"
-    data = _call(args, "POST", f"/api/v1/databases/{db}/{path}{query}", json=body)["data"]
+    data = call(args, "POST", f"/api/v1/databases/{db}/{path}{query}", json=body)["data"]
     result = data["result"]
     verb = "would write" if args.dry_run else "wrote"
     out.print(f"{verb} {result['events']} events on {result.get('target') or result['branch']}")

@@ -118,7 +118,8 @@ def _read_mapping(path: Path) -> dict[str, Any]:
 
 def _run(api: Api, args: argparse.Namespace, db: str, console: Console) -> dict[str, Any]:
     branch = quote(args.branch)
-    body = {"mapping": args.mapping_name, "allow_partial": args.allow_partial}
+    mode = getattr(args, "mode", "create")  # callers that build the arguments may omit it
+    body = {"mapping": args.mapping_name, "allow_partial": args.allow_partial, "mode": mode}
     accepted = api.call("POST", f"/api/v1/databases/{db}/imports?branch={branch}", json=body)
     command_id = accepted["command_id"]
     with _bar(console) as bar:
@@ -212,6 +213,13 @@ def add_command(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--branch", default="main")
     p.add_argument(
         "--allow-partial", action="store_true", help="import good rows, report the others"
+    )
+    p.add_argument(
+        "--mode",
+        choices=["create", "append", "upsert", "snapshot"],
+        default="create",
+        help="create: new keys only; upsert: also update changed rows; snapshot: upsert and "
+        "delete what the files no longer have; append: each version's rows on their own",
     )
     p.add_argument("--timeout", type=float, default=300.0)
     p.set_defaults(func=run_import)

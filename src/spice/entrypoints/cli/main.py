@@ -13,7 +13,7 @@ from rich.console import Console
 
 from spice.bootstrap.settings import Settings, SettingsError, load_settings
 from spice.domain.errors import SpiceError
-from spice.entrypoints.cli import client, importer, infer, users
+from spice.entrypoints.cli import client, connectors, importer, infer, users
 
 console = Console(stderr=True)
 
@@ -176,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     for p in (p_serve, p_api, p_worker, p_relay, p_dlq, p_rebuild, p_verify, p_openapi, p_user):
         p.add_argument("--data-dir", help="data directory (default ./spice-data)")
     client.add_commands(sub)
+    connectors.add_command(sub)
     infer.add_command(sub)
     importer.add_command(sub)
     return parser

@@ -75,11 +75,16 @@ async def get_connector(db: str, name: str, connectors: deps.ConnectorsDep) -> d
     f"{CONNECTORS}/{{name}}", status_code=202, response_model=AcceptedBody, responses=WRITE
 )
 @needs(OWNER)
-async def delete_connector(db: str, name: str, write: deps.WriteDep) -> JSONResponse:
-    """Delete a connector: it is no longer synced. Its dataset versions and what its imports
-    made stay."""
+async def delete_connector(
+    db: str, name: str, write: deps.WriteDep, connectors: deps.ConnectorsDep
+) -> JSONResponse:
+    """Delete a connector: it is no longer synced, and its sync state is forgotten (a
+    failing source no longer makes `/ready` degraded). Its dataset versions and what its
+    imports made stay."""
     command = c.DeleteConnector(database=db, name=name)
-    return await submit(write, command, f"Deletion of connector {name!r} accepted")
+    answer = await submit(write, command, f"Deletion of connector {name!r} accepted")
+    await run_in_threadpool(connectors.states.forget, db, name)
+    return answer
 
 
 @router.post(
