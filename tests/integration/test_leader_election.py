@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from spice.adapters.memory.event_store import InMemoryEventStore
+from spice.application.connectors.scheduler import RegistryLeadership
 from spice.application.delivery.follower import LogFollower
 from spice.application.delivery.leader import run_as_leader
 from spice.application.ports.consumer_registry import ConsumerRegistry
@@ -68,3 +69,16 @@ def test_one_leader_at_a_time_and_a_hand_over(registry: ConsumerRegistry) -> Non
     finally:
         stop_a.set()
         stop_b.set()
+
+
+def test_one_connector_scheduler_leads_and_another_takes_over(registry: ConsumerRegistry) -> None:
+    """Two processes' schedulers on one registry: one leads each round; when it gives the
+    lease back, the other leads."""
+    first = RegistryLeadership(registry, "api-1", LEASE)
+    second = RegistryLeadership(registry, "api-2", LEASE)
+    assert first.lead() is True
+    assert second.lead() is False
+    assert first.lead() is True  # renewed
+    first.close()
+    assert second.lead() is True
+    assert first.lead() is False

@@ -27,7 +27,6 @@ from spice.adapters.memory.sync_states import InMemorySyncStates
 from spice.adapters.web.fetcher import PublicUrlFetcher
 from spice.adapters.web.jwks import signing_keys
 from spice.application.auth import NAMES_PER_ADDRESS
-from spice.application.connectors.scheduler import SoleLeader
 from spice.application.connectors.web_sources import HttpSource
 from spice.application.oidc import OidcVerifier
 from spice.application.overlay.store import DocumentStore
@@ -38,7 +37,7 @@ from spice.application.ports.event_store import EventStore
 from spice.application.ports.fetching import UrlFetcher
 from spice.application.ports.rate_limit import RateLimit, RateLimiter
 from spice.application.ports.search import SearchIndex
-from spice.application.ports.sources import Leadership, SecretBox, SourceReader, SyncStates
+from spice.application.ports.sources import SecretBox, SourceReader, SyncStates
 from spice.application.ports.transport import Transport
 from spice.bootstrap.settings import Settings
 
@@ -226,16 +225,3 @@ def source_readers(s: Settings, fetcher: UrlFetcher) -> dict[str, SourceReader]:
 
 def secret_box(s: Settings) -> SecretBox | None:
     return FernetBox(s.secrets_key) if s.secrets_key else None
-
-
-def leadership(s: Settings) -> Leadership:
-    """Who runs the connector scheduler: on a PostgreSQL log, the process holding its
-    advisory lock; on the embedded profile, the one process."""
-    url = s.event_store_location()
-    if not url.startswith(POSTGRES):
-        return SoleLeader()
-    from spice.adapters.distributed.postgres import split_schema
-    from spice.adapters.distributed.postgres_leader import PostgresLeadership
-
-    plain, schema = split_schema(url)
-    return PostgresLeadership(plain, f"spice:{schema}:connector-scheduler")

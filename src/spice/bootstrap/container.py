@@ -4,6 +4,9 @@ services, followers and queries built on them."""
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +19,7 @@ from spice.application.commands.service import CommandService, DrainWait
 from spice.application.commands.status import CommandStatuses
 from spice.application.commands.tracking import CommandTracker
 from spice.application.commands.worker import CommandWorker
-from spice.application.connectors.scheduler import Scheduler
+from spice.application.connectors.scheduler import RegistryLeadership, Scheduler
 from spice.application.connectors.secrets import Secrets
 from spice.application.connectors.service import Connectors
 from spice.application.connectors.sync import Syncs
@@ -251,9 +254,7 @@ def build_container(s: Settings) -> Container:
         readiness=_readiness(s, ports, w, syncs.states),
         connectors=connectors,
         syncs=syncs,
-        scheduler=Scheduler(
-            events, syncs, w.commands, adapters.leadership(s), s.connector_tick_seconds
-        ),
+        scheduler=_scheduler(s, ports, w, syncs),
         pools=ports.pools,
     )
 
@@ -325,6 +326,14 @@ def _connectors(
     syncs = Syncs(model, datasets, states, readers, secrets)
     w.executor.runners[SyncConnector] = syncs.runner(w.executor.run_child)
     return syncs, Connectors(ports.events, states, secrets)
+
+
+def _scheduler(s: Settings, ports: _Ports, w: _Writes, syncs: Syncs) -> Scheduler:
+    """The connector scheduler, leading while it holds its lease (a few rounds long)."""
+    owner = s.worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    lease = max(30.0, 3 * s.connector_tick_seconds)
+    leadership = RegistryLeadership(ports.registry, owner, lease)
+    return Scheduler(ports.events, syncs, w.commands, leadership, s.connector_tick_seconds)
 
 
 def _authenticator(s: Settings, model: WriteModel) -> Authenticator:

@@ -1,7 +1,8 @@
-"""The scheduler: one thread that, while this process leads, polls every connector with a
-schedule when it is due (or, after failures, when its retry is), and submits a sync for
-those that changed. A failing source is recorded in its state with the reason; nothing a
-source does stops the scheduler."""
+"""The scheduler: one thread that, while this process leads (one process at a time, by a
+lease in the consumer registry), polls every connector with a schedule when it is due (or,
+after failures, when its retry is), and submits a sync for those that changed. A failing
+source is recorded in its state with the reason; nothing a source does stops the
+scheduler."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import orjson
 from spice.application.commands.service import CommandService
 from spice.application.connectors.schedule import next_run
 from spice.application.connectors.sync import Syncs
+from spice.application.delivery.leader import LEADERS
+from spice.application.ports.consumer_registry import CLAIMED, ConsumerRegistry
 from spice.application.ports.event_store import EventStore
 from spice.application.ports.sources import Leadership, SyncState
 from spice.domain.aggregates import replay
@@ -23,14 +26,33 @@ from spice.domain.errors import SpiceError
 
 log = logging.getLogger(__name__)
 ACTOR = "connector-scheduler"
+ROLE = "connector-scheduler"
 MAX_SCHEDULED = 100_000
 
 
-class SoleLeader(Leadership):
-    """The embedded profile: one process, which always leads."""
+class RegistryLeadership(Leadership):
+    """Leading by a lease in the consumer registry, as the relay and the projector do
+    (`delivery/leader.py`): the process holding the lease leads, renewing it each round;
+    when it dies, another takes the lease once it runs out."""
+
+    def __init__(self, registry: ConsumerRegistry, owner: str, lease_seconds: float) -> None:
+        self.registry = registry
+        self.owner = owner
+        self.lease_seconds = lease_seconds
 
     def lead(self) -> bool:
-        return True
+        try:
+            claim = self.registry.claim(LEADERS, ROLE, self.owner, self.lease_seconds)
+        except Exception:  # noqa: BLE001 - the registry is away: not leading this round
+            log.warning("scheduler: the registry cannot be reached; not leading")
+            return False
+        return claim.outcome == CLAIMED
+
+    def close(self) -> None:
+        try:
+            self.registry.release(LEADERS, ROLE, self.owner, forget=True)
+        except Exception:  # noqa: BLE001 - the lease runs out by itself
+            log.warning("scheduler: could not give back the lease")
 
 
 class Scheduler:
