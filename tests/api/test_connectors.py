@@ -364,6 +364,14 @@ def test_a_private_address_is_refused_unless_allowed(settings: Settings, files: 
         state = client.get(f"{DB}/connectors/c").json()["data"]["state"]
         assert "non-public address" in state["last_error"]
         assert Files.asked == []
+        # A database by its address, whatever host name goes with it, or by a local socket.
+        for dsn in ("host=example.com hostaddr=127.0.0.1 dbname=x", "host=/tmp dbname=x"):
+            config = {"dsn": dsn, "table": "t"}
+            body = {"kind": "postgresql", "config": config, "dataset": "d"}
+            assert _put(client, "pg", body).status_code == 200
+            r = client.post(f"{DB}/connectors/pg/sync?wait=true&timeout=30")
+            assert r.status_code == 400, r.text
+            assert any(w in r.text for w in ("non-public address", "local socket")), r.text
 
 
 def test_secrets_never_reach_the_log_or_an_answer(settings: Settings) -> None:
@@ -402,4 +410,45 @@ def test_a_connector_is_versioned_and_deleted(shop: TestClient, files: str) -> N
     assert shop.get(f"{DB}/connectors/c").status_code == 404
     assert shop.get(f"{DB}/connectors").json()["data"]["total"] == 0
     assert shop.post(f"{DB}/connectors/c/sync").status_code == 404
+    for path in ("/api/v1/databases/nowhere/connectors", "/api/v1/databases/nowhere/connectors/c"):
+        r = shop.get(path)
+        assert r.status_code == 404 and "nowhere" in r.json()["message"], r.text
     assert _put(shop, "c", body).json()["data"]["result"]["version"] == 3
+
+
+class Redirecting(QuietHandler):
+    """Sends every request on to `Redirecting.to`."""
+
+    to = ""
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        self.send_response(302)
+        self.send_header("Location", Redirecting.to)
+        self.end_headers()
+
+
+class Recording(FileHandler):
+    authorizations: list[str | None] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        Recording.authorizations.append(self.headers.get("Authorization"))
+        super().do_GET()
+
+
+def test_a_token_goes_only_to_the_host_it_was_given_for(settings: Settings) -> None:
+    Files.content, Files.etags, Recording.authorizations = {"/f.csv": V1.encode()}, True, []
+    update = {"secrets_key": "d" * 43 + "=", "fetch_private_networks": True}
+    with (
+        serving(Recording) as other,
+        serving(Redirecting) as first,
+        TestClient(create_app(settings.model_copy(update=update))) as client,
+    ):
+        Redirecting.to = f"{other}/f.csv"
+        wait_ok(client, "POST", "/api/v1/databases", json={"name": "shop"})
+        config = {"url": f"{first}/f.csv", "token": "s3cr3t-token"}
+        assert (
+            _put(client, "c", {"kind": "http_file", "config": config, "dataset": "d"}).status_code
+            == 200
+        )
+        assert _sync(client, "c")["changed"] is True
+    assert Recording.authorizations == [None]

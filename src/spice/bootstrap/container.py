@@ -325,7 +325,7 @@ def _connectors(
     readers = adapters.source_readers(s, datasets.fetcher)
     syncs = Syncs(model, datasets, states, readers, secrets)
     w.executor.runners[SyncConnector] = syncs.runner(w.executor.run_child)
-    return syncs, Connectors(ports.events, states, secrets)
+    return syncs, Connectors(ports.events, model, states, secrets)
 
 
 def _scheduler(s: Settings, ports: _Ports, w: _Writes, syncs: Syncs) -> Scheduler:

@@ -21,6 +21,8 @@ from spice.application.ports.sources import Reading, SourceFile, SourceReader
 from spice.domain.errors import BadRequest, PayloadTooLarge
 
 CONNECT_SECONDS = 10
+# Connection parameters that would read files of this machine or reach hosts unchecked.
+REFUSED_KEYS = ("service", "servicefile", "passfile", "sslkey", "sslcert", "sslrootcert", "sslcrl")
 STATEMENT_MS = 300_000
 FETCH = 5_000
 
@@ -40,9 +42,7 @@ class PostgresSource(SourceReader):
             params = conninfo_to_dict(dsn)
         except psycopg.ProgrammingError as exc:
             raise BadRequest(f"config.dsn is not a PostgreSQL DSN: {_words(exc)}") from None
-        host = str(params.get("host") or "localhost")
-        if not host.startswith("/"):
-            check_host(host, int(params.get("port") or 5432), self.allow_private, "postgresql")
+        host = self._check_addresses(params)
         watermark = config.get("watermark")
         try:
             with psycopg.connect(
@@ -56,6 +56,28 @@ class PostgresSource(SourceReader):
         except psycopg.Error as exc:
             raise BadRequest(f"postgresql source: {_words(exc)}", {"source": host}) from None
         return self._reading(config, cursor, columns, rows, watermark, max_bytes)
+
+    def _check_addresses(self, params: dict[str, Any]) -> str:
+        """Every address the DSN connects to checked as URLs are (its `hostaddr`s, else
+        its hosts; a socket path is this machine: refused unless private addresses are
+        allowed); the first host."""
+        for key in REFUSED_KEYS:
+            if params.get(key):
+                raise BadRequest(f"config.dsn may not set {key!r}", {"source": "postgresql"})
+        hosts = [h for h in str(params.get("host") or "").split(",") if h]
+        addresses = [a for a in str(params.get("hostaddr") or "").split(",") if a]
+        ports = [p for p in str(params.get("port") or "").split(",") if p] or ["5432"]
+        if not hosts and not addresses:
+            raise BadRequest("config.dsn names no host", {"source": "postgresql"})
+        # With `hostaddr` libpq connects there and only names the host (for TLS).
+        for i, name in enumerate(addresses or hosts):
+            port = int(ports[min(i, len(ports) - 1)]) if ports[0].isdigit() else 5432
+            if name.startswith("/"):
+                if not self.allow_private:
+                    raise BadRequest("config.dsn names a local socket", {"source": name})
+                continue
+            check_host(name, port, self.allow_private, "postgresql")
+        return (hosts or addresses)[0]
 
     def _rows(
         self,

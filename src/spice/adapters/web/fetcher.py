@@ -66,10 +66,13 @@ class PublicUrlFetcher(UrlFetcher):
     @contextmanager
     def _get(self, url: str, timeout: float, headers: dict[str, str]) -> Iterator[httpx.Response]:
         """A streamed GET that follows redirects itself, checking every address it is sent
-        to."""
+        to; credentials go only to the host they were given for."""
+        origin = urlsplit(url).netloc
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:
             for _ in range(MAX_REDIRECTS + 1):
                 self.check_address(url)
+                if urlsplit(url).netloc != origin:
+                    headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
                 with client.stream("GET", url, headers=headers) as response:
                     if not response.has_redirect_location:
                         yield response

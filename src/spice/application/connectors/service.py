@@ -19,6 +19,7 @@ from spice.domain import commands as c
 from spice.domain import names
 from spice.domain.aggregates import replay
 from spice.domain.connectors import masked
+from spice.domain.deciders.base import WriteModel
 from spice.domain.errors import NotFound, ValidationFailed, field_error
 
 MAX_CONNECTORS = 10_000
@@ -53,8 +54,11 @@ def _bad_query(message: str, query: str) -> ValidationFailed:
 
 
 class Connectors:
-    def __init__(self, events: EventStore, states: SyncStates, secrets: Secrets) -> None:
+    def __init__(
+        self, events: EventStore, model: WriteModel, states: SyncStates, secrets: Secrets
+    ) -> None:
         self.events = events
+        self.model = model
         self.states = states
         self.secrets = secrets
 
@@ -78,6 +82,7 @@ class Connectors:
 
     def list(self, db: str) -> list[dict[str, Any]]:
         """Every live connector of a database: its latest definition and its state."""
+        self.model.require_database(db)
         found = []
         states = {s.connector: s for s in self.states.all(db)}
         for item in versioned(self.events, names.connector_prefix(db), MAX_CONNECTORS):
@@ -87,6 +92,7 @@ class Connectors:
         return found
 
     def get(self, db: str, name: str) -> dict[str, Any]:
+        self.model.require_database(db)
         names.check_name("connector", name, names.CONNECTOR_NAME, "name")
         state = replay("", self.events.read_stream(names.connector_aggregate(db, name)))
         if not state.live:
