@@ -271,6 +271,15 @@ def test_ready_says_degraded_while_a_source_fails_for_long(shop: TestClient, fil
 @pytest.mark.parametrize(
     ("body", "status", "words"),
     [
+        (
+            {
+                "kind": "postgresql",
+                "config": {"dsn": "host=h", "query": "select 'abc"},
+                "dataset": "d",
+            },
+            422,
+            "cannot be read as SQL",
+        ),
         ({"kind": "ftp", "config": {}, "dataset": "d"}, 422, "kind"),
         ({"kind": "http_file", "config": {"url": "x"}, "dataset": "d"}, 422, "config.url"),
         (

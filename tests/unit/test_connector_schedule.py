@@ -23,9 +23,7 @@ def test_a_cron_schedule_runs_at_its_next_time_in_utc() -> None:
     assert next_run({"cron": "*/15 * * * *"}, _at("2026-12-07T10:07:30")) == _at(
         "2026-12-07T10:15:00"
     )
-    assert next_run({"cron": "0 3 * * 1"}, _at("2026-12-07T03:00:00")) == _at(
-        "2026-12-14T03:00:00"
-    )
+    assert next_run({"cron": "0 3 * * 1"}, _at("2026-12-07T03:00:00")) == _at("2026-12-14T03:00:00")
 
 
 @pytest.mark.parametrize("expression", ["61 * * * *", "every hour", "* * *"])

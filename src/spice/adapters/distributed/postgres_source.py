@@ -101,7 +101,7 @@ class PostgresSource(SourceReader):
             statement = sql.SQL("{} ORDER BY {}").format(statement, column)
         with conn.cursor(name="spice_source") as cur:
             cur.itersize = FETCH
-            cur.execute(statement, args)
+            cur.execute(statement, args or None)  # no placeholders read in `%`
             rows = cur.fetchall()
             columns = [d.name for d in cur.description or []]
         return columns, rows

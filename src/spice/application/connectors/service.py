@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import SqlglotError
 
 from spice.application.connectors.schedule import check_cron
 from spice.application.connectors.secrets import Secrets
@@ -35,7 +35,7 @@ def check_query(config: dict[str, Any]) -> None:
         return
     try:
         statements = [s for s in sqlglot.parse(query, read="postgres") if s is not None]
-    except ParseError as exc:
+    except (SqlglotError, RecursionError) as exc:
         message = str(exc).splitlines()[0]
         raise _bad_query(f"config.query cannot be read as SQL: {message}", query) from None
     if len(statements) != 1:

@@ -96,19 +96,22 @@ class Syncs:
         mapping = self.model.load(names.mapping_aggregate(db, then["mapping"]))
         if latest is None or not mapping.exists:
             return latest is not None  # the import fails, saying the mapping is missing
-        done = f"{latest['sha256']}@{mapping.body['versions'][-1]['version']}"
-        return done != state.imported
+        return _imported(latest["sha256"], then, mapping.body["versions"][-1]["version"]) != (
+            state.imported
+        )
 
     def _since(self, db: str, definition: dict[str, Any], state: SyncState) -> dict[str, int]:
         """The version of the dataset the last whole import read, by the mapping version it
         used: rows as they were there need not be compared again."""
         if not state.imported:
             return {}
-        sha256, _, mapping_version = state.imported.partition("@")
+        sha256 = state.imported.partition("@")[0]
         then = definition["then_import"]
         mapping = self.model.load(names.mapping_aggregate(db, then["mapping"]))
-        if not mapping.exists or str(mapping.body["versions"][-1]["version"]) != mapping_version:
+        if not mapping.exists:
             return {}
+        if _imported(sha256, then, mapping.body["versions"][-1]["version"]) != state.imported:
+            return {}  # another mapping, version, branch or mode: compare every row
         stream = self.model.load(names.dataset_aggregate(db, definition["dataset"]))
         versions = stream.body.get("versions", []) if stream.exists else []
         found = [v["version"] for v in versions if v["sha256"] == sha256]
@@ -241,10 +244,15 @@ class Syncs:
         latest = self._latest_version(db, dataset)
         if imports and latest is not None:
             whole = not any(i.get("refused") for i in imports)
-            done = f"{latest['sha256']}@{imports[-1]['mapping_version']}"
+            done = _imported(latest["sha256"], then, imports[-1]["mapping_version"])
             state.imported = done if whole else None
         number = int(latest["version"]) if latest else None
         return _result(name, dataset, command.trigger, versions, imports, number)
+
+
+def _imported(sha256: str, then: dict[str, Any], mapping_version: object) -> str:
+    """What a whole import read and how: the content, mapping, its version, branch, mode."""
+    return f"{sha256}@{then['mapping']}:{mapping_version}:{then['branch']}:{then['mode']}"
 
 
 def _import(db: str, then: dict[str, Any], since: dict[str, int]) -> c.RunImport:

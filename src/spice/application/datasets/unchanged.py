@@ -8,6 +8,7 @@ its row changes in the source (a full `upsert` import puts the source's values b
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from contextlib import suppress
 
@@ -41,10 +42,17 @@ def drop_unchanged(
     if not key or earlier.refused:
         return []
     before = {key_id(definition, key, r["values"]): dumps(r["values"]) for r in earlier.rows}
+    ids = [key_id(definition, key, row["values"]) for row in plan.rows]
+    # A key on several rows (in either version) is left to the decider, which refuses it.
+    twice = {i for i, n in Counter(ids).items() if n > 1}
+    twice |= {
+        i
+        for i, n in Counter(key_id(definition, key, r["values"]) for r in earlier.rows).items()
+        if n > 1
+    }
     kept, same = [], []
-    for row in plan.rows:
-        iid = key_id(definition, key, row["values"])
-        if before.get(iid) == dumps(row["values"]):
+    for row, iid in zip(plan.rows, ids, strict=True):
+        if iid not in twice and before.get(iid) == dumps(row["values"]):
             same.append(iid)
         else:
             kept.append(row)
