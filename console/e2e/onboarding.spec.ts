@@ -52,9 +52,7 @@ test("the 3PL dataset imported through the onboarding wizard", async ({ page }) 
   const warehouses = page.getByLabel("Class id Warehouse", { exact: true });
   await warehouses.fill("Depot");
   await warehouses.blur();
-  await expect(orders.getByRole("list", { name: "Order Relationships" })).toContainText(
-    "ship_from_warehouse → Depot",
-  );
+  await expect(orders.getByRole("list", { name: "Order Relationships" })).toContainText("ship_from_warehouse → Depot");
   await expect(page.getByLabel("Class id Depot", { exact: true })).toHaveValue("Depot");
   await accessible(page);
   await shoot(page, "onboarding-classes");

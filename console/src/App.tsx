@@ -30,6 +30,7 @@ import { pagePath, placeOf } from "./state/location";
 // Each page's code is loaded when the page is first opened (Cytoscape only with a graph), so
 // the first load carries the databases page and the bar.
 const AdminPage = lazy(() => import("./pages/Admin").then((m) => ({ default: m.AdminPage })));
+const ConnectorsPage = lazy(() => import("./pages/Connectors").then((m) => ({ default: m.ConnectorsPage })));
 const GraphPage = lazy(() => import("./pages/Graph").then((m) => ({ default: m.GraphPage })));
 const HistoryPage = lazy(() => import("./pages/History").then((m) => ({ default: m.HistoryPage })));
 const InstancesPage = lazy(() => import("./pages/Instances").then((m) => ({ default: m.InstancesPage })));
@@ -37,7 +38,7 @@ const OnboardingPage = lazy(() => import("./pages/Onboarding").then((m) => ({ de
 const OntologyPage = lazy(() => import("./pages/Ontology").then((m) => ({ default: m.OntologyPage })));
 const ProposalsPage = lazy(() => import("./pages/Proposals").then((m) => ({ default: m.ProposalsPage })));
 
-const PAGES = ["ontology", "instances", "graph", "history", "proposals", "onboarding"] as const;
+const PAGES = ["ontology", "instances", "graph", "history", "proposals", "onboarding", "connectors"] as const;
 
 /** The database, page, branch and point in time of the current path, for the bar (which is
  * outside the pages' routes). */
@@ -139,6 +140,8 @@ export function App() {
             <Route path="/ui/db/:db/history" element={<HistoryPage />} />
             <Route path="/ui/db/:db/onboarding" element={<OnboardingPage />} />
             <Route path="/ui/db/:db/proposals" element={<ProposalsPage />} />
+            <Route path="/ui/db/:db/connectors" element={<ConnectorsPage />} />
+            <Route path="/ui/db/:db/connectors/:name" element={<ConnectorsPage />} />
             <Route path="*" element={<Navigate to="/ui/databases" replace />} />
           </Routes>
         </Suspense>

@@ -132,3 +132,11 @@ export function withClassId(mapping: Mapping, from: string, to: string): Mapping
   }
   return next;
 }
+
+/** The mapping with the sources of `dataset` reading its latest version, not the one they
+ * were suggested from (so that a connector's import reads each new version it syncs). */
+export function unpinned(mapping: Mapping, dataset: string): Mapping {
+  const next = copy(mapping);
+  for (const source of next.sources) if (source.dataset === dataset) delete source["version"];
+  return next;
+}

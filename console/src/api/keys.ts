@@ -49,6 +49,10 @@ export const keys = {
     one: (db: string, number: number) => ["proposal", db, number] as const,
   },
   datasets: (db: string) => ["datasets", db] as const,
+  connectors: {
+    all: (db: string) => ["connectors", db] as const,
+    one: (db: string, name: string) => ["connectors", db, name] as const,
+  },
   inference: (db: string, dataset: string) => ["inference", db, dataset] as const,
   suggestion: (db: string, datasets: string[]) => ["suggest", db, datasets.join(",")] as const,
   dryRun: (db: string, branch: string, mapping: unknown) => ["dry-run", db, branch, JSON.stringify(mapping)] as const,

@@ -10,6 +10,8 @@ import {
   InputGroup,
   NonIdealState,
   ProgressBar,
+  Radio,
+  RadioGroup,
   Tag,
 } from "@blueprintjs/core";
 import { useState } from "react";
@@ -27,6 +29,7 @@ import {
 } from "../api/hooks/datasets";
 import type { ImportReport, Uploaded } from "../api/hooks/datasets";
 import { useTypes } from "../api/hooks/ontology";
+import { OnboardingConnector } from "../components/OnboardingConnector";
 import { datasetName, withClassId, withKey, withoutLink, withType } from "../onboarding";
 import type { Mapping } from "../onboarding";
 import { pagePath, useWhere } from "../state/location";
@@ -93,7 +96,9 @@ export function OnboardingPage() {
           onNext={() => setStep("import")}
         />
       )}
-      {step === "import" && mappingName && <Import db={db} branch={branch} mapping={mappingName} />}
+      {step === "import" && mappingName && mapping && (
+        <Finish db={db} branch={branch} mapping={mappingName} spec={mapping} uploaded={uploaded} />
+      )}
     </section>
   );
 }
@@ -461,6 +466,38 @@ function ReportTable({ report, db, branch }: { report: ImportReport; db?: string
         ))}
       </tbody>
     </HTMLTable>
+  );
+}
+
+/** The wizard's end: the import, once; or, for datasets fetched from a URL, a connector that
+ * keeps importing what changes there with the same mapping. */
+function Finish(props: { db: string; branch: string; mapping: string; spec: Mapping; uploaded: Uploaded[] }) {
+  const { t } = useTranslation();
+  const [how, setHow] = useState<"once" | "connector">("once");
+  const sources = props.uploaded.flatMap((u) => (u.url ? [{ dataset: u.name, url: u.url }] : []));
+  if (sources.length === 0) return <Import db={props.db} branch={props.branch} mapping={props.mapping} />;
+  return (
+    <Card>
+      <RadioGroup
+        label={t("connectors.finish")}
+        selectedValue={how}
+        onChange={(e) => setHow(e.currentTarget.value as "once" | "connector")}
+      >
+        <Radio value="once" label={t("connectors.once")} />
+        <Radio value="connector" label={t("connectors.asConnector", { url: sources.map((s) => s.url).join(", ") })} />
+      </RadioGroup>
+      {how === "once" ? (
+        <Import db={props.db} branch={props.branch} mapping={props.mapping} />
+      ) : (
+        <OnboardingConnector
+          db={props.db}
+          branch={props.branch}
+          mapping={props.mapping}
+          spec={props.spec}
+          sources={sources}
+        />
+      )}
+    </Card>
   );
 }
 

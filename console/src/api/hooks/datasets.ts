@@ -11,6 +11,8 @@ import { keys } from "../keys";
 /** A dataset as an upload answers it: its tables' names, columns and row counts. */
 export interface Uploaded {
   name: string;
+  /** The URL it was fetched from (none: uploaded from a file). */
+  url?: string;
   tables: Array<{ name: string; columns: string[]; rows: number }>;
 }
 
@@ -60,7 +62,7 @@ export function useFetchUrl(db: string, onUploaded: (dataset: Uploaded) => void)
       );
       track(answer, `dataset ${name}`);
       const uploaded = uploadedOf(answer);
-      if (uploaded) onUploaded(uploaded);
+      if (uploaded) onUploaded({ ...uploaded, url });
     },
   });
 }
@@ -94,17 +96,22 @@ export function useSuggestedMapping(db: string, datasets: string[], onSuggested:
   });
 }
 
+/** Save `mapping` as the mapping `name` (its next version), waiting for it. */
+export function saveMapping(db: string, name: string, mapping: Mapping): Promise<WriteAnswer> {
+  return ok(
+    api.PUT("/api/v1/databases/{db}/mappings/{name}", {
+      params: { path: { db, name }, query: { wait: true } },
+      body: mapping,
+    }),
+  );
+}
+
 /** Save the mapping as `name` (then `onSaved`) and run it dry on the branch. */
 export function useDryRun(db: string, branch: string, name: string, mapping: Mapping, onSaved: (name: string) => void) {
   return useQuery({
     queryKey: keys.dryRun(db, branch, mapping),
     queryFn: async () => {
-      await ok(
-        api.PUT("/api/v1/databases/{db}/mappings/{name}", {
-          params: { path: { db, name }, query: { wait: true } },
-          body: mapping,
-        }),
-      );
+      await saveMapping(db, name, mapping);
       onSaved(name);
       const answer = await ok(
         api.POST("/api/v1/databases/{db}/mappings/{name}/dry-run", {
@@ -132,7 +139,7 @@ export function useStartImport(db: string, branch: string, onStarted: (commandId
   });
 }
 
-const FINISHED: ReadonlySet<string | undefined> = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
+export const FINISHED: ReadonlySet<string | undefined> = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 
 /** A command's status, asked every half second until it finished. */
 export function useCommandStatus(commandId: string | null) {
